@@ -26,7 +26,7 @@ target_include_directories(pike_torch_cpu SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS}
 target_compile_definitions(pike_torch_cpu INTERFACE _GLIBCXX_USE_CXX11_ABI=1)
 
 if(PIKE_BUILD_COMPILER)
-  find_package(MLIR 19 REQUIRED CONFIG
+  find_package(MLIR REQUIRED CONFIG
     HINTS /usr/lib/llvm-19/lib/cmake/mlir)
   list(APPEND CMAKE_MODULE_PATH "${MLIR_CMAKE_DIR}" "${LLVM_CMAKE_DIR}")
   include(TableGen)
@@ -36,7 +36,7 @@ if(PIKE_BUILD_COMPILER)
   if(PIKE_STATIC_LLVM)
     include(PikeStaticLLVM)
   endif()
-  find_package(Clang 19 CONFIG HINTS /usr/lib/llvm-19/lib/cmake/clang)
+  find_package(Clang CONFIG HINTS /usr/lib/llvm-19/lib/cmake/clang)
 endif()
 
 find_package(CUDAToolkit)

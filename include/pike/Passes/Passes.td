@@ -1,0 +1,45 @@
+#ifndef PIKE_PASSES_TD
+#define PIKE_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def PikeFuse : Pass<"pike-fuse", "mlir::func::FuncOp"> {
+  let summary = "Group ops into fusion regions (epilogues, elementwise chains, norm/softmax/attention patterns)";
+  let description = [{
+    Greedy producer-consumer fusion. A contraction (linear/matmul/conv), a
+    normalization, a softmax, a reduction or an elementwise op seeds a group;
+    single-use elementwise consumers join it as an epilogue; an elementwise
+    chain may end in a softmax or reduction; matmul -> scale/mask -> softmax ->
+    matmul becomes an attention group. Views and data movement stay outside.
+  }];
+  let options = [
+    Option<"maxOps", "max-ops", "unsigned", /*default=*/"16",
+           "Most ops one group may hold">,
+    Option<"fuseEpilogues", "epilogues", "bool", /*default=*/"true",
+           "Fuse elementwise consumers into contractions and normalizations">,
+    Option<"fuseAttention", "attention", "bool", /*default=*/"true",
+           "Recognise matmul-softmax-matmul attention groups">,
+    Option<"singles", "singles", "bool", /*default=*/"true",
+           "Wrap compute ops that join no group into single-op groups">
+  ];
+  let dependentDialects = ["pike::PikeDialect"];
+}
+
+def PikeOutline : Pass<"pike-outline", "mlir::ModuleOp"> {
+  let summary = "Outline each fusion group into a pike.kernel slot with the C ABI and call it";
+  let options = [
+    Option<"prefix", "prefix", "std::string", /*default=*/"\"region_\"",
+           "Symbol prefix of the kernel slots">
+  ];
+  let dependentDialects = ["pike::PikeDialect"];
+}
+
+def PikeRegionReport : Pass<"pike-region-report", "mlir::ModuleOp"> {
+  let summary = "Report fusion regions / kernel slots: ops, shapes, FLOPs and bytes";
+  let options = [
+    Option<"output", "output", "std::string", /*default=*/"\"-\"",
+           "Where the report goes ('-' for stderr, a path ending in .json for JSON)">
+  ];
+}
+
+#endif

@@ -1,0 +1,113 @@
+#include "pike/Importer/InputSpec.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using namespace pike;
+
+std::string pike::canonicalDType(const std::string &raw) {
+  std::string n = raw;
+  if (n.rfind("torch.", 0) == 0)
+    n = n.substr(6);
+  static const std::pair<const char *, const char *> aliases[] = {
+      {"f32", "float32"}, {"float", "float32"}, {"float32", "float32"},
+      {"f16", "float16"}, {"half", "float16"}, {"float16", "float16"},
+      {"bf16", "bfloat16"}, {"bfloat16", "bfloat16"},
+      {"f64", "float64"}, {"double", "float64"}, {"float64", "float64"},
+      {"i64", "int64"}, {"long", "int64"}, {"int64", "int64"},
+      {"i32", "int32"}, {"int", "int32"}, {"int32", "int32"},
+      {"i1", "bool"}, {"bool", "bool"}, {"ui8", "uint8"}, {"uint8", "uint8"},
+      {"i8", "int8"}, {"int8", "int8"}};
+  for (auto [alias, canon] : aliases)
+    if (n == alias)
+      return canon;
+  return "";
+}
+
+namespace {
+bool parseInline(const std::string &text, InputSpec &spec, std::string &error) {
+  std::stringstream items(text);
+  std::string item;
+  int index = 0;
+  while (std::getline(items, item, ',')) {
+    TensorSpec t;
+    t.name = "input_" + std::to_string(index++);
+    std::stringstream dims(item);
+    std::string part;
+    while (std::getline(dims, part, 'x')) {
+      if (part.empty()) {
+        error = "empty dimension in input spec item '" + item + "'";
+        return false;
+      }
+      if (std::isdigit(static_cast<unsigned char>(part[0]))) {
+        try {
+          t.shape.push_back(std::stoll(part));
+        } catch (...) {
+          error = "bad dimension '" + part + "' in input spec item '" + item + "'";
+          return false;
+        }
+      } else {
+        t.dtype = canonicalDType(part);
+        if (t.dtype.empty()) {
+          error = "unknown dtype '" + part + "' in input spec item '" + item + "'";
+          return false;
+        }
+      }
+    }
+    spec.inputs.push_back(t);
+  }
+  if (spec.inputs.empty()) {
+    error = "input spec is empty";
+    return false;
+  }
+  return true;
+}
+} // namespace
+
+bool InputSpec::parse(const std::string &text, InputSpec &spec, std::string &error) {
+  spec.inputs.clear();
+  if (text.size() < 5 || text.substr(text.size() - 5) != ".json")
+    return parseInline(text, spec, error);
+  std::ifstream in(text);
+  if (!in) {
+    error = "cannot open input spec '" + text + "'";
+    return false;
+  }
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    error = "input spec '" + text + "' is not valid JSON";
+    return false;
+  }
+  if (!j.is_object() || !j.contains("inputs") || !j["inputs"].is_array()) {
+    error = "input spec '" + text + "' has no \"inputs\" array";
+    return false;
+  }
+  int index = 0;
+  for (const auto &e : j["inputs"]) {
+    TensorSpec t;
+    if (!e.is_object() || !e.contains("shape") || !e["shape"].is_array()) {
+      error = "input #" + std::to_string(index) + " in '" + text + "' has no \"shape\" array";
+      return false;
+    }
+    for (const auto &d : e["shape"]) {
+      if (!d.is_number_integer() || d.get<int64_t>() < 0) {
+        error = "input #" + std::to_string(index) + " in '" + text +
+                "' has a dimension that is not a non-negative integer";
+        return false;
+      }
+      t.shape.push_back(d.get<int64_t>());
+    }
+    t.name = e.value("name", "input_" + std::to_string(index));
+    t.dtype = canonicalDType(e.value("dtype", std::string("float32")));
+    if (t.dtype.empty()) {
+      error = "input #" + std::to_string(index) + " in '" + text + "' has unknown dtype '" +
+              e.value("dtype", std::string()) + "'";
+      return false;
+    }
+    spec.inputs.push_back(t);
+    ++index;
+  }
+  return true;
+}

@@ -1,0 +1,680 @@
+// TorchScript -> pike. The graph is frozen and inlined by LibTorch, then run
+// once on inputs of the spec's shapes: every value's concrete shape and dtype
+// come from that probe, and every non-tensor value that depends only on shapes
+// (sizes, dims, list literals, arithmetic on them) is folded to a constant.
+#include "pike/Importer/TorchScriptImporter.h"
+#include "pike/Dialect/OpRegistry.h"
+#include "pike/Dialect/PikeOps.h"
+#include "pike/Importer/SafeTensors.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+
+#include <torch/csrc/jit/api/function_impl.h>
+#include <torch/csrc/jit/api/module.h>
+#include <torch/csrc/jit/passes/constant_pooling.h>
+#include <torch/csrc/jit/passes/constant_propagation.h>
+#include <torch/csrc/jit/passes/dead_code_elimination.h>
+#include <torch/csrc/jit/passes/inliner.h>
+#include <torch/csrc/jit/passes/loop_unrolling.h>
+#include <torch/csrc/jit/passes/lower_tuples.h>
+#include <torch/csrc/jit/passes/remove_mutation.h>
+#include <torch/csrc/jit/serialization/import.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <unordered_map>
+
+using namespace mlir;
+namespace tj = torch::jit;
+using pike::ImportOptions;
+using pike::RawTensor;
+using pike::TensorSpec;
+
+namespace {
+
+std::string firstLine(const std::string &s) {
+  auto pos = s.find('\n');
+  return pos == std::string::npos ? s : s.substr(0, pos);
+}
+
+/// The location of a TorchScript node: its Python source range when it has one.
+Location nodeLoc(MLIRContext &ctx, const tj::Node *node) {
+  if (auto flc = node->sourceRange().file_line_col()) {
+    auto [file, line, col] = *flc;
+    return FileLineColLoc::get(&ctx, file, line, col + 1);
+  }
+  return NameLoc::get(StringAttr::get(&ctx, node->kind().toQualString()));
+}
+
+Type elementType(MLIRContext &ctx, c10::ScalarType st) {
+  switch (st) {
+  case c10::kFloat: return Float32Type::get(&ctx);
+  case c10::kHalf: return Float16Type::get(&ctx);
+  case c10::kBFloat16: return BFloat16Type::get(&ctx);
+  case c10::kDouble: return Float64Type::get(&ctx);
+  case c10::kLong: return IntegerType::get(&ctx, 64);
+  case c10::kInt: return IntegerType::get(&ctx, 32);
+  case c10::kBool: return IntegerType::get(&ctx, 1);
+  case c10::kByte: return IntegerType::get(&ctx, 8, IntegerType::Unsigned);
+  case c10::kChar: return IntegerType::get(&ctx, 8);
+  default: return {};
+  }
+}
+
+const char *safetensorsDType(c10::ScalarType st) {
+  switch (st) {
+  case c10::kFloat: return "F32";
+  case c10::kHalf: return "F16";
+  case c10::kBFloat16: return "BF16";
+  case c10::kDouble: return "F64";
+  case c10::kLong: return "I64";
+  case c10::kInt: return "I32";
+  case c10::kBool: return "BOOL";
+  case c10::kByte: return "U8";
+  case c10::kChar: return "I8";
+  default: return nullptr;
+  }
+}
+
+c10::ScalarType scalarTypeOf(const std::string &dtype) {
+  static const std::unordered_map<std::string, c10::ScalarType> m = {
+      {"float32", c10::kFloat}, {"float16", c10::kHalf}, {"bfloat16", c10::kBFloat16},
+      {"float64", c10::kDouble}, {"int64", c10::kLong}, {"int32", c10::kInt},
+      {"bool", c10::kBool}, {"uint8", c10::kByte}, {"int8", c10::kChar}};
+  auto it = m.find(dtype);
+  return it == m.end() ? c10::kFloat : it->second;
+}
+
+/// Node kinds whose non-tensor result depends only on tensor metadata.
+bool isMetadataQuery(const tj::Node *n) {
+  static const std::set<std::string> kinds = {
+      "aten::size", "aten::dim", "aten::numel", "prim::dtype", "prim::device",
+      "aten::len", "prim::shape", "prim::layout", "aten::__getitem__", "prim::is_cuda"};
+  return kinds.count(n->kind().toQualString()) > 0;
+}
+
+bool isTensorType(const c10::TypePtr &t) { return t->kind() == c10::TypeKind::TensorType; }
+
+class Importer {
+public:
+  Importer(MLIRContext &ctx, const ImportOptions &opts) : ctx(ctx), opts(opts), b(&ctx) {}
+
+  OwningOpRef<ModuleOp> run(const std::string &path);
+
+private:
+  LogicalResult probe(tj::Module &module, const std::shared_ptr<tj::Graph> &graph);
+  LogicalResult lowerNode(tj::Node *node);
+  LogicalResult lowerAten(tj::Node *node, const c10::FunctionSchema &schema);
+  Value lowerTensorConstant(const at::Tensor &t, const tj::Value *v, Location loc);
+  FailureOr<Attribute> toAttribute(const c10::IValue &iv, Location loc, const std::string &what);
+  RankedTensorType tensorType(const at::Tensor &t);
+  void opaque(tj::Node *node, const std::string &reason);
+
+  /// A value is "static" when the probe may fold it: constants and values
+  /// computed from constants and tensor metadata only.
+  bool isStatic(const tj::Value *v) const { return staticValues.count(v) > 0; }
+
+  MLIRContext &ctx;
+  const ImportOptions &opts;
+  OpBuilder b;
+  std::unordered_map<const tj::Value *, c10::IValue> probed;
+  std::set<const tj::Value *> staticValues;
+  std::unordered_map<const tj::Value *, Value> mapped;
+  std::unordered_map<const tj::Value *, std::vector<Value>> mappedLists;
+  std::map<std::string, RawTensor> weights;
+  std::unordered_map<const void *, std::string> weightByStorage;
+  bool failedNode = false;
+};
+
+RankedTensorType Importer::tensorType(const at::Tensor &t) {
+  Type et = elementType(ctx, t.scalar_type());
+  if (!et)
+    return {};
+  return RankedTensorType::get(SmallVector<int64_t>(t.sizes().begin(), t.sizes().end()), et);
+}
+
+void Importer::opaque(tj::Node *node, const std::string &reason) {
+  Location loc = nodeLoc(ctx, node);
+  SmallVector<Value> inputs;
+  for (tj::Value *in : node->inputs())
+    if (mapped.count(in))
+      inputs.push_back(mapped[in]);
+  SmallVector<Type> types;
+  std::vector<tj::Value *> tensorOuts;
+  for (tj::Value *out : node->outputs()) {
+    auto it = probed.find(out);
+    if (it != probed.end() && it->second.isTensor())
+      if (auto tt = tensorType(it->second.toTensor())) {
+        types.push_back(tt);
+        tensorOuts.push_back(out);
+      }
+  }
+  auto op = b.create<pike::OpaqueOp>(loc, types, node->kind().toQualString(), reason, inputs);
+  for (auto [i, v] : llvm::enumerate(tensorOuts))
+    mapped[v] = op->getResult(i);
+}
+
+FailureOr<Attribute> Importer::toAttribute(const c10::IValue &iv, Location loc,
+                                           const std::string &what) {
+  if (iv.isNone())
+    return Attribute(b.getUnitAttr());
+  if (iv.isBool())
+    return Attribute(b.getBoolAttr(iv.toBool()));
+  if (iv.isInt())
+    return Attribute(b.getI64IntegerAttr(iv.toInt()));
+  if (iv.isDouble())
+    return Attribute(b.getF64FloatAttr(iv.toDouble()));
+  if (iv.isString())
+    return Attribute(b.getStringAttr(iv.toStringRef()));
+  if (iv.isDevice())
+    return Attribute(b.getStringAttr(iv.toDevice().str()));
+  if (iv.isIntList()) {
+    auto l = iv.toIntVector();
+    return Attribute(b.getDenseI64ArrayAttr(l));
+  }
+  if (iv.isDoubleList()) {
+    auto l = iv.toDoubleVector();
+    return Attribute(b.getDenseF64ArrayAttr(l));
+  }
+  if (iv.isBoolList()) {
+    SmallVector<bool> l;
+    for (bool x : iv.toBoolList())
+      l.push_back(x);
+    return Attribute(b.getDenseBoolArrayAttr(l));
+  }
+  if (iv.isTensor()) {
+    // 0-d tensors passed as scalars (e.g. a folded NumToTensor).
+    at::Tensor t = iv.toTensor();
+    if (t.numel() == 1) {
+      if (t.is_floating_point())
+        return Attribute(b.getF64FloatAttr(t.item<double>()));
+      return Attribute(b.getI64IntegerAttr(t.item<int64_t>()));
+    }
+  }
+  emitError(loc) << "cannot represent argument '" << what << "' of type "
+                 << iv.tagKind() << " as an attribute";
+  return failure();
+}
+
+Value Importer::lowerTensorConstant(const at::Tensor &raw, const tj::Value *v, Location loc) {
+  at::Tensor t = raw.contiguous().cpu();
+  RankedTensorType type = tensorType(t);
+  if (!type) {
+    emitError(loc) << "unsupported tensor dtype " << c10::toString(t.scalar_type());
+    return {};
+  }
+  if (t.numel() <= opts.inlineConstantLimit) {
+    DenseElementsAttr attr;
+    Type et = type.getElementType();
+    if (t.scalar_type() == c10::kFloat) {
+      auto p = t.data_ptr<float>();
+      attr = DenseElementsAttr::get(type, llvm::ArrayRef<float>(p, t.numel()));
+    } else if (t.scalar_type() == c10::kDouble) {
+      auto p = t.data_ptr<double>();
+      attr = DenseElementsAttr::get(type, llvm::ArrayRef<double>(p, t.numel()));
+    } else if (t.scalar_type() == c10::kLong) {
+      auto p = t.data_ptr<int64_t>();
+      attr = DenseElementsAttr::get(type, llvm::ArrayRef<int64_t>(p, t.numel()));
+    } else if (t.scalar_type() == c10::kInt) {
+      auto p = t.data_ptr<int32_t>();
+      attr = DenseElementsAttr::get(type, llvm::ArrayRef<int32_t>(p, t.numel()));
+    } else if (t.scalar_type() == c10::kBool) {
+      SmallVector<bool> vals;
+      auto p = t.data_ptr<bool>();
+      for (int64_t i = 0; i < t.numel(); ++i)
+        vals.push_back(p[i]);
+      attr = DenseElementsAttr::get(type, vals);
+    } else {
+      (void)et;
+    }
+    if (attr)
+      return b.create<pike::ConstantOp>(loc, type, attr);
+  }
+  // Large (or unusual dtype) constants go to the weights file, deduplicated by storage.
+  const void *key = t.data_ptr();
+  std::string name;
+  auto found = weightByStorage.find(raw.data_ptr());
+  if (found != weightByStorage.end() && weights.count(found->second) &&
+      weights[found->second].shape == std::vector<int64_t>(t.sizes().begin(), t.sizes().end())) {
+    name = found->second;
+  } else {
+    std::string base = v && v->hasDebugName() ? v->debugName() : "w";
+    for (char &c : base)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.')
+        c = '_';
+    name = base;
+    for (int i = 1; weights.count(name); ++i)
+      name = base + "_" + std::to_string(i);
+    RawTensor rt;
+    rt.dtype = safetensorsDType(t.scalar_type());
+    rt.shape.assign(t.sizes().begin(), t.sizes().end());
+    auto bytes = static_cast<const uint8_t *>(t.data_ptr());
+    rt.bytes.assign(bytes, bytes + t.nbytes());
+    weights[name] = std::move(rt);
+    weightByStorage[raw.data_ptr()] = name;
+  }
+  (void)key;
+  return b.create<pike::WeightOp>(loc, type, name);
+}
+
+LogicalResult Importer::probe(tj::Module &module, const std::shared_ptr<tj::Graph> &graph) {
+  // Run a copy whose single output is a tuple of every value, then read the
+  // values back in node order (copy() preserves it).
+  std::shared_ptr<tj::Graph> copy = graph->copy();
+  std::vector<tj::Value *> watched, watchedCopy;
+  auto origNodes = graph->nodes();
+  auto copyNodes = copy->nodes();
+  for (auto it = origNodes.begin(), ct = copyNodes.begin(); it != origNodes.end(); ++it, ++ct)
+    for (size_t i = 0; i < it->outputs().size(); ++i) {
+      tj::Value *out = it->output(i);
+      if (out->type()->kind() == c10::TypeKind::NoneType ||
+          out->type()->kind() == c10::TypeKind::FunctionType)
+        continue;
+      watched.push_back(out);
+      watchedCopy.push_back(ct->output(i));
+    }
+  while (!copy->outputs().empty())
+    copy->eraseOutput(copy->outputs().size() - 1);
+  tj::Node *tuple = copy->createTuple(watchedCopy);
+  copy->appendNode(tuple);
+  copy->registerOutput(tuple->output());
+
+  std::vector<c10::IValue> stack;
+  stack.emplace_back(module._ivalue());
+  torch::manual_seed(0);
+  for (const TensorSpec &spec : opts.inputSpec.inputs) {
+    auto st = scalarTypeOf(spec.dtype);
+    at::Tensor t = c10::isFloatingType(st) ? torch::randn(spec.shape, torch::dtype(st))
+                                          : torch::zeros(spec.shape, torch::dtype(st));
+    stack.emplace_back(t);
+  }
+  std::string error;
+  try {
+    tj::GraphFunction fn("pike_probe", copy, nullptr);
+    fn.run(stack);
+  } catch (const c10::Error &e) {
+    error = firstLine(e.what_without_backtrace());
+  } catch (const std::exception &e) {
+    error = firstLine(e.what());
+  }
+  if (!error.empty()) {
+    emitError(UnknownLoc::get(&ctx))
+        << "running the model on inputs of the given spec failed (wrong input spec?): " << error;
+    return failure();
+  }
+  if (stack.size() != 1 || !stack[0].isTuple() ||
+      stack[0].toTupleRef().elements().size() != watched.size()) {
+    emitError(UnknownLoc::get(&ctx)) << "shape probe returned an unexpected value";
+    return failure();
+  }
+  const auto &elems = stack[0].toTupleRef().elements();
+  for (size_t i = 0; i < watched.size(); ++i)
+    probed[watched[i]] = elems[i];
+  return success();
+}
+
+LogicalResult Importer::lowerAten(tj::Node *node, const c10::FunctionSchema &schema) {
+  Location loc = nodeLoc(ctx, node);
+  std::string name = node->kind().toQualString();
+  SmallVector<Value> operands;
+  SmallVector<Attribute> operandNames;
+  SmallVector<NamedAttribute> attrs;
+  const auto &args = schema.arguments();
+  for (size_t i = 0; i < node->inputs().size() && i < args.size(); ++i) {
+    tj::Value *in = node->input(i);
+    const std::string &argName = args[i].name();
+    if (mapped.count(in)) {
+      operands.push_back(mapped[in]);
+      operandNames.push_back(b.getStringAttr(argName));
+      continue;
+    }
+    if (mappedLists.count(in)) {
+      for (Value v : mappedLists[in]) {
+        operands.push_back(v);
+        operandNames.push_back(b.getStringAttr(argName + "[]"));
+      }
+      continue;
+    }
+    if (!isStatic(in)) {
+      opaque(node, "argument '" + argName + "' depends on tensor data");
+      return success();
+    }
+    auto it = probed.find(in);
+    c10::IValue iv;
+    if (it != probed.end())
+      iv = it->second;
+    else if (auto c = tj::toIValue(in))
+      iv = *c;
+    FailureOr<Attribute> attr = toAttribute(iv, loc, argName);
+    if (failed(attr))
+      return failure();
+    attrs.push_back(b.getNamedAttr(argName, *attr));
+  }
+  attrs.push_back(b.getNamedAttr("operands", b.getArrayAttr(operandNames)));
+
+  // Results: tensors, or a Tensor[] that a ListUnpack later splits.
+  SmallVector<Type> resultTypes;
+  std::vector<std::pair<tj::Value *, int>> singles;
+  tj::Value *listOut = nullptr;
+  size_t listLen = 0;
+  for (tj::Value *out : node->outputs()) {
+    auto it = probed.find(out);
+    if (it == probed.end()) {
+      if (out->uses().empty())
+        continue;
+      emitError(loc) << "no shape was observed for a result of '" << name << "'";
+      return failure();
+    }
+    if (it->second.isTensor()) {
+      RankedTensorType tt = tensorType(it->second.toTensor());
+      if (!tt) {
+        emitError(loc) << "'" << name << "' produces unsupported dtype "
+                       << c10::toString(it->second.toTensor().scalar_type());
+        return failure();
+      }
+      singles.push_back({out, static_cast<int>(resultTypes.size())});
+      resultTypes.push_back(tt);
+    } else if (it->second.isTensorList()) {
+      listOut = out;
+      for (const at::Tensor &t : it->second.toTensorVector()) {
+        resultTypes.push_back(tensorType(t));
+        ++listLen;
+      }
+    } else if (out->uses().empty()) {
+      continue; // e.g. the unused indices of aten::max.dim
+    } else {
+      emitError(loc) << "'" << name << "' produces a non-tensor value that pike cannot represent";
+      return failure();
+    }
+  }
+  if (resultTypes.empty()) {
+    emitError(loc) << "'" << name << "' produces no tensor";
+    return failure();
+  }
+  OperationState state(loc, pike::AtenOp::getOperationName());
+  state.addAttribute("name", b.getStringAttr(name));
+  state.addOperands(operands);
+  state.addTypes(resultTypes);
+  state.addAttributes(attrs);
+  Operation *op = b.create(state);
+  for (auto [v, idx] : singles)
+    mapped[v] = op->getResult(idx);
+  if (listOut) {
+    std::vector<Value> elems;
+    size_t start = singles.size();
+    for (size_t i = 0; i < listLen; ++i)
+      elems.push_back(op->getResult(start + i));
+    mappedLists[listOut] = elems;
+  }
+  return success();
+}
+
+LogicalResult Importer::lowerNode(tj::Node *node) {
+  Location loc = nodeLoc(ctx, node);
+  std::string kind = node->kind().toQualString();
+
+  // Fold: constants, metadata queries and anything computed only from them.
+  bool allStaticInputs = true;
+  for (tj::Value *in : node->inputs())
+    if (!isStatic(in))
+      allStaticInputs = false;
+  bool producesTensor = false;
+  for (tj::Value *out : node->outputs())
+    if (isTensorType(out->type()))
+      producesTensor = true;
+
+  if (node->kind() == c10::prim::Constant) {
+    auto iv = tj::toIValue(node->output());
+    if (iv && iv->isTensor()) {
+      Value v = lowerTensorConstant(iv->toTensor(), node->output(), loc);
+      if (!v)
+        return failure();
+      mapped[node->output()] = v;
+    } else {
+      staticValues.insert(node->output());
+      if (iv)
+        probed[node->output()] = *iv;
+    }
+    return success();
+  }
+  if (node->kind() == c10::prim::ListConstruct) {
+    bool tensorList = node->output()->type()->cast<c10::ListType>() &&
+                      isTensorType(node->output()->type()->cast<c10::ListType>()->getElementType());
+    if (tensorList) {
+      std::vector<Value> elems;
+      for (tj::Value *in : node->inputs()) {
+        if (!mapped.count(in)) {
+          emitError(loc) << "tensor list element is not a lowered tensor";
+          return failure();
+        }
+        elems.push_back(mapped[in]);
+      }
+      mappedLists[node->output()] = elems;
+      return success();
+    }
+    if (allStaticInputs) {
+      staticValues.insert(node->output());
+      return success();
+    }
+    opaque(node, "list built from tensor data");
+    return success();
+  }
+  if (node->kind() == c10::prim::ListUnpack || node->kind() == c10::prim::TupleUnpack) {
+    tj::Value *list = node->input();
+    if (mappedLists.count(list)) {
+      auto &elems = mappedLists[list];
+      if (elems.size() != node->outputs().size()) {
+        emitError(loc) << "unpacks " << node->outputs().size() << " values from a list of "
+                       << elems.size();
+        return failure();
+      }
+      for (size_t i = 0; i < elems.size(); ++i)
+        mapped[node->output(i)] = elems[i];
+      return success();
+    }
+    if (allStaticInputs) {
+      for (tj::Value *out : node->outputs())
+        staticValues.insert(out);
+      return success();
+    }
+  }
+  if (node->kind() == c10::prim::TupleConstruct) {
+    std::vector<Value> elems;
+    for (tj::Value *in : node->inputs()) {
+      if (!mapped.count(in)) {
+        emitError(loc) << "tuples may only hold tensors in pike";
+        return failure();
+      }
+      elems.push_back(mapped[in]);
+    }
+    mappedLists[node->output()] = elems;
+    return success();
+  }
+  if ((allStaticInputs || isMetadataQuery(node)) && !producesTensor) {
+    for (tj::Value *out : node->outputs())
+      staticValues.insert(out);
+    return success();
+  }
+  if (allStaticInputs && producesTensor && node->inputs().size() > 0 &&
+      (kind == "prim::NumToTensor" || kind == "aten::tensor" || kind == "aten::scalar_tensor")) {
+    auto it = probed.find(node->output());
+    if (it != probed.end() && it->second.isTensor()) {
+      Value v = lowerTensorConstant(it->second.toTensor(), node->output(), loc);
+      if (!v)
+        return failure();
+      mapped[node->output()] = v;
+      staticValues.insert(node->output());
+      return success();
+    }
+  }
+  if (node->kind() == c10::prim::If || node->kind() == c10::prim::Loop) {
+    opaque(node, node->kind() == c10::prim::If ? "control flow on a value known only at run time"
+                                                : "loop with a trip count known only at run time");
+    return success();
+  }
+  if (node->kind().is_aten()) {
+    if (!producesTensor) {
+      // e.g. aten::item / aten::Int on data: a scalar only known at run time.
+      for (tj::Value *out : node->outputs())
+        (void)out;
+      opaque(node, "scalar that depends on tensor data");
+      return success();
+    }
+    if (!pike::lookupAtenOp(kind)) {
+      emitError(loc) << "unsupported operator '" << kind << "'";
+      return failure();
+    }
+    const c10::FunctionSchema *schema = node->maybeSchema();
+    if (!schema) {
+      emitError(loc) << "operator '" << kind << "' has no schema matching its arguments";
+      return failure();
+    }
+    return lowerAten(node, *schema);
+  }
+  emitError(loc) << "unsupported TorchScript node '" << kind << "'";
+  return failure();
+}
+
+OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
+  Location fileLoc = FileLineColLoc::get(&ctx, path, 0, 0);
+  if (!std::filesystem::exists(path)) {
+    emitError(fileLoc) << "no such file '" << path << "'";
+    return nullptr;
+  }
+  tj::Module module;
+  try {
+    module = tj::load(path);
+  } catch (const c10::Error &e) {
+    emitError(fileLoc) << "cannot load TorchScript module: "
+                       << firstLine(e.what_without_backtrace());
+    return nullptr;
+  } catch (const std::exception &e) {
+    emitError(fileLoc) << "cannot load TorchScript module: " << firstLine(e.what());
+    return nullptr;
+  }
+  if (!module.find_method("forward")) {
+    emitError(fileLoc) << "TorchScript module has no forward() method";
+    return nullptr;
+  }
+  module.eval();
+  std::shared_ptr<tj::Graph> graph;
+  try {
+    tj::Module frozen = tj::freeze(module);
+    graph = frozen.get_method("forward").graph()->copy();
+    module = frozen;
+  } catch (const c10::Error &e) {
+    // Already-frozen modules without a `training` attribute land here: use as is.
+    graph = module.get_method("forward").graph()->copy();
+  }
+  tj::Inline(*graph);
+  tj::LowerSimpleTuples(graph);
+  tj::RemoveTensorMutation(graph);
+  tj::ConstantPropagation(graph);
+  tj::UnrollConstantLoops(graph);
+  tj::ConstantPropagation(graph);
+  tj::EliminateDeadCode(graph);
+  tj::ConstantPooling(graph);
+
+  // inputs()[0] is `self`.
+  size_t numInputs = graph->inputs().size() - 1;
+  if (opts.inputSpec.inputs.size() != numInputs) {
+    emitError(fileLoc) << "input spec gives " << opts.inputSpec.inputs.size()
+                       << " inputs but forward() takes " << numInputs;
+    return nullptr;
+  }
+  for (size_t i = 0; i < numInputs; ++i)
+    if (!isTensorType(graph->inputs()[i + 1]->type())) {
+      emitError(fileLoc) << "forward() argument #" << i << " ('"
+                         << graph->inputs()[i + 1]->debugName()
+                         << "') is not a Tensor; bind non-tensor arguments into a wrapper "
+                            "module when exporting (kernelbench/export.py does)";
+      return nullptr;
+    }
+  if (failed(probe(module, graph)))
+    return nullptr;
+
+  OwningOpRef<ModuleOp> result = ModuleOp::create(fileLoc);
+  b.setInsertionPointToEnd(result->getBody());
+  SmallVector<Type> argTypes;
+  for (const TensorSpec &spec : opts.inputSpec.inputs) {
+    Type et = elementType(ctx, scalarTypeOf(spec.dtype));
+    argTypes.push_back(RankedTensorType::get(spec.shape, et));
+  }
+  auto func = b.create<func::FuncOp>(fileLoc, "forward", b.getFunctionType(argTypes, {}));
+  Block *entry = func.addEntryBlock();
+  SmallVector<Attribute> argNames;
+  for (size_t i = 0; i < numInputs; ++i) {
+    mapped[graph->inputs()[i + 1]] = entry->getArgument(i);
+    argNames.push_back(b.getStringAttr(opts.inputSpec.inputs[i].name));
+  }
+  func->setAttr("pike.input_names", b.getArrayAttr(argNames));
+  b.setInsertionPointToEnd(entry);
+
+  for (tj::Node *node : graph->nodes())
+    if (failed(lowerNode(node)))
+      return nullptr;
+
+  SmallVector<Value> results;
+  for (tj::Value *out : graph->outputs()) {
+    if (mapped.count(out)) {
+      results.push_back(mapped[out]);
+    } else if (mappedLists.count(out)) {
+      for (Value v : mappedLists[out])
+        results.push_back(v);
+    } else {
+      emitError(fileLoc) << "forward() returns a value that is not a tensor or a tuple of tensors";
+      return nullptr;
+    }
+  }
+  b.create<func::ReturnOp>(fileLoc, results);
+  func.setType(b.getFunctionType(argTypes, TypeRange(ValueRange(results))));
+
+  std::string weightsPath = opts.weightsFile;
+  if (!weights.empty()) {
+    std::string error;
+    if (!pike::writeSafeTensors(weightsPath, weights, error)) {
+      emitError(fileLoc) << error;
+      return nullptr;
+    }
+  }
+  (*result)->setAttr(pike::kWeightsFileAttr, b.getStringAttr(weightsPath));
+  (*result)->setAttr("pike.source", b.getStringAttr(path));
+  return result;
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp> pike::importTorchScript(MLIRContext &context, const std::string &path,
+                                              const ImportOptions &options) {
+  context.loadDialect<pike::PikeDialect, func::FuncDialect>();
+  Importer importer(context, options);
+  return importer.run(path);
+}
+
+bool pike::dumpTorchScriptGraph(MLIRContext &context, const std::string &path,
+                                std::string &graphText) {
+  try {
+    tj::Module module = tj::load(path);
+    module.eval();
+    std::shared_ptr<tj::Graph> graph;
+    try {
+      graph = tj::freeze(module).get_method("forward").graph()->copy();
+    } catch (const c10::Error &) {
+      graph = module.get_method("forward").graph()->copy();
+    }
+    tj::Inline(*graph);
+    tj::ConstantPropagation(graph);
+    tj::EliminateDeadCode(graph);
+    graphText = graph->toString(false);
+    return true;
+  } catch (const c10::Error &e) {
+    emitError(FileLineColLoc::get(&context, path, 0, 0))
+        << "cannot load TorchScript module: " << firstLine(e.what_without_backtrace());
+    return false;
+  }
+}

@@ -1,0 +1,191 @@
+// pike-fuse: greedy producer-consumer grouping into pike.fusion_group.
+#include "pike/Dialect/OpRegistry.h"
+#include "pike/Passes/Passes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+
+#include "llvm/ADT/SetVector.h"
+
+namespace pike {
+#define GEN_PASS_DEF_PIKEFUSE
+#include "pike/Passes/Passes.h.inc"
+} // namespace pike
+
+using namespace mlir;
+using namespace pike;
+
+namespace {
+
+std::optional<OpCategory> categoryOf(Operation *op) {
+  auto aten = dyn_cast<AtenOp>(op);
+  if (!aten)
+    return std::nullopt;
+  if (auto info = lookupAtenOp(aten.getName()))
+    return info->category;
+  return std::nullopt;
+}
+
+bool isCat(Operation *op, OpCategory c) {
+  auto cat = categoryOf(op);
+  return cat && *cat == c;
+}
+
+bool isMatmulLike(Operation *op) {
+  auto aten = dyn_cast<AtenOp>(op);
+  if (!aten)
+    return false;
+  StringRef n = aten.getName();
+  return n == "aten::matmul" || n == "aten::bmm" || n == "aten::mm" || n == "aten::baddbmm";
+}
+
+/// The unique user of `op`'s single result, if it has exactly one use.
+Operation *soleUser(Operation *op) {
+  if (op->getNumResults() != 1 || !op->getResult(0).hasOneUse())
+    return nullptr;
+  return *op->getResult(0).getUsers().begin();
+}
+
+struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
+  using PikeFuseBase::PikeFuseBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    llvm::DenseSet<Operation *> assigned;
+    SmallVector<std::pair<SmallVector<Operation *>, std::string>> groups;
+    for (Operation &op : func.getBody().front().without_terminator()) {
+      if (assigned.contains(&op))
+        continue;
+      auto cat = categoryOf(&op);
+      if (!cat || *cat == OpCategory::View || *cat == OpCategory::Data)
+        continue;
+      SmallVector<Operation *> members{&op};
+      std::string pattern = grow(members, *cat);
+      if (members.size() == 1 && !singles)
+        continue;
+      for (Operation *m : members)
+        assigned.insert(m);
+      groups.push_back({members, pattern});
+    }
+    for (auto &[members, pattern] : groups)
+      if (failed(materialize(members, pattern)))
+        return signalPassFailure();
+  }
+
+  /// Extends the group from its seed along single-use consumers; returns the pattern.
+  std::string grow(SmallVector<Operation *> &members, OpCategory seed) {
+    std::string pattern;
+    switch (seed) {
+    case OpCategory::Contraction: {
+      auto aten = cast<AtenOp>(members.front());
+      pattern = aten.getName().contains("conv") ? "conv_epilogue" : "gemm_epilogue";
+      break;
+    }
+    case OpCategory::Normalization: pattern = "norm_activation"; break;
+    case OpCategory::Softmax: pattern = "softmax"; break;
+    case OpCategory::Reduction: pattern = "reduction"; break;
+    case OpCategory::Elementwise: pattern = "elementwise"; break;
+    default: return "single";
+    }
+    if (!fuseEpilogues && seed != OpCategory::Elementwise)
+      return members.size() == 1 ? "single" : pattern;
+    bool sawSoftmax = false;
+    while (members.size() < maxOps) {
+      Operation *next = soleUser(members.back());
+      if (!next || next->getBlock() != members.front()->getBlock() || !canJoin(members, next))
+        break;
+      if (isCat(next, OpCategory::Elementwise)) {
+        members.push_back(next);
+        continue;
+      }
+      if (isCat(next, OpCategory::Softmax) && !sawSoftmax &&
+          (seed == OpCategory::Elementwise || (seed == OpCategory::Contraction && fuseAttention &&
+                                               isMatmulLike(members.front())))) {
+        members.push_back(next);
+        sawSoftmax = true;
+        if (seed == OpCategory::Elementwise)
+          pattern = "softmax";
+        continue;
+      }
+      if (sawSoftmax && seed == OpCategory::Contraction && isMatmulLike(next)) {
+        members.push_back(next);
+        pattern = "attention";
+        break;
+      }
+      if (isCat(next, OpCategory::Reduction) && seed == OpCategory::Elementwise) {
+        members.push_back(next);
+        pattern = "reduction";
+        break;
+      }
+      break;
+    }
+    if (sawSoftmax && pattern != "attention" && seed == OpCategory::Contraction) {
+      // matmul -> softmax without the second matmul: keep the softmax out.
+      while (!members.empty() && !isCat(members.back(), OpCategory::Softmax))
+        members.pop_back();
+      members.pop_back();
+      pattern = "gemm_epilogue";
+    }
+    if (members.size() == 1 && seed != OpCategory::Elementwise)
+      return pattern == "gemm_epilogue" || pattern == "conv_epilogue" ? "single" : pattern;
+    return pattern;
+  }
+
+  /// `next` may join when every value it reads from the group is the group's
+  /// latest result and nothing between the group and `next` reads group values.
+  bool canJoin(ArrayRef<Operation *> members, Operation *next) {
+    llvm::SmallPtrSet<Operation *, 16> set(members.begin(), members.end());
+    for (Operation *m : members)
+      for (Value r : m->getResults())
+        for (Operation *user : r.getUsers())
+          if (!set.contains(user) && user != next && user->isBeforeInBlock(next))
+            return false;
+    return true;
+  }
+
+  /// Replaces `members` by one pike.fusion_group placed where the last member was.
+  LogicalResult materialize(ArrayRef<Operation *> members, StringRef pattern) {
+    llvm::SmallPtrSet<Operation *, 16> set(members.begin(), members.end());
+    llvm::SetVector<Value> inputs;
+    llvm::SetVector<Value> outputs;
+    for (Operation *m : members) {
+      for (Value operand : m->getOperands())
+        if (!set.contains(operand.getDefiningOp()))
+          inputs.insert(operand);
+      for (Value r : m->getResults())
+        for (Operation *user : r.getUsers())
+          if (!set.contains(user))
+            outputs.insert(r);
+    }
+    Operation *last = members.back();
+    OpBuilder b(last->getContext());
+    b.setInsertionPointAfter(last);
+    Location loc = members.size() == 1
+                       ? members.front()->getLoc()
+                       : b.getFusedLoc(llvm::to_vector(llvm::map_range(
+                             members, [](Operation *m) { return m->getLoc(); })));
+    auto group = b.create<FusionGroupOp>(loc, TypeRange(outputs.getArrayRef()),
+                                         inputs.getArrayRef(), b.getStringAttr(pattern));
+    Block *body = new Block();
+    group.getBody().push_back(body);
+    IRMapping map;
+    for (Value in : inputs)
+      map.map(in, body->addArgument(in.getType(), in.getLoc()));
+    OpBuilder inner = OpBuilder::atBlockEnd(body);
+    for (Operation *m : members)
+      inner.clone(*m, map);
+    SmallVector<Value> yielded;
+    for (Value out : outputs)
+      yielded.push_back(map.lookup(out));
+    inner.create<YieldOp>(loc, yielded);
+    for (auto [i, out] : llvm::enumerate(outputs.getArrayRef())) {
+      Value v = out;
+      v.replaceAllUsesWith(group.getResult(i));
+    }
+    for (Operation *m : llvm::reverse(members))
+      m->erase();
+    return success();
+  }
+};
+
+} // namespace

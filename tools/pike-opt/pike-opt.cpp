@@ -1,0 +1,169 @@
+// pike-opt: mlir-opt for the pike dialect that also reads TorchScript (.pt)
+// files. A .pt input is imported first; `--emit=` picks how far the default
+// pipeline goes; passes named on the command line run between the ladder's
+// partitioning prefix and its reporting/emission suffix.
+#include "pike/Importer/TorchScriptImporter.h"
+#include "pike/Passes/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <fstream>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory pikeCategory("pike options");
+static cl::opt<std::string> inputSpecOpt(
+    "input-spec", cl::desc("Input shapes for a .pt model: a JSON file or e.g. 1x3x32x32xf32,8xi64"),
+    cl::init(""), cl::cat(pikeCategory));
+static cl::opt<std::string> emitOpt(
+    "emit", cl::desc("How far to go: torchscript-graph, pike, regions, kernels"),
+    cl::init("pike"), cl::cat(pikeCategory));
+static cl::opt<std::string> weightsFileOpt(
+    "weights-file",
+    cl::desc("Where imported weights go (default: <model>.weights.safetensors beside the model)"),
+    cl::init(""), cl::cat(pikeCategory));
+
+namespace {
+
+bool isTorchScriptFile(StringRef path) {
+  if (path == "-")
+    return false;
+  if (path.ends_with(".pt") || path.ends_with(".pth") || path.ends_with(".torchscript"))
+    return true;
+  std::ifstream in(path.str(), std::ios::binary);
+  char magic[4] = {0, 0, 0, 0};
+  in.read(magic, 4);
+  return magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+}
+
+struct Ladder {
+  std::string prefix;
+  std::string suffix;
+};
+
+FailureOr<Ladder> ladderFor(StringRef emit) {
+  if (emit == "pike")
+    return Ladder{"", ""};
+  if (emit == "regions")
+    return Ladder{"func.func(pike-fuse)", "pike-region-report"};
+  if (emit == "kernels")
+    return Ladder{"func.func(pike-fuse),pike-outline", "pike-region-report"};
+  return failure();
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM y(argc, argv);
+  DialectRegistry registry;
+  registry.insert<pike::PikeDialect, func::FuncDialect>();
+  pike::registerPikePasses();
+  registerCanonicalizerPass();
+  registerCSEPass();
+  registerSymbolDCEPass();
+  registerInlinerPass();
+
+  auto [inputFilename, outputFilename] =
+      registerAndParseCLIOptions(argc, argv, "pike optimizer driver\n", registry);
+  MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
+
+  MLIRContext importContext(registry);
+  llvm::SourceMgr importSourceMgr;
+  SourceMgrDiagnosticHandler importDiagnostics(importSourceMgr, &importContext);
+
+  if (emitOpt == "torchscript-graph") {
+    std::string graph;
+    if (!pike::dumpTorchScriptGraph(importContext, inputFilename, graph))
+      return 1;
+    std::string error;
+    auto out = openOutputFile(outputFilename, &error);
+    if (!out) {
+      llvm::errs() << error << "\n";
+      return 1;
+    }
+    out->os() << graph;
+    out->keep();
+    return 0;
+  }
+  FailureOr<Ladder> ladder = ladderFor(emitOpt);
+  if (failed(ladder)) {
+    llvm::errs() << "error: unknown --emit='" << emitOpt
+                 << "' (expected torchscript-graph, pike, regions or kernels)\n";
+    return 1;
+  }
+
+  std::unique_ptr<llvm::MemoryBuffer> buffer;
+  if (isTorchScriptFile(inputFilename)) {
+    if (inputSpecOpt.empty()) {
+      llvm::errs() << "error: '" << inputFilename
+                   << "' is a TorchScript model: pass --input-spec (JSON file or e.g. 1x3x32x32xf32)\n";
+      return 1;
+    }
+    pike::ImportOptions options;
+    std::string error;
+    if (!pike::InputSpec::parse(inputSpecOpt, options.inputSpec, error)) {
+      llvm::errs() << "error: bad --input-spec: " << error << "\n";
+      return 1;
+    }
+    options.weightsFile = weightsFileOpt;
+    if (options.weightsFile.empty()) {
+      llvm::SmallString<256> p(inputFilename);
+      llvm::sys::path::replace_extension(p, "weights.safetensors");
+      options.weightsFile = std::string(p);
+    }
+    OwningOpRef<ModuleOp> module = pike::importTorchScript(importContext, inputFilename, options);
+    if (!module)
+      return 1;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os, OpPrintingFlags().enableDebugInfo(config.shouldEmitBytecode() ? false : false));
+    os.flush();
+    buffer = llvm::MemoryBuffer::getMemBufferCopy(text, inputFilename);
+  } else {
+    std::string error;
+    buffer = openInputFile(inputFilename, &error);
+    if (!buffer) {
+      llvm::errs() << error << "\n";
+      return 1;
+    }
+  }
+
+  // Ladder prefix, then the command line's own passes, then the ladder suffix.
+  MlirOptMainConfig cliConfig = config;
+  Ladder steps = *ladder;
+  config.setPassPipelineSetupFn([cliConfig, steps](PassManager &pm) mutable -> LogicalResult {
+    if (!steps.prefix.empty() && failed(parsePassPipeline(steps.prefix, pm)))
+      return failure();
+    if (failed(cliConfig.setupPassPipeline(pm)))
+      return failure();
+    if (!steps.suffix.empty() && failed(parsePassPipeline(steps.suffix, pm)))
+      return failure();
+    return success();
+  });
+
+  std::string error;
+  auto output = openOutputFile(outputFilename, &error);
+  if (!output) {
+    llvm::errs() << error << "\n";
+    return 1;
+  }
+  if (failed(MlirOptMain(output->os(), std::move(buffer), registry, config)))
+    return 1;
+  output->keep();
+  return 0;
+}
