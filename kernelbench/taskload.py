@@ -136,8 +136,9 @@ def flat_outputs(out):
     return tensors
 
 
-def bound_constants(template, prefix="input"):
-    """{'input_3': 7, ...}: the non-tensor leaves of an input template."""
+def bound_constants(template, prefix="arg"):
+    """{'arg_3': 7, ...}: the non-tensor leaves of an input template, keyed by
+    argument position (arg_3 = 4th forward argument; arg_2.1 = its 2nd element)."""
     res = {}
 
     def rec(t, path):
