@@ -1,0 +1,88 @@
+// Tuning database: the best kernel found so far per (region fingerprint, GPU
+// arch, CUDA toolkit version, torch version). Stored as a JSON-lines file that
+// is rewritten whole (temp + fsync + rename) under an flock on every change, so
+// it is never torn by a crash and concurrent pike-opt runs merge instead of
+// overwriting each other. A torn or hand-damaged file still loads: bad lines are
+// skipped with a file:line warning.
+#ifndef PIKE_SEARCH_TUNINGDB_H
+#define PIKE_SEARCH_TUNINGDB_H
+
+#include "pike/Search/Interfaces.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace pike::search {
+
+struct TuningKey {
+  std::string fingerprint; // TaskSpec::fingerprint
+  std::string arch;        // e.g. "sm_90"
+  std::string toolkit;     // CUDA toolkit version, e.g. "13.0"
+  std::string torch;       // torch version, e.g. "2.11.0"
+  auto tie() const { return std::tie(fingerprint, arch, toolkit, torch); }
+  bool operator<(const TuningKey &o) const { return tie() < o.tie(); }
+  bool operator==(const TuningKey &o) const { return tie() == o.tie(); }
+  std::string toString() const; // "fingerprint/arch/toolkit/torch"
+};
+
+struct TuningRecord {
+  TuningKey key;
+  CandidateCode code;
+  double speedup = 0;
+  double candidateMs = 0;
+  double referenceMs = 0;
+  double compileMs = 0;
+  nlohmann::json provenance = nlohmann::json::object(); // origin, candidate id, run, time...
+};
+
+nlohmann::json toJson(const TuningRecord &r);
+TuningRecord tuningRecordFromJson(const nlohmann::json &j); // throws std::runtime_error
+
+/// Builds a record from a correct search candidate; provenance gets the
+/// candidate's id, origin, parents and fix depth added to `provenance`.
+TuningRecord makeTuningRecord(const TuningKey &key, const Candidate &c,
+                              nlohmann::json provenance = nlohmann::json::object());
+
+class TuningDb {
+public:
+  /// An empty path keeps the database in memory only. Loads the file if present.
+  explicit TuningDb(std::string path = "");
+
+  const std::string &path() const { return path_; }
+  /// Warnings from loading (file:line of skipped lines).
+  const std::vector<std::string> &warnings() const { return warnings_; }
+
+  std::optional<TuningRecord> lookup(const TuningKey &key) const;
+  /// Keeps the record if its key is new or it is strictly faster than the stored
+  /// one; returns whether it was kept. Persists immediately. Throws on I/O error.
+  bool insert(const TuningRecord &record);
+
+  /// {"version":1,"records":[...]} in key order.
+  nlohmann::json exportJson() const;
+  /// Merges another export (best per key wins); returns how many records were
+  /// kept. Throws std::runtime_error on a malformed document.
+  size_t importJson(const nlohmann::json &doc);
+
+  /// All records in key order.
+  std::vector<TuningRecord> records() const;
+  size_t size() const { return best_.size(); }
+
+  /// Re-reads the file (records other processes added).
+  void reload();
+
+private:
+  bool mergeOne(const TuningRecord &r);
+  size_t persist(const std::vector<TuningRecord> &incoming);
+  void loadFile();
+
+  std::string path_;
+  std::map<TuningKey, TuningRecord> best_;
+  std::vector<std::string> warnings_;
+};
+
+} // namespace pike::search
+
+#endif
