@@ -60,7 +60,7 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
       if (!cat || *cat == OpCategory::View || *cat == OpCategory::Data)
         continue;
       SmallVector<Operation *> members{&op};
-      std::string pattern = grow(members, *cat);
+      std::string pattern = grow(members, *cat, assigned);
       if (members.size() == 1 && !singles)
         continue;
       for (Operation *m : members)
@@ -73,7 +73,8 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
   }
 
   /// Extends the group from its seed along single-use consumers; returns the pattern.
-  std::string grow(SmallVector<Operation *> &members, OpCategory seed) {
+  std::string grow(SmallVector<Operation *> &members, OpCategory seed,
+                   const llvm::DenseSet<Operation *> &assigned) {
     std::string pattern;
     switch (seed) {
     case OpCategory::Contraction: {
@@ -92,7 +93,8 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
     bool sawSoftmax = false;
     while (members.size() < maxOps) {
       Operation *next = soleUser(members.back());
-      if (!next || next->getBlock() != members.front()->getBlock() || !canJoin(members, next))
+      if (!next || assigned.contains(next) || next->getBlock() != members.front()->getBlock() ||
+          !canJoin(members, next))
         break;
       if (isCat(next, OpCategory::Elementwise)) {
         members.push_back(next);
@@ -148,10 +150,17 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
     llvm::SmallPtrSet<Operation *, 16> set(members.begin(), members.end());
     llvm::SetVector<Value> inputs;
     llvm::SetVector<Value> outputs;
+    // Small constants are cloned into the body: kernels bake them in rather
+    // than take them as arguments.
+    llvm::SetVector<Operation *> constants;
     for (Operation *m : members) {
-      for (Value operand : m->getOperands())
-        if (!set.contains(operand.getDefiningOp()))
+      for (Value operand : m->getOperands()) {
+        Operation *def = operand.getDefiningOp();
+        if (def && isa<ConstantOp>(def))
+          constants.insert(def);
+        else if (!set.contains(def))
           inputs.insert(operand);
+      }
       for (Value r : m->getResults())
         for (Operation *user : r.getUsers())
           if (!set.contains(user))
@@ -172,6 +181,8 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
     for (Value in : inputs)
       map.map(in, body->addArgument(in.getType(), in.getLoc()));
     OpBuilder inner = OpBuilder::atBlockEnd(body);
+    for (Operation *c : constants)
+      inner.clone(*c, map);
     for (Operation *m : members)
       inner.clone(*m, map);
     SmallVector<Value> yielded;
@@ -184,6 +195,9 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
     }
     for (Operation *m : llvm::reverse(members))
       m->erase();
+    for (Operation *c : constants)
+      if (c->use_empty())
+        c->erase();
     return success();
   }
 };

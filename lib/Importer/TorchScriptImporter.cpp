@@ -44,7 +44,12 @@ std::string firstLine(const std::string &s) {
 
 /// The location of a TorchScript node: its Python source range when it has one.
 Location nodeLoc(MLIRContext &ctx, const tj::Node *node) {
-  if (auto flc = node->sourceRange().file_line_col()) {
+  // Traced and serialized graphs point into the module's own code; the range
+  // it was generated from, when recorded, is the user's Python source.
+  tj::SourceRange range = node->sourceRange();
+  if (auto original = range.findSourceRangeThatGenerated())
+    range = *original;
+  if (auto flc = range.file_line_col()) {
     auto [file, line, col] = *flc;
     return FileLineColLoc::get(&ctx, file, line, col + 1);
   }
@@ -100,6 +105,30 @@ bool isMetadataQuery(const tj::Node *n) {
 
 bool isTensorType(const c10::TypePtr &t) { return t->kind() == c10::TypeKind::TensorType; }
 
+bool usedAfter(const tj::Value *v, const tj::Node *node) {
+  for (const tj::Use &use : v->uses())
+    if (use.user != node && node->isBefore(use.user))
+      return true;
+  return false;
+}
+
+/// The in-place `node` mutates input 0; true when no later node can observe it.
+bool mutationIsUnobserved(const tj::Node *node) {
+  const tj::Value *self = node->input(0);
+  if (usedAfter(self, node))
+    return false;
+  const tj::Node *producer = self->node();
+  // One level of aliasing: the tensor a view or unpacked chunk came from.
+  if (producer->kind() == c10::prim::ListUnpack)
+    producer = producer->input(0)->node();
+  if (producer->kind() == c10::prim::Param || producer->kind() == c10::prim::Constant)
+    return false;
+  for (const tj::Value *in : producer->inputs())
+    if (isTensorType(in->type()) && usedAfter(in, node))
+      return false;
+  return true;
+}
+
 class Importer {
 public:
   Importer(MLIRContext &ctx, const ImportOptions &opts) : ctx(ctx), opts(opts), b(&ctx) {}
@@ -109,7 +138,8 @@ public:
 private:
   LogicalResult probe(tj::Module &module, const std::shared_ptr<tj::Graph> &graph);
   LogicalResult lowerNode(tj::Node *node);
-  LogicalResult lowerAten(tj::Node *node, const c10::FunctionSchema &schema);
+  LogicalResult lowerAten(tj::Node *node, const c10::FunctionSchema &schema,
+                          const std::string &name);
   Value lowerTensorConstant(const at::Tensor &t, const tj::Value *v, Location loc);
   FailureOr<Attribute> toAttribute(const c10::IValue &iv, Location loc, const std::string &what);
   RankedTensorType tensorType(const at::Tensor &t);
@@ -318,9 +348,9 @@ LogicalResult Importer::probe(tj::Module &module, const std::shared_ptr<tj::Grap
   return success();
 }
 
-LogicalResult Importer::lowerAten(tj::Node *node, const c10::FunctionSchema &schema) {
+LogicalResult Importer::lowerAten(tj::Node *node, const c10::FunctionSchema &schema,
+                                  const std::string &name) {
   Location loc = nodeLoc(ctx, node);
-  std::string name = node->kind().toQualString();
   SmallVector<Value> operands;
   SmallVector<Attribute> operandNames;
   SmallVector<NamedAttribute> attrs;
@@ -424,9 +454,11 @@ LogicalResult Importer::lowerNode(tj::Node *node) {
     if (!isStatic(in))
       allStaticInputs = false;
   bool producesTensor = false;
-  for (tj::Value *out : node->outputs())
-    if (isTensorType(out->type()))
+  for (tj::Value *out : node->outputs()) {
+    auto list = out->type()->cast<c10::ListType>();
+    if (isTensorType(out->type()) || (list && isTensorType(list->getElementType())))
       producesTensor = true;
+  }
 
   if (node->kind() == c10::prim::Constant) {
     auto iv = tj::toIValue(node->output());
@@ -435,6 +467,10 @@ LogicalResult Importer::lowerNode(tj::Node *node) {
       if (!v)
         return failure();
       mapped[node->output()] = v;
+      if (iv->toTensor().numel() <= opts.inlineConstantLimit) {
+        staticValues.insert(node->output());
+        probed[node->output()] = *iv;
+      }
     } else {
       staticValues.insert(node->output());
       if (iv)
@@ -495,15 +531,19 @@ LogicalResult Importer::lowerNode(tj::Node *node) {
     mappedLists[node->output()] = elems;
     return success();
   }
+  // Scalars from static values (aten::Int(NumToTensor(size))) are static.
   if ((allStaticInputs || isMetadataQuery(node)) && !producesTensor) {
     for (tj::Value *out : node->outputs())
       staticValues.insert(out);
     return success();
   }
-  if (allStaticInputs && producesTensor && node->inputs().size() > 0 &&
-      (kind == "prim::NumToTensor" || kind == "aten::tensor" || kind == "aten::scalar_tensor")) {
+  // A small tensor computed only from constants and shapes (traced size
+  // arithmetic such as NumToTensor(size) // 4) is a constant too.
+  if (allStaticInputs && producesTensor && node->outputs().size() == 1 &&
+      node->kind() != c10::prim::ListConstruct) {
     auto it = probed.find(node->output());
-    if (it != probed.end() && it->second.isTensor()) {
+    if (it != probed.end() && it->second.isTensor() &&
+        it->second.toTensor().numel() <= opts.inlineConstantLimit) {
       Value v = lowerTensorConstant(it->second.toTensor(), node->output(), loc);
       if (!v)
         return failure();
@@ -525,7 +565,18 @@ LogicalResult Importer::lowerNode(tj::Node *node) {
       opaque(node, "scalar that depends on tensor data");
       return success();
     }
-    if (!pike::lookupAtenOp(kind)) {
+    std::string functional = kind;
+    if (kind.size() > 1 && kind.back() == '_' && kind[kind.size() - 2] != '_') {
+      // In-place ops the mutation remover left (mutating views such as the
+      // gates of a decomposed lstm_cell): value semantics hold when nothing
+      // reads the mutated tensor, or the tensor it views, afterwards.
+      if (!mutationIsUnobserved(node)) {
+        opaque(node, "in-place update of a tensor that is read afterwards");
+        return success();
+      }
+      functional = kind.substr(0, kind.size() - 1);
+    }
+    if (!pike::lookupAtenOp(functional)) {
       emitError(loc) << "unsupported operator '" << kind << "'";
       return failure();
     }
@@ -534,7 +585,7 @@ LogicalResult Importer::lowerNode(tj::Node *node) {
       emitError(loc) << "operator '" << kind << "' has no schema matching its arguments";
       return failure();
     }
-    return lowerAten(node, *schema);
+    return lowerAten(node, *schema, functional);
   }
   emitError(loc) << "unsupported TorchScript node '" << kind << "'";
   return failure();

@@ -38,7 +38,7 @@ def Pike_ConstantOp : Pike_Op<"constant", [Pure, ConstantLike]> {
   let summary = "A small tensor constant kept inline";
   let arguments = (ins ElementsAttr:$value);
   let results = (outs Pike_Tensor:$result);
-  let assemblyFormat = "$value attr-dict `:` type($result)";
+  let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
   let hasFolder = 1;
 }

@@ -1,0 +1,22 @@
+# lit configuration for pike's compiler tests (CPU only; GPU tests live in test/gpu
+# and run on the device through scripts/device-*.sh).
+import os
+import lit.formats
+
+config.name = "pike"
+config.test_format = lit.formats.ShTest(not lit_config.isWindows)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.pike_obj_root, "test")
+config.excludes = ["Inputs", "unit", "gpu", "CMakeLists.txt", "lit.cfg.py", "llm_server",
+                   "llm_recordings"]
+
+path = os.pathsep.join([config.pike_tools_dir, config.llvm_tools_dir,
+                        os.path.join(config.pike_obj_root, "bin"), config.environment.get("PATH", os.environ["PATH"])])
+config.environment["PATH"] = path
+for var in ["HOME", "PYTHONPATH", "TORCH_HOME", "LD_LIBRARY_PATH"]:
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%pike_src", config.pike_src_root))
+config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
