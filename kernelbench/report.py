@@ -1,0 +1,302 @@
+"""Reports from a bench.py run JSON: statistics, markdown, plots, the stable summary.
+
+Definitions (all per level, and over all tasks):
+  speedup of method M vs baseline B on a task = median_ms(B) / median_ms(M), defined only
+      when both M and B ran, were correct and were timed on that task.
+  geomean_vs_X   = geometric mean of those speedups over the tasks where it is defined
+                   (None when there are none).
+  fast_p(M, B)   = (number of tasks where M is correct and speedup(M, B) > p)
+                   / (number of tasks M was attempted on); KernelBench's fast_p.
+  tasks          = tasks where M was attempted (status other than "skipped").
+  correct        = tasks where M ran and matched eager within atol/rtol on every seed.
+"""
+import json
+import math
+import os
+
+BASELINE_EAGER = "eager"
+BASELINE_COMPILE = "torch_compile"
+
+
+def geomean(values):
+    vals = [v for v in values if v is not None]
+    if not vals:
+        return None
+    if any(v <= 0 or not math.isfinite(v) for v in vals):
+        raise ValueError(f"geomean needs positive finite values, got {vals}")
+    return math.exp(sum(math.log(v) for v in vals) / len(vals))
+
+
+def method_entry(task, method):
+    return task.get("methods", {}).get(method)
+
+
+def median_ms(task, method):
+    e = method_entry(task, method)
+    if not e or not e.get("correct") or not e.get("time"):
+        return None
+    return e["time"].get("median_ms")
+
+
+def speedup(task, method, baseline):
+    m, b = median_ms(task, method), median_ms(task, baseline)
+    if m is None or b is None or m <= 0:
+        return None
+    return b / m
+
+
+def attempted(tasks, method):
+    out = []
+    for t in tasks:
+        e = method_entry(t, method)
+        if e is not None and e.get("status") != "skipped":
+            out.append(t)
+    return out
+
+
+def fast_p(tasks, method, baseline, p):
+    att = attempted(tasks, method)
+    if not att:
+        return None
+    hits = 0
+    for t in att:
+        s = speedup(t, method, baseline)
+        if s is not None and s > p:
+            hits += 1
+    return hits / len(att)
+
+
+def level_stats(tasks, method):
+    att = attempted(tasks, method)
+    return {
+        "tasks": len(att),
+        "correct": sum(1 for t in att if method_entry(t, method).get("correct")),
+        "geomean_vs_eager": geomean([speedup(t, method, BASELINE_EAGER) for t in att]),
+        "geomean_vs_compile": geomean([speedup(t, method, BASELINE_COMPILE) for t in att]),
+        "fast_1": fast_p(tasks, method, BASELINE_EAGER, 1.0),
+    }
+
+
+def methods_of(run):
+    seen = []
+    for m in run.get("methods", []):
+        if m not in seen:
+            seen.append(m)
+    for t in run.get("tasks", []):
+        for m in t.get("methods", {}):
+            if m not in seen:
+                seen.append(m)
+    return seen
+
+
+def levels_of(run):
+    return sorted({t["level"] for t in run.get("tasks", [])})
+
+
+def compute_stats(run):
+    """{level: {method: stats}} plus an 'all' level."""
+    out = {}
+    tasks = run.get("tasks", [])
+    for lvl in levels_of(run) + ["all"]:
+        lt = tasks if lvl == "all" else [t for t in tasks if t["level"] == lvl]
+        out[lvl] = {m: level_stats(lt, m) for m in methods_of(run)}
+    return out
+
+
+# ------------------------------------------------------------------ summary
+def update_summary(path, run, stats=None):
+    """Merge this run's per-level stats into the stable summary file (other methods kept)."""
+    stats = stats or compute_stats(run)
+    summary = {"card": run.get("card"), "torch": run.get("torch"), "levels": {}}
+    if os.path.exists(path):
+        with open(path) as f:
+            old = json.load(f)
+        if old.get("card") == run.get("card"):
+            summary["levels"] = old.get("levels", {})
+    for lvl, per_method in stats.items():
+        if lvl == "all":
+            continue
+        dst = summary["levels"].setdefault(lvl, {})
+        for m, st in per_method.items():
+            if st["tasks"] == 0:
+                continue
+            dst[m] = {k: st[k] for k in ("tasks", "correct", "geomean_vs_eager", "geomean_vs_compile", "fast_1")}
+    summary["levels"] = dict(sorted(summary["levels"].items()))
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(summary, f, indent=2)
+    os.replace(tmp, path)
+    return summary
+
+
+# ------------------------------------------------------------------ markdown
+def _fmt(v, nd=2, suffix=""):
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.{nd}f}{suffix}"
+    return f"{v}{suffix}"
+
+
+def _cell(task, method):
+    e = method_entry(task, method)
+    if e is None:
+        return "-"
+    st = e.get("status")
+    if st == "skipped":
+        return "skip"
+    if st == "error":
+        return "ERR"
+    t = e.get("time") or {}
+    ms = t.get("median_ms")
+    mark = "" if e.get("correct") else " WRONG"
+    if ms is None:
+        return "no time" + mark
+    sp = speedup(task, method, BASELINE_EAGER) if method != BASELINE_EAGER else None
+    return f"{ms:.3f}" + (f" ({sp:.2f}x)" if sp is not None else "") + mark
+
+
+def markdown(run, stats=None):
+    stats = stats or compute_stats(run)
+    methods = methods_of(run)
+    lines = [f"# KernelBench-style run: {run.get('card')}", ""]
+    lines.append(f"- device: {run.get('device_name')}  torch {run.get('torch')}  CUDA {run.get('cuda')}")
+    clk = run.get("clocks_start") or {}
+    if clk:
+        lines.append("- nvidia-smi at start: " + ", ".join(f"{k}={v}" for k, v in clk.items()))
+    lines.append(f"- started {run.get('started')}, finished {run.get('finished')}; seeds {run.get('seeds')}, "
+                 f"atol=rtol={run.get('atol')}; small shapes: {run.get('small')}")
+    if run.get("notes"):
+        for n in run["notes"]:
+            lines.append(f"- note: {n}")
+    lines.append("")
+    lines.append("Times are median milliseconds per call (CUDA events, L2 flushed before each rep); "
+                 "(Nx) is speedup vs eager; WRONG = outside tolerance; ERR = method failed (see JSON); "
+                 "skip = not run.")
+    lines.append("")
+    lines.append("## Per level")
+    lines.append("")
+    lines.append("| level | method | tasks | correct | geomean vs eager | geomean vs torch.compile | fast_1 vs eager | fast_1 vs compile |")
+    lines.append("|---|---|---|---|---|---|---|---|")
+    tasks = run.get("tasks", [])
+    for lvl, per in stats.items():
+        lt = tasks if lvl == "all" else [t for t in tasks if t["level"] == lvl]
+        for m in methods:
+            st = per.get(m)
+            if not st or st["tasks"] == 0:
+                continue
+            f1c = fast_p(lt, m, BASELINE_COMPILE, 1.0)
+            lines.append(f"| {lvl} | {m} | {st['tasks']} | {st['correct']} | {_fmt(st['geomean_vs_eager'], 3)} | "
+                         f"{_fmt(st['geomean_vs_compile'], 3)} | {_fmt(st['fast_1'], 2)} | {_fmt(f1c, 2)} |")
+    lines.append("")
+    lines.append("## Per task")
+    lines.append("")
+    lines.append("| level | task | " + " | ".join(methods) + " | compile s (" + ", ".join(
+        m for m in methods if m.startswith("torch_compile")) + ") |")
+    lines.append("|---|---|" + "---|" * len(methods) + "---|")
+    for t in tasks:
+        comp = []
+        for m in methods:
+            if m.startswith("torch_compile"):
+                e = method_entry(t, m) or {}
+                cs = e.get("warm_compile_s", e.get("compile_s"))
+                comp.append(_fmt(cs, 1))
+        lines.append(f"| {t['level']} | {t['task']} | " + " | ".join(_cell(t, m) for m in methods)
+                     + " | " + ", ".join(comp) + " |")
+    errs = [(t["task"], m, method_entry(t, m).get("error")) for t in tasks for m in methods
+            if method_entry(t, m) and method_entry(t, m).get("status") in ("error", "skipped")
+            and method_entry(t, m).get("error")]
+    if errs:
+        lines.append("")
+        lines.append("## Failures and skips")
+        lines.append("")
+        for task, m, err in errs:
+            first = str(err).strip().splitlines()[0][:200] if str(err).strip() else ""
+            lines.append(f"- {task} / {m}: {first}")
+    if run.get("skipped_tasks"):
+        lines.append("")
+        lines.append("Tasks not reached: " + ", ".join(run["skipped_tasks"]))
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ plots
+def plots(run, prefix):
+    """Writes PREFIX-speedup.png and PREFIX-fast_p.png; returns the paths (empty without matplotlib)."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except Exception:  # noqa: BLE001
+        return []
+    tasks = run.get("tasks", [])
+    methods = [m for m in methods_of(run) if m != BASELINE_EAGER]
+    paths = []
+    if not tasks or not methods:
+        return paths
+    # speedup bars, one panel per baseline
+    fig, axes = plt.subplots(2, 1, figsize=(max(10, 0.32 * len(tasks) * max(1, len(methods)) / 2), 10))
+    for ax, base in zip(axes, [BASELINE_EAGER, BASELINE_COMPILE]):
+        ms = [m for m in methods if m != base]
+        width = 0.8 / max(1, len(ms))
+        for j, m in enumerate(ms):
+            xs, ys = [], []
+            for i, t in enumerate(tasks):
+                s = speedup(t, m, base)
+                if s is not None:
+                    xs.append(i + j * width)
+                    ys.append(s)
+            ax.bar(xs, ys, width=width, label=m)
+        ax.axhline(1.0, color="k", linewidth=0.8)
+        ax.set_yscale("log")
+        ax.set_ylabel(f"speedup vs {base}")
+        ax.set_xticks([i + 0.4 - width / 2 for i in range(len(tasks))])
+        ax.set_xticklabels([f"{t['level'][-1]}/{t['task']}" for t in tasks], rotation=90, fontsize=7)
+        ax.legend(fontsize=8)
+        ax.set_title(f"{run.get('card')}: per-task speedup vs {base} (median times; missing bar = failed/incorrect/skipped)",
+                     fontsize=9)
+    fig.tight_layout()
+    p = f"{prefix}-speedup.png"
+    fig.savefig(p, dpi=90)
+    plt.close(fig)
+    paths.append(p)
+    # fast_p curves
+    ps = [i / 20 for i in range(0, 61)]
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+    for ax, base in zip(axes, [BASELINE_EAGER, BASELINE_COMPILE]):
+        for m in methods_of(run):
+            if m == base:
+                continue
+            ys = [fast_p(tasks, m, base, p) for p in ps]
+            if all(y is None for y in ys):
+                continue
+            ax.plot(ps, [y if y is not None else 0 for y in ys], label=m)
+        ax.axvline(1.0, color="k", linewidth=0.6, linestyle=":")
+        ax.set_xlabel("p (speedup threshold)")
+        ax.set_ylabel(f"fast_p vs {base}")
+        ax.set_ylim(0, 1.02)
+        ax.legend(fontsize=8)
+        ax.set_title(f"share of tasks correct and > p times faster than {base}", fontsize=9)
+    fig.tight_layout()
+    p = f"{prefix}-fast_p.png"
+    fig.savefig(p, dpi=90)
+    plt.close(fig)
+    paths.append(p)
+    return paths
+
+
+def write_reports(run, json_path, results_dir, summary=True, make_plots=True):
+    """Markdown + plots next to json_path; summary in results_dir. Returns written paths."""
+    stats = compute_stats(run)
+    prefix = os.path.splitext(json_path)[0]
+    written = []
+    md = prefix + ".md"
+    with open(md, "w") as f:
+        f.write(markdown(run, stats))
+    written.append(md)
+    if make_plots:
+        written += plots(run, prefix)
+    if summary:
+        sp = os.path.join(results_dir, f"{run.get('card')}-summary.json")
+        update_summary(sp, run, stats)
+        written.append(sp)
+    return written
