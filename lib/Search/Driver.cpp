@@ -268,6 +268,11 @@ void Run::openCheckpoint(const std::vector<TaskSpec> &specs) {
 
 std::vector<std::unique_ptr<Job>> Run::plan(int64_t gen, const std::vector<std::vector<SeedCode>> &seeds) {
   std::vector<std::unique_ptr<Job>> jobs;
+  // Seeds get a generation of their own so the first proposals can build on them.
+  bool seedGeneration = false;
+  if (gen == 0)
+    for (const auto &s : seeds)
+      seedGeneration |= !s.empty();
   for (size_t t = 0; t < tasks.size(); ++t) {
     TaskState &ts = tasks[t];
     int slot = 0;
@@ -287,6 +292,8 @@ std::vector<std::unique_ptr<Job>> Run::plan(int64_t gen, const std::vector<std::
         jobs.push_back(std::move(j));
       }
     }
+    if (seedGeneration)
+      continue;
     int64_t slots = std::min<int64_t>(opts.generationSize, opts.budget - ts.out.queries);
     while (slots > 0 && !ts.pendingFixes.empty()) {
       auto j = make(JobKind::Fix);

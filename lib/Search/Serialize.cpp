@@ -109,7 +109,7 @@ Spend spendFromJson(const nlohmann::json &j) {
 }
 
 std::string stableHash(const std::string &data) {
-  uint64_t h = 1469598103934665603ULL;
+  uint64_t h = 14695981039346656037ULL;
   for (unsigned char c : data) {
     h ^= c;
     h *= 1099511628211ULL;

@@ -1,0 +1,286 @@
+#include "SearchFakes.h"
+
+#include "pike/Search/Driver.h"
+#include "pike/Search/JsonlLog.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace pike::search;
+using namespace pike::search::testing;
+
+namespace {
+
+std::string tempPath(const std::string &name) {
+  std::string p = ::testing::TempDir() + "/pike-search-" + std::to_string(::getpid()) + "-" + name;
+  std::remove(p.c_str());
+  return p;
+}
+
+struct Reference {
+  nlohmann::json state;
+  int64_t proposerCalls = 0;
+  int64_t fixerCalls = 0;
+  std::multiset<uint64_t> proposerSeeds;
+};
+
+Reference uninterrupted(SearchOptions o) {
+  o.checkpointPath.clear();
+  FakeProposer p;
+  FakeFixer f;
+  FakeEvaluator e;
+  SearchReport r = SearchDriver(o, p, &f, e).run(fakeTasks(2));
+  Reference ref{r.stateJson(), p.callCount(), f.callCount(), {}};
+  for (const ProposerCall &c : p.calls())
+    ref.proposerSeeds.insert(c.seed);
+  EXPECT_EQ(r.stopReason, "budget");
+  return ref;
+}
+
+std::vector<std::string> readLines(const std::string &path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);)
+    lines.push_back(l);
+  return lines;
+}
+
+void writeRaw(const std::string &path, const std::string &content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+}
+
+} // namespace
+
+TEST(SearchCheckpoint, StopAndResumeEqualsUninterruptedRun) {
+  std::string path = tempPath("resume.jsonl");
+  SearchOptions o = crashTestOptions(path);
+  Reference ref = uninterrupted(o);
+
+  FakeProposer p1;
+  FakeFixer f1;
+  FakeEvaluator e;
+  SearchDriver d1(o, p1, &f1, e);
+  d1.setJobLimit(17);
+  SearchReport r1 = d1.run(fakeTasks(2));
+  EXPECT_EQ(r1.stopReason, "job_limit");
+  EXPECT_EQ(p1.callCount() + f1.callCount(), 17);
+
+  FakeProposer p2;
+  FakeFixer f2;
+  SearchDriver d2(o, p2, &f2, e);
+  SearchReport r2 = d2.run(fakeTasks(2));
+  EXPECT_EQ(r2.stopReason, "budget");
+  EXPECT_EQ(r2.stateJson(), ref.state);
+  EXPECT_EQ(r2.replayedJobs, 17);
+  EXPECT_TRUE(r2.warnings.empty());
+  // No query was asked twice: the two halves together are the reference's calls.
+  EXPECT_EQ(p1.callCount() + p2.callCount(), ref.proposerCalls);
+  EXPECT_EQ(f1.callCount() + f2.callCount(), ref.fixerCalls);
+  std::multiset<uint64_t> seeds;
+  for (const FakeProposer *p : {&p1, &p2})
+    for (const ProposerCall &c : p->calls())
+      seeds.insert(c.seed);
+  EXPECT_EQ(seeds, ref.proposerSeeds);
+
+  // Resuming a finished run replays everything and asks nothing.
+  FakeProposer p3;
+  FakeFixer f3;
+  SearchReport r3 = SearchDriver(o, p3, &f3, e).run(fakeTasks(2));
+  EXPECT_EQ(r3.stateJson(), ref.state);
+  EXPECT_EQ(p3.callCount() + f3.callCount(), 0);
+  EXPECT_EQ(r3.newQueries, 0);
+}
+
+TEST(SearchCheckpoint, ResumeWithLargerBudgetContinues) {
+  std::string path = tempPath("grow.jsonl");
+  SearchOptions o = crashTestOptions(path);
+  o.budget = 20;
+  FakeProposer p1;
+  FakeFixer f1;
+  FakeEvaluator e;
+  SearchDriver(o, p1, &f1, e).run(fakeTasks(2));
+  o.budget = 40;
+  Reference ref = uninterrupted(o);
+  FakeProposer p2;
+  FakeFixer f2;
+  SearchReport r = SearchDriver(o, p2, &f2, e).run(fakeTasks(2));
+  EXPECT_EQ(r.stateJson(), ref.state);
+  EXPECT_EQ(p1.callCount() + p2.callCount(), ref.proposerCalls);
+}
+
+TEST(SearchCheckpoint, TornLastLineIsIgnoredAndItsJobReEvaluatedNotReRequested) {
+  std::string path = tempPath("torn.jsonl");
+  SearchOptions o = crashTestOptions(path);
+  o.parallel = 1;
+  Reference ref = uninterrupted(o);
+
+  FakeProposer p1;
+  FakeFixer f1;
+  FakeEvaluator e1;
+  SearchDriver d1(o, p1, &f1, e1);
+  d1.setJobLimit(9);
+  d1.run(fakeTasks(2));
+  // Cut the last record (an evaluation) in half, as a kill during write() would.
+  std::vector<std::string> lines = readLines(path);
+  ASSERT_NE(lines.back().find("\"type\":\"eval\""), std::string::npos);
+  std::string content;
+  for (size_t i = 0; i + 1 < lines.size(); ++i)
+    content += lines[i] + "\n";
+  content += lines.back().substr(0, lines.back().size() / 2);
+  writeRaw(path, content);
+
+  FakeProposer p2;
+  FakeFixer f2;
+  FakeEvaluator e2;
+  SearchReport r = SearchDriver(o, p2, &f2, e2).run(fakeTasks(2));
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find(path + ":" + std::to_string(lines.size()) + ": ignoring torn last line"),
+            std::string::npos)
+      << r.warnings[0];
+  EXPECT_EQ(r.stateJson(), ref.state);
+  EXPECT_EQ(p1.callCount() + p2.callCount(), ref.proposerCalls);
+  EXPECT_EQ(f1.callCount() + f2.callCount(), ref.fixerCalls);
+  // The log was repaired before appending: it reads back without warnings.
+  EXPECT_TRUE(readJsonl(path).warnings.empty());
+}
+
+TEST(SearchCheckpoint, MalformedLineWarnsWithFileAndLine) {
+  std::string path = tempPath("malformed.jsonl");
+  SearchOptions o = crashTestOptions(path);
+  Reference ref = uninterrupted(o);
+  FakeProposer p1;
+  FakeFixer f1;
+  FakeEvaluator e;
+  SearchDriver d1(o, p1, &f1, e);
+  d1.setJobLimit(6);
+  d1.run(fakeTasks(2));
+  std::vector<std::string> lines = readLines(path);
+  std::string content;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    content += lines[i] + "\n";
+    if (i == 2)
+      content += "{\"type\": \"proposal\", garbage\n"; // becomes line 4
+  }
+  writeRaw(path, content);
+  FakeProposer p2;
+  FakeFixer f2;
+  SearchReport r = SearchDriver(o, p2, &f2, e).run(fakeTasks(2));
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find(path + ":4: ignoring malformed record"), std::string::npos) << r.warnings[0];
+  EXPECT_EQ(r.stateJson(), ref.state);
+  EXPECT_EQ(p1.callCount() + p2.callCount(), ref.proposerCalls);
+}
+
+TEST(SearchCheckpoint, CheckpointOfAnotherSearchIsRefused) {
+  std::string path = tempPath("other.jsonl");
+  SearchOptions o = crashTestOptions(path);
+  FakeProposer p;
+  FakeFixer f;
+  FakeEvaluator e;
+  SearchDriver d(o, p, &f, e);
+  d.setJobLimit(3);
+  d.run(fakeTasks(2));
+  o.seed += 1;
+  try {
+    SearchDriver(o, p, &f, e).run(fakeTasks(2));
+    FAIL() << "resuming with another seed must fail";
+  } catch (const std::runtime_error &ex) {
+    std::string msg = ex.what();
+    EXPECT_NE(msg.find(path + ":1:"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("\"seed\""), std::string::npos) << msg;
+  }
+  o.seed -= 1;
+  EXPECT_THROW(SearchDriver(o, p, &f, e).run(fakeTasks(3)), std::runtime_error);
+}
+
+TEST(SearchCheckpoint, ResumeAfterEvaluatorFailure) {
+  std::string path = tempPath("evalfail.jsonl");
+  SearchOptions o = crashTestOptions(path);
+  Reference ref = uninterrupted(o);
+  FakeProposer p1;
+  FakeFixer f1;
+  FakeEvaluator bad;
+  bad.throwAfter = 10;
+  SearchReport r1 = SearchDriver(o, p1, &f1, bad).run(fakeTasks(2));
+  EXPECT_EQ(r1.stopReason, "evaluator_error");
+  FakeProposer p2;
+  FakeFixer f2;
+  FakeEvaluator good;
+  SearchReport r2 = SearchDriver(o, p2, &f2, good).run(fakeTasks(2));
+  EXPECT_EQ(r2.stateJson(), ref.state);
+  EXPECT_EQ(p1.callCount() + p2.callCount(), ref.proposerCalls);
+  EXPECT_EQ(f1.callCount() + f2.callCount(), ref.fixerCalls);
+}
+
+// A real crash: the helper process is SIGKILLed mid-run, then resumed here.
+TEST(SearchCheckpoint, SurvivesSigkill) {
+  std::string path = tempPath("crash.jsonl");
+  SearchOptions o = crashTestOptions(path);
+  Reference ref = uninterrupted(o);
+
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::execl(PIKE_SEARCH_CRASH_HELPER, PIKE_SEARCH_CRASH_HELPER, path.c_str(), "15", static_cast<char *>(nullptr));
+    ::_exit(127);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  size_t seen = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    seen = readJsonl(path).records.size();
+    if (seen >= 15)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_GE(seen, 15u) << "helper wrote too little before the deadline";
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+      << "the helper finished before it was killed; make it slower";
+
+  JsonlContents log = readJsonl(path);
+  int64_t loggedProposals = 0, loggedFixes = 0, loggedEvals = 0;
+  std::set<std::string> jobs;
+  for (const JsonlRecord &r : log.records) {
+    std::string type = r.value.value("type", "");
+    if (type == "proposal") {
+      EXPECT_TRUE(jobs.insert(r.value["job"].get<std::string>()).second) << "job proposed twice";
+      (r.value["kind"] == "fix" ? loggedFixes : loggedProposals) += 1;
+    } else if (type == "eval" && !r.value.value("cached", false)) {
+      ++loggedEvals;
+    }
+  }
+  ASSERT_LT(loggedProposals + loggedFixes, ref.proposerCalls + ref.fixerCalls);
+
+  FakeProposer p2;
+  FakeFixer f2;
+  FakeEvaluator e2;
+  SearchReport r = SearchDriver(o, p2, &f2, e2).run(fakeTasks(2));
+  EXPECT_EQ(r.stateJson(), ref.state) << "nothing lost";
+  EXPECT_EQ(loggedProposals + p2.callCount(), ref.proposerCalls) << "nothing re-requested";
+  EXPECT_EQ(loggedFixes + f2.callCount(), ref.fixerCalls) << "nothing re-requested";
+  EXPECT_EQ(r.replayedJobs, loggedProposals + loggedFixes);
+  // Every logged evaluation was reused: only unlogged jobs were evaluated again.
+  int64_t evaluations = 0;
+  nlohmann::json state = r.stateJson();
+  for (const auto &t : state["tasks"])
+    evaluations += t["evaluations"].get<int64_t>();
+  EXPECT_EQ(e2.count(), evaluations - loggedEvals) << "logged evaluations " << loggedEvals << ", records " << log.records.size();
+
+  // The finished log replays to the same state once more (no duplicate records).
+  FakeProposer p3;
+  FakeFixer f3;
+  SearchReport again = SearchDriver(o, p3, &f3, e2).run(fakeTasks(2));
+  EXPECT_EQ(again.stateJson(), ref.state);
+  EXPECT_EQ(p3.callCount() + f3.callCount(), 0);
+}

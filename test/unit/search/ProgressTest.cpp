@@ -1,0 +1,101 @@
+#include "SearchFakes.h"
+
+#include "pike/Search/Driver.h"
+#include "pike/Search/Progress.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+using namespace pike::search;
+using namespace pike::search::testing;
+
+namespace {
+ProgressInfo sample(bool final) {
+  ProgressInfo p;
+  p.queries = 40;
+  p.queryBudget = 200;
+  p.usd = 0.5234;
+  p.usdBudget = 5;
+  p.busy = 3;
+  p.parallel = 4;
+  p.generation = 3;
+  p.final = final;
+  p.tasks = {{"region_0", 20, 18, 1.8412}, {"region_1", 20, 17, 0}};
+  return p;
+}
+} // namespace
+
+TEST(Progress, FormatsOneLine) {
+  std::string s = formatProgress(sample(false));
+  EXPECT_NE(s.find("queries 40/200"), std::string::npos) << s;
+  EXPECT_NE(s.find("$0.52/5.00"), std::string::npos) << s;
+  EXPECT_NE(s.find("busy 3/4"), std::string::npos) << s;
+  EXPECT_NE(s.find("region_0 1.84x"), std::string::npos) << s;
+  EXPECT_NE(s.find("region_1 -"), std::string::npos) << s;
+  EXPECT_EQ(s.find('\n'), std::string::npos);
+}
+
+TEST(Progress, TerminalRewritesOneLine) {
+  std::ostringstream os;
+  ProgressPrinter printer(os, /*tty=*/true);
+  printer(sample(false));
+  printer(sample(false));
+  printer(sample(true));
+  std::string out = os.str();
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\r'), 3);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1);
+}
+
+TEST(Progress, PipeGetsPeriodicPlainLines) {
+  std::ostringstream os;
+  ProgressPrinter printer(os, /*tty=*/false, /*intervalSec=*/3600);
+  for (int i = 0; i < 10; ++i)
+    printer(sample(false));
+  printer(sample(true));
+  std::string out = os.str();
+  EXPECT_EQ(out.find('\r'), std::string::npos);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 2) << "first line, then only the final one";
+}
+
+TEST(Progress, DriverReportsAndWritesTrace) {
+  std::string trace = ::testing::TempDir() + "/pike-trace-" + std::to_string(::getpid()) + ".json";
+  SearchOptions o;
+  o.budget = 12;
+  o.parallel = 2;
+  o.tracePath = trace;
+  FakeProposer p;
+  FakeFixer f;
+  FakeEvaluator e;
+  SearchDriver d(o, p, &f, e);
+  std::vector<ProgressInfo> seen;
+  d.setProgressCallback([&](const ProgressInfo &pi) { seen.push_back(pi); });
+  SearchReport r = d.run(fakeTasks(2));
+  ASSERT_FALSE(seen.empty());
+  EXPECT_TRUE(seen.back().final);
+  EXPECT_EQ(seen.back().queries, 24);
+  EXPECT_EQ(seen.back().queryBudget, 24);
+  for (const ProgressInfo &pi : seen)
+    EXPECT_LE(pi.busy, 2);
+
+  std::ifstream in(trace);
+  nlohmann::json doc = nlohmann::json::parse(in);
+  ASSERT_EQ(doc["tasks"].size(), 2u);
+  double best0 = 0;
+  int64_t lastQueries = 0, jobs = 0;
+  for (const auto &ev : doc["events"]) {
+    if (ev["task"] != 0 || ev["kind"] == "migrate")
+      continue;
+    ++jobs;
+    EXPECT_GE(ev["best"].get<double>(), best0) << "best-so-far never decreases";
+    EXPECT_GT(ev["queries"].get<int64_t>(), lastQueries);
+    best0 = ev["best"];
+    lastQueries = ev["queries"];
+  }
+  EXPECT_EQ(jobs, 12);
+  EXPECT_DOUBLE_EQ(best0, r.tasks[0].best ? r.tasks[0].best->result.speedup() : 0);
+  EXPECT_EQ(doc["stopReason"], "budget");
+}

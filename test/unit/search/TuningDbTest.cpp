@@ -1,0 +1,185 @@
+#include "pike/Search/TuningDb.h"
+
+#include "pike/Search/Serialize.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+using namespace pike::search;
+
+namespace {
+std::string tempPath(const std::string &name) {
+  std::string p = ::testing::TempDir() + "/pike-tuning-" + std::to_string(::getpid()) + "-" + name;
+  std::remove(p.c_str());
+  std::remove((p + ".lock").c_str());
+  return p;
+}
+
+TuningRecord rec(const std::string &fp, const std::string &arch, double speedup, const std::string &src = "k") {
+  TuningRecord r;
+  r.key = {fp, arch, "13.0", "2.11.0"};
+  r.code.source = src;
+  r.speedup = speedup;
+  r.referenceMs = 2;
+  r.candidateMs = 2 / speedup;
+  r.provenance = {{"run", "test"}};
+  return r;
+}
+
+std::string slurp(const std::string &path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+} // namespace
+
+TEST(TuningDb, KeepsTheBestAndPersists) {
+  std::string path = tempPath("best.jsonl");
+  {
+    TuningDb db(path);
+    EXPECT_FALSE(db.lookup(rec("fp", "sm_90", 1).key));
+    EXPECT_TRUE(db.insert(rec("fp", "sm_90", 1.5, "first")));
+    EXPECT_FALSE(db.insert(rec("fp", "sm_90", 1.2, "slower")));
+    EXPECT_FALSE(db.insert(rec("fp", "sm_90", 1.5, "tie")));
+    EXPECT_TRUE(db.insert(rec("fp", "sm_90", 2.0, "faster")));
+    EXPECT_EQ(db.lookup(rec("fp", "sm_90", 1).key)->code.source, "faster");
+  }
+  TuningDb again(path);
+  ASSERT_EQ(again.size(), 1u);
+  auto best = again.lookup(rec("fp", "sm_90", 1).key);
+  ASSERT_TRUE(best);
+  EXPECT_EQ(best->code.source, "faster");
+  EXPECT_DOUBLE_EQ(best->speedup, 2.0);
+  EXPECT_EQ(best->provenance["run"], "test");
+  EXPECT_TRUE(again.warnings().empty());
+  // Compacted: one line per key.
+  std::string text = slurp(path);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
+}
+
+TEST(TuningDb, KeysSeparateArchToolkitAndTorch) {
+  TuningDb db; // in memory
+  TuningRecord a = rec("fp", "sm_90", 1.1, "a");
+  TuningRecord b = rec("fp", "sm_80", 1.2, "b");
+  TuningRecord c = rec("fp", "sm_90", 1.3, "c");
+  c.key.toolkit = "12.4";
+  TuningRecord d = rec("fp", "sm_90", 1.4, "d");
+  d.key.torch = "2.10.0";
+  TuningRecord e = rec("fp2", "sm_90", 1.5, "e");
+  for (const TuningRecord &r : {a, b, c, d, e})
+    EXPECT_TRUE(db.insert(r));
+  EXPECT_EQ(db.size(), 5u);
+  EXPECT_EQ(db.lookup(a.key)->code.source, "a");
+  EXPECT_EQ(db.lookup(b.key)->code.source, "b");
+  EXPECT_EQ(db.lookup(c.key)->code.source, "c");
+  EXPECT_EQ(db.lookup(d.key)->code.source, "d");
+  EXPECT_EQ(db.lookup(e.key)->code.source, "e");
+  TuningKey missing = a.key;
+  missing.arch = "sm_100";
+  EXPECT_FALSE(db.lookup(missing));
+}
+
+TEST(TuningDb, IterationOrderIsByKeyNotInsertion) {
+  TuningDb x, y;
+  std::vector<TuningRecord> rs = {rec("b", "sm_90", 1), rec("a", "sm_90", 1), rec("a", "sm_80", 1), rec("c", "sm_75", 1)};
+  for (const auto &r : rs)
+    x.insert(r);
+  for (auto it = rs.rbegin(); it != rs.rend(); ++it)
+    y.insert(*it);
+  EXPECT_EQ(x.exportJson(), y.exportJson());
+  std::vector<std::string> keys;
+  for (const TuningRecord &r : x.records())
+    keys.push_back(r.key.toString());
+  EXPECT_EQ(keys, (std::vector<std::string>{"a/sm_80/13.0/2.11.0", "a/sm_90/13.0/2.11.0", "b/sm_90/13.0/2.11.0",
+                                            "c/sm_75/13.0/2.11.0"}));
+}
+
+TEST(TuningDb, ExportImportRoundTripAndMerge) {
+  TuningDb a(tempPath("a.jsonl"));
+  a.insert(rec("fp1", "sm_90", 1.5, "a1"));
+  a.insert(rec("fp2", "sm_90", 3.0, "a2"));
+  nlohmann::json exported = a.exportJson();
+
+  TuningDb b(tempPath("b.jsonl"));
+  EXPECT_EQ(b.importJson(exported), 2u);
+  EXPECT_EQ(b.exportJson(), exported);
+  EXPECT_EQ(TuningDb(b.path()).exportJson(), exported) << "import persisted";
+
+  TuningDb c;
+  c.insert(rec("fp1", "sm_90", 2.0, "c1")); // beats a1
+  c.insert(rec("fp2", "sm_90", 1.0, "c2")); // loses to a2
+  c.insert(rec("fp3", "sm_90", 1.1, "c3")); // new
+  EXPECT_EQ(c.importJson(exported), 1u);
+  EXPECT_EQ(c.lookup(rec("fp1", "sm_90", 1).key)->code.source, "c1");
+  EXPECT_EQ(c.lookup(rec("fp2", "sm_90", 1).key)->code.source, "a2");
+  EXPECT_EQ(c.lookup(rec("fp3", "sm_90", 1).key)->code.source, "c3");
+
+  EXPECT_THROW(c.importJson({{"records", 3}}), std::runtime_error);
+  try {
+    c.importJson({{"version", 1}, {"records", {{{"key", {{"fingerprint", "x"}}}}}}});
+    FAIL();
+  } catch (const std::runtime_error &e) {
+    EXPECT_NE(std::string(e.what()).find("records[0]"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TuningDb, SurvivesATornFile) {
+  std::string path = tempPath("torn.jsonl");
+  {
+    TuningDb db(path);
+    db.insert(rec("fp1", "sm_90", 1.5, "one"));
+    db.insert(rec("fp2", "sm_90", 1.7, "two"));
+  }
+  std::string text = slurp(path);
+  std::string firstLine = text.substr(0, text.find('\n') + 1);
+  std::string second = text.substr(firstLine.size());
+  {
+    // A damaged copy: a garbage line, then the second record cut in half.
+    std::ofstream out(path, std::ios::trunc);
+    out << firstLine << "not json at all\n" << second.substr(0, second.size() / 2);
+  }
+  TuningDb db(path);
+  EXPECT_EQ(db.size(), 1u);
+  EXPECT_EQ(db.lookup(rec("fp1", "sm_90", 1).key)->code.source, "one");
+  ASSERT_EQ(db.warnings().size(), 2u);
+  EXPECT_NE(db.warnings()[0].find(path + ":2:"), std::string::npos) << db.warnings()[0];
+  EXPECT_NE(db.warnings()[1].find(path + ":3: ignoring torn last line"), std::string::npos) << db.warnings()[1];
+  // Writing rewrites a clean file.
+  EXPECT_TRUE(db.insert(rec("fp2", "sm_90", 1.7, "two again")));
+  TuningDb clean(path);
+  EXPECT_TRUE(clean.warnings().empty());
+  EXPECT_EQ(clean.size(), 2u);
+}
+
+TEST(TuningDb, TwoHandlesOnOneFileMerge) {
+  std::string path = tempPath("shared.jsonl");
+  TuningDb a(path), b(path);
+  a.insert(rec("fp1", "sm_90", 1.5));
+  b.insert(rec("fp2", "sm_90", 1.6)); // b re-reads under the lock: fp1 survives
+  TuningDb c(path);
+  EXPECT_EQ(c.size(), 2u);
+}
+
+TEST(TuningDb, RecordFromCandidate) {
+  Candidate cand;
+  cand.id = "abc";
+  cand.origin = "llm-fix";
+  cand.parents = {"p"};
+  cand.fixDepth = 1;
+  cand.code.source = "src";
+  cand.result.status = EvalStatus::Ok;
+  cand.result.referenceMs = 3;
+  cand.result.candidateMs = 1.5;
+  TuningRecord r = makeTuningRecord({"fp", "sm_90", "13.0", "2.11.0"}, cand, {{"run", "r1"}});
+  EXPECT_DOUBLE_EQ(r.speedup, 2.0);
+  EXPECT_EQ(r.provenance["candidateId"], "abc");
+  EXPECT_EQ(r.provenance["run"], "r1");
+  EXPECT_EQ(toJson(tuningRecordFromJson(toJson(r))), toJson(r));
+  cand.result.status = EvalStatus::Incorrect;
+  EXPECT_THROW(makeTuningRecord({}, cand), std::invalid_argument);
+}
