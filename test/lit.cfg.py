@@ -4,7 +4,7 @@ import os
 import lit.formats
 
 config.name = "pike"
-config.test_format = lit.formats.ShTest(not lit_config.isWindows)
+config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.pike_obj_root, "test")

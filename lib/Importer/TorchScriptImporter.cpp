@@ -143,6 +143,8 @@ private:
   Value lowerTensorConstant(const at::Tensor &t, const tj::Value *v, Location loc);
   FailureOr<Attribute> toAttribute(const c10::IValue &iv, Location loc, const std::string &what);
   RankedTensorType tensorType(const at::Tensor &t);
+  std::string nameFromFirstUse(const tj::Value *v);
+  std::unordered_map<const tj::Node *, int> consumerIndex; // n-th node of its kind
   void opaque(tj::Node *node, const std::string &reason);
 
   /// A value is "static" when the probe may fold it: constants and values
@@ -231,6 +233,21 @@ FailureOr<Attribute> Importer::toAttribute(const c10::IValue &iv, Location loc,
   return failure();
 }
 
+/// Frozen modules lose attribute names: call a weight after its first
+/// consumer and the schema argument it binds to ("linear_1.weight").
+std::string Importer::nameFromFirstUse(const tj::Value *v) {
+  if (!v || v->uses().empty())
+    return "const";
+  const tj::Use &use = v->uses().front();
+  std::string op = use.user->kind().toUnqualString();
+  int index = consumerIndex.count(use.user) ? consumerIndex[use.user] : 0;
+  std::string arg = "arg" + std::to_string(use.offset);
+  if (const c10::FunctionSchema *schema = use.user->maybeSchema())
+    if (use.offset < schema->arguments().size())
+      arg = schema->arguments()[use.offset].name();
+  return op + "_" + std::to_string(index) + "." + arg;
+}
+
 Value Importer::lowerTensorConstant(const at::Tensor &raw, const tj::Value *v, Location loc) {
   at::Tensor t = raw.contiguous().cpu();
   RankedTensorType type = tensorType(t);
@@ -273,7 +290,7 @@ Value Importer::lowerTensorConstant(const at::Tensor &raw, const tj::Value *v, L
       weights[found->second].shape == std::vector<int64_t>(t.sizes().begin(), t.sizes().end())) {
     name = found->second;
   } else {
-    std::string base = v && v->hasDebugName() ? v->debugName() : "w";
+    std::string base = v && v->hasDebugName() ? v->debugName() : nameFromFirstUse(v);
     for (char &c : base)
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.')
         c = '_';
@@ -666,6 +683,9 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
   func->setAttr("pike.input_names", b.getArrayAttr(argNames));
   b.setInsertionPointToEnd(entry);
 
+  std::map<std::string, int> kindCounts;
+  for (tj::Node *node : graph->nodes())
+    consumerIndex[node] = kindCounts[node->kind().toUnqualString()]++;
   for (tj::Node *node : graph->nodes())
     if (failed(lowerNode(node)))
       return nullptr;
