@@ -1,0 +1,38 @@
+// RUN: pike-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(pike-fuse))' | FileCheck %s
+
+// A linear with a bias-free elementwise tail becomes one gemm_epilogue group;
+// the scalar constant is cloned into the body rather than passed in.
+// CHECK-LABEL: func.func @gemm_gelu
+// CHECK: %[[G:.*]] = pike.fusion_group "gemm_epilogue"(%arg0, %arg1) : (tensor<4x8xf32>, tensor<16x8xf32>) -> tensor<4x16xf32>
+// CHECK: pike.constant
+// CHECK: pike.aten "aten::linear"
+// CHECK: pike.aten "aten::gelu"
+// CHECK: pike.aten "aten::mul"
+// CHECK: pike.yield
+// CHECK: return %[[G]]
+func.func @gemm_gelu(%x: tensor<4x8xf32>, %w: tensor<16x8xf32>) -> tensor<4x16xf32> {
+  %c = pike.constant dense<2.0> : tensor<f32>
+  %0 = pike.aten "aten::linear"(%x, %w) {bias, operands = ["input", "weight"]} : (tensor<4x8xf32>, tensor<16x8xf32>) -> tensor<4x16xf32>
+  %1 = pike.aten "aten::gelu"(%0) {approximate = "none", operands = ["self"]} : (tensor<4x16xf32>) -> tensor<4x16xf32>
+  %2 = pike.aten "aten::mul"(%1, %c) {operands = ["self", "other"]} : (tensor<4x16xf32>, tensor<f32>) -> tensor<4x16xf32>
+  return %2 : tensor<4x16xf32>
+}
+
+// -----
+
+// A value with two users ends the chain: relu's result escapes to both adds.
+// CHECK-LABEL: func.func @multi_use
+// CHECK: pike.fusion_group "conv_epilogue"
+// CHECK: aten::_convolution
+// CHECK: aten::relu
+// CHECK: pike.yield
+// CHECK: pike.fusion_group "elementwise"
+// CHECK: aten::add
+// CHECK: aten::add
+func.func @multi_use(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x1x1xf32>) -> tensor<1x4x8x8xf32> {
+  %0 = pike.aten "aten::_convolution"(%x, %w) {bias, operands = ["input", "weight"], stride = array<i64: 1, 1>, padding = array<i64: 0, 0>, dilation = array<i64: 1, 1>, transposed = false, output_padding = array<i64: 0, 0>, groups = 1 : i64, benchmark = false, deterministic = false, cudnn_enabled = true, allow_tf32 = true} : (tensor<1x4x8x8xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x8x8xf32>
+  %1 = pike.aten "aten::relu"(%0) {operands = ["self"]} : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %2 = pike.aten "aten::add"(%1, %x) {alpha = 1 : i64, operands = ["self", "other"]} : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %3 = pike.aten "aten::add"(%2, %1) {alpha = 1 : i64, operands = ["self", "other"]} : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  return %3 : tensor<1x4x8x8xf32>
+}
