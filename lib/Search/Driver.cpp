@@ -77,7 +77,8 @@ struct Job {
   std::optional<Candidate> candidate;
   bool cached = false;
   bool replayed = false;
-  std::string evaluatorError;
+  std::string fatal;        // stops the run: evaluator exception or checkpoint I/O error
+  std::string fatalReason;  // stopReason for it
   bool done = false;
 };
 
@@ -180,6 +181,7 @@ private:
   std::vector<std::unique_ptr<Job>> plan(int64_t gen, const std::vector<std::vector<SeedCode>> &seeds);
   void bindLog(Job &job);
   void work(Job &job);
+  void doWork(Job &job);
   void apply(Job &job);
   bool mayLaunchNew(std::string &why);
   void report(bool final);
@@ -212,6 +214,7 @@ private:
   int64_t seq = 0;
   int64_t generation = 0;
   Clock::time_point start = Clock::now();
+  Clock::time_point lastTraceWrite = Clock::now();
   nlohmann::json trace = nlohmann::json::array();
 };
 
@@ -375,6 +378,27 @@ void Run::bindLog(Job &job) {
 // Pool thread: the query (unless replayed) and the evaluation (unless replayed
 // or cached). Touches only the job, the cache (locked) and the log (locked).
 void Run::work(Job &job) {
+  try {
+    doWork(job);
+  } catch (const std::exception &ex) {
+    // Checkpoint I/O failed: a result we cannot record must not be used.
+    job.candidate.reset();
+    job.fatal = ex.what();
+    job.fatalReason = "checkpoint_error";
+  } catch (...) {
+    job.candidate.reset();
+    job.fatal = "unknown exception while running job " + job.key;
+    job.fatalReason = "error";
+  }
+  {
+    std::lock_guard<std::mutex> l(doneMu);
+    job.done = true;
+    --running;
+  }
+  doneCv.notify_all();
+}
+
+void Run::doWork(Job &job) {
   const TaskState &ts = tasks[job.task];
   const TaskSpec &spec = *ts.spec;
   if (!job.loggedEval) {
@@ -393,6 +417,8 @@ void Run::work(Job &job) {
             job.proposal = fixer->fix(spec, job.fix.broken, job.callSeed);
           }
         } catch (const std::exception &ex) {
+          // Treated like an answer without code: it counts as a query (the
+          // service may well have billed it) and the search goes on.
           job.proposal = Proposal{};
           job.proposal.failure = std::string(job.kind == JobKind::Fix ? "fixer" : "proposer") + " threw: " + ex.what();
         }
@@ -445,10 +471,11 @@ void Run::work(Job &job) {
         try {
           c.result = evaluator.evaluate(spec, c.code);
         } catch (const std::exception &ex) {
-          job.evaluatorError = std::string("evaluator threw: ") + ex.what();
+          job.fatal = std::string("evaluator threw: ") + ex.what();
+          job.fatalReason = "evaluator_error";
         }
       }
-      if (job.evaluatorError.empty()) {
+      if (job.fatal.empty()) {
         job.candidate = c;
         if (log.isOpen())
           log.append({{"type", "eval"}, {"job", job.key}, {"kind", kindName(job.kind)},
@@ -456,12 +483,6 @@ void Run::work(Job &job) {
       }
     }
   }
-  {
-    std::lock_guard<std::mutex> l(doneMu);
-    job.done = true;
-    --running;
-  }
-  doneCv.notify_all();
 }
 
 void Run::apply(Job &job) {
@@ -679,9 +700,9 @@ SearchReport Run::execute(const std::vector<TaskSpec> &specs, const std::vector<
         if (!next.done)
           continue;
       }
-      if (!next.evaluatorError.empty()) {
-        rep.error = next.evaluatorError;
-        rep.stopReason = "evaluator_error";
+      if (!next.fatal.empty()) {
+        rep.error = next.fatal;
+        rep.stopReason = next.fatalReason;
         cut = true;
         // Jobs after it are logged (a resume re-evaluates them); wait for them
         // before their storage goes away.
@@ -699,7 +720,11 @@ SearchReport Run::execute(const std::vector<TaskSpec> &specs, const std::vector<
       report(false);
     }
     rep.generations = generation + 1;
-    writeTrace();
+    // Rewriting the whole trace is O(events): keep it to every few seconds.
+    if (std::chrono::duration<double>(Clock::now() - lastTraceWrite).count() >= 5) {
+      writeTrace();
+      lastTraceWrite = Clock::now();
+    }
     if (cut) {
       if (rep.stopReason.empty())
         rep.stopReason = why;

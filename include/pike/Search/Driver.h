@@ -50,9 +50,10 @@ struct SearchReport {
   int64_t replayedJobs = 0;  // jobs whose query was taken from the checkpoint
   int64_t newQueries = 0;    // proposer/fixer calls made by this process
   /// "budget" (query budget used up), "usd_budget", "wall_clock", "stopped"
-  /// (requestStop), "job_limit" (setJobLimit) or "evaluator_error".
+  /// (requestStop), "job_limit" (setJobLimit), "evaluator_error" (the evaluator
+  /// threw) or "checkpoint_error" (the log could not be written).
   std::string stopReason;
-  std::string error;                 // evaluator exception text, if any
+  std::string error;                 // why an evaluator_error/checkpoint_error stop happened
   std::vector<std::string> warnings; // checkpoint lines that were skipped
 
   /// The search state that must be identical between an uninterrupted run and

@@ -284,3 +284,16 @@ TEST(SearchCheckpoint, SurvivesSigkill) {
   EXPECT_EQ(again.stateJson(), ref.state);
   EXPECT_EQ(p3.callCount() + f3.callCount(), 0);
 }
+
+TEST(SearchCheckpoint, UnwritableCheckpointIsAClearError) {
+  SearchOptions o = crashTestOptions("/nonexistent-dir-pike/ckpt.jsonl");
+  FakeProposer p;
+  FakeEvaluator e;
+  try {
+    SearchDriver(o, p, nullptr, e).run(fakeTasks(1));
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error &ex) {
+    EXPECT_NE(std::string(ex.what()).find("/nonexistent-dir-pike/ckpt.jsonl"), std::string::npos) << ex.what();
+  }
+  EXPECT_EQ(p.callCount(), 0);
+}

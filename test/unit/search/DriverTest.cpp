@@ -382,3 +382,19 @@ TEST(SearchDriver, InvalidOptionsAreRejected) {
   FakeEvaluator e;
   EXPECT_THROW(SearchDriver(o, p, nullptr, e), std::invalid_argument);
 }
+
+TEST(SearchDriver, ThrowingProposerCountsAsAFailedQuery) {
+  class Thrower : public Proposer {
+  public:
+    Proposal propose(const TaskSpec &, const std::vector<const Candidate *> &, uint64_t) override {
+      throw std::runtime_error("HTTP 529 overloaded");
+    }
+  } p;
+  SearchOptions o = baseOptions();
+  o.budget = 5;
+  FakeEvaluator e;
+  SearchReport r = SearchDriver(o, p, nullptr, e).run(fakeTasks(1));
+  EXPECT_EQ(r.tasks[0].queries, 5);
+  EXPECT_EQ(e.count(), 0);
+  EXPECT_EQ(r.stopReason, "budget");
+}
