@@ -33,6 +33,9 @@ static cl::opt<std::string> inputSpecOpt(
 static cl::opt<std::string> emitOpt(
     "emit", cl::desc("How far to go: torchscript-graph, pike, regions, kernels"),
     cl::init("pike"), cl::cat(pikeCategory));
+static cl::opt<std::string> reportOpt(
+    "report", cl::desc("Region report destination for --emit=regions/kernels ('-' is stderr; .json for JSON)"),
+    cl::init("-"), cl::cat(pikeCategory));
 static cl::opt<std::string> weightsFileOpt(
     "weights-file",
     cl::desc("Where imported weights go (default: <model>.weights.safetensors beside the model)"),
@@ -56,13 +59,14 @@ struct Ladder {
   std::string suffix;
 };
 
-FailureOr<Ladder> ladderFor(StringRef emit) {
+FailureOr<Ladder> ladderFor(StringRef emit, StringRef report) {
+  std::string reportPass = "pike-region-report{output=" + report.str() + "}";
   if (emit == "pike")
     return Ladder{"", ""};
   if (emit == "regions")
-    return Ladder{"func.func(pike-fuse)", "pike-region-report"};
+    return Ladder{"func.func(pike-fuse)", reportPass};
   if (emit == "kernels")
-    return Ladder{"func.func(pike-fuse),pike-outline", "pike-region-report"};
+    return Ladder{"func.func(pike-fuse),pike-outline", reportPass};
   return failure();
 }
 
@@ -100,7 +104,7 @@ int main(int argc, char **argv) {
     out->keep();
     return 0;
   }
-  FailureOr<Ladder> ladder = ladderFor(emitOpt);
+  FailureOr<Ladder> ladder = ladderFor(emitOpt, reportOpt);
   if (failed(ladder)) {
     llvm::errs() << "error: unknown --emit='" << emitOpt
                  << "' (expected torchscript-graph, pike, regions or kernels)\n";
