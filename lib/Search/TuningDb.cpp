@@ -184,4 +184,28 @@ std::vector<TuningRecord> TuningDb::records() const {
   return out;
 }
 
+std::vector<std::vector<SeedCode>> seedsFromTuningDb(const TuningDb &db, const std::vector<TaskSpec> &tasks,
+                                                     const TuningEnv &env) {
+  std::vector<std::vector<SeedCode>> seeds(tasks.size());
+  for (size_t i = 0; i < tasks.size(); ++i)
+    if (auto rec = db.lookup(env.keyFor(tasks[i])))
+      seeds[i].push_back(SeedCode{rec->code, "tuning-db"});
+  return seeds;
+}
+
+size_t recordInTuningDb(TuningDb &db, const SearchReport &report, const TuningEnv &env,
+                        const nlohmann::json &provenance) {
+  size_t kept = 0;
+  for (const TaskOutcome &t : report.tasks) {
+    if (!t.best)
+      continue;
+    nlohmann::json prov = provenance.is_object() ? provenance : nlohmann::json::object();
+    prov["region"] = t.regionName;
+    TaskSpec spec;
+    spec.fingerprint = t.fingerprint;
+    kept += db.insert(makeTuningRecord(env.keyFor(spec), *t.best, prov));
+  }
+  return kept;
+}
+
 } // namespace pike::search

@@ -7,6 +7,7 @@
 #ifndef PIKE_SEARCH_TUNINGDB_H
 #define PIKE_SEARCH_TUNINGDB_H
 
+#include "pike/Search/Driver.h"
 #include "pike/Search/Interfaces.h"
 
 #include <map>
@@ -82,6 +83,24 @@ private:
   std::map<TuningKey, TuningRecord> best_;
   std::vector<std::string> warnings_;
 };
+
+/// What, besides the region, a tuned kernel depends on.
+struct TuningEnv {
+  std::string arch;    // "sm_90"
+  std::string toolkit; // "13.0"
+  std::string torch;   // "2.11.0"
+  TuningKey keyFor(const TaskSpec &t) const { return {t.fingerprint, arch, toolkit, torch}; }
+};
+
+/// Seeds for SearchDriver::run: each task's database record, if any (origin
+/// "tuning-db"). The kernel is re-evaluated, so a stale record cannot win.
+std::vector<std::vector<SeedCode>> seedsFromTuningDb(const TuningDb &db, const std::vector<TaskSpec> &tasks,
+                                                     const TuningEnv &env);
+
+/// Inserts every task's best candidate (kept only where it beats the stored
+/// one); `provenance` is added to each record. Returns how many were kept.
+size_t recordInTuningDb(TuningDb &db, const SearchReport &report, const TuningEnv &env,
+                        const nlohmann::json &provenance = nlohmann::json::object());
 
 } // namespace pike::search
 

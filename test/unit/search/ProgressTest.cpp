@@ -99,3 +99,34 @@ TEST(Progress, DriverReportsAndWritesTrace) {
   EXPECT_DOUBLE_EQ(best0, r.tasks[0].best ? r.tasks[0].best->result.speedup() : 0);
   EXPECT_EQ(doc["stopReason"], "budget");
 }
+
+// scripts/plot_search_trace.py turns the driver's trace into a PNG.
+TEST(Progress, PlotScriptReadsTheTrace) {
+  if (std::system("python3 -c 'import matplotlib' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "python3 with matplotlib is not available";
+  std::string base = ::testing::TempDir() + "/pike-plot-" + std::to_string(::getpid());
+  SearchOptions o;
+  o.budget = 20;
+  o.tracePath = base + ".json";
+  FakeProposer p;
+  FakeFixer f;
+  FakeEvaluator e;
+  SearchDriver(o, p, &f, e).run(fakeTasks(2));
+  std::string png = base + ".png";
+  std::remove(png.c_str());
+  std::string cmd = "python3 " PIKE_SOURCE_DIR "/scripts/plot_search_trace.py " + o.tracePath + " " +
+                    o.tracePath + " -o " + png + " > " + base + ".log 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::ifstream in(png, std::ios::binary);
+  char magic[4] = {};
+  in.read(magic, 4);
+  EXPECT_EQ(std::string(magic + 1, 3), "PNG");
+  std::ifstream log(base + ".log");
+  std::string line;
+  std::getline(log, line);
+  EXPECT_NE(line.find("(4 curves)"), std::string::npos) << line;
+  // A file that is not a trace is an error, not an empty plot.
+  std::string bad = "python3 " PIKE_SOURCE_DIR "/scripts/plot_search_trace.py " + base + ".log -o " + png +
+                    " > /dev/null 2>&1";
+  EXPECT_NE(std::system(bad.c_str()), 0);
+}

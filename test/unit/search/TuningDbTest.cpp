@@ -1,6 +1,7 @@
 #include "pike/Search/TuningDb.h"
 
 #include "pike/Search/Serialize.h"
+#include "SearchFakes.h"
 
 #include <gtest/gtest.h>
 
@@ -182,4 +183,38 @@ TEST(TuningDb, RecordFromCandidate) {
   EXPECT_EQ(toJson(tuningRecordFromJson(toJson(r))), toJson(r));
   cand.result.status = EvalStatus::Incorrect;
   EXPECT_THROW(makeTuningRecord({}, cand), std::invalid_argument);
+}
+
+TEST(TuningDb, SeedsASearchAndRecordsItsBest) {
+  using namespace pike::search::testing;
+  std::string path = tempPath("search.jsonl");
+  TuningEnv env{"sm_90", "13.0", "2.11.0"};
+  std::vector<TaskSpec> tasks = fakeTasks(2);
+  SearchOptions o;
+  o.budget = 16;
+  o.dbPath = path;
+  {
+    TuningDb db(o.dbPath);
+    std::vector<std::vector<SeedCode>> seeds = seedsFromTuningDb(db, tasks, env);
+    EXPECT_TRUE(seeds[0].empty() && seeds[1].empty());
+    FakeProposer p;
+    FakeEvaluator e;
+    SearchReport r = SearchDriver(o, p, nullptr, e).run(tasks, seeds);
+    EXPECT_EQ(recordInTuningDb(db, r, env, {{"run", "first"}}), 2u);
+    EXPECT_EQ(recordInTuningDb(db, r, env), 0u) << "same speedups are not improvements";
+  }
+  TuningDb db(path);
+  ASSERT_EQ(db.size(), 2u);
+  auto rec = db.lookup(env.keyFor(tasks[1]));
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->provenance["region"], "region_1");
+  EXPECT_EQ(rec->provenance["run"], "first");
+  // The next search starts from the stored kernel.
+  std::vector<std::vector<SeedCode>> seeds = seedsFromTuningDb(db, tasks, env);
+  ASSERT_EQ(seeds[1].size(), 1u);
+  EXPECT_EQ(seeds[1][0].code.source, rec->code.source);
+  EXPECT_EQ(seeds[1][0].origin, "tuning-db");
+  TuningEnv other = env;
+  other.arch = "sm_80";
+  EXPECT_TRUE(seedsFromTuningDb(db, tasks, other)[1].empty());
 }
