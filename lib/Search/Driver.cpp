@@ -658,6 +658,15 @@ SearchReport Run::execute(const std::vector<TaskSpec> &specs, const std::vector<
     }
     for (auto &j : jobs)
       bindLog(*j);
+    // If anything below throws (a progress callback, say), pool threads must be
+    // done with this generation's jobs before `jobs` is destroyed.
+    struct WaitIdle {
+      Run &r;
+      ~WaitIdle() {
+        std::unique_lock<std::mutex> l(r.doneMu);
+        r.doneCv.wait(l, [&] { return r.running == 0; });
+      }
+    } waitIdle{*this};
     auto isFree = [](const Job &j) { return j.loggedEval || (j.loggedProposal && !j.proposal.code); };
     size_t launched = 0, applied = 0;
     bool cut = false;

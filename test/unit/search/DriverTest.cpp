@@ -398,3 +398,18 @@ TEST(SearchDriver, ThrowingProposerCountsAsAFailedQuery) {
   EXPECT_EQ(e.count(), 0);
   EXPECT_EQ(r.stopReason, "budget");
 }
+
+TEST(SearchDriver, ThrowingProgressCallbackLeavesNoJobBehind) {
+  SearchOptions o = baseOptions();
+  o.parallel = 4;
+  FakeProposer p;
+  FakeEvaluator e;
+  e.delayMs = 5;
+  SearchDriver d(o, p, nullptr, e);
+  int calls = 0;
+  d.setProgressCallback([&](const ProgressInfo &) {
+    if (++calls == 3)
+      throw std::runtime_error("display gone");
+  });
+  EXPECT_THROW(d.run(fakeTasks(1)), std::runtime_error);
+}
