@@ -248,10 +248,14 @@ def plots(run, prefix):
             ax.bar(xs, ys, width=width, label=m)
         ax.axhline(1.0, color="k", linewidth=0.8)
         ax.set_yscale("log")
+        ticks = [0.25, 0.5, 1, 2, 4, 8, 16]
+        ax.set_yticks(ticks)
+        ax.set_yticklabels([f"{t:g}x" for t in ticks])
         ax.set_ylabel(f"speedup vs {base}")
         ax.set_xticks([i + 0.4 - width / 2 for i in range(len(tasks))])
         ax.set_xticklabels([f"{t['level'][-1]}/{t['task']}" for t in tasks], rotation=90, fontsize=7)
-        ax.legend(fontsize=8)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8)
         ax.set_title(f"{run.get('card')}: per-task speedup vs {base} (median times; missing bar = failed/incorrect/skipped)",
                      fontsize=9)
     fig.tight_layout()
@@ -274,7 +278,8 @@ def plots(run, prefix):
         ax.set_xlabel("p (speedup threshold)")
         ax.set_ylabel(f"fast_p vs {base}")
         ax.set_ylim(0, 1.02)
-        ax.legend(fontsize=8)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8)
         ax.set_title(f"share of tasks correct and > p times faster than {base}", fontsize=9)
     fig.tight_layout()
     p = f"{prefix}-fast_p.png"
