@@ -264,7 +264,7 @@ void Run::openCheckpoint(const std::vector<TaskSpec> &specs) {
       warn("unknown record type '" + type + "'");
     }
   }
-  log.open(opts.checkpointPath, static_cast<int64_t>(logged.validBytes));
+  log.open(opts.checkpointPath, static_cast<int64_t>(logged.validBytes), /*exclusive=*/true);
   if (!haveHeader)
     log.append(header);
 }

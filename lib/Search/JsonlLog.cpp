@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,7 +81,7 @@ JsonlContents readJsonl(const std::string &path) {
 
 JsonlWriter::~JsonlWriter() { close(); }
 
-void JsonlWriter::open(const std::string &path, int64_t truncateTo) {
+void JsonlWriter::open(const std::string &path, int64_t truncateTo, bool exclusive) {
   std::lock_guard<std::mutex> lock(mu_);
   if (fd_ >= 0)
     ::close(fd_);
@@ -88,6 +89,15 @@ void JsonlWriter::open(const std::string &path, int64_t truncateTo) {
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0)
     throw std::runtime_error(sysError("cannot open", path));
+  if (exclusive && ::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (err == EWOULDBLOCK)
+      throw std::runtime_error("'" + path + "' is in use by another process");
+    errno = err;
+    throw std::runtime_error(sysError("cannot lock", path));
+  }
   if (truncateTo >= 0) {
     if (::ftruncate(fd_, truncateTo) != 0)
       throw std::runtime_error(sysError("cannot truncate", path));

@@ -39,8 +39,10 @@ public:
   JsonlWriter &operator=(const JsonlWriter &) = delete;
 
   /// Opens (creating) `path` for appending; when truncateTo is given, first cuts
-  /// the file to that many bytes (drops a torn tail). Throws std::runtime_error.
-  void open(const std::string &path, int64_t truncateTo = -1);
+  /// the file to that many bytes (drops a torn tail). With `exclusive`, takes a
+  /// non-blocking flock held until close() (or process death), so two runs
+  /// cannot append to one log. Throws std::runtime_error.
+  void open(const std::string &path, int64_t truncateTo = -1, bool exclusive = false);
   void append(const nlohmann::json &record);
   void close();
   bool isOpen() const { return fd_ >= 0; }

@@ -297,3 +297,22 @@ TEST(SearchCheckpoint, UnwritableCheckpointIsAClearError) {
   }
   EXPECT_EQ(p.callCount(), 0);
 }
+
+TEST(SearchCheckpoint, TwoRunsCannotShareACheckpoint) {
+  std::string path = tempPath("shared.jsonl");
+  JsonlWriter other;
+  other.open(path, -1, /*exclusive=*/true);
+  SearchOptions o = crashTestOptions(path);
+  FakeProposer p;
+  FakeEvaluator e;
+  try {
+    SearchDriver(o, p, nullptr, e).run(fakeTasks(1));
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error &ex) {
+    EXPECT_NE(std::string(ex.what()).find("in use by another process"), std::string::npos) << ex.what();
+  }
+  EXPECT_EQ(p.callCount(), 0);
+  other.close();
+  SearchReport r = SearchDriver(o, p, nullptr, e).run(fakeTasks(1));
+  EXPECT_EQ(r.stopReason, "budget");
+}
