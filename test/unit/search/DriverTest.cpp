@@ -413,3 +413,40 @@ TEST(SearchDriver, ThrowingProgressCallbackLeavesNoJobBehind) {
   });
   EXPECT_THROW(d.run(fakeTasks(1)), std::runtime_error);
 }
+
+// The driver's exact parent sequence for a seed: proposal n proposes x=n (all
+// correct, faster with n), so the island is x=0..n-1 and its elites the largest.
+TEST(SearchDriver, ExactParentSequenceForASeed) {
+  class Counting : public Proposer {
+  public:
+    std::vector<std::vector<long>> parentXs;
+    Proposal propose(const TaskSpec &, const std::vector<const Candidate *> &parents, uint64_t) override {
+      std::vector<long> xs;
+      for (const Candidate *c : parents)
+        xs.push_back(tokenValue(c->code.source, "x"));
+      parentXs.push_back(xs);
+      Proposal out;
+      out.spend.queries = 1;
+      CandidateCode code;
+      code.source = "kernel x=" + std::to_string(parentXs.size() - 1) + " bug=0";
+      out.code = code;
+      return out;
+    }
+  };
+  SearchOptions o;
+  o.islands = 1;
+  o.generationSize = 1;
+  o.eliteK = 3;
+  o.parentsPerProposal = 2;
+  o.migrationInterval = 0;
+  o.budget = 10;
+  o.seed = 2024;
+  Counting p;
+  FakeEvaluator e;
+  SearchDriver(o, p, nullptr, e).run(fakeTasks(1));
+  const std::vector<std::vector<long>> expected = {{}, {0}, {0, 1}, {0, 2}, {1, 3}, {4, 2}, {4, 5}, {5, 4}, {7, 5}, {7, 6}};
+  EXPECT_EQ(p.parentXs, expected);
+  for (size_t n = 0; n < p.parentXs.size(); ++n)
+    for (long x : p.parentXs[n])
+      EXPECT_GE(x, static_cast<long>(n) - 3) << "proposal " << n << ": parent x=" << x << " is not a top-3 elite";
+}
