@@ -705,7 +705,8 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
   b.create<func::ReturnOp>(fileLoc, results);
   func.setType(b.getFunctionType(argTypes, TypeRange(ValueRange(results))));
 
-  std::string weightsPath = opts.weightsFile;
+  // Absolute, so the IR can be processed again from any directory.
+  std::string weightsPath = std::filesystem::absolute(opts.weightsFile).lexically_normal().string();
   if (!weights.empty()) {
     std::string error;
     if (!pike::writeSafeTensors(weightsPath, weights, error)) {

@@ -42,4 +42,21 @@ def PikeRegionReport : Pass<"pike-region-report", "mlir::ModuleOp"> {
   ];
 }
 
+
+def PikeEmitTorchScript : Pass<"pike-emit-torchscript", "mlir::ModuleOp"> {
+  let summary = "Write @forward as a TorchScript module and each kernel slot's reference module";
+  let description = [{
+    The inverse of the importer: every pike.aten becomes the ATen call it
+    names, weights become registered buffers (so `.to(device)` moves them) and
+    pike.call runs the slot's reference body. Used to check that import and
+    partitioning preserve semantics, and to give the worker its references.
+  }];
+  let options = [
+    Option<"output", "output", "std::string", /*default=*/"\"\"",
+           "Path of the TorchScript file for @forward (empty: none)">,
+    Option<"referenceDir", "reference-dir", "std::string", /*default=*/"\"\"",
+           "Directory receiving <slot>.pt reference modules (empty: none)">
+  ];
+}
+
 #endif
