@@ -177,7 +177,7 @@ public:
   SearchReport execute(const std::vector<TaskSpec> &specs, const std::vector<std::vector<SeedCode>> &seeds);
 
 private:
-  void openCheckpoint(const std::vector<TaskSpec> &specs);
+  void openCheckpoint(const std::vector<TaskSpec> &specs, std::vector<std::vector<SeedCode>> &seeds);
   std::vector<std::unique_ptr<Job>> plan(int64_t gen, const std::vector<std::vector<SeedCode>> &seeds);
   void bindLog(Job &job);
   void work(Job &job);
@@ -218,7 +218,10 @@ private:
   nlohmann::json trace = nlohmann::json::array();
 };
 
-void Run::openCheckpoint(const std::vector<TaskSpec> &specs) {
+// Reads the log (if any) and opens it for appending. A resumed run uses the
+// seeds recorded in the header, not the ones passed in: the tuning database
+// may have changed since, and replay must see the seeds the original run saw.
+void Run::openCheckpoint(const std::vector<TaskSpec> &specs, std::vector<std::vector<SeedCode>> &seeds) {
   if (opts.checkpointPath.empty())
     return;
   logged = readJsonl(opts.checkpointPath);
@@ -229,7 +232,16 @@ void Run::openCheckpoint(const std::vector<TaskSpec> &specs) {
   nlohmann::json taskIds = nlohmann::json::array();
   for (const TaskSpec &t : specs)
     taskIds.push_back({{"region", t.regionName}, {"fingerprint", t.fingerprint}});
-  nlohmann::json header = {{"type", "header"}, {"version", 1}, {"search", searchIdentity(opts)}, {"tasks", taskIds}};
+  nlohmann::json seedsJ = nlohmann::json::array();
+  for (size_t t = 0; t < specs.size(); ++t) {
+    nlohmann::json list = nlohmann::json::array();
+    if (t < seeds.size())
+      for (const SeedCode &sc : seeds[t])
+        list.push_back({{"code", toJson(sc.code)}, {"origin", sc.origin}});
+    seedsJ.push_back(list);
+  }
+  nlohmann::json header = {{"type", "header"}, {"version", 1}, {"search", searchIdentity(opts)},
+                           {"tasks", taskIds}, {"seeds", seedsJ}};
 
   bool haveHeader = false;
   for (const JsonlRecord &r : logged.records) {
@@ -251,6 +263,23 @@ void Run::openCheckpoint(const std::vector<TaskSpec> &specs) {
         throw std::runtime_error(where(&r) + ": checkpoint was written for tasks " +
                                  v.value("tasks", nlohmann::json()).dump() + " but this run has " +
                                  taskIds.dump() + "; use another checkpointPath");
+      nlohmann::json logged = v.value("seeds", nlohmann::json::array());
+      if (logged != seedsJ) {
+        try {
+          std::vector<std::vector<SeedCode>> replayed;
+          for (const auto &list : logged) {
+            replayed.emplace_back();
+            for (const auto &sc : list)
+              replayed.back().push_back(SeedCode{codeFromJson(sc.at("code")), sc.value("origin", "seed")});
+          }
+          seeds = std::move(replayed);
+        } catch (const std::exception &ex) {
+          throw std::runtime_error(where(&r) + ": bad seeds in the checkpoint header: " + ex.what());
+        }
+        std::string w = where(&r) + ": resuming with the seeds recorded in the checkpoint, not the ones given";
+        std::cerr << "warning: " << w << "\n";
+        rep.warnings.push_back(w);
+      }
       haveHeader = true;
     } else if (type == "proposal" || type == "eval") {
       if (!v.contains("job") || !v["job"].is_string()) {
@@ -631,9 +660,10 @@ void Run::writeTrace() {
   }
 }
 
-SearchReport Run::execute(const std::vector<TaskSpec> &specs, const std::vector<std::vector<SeedCode>> &seeds) {
-  if (seeds.size() > specs.size())
+SearchReport Run::execute(const std::vector<TaskSpec> &specs, const std::vector<std::vector<SeedCode>> &seedsIn) {
+  if (seedsIn.size() > specs.size())
     throw std::invalid_argument("search: more seed lists than tasks");
+  std::vector<std::vector<SeedCode>> seeds = seedsIn;
   tasks.resize(specs.size());
   for (size_t i = 0; i < specs.size(); ++i) {
     tasks[i].spec = &specs[i];
@@ -641,7 +671,7 @@ SearchReport Run::execute(const std::vector<TaskSpec> &specs, const std::vector<
     tasks[i].out.regionName = specs[i].regionName;
     tasks[i].out.fingerprint = specs[i].fingerprint;
   }
-  openCheckpoint(specs);
+  openCheckpoint(specs, seeds);
   liveUsd = 0;
   // Replayed spend is known before launching, so the dollar check sees it.
   for (const auto &[key, rec] : loggedProposals)

@@ -316,3 +316,36 @@ TEST(SearchCheckpoint, TwoRunsCannotShareACheckpoint) {
   SearchReport r = SearchDriver(o, p, nullptr, e).run(fakeTasks(1));
   EXPECT_EQ(r.stopReason, "budget");
 }
+
+TEST(SearchCheckpoint, ResumeUsesTheSeedsOfTheOriginalRun) {
+  std::string path = tempPath("seeds.jsonl");
+  SearchOptions o = crashTestOptions(path);
+  SeedCode s1;
+  s1.code.source = "kernel x=30 bug=0 salt=1";
+  s1.origin = "tuning-db";
+  std::vector<std::vector<SeedCode>> seeds = {{s1}, {}};
+
+  SearchOptions plain = o;
+  plain.checkpointPath.clear();
+  FakeProposer pr;
+  FakeFixer fr;
+  FakeEvaluator e;
+  nlohmann::json ref = SearchDriver(plain, pr, &fr, e).run(fakeTasks(2), seeds).stateJson();
+
+  FakeProposer p1;
+  FakeFixer f1;
+  SearchDriver d1(o, p1, &f1, e);
+  d1.setJobLimit(10);
+  d1.run(fakeTasks(2), seeds);
+
+  // Meanwhile the database learned a better kernel; the resume must not use it.
+  SeedCode s2 = s1;
+  s2.code.source = "kernel x=35 bug=0 salt=2";
+  FakeProposer p2;
+  FakeFixer f2;
+  SearchReport r = SearchDriver(o, p2, &f2, e).run(fakeTasks(2), {{s2}, {s2}});
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find(path + ":1: resuming with the seeds recorded"), std::string::npos) << r.warnings[0];
+  EXPECT_EQ(r.stateJson(), ref);
+  EXPECT_EQ(p1.callCount() + p2.callCount(), pr.callCount());
+}
