@@ -30,7 +30,7 @@ Island makeIsland(const std::vector<std::pair<std::string, double>> &members) {
 }
 } // namespace
 
-TEST(Random, UniformBelowIsInRangeAndCoversIt) {
+TEST(SearchRandom, UniformBelowIsInRangeAndCoversIt) {
   std::mt19937_64 rng(1);
   std::map<uint64_t, int> seen;
   for (int i = 0; i < 6000; ++i) {
@@ -44,21 +44,21 @@ TEST(Random, UniformBelowIsInRangeAndCoversIt) {
   EXPECT_EQ(uniformBelow(rng, 1), 0u);
 }
 
-TEST(Random, DerivedSeedsDifferPerIndex) {
+TEST(SearchRandom, DerivedSeedsDifferPerIndex) {
   EXPECT_EQ(deriveSeed(5, {1, 2, 3}), deriveSeed(5, {1, 2, 3}));
   EXPECT_NE(deriveSeed(5, {1, 2, 3}), deriveSeed(5, {1, 2, 4}));
   EXPECT_NE(deriveSeed(5, {1, 2, 3}), deriveSeed(6, {1, 2, 3}));
   EXPECT_NE(deriveSeed(5, {1, 23}), deriveSeed(5, {12, 3}));
 }
 
-TEST(Population, RankIsBySpeedupThenInsertionOrder) {
+TEST(SearchPopulation, RankIsBySpeedupThenInsertionOrder) {
   Island isl = makeIsland({{"a", 1.0}, {"b", 3.0}, {"c", 2.0}, {"d", 3.0}});
   EXPECT_EQ(rankIsland(isl), (std::vector<size_t>{1, 3, 2, 0}));
 }
 
 // The exact sequence pins the portable RNG: mt19937_64 plus our own range
 // reduction must give the same parents on every platform and compiler.
-TEST(Population, ParentSelectionSequenceIsExactForASeed) {
+TEST(SearchPopulation, ParentSelectionSequenceIsExactForASeed) {
   Island isl = makeIsland({{"a", 1.0}, {"b", 5.0}, {"c", 2.0}, {"d", 4.0}, {"e", 3.0}, {"f", 0.5}});
   std::vector<std::vector<std::string>> got;
   for (uint64_t p = 0; p < 8; ++p) {
@@ -84,7 +84,7 @@ TEST(Population, ParentSelectionSequenceIsExactForASeed) {
   EXPECT_NE(got, other);
 }
 
-TEST(Population, ElitesOnlyAndAllElitesReachable) {
+TEST(SearchPopulation, ElitesOnlyAndAllElitesReachable) {
   Island isl;
   for (int i = 0; i < 20; ++i)
     isl.push_back({okCandidate("c" + std::to_string(i), 1.0 + (i * 7 % 20)), i});
@@ -108,7 +108,7 @@ TEST(Population, ElitesOnlyAndAllElitesReachable) {
   EXPECT_EQ(chosen, top);
 }
 
-TEST(Population, SelectionOnSmallIslands) {
+TEST(SearchPopulation, SelectionOnSmallIslands) {
   std::mt19937_64 rng(1);
   EXPECT_TRUE(selectParents(Island{}, 4, 2, rng).empty());
   Island one = makeIsland({{"x", 2}});
@@ -116,7 +116,7 @@ TEST(Population, SelectionOnSmallIslands) {
   EXPECT_TRUE(selectParents(one, 4, 0, rng).empty());
 }
 
-TEST(Population, RingMigrationOrderWithoutDuplicates) {
+TEST(SearchPopulation, RingMigrationOrderWithoutDuplicates) {
   std::vector<Island> islands = {makeIsland({{"a1", 3}, {"a2", 1}}),
                                  makeIsland({{"b1", 2}, {"a1", 3}}), // already holds island 0's best
                                  makeIsland({{"c1", 5}, {"c2", 4}})};
@@ -152,7 +152,7 @@ TEST(Population, RingMigrationOrderWithoutDuplicates) {
   }
 }
 
-TEST(Population, MigrationOfSeveralMigrants) {
+TEST(SearchPopulation, MigrationOfSeveralMigrants) {
   std::vector<Island> islands = {makeIsland({{"a1", 3}, {"a2", 2}, {"a3", 1}}), makeIsland({}), };
   int64_t order = 0;
   std::vector<Migration> ev = migrateRing(islands, 2, order);
@@ -164,7 +164,7 @@ TEST(Population, MigrationOfSeveralMigrants) {
   EXPECT_TRUE(migrateRing(single, 1, order).empty());
 }
 
-TEST(Population, ParetoFrontOverSpeedupAndSecondObjective) {
+TEST(SearchPopulation, ParetoFrontOverSpeedupAndSecondObjective) {
   std::vector<Candidate> cs = {
       okCandidate("fast-slowcompile", 3.0, 900), okCandidate("mid", 2.0, 300),
       okCandidate("dominated", 1.5, 400),        okCandidate("cheap", 1.0, 100),
@@ -186,7 +186,7 @@ TEST(Population, ParetoFrontOverSpeedupAndSecondObjective) {
   EXPECT_EQ(ids, (std::vector<std::string>{"big", "small"}));
 }
 
-TEST(Serialize, CandidateRoundTripAndStatusNames) {
+TEST(SearchSerialize, CandidateRoundTripAndStatusNames) {
   Candidate c = okCandidate("id1", 2.5);
   c.parents = {"p1", "p2"};
   c.origin = "llm-fix";
@@ -205,7 +205,7 @@ TEST(Serialize, CandidateRoundTripAndStatusNames) {
   EXPECT_THROW(candidateFromJson({{"id", "x"}}), std::runtime_error);
 }
 
-TEST(Serialize, CandidateIdDependsOnKernelNotKnobs) {
+TEST(SearchSerialize, CandidateIdDependsOnKernelNotKnobs) {
   CandidateCode a;
   a.source = "k";
   CandidateCode b = a;

@@ -29,7 +29,7 @@ ProgressInfo sample(bool final) {
 }
 } // namespace
 
-TEST(Progress, FormatsOneLine) {
+TEST(SearchProgress, FormatsOneLine) {
   std::string s = formatProgress(sample(false));
   EXPECT_NE(s.find("queries 40/200"), std::string::npos) << s;
   EXPECT_NE(s.find("$0.52/5.00"), std::string::npos) << s;
@@ -39,7 +39,7 @@ TEST(Progress, FormatsOneLine) {
   EXPECT_EQ(s.find('\n'), std::string::npos);
 }
 
-TEST(Progress, TerminalRewritesOneLine) {
+TEST(SearchProgress, TerminalRewritesOneLine) {
   std::ostringstream os;
   ProgressPrinter printer(os, /*tty=*/true);
   printer(sample(false));
@@ -50,7 +50,7 @@ TEST(Progress, TerminalRewritesOneLine) {
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1);
 }
 
-TEST(Progress, PipeGetsPeriodicPlainLines) {
+TEST(SearchProgress, PipeGetsPeriodicPlainLines) {
   std::ostringstream os;
   ProgressPrinter printer(os, /*tty=*/false, /*intervalSec=*/3600);
   for (int i = 0; i < 10; ++i)
@@ -61,7 +61,7 @@ TEST(Progress, PipeGetsPeriodicPlainLines) {
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 2) << "first line, then only the final one";
 }
 
-TEST(Progress, DriverReportsAndWritesTrace) {
+TEST(SearchProgress, DriverReportsAndWritesTrace) {
   std::string trace = ::testing::TempDir() + "/pike-trace-" + std::to_string(::getpid()) + ".json";
   SearchOptions o;
   o.budget = 12;
@@ -101,7 +101,7 @@ TEST(Progress, DriverReportsAndWritesTrace) {
 }
 
 // scripts/plot_search_trace.py turns the driver's trace into a PNG.
-TEST(Progress, PlotScriptReadsTheTrace) {
+TEST(SearchProgress, PlotScriptReadsTheTrace) {
   if (std::system("python3 -c 'import matplotlib' >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "python3 with matplotlib is not available";
   std::string base = ::testing::TempDir() + "/pike-plot-" + std::to_string(::getpid());

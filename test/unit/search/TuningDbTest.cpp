@@ -39,7 +39,7 @@ std::string slurp(const std::string &path) {
 }
 } // namespace
 
-TEST(TuningDb, KeepsTheBestAndPersists) {
+TEST(SearchTuningDb, KeepsTheBestAndPersists) {
   std::string path = tempPath("best.jsonl");
   {
     TuningDb db(path);
@@ -63,7 +63,7 @@ TEST(TuningDb, KeepsTheBestAndPersists) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
 }
 
-TEST(TuningDb, KeysSeparateArchToolkitAndTorch) {
+TEST(SearchTuningDb, KeysSeparateArchToolkitAndTorch) {
   TuningDb db; // in memory
   TuningRecord a = rec("fp", "sm_90", 1.1, "a");
   TuningRecord b = rec("fp", "sm_80", 1.2, "b");
@@ -85,7 +85,7 @@ TEST(TuningDb, KeysSeparateArchToolkitAndTorch) {
   EXPECT_FALSE(db.lookup(missing));
 }
 
-TEST(TuningDb, IterationOrderIsByKeyNotInsertion) {
+TEST(SearchTuningDb, IterationOrderIsByKeyNotInsertion) {
   TuningDb x, y;
   std::vector<TuningRecord> rs = {rec("b", "sm_90", 1), rec("a", "sm_90", 1), rec("a", "sm_80", 1), rec("c", "sm_75", 1)};
   for (const auto &r : rs)
@@ -100,7 +100,7 @@ TEST(TuningDb, IterationOrderIsByKeyNotInsertion) {
                                             "c/sm_75/13.0/2.11.0"}));
 }
 
-TEST(TuningDb, ExportImportRoundTripAndMerge) {
+TEST(SearchTuningDb, ExportImportRoundTripAndMerge) {
   TuningDb a(tempPath("a.jsonl"));
   a.insert(rec("fp1", "sm_90", 1.5, "a1"));
   a.insert(rec("fp2", "sm_90", 3.0, "a2"));
@@ -129,7 +129,7 @@ TEST(TuningDb, ExportImportRoundTripAndMerge) {
   }
 }
 
-TEST(TuningDb, SurvivesATornFile) {
+TEST(SearchTuningDb, SurvivesATornFile) {
   std::string path = tempPath("torn.jsonl");
   {
     TuningDb db(path);
@@ -157,7 +157,7 @@ TEST(TuningDb, SurvivesATornFile) {
   EXPECT_EQ(clean.size(), 2u);
 }
 
-TEST(TuningDb, TwoHandlesOnOneFileMerge) {
+TEST(SearchTuningDb, TwoHandlesOnOneFileMerge) {
   std::string path = tempPath("shared.jsonl");
   TuningDb a(path), b(path);
   a.insert(rec("fp1", "sm_90", 1.5));
@@ -166,7 +166,7 @@ TEST(TuningDb, TwoHandlesOnOneFileMerge) {
   EXPECT_EQ(c.size(), 2u);
 }
 
-TEST(TuningDb, RecordFromCandidate) {
+TEST(SearchTuningDb, RecordFromCandidate) {
   Candidate cand;
   cand.id = "abc";
   cand.origin = "llm-fix";
@@ -185,7 +185,7 @@ TEST(TuningDb, RecordFromCandidate) {
   EXPECT_THROW(makeTuningRecord({}, cand), std::invalid_argument);
 }
 
-TEST(TuningDb, SeedsASearchAndRecordsItsBest) {
+TEST(SearchTuningDb, SeedsASearchAndRecordsItsBest) {
   using namespace pike::search::testing;
   std::string path = tempPath("search.jsonl");
   TuningEnv env{"sm_90", "13.0", "2.11.0"};
