@@ -9,12 +9,44 @@
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/torch.h>
 
+#include <torch/library.h>
+
 #include <map>
+#include <mutex>
+#include <set>
 
 using namespace mlir;
 namespace tj = torch::jit;
 
 namespace {
+
+/// Saving a graph that calls a custom op needs its schema in this process;
+/// the package's library registers the implementation when it loads.
+void declareSchema(const std::string &ns, const std::string &schema) {
+  static std::mutex mutex;
+  static std::set<std::string> declared;
+  static std::vector<std::unique_ptr<torch::Library>> libraries;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!declared.insert(ns + "::" + schema).second)
+    return;
+  libraries.push_back(std::make_unique<torch::Library>(torch::Library::FRAGMENT, ns, std::nullopt,
+                                                       __FILE__, __LINE__));
+  libraries.back()->def(schema.c_str());
+}
+
+std::string slotSchema(pike::KernelOp kernel) {
+  std::string s = kernel.getSymName().str() + "(";
+  for (unsigned i = 0; i < kernel.getFunctionType().getNumInputs(); ++i)
+    s += std::string(i ? ", " : "") + "Tensor x" + std::to_string(i);
+  s += ") -> ";
+  unsigned n = kernel.getFunctionType().getNumResults();
+  if (n == 1)
+    return s + "Tensor";
+  s += "(";
+  for (unsigned i = 0; i < n; ++i)
+    s += std::string(i ? ", " : "") + "Tensor";
+  return s + ")";
+}
 
 c10::ScalarType scalarTypeOf(Type t) {
   if (t.isF32()) return c10::kFloat;
@@ -211,12 +243,16 @@ LogicalResult Emitter::emitCall(pike::CallOp call) {
     std::vector<tj::Value *> args;
     for (Value v : call.getInputs())
       args.push_back(values.lookup(v));
+    declareSchema(options.opNamespace, slotSchema(kernel));
     auto sym = c10::Symbol::fromQualString(options.opNamespace + "::" + kernel.getSymName().str());
-    tj::Node *node = graph->insertNode(graph->create(sym, args, call.getNumResults()));
-    for (size_t i = 0; i < call.getNumResults(); ++i) {
-      node->output(i)->setType(c10::TensorType::get());
-      values[call.getResult(i)] = node->output(i);
+    tj::Value *result = graph->insert(sym, std::vector<tj::NamedValue>(args.begin(), args.end()));
+    if (call.getNumResults() == 1) {
+      values[call.getResult(0)] = result;
+      return success();
     }
+    tj::Node *unpack = graph->insertNode(graph->createTupleUnpack(result));
+    for (size_t i = 0; i < call.getNumResults(); ++i)
+      values[call.getResult(i)] = unpack->output(i);
     return success();
   }
   // Reference: inline the slot's body.
@@ -343,4 +379,44 @@ LogicalResult pike::emitKernelReference(ModuleOp module, KernelOp kernel, const 
   Emitter emitter(module, options);
   return emitter.emit(kernel.getBody(), kernel.getArgumentTypes(), path,
                       "PikeReference_" + kernel.getSymName().str());
+}
+
+LogicalResult pike::emitGraphForwardWrapper(const std::string &opNamespace, unsigned numInputs,
+                                            unsigned numOutputs, const std::string &path,
+                                            Location loc) {
+  auto cu = std::make_shared<tj::CompilationUnit>();
+  tj::Module m(c10::QualifiedName("__torch__.PikeGraphModel"), cu, /*shouldMangle=*/true);
+  auto graph = std::make_shared<tj::Graph>();
+  graph->addInput("self")->setType(m.type());
+  std::vector<tj::Value *> inputs;
+  for (unsigned i = 0; i < numInputs; ++i) {
+    tj::Value *in = graph->addInput("x" + std::to_string(i));
+    in->setType(c10::TensorType::get());
+    inputs.push_back(in);
+  }
+  declareSchema(opNamespace, "graph_forward(Tensor[] inputs) -> Tensor[]");
+  tj::Node *list = graph->appendNode(graph->createList(c10::TensorType::get(), inputs));
+  tj::Value *call = nullptr;
+  {
+    tj::WithInsertPoint guard(graph->block());
+    call = graph->insert(c10::Symbol::fromQualString(opNamespace + "::graph_forward"),
+                         {tj::NamedValue(list->output())});
+  }
+  tj::Node *unpack = graph->appendNode(graph->createListUnpack(call, numOutputs));
+  if (numOutputs == 1) {
+    graph->registerOutput(unpack->output(0));
+  } else {
+    tj::Node *tuple = graph->appendNode(graph->createTuple(unpack->outputs()));
+    graph->registerOutput(tuple->output());
+  }
+  try {
+    auto fn = cu->create_function(c10::QualifiedName(*m.type()->name(), "forward"), graph);
+    m.type()->addMethod(fn);
+    m.save(path);
+  } catch (const std::exception &e) {
+    std::string msg = e.what();
+    return emitError(loc) << "cannot save TorchScript module '" << path
+                          << "': " << msg.substr(0, 400);
+  }
+  return success();
 }

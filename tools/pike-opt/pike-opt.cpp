@@ -15,6 +15,7 @@
 #include "mlir/Transforms/Passes.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -31,11 +32,17 @@ static cl::opt<std::string> inputSpecOpt(
     "input-spec", cl::desc("Input shapes for a .pt model: a JSON file or e.g. 1x3x32x32xf32,8xi64"),
     cl::init(""), cl::cat(pikeCategory));
 static cl::opt<std::string> emitOpt(
-    "emit", cl::desc("How far to go: torchscript-graph, pike, regions, kernels"),
+    "emit", cl::desc("How far to go: torchscript-graph, pike, regions, kernels, package"),
     cl::init("pike"), cl::cat(pikeCategory));
 static cl::opt<std::string> reportOpt(
     "report", cl::desc("Region report destination for --emit=regions/kernels ('-' is stderr; .json for JSON)"),
     cl::init("-"), cl::cat(pikeCategory));
+static cl::opt<bool> cudaGraphsOpt(
+    "cuda-graphs", cl::desc("--emit=package: run the model as one CUDA graph"), cl::init(true),
+    cl::cat(pikeCategory));
+static cl::opt<bool> buildPackageOpt(
+    "build-package", cl::desc("--emit=package: build lib/libpike_ops.so with CMake"),
+    cl::init(false), cl::cat(pikeCategory));
 static cl::opt<std::string> weightsFileOpt(
     "weights-file",
     cl::desc("Where imported weights go (default: <model>.weights.safetensors beside the model)"),
@@ -59,8 +66,14 @@ struct Ladder {
   std::string suffix;
 };
 
-FailureOr<Ladder> ladderFor(StringRef emit, StringRef report) {
+FailureOr<Ladder> ladderFor(StringRef emit, StringRef report, StringRef packageDir) {
   std::string reportPass = "pike-region-report{output=" + report.str() + "}";
+  if (emit == "package")
+    return Ladder{"func.func(pike-fuse),pike-outline",
+                  "pike-region-report{output=" + packageDir.str() + "/regions.json}," +
+                      "pike-emit-package{output-dir=" + packageDir.str() +
+                      " cuda-graphs=" + (cudaGraphsOpt ? "true" : "false") +
+                      " build=" + (buildPackageOpt ? "true" : "false") + "}"};
   if (emit == "pike")
     return Ladder{"", ""};
   if (emit == "regions")
@@ -82,8 +95,9 @@ int main(int argc, char **argv) {
   registerSymbolDCEPass();
   registerInlinerPass();
 
-  auto [inputFilename, outputFilename] =
+  auto [inputFilename, outputFilenameArg] =
       registerAndParseCLIOptions(argc, argv, "pike optimizer driver\n", registry);
+  std::string outputFilename = outputFilenameArg;
   MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
 
   MLIRContext importContext(registry);
@@ -104,10 +118,24 @@ int main(int argc, char **argv) {
     out->keep();
     return 0;
   }
-  FailureOr<Ladder> ladder = ladderFor(emitOpt, reportOpt);
+  // --emit=package: -o names the package directory; the IR goes inside it.
+  std::string packageDir;
+  if (emitOpt == "package") {
+    if (outputFilename == "-") {
+      llvm::errs() << "error: --emit=package needs -o <package directory>\n";
+      return 1;
+    }
+    packageDir = std::string(outputFilename);
+    if (std::error_code ec = llvm::sys::fs::create_directories(packageDir)) {
+      llvm::errs() << "error: cannot create '" << packageDir << "': " << ec.message() << "\n";
+      return 1;
+    }
+    outputFilename = packageDir + "/model.pike.mlir";
+  }
+  FailureOr<Ladder> ladder = ladderFor(emitOpt, reportOpt, packageDir);
   if (failed(ladder)) {
     llvm::errs() << "error: unknown --emit='" << emitOpt
-                 << "' (expected torchscript-graph, pike, regions or kernels)\n";
+                 << "' (expected torchscript-graph, pike, regions, kernels or package)\n";
     return 1;
   }
 

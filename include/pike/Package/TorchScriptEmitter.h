@@ -33,6 +33,12 @@ mlir::LogicalResult emitTorchScriptModule(mlir::ModuleOp module, mlir::func::Fun
 mlir::LogicalResult emitKernelReference(mlir::ModuleOp module, KernelOp kernel,
                                         const std::string &path);
 
+/// Writes the package's outer module: forward(x0..xn) calls
+/// `<ns>::graph_forward([x0..xn])` and returns its tensors.
+mlir::LogicalResult emitGraphForwardWrapper(const std::string &opNamespace, unsigned numInputs,
+                                            unsigned numOutputs, const std::string &path,
+                                            mlir::Location loc);
+
 } // namespace pike
 
 #endif

@@ -59,4 +59,24 @@ def PikeEmitTorchScript : Pass<"pike-emit-torchscript", "mlir::ModuleOp"> {
   ];
 }
 
+
+def PikeEmitPackage : Pass<"pike-emit-package", "mlir::ModuleOp"> {
+  let summary = "Write the AOT package: kernels, custom-op library sources, rewritten module, CMake config, report";
+  let description = [{
+    Every pike.kernel whose impl is not `reference` becomes a custom op
+    `<ns>::<slot>` backed by its C ABI source; the others run their reference
+    ops. With `cuda-graphs`, model.pt replays the whole model as one CUDA graph.
+  }];
+  let options = [
+    Option<"outputDir", "output-dir", "std::string", /*default=*/"\"\"",
+           "Package directory">,
+    Option<"cudaGraphs", "cuda-graphs", "bool", /*default=*/"true",
+           "Run the model as one CUDA graph">,
+    Option<"build", "build", "bool", /*default=*/"false",
+           "Build lib/libpike_ops.so with CMake after writing the sources">,
+    Option<"cudaArch", "cuda-arch", "std::string", /*default=*/"\"90\"",
+           "CMAKE_CUDA_ARCHITECTURES of the library">
+  ];
+}
+
 #endif

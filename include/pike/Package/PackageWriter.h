@@ -1,0 +1,40 @@
+// The AOT package: kernel sources, a custom-op library (TORCH_LIBRARY) built
+// with CMake, the rewritten TorchScript module calling it, a CMake package
+// config and a report. Loadable where pike itself is not installed.
+#ifndef PIKE_PACKAGE_PACKAGEWRITER_H
+#define PIKE_PACKAGE_PACKAGEWRITER_H
+
+#include "pike/Dialect/PikeOps.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <functional>
+#include <string>
+
+namespace pike {
+
+struct PackageOptions {
+  std::string outputDir;
+  /// Wrap the model in one CUDA graph (pays the CPU launch cost once).
+  bool cudaGraphs = true;
+  /// Run CMake to build lib/libpike_ops.so after writing the sources.
+  bool build = false;
+  std::string cudaArch = "90";
+  /// Where data/package templates live.
+  std::string dataDir;
+  /// The nvcc-compilable C ABI source of a slot whose impl is not "reference".
+  std::function<mlir::FailureOr<std::string>(KernelOp)> kernelSource;
+};
+
+/// Deterministic op namespace for a module ("pike_" + hash of its IR).
+std::string packageNamespace(mlir::ModuleOp module);
+
+mlir::LogicalResult writePackage(mlir::ModuleOp module, const PackageOptions &options);
+
+/// Directory holding pike's data files (prompt templates, package templates):
+/// $PIKE_DATA_DIR, else <exe>/../share/pike, else the source tree's data/.
+std::string findDataDir();
+
+} // namespace pike
+
+#endif

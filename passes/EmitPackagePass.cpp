@@ -1,0 +1,29 @@
+// pike-emit-package: the ahead-of-time package of the optimised model.
+#include "pike/Package/PackageWriter.h"
+#include "pike/Passes/KernelSource.h"
+#include "pike/Passes/Passes.h"
+
+namespace pike {
+#define GEN_PASS_DEF_PIKEEMITPACKAGE
+#include "pike/Passes/Passes.h.inc"
+} // namespace pike
+
+using namespace mlir;
+using namespace pike;
+
+namespace {
+struct EmitPackagePass : public pike::impl::PikeEmitPackageBase<EmitPackagePass> {
+  using PikeEmitPackageBase::PikeEmitPackageBase;
+
+  void runOnOperation() override {
+    PackageOptions options;
+    options.outputDir = outputDir;
+    options.cudaGraphs = cudaGraphs;
+    options.build = build;
+    options.cudaArch = cudaArch;
+    options.kernelSource = [](KernelOp k) { return kernelLauncherSource(k); };
+    if (failed(writePackage(getOperation(), options)))
+      signalPassFailure();
+  }
+};
+} // namespace
