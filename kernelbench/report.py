@@ -248,7 +248,10 @@ def plots(run, prefix):
             ax.bar(xs, ys, width=width, label=m)
         ax.axhline(1.0, color="k", linewidth=0.8)
         ax.set_yscale("log")
-        ticks = [0.25, 0.5, 1, 2, 4, 8, 16]
+        vals = [s for t in tasks for m in ms for s in [speedup(t, m, base)] if s is not None]
+        lo, hi = min(vals + [0.5]) * 0.8, max(vals + [2.0]) * 1.25
+        ticks = [2.0 ** k for k in range(-8, 9) if lo <= 2.0 ** k <= hi]
+        ax.set_ylim(lo, hi)
         ax.set_yticks(ticks)
         ax.set_yticklabels([f"{t:g}x" for t in ticks])
         ax.set_ylabel(f"speedup vs {base}")
@@ -301,6 +304,7 @@ def write_reports(run, json_path, results_dir, summary=True, make_plots=True):
     if make_plots:
         written += plots(run, prefix)
     if summary:
+        os.makedirs(results_dir, exist_ok=True)
         sp = os.path.join(results_dir, f"{run.get('card')}-summary.json")
         update_summary(sp, run, stats)
         written.append(sp)

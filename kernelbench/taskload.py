@@ -106,7 +106,8 @@ def flatten(obj):
     """Tensors of a (nested) list/tuple, in order, and a template to rebuild it.
 
     The template holds ('T', i) for the i-th tensor and ('C', value) for any
-    other value (int, float, bool, None, str); lists/tuples keep their kind.
+    other value (int, float, bool, None, str); lists ('L') and tuples ('U') keep
+    their kind; dicts ('D') keep their keys in order.
     """
     tensors = []
 
@@ -116,6 +117,8 @@ def flatten(obj):
             return ("T", len(tensors) - 1)
         if isinstance(o, (list, tuple)):
             return ("L" if isinstance(o, list) else "U", [rec(x) for x in o])
+        if isinstance(o, dict):
+            return ("D", [(k, rec(v)) for k, v in o.items()])
         return ("C", o)
 
     return tensors, rec(obj)
@@ -127,6 +130,8 @@ def unflatten(template, tensors):
         return tensors[val]
     if kind == "C":
         return val
+    if kind == "D":
+        return {k: unflatten(t, tensors) for k, t in val}
     items = [unflatten(t, tensors) for t in val]
     return items if kind == "L" else tuple(items)
 
@@ -147,7 +152,10 @@ def bound_constants(template, prefix="arg"):
             res[path] = val if isinstance(val, (int, float, bool, str, type(None))) else repr(val)
         elif kind in ("L", "U"):
             for i, sub in enumerate(val):
-                rec(sub, f"{path}.{i}" if path else str(i))
+                rec(sub, f"{path}.{i}")
+        elif kind == "D":
+            for k, sub in val:
+                rec(sub, f"{path}.{k}")
 
     for i, sub in enumerate(template[1]):
         rec(sub, f"{prefix}_{i}")
