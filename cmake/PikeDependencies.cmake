@@ -18,6 +18,10 @@ endif()
 # TorchConfig looks for CUDA itself; the compiler half only needs the CPU part.
 find_package(Torch REQUIRED)
 get_filename_component(PIKE_TORCH_LIB_DIR "${TORCH_LIBRARY}" DIRECTORY)
+# "2.11.0" without a local suffix such as "+cu130": the key of tuning records.
+execute_process(
+  COMMAND ${Python3_EXECUTABLE} -c "import torch; print(torch.__version__.split('+')[0])"
+  OUTPUT_VARIABLE PIKE_TORCH_VERSION OUTPUT_STRIP_TRAILING_WHITESPACE)
 # torch_cpu + c10 only: keeps pike-opt free of CUDA libraries.
 add_library(pike_torch_cpu INTERFACE)
 target_link_libraries(pike_torch_cpu INTERFACE

@@ -3,6 +3,7 @@
 #include "pike/Codegen/Codegen.h"
 #define PIKE_HAVE_CODEGEN 1
 #endif
+#include "pike/Passes/SlotSupport.h"
 #include <nlohmann/json.hpp>
 
 using namespace mlir;
@@ -17,36 +18,9 @@ FailureOr<std::string> pike::kernelLauncherSource(KernelOp k) {
   gen.source = k.getSource()->str();
   gen.mode = k.getImpl().str();
   gen.entry = k.getEntry().str();
-  if (auto launches = k.getLaunches()) {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    // Launches are stored as an attribute; the codegen wants JSON.
-    nlohmann::json list = nlohmann::json::array();
-    for (Attribute a : *launches) {
-      auto d = dyn_cast<DictionaryAttr>(a);
-      if (!d)
-        return k.emitError() << "launch entries must be dictionaries";
-      nlohmann::json l;
-      for (NamedAttribute e : d) {
-        if (auto s = dyn_cast<StringAttr>(e.getValue()))
-          l[e.getName().str()] = s.str();
-        else if (auto i = dyn_cast<IntegerAttr>(e.getValue()))
-          l[e.getName().str()] = i.getInt();
-        else if (auto arr = dyn_cast<ArrayAttr>(e.getValue())) {
-          nlohmann::json items = nlohmann::json::array();
-          for (Attribute x : arr) {
-            if (auto xi = dyn_cast<IntegerAttr>(x))
-              items.push_back(xi.getInt());
-            else if (auto xs = dyn_cast<StringAttr>(x))
-              items.push_back(xs.str());
-          }
-          l[e.getName().str()] = items;
-        }
-      }
-      list.push_back(l);
-    }
-    gen.launches = list;
-  }
+  if (auto e = k->getAttrOfType<StringAttr>("pike.source_entry"))
+    gen.entry = e.str();
+  gen.launches = launchesFromAttr(k.getLaunchesAttr());
   return codegen::hostLauncher(gen, k.getFunctionType().getInputs(),
                                k.getFunctionType().getResults(), k.getEntry().str());
 #endif

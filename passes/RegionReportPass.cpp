@@ -2,6 +2,7 @@
 // signature, an estimate of FLOPs and of the bytes a fused kernel must move.
 #include "pike/Dialect/OpRegistry.h"
 #include "pike/Passes/Passes.h"
+#include "pike/Passes/SlotSupport.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
@@ -87,8 +88,10 @@ struct RegionReportPass : public pike::impl::PikeRegionReportBase<RegionReportPa
       r["outputs"] = out;
       r["flops"] = flops;
       r["bytes"] = bytes;
-      if (auto kernel = dyn_cast<KernelOp>(region))
+      if (auto kernel = dyn_cast<KernelOp>(region)) {
         r["impl"] = kernel.getImpl().str();
+        r["fingerprint"] = slotFingerprint(kernel);
+      }
       regions.push_back(r);
     };
     unsigned groupIndex = 0;

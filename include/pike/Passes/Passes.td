@@ -79,4 +79,56 @@ def PikeEmitPackage : Pass<"pike-emit-package", "mlir::ModuleOp"> {
   ];
 }
 
+
+def PikeApplyTuningDb : Pass<"pike-apply-tuning-db", "mlir::ModuleOp"> {
+  let summary = "Install the best known kernel of each slot from a tuning database (no search, no GPU)";
+  let description = [{
+    Looks each reference slot up by (fingerprint, arch, CUDA toolkit, torch)
+    and installs the recorded code with its measured times, so rebuilding a
+    package from the database is deterministic and free.
+  }];
+  let options = [
+    Option<"db", "db", "std::string", /*default=*/"\"\"", "Tuning database file">,
+    Option<"arch", "arch", "std::string", /*default=*/"\"sm_90\"", "GPU architecture of the records">,
+    Option<"toolkit", "toolkit", "std::string", /*default=*/"\"\"",
+           "CUDA toolkit version of the records (default: the one pike was built with)">,
+    Option<"torchVersion", "torch", "std::string", /*default=*/"\"\"",
+           "torch version of the records (default: the one pike was built with)">,
+    Option<"require", "require", "bool", /*default=*/"false",
+           "Fail when a slot has no record (instead of keeping its reference)">
+  ];
+}
+
+
+def PikeSearch : Pass<"pike-search", "mlir::ModuleOp"> {
+  let summary = "Search CUDA implementations of every reference slot and keep the verified fastest";
+  let description = [{
+    Runs the evolutionary search driver over the module's reference slots
+    (largest share of estimated time first). Proposals come from the built-in
+    generator (knob space, then mutations of the elites); every candidate is
+    compiled, verified and timed by pike-worker processes. A slot keeps its
+    reference ops unless a candidate is correct and at least `min-speedup`
+    faster; the report says why.
+  }];
+  let options = [
+    Option<"workers", "workers", "std::string", /*default=*/"\"local:1\"",
+           "Workers: local:N (spawn N pike-worker processes) or host:port,host:port">,
+    Option<"workerPath", "worker-path", "std::string", /*default=*/"\"pike-worker\"",
+           "pike-worker executable for local workers">,
+    Option<"searchOptions", "search", "std::string", /*default=*/"\"budget=8,islands=1,elite-k=3\"",
+           "Search driver options (budget=, budget-usd=, islands=, elite-k=, parallel=, seed=, checkpoint=, ...)">,
+    Option<"workDir", "work-dir", "std::string", /*default=*/"\"pike-work\"",
+           "References, checkpoint and traces go here">,
+    Option<"db", "db", "std::string", /*default=*/"\"\"",
+           "Tuning database to seed from and record into (empty: none)">,
+    Option<"arch", "arch", "std::string", /*default=*/"\"sm_90\"", "GPU architecture key">,
+    Option<"minSpeedup", "min-speedup", "double", /*default=*/"1.0",
+           "Keep a candidate only when at least this much faster than the reference">,
+    Option<"allowTF32", "tf32", "bool", /*default=*/"false",
+           "Precision policy: let generated GEMMs use TF32 (reported)">,
+    Option<"maxSlots", "max-slots", "unsigned", /*default=*/"0",
+           "Search only the N largest slots (0: all)">
+  ];
+}
+
 #endif

@@ -1,0 +1,38 @@
+// What the search passes share about kernel slots: their fingerprint, the
+// TaskSpec a proposer and the worker see, and how a chosen candidate is
+// written back onto the slot.
+#ifndef PIKE_PASSES_SLOTSUPPORT_H
+#define PIKE_PASSES_SLOTSUPPORT_H
+
+#include "pike/Dialect/PikeOps.h"
+#include "pike/Search/Interfaces.h"
+#include "pike/Search/TuningDb.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+
+namespace pike {
+
+/// Structural hash of a slot: its ops, attributes, shapes and dtypes; not its
+/// name, weights' names or locations. Equal fingerprints compute the same function.
+std::string slotFingerprint(KernelOp kernel);
+
+/// Launch lists travel as JSON in CandidateCode and as attributes on slots.
+mlir::ArrayAttr launchesToAttr(mlir::MLIRContext *ctx, const nlohmann::json &launches);
+nlohmann::json launchesFromAttr(mlir::ArrayAttr attr);
+
+/// TaskSpec of a slot; writes its reference module to `referenceDir/<slot>.pt`.
+mlir::FailureOr<search::TaskSpec> makeTaskSpec(mlir::ModuleOp module, KernelOp kernel,
+                                              const std::string &referenceDir);
+
+/// Installs `code` as the slot's implementation.
+void applyCandidate(KernelOp kernel, const search::CandidateCode &code);
+
+/// Tuning key environment of this build (arch from the option, CUDA and torch
+/// versions pike was built against).
+search::TuningEnv tuningEnv(const std::string &arch);
+
+} // namespace pike
+
+#endif

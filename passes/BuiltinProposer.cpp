@@ -1,0 +1,59 @@
+#include "pike/Passes/BuiltinProposer.h"
+
+#if __has_include("pike/Codegen/Codegen.h")
+#include "pike/Codegen/Codegen.h"
+#endif
+
+#include "mlir/IR/Diagnostics.h"
+
+using namespace pike;
+
+search::Proposal BuiltinProposer::propose(const search::TaskSpec &task,
+                                          const std::vector<const search::Candidate *> &parents,
+                                          uint64_t seed) {
+  std::lock_guard<std::mutex> lock(mutex);
+  search::Proposal p;
+  p.origin = "builtin";
+  auto it = slots.find(task.regionName);
+  if (it == slots.end()) {
+    p.failure = "no slot named '" + task.regionName + "'";
+    return p;
+  }
+  KernelOp kernel = it->second;
+  std::vector<codegen::Knobs> space = codegen::candidateKnobs(kernel);
+  if (space.empty()) {
+    p.failure = "the built-in generator has no strategy for this slot";
+    return p;
+  }
+  // Explore the ordered knob space first; afterwards mutate a chosen parent.
+  codegen::Knobs knobs;
+  size_t &next = nextKnob[task.regionName];
+  if (next < space.size() || parents.empty()) {
+    knobs = space[next % space.size()];
+    ++next;
+  } else {
+    knobs = codegen::mutate(kernel, codegen::Knobs::fromJson(parents.front()->code.knobs), seed);
+    p.origin = "builtin-mutation";
+  }
+  if (!allowTF32)
+    knobs.allowTF32 = false;
+  // Keep generator diagnostics out of the user's stream: they become the failure text.
+  std::string diagnostics;
+  mlir::ScopedDiagnosticHandler capture(kernel.getContext(), [&](mlir::Diagnostic &d) {
+    diagnostics += d.str() + "\n";
+    return mlir::success();
+  });
+  mlir::FailureOr<codegen::GeneratedKernel> gen = codegen::generate(kernel, knobs);
+  if (mlir::failed(gen)) {
+    p.failure = diagnostics.empty() ? "the built-in generator failed" : diagnostics;
+    return p;
+  }
+  search::CandidateCode code;
+  code.source = gen->source;
+  code.mode = gen->mode;
+  code.entry = gen->entry;
+  code.launches = gen->launches;
+  code.knobs = gen->knobs.toJson();
+  p.code = code;
+  return p;
+}

@@ -1,0 +1,253 @@
+#include "pike/Passes/SlotSupport.h"
+#include "pike/Package/TorchScriptEmitter.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SHA256.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <sstream>
+
+using namespace mlir;
+using namespace pike;
+
+namespace {
+std::string typeString(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
+const char *dtypeName(Type t) {
+  if (t.isF32()) return "float32";
+  if (t.isF16()) return "float16";
+  if (t.isBF16()) return "bfloat16";
+  if (t.isF64()) return "float64";
+  if (t.isInteger(64)) return "int64";
+  if (t.isInteger(32)) return "int32";
+  if (t.isInteger(1)) return "bool";
+  if (t.isUnsignedInteger(8)) return "uint8";
+  return "int8";
+}
+
+/// How the worker should fill an input: index-like arguments need valid
+/// indices, variances must be positive; everything else is normal noise.
+std::string initFor(KernelOp kernel, unsigned argIndex) {
+  BlockArgument arg = kernel.getBody().front().getArgument(argIndex);
+  auto type = cast<RankedTensorType>(arg.getType());
+  if (type.getElementType().isInteger(1))
+    return "randint:0:2";
+  for (OpOperand &use : arg.getUses()) {
+    auto aten = dyn_cast<AtenOp>(use.getOwner());
+    if (!aten)
+      continue;
+    auto names = aten.getOperandArgNames();
+    StringRef name = use.getOperandNumber() < names.size() ? names[use.getOperandNumber()] : "";
+    if (name == "running_var")
+      return "positive";
+    if (name == "indices" || name == "index") {
+      // Valid indices into the other operand's first dimension.
+      auto self = cast<RankedTensorType>(aten.getInputs()[0].getType());
+      int64_t hi = self.getRank() ? self.getShape()[0] : 1;
+      return "randint:0:" + std::to_string(hi);
+    }
+  }
+  if (isa<IntegerType>(type.getElementType()))
+    return "randint:0:4";
+  return "normal";
+}
+
+std::string pytorchLike(KernelOp kernel) {
+  std::ostringstream os;
+  Block &body = kernel.getBody().front();
+  llvm::DenseMap<Value, std::string> names;
+  os << "def " << kernel.getSymName().str() << "(";
+  for (BlockArgument a : body.getArguments()) {
+    names[a] = "x" + std::to_string(a.getArgNumber());
+    os << (a.getArgNumber() ? ", " : "") << names[a] << ": " << typeString(a.getType());
+  }
+  os << "):\n";
+  int tmp = 0;
+  for (Operation &op : body.without_terminator()) {
+    std::vector<std::string> results;
+    for (Value r : op.getResults()) {
+      names[r] = "t" + std::to_string(tmp++);
+      results.push_back(names[r]);
+    }
+    os << "    ";
+    for (size_t i = 0; i < results.size(); ++i)
+      os << (i ? ", " : "") << results[i];
+    if (auto aten = dyn_cast<AtenOp>(op)) {
+      os << " = torch.ops." << aten.getName().drop_front(6).str() << "(";
+      bool first = true;
+      for (Value v : aten.getInputs()) {
+        os << (first ? "" : ", ") << names[v];
+        first = false;
+      }
+      for (NamedAttribute a : aten.getScalarArgs()) {
+        std::string v;
+        llvm::raw_string_ostream vs(v);
+        a.getValue().print(vs);
+        os << (first ? "" : ", ") << a.getName().str() << "=" << vs.str();
+        first = false;
+      }
+      os << ")";
+    } else if (auto c = dyn_cast<ConstantOp>(op)) {
+      std::string v;
+      llvm::raw_string_ostream vs(v);
+      c.getValue().print(vs);
+      os << " = constant(" << vs.str() << ")";
+    } else {
+      os << " = " << op.getName().getStringRef().str() << "(...)";
+    }
+    os << "  # -> " << typeString(op.getResult(0).getType()) << "\n";
+  }
+  os << "    return ";
+  Operation *term = body.getTerminator();
+  for (unsigned i = 0; i < term->getNumOperands(); ++i)
+    os << (i ? ", " : "") << names[term->getOperand(i)];
+  os << "\n";
+  return os.str();
+}
+} // namespace
+
+std::string pike::slotFingerprint(KernelOp kernel) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << kernel.getFunctionType() << "\n";
+  // Generic form without locations: names of weights and slots don't matter.
+  OpPrintingFlags flags;
+  flags.printGenericOpForm();
+  for (Operation &op : kernel.getBody().front().without_terminator()) {
+    if (auto w = dyn_cast<WeightOp>(op)) {
+      os << "weight : " << w.getType() << "\n";
+      continue;
+    }
+    op.print(os, flags);
+    os << "\n";
+  }
+  kernel.getBody().front().getTerminator()->print(os, flags);
+  os.flush();
+  auto digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(text));
+  return llvm::toHex(llvm::ArrayRef<uint8_t>(digest).take_front(12), /*LowerCase=*/true);
+}
+
+ArrayAttr pike::launchesToAttr(MLIRContext *ctx, const nlohmann::json &launches) {
+  Builder b(ctx);
+  SmallVector<Attribute> items;
+  for (const auto &l : launches) {
+    SmallVector<NamedAttribute> fields;
+    for (auto &[key, value] : l.items()) {
+      if (value.is_string()) {
+        fields.push_back(b.getNamedAttr(key, b.getStringAttr(value.get<std::string>())));
+      } else if (value.is_number_integer()) {
+        fields.push_back(b.getNamedAttr(key, b.getI64IntegerAttr(value.get<int64_t>())));
+      } else if (value.is_array()) {
+        SmallVector<Attribute> elems;
+        for (const auto &e : value)
+          elems.push_back(e.is_string() ? Attribute(b.getStringAttr(e.get<std::string>()))
+                                        : Attribute(b.getI64IntegerAttr(e.get<int64_t>())));
+        fields.push_back(b.getNamedAttr(key, b.getArrayAttr(elems)));
+      }
+    }
+    items.push_back(b.getDictionaryAttr(fields));
+  }
+  return b.getArrayAttr(items);
+}
+
+nlohmann::json pike::launchesFromAttr(ArrayAttr attr) {
+  nlohmann::json list = nlohmann::json::array();
+  if (!attr)
+    return list;
+  for (Attribute a : attr) {
+    auto d = dyn_cast<DictionaryAttr>(a);
+    if (!d)
+      continue;
+    nlohmann::json l = nlohmann::json::object();
+    for (NamedAttribute e : d) {
+      if (auto s = dyn_cast<StringAttr>(e.getValue()))
+        l[e.getName().str()] = s.str();
+      else if (auto i = dyn_cast<IntegerAttr>(e.getValue()))
+        l[e.getName().str()] = i.getInt();
+      else if (auto arr = dyn_cast<ArrayAttr>(e.getValue())) {
+        nlohmann::json items = nlohmann::json::array();
+        for (Attribute x : arr) {
+          if (auto xi = dyn_cast<IntegerAttr>(x))
+            items.push_back(xi.getInt());
+          else if (auto xs = dyn_cast<StringAttr>(x))
+            items.push_back(xs.str());
+        }
+        l[e.getName().str()] = items;
+      }
+    }
+    list.push_back(l);
+  }
+  return list;
+}
+
+FailureOr<search::TaskSpec> pike::makeTaskSpec(ModuleOp module, KernelOp kernel,
+                                               const std::string &referenceDir) {
+  search::TaskSpec task;
+  task.regionName = kernel.getSymName().str();
+  task.fingerprint = slotFingerprint(kernel);
+  task.pytorchCode = pytorchLike(kernel);
+  llvm::raw_string_ostream ir(task.irText);
+  kernel->print(ir, OpPrintingFlags().elideLargeElementsAttrs(16));
+  ir.flush();
+  nlohmann::json inputs = nlohmann::json::array(), outputs = nlohmann::json::array();
+  FunctionType ft = kernel.getFunctionType();
+  for (unsigned i = 0; i < ft.getNumInputs(); ++i) {
+    auto t = cast<RankedTensorType>(ft.getInput(i));
+    inputs.push_back({{"shape", t.getShape()}, {"dtype", dtypeName(t.getElementType())},
+                      {"init", initFor(kernel, i)}});
+  }
+  for (Type r : ft.getResults()) {
+    auto t = cast<RankedTensorType>(r);
+    outputs.push_back({{"shape", t.getShape()}, {"dtype", dtypeName(t.getElementType())}});
+  }
+  task.signature = {{"inputs", inputs}, {"outputs", outputs}};
+  if (std::error_code ec = llvm::sys::fs::create_directories(referenceDir))
+    return kernel.emitError() << "cannot create '" << referenceDir << "': " << ec.message();
+  llvm::SmallString<256> path(referenceDir);
+  llvm::sys::path::append(path, task.fingerprint + ".pt");
+  if (!llvm::sys::fs::exists(path) && failed(emitKernelReference(module, kernel, std::string(path))))
+    return failure();
+  task.referencePath = std::string(path);
+  return task;
+}
+
+void pike::applyCandidate(KernelOp kernel, const search::CandidateCode &code) {
+  Builder b(kernel.getContext());
+  kernel.setImplAttr(b.getStringAttr(code.mode));
+  kernel.setSourceAttr(b.getStringAttr(code.source));
+  if (code.mode == "nvrtc")
+    kernel.setLaunchesAttr(launchesToAttr(kernel.getContext(), code.launches));
+  else
+    kernel.removeLaunchesAttr();
+  // The slot keeps its own ABI symbol; the package renames `code.entry` to it.
+  if (code.mode == "nvcc" && !code.entry.empty())
+    kernel->setAttr("pike.source_entry", b.getStringAttr(code.entry));
+  if (!code.knobs.empty())
+    kernel->setAttr("pike.knobs", b.getStringAttr(code.knobs.dump()));
+}
+
+search::TuningEnv pike::tuningEnv(const std::string &arch) {
+  search::TuningEnv env;
+  env.arch = arch;
+#ifdef PIKE_CUDA_VERSION
+  env.toolkit = PIKE_CUDA_VERSION;
+#else
+  env.toolkit = "unknown";
+#endif
+#ifdef PIKE_TORCH_VERSION
+  env.torch = PIKE_TORCH_VERSION;
+#else
+  env.torch = "unknown";
+#endif
+  return env;
+}
