@@ -170,7 +170,9 @@ def markdown(run, stats=None):
         for n in run["notes"]:
             lines.append(f"- note: {n}")
     lines.append("")
-    lines.append("Times are median milliseconds per call (CUDA events, L2 flushed before each rep); "
+    how = ("CUDA events, L2 flushed before each rep" if run.get("device") == "cuda"
+           else "host wall clock, no cache flush; CPU numbers are a smoke test, not a benchmark")
+    lines.append(f"Times are median milliseconds per call ({how}); "
                  "(Nx) is speedup vs eager; WRONG = outside tolerance; ERR = method failed (see JSON); "
                  "skip = not run.")
     lines.append("")
