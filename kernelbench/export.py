@@ -5,7 +5,8 @@
 
 Writes into OUT/:
   model.pt         frozen TorchScript module; forward takes the task's tensor inputs only,
-                   in order (non-tensor inputs such as ints are bound as constants)
+                   in order (non-tensor inputs such as ints are bound as constants);
+                   traced on --device (default cpu; use cuda for a package run on the GPU)
   input_spec.json  {"inputs": [{"name","shape","dtype"}], "outputs": [...], "task", "seed",
                     "small", "mode", "bound_constants": {...}, "input_template": ...}
   inputs.pt        torch.save(list of input tensors)      (Python readers)
@@ -118,12 +119,22 @@ def max_rel_err(a, b):
     return 0.0 if torch.equal(a, b) else float("inf")
 
 
-def export(task_path, out_dir, seed=0, mode="auto", small=False, freeze=True, tol=1e-3):
+def _to(obj, device):
+    if isinstance(obj, torch.Tensor):
+        return obj.to(device)
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_to(o, device) for o in obj)
+    return obj
+
+
+def export(task_path, out_dir, seed=0, mode="auto", small=False, freeze=True, tol=1e-3, device="cpu"):
     mod = taskload.load_task(task_path)
+    if device != "cpu" and not torch.cuda.is_available():
+        raise ExportError(f"--device {device} requested but CUDA is not available")
     if small and not taskload.has_small(mod):
         raise ExportError("--small given but the task defines no get_small_inputs()/get_small_init_inputs()")
-    model = taskload.make_model(mod, seed, small)
-    raw_inputs = taskload.make_inputs(mod, seed, small)
+    model = taskload.make_model(mod, seed, small).to(device)
+    raw_inputs = _to(taskload.make_inputs(mod, seed, small), device)
     tensors, template = taskload.flatten(raw_inputs)
     if not tensors:
         raise ExportError("get_inputs() returned no tensors")
@@ -171,6 +182,7 @@ def export(task_path, out_dir, seed=0, mode="auto", small=False, freeze=True, to
         "small": bool(small),
         "mode": used,
         "frozen": bool(freeze),
+        "device": device,
         "torch": torch.__version__,
         "inputs": tensor_spec(tensors, "input"),
         "outputs": tensor_spec(ref, "output"),
@@ -193,12 +205,15 @@ def main(argv=None):
     ap.add_argument("--mode", choices=["auto", "trace", "script"], default="auto",
                     help="auto: trace, script as fallback; script: script, trace as fallback; trace: trace only")
     ap.add_argument("--small", action="store_true", help="use get_small_inputs()/get_small_init_inputs()")
+    ap.add_argument("--device", default="cpu",
+                    help="device to trace on (cpu or cuda). Traced graphs bake in the device of tensors the "
+                         "model creates (torch.arange(..., device=x.device)), so trace on the device it will run on")
     ap.add_argument("--no-freeze", action="store_true", help="skip torch.jit.freeze")
     ap.add_argument("-v", "--verbose", action="store_true", help="print tracebacks on failure")
     args = ap.parse_args(argv)
     try:
         spec = export(args.task, args.out, seed=args.seed, mode=args.mode, small=args.small,
-                      freeze=not args.no_freeze)
+                      freeze=not args.no_freeze, device=args.device)
     except TaskError as e:
         if args.verbose:
             traceback.print_exc()
