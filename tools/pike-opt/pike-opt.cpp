@@ -43,6 +43,10 @@ static cl::opt<bool> cudaGraphsOpt(
 static cl::opt<bool> buildPackageOpt(
     "build-package", cl::desc("--emit=package: build lib/libpike_ops.so with CMake"),
     cl::init(false), cl::cat(pikeCategory));
+static cl::opt<std::string> applyDbOpt(
+    "pike-apply-db",
+    cl::desc("Install each slot's best kernel from this tuning database (no search, no GPU)"),
+    cl::init(""), cl::cat(pikeCategory));
 static cl::opt<std::string> weightsFileOpt(
     "weights-file",
     cl::desc("Where imported weights go (default: <model>.weights.safetensors beside the model)"),
@@ -178,8 +182,12 @@ int main(int argc, char **argv) {
   // Ladder prefix, then the command line's own passes, then the ladder suffix.
   MlirOptMainConfig cliConfig = config;
   Ladder steps = *ladder;
-  config.setPassPipelineSetupFn([cliConfig, steps](PassManager &pm) mutable -> LogicalResult {
+  std::string applyDb = applyDbOpt;
+  config.setPassPipelineSetupFn([cliConfig, steps, applyDb](PassManager &pm) mutable -> LogicalResult {
     if (!steps.prefix.empty() && failed(parsePassPipeline(steps.prefix, pm)))
+      return failure();
+    if (!applyDb.empty() &&
+        failed(parsePassPipeline("pike-apply-tuning-db{db=" + applyDb + "}", pm)))
       return failure();
     if (failed(cliConfig.setupPassPipeline(pm)))
       return failure();

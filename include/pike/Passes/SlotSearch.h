@@ -1,0 +1,40 @@
+// The part of every search pass that does not depend on who proposes: pick the
+// slots, build their tasks, run the driver against the worker pool, write the
+// winners (or the reasons there are none) back onto the slots.
+#ifndef PIKE_PASSES_SLOTSEARCH_H
+#define PIKE_PASSES_SLOTSEARCH_H
+
+#include "pike/Dialect/PikeOps.h"
+#include "pike/Search/Interfaces.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <functional>
+#include <string>
+
+namespace pike {
+
+struct SlotSearchConfig {
+  std::string workers = "local:1";
+  std::string workerPath = "pike-worker";
+  std::string searchOptions;
+  std::string workDir = "pike-work";
+  std::string db;
+  std::string arch = "sm_90";
+  double minSpeedup = 1.0;
+  unsigned maxSlots = 0;
+  std::string precision = "fp32 (no TF32)";
+  std::string provenance = "builtin";
+  /// Wraps the worker pool (e.g. with the Clang candidate checker); may be empty.
+  std::function<std::unique_ptr<search::Evaluator>(std::unique_ptr<search::Evaluator>)> wrapEvaluator;
+};
+
+/// `registerSlot` is called for every slot searched (the proposer may need it).
+mlir::LogicalResult
+runSlotSearch(mlir::ModuleOp module, const SlotSearchConfig &config, search::Proposer &proposer,
+              search::Fixer *fixer,
+              const std::function<void(const std::string &, KernelOp)> &registerSlot);
+
+} // namespace pike
+
+#endif

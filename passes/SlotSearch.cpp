@@ -1,0 +1,149 @@
+#include "pike/Passes/SlotSearch.h"
+#include "pike/Passes/SlotSupport.h"
+#include "pike/Passes/WorkerEvaluator.h"
+#include "pike/Search/Driver.h"
+#include "pike/Search/Progress.h"
+#include "pike/Search/TuningDb.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/Support/FileSystem.h"
+
+#include <iostream>
+#include <map>
+#include <fstream>
+#include <sstream>
+
+using namespace mlir;
+using namespace pike;
+
+namespace {
+/// Estimated cost of a slot: elements its signature moves.
+int64_t estimatedCost(KernelOp k) {
+  int64_t total = 0;
+  for (Type t : k.getFunctionType().getInputs())
+    total += cast<RankedTensorType>(t).getNumElements();
+  for (Type t : k.getFunctionType().getResults())
+    total += cast<RankedTensorType>(t).getNumElements();
+  return total;
+}
+} // namespace
+
+LogicalResult
+pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Proposer &proposer,
+                    search::Fixer *fixer,
+                    const std::function<void(const std::string &, KernelOp)> &registerSlot) {
+  search::SearchOptions opts;
+  if (std::string err = opts.parse(config.searchOptions); !err.empty())
+    return module.emitError() << "bad search options: " << err;
+  llvm::SmallString<256> work(config.workDir);
+  if (std::error_code ec = llvm::sys::fs::create_directories(work))
+    return module.emitError() << "cannot create work directory '" << config.workDir
+                              << "': " << ec.message();
+  if (opts.checkpointPath.empty())
+    opts.checkpointPath = (work + "/checkpoint.jsonl").str();
+  if (opts.tracePath.empty())
+    opts.tracePath = (work + "/trace.json").str();
+
+  // Largest slots first: under a budget they matter most.
+  std::vector<KernelOp> slots;
+  for (KernelOp k : module.getOps<KernelOp>())
+    if (k.getImpl() == "reference")
+      slots.push_back(k);
+  std::stable_sort(slots.begin(), slots.end(),
+                   [](KernelOp a, KernelOp b) { return estimatedCost(a) > estimatedCost(b); });
+  if (config.maxSlots > 0 && slots.size() > config.maxSlots)
+    slots.resize(config.maxSlots);
+  if (slots.empty())
+    return success();
+
+  std::vector<search::TaskSpec> tasks;
+  std::map<std::string, std::vector<KernelOp>> byFingerprint;
+  for (KernelOp k : slots) {
+    FailureOr<search::TaskSpec> task = makeTaskSpec(module, k, (work + "/references").str());
+    if (failed(task))
+      return failure();
+    // Slots computing the same function are searched once.
+    auto &same = byFingerprint[task->fingerprint];
+    same.push_back(k);
+    if (same.size() > 1)
+      continue;
+    registerSlot(task->regionName, k);
+    tasks.push_back(*task);
+  }
+
+  std::string error;
+  std::unique_ptr<search::Evaluator> evaluator =
+      makeWorkerEvaluator(config.workers, config.workerPath, error);
+  if (!evaluator)
+    return module.emitError() << "cannot start pike-worker (" << config.workers << "): " << error;
+  if (config.wrapEvaluator)
+    evaluator = config.wrapEvaluator(std::move(evaluator));
+
+  search::TuningEnv env = tuningEnv(config.arch);
+  std::optional<search::TuningDb> database;
+  std::vector<std::vector<search::SeedCode>> seeds;
+  if (!config.db.empty()) {
+    database.emplace(config.db);
+    seeds = search::seedsFromTuningDb(*database, tasks, env);
+  }
+
+  search::SearchReport report;
+  try {
+    search::SearchDriver driver(opts, proposer, fixer, *evaluator);
+    search::ProgressPrinter progress(std::cerr, search::isTerminal(2));
+    driver.setProgressCallback(std::ref(progress));
+    report = driver.run(tasks, seeds);
+  } catch (const std::exception &e) {
+    return module.emitError() << "search failed: " << e.what();
+  }
+  if (database)
+    search::recordInTuningDb(*database, report, env, {{"source", "pike " + config.provenance}});
+  {
+    std::ofstream out((work + "/search-report.json").str());
+    out << report.toJson().dump(1) << "\n";
+  }
+
+  Builder b(module.getContext());
+  module->setAttr("pike.search_stop", b.getStringAttr(report.stopReason));
+  module->setAttr("pike.precision", b.getStringAttr(config.precision));
+  for (const search::TaskOutcome &outcome : report.tasks) {
+    double referenceMs = 0;
+    auto noteReference = [&](const search::Candidate &c) {
+      if (c.result.referenceMs > 0)
+        referenceMs = c.result.referenceMs;
+    };
+    for (const auto &island : outcome.islands)
+      for (const auto &c : island)
+        noteReference(c);
+    for (const auto &c : outcome.failures)
+      noteReference(c);
+    for (KernelOp k : byFingerprint[outcome.fingerprint]) {
+      k->setAttr("pike.candidates", b.getI64IntegerAttr(outcome.evaluations + outcome.cacheHits));
+      if (referenceMs > 0)
+        k->setAttr("pike.reference_ms", b.getF64FloatAttr(referenceMs));
+      if (outcome.best && outcome.best->result.speedup() >= config.minSpeedup) {
+        const search::Candidate &best = *outcome.best;
+        applyCandidate(k, best.code);
+        k->setAttr("pike.kernel_ms", b.getF64FloatAttr(best.result.candidateMs));
+        k->setAttr("pike.speedup", b.getF64FloatAttr(best.result.speedup()));
+        k->setAttr("pike.verified",
+                   b.getStringAttr("pike-worker: correct on every seed (" + best.origin + ")"));
+      } else if (outcome.best) {
+        std::ostringstream why;
+        why.precision(3);
+        why << "fastest correct candidate ran at " << outcome.best->result.speedup()
+            << "x of the reference (needs " << config.minSpeedup << "x)";
+        k->setAttr("pike.fallback_reason", b.getStringAttr(why.str()));
+      } else {
+        std::string why = "no correct candidate";
+        if (!outcome.failures.empty()) {
+          const auto &f = outcome.failures.front();
+          why += ": " + std::string(search::toString(f.result.status)) + ": " +
+                 f.result.log.substr(0, 200);
+        }
+        k->setAttr("pike.fallback_reason", b.getStringAttr(why));
+      }
+    }
+  }
+  return success();
+}
