@@ -21,6 +21,7 @@ struct EmitPackagePass : public pike::impl::PikeEmitPackageBase<EmitPackagePass>
     options.cudaGraphs = cudaGraphs;
     options.build = build;
     options.cudaArch = cudaArch;
+    options.allowTF32 = allowTF32;
     options.kernelSource = [](KernelOp k) { return kernelLauncherSource(k); };
     if (failed(writePackage(getOperation(), options)))
       signalPassFailure();

@@ -45,9 +45,27 @@ void flatten(const c10::IValue &v, std::vector<at::Tensor> &out) {
   }
 }
 
+/// The package's precision policy for the library calls it leaves to PyTorch
+/// (cuBLAS/cuDNN): TF32 only when the package was built with --precision=tf32.
+/// The process-wide flags are restored after every call.
+struct PrecisionPolicy {
+  static constexpr bool kAllowTF32 = @PIKE_ALLOW_TF32@;
+  bool cublas, cudnn;
+  PrecisionPolicy()
+      : cublas(at::globalContext().allowTF32CuBLAS()), cudnn(at::globalContext().allowTF32CuDNN()) {
+    at::globalContext().setAllowTF32CuBLAS(kAllowTF32);
+    at::globalContext().setAllowTF32CuDNN(kAllowTF32);
+  }
+  ~PrecisionPolicy() {
+    at::globalContext().setAllowTF32CuBLAS(cublas);
+    at::globalContext().setAllowTF32CuDNN(cudnn);
+  }
+};
+
 std::vector<at::Tensor> runModule(DeviceState &st, const std::vector<at::Tensor> &inputs) {
   // The model is already optimised: keep TorchScript's own fusers out of it.
   torch::jit::GraphOptimizerEnabledGuard noJitOpt(false);
+  PrecisionPolicy precision;
   std::vector<c10::IValue> args(inputs.begin(), inputs.end());
   std::vector<at::Tensor> out;
   flatten(st.module.forward(args), out);

@@ -324,7 +324,8 @@ LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options)
   std::string dataDir = options.dataDir.empty() ? findDataDir() : options.dataDir;
   std::map<std::string, std::string> vars = {{"PIKE_NS", ns},
                                              {"PIKE_PACKAGE", package},
-                                             {"PIKE_CUDA_ARCH", options.cudaArch}};
+                                             {"PIKE_CUDA_ARCH", options.cudaArch},
+                                             {"PIKE_ALLOW_TF32", options.allowTF32 ? "true" : "false"}};
   for (auto [tmpl, target] : std::vector<std::pair<std::string, std::string>>{
            {"runtime.cpp", "src/runtime.cpp"},
            {"inner_module.S.in", "src/inner_module.S.in"},
@@ -355,6 +356,9 @@ LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options)
       return module.emitError() << "cannot write '" << dir << "/model.pt': " << ec.message();
   }
 
+  if (options.allowTF32)
+    module->setAttr("pike.precision",
+                    StringAttr::get(module.getContext(), "tf32 (cuBLAS/cuDNN and generated GEMMs)"));
   nlohmann::ordered_json report = reportJson(module, ns, options.cudaGraphs);
   report["package"] = package;
   if (failed(writeFile(anchor, dir + "/report.json", report.dump(2) + "\n")) ||

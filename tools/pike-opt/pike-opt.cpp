@@ -43,6 +43,9 @@ static cl::opt<bool> cudaGraphsOpt(
 static cl::opt<bool> buildPackageOpt(
     "build-package", cl::desc("--emit=package: build lib/libpike_ops.so with CMake"),
     cl::init(false), cl::cat(pikeCategory));
+static cl::opt<std::string> precisionOpt(
+    "precision", cl::desc("--emit=package precision policy: fp32 (default) or tf32"),
+    cl::init("fp32"), cl::cat(pikeCategory));
 static cl::opt<std::string> applyDbOpt(
     "pike-apply-db",
     cl::desc("Install each slot's best kernel from this tuning database (no search, no GPU)"),
@@ -77,7 +80,8 @@ FailureOr<Ladder> ladderFor(StringRef emit, StringRef report, StringRef packageD
                   "pike-region-report{output=" + packageDir.str() + "/regions.json}," +
                       "pike-emit-package{output-dir=" + packageDir.str() +
                       " cuda-graphs=" + (cudaGraphsOpt ? "true" : "false") +
-                      " build=" + (buildPackageOpt ? "true" : "false") + "}"};
+                      " build=" + (buildPackageOpt ? "true" : "false") +
+                      " tf32=" + (precisionOpt == "tf32" ? "true" : "false") + "}"};
   if (emit == "pike")
     return Ladder{"", ""};
   if (emit == "regions")
@@ -121,6 +125,10 @@ int main(int argc, char **argv) {
     out->os() << graph;
     out->keep();
     return 0;
+  }
+  if (precisionOpt != "fp32" && precisionOpt != "tf32") {
+    llvm::errs() << "error: unknown --precision='" << precisionOpt << "' (expected fp32 or tf32)\n";
+    return 1;
   }
   // --emit=package: -o names the package directory; the IR goes inside it.
   std::string packageDir;

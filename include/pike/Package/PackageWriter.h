@@ -20,6 +20,8 @@ struct PackageOptions {
   /// Run CMake to build lib/libpike_ops.so after writing the sources.
   bool build = false;
   std::string cudaArch = "90";
+  /// Precision policy of the ops left to PyTorch: TF32 in cuBLAS/cuDNN or not.
+  bool allowTF32 = false;
   /// Where data/package templates live.
   std::string dataDir;
   /// The nvcc-compilable C ABI source of a slot whose impl is not "reference".

@@ -75,7 +75,9 @@ def PikeEmitPackage : Pass<"pike-emit-package", "mlir::ModuleOp"> {
     Option<"build", "build", "bool", /*default=*/"false",
            "Build lib/libpike_ops.so with CMake after writing the sources">,
     Option<"cudaArch", "cuda-arch", "std::string", /*default=*/"\"90\"",
-           "CMAKE_CUDA_ARCHITECTURES of the library">
+           "CMAKE_CUDA_ARCHITECTURES of the library">,
+    Option<"allowTF32", "tf32", "bool", /*default=*/"false",
+           "Precision policy: TF32 in the cuBLAS/cuDNN calls left to PyTorch">
   ];
 }
 

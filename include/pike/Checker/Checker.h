@@ -1,0 +1,72 @@
+// Static checker for LLM-proposed CUDA candidates (nvcc path, host entry).
+//
+// A candidate must pass this check before any GPU time is spent on it: the
+// source is parsed as CUDA (host side) with Clang and its AST is checked against
+// the rules of docs/checker.md. Rejections come back as compiler-style
+// diagnostics that the fix agent can act on:
+//
+//   candidate.cu:12:5: error: [stream] kernel launch without a stream argument ...
+//
+// The library is MLIR-free and torch-free; it links Clang's LibTooling.
+#ifndef PIKE_CHECKER_CHECKER_H
+#define PIKE_CHECKER_CHECKER_H
+
+#include <string>
+#include <vector>
+
+namespace pike::checker {
+
+// Rule ids, as they appear between brackets in a formatted diagnostic.
+inline constexpr const char *kRuleParse = "parse";
+inline constexpr const char *kRuleInclude = "include";
+inline constexpr const char *kRuleHostCall = "host-call";
+inline constexpr const char *kRuleStaticState = "static-state";
+inline constexpr const char *kRuleStream = "stream";
+inline constexpr const char *kRuleTiming = "timing";
+inline constexpr const char *kRuleEntry = "entry";
+
+struct Diagnostic {
+  std::string rule;    // one of the kRule* ids
+  std::string message;
+  unsigned line = 0;   // 1-based; 0 when the problem has no place in the source
+  unsigned column = 0; // 1-based
+  // Where the problem is when it is not in the candidate (a parse error inside a
+  // CUDA header); empty means the candidate itself.
+  std::string file;
+};
+
+struct CheckOptions {
+  // The symbol pike's loader looks up; a correct entry with another name is
+  // renamed to it in CheckResult::rewrittenSource.
+  std::string entrySymbol = "pike_entry";
+  // Name the candidate gets in diagnostics.
+  std::string fileName = "candidate.cu";
+  // CUDA toolkit whose headers the candidate is parsed against.
+  std::string cudaPath = "/usr/local/cuda";
+  // Clang builtin headers (__clang_cuda_*.h, stddef.h); empty: the directory of
+  // the Clang this library was built against.
+  std::string resourceDir;
+  std::string gpuArch = "sm_90";
+  // Extra -I/-D style arguments for the parse.
+  std::vector<std::string> extraArgs;
+};
+
+struct CheckResult {
+  bool accepted = false;
+  std::vector<Diagnostic> diags; // sorted by line, then column
+  // The source to compile: the candidate with its entry renamed to
+  // CheckOptions::entrySymbol. Empty when the candidate is rejected.
+  std::string rewrittenSource;
+  double parseSeconds = 0; // wall time of the parse + checks
+};
+
+CheckResult checkCandidate(const std::string &source, const CheckOptions &options = {});
+
+// "candidate.cu:12:5: error: [stream] message"
+std::string formatDiagnostic(const Diagnostic &d, const std::string &fileName);
+// All diagnostics, one per line.
+std::string formatDiagnostics(const CheckResult &r, const std::string &fileName);
+
+} // namespace pike::checker
+
+#endif // PIKE_CHECKER_CHECKER_H
