@@ -15,9 +15,11 @@ namespace pike::llm {
 
 std::string sha256Hex(const std::string &data);
 
-/// Key of a request. The base URL is left out on purpose: a recording made
+/// Key of a request: the canonical (sorted-key) body plus the seed, which not
+/// every API takes. The base URL is left out on purpose: a recording made
 /// against one server replays against any other (or none).
-std::string exchangeKey(Provider p, const std::string &model, const nlohmann::json &body);
+std::string exchangeKey(Provider p, const std::string &model, const nlohmann::json &body,
+                        std::optional<uint64_t> seed);
 
 /// One exchange as stored: {"version":1,"key","provider","model","request",
 /// "response":{"text","finishReason"},"usage":{"promptTokens","completionTokens"},"usd"}.

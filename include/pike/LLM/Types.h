@@ -43,8 +43,9 @@ const char *toString(ReplySource s);
 struct ChatResponse {
   std::string text;
   std::string finishReason;   // provider's word: "stop", "length", "end_turn", "MAX_TOKENS", ...
-  Usage usage;
-  double usd = 0;             // charged by this call
+  Usage usage;                // tokens billed by this call (zero when cached)
+  double usd = 0;             // charged by this call (zero when cached)
+  bool cached = false;        // from the cache, now or in the recorded run: no query, no cost
   ReplySource source = ReplySource::Network;
   std::string key;            // content hash of the request (cache / recording file name)
   int attempts = 0;           // HTTP attempts (0 for cache and replay)
