@@ -20,3 +20,9 @@ for var in ["HOME", "PYTHONPATH", "TORCH_HOME", "LD_LIBRARY_PATH"]:
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%pike_src", config.pike_src_root))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
+
+# nvcc can compile generated CUDA without a GPU (test/Codegen compile tests).
+import shutil
+if shutil.which('nvcc') or os.path.exists('/usr/local/cuda/bin/nvcc'):
+    config.available_features.add('nvcc')
+    config.substitutions.append(('%nvcc', shutil.which('nvcc') or '/usr/local/cuda/bin/nvcc'))

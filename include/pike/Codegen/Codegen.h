@@ -48,6 +48,12 @@ struct GeneratedKernel {
 /// Generates CUDA for one kernel slot. On failure emits a diagnostic on the
 /// slot (naming the op it cannot handle) and returns failure; never crashes.
 mlir::FailureOr<GeneratedKernel> generate(pike::KernelOp kernel, const Knobs &knobs);
+/// Same, but the diagnostic is a remark (for drivers that leave unsupported
+/// slots on their reference implementation).
+mlir::FailureOr<GeneratedKernel> tryGenerate(pike::KernelOp kernel, const Knobs &knobs);
+
+/// `base` with the fields present in `overrides` (a Knobs JSON object) replaced.
+Knobs mergeKnobs(const Knobs &base, const nlohmann::json &overrides);
 
 /// A small ordered knob space worth timing for this slot; the first is the best guess.
 std::vector<Knobs> candidateKnobs(pike::KernelOp kernel);

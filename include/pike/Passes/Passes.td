@@ -133,4 +133,25 @@ def PikeSearch : Pass<"pike-search", "mlir::ModuleOp"> {
   ];
 }
 
+def PikeGenerateKernels : Pass<"pike-generate-kernels", "mlir::ModuleOp"> {
+  let summary = "Built-in kernel generator: give reference slots generated CUDA (nvrtc/nvcc)";
+  let description = [{
+    For every pike.kernel whose impl is `reference`, runs the built-in
+    generator (lib/Codegen) with its first candidate knobs (merged with the
+    `knobs` JSON override) and sets impl/source/launches/entry. Slots it cannot
+    handle keep their reference body and get a remark (an error with `strict`).
+  }];
+  let options = [
+    Option<"knobs", "knobs", "std::string", /*default=*/"\"\"",
+           "JSON object overriding the first candidate's knobs">,
+    Option<"dumpDir", "dump-dir", "std::string", /*default=*/"\"\"",
+           "Write each generated slot's nvcc host-launcher source as <slot>.cu here">,
+    Option<"hostRefDir", "host-ref-dir", "std::string", /*default=*/"\"\"",
+           "Write each slot's plain C++ host reference (<slot>.cpp, <slot>.json) here">,
+    Option<"strict", "strict", "bool", /*default=*/"false",
+           "Fail on slots the generator cannot handle">
+  ];
+  let dependentDialects = ["pike::PikeDialect"];
+}
+
 #endif

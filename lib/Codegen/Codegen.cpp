@@ -1,0 +1,394 @@
+// Entry points of the kernel generator: dispatch by region kind, knob spaces,
+// host launchers and host references.
+#include "Internal.h"
+
+#include "pike/Dialect/OpRegistry.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+
+#include <regex>
+
+using namespace mlir;
+
+namespace pike::codegen {
+
+nlohmann::json Knobs::toJson() const {
+  nlohmann::json j = {{"blockSize", blockSize},
+                      {"vectorWidth", vectorWidth},
+                      {"itemsPerThread", itemsPerThread},
+                      {"allowTF32", allowTF32}};
+  if (!variant.empty())
+    j["variant"] = variant;
+  return j;
+}
+
+Knobs Knobs::fromJson(const nlohmann::json &j) {
+  Knobs k;
+  if (!j.is_object())
+    return k;
+  auto geti = [&](const char *n, int &dst) {
+    if (j.contains(n) && j[n].is_number_integer())
+      dst = j[n].get<int>();
+  };
+  geti("blockSize", k.blockSize);
+  geti("vectorWidth", k.vectorWidth);
+  geti("itemsPerThread", k.itemsPerThread);
+  if (j.contains("allowTF32") && j["allowTF32"].is_boolean())
+    k.allowTF32 = j["allowTF32"].get<bool>();
+  if (j.contains("variant") && j["variant"].is_string())
+    k.variant = j["variant"].get<std::string>();
+  // Sanitise: the generators rely on these ranges.
+  if (k.blockSize < 32 || k.blockSize > 1024 || k.blockSize % 32)
+    k.blockSize = 256;
+  if (k.vectorWidth != 1 && k.vectorWidth != 2 && k.vectorWidth != 4)
+    k.vectorWidth = 4;
+  if (k.itemsPerThread < 1 || k.itemsPerThread > 64)
+    k.itemsPerThread = 1;
+  return k;
+}
+
+bool Knobs::operator==(const Knobs &o) const {
+  return blockSize == o.blockSize && vectorWidth == o.vectorWidth &&
+         itemsPerThread == o.itemsPerThread && allowTF32 == o.allowTF32 && variant == o.variant;
+}
+
+namespace detail {
+
+Kind classify(pike::KernelOp kernel, std::string *why) {
+  bool contraction = false, conv = false, row = false;
+  int matmuls = 0;
+  for (Operation &op : kernel.getBody().front()) {
+    if (isa<pike::YieldOp, pike::ConstantOp>(op))
+      continue;
+    auto a = dyn_cast<pike::AtenOp>(op);
+    if (!a) {
+      if (why) *why = "'" + op.getName().getStringRef().str() + "' is not an ATen op";
+      return Kind::Unknown;
+    }
+    auto info = lookupAtenOp(a.getName());
+    if (!info) {
+      if (why) *why = "'" + a.getName().str() + "' is unknown";
+      return Kind::Unknown;
+    }
+    switch (info->category) {
+    case OpCategory::Elementwise:
+      break;
+    case OpCategory::Contraction:
+      contraction = true;
+      ++matmuls;
+      if (a.getName().contains("conv"))
+        conv = true;
+      break;
+    case OpCategory::Normalization:
+      if (a.getName() == "aten::batch_norm")
+        break; // inference batch norm is elementwise
+      row = true;
+      break;
+    case OpCategory::Softmax:
+    case OpCategory::Reduction:
+      row = true;
+      break;
+    default:
+      if (why) *why = "'" + a.getName().str() + "' (" + toString(info->category).str() + ") has no code generator";
+      return Kind::Unknown;
+    }
+  }
+  if (conv)
+    return Kind::Conv;
+  if (contraction) {
+    if (matmuls > 1 || row) {
+      if (why) *why = "attention / multi-contraction regions have no code generator yet";
+      return Kind::Unknown;
+    }
+    return Kind::Gemm;
+  }
+  if (row)
+    return Kind::RowOp;
+  return Kind::Elementwise;
+}
+
+} // namespace detail
+
+using namespace detail;
+
+static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knobs &knobs,
+                                               bool host, bool remarkOnly) {
+  GeneratedKernel out;
+  out.knobs = knobs;
+  Unsupported err;
+  std::string why;
+  bool ok = false;
+  switch (classify(kernel, &why)) {
+  case Kind::Elementwise:
+    ok = emitElementwise(kernel, knobs, host, out, err);
+    break;
+  case Kind::RowOp:
+    ok = emitRowOp(kernel, knobs, host, out, err);
+    break;
+  case Kind::Gemm:
+    if (host) {
+      err.op = kernel;
+      err.reason = "no host reference for GEMM regions";
+      break;
+    }
+    ok = emitGemm(kernel, knobs, out, err);
+    break;
+  case Kind::Conv:
+    kernel.emitRemark() << "conv: left to the reference implementation";
+    return failure();
+  case Kind::Unknown:
+    err.op = kernel;
+    err.reason = why;
+    break;
+  }
+  if (ok) {
+    out.knobs = knobs;
+    return out;
+  }
+  Operation *at = err.op ? err.op : kernel.getOperation();
+  std::string msg = "cannot generate a kernel for slot '" + kernel.getSymName().str() + "': " +
+                    (err.reason.empty() ? "unsupported region" : err.reason);
+  if (remarkOnly)
+    at->emitRemark() << msg;
+  else
+    at->emitError() << msg;
+  return failure();
+}
+
+FailureOr<GeneratedKernel> generate(pike::KernelOp kernel, const Knobs &knobs) {
+  return generateImpl(kernel, knobs, /*host=*/false, /*remarkOnly=*/false);
+}
+
+FailureOr<GeneratedKernel> tryGenerate(pike::KernelOp kernel, const Knobs &knobs) {
+  return generateImpl(kernel, knobs, /*host=*/false, /*remarkOnly=*/true);
+}
+
+Knobs mergeKnobs(const Knobs &base, const nlohmann::json &overrides) {
+  nlohmann::json j = base.toJson();
+  if (overrides.is_object())
+    for (auto it = overrides.begin(); it != overrides.end(); ++it)
+      j[it.key()] = it.value();
+  return Knobs::fromJson(j);
+}
+
+FailureOr<std::string> generateHostReference(pike::KernelOp kernel,
+                                             const std::string &entrySymbol) {
+  auto g = generateImpl(kernel, Knobs(), /*host=*/true, /*remarkOnly=*/false);
+  if (failed(g))
+    return failure();
+  std::string src = g->source;
+  std::regex re("\\b" + g->entry + "\\b");
+  return std::regex_replace(src, re, entrySymbol);
+}
+
+std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
+  std::vector<Knobs> out;
+  auto add = [&](Knobs k) {
+    for (const Knobs &o : out)
+      if (o == k)
+        return;
+    out.push_back(k);
+  };
+  auto mk = [](int b, int v, int ipt, const std::string &var = "") {
+    Knobs k;
+    k.blockSize = b;
+    k.vectorWidth = v;
+    k.itemsPerThread = ipt;
+    k.variant = var;
+    return k;
+  };
+  switch (classify(kernel)) {
+  case Kind::Elementwise: {
+    add(mk(256, 4, 1));
+    add(mk(128, 4, 1));
+    add(mk(256, 4, 4));
+    add(mk(512, 4, 1));
+    add(mk(256, 2, 1));
+    add(mk(256, 1, 1));
+    add(mk(1024, 4, 2));
+    break;
+  }
+  case Kind::RowOp: {
+    int64_t L = rowLength(kernel);
+    bool small = L > 0 && L <= 1024;
+    std::string first = small ? "warp-per-row" : "block-per-row";
+    std::string second = small ? "block-per-row" : "warp-per-row";
+    add(mk(small ? 128 : (L >= 4096 ? 512 : 256), 4, 1, first));
+    add(mk(256, 4, 1, first));
+    add(mk(small ? 256 : 1024, 4, 1, first));
+    add(mk(128, 4, 1, second));
+    add(mk(512, 4, 1, second));
+    break;
+  }
+  case Kind::Gemm: {
+    add(mk(256, 4, 1, "cublaslt"));
+    add(mk(256, 4, 1, "cublas+epilogue"));
+    add(mk(256, 4, 1, "simt"));
+    add(mk(64, 4, 1, "simt"));
+    break;
+  }
+  default:
+    add(Knobs());
+    break;
+  }
+  return out;
+}
+
+Knobs mutate(pike::KernelOp kernel, const Knobs &k, uint64_t seed) {
+  // SplitMix64: a deterministic stream from the seed.
+  uint64_t z = seed + 0x9e3779b97f4a7c15ULL;
+  auto next = [&]() {
+    z += 0x9e3779b97f4a7c15ULL;
+    uint64_t x = z;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+  };
+  static const int blocks[] = {64, 128, 256, 512, 1024};
+  auto stepBlock = [&](int b, bool up) {
+    int i = 0;
+    while (i < 4 && blocks[i] < b)
+      ++i;
+    i = up ? std::min(i + 1, 4) : std::max(i - 1, 0);
+    return blocks[i];
+  };
+  Kind kind = classify(kernel);
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    Knobs m = k;
+    uint64_t r = next();
+    bool up = (r >> 8) & 1;
+    switch (kind) {
+    case Kind::Elementwise:
+      switch (r % 3) {
+      case 0: m.blockSize = stepBlock(m.blockSize, up); break;
+      case 1: m.vectorWidth = m.vectorWidth == 4 ? (up ? 2 : 1) : (m.vectorWidth == 2 ? (up ? 4 : 1) : (up ? 2 : 4)); break;
+      default: m.itemsPerThread = up ? std::min(m.itemsPerThread * 2, 16) : std::max(m.itemsPerThread / 2, 1); break;
+      }
+      break;
+    case Kind::RowOp:
+      if (r % 2 == 0)
+        m.blockSize = stepBlock(m.blockSize, up);
+      else
+        m.variant = m.variant == "warp-per-row" ? "block-per-row" : "warp-per-row";
+      break;
+    case Kind::Gemm: {
+      static const char *vars[] = {"cublaslt", "cublas+epilogue", "simt"};
+      if (r % 2 == 0)
+        m.variant = vars[(r >> 4) % 3];
+      else
+        m.blockSize = (m.blockSize == 256) ? 64 : 256;
+      break;
+    }
+    default:
+      m.blockSize = stepBlock(m.blockSize, up);
+      break;
+    }
+    if (!(m == k))
+      return m;
+  }
+  Knobs m = k;
+  m.blockSize = stepBlock(k.blockSize, k.blockSize < 1024);
+  return m;
+}
+
+namespace {
+int pikeDType(Type et) {
+  if (et.isF32()) return 0;
+  if (et.isF16()) return 1;
+  if (et.isBF16()) return 2;
+  if (et.isF64()) return 3;
+  if (auto i = dyn_cast<IntegerType>(et)) {
+    switch (i.getWidth()) {
+    case 64: return 4;
+    case 32: return 5;
+    case 1: return 6;
+    case 8: return i.isUnsigned() ? 7 : 8;
+    }
+  }
+  return -1;
+}
+} // namespace
+
+static const char *kAbiFallback =
+    "#if defined(__has_include)\n"
+    "#if __has_include(\"pike/Runtime/KernelABI.h\")\n"
+    "#include \"pike/Runtime/KernelABI.h\"\n"
+    "#endif\n"
+    "#endif\n"
+    "#ifndef PIKE_RUNTIME_KERNELABI_H\n"
+    "#define PIKE_RUNTIME_KERNELABI_H\n"
+    "#define PIKE_MAX_DIMS 8\n"
+    "typedef struct PikeTensorRef { void *data; int32_t dtype; int32_t ndim; int64_t sizes[PIKE_MAX_DIMS]; } PikeTensorRef;\n"
+    "#endif\n";
+
+std::string hostLauncher(const GeneratedKernel &k, llvm::ArrayRef<Type> inputs,
+                         llvm::ArrayRef<Type> outputs, const std::string &entrySymbol) {
+  if (k.mode == "nvcc") {
+    std::regex re("\\b" + k.entry + "\\b");
+    return std::regex_replace(k.source, re, entrySymbol);
+  }
+  std::ostringstream os;
+  os << "// pike: nvcc host launcher around device-only (nvrtc-mode) kernels.\n";
+  os << "#include <cuda_runtime.h>\n#include <stdint.h>\n" << kAbiFallback << "\n";
+  os << k.source << "\n";
+  os << "extern \"C\" int " << entrySymbol
+     << "(const PikeTensorRef* inputs, int32_t num_inputs, PikeTensorRef* outputs, "
+        "int32_t num_outputs, cudaStream_t stream) {\n";
+  os << "  if (num_inputs != " << inputs.size() << " || num_outputs != " << outputs.size()
+     << ") return -1;\n";
+  auto check = [&](const char *arr, size_t i, Type t) {
+    auto shape = shapeOf(t);
+    os << "  if (" << arr << "[" << i << "].ndim != " << shape.size() << " || " << arr << "[" << i
+       << "].dtype != " << pikeDType(elementTypeOf(t));
+    for (size_t d = 0; d < shape.size(); ++d)
+      os << " || " << arr << "[" << i << "].sizes[" << d << "] != " << shape[d];
+    os << ") return -1;\n";
+  };
+  for (auto [i, t] : llvm::enumerate(inputs))
+    check("inputs", i, t);
+  for (auto [i, t] : llvm::enumerate(outputs))
+    check("outputs", i, t);
+  auto argExpr = [&](const std::string &a) -> std::string {
+    bool in = a.rfind("in", 0) == 0;
+    size_t idx = std::stoul(a.substr(in ? 2 : 3));
+    Type t = in ? (idx < inputs.size() ? inputs[idx] : Type())
+                : (idx < outputs.size() ? outputs[idx] : Type());
+    std::string ct = t ? cType(elementTypeOf(t)) : "void";
+    if (ct.empty())
+      ct = "void";
+    return in ? "(const " + ct + "*)inputs[" + std::to_string(idx) + "].data"
+              : "(" + ct + "*)outputs[" + std::to_string(idx) + "].data";
+  };
+  os << "  cudaError_t err;\n";
+  for (const auto &l : k.launches) {
+    std::string name = l.value("kernel", k.entry);
+    auto dim = [&](const char *key) {
+      std::vector<int64_t> d = {1, 1, 1};
+      if (l.contains(key))
+        for (size_t i = 0; i < l[key].size() && i < 3; ++i)
+          d[i] = l[key][i].get<int64_t>();
+      return "dim3(" + std::to_string(d[0]) + ", " + std::to_string(d[1]) + ", " +
+             std::to_string(d[2]) + ")";
+    };
+    int64_t smem = l.value("smem", (int64_t)0);
+    if (smem > 48 * 1024)
+      os << "  err = cudaFuncSetAttribute(" << name
+         << ", cudaFuncAttributeMaxDynamicSharedMemorySize, " << smem
+         << ");\n  if (err != cudaSuccess) return (int)err;\n";
+    os << "  " << name << "<<<" << dim("grid") << ", " << dim("block") << ", " << smem
+       << ", stream>>>(";
+    bool first = true;
+    if (l.contains("args"))
+      for (const auto &a : l["args"]) {
+        os << (first ? "" : ", ") << argExpr(a.get<std::string>());
+        first = false;
+      }
+    os << ");\n";
+    os << "  err = cudaGetLastError();\n  if (err != cudaSuccess) return (int)err;\n";
+  }
+  os << "  return 0;\n}\n";
+  return os.str();
+}
+
+} // namespace pike::codegen

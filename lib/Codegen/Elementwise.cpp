@@ -1,0 +1,284 @@
+// Elementwise DAG regions: one grid-stride kernel over the broadcast iteration
+// space, vectorised (float2/float4) where the tensors allow it.
+#include "Internal.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <algorithm>
+
+using namespace mlir;
+
+namespace pike::codegen::detail {
+
+std::string paramList(pike::KernelOp kernel) {
+  std::string s;
+  auto ins = kernel.getFunctionType().getInputs();
+  auto outs = kernel.getFunctionType().getResults();
+  for (auto [i, t] : llvm::enumerate(ins))
+    s += (s.empty() ? "" : ", ") + std::string("const ") + cType(elementTypeOf(t)) +
+         "* __restrict__ in" + std::to_string(i);
+  for (auto [i, t] : llvm::enumerate(outs))
+    s += (s.empty() ? "" : ", ") + cType(elementTypeOf(t)) + "* __restrict__ out" +
+         std::to_string(i);
+  return s;
+}
+
+bool collectConstantArrays(Block &body, bool host, std::string &defs,
+                           llvm::DenseMap<Value, TensorRef> &tensors, const std::string &prefix,
+                           Unsupported &err) {
+  int n = 0;
+  int64_t bytes = 0;
+  for (Operation &op : body) {
+    auto c = dyn_cast<pike::ConstantOp>(&op);
+    if (!c)
+      continue;
+    ElementsAttr attr = c.getValue();
+    if (attr.isSplat() || attr.getNumElements() == 1)
+      continue;
+    Type et = attr.getElementType();
+    std::string ct = cType(et);
+    if (ct.empty()) {
+      err.op = c;
+      err.reason = "constant element type is not supported";
+      return false;
+    }
+    bytes += attr.getNumElements() * std::max<int64_t>(1, et.getIntOrFloatBitWidth() / 8);
+    if (bytes > 32768) {
+      err.op = c;
+      err.reason = "constants larger than 32 KiB in total are not inlined";
+      return false;
+    }
+    std::string name = prefix + std::to_string(n++);
+    std::string vals;
+    int count = 0;
+    if (isa<FloatType>(et)) {
+      for (APFloat v : attr.getValues<APFloat>())
+        vals += (count++ ? ", " : "") + floatLiteral(v.convertToDouble(), ct);
+    } else {
+      for (APInt v : attr.getValues<APInt>())
+        vals += (count++ ? ", " : "") +
+                intLiteral(et.getIntOrFloatBitWidth() == 1 ? (int64_t)v.getZExtValue()
+                                                           : v.getSExtValue(),
+                           ct);
+    }
+    defs += std::string(host ? "static const " : "__constant__ ") + ct + " " + name + "[" +
+            std::to_string(attr.getNumElements()) + "] = {" + vals + "};\n";
+    tensors[c.getResult()] = TensorRef{name, ct, shapeOf(c.getResult())};
+  }
+  return true;
+}
+
+namespace {
+std::string indexType(int64_t n) { return n >= (int64_t(1) << 31) - 1 ? "long long" : "int"; }
+} // namespace
+
+bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
+                     Unsupported &err) {
+  Block &body = kernel.getBody().front();
+  auto yield = cast<pike::YieldOp>(body.getTerminator());
+  std::vector<int64_t> iter;
+  for (Operation &op : body) {
+    std::string why;
+    if (isa<pike::YieldOp>(op))
+      continue;
+    if (!ElemEmitter::supports(&op, &why)) {
+      err.op = &op;
+      err.reason = why;
+      return false;
+    }
+    for (Value r : op.getResults())
+      if (!isa<pike::ConstantOp>(op))
+        iter = broadcastShapes(iter, shapeOf(r));
+  }
+  for (Value v : yield.getValues())
+    iter = broadcastShapes(iter, shapeOf(v));
+  const int64_t N = numel(iter);
+  auto ins = kernel.getFunctionType().getInputs();
+  auto outs = kernel.getFunctionType().getResults();
+  for (Type t : llvm::concat<const Type>(ins, outs))
+    if (cType(elementTypeOf(t)).empty()) {
+      err.op = kernel;
+      std::string s;
+      llvm::raw_string_ostream ss(s);
+      ss << "tensor element type " << elementTypeOf(t) << " is not supported";
+      err.reason = s;
+      return false;
+    }
+
+  std::string defs;
+  llvm::DenseMap<Value, TensorRef> tensors;
+  std::string cpref = host ? "pike_c" : "pike_c";
+  if (!collectConstantArrays(body, host, defs, tensors, cpref, err))
+    return false;
+  for (auto [i, arg] : llvm::enumerate(body.getArguments()))
+    tensors[arg] = TensorRef{"in" + std::to_string(i), cType(elementTypeOf(arg.getType())),
+                             shapeOf(arg)};
+
+  // Vectorisation: f32 tensors of the full iteration shape move as float2/float4;
+  // the others are read/written per lane.
+  int vw = host ? 1 : knobs.vectorWidth;
+  if (vw != 2 && vw != 4)
+    vw = 1;
+  std::vector<int> vecIns, vecOuts;
+  if (vw > 1 && N % vw == 0) {
+    for (auto [i, t] : llvm::enumerate(ins))
+      if (elementTypeOf(t).isF32() && numel(shapeOf(t)) == N && broadcastsTo(shapeOf(t), iter))
+        vecIns.push_back(i);
+    for (auto [i, t] : llvm::enumerate(outs))
+      if (elementTypeOf(t).isF32() && numel(shapeOf(t)) == N)
+        vecOuts.push_back(i);
+    if (vecIns.empty() && vecOuts.empty())
+      vw = 1;
+  } else {
+    vw = 1;
+  }
+  if (vw == 1) {
+    vecIns.clear();
+    vecOuts.clear();
+  }
+
+  std::string name = "pike_" + sanitize(kernel.getSymName()) + "_ew";
+  std::string idx = indexType(N);
+  std::ostringstream os;
+  os << prelude(host) << defs;
+  if (host)
+    os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
+  else
+    os << "extern \"C\" __global__ void __launch_bounds__(" << knobs.blockSize << ") " << name
+       << "(" << paramList(kernel) << ") {\n";
+  os << "  typedef " << idx << " pike_idx;\n";
+  if (host) {
+    for (auto [i, t] : llvm::enumerate(ins))
+      os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
+         << cType(elementTypeOf(t)) << "*)pike_inputs[" << i << "];\n";
+    for (auto [i, t] : llvm::enumerate(outs))
+      os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
+         << "*)pike_outputs[" << i << "];\n";
+  }
+  os << "  const pike_idx n = " << N << ";\n";
+  if (!host) {
+    os << "  const pike_idx stride = (pike_idx)gridDim.x * blockDim.x;\n";
+    os << "  const pike_idx t0 = (pike_idx)blockIdx.x * blockDim.x + threadIdx.x;\n";
+  }
+
+  // Body for one element `i` (values, then stores through `store`).
+  auto emitBody = [&](std::ostringstream &o, const std::string &ind,
+                      std::function<std::optional<std::string>(Value)> override,
+                      std::function<std::string(int, const std::string &)> store) -> bool {
+    ElemEmitter e(iter, "i", "c", ind);
+    e.host = host;
+    e.tensors = tensors;
+    e.loadOverride = std::move(override);
+    std::ostringstream bodyOs;
+    bool smallOut = false;
+    for (auto [k, v] : llvm::enumerate(yield.getValues())) {
+      auto val = e.value(v, bodyOs, err);
+      if (!val)
+        return false;
+      std::string ct = cType(elementTypeOf(v.getType()));
+      std::string expr = val->second == ct ? val->first : "(" + ct + ")" + val->first;
+      auto s = shapeOf(v);
+      if (numel(s) == N) {
+        bodyOs << ind << store((int)k, expr) << "\n";
+        continue;
+      }
+      // A smaller output: written by the elements whose broadcast coordinates are 0.
+      smallOut = true;
+      std::string cond;
+      size_t off = iter.size() - s.size();
+      for (size_t d = 0; d < iter.size(); ++d) {
+        int64_t sd = d < off ? 1 : s[d - off];
+        if (sd == 1 && iter[d] != 1)
+          cond += (cond.empty() ? "" : " && ") + std::string("c") + std::to_string(d) + " == 0";
+      }
+      std::string bidx = broadcastIndex(s, iter, "i", "c");
+      bodyOs << ind << "if (" << (cond.empty() ? "true" : cond) << ") out" << k << "[" << bidx
+        << "] = " << expr << ";\n";
+    }
+    if (smallOut || e.usesCoords())
+      e.emitCoords(o);
+    o << bodyOs.str();
+    return true;
+  };
+
+  if (vw > 1) {
+    std::string vt = vw == 4 ? "float4" : "float2";
+    std::string mask;
+    for (int i : vecIns)
+      mask += (mask.empty() ? "" : " | ") + std::string("(unsigned long long)in") + std::to_string(i);
+    for (int i : vecOuts)
+      mask += (mask.empty() ? "" : " | ") + std::string("(unsigned long long)out") + std::to_string(i);
+    os << "  // Vector path: " << vt << " loads/stores when every vector pointer is aligned.\n";
+    os << "  if (((" << mask << ") & " << (vw * 4 - 1) << ") == 0) {\n";
+    os << "    for (pike_idx vi = t0; vi < n / " << vw << "; vi += stride) {\n";
+    os << "      const pike_idx base = vi * " << vw << ";\n";
+    for (int i : vecIns)
+      os << "      const " << vt << " in" << i << "_v = *reinterpret_cast<const " << vt
+         << "*>(in" << i << " + base);\n";
+    for (int i : vecOuts)
+      os << "      float out" << i << "_r[" << vw << "];\n";
+    os << "#pragma unroll\n";
+    os << "      for (int j = 0; j < " << vw << "; ++j) {\n";
+    os << "        const pike_idx i = base + j;\n        (void)i;\n";
+    llvm::DenseMap<Value, int> vecArg;
+    for (int i : vecIns)
+      vecArg[body.getArgument(i)] = i;
+    std::ostringstream inner;
+    bool ok = emitBody(
+        inner, "        ",
+        [&](Value v) -> std::optional<std::string> {
+          auto it = vecArg.find(v);
+          if (it == vecArg.end())
+            return std::nullopt;
+          return "reinterpret_cast<const float*>(&in" + std::to_string(it->second) + "_v)[j]";
+        },
+        [&](int k, const std::string &expr) {
+          if (std::find(vecOuts.begin(), vecOuts.end(), k) != vecOuts.end())
+            return "out" + std::to_string(k) + "_r[j] = " + expr + ";";
+          return "out" + std::to_string(k) + "[i] = " + expr + ";";
+        });
+    if (!ok)
+      return false;
+    os << inner.str() << "      }\n";
+    for (int i : vecOuts) {
+      os << "      " << vt << " out" << i << "_v;\n";
+      const char *comp[] = {"x", "y", "z", "w"};
+      for (int j = 0; j < vw; ++j)
+        os << "      out" << i << "_v." << comp[j] << " = out" << i << "_r[" << j << "];\n";
+      os << "      *reinterpret_cast<" << vt << "*>(out" << i << " + base) = out" << i << "_v;\n";
+    }
+    os << "    }\n    return;\n  }\n";
+  }
+  os << (host ? "  for (pike_idx i = 0; i < n; ++i) {\n"
+              : "  for (pike_idx i = t0; i < n; i += stride) {\n");
+  std::ostringstream inner;
+  if (!emitBody(inner, "    ", nullptr, [](int k, const std::string &expr) {
+        return "out" + std::to_string(k) + "[i] = " + expr + ";";
+      }))
+    return false;
+  os << inner.str() << "  }\n}\n";
+
+  int64_t units = vw > 1 ? N / vw : N;
+  int64_t per = (int64_t)knobs.blockSize * std::max(1, knobs.itemsPerThread);
+  int64_t grid = std::max<int64_t>(1, std::min<int64_t>((units + per - 1) / per, 1 << 20));
+  nlohmann::json args = nlohmann::json::array();
+  for (size_t i = 0; i < ins.size(); ++i)
+    args.push_back("in" + std::to_string(i));
+  for (size_t i = 0; i < outs.size(); ++i)
+    args.push_back("out" + std::to_string(i));
+  out.source = os.str();
+  out.mode = "nvrtc";
+  out.entry = name;
+  out.launches = nlohmann::json::array(
+      {{{"kernel", name}, {"grid", {grid, 1, 1}}, {"block", {knobs.blockSize, 1, 1}},
+        {"smem", 0}, {"args", args}}});
+  std::string shape;
+  for (int64_t d : iter)
+    shape += (shape.empty() ? "" : "x") + std::to_string(d);
+  out.summary = "elementwise " + shape + " (" + std::to_string(N) + " elements), vector width " +
+                std::to_string(vw) + ", block " + std::to_string(knobs.blockSize) + ", grid " +
+                std::to_string(grid);
+  return true;
+}
+
+} // namespace pike::codegen::detail

@@ -1,0 +1,120 @@
+// Internals of the kernel generator shared by the pattern emitters.
+#ifndef PIKE_LIB_CODEGEN_INTERNAL_H
+#define PIKE_LIB_CODEGEN_INTERNAL_H
+
+#include "pike/Codegen/Codegen.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <functional>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace pike::codegen::detail {
+
+/// Thrown-free failure carrier: the op that could not be handled and why.
+struct Unsupported {
+  mlir::Operation *op = nullptr;
+  std::string reason;
+};
+
+/// C type of a tensor element type ("float", "double", "long long", "int",
+/// "bool", ...); empty when unsupported.
+std::string cType(mlir::Type elementType);
+bool isFloatC(const std::string &ctype);
+std::vector<int64_t> shapeOf(mlir::Value v);
+std::vector<int64_t> shapeOf(mlir::Type t);
+mlir::Type elementTypeOf(mlir::Type t);
+int64_t numel(llvm::ArrayRef<int64_t> shape);
+/// A C literal of `v` as `ctype` ("2.0f", "-INFINITY" spelled portably, "3LL").
+std::string floatLiteral(double v, const std::string &ctype);
+std::string intLiteral(int64_t v, const std::string &ctype);
+/// Index of a tensor of `shape` broadcast (numpy, right-aligned) into `iter`,
+/// given the linear index `lin` and coordinate names `c0..` of the iteration space.
+std::string broadcastIndex(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> iter,
+                           const std::string &lin, const std::string &coordPrefix);
+bool broadcastsTo(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> iter);
+std::vector<int64_t> broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
+
+/// The helper functions every generated source starts with (device or host flavour).
+std::string prelude(bool host);
+
+/// Where a tensor value lives in the generated code.
+struct TensorRef {
+  std::string name;   // "in0", "pike_c3"
+  std::string ctype;
+  std::vector<int64_t> shape;
+};
+
+/// Prints the per-element statements of elementwise ops over an iteration space.
+/// Values get `const T vN = ...;` statements; tensors (kernel arguments and
+/// non-splat constants) are loaded through broadcast indices.
+class ElemEmitter {
+public:
+  ElemEmitter(std::vector<int64_t> iter, std::string lin, std::string coordPrefix,
+              std::string indent)
+      : iter(std::move(iter)), lin(std::move(lin)), cp(std::move(coordPrefix)),
+        ind(std::move(indent)) {}
+
+  /// Tensors readable by index (kernel arguments, constant arrays).
+  llvm::DenseMap<mlir::Value, TensorRef> tensors;
+  /// Values already materialised as scalar expressions (e.g. a row statistic).
+  llvm::DenseMap<mlir::Value, std::pair<std::string, std::string>> scalars; // expr, ctype
+  /// Overrides the load of a tensor (vector lanes).
+  std::function<std::optional<std::string>(mlir::Value)> loadOverride;
+
+  /// Emits the coordinate statements (c0..c{r-1}) of `lin`; call once before ops.
+  void emitCoords(std::ostringstream &os) const;
+  /// Returns the C expression (a variable) for `v`, emitting loads as needed.
+  std::optional<std::pair<std::string, std::string>> value(mlir::Value v, std::ostringstream &os,
+                                                         Unsupported &err);
+  /// Emits one elementwise op (pike.aten of the Elementwise category or pike.constant).
+  bool emitOp(mlir::Operation *op, std::ostringstream &os, Unsupported &err);
+  /// True when `op` is something emitOp understands.
+  static bool supports(mlir::Operation *op, std::string *why = nullptr);
+  /// True when any emitted index needed coordinates.
+  bool usesCoords() const { return needCoords; }
+
+  std::vector<int64_t> iter;
+  std::string lin, cp, ind;
+  bool host = false;
+
+private:
+  llvm::DenseMap<mlir::Value, std::pair<std::string, std::string>> done;
+  int counter = 0;
+  bool needCoords = false;
+  std::string fresh() { return "v" + std::to_string(counter++); }
+};
+
+/// Non-splat constants of a block become file-scope arrays; returns their
+/// definitions and registers them in `tensors`.
+bool collectConstantArrays(mlir::Block &body, bool host, std::string &defs,
+                           llvm::DenseMap<mlir::Value, TensorRef> &tensors,
+                           const std::string &prefix, Unsupported &err);
+
+/// Kernel parameter list: const T* __restrict__ in0, ..., T* __restrict__ out0, ...
+std::string paramList(pike::KernelOp kernel);
+
+// Pattern emitters. Each fills `out` (source, launches, entry, summary) or err.
+bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host,
+                     GeneratedKernel &out, Unsupported &err);
+bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
+               Unsupported &err);
+bool emitGemm(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &out,
+              Unsupported &err);
+
+/// Classification used by candidateKnobs/generate.
+enum class Kind { Elementwise, RowOp, Gemm, Conv, Unknown };
+Kind classify(pike::KernelOp kernel, std::string *why = nullptr);
+/// Row length of a row op slot (softmax/reduction/norm), 0 when not a row op.
+int64_t rowLength(pike::KernelOp kernel);
+
+std::string sanitize(llvm::StringRef s);
+
+} // namespace pike::codegen::detail
+
+#endif
