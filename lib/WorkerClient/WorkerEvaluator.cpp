@@ -1,0 +1,133 @@
+#include "pike/WorkerClient/WorkerEvaluator.h"
+
+#include "pike/WorkerClient/Protocol.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace pike::worker {
+
+using json = nlohmann::json;
+using search::EvalResult;
+using search::EvalStatus;
+
+namespace {
+json tensorSpecs(const json &sig, const char *key, bool withInit) {
+  if (!sig.is_object() || !sig.contains(key) || !sig[key].is_array())
+    throw std::invalid_argument(std::string("task signature has no '") + key + "' array");
+  json out = json::array();
+  size_t i = 0;
+  for (const auto &t : sig[key]) {
+    std::string where = std::string("signature ") + key + "[" + std::to_string(i++) + "]";
+    if (!t.is_object() || !t.contains("shape") || !t["shape"].is_array())
+      throw std::invalid_argument(where + " has no 'shape' array");
+    if (!t.contains("dtype") || !t["dtype"].is_string() || !parseDType(t["dtype"]))
+      throw std::invalid_argument(where + " has no known 'dtype'");
+    json s = {{"shape", t["shape"]}, {"dtype", t["dtype"]}};
+    if (withInit)
+      s["init"] = t.value("init", "normal");
+    out.push_back(s);
+  }
+  return out;
+}
+} // namespace
+
+json buildEvaluateRequest(const search::TaskSpec &task, const search::CandidateCode &code,
+                          const EvaluatorOptions &opts) {
+  if (task.referencePath.empty())
+    throw std::invalid_argument("task " + task.regionName + " has no referencePath");
+  json flags = json::array();
+  for (const auto &f : opts.flags)
+    flags.push_back(f);
+  if (code.knobs.is_object() && code.knobs.contains("flags") && code.knobs["flags"].is_array())
+    for (const auto &f : code.knobs["flags"])
+      if (f.is_string())
+        flags.push_back(f);
+  json cand = {{"source", code.source}, {"mode", code.mode}, {"flags", flags}};
+  if (code.mode == "nvcc")
+    cand["entry"] = code.entry;
+  else
+    cand["launches"] = code.launches;
+  return {{"protocol", kProtocolVersion},
+          {"op", "evaluate"},
+          {"candidate", cand},
+          {"reference", {{"torchscript", task.referencePath}}},
+          {"inputs", tensorSpecs(task.signature, "inputs", true)},
+          {"outputs", tensorSpecs(task.signature, "outputs", false)},
+          {"seeds", opts.seeds},
+          {"atol", opts.atol},
+          {"rtol", opts.rtol},
+          {"timing",
+           {{"warmup", opts.warmup},
+            {"budget_ms", opts.budgetMs},
+            {"min_reps", opts.minReps},
+            {"max_reps", opts.maxReps}}},
+          {"deadline_ms", opts.deadlineMs},
+          {"compile_timeout_ms", opts.compileTimeoutMs},
+          {"profile", opts.profile},
+          {"task", task.regionName}};
+}
+
+EvalResult evalResultFromReply(const json &reply) {
+  EvalResult r;
+  if (!reply.is_object()) {
+    r.status = EvalStatus::RuntimeError;
+    r.log = "worker reply is not a JSON object";
+    return r;
+  }
+  auto st = search::parseEvalStatus(reply.value("status", ""));
+  if (st) {
+    r.status = *st;
+  } else if (reply.contains("error")) {
+    // A request-level error is our own malformed request, not the candidate's fault
+    // alone; Rejected keeps it out of the population.
+    r.status = EvalStatus::Rejected;
+  } else {
+    r.status = EvalStatus::RuntimeError;
+    r.log = "worker reply has no known status: " + reply.dump().substr(0, 300);
+    return r;
+  }
+  r.log = reply.value("log", "");
+  if (r.log.empty() && reply.contains("error") && reply["error"].is_object())
+    r.log = reply["error"].value("message", "");
+  r.compileMs = numberFromJson(reply.value("compile_ms", json()), 0);
+  r.maxAbsErr = numberFromJson(reply.value("max_abs_err", json()), 0);
+  if (reply.contains("timing") && reply["timing"].is_object()) {
+    const json &t = reply["timing"];
+    if (t.contains("candidate") && t["candidate"].is_object())
+      r.candidateMs = numberFromJson(t["candidate"].value("median_ms", json()), 0);
+    if (t.contains("reference") && t["reference"].is_object())
+      r.referenceMs = numberFromJson(t["reference"].value("median_ms", json()), 0);
+  }
+  json details = reply;
+  details.erase("log");
+  details.erase("protocol");
+  details.erase("id");
+  r.details = std::move(details);
+  return r;
+}
+
+WorkerEvaluator::WorkerEvaluator(std::shared_ptr<WorkerPool> pool, EvaluatorOptions opts)
+    : pool_(std::move(pool)), opts_(std::move(opts)) {
+  if (!pool_)
+    throw std::invalid_argument("WorkerEvaluator needs a worker pool");
+}
+
+EvalResult WorkerEvaluator::evaluate(const search::TaskSpec &task,
+                                     const search::CandidateCode &code) {
+  json req;
+  try {
+    req = buildEvaluateRequest(task, code, opts_);
+  } catch (const std::invalid_argument &e) {
+    EvalResult r;
+    r.status = EvalStatus::Rejected;
+    r.log = std::string("cannot build the evaluate request: ") + e.what();
+    return r;
+  }
+  // The worker enforces the compile limit and the GPU deadline itself; this only
+  // catches a worker that stopped answering (queueing behind other requests included).
+  auto timeout = std::chrono::milliseconds(opts_.compileTimeoutMs + 4LL * opts_.deadlineMs + 60000);
+  return evalResultFromReply(pool_->call(req, timeout));
+}
+
+} // namespace pike::worker

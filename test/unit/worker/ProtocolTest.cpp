@@ -1,0 +1,233 @@
+// Protocol, request building and reply mapping: pure C++, no worker process.
+#include "pike/WorkerClient/LineIO.h"
+#include "pike/WorkerClient/Protocol.h"
+#include "pike/WorkerClient/WorkerEvaluator.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <unistd.h>
+
+using namespace pike::worker;
+using json = nlohmann::json;
+
+namespace {
+std::string envelopeError(const json &req, bool testOps = false, std::string *code = nullptr) {
+  std::string c, op;
+  auto e = checkEnvelope(req, testOps, &c, &op);
+  if (code)
+    *code = c;
+  return e ? *e : "";
+}
+
+pike::search::TaskSpec task() {
+  pike::search::TaskSpec t;
+  t.regionName = "region_1";
+  t.referencePath = "/tmp/ref.pt";
+  t.signature = {{"inputs", {{{"shape", {4, 8}}, {"dtype", "float32"}, {"init", "uniform"}},
+                             {{"shape", {8}}, {"dtype", "float16"}}}},
+                 {"outputs", {{{"shape", {4, 8}}, {"dtype", "float32"}}}}};
+  return t;
+}
+} // namespace
+
+TEST(WorkerProtocol, EnvelopeAcceptsEveryPublicOp) {
+  for (const char *op : {"evaluate", "compile", "ping", "shutdown", "device_info"})
+    EXPECT_EQ(envelopeError({{"protocol", 1}, {"op", op}, {"id", 3}}), "") << op;
+}
+
+TEST(WorkerProtocol, EnvelopeRejectsVersionsAndShapes) {
+  std::string code;
+  EXPECT_NE(envelopeError(json::array({1, 2}), false, &code), "");
+  EXPECT_EQ(code, "bad_request");
+  EXPECT_NE(envelopeError({{"op", "ping"}}, false, &code).find("protocol"), std::string::npos);
+  EXPECT_EQ(code, "bad_request");
+  EXPECT_NE(envelopeError({{"protocol", 2}, {"op", "ping"}}, false, &code).find("version 2"),
+            std::string::npos);
+  EXPECT_EQ(code, "unsupported_protocol");
+  EXPECT_NE(envelopeError({{"protocol", "1"}, {"op", "ping"}}, false, &code), "");
+  EXPECT_NE(envelopeError({{"protocol", 1}}, false, &code).find("op"), std::string::npos);
+  EXPECT_NE(envelopeError({{"protocol", 1}, {"op", "frob"}}, false, &code), "");
+  EXPECT_EQ(code, "unknown_op");
+  EXPECT_NE(envelopeError({{"protocol", 1}, {"op", "ping"}, {"id", {1}}}, false, &code), "");
+}
+
+TEST(WorkerProtocol, TestOpsOnlyWhenEnabled) {
+  std::string code;
+  EXPECT_NE(envelopeError({{"protocol", 1}, {"op", "crash"}}, false, &code), "");
+  EXPECT_EQ(code, "unknown_op");
+  EXPECT_EQ(envelopeError({{"protocol", 1}, {"op", "crash"}}, true), "");
+  EXPECT_EQ(envelopeError({{"protocol", 1}, {"op", "hang"}}, true), "");
+}
+
+TEST(WorkerProtocol, ErrorReplyCarriesStatusForCandidateOps) {
+  json r = errorReply("a", "evaluate", "bad_request", "missing x");
+  EXPECT_EQ(r["status"], "rejected");
+  EXPECT_EQ(r["error"]["code"], "bad_request");
+  EXPECT_EQ(r["protocol"], kProtocolVersion);
+  EXPECT_EQ(r["id"], "a");
+  json p = errorReply(nullptr, "ping", "x", "y");
+  EXPECT_FALSE(p.contains("status"));
+  EXPECT_TRUE(p["id"].is_null());
+}
+
+TEST(WorkerProtocol, DTypesMatchKernelABI) {
+  EXPECT_EQ(parseDType("float32"), 0);
+  EXPECT_EQ(parseDType("torch.float16"), 1);
+  EXPECT_EQ(parseDType("bf16"), 2);
+  EXPECT_EQ(parseDType("int64"), 4);
+  EXPECT_EQ(parseDType("int8"), 8);
+  EXPECT_FALSE(parseDType("complex64"));
+  EXPECT_STREQ(dtypeName(5), "int32");
+  EXPECT_EQ(dtypeBytes(2), 2u);
+  EXPECT_EQ(dtypeBytes(3), 8u);
+}
+
+TEST(WorkerProtocol, InitNames) {
+  EXPECT_TRUE(isValidInit("normal"));
+  EXPECT_TRUE(isValidInit("positive"));
+  EXPECT_TRUE(isValidInit("randint:-3:7"));
+  EXPECT_FALSE(isValidInit("randint:7:3"));
+  EXPECT_FALSE(isValidInit("randint:a:b"));
+  EXPECT_FALSE(isValidInit("zeros"));
+}
+
+TEST(WorkerProtocol, CompileLogLineNumbers) {
+  std::string log = "candidate.cu(12): error: identifier \"x\" is undefined\n"
+                    "/tmp/nvcc-abc/candidate.cu(3): warning #177-D: variable \"y\" was declared but never referenced\n"
+                    "other.h(9): error: not ours\n"
+                    "candidate.cu:40:7: error: expected ';' before '}' token\n"
+                    "1 error detected in the compilation of \"candidate.cu\".\n";
+  auto d = parseCompileLog(log, "candidate.cu");
+  ASSERT_EQ(d.size(), 3u);
+  EXPECT_EQ(d[0].line, 12);
+  EXPECT_EQ(d[0].severity, "error");
+  EXPECT_EQ(d[0].message, "identifier \"x\" is undefined");
+  EXPECT_EQ(d[1].line, 3);
+  EXPECT_EQ(d[1].severity, "warning");
+  EXPECT_EQ(d[2].line, 40);
+  EXPECT_EQ(d[2].column, 7);
+  json j = diagnosticsJson(d, "a\nb\nint y;\n");
+  EXPECT_EQ(j[1]["source_line"], "int y;");
+  EXPECT_FALSE(j[0].contains("source_line")); // line 12 is past the end
+}
+
+TEST(WorkerProtocol, NonFiniteNumbersTravelAsStrings) {
+  EXPECT_EQ(jsonNumber(NAN), "nan");
+  EXPECT_EQ(jsonNumber(-INFINITY), "-inf");
+  EXPECT_EQ(jsonNumber(1.5), 1.5);
+  EXPECT_TRUE(std::isinf(numberFromJson("inf")));
+  EXPECT_TRUE(std::isnan(numberFromJson(json::parse(jsonNumber(NAN).dump()))));
+  EXPECT_EQ(numberFromJson(nullptr, 7.0), 7.0);
+}
+
+TEST(WorkerProtocol, LineReaderSplitsAndSkipsOverlongLines) {
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  std::string data = "one\r\n" + std::string(100, 'x') + "\nthree\nlast";
+  ASSERT_EQ(write(p[1], data.data(), data.size()), static_cast<ssize_t>(data.size()));
+  close(p[1]);
+  LineReader r(p[0], 50);
+  std::string line;
+  ASSERT_EQ(r.read(line, 1000), LineReader::Result::Line);
+  EXPECT_EQ(line, "one");
+  EXPECT_EQ(r.read(line, 1000), LineReader::Result::TooLong);
+  ASSERT_EQ(r.read(line, 1000), LineReader::Result::Line);
+  EXPECT_EQ(line, "three");
+  ASSERT_EQ(r.read(line, 1000), LineReader::Result::Line);
+  EXPECT_EQ(line, "last");
+  EXPECT_EQ(r.read(line, 1000), LineReader::Result::Eof);
+  close(p[0]);
+}
+
+TEST(WorkerProtocol, LineReaderTimesOut) {
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  LineReader r(p[0], 50);
+  std::string line;
+  EXPECT_EQ(r.read(line, 20), LineReader::Result::Timeout);
+  close(p[0]);
+  close(p[1]);
+}
+
+TEST(WorkerClient, BuildEvaluateRequestFromTask) {
+  pike::search::CandidateCode code;
+  code.source = "__global__ void k() {}";
+  code.mode = "nvrtc";
+  code.launches = {{{"kernel", "k"}, {"grid", {1}}, {"block", {32}}, {"args", {"in0", "out0"}}}};
+  code.knobs = {{"flags", {"-DTILE=4"}}};
+  EvaluatorOptions o;
+  o.flags = {"--use_fast_math"};
+  o.seeds = {5, 6};
+  o.atol = 1e-3;
+  json r = buildEvaluateRequest(task(), code, o);
+  EXPECT_EQ(r["op"], "evaluate");
+  EXPECT_EQ(r["protocol"], kProtocolVersion);
+  EXPECT_EQ(r["candidate"]["mode"], "nvrtc");
+  EXPECT_EQ(r["candidate"]["launches"], code.launches);
+  EXPECT_FALSE(r["candidate"].contains("entry"));
+  EXPECT_EQ(r["candidate"]["flags"], json({"--use_fast_math", "-DTILE=4"}));
+  EXPECT_EQ(r["reference"]["torchscript"], "/tmp/ref.pt");
+  EXPECT_EQ(r["inputs"][0]["init"], "uniform");
+  EXPECT_EQ(r["inputs"][1]["init"], "normal"); // default
+  EXPECT_FALSE(r["outputs"][0].contains("init"));
+  EXPECT_EQ(r["seeds"], json({5, 6}));
+  EXPECT_DOUBLE_EQ(r["atol"].get<double>(), 1e-3);
+  EXPECT_EQ(r["timing"]["min_reps"], o.minReps);
+}
+
+TEST(WorkerClient, BuildEvaluateRequestNamesWhatIsMissing) {
+  pike::search::CandidateCode code;
+  auto t = task();
+  t.referencePath.clear();
+  EXPECT_THROW(buildEvaluateRequest(t, code, {}), std::invalid_argument);
+  t = task();
+  t.signature["outputs"][0].erase("dtype");
+  try {
+    buildEvaluateRequest(t, code, {});
+    FAIL();
+  } catch (const std::invalid_argument &e) {
+    EXPECT_NE(std::string(e.what()).find("outputs[0]"), std::string::npos);
+  }
+}
+
+TEST(WorkerClient, ReplyMapsToEvalResult) {
+  json reply = {{"status", "ok"},
+                {"log", ""},
+                {"compile_ms", 123.5},
+                {"max_abs_err", 1e-4},
+                {"timing",
+                 {{"candidate", {{"median_ms", 0.5}}}, {"reference", {{"median_ms", 1.5}}}}},
+                {"cache_hit", true}};
+  auto r = evalResultFromReply(reply);
+  EXPECT_EQ(r.status, pike::search::EvalStatus::Ok);
+  EXPECT_DOUBLE_EQ(r.candidateMs, 0.5);
+  EXPECT_DOUBLE_EQ(r.referenceMs, 1.5);
+  EXPECT_DOUBLE_EQ(r.compileMs, 123.5);
+  EXPECT_DOUBLE_EQ(r.speedup(), 3.0);
+  EXPECT_EQ(r.details["cache_hit"], true);
+
+  auto bad = evalResultFromReply({{"status", "incorrect"}, {"log", "mismatch"}, {"max_abs_err", "inf"}});
+  EXPECT_EQ(bad.status, pike::search::EvalStatus::Incorrect);
+  EXPECT_TRUE(std::isinf(bad.maxAbsErr));
+  EXPECT_EQ(bad.log, "mismatch");
+
+  auto err = evalResultFromReply(errorReply("x", "ping", "bad_request", "nope"));
+  EXPECT_EQ(err.status, pike::search::EvalStatus::Rejected);
+  EXPECT_EQ(err.log, "nope");
+
+  auto junk = evalResultFromReply({{"hello", 1}});
+  EXPECT_EQ(junk.status, pike::search::EvalStatus::RuntimeError);
+  for (const char *s : {"compile_error", "runtime_error", "timeout", "rejected"})
+    EXPECT_EQ(pike::search::toString(evalResultFromReply({{"status", s}}).status), std::string(s));
+}
+
+TEST(WorkerClient, ParseAddress) {
+  auto hp = RemoteWorker::parseAddress("node12:7070");
+  EXPECT_EQ(hp.first, "node12");
+  EXPECT_EQ(hp.second, 7070);
+  EXPECT_EQ(RemoteWorker::parseAddress("::1:80").first, "::1");
+  EXPECT_THROW(RemoteWorker::parseAddress("node12"), std::invalid_argument);
+  EXPECT_THROW(RemoteWorker::parseAddress("node:0"), std::invalid_argument);
+  EXPECT_THROW(RemoteWorker::parseAddress("node:12x"), std::invalid_argument);
+}

@@ -1,0 +1,480 @@
+// Drives the real pike-worker binary on this host. Without a GPU the worker still
+// answers ping/device_info, compiles (NVRTC and nvcc), supervises its child and
+// serves TCP; the GPU suite (test/gpu/worker) covers evaluation itself.
+#include "pike/WorkerClient/LineIO.h"
+#include "pike/WorkerClient/Protocol.h"
+#include "pike/WorkerClient/Worker.h"
+#include "pike/WorkerClient/WorkerEvaluator.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <fstream>
+#include <set>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace pike::worker;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string tempDir() {
+  char t[] = "/tmp/pike-worker-test-XXXXXX";
+  EXPECT_NE(mkdtemp(t), nullptr);
+  return t;
+}
+
+WorkerProcess::Options options(const std::string &cache, bool testOps = true) {
+  WorkerProcess::Options o;
+  o.executable = PIKE_WORKER_EXE;
+  o.args = {"--cache-dir", cache};
+  if (testOps)
+    o.env.emplace_back("PIKE_WORKER_TEST_OPS", "1");
+  return o;
+}
+
+// A worker process with raw access to its pipes, for malformed input.
+struct RawWorker {
+  pid_t pid = -1;
+  int in = -1, out = -1;
+  std::unique_ptr<LineReader> reader;
+  explicit RawWorker(const std::string &cache, bool testOps = true) {
+    int a[2], b[2];
+    EXPECT_EQ(pipe(a), 0);
+    EXPECT_EQ(pipe(b), 0);
+    pid = fork();
+    if (pid == 0) {
+      dup2(a[0], 0);
+      dup2(b[1], 1);
+      close(a[1]);
+      close(b[0]);
+      if (testOps)
+        setenv("PIKE_WORKER_TEST_OPS", "1", 1);
+      else
+        unsetenv("PIKE_WORKER_TEST_OPS");
+      execl(PIKE_WORKER_EXE, PIKE_WORKER_EXE, "--cache-dir", cache.c_str(), (char *)nullptr);
+      _exit(127);
+    }
+    close(a[0]);
+    close(b[1]);
+    in = a[1];
+    out = b[0];
+    reader = std::make_unique<LineReader>(out, kMaxLineBytes);
+    ignoreSigpipe();
+  }
+  ~RawWorker() {
+    if (in >= 0)
+      close(in);
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+    close(out);
+  }
+  void send(const std::string &line) { ASSERT_TRUE(writeLine(in, line)); }
+  json recv(int timeoutMs = 60000) {
+    std::string line;
+    auto r = reader->read(line, timeoutMs);
+    EXPECT_EQ(r, LineReader::Result::Line) << "no reply from the worker";
+    return r == LineReader::Result::Line ? json::parse(line) : json();
+  }
+  json call(const json &req, int timeoutMs = 60000) {
+    send(req.dump());
+    return recv(timeoutMs);
+  }
+};
+
+const char *kGoodNvrtc = R"(extern "C" __global__ void add1(const float *x, float *y, int n) {
+  int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n) y[i] = x[i] + 1.0f;
+}
+)";
+
+const char *kBadNvrtc = R"(extern "C" __global__ void add1(const float *x, float *y) {
+  int i = threadIdx.x;
+  y[i] = x[i] + undefined_thing;
+}
+)";
+
+const char *kGoodNvcc = R"(#include "pike/Runtime/KernelABI.h"
+#include <cuda_runtime.h>
+__global__ void add1(const float *x, float *y, long n) {
+  long i = blockIdx.x * (long)blockDim.x + threadIdx.x;
+  if (i < n) y[i] = x[i] + 1.0f;
+}
+extern "C" int pike_entry(const PikeTensorRef *in, int32_t nin, PikeTensorRef *out, int32_t nout,
+                          cudaStream_t stream) {
+  long n = 1;
+  for (int d = 0; d < in[0].ndim; ++d) n *= in[0].sizes[d];
+  add1<<<(n + 255) / 256, 256, 0, stream>>>((const float *)in[0].data, (float *)out[0].data, n);
+  return (int)cudaGetLastError();
+}
+)";
+
+json compileReq(const std::string &mode, const std::string &src, int timeoutMs = 120000) {
+  json c = {{"source", src}, {"mode", mode}};
+  if (mode == "nvrtc")
+    c["launches"] = {{{"kernel", "add1"}, {"grid", {1}}, {"block", {32}}, {"args", {"in0", "out0"}}}};
+  return {{"protocol", 1}, {"op", "compile"}, {"candidate", c}, {"arch", "sm_90a"},
+          {"compile_timeout_ms", timeoutMs}};
+}
+
+json evaluateReq() {
+  return {{"protocol", 1},
+          {"op", "evaluate"},
+          {"candidate",
+           {{"source", kGoodNvrtc},
+            {"mode", "nvrtc"},
+            {"launches", {{{"kernel", "add1"}, {"grid", {1}}, {"block", {32}}, {"args", {"in0", "out0"}}}}}}},
+          {"reference", {{"torchscript", "/nonexistent/ref.pt"}}},
+          {"inputs", {{{"shape", {32}}, {"dtype", "float32"}}}},
+          {"outputs", {{{"shape", {32}}, {"dtype", "float32"}}}}};
+}
+
+bool hostHasGpu(WorkerConnection &w) {
+  json r = w.call({{"op", "device_info"}}, 60s);
+  return r.value("available", false);
+}
+
+} // namespace
+
+TEST(WorkerProcess, MalformedRequestsGetClearErrorsAndTheWorkerStaysAlive) {
+  RawWorker w(tempDir());
+  json r = w.call(json::parse(R"({"protocol":1,"op":"ping","id":1})"));
+  EXPECT_EQ(r["ok"], true);
+  EXPECT_EQ(r["id"], 1);
+
+  w.send("this is not json");
+  r = w.recv();
+  EXPECT_EQ(r["error"]["code"], "parse_error");
+  EXPECT_TRUE(r["id"].is_null());
+
+  w.send("[1,2,3]");
+  EXPECT_EQ(w.recv()["error"]["code"], "bad_request");
+
+  r = w.call({{"op", "ping"}, {"id", "np"}});
+  EXPECT_EQ(r["error"]["code"], "bad_request");
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("protocol"), std::string::npos);
+  EXPECT_EQ(r["id"], "np");
+
+  r = w.call({{"protocol", 2}, {"op", "ping"}, {"id", 7}});
+  EXPECT_EQ(r["error"]["code"], "unsupported_protocol");
+  EXPECT_EQ(r["id"], 7);
+
+  r = w.call({{"protocol", 1}, {"op", "frobnicate"}, {"id", "f"}});
+  EXPECT_EQ(r["error"]["code"], "unknown_op");
+
+  // Well-formed envelope, broken body: answered by the evaluator child.
+  r = w.call({{"protocol", 1}, {"op", "evaluate"}, {"id", "e"}});
+  EXPECT_EQ(r["status"], "rejected");
+  EXPECT_EQ(r["error"]["code"], "bad_request");
+  EXPECT_NE(r["log"].get<std::string>().find("candidate"), std::string::npos);
+  EXPECT_EQ(r["id"], "e");
+
+  json bad = evaluateReq();
+  bad["id"] = "shape";
+  bad["inputs"][0]["shape"] = {-1};
+  r = w.call(bad);
+  EXPECT_EQ(r["status"], "rejected");
+  EXPECT_NE(r["log"].get<std::string>().find("inputs[0].shape"), std::string::npos);
+
+  bad = evaluateReq();
+  bad["id"] = "launch";
+  bad["candidate"]["launches"][0]["args"] = {"in0", "in0"};
+  r = w.call(bad);
+  EXPECT_EQ(r["status"], "rejected");
+  EXPECT_NE(r["log"].get<std::string>().find("out0"), std::string::npos);
+
+  r = w.call({{"protocol", 1}, {"op", "ping"}, {"id", 2}});
+  EXPECT_EQ(r["ok"], true);
+  EXPECT_EQ(r["restarts"], 0);
+}
+
+TEST(WorkerProcess, TestOpsAreRefusedWithoutTheEnvironmentSwitch) {
+  RawWorker w(tempDir(), /*testOps=*/false);
+  json r = w.call({{"protocol", 1}, {"op", "crash"}, {"id", 1}});
+  EXPECT_EQ(r["error"]["code"], "unknown_op");
+  EXPECT_EQ(w.call({{"protocol", 1}, {"op", "ping"}})["restarts"], 0);
+}
+
+TEST(WorkerProcess, NoGpuMeansDeviceInfoSaysSoAndEvaluateIsRuntimeError) {
+  WorkerProcess w(options(tempDir()));
+  w.start();
+  json info = w.call({{"op", "device_info"}}, 60s);
+  if (info.value("available", false))
+    GTEST_SKIP() << "this host has a GPU; the GPU suite covers evaluation";
+  EXPECT_NE(info["reason"].get<std::string>().find("no CUDA device"), std::string::npos);
+  json r = w.call(evaluateReq(), 60s);
+  EXPECT_EQ(r["status"], "runtime_error");
+  EXPECT_NE(r["log"].get<std::string>().find("no CUDA device"), std::string::npos);
+
+  // Through the Evaluator interface too.
+  auto pool = std::make_shared<WorkerPool>();
+  pool->add(std::make_unique<WorkerProcess>(options(tempDir())));
+  pool->startAll();
+  WorkerEvaluator ev(pool);
+  pike::search::TaskSpec t;
+  t.referencePath = "/nonexistent/ref.pt";
+  t.signature = {{"inputs", {{{"shape", {32}}, {"dtype", "float32"}}}},
+                 {"outputs", {{{"shape", {32}}, {"dtype", "float32"}}}}};
+  pike::search::CandidateCode code;
+  code.source = kGoodNvrtc;
+  code.mode = "nvrtc";
+  code.launches = evaluateReq()["candidate"]["launches"];
+  auto res = ev.evaluate(t, code);
+  EXPECT_EQ(res.status, pike::search::EvalStatus::RuntimeError);
+  EXPECT_NE(res.log.find("no CUDA device"), std::string::npos);
+  t.signature.erase("outputs");
+  EXPECT_EQ(ev.evaluate(t, code).status, pike::search::EvalStatus::Rejected);
+}
+
+TEST(WorkerProcess, NvrtcCompileIsCachedAndErrorsCarryLineNumbers) {
+  std::string cache = tempDir();
+  WorkerProcess w(options(cache));
+  w.start();
+  json r1 = w.call(compileReq("nvrtc", kGoodNvrtc), 120s);
+  ASSERT_EQ(r1["status"], "ok") << r1.dump(2);
+  EXPECT_EQ(r1["cache_hit"], false);
+  EXPECT_EQ(r1["compile"]["arch"], "sm_90a");
+  json r2 = w.call(compileReq("nvrtc", kGoodNvrtc), 120s);
+  EXPECT_EQ(r2["status"], "ok");
+  EXPECT_EQ(r2["cache_hit"], true);
+  EXPECT_EQ(r2["compile"]["key"], r1["compile"]["key"]);
+  // Another flag is another key.
+  json r3req = compileReq("nvrtc", kGoodNvrtc);
+  r3req["candidate"]["flags"] = {"-DX=1"};
+  json r3 = w.call(r3req, 120s);
+  EXPECT_EQ(r3["cache_hit"], false);
+  EXPECT_NE(r3["compile"]["key"], r1["compile"]["key"]);
+
+  json e = w.call(compileReq("nvrtc", kBadNvrtc), 120s);
+  EXPECT_EQ(e["status"], "compile_error");
+  EXPECT_NE(e["log"].get<std::string>().find("candidate.cu(3)"), std::string::npos) << e["log"];
+  ASSERT_FALSE(e["compile"]["errors"].empty());
+  EXPECT_EQ(e["compile"]["errors"][0]["line"], 3);
+  EXPECT_NE(e["compile"]["errors"][0]["source_line"].get<std::string>().find("undefined_thing"),
+            std::string::npos);
+  // Broken candidates are cached too.
+  json e2 = w.call(compileReq("nvrtc", kBadNvrtc), 120s);
+  EXPECT_EQ(e2["status"], "compile_error");
+  EXPECT_EQ(e2["cache_hit"], true);
+  EXPECT_EQ(e2["log"], e["log"]);
+
+  // A fresh worker on the same cache directory reuses the artifact.
+  WorkerProcess w2(options(cache));
+  w2.start();
+  EXPECT_EQ(w2.call(compileReq("nvrtc", kGoodNvrtc), 120s)["cache_hit"], true);
+}
+
+TEST(WorkerProcess, NvccCompileBuildsSharedLibraryAndReportsErrors) {
+  std::string cache = tempDir();
+  WorkerProcess w(options(cache));
+  w.start();
+  // Two compiles in flight on one connection: the worker compiles in parallel.
+  std::string broken = std::string(kGoodNvcc) + "\nstatic int oops = missing_symbol;\n";
+  json okReply, errReply;
+  std::thread t([&] { errReply = w.call(compileReq("nvcc", broken), 300s); });
+  okReply = w.call(compileReq("nvcc", kGoodNvcc), 300s);
+  t.join();
+  ASSERT_EQ(okReply["status"], "ok") << okReply["log"];
+  EXPECT_EQ(okReply["cache_hit"], false);
+  struct stat st;
+  std::string key = okReply["compile"]["key"];
+  EXPECT_EQ(stat((cache + "/" + key.substr(0, 2) + "/" + key + ".so").c_str(), &st), 0);
+  EXPECT_EQ(errReply["status"], "compile_error");
+  ASSERT_FALSE(errReply["compile"]["errors"].empty()) << errReply["log"];
+  EXPECT_EQ(errReply["compile"]["errors"][0]["line"], 17);
+
+  json again = w.call(compileReq("nvcc", kGoodNvcc), 300s);
+  EXPECT_EQ(again["cache_hit"], true);
+  EXPECT_LT(again["compile_ms"].get<double>(), okReply["compile_ms"].get<double>());
+}
+
+TEST(WorkerProcess, NvccPastTheCompileLimitIsKilled) {
+  std::string dir = tempDir();
+  std::string fake = dir + "/slow-nvcc";
+  {
+    std::ofstream f(fake);
+    f << "#!/bin/sh\nif [ \"$1\" = --version ]; then echo fake nvcc; exit 0; fi\nsleep 30\n";
+  }
+  chmod(fake.c_str(), 0755);
+  auto o = options(dir + "/cache");
+  o.args.insert(o.args.end(), {"--nvcc", fake});
+  WorkerProcess w(o);
+  w.start();
+  auto t0 = std::chrono::steady_clock::now();
+  json r = w.call(compileReq("nvcc", kGoodNvcc, 500), 60s);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(r["status"], "timeout") << r.dump(2);
+  EXPECT_NE(r["log"].get<std::string>().find("compile time limit"), std::string::npos);
+  EXPECT_LT(ms, 10000);
+  // Not cached: a later compile runs again (and times out again).
+  json r2 = w.call(compileReq("nvcc", kGoodNvcc, 300), 60s);
+  EXPECT_EQ(r2["cache_hit"], false);
+}
+
+TEST(WorkerSupervisor, HungRequestIsKilledAtItsDeadlineAndTheChildRestarts) {
+  WorkerProcess w(options(tempDir()));
+  w.start();
+  json before = w.call({{"op", "ping"}}, 10s);
+  auto t0 = std::chrono::steady_clock::now();
+  json r = w.call({{"op", "hang"}, {"deadline_ms", 300}}, 60s);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(r["error"]["code"], "timeout") << r.dump();
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("300 ms"), std::string::npos);
+  EXPECT_LT(ms, 20000);
+  json after = w.call({{"op", "ping"}}, 10s);
+  EXPECT_EQ(after["restarts"], 1);
+  EXPECT_NE(after["child_pid"], before["child_pid"]);
+  EXPECT_EQ(w.call({{"op", "sleep"}, {"ms", 10}}, 60s)["ok"], true);
+}
+
+TEST(WorkerSupervisor, CrashAnswersWithTheReasonAndBystandersAreResent) {
+  RawWorker w(tempDir());
+  // Start the child and let it come up.
+  EXPECT_EQ(w.call({{"protocol", 1}, {"op", "sleep"}, {"ms", 1}, {"id", "warm"}})["ok"], true);
+  w.send(json({{"protocol", 1}, {"op", "sleep"}, {"ms", 1500}, {"id", "bystander"}}).dump());
+  std::this_thread::sleep_for(200ms);
+  w.send(json({{"protocol", 1}, {"op", "crash"}, {"id", "boom"}}).dump());
+  std::map<std::string, json> got;
+  for (int i = 0; i < 2; ++i) {
+    json r = w.recv(60000);
+    got[r["id"].get<std::string>()] = r;
+  }
+  ASSERT_TRUE(got.count("boom"));
+  EXPECT_EQ(got["boom"]["error"]["code"], "worker_died");
+  EXPECT_NE(got["boom"]["error"]["message"].get<std::string>().find("signal 11"), std::string::npos)
+      << got["boom"].dump();
+  ASSERT_TRUE(got.count("bystander"));
+  EXPECT_EQ(got["bystander"]["ok"], true) << got["bystander"].dump();
+  EXPECT_EQ(w.call({{"protocol", 1}, {"op", "ping"}})["restarts"], 1);
+}
+
+TEST(WorkerSupervisor, ClosingStdinDrainsThenExits) {
+  RawWorker w(tempDir());
+  w.send(json({{"protocol", 1}, {"op", "sleep"}, {"ms", 300}, {"id", "last"}}).dump());
+  close(w.in);
+  w.in = -1;
+  json r = w.recv(60000);
+  EXPECT_EQ(r["id"], "last");
+  EXPECT_EQ(r["ok"], true);
+  int st = 0;
+  for (int i = 0; i < 500 && waitpid(w.pid, &st, WNOHANG) == 0; ++i)
+    std::this_thread::sleep_for(20ms);
+  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  w.pid = -1;
+}
+
+TEST(WorkerTcp, ServesSeveralClientsAndShutsDown) {
+  std::string dir = tempDir();
+  std::string portFile = dir + "/port";
+  pid_t pid = fork();
+  if (pid == 0) {
+    setenv("PIKE_WORKER_TEST_OPS", "1", 1);
+    execl(PIKE_WORKER_EXE, PIKE_WORKER_EXE, "--listen", "127.0.0.1:0", "--port-file", portFile.c_str(),
+          "--cache-dir", dir.c_str(), (char *)nullptr);
+    _exit(127);
+  }
+  int port = 0;
+  for (int i = 0; i < 500 && port == 0; ++i) {
+    std::ifstream f(portFile);
+    if (!(f >> port))
+      std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_GT(port, 0);
+  RemoteWorker a("127.0.0.1", port), b("127.0.0.1", port);
+  a.start();
+  b.start();
+  json ra, rb;
+  std::thread t([&] { ra = a.call({{"op", "sleep"}, {"ms", 300}}, 60s); });
+  rb = b.call(compileReq("nvrtc", kGoodNvrtc), 120s);
+  t.join();
+  EXPECT_EQ(ra["ok"], true);
+  EXPECT_EQ(rb["status"], "ok");
+  EXPECT_EQ(a.call({{"op", "ping"}}, 10s)["ok"], true);
+  EXPECT_EQ(b.call({{"op", "shutdown"}}, 10s)["ok"], true);
+  int st = 0;
+  for (int i = 0; i < 500 && waitpid(pid, &st, WNOHANG) == 0; ++i)
+    std::this_thread::sleep_for(20ms);
+  EXPECT_TRUE(WIFEXITED(st)) << "worker still running after shutdown";
+  if (!WIFEXITED(st)) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+  // The link is gone: calls fail with a reason instead of hanging.
+  EXPECT_THROW(a.call({{"op", "ping"}}, 5s), WorkerError);
+}
+
+TEST(WorkerPool, SpreadsConcurrentRequestsOverWorkers) {
+  std::string cache = tempDir();
+  WorkerPool pool;
+  pool.add(std::make_unique<WorkerProcess>(options(cache)));
+  pool.add(std::make_unique<WorkerProcess>(options(cache)));
+  pool.startAll();
+  std::vector<std::thread> ts;
+  std::mutex mu;
+  std::set<int> pids;
+  int ok = 0;
+  for (int i = 0; i < 4; ++i)
+    ts.emplace_back([&] {
+      json r = pool.call({{"op", "sleep"}, {"ms", 800}}, 60s);
+      std::lock_guard<std::mutex> lk(mu);
+      ok += r.value("ok", false);
+      pids.insert(r.value("pid", 0));
+    });
+  for (auto &t : ts)
+    t.join();
+  EXPECT_EQ(ok, 4);
+  EXPECT_EQ(pids.size(), 2u) << "least-busy selection should use both workers";
+}
+
+TEST(WorkerPool, WorkerKilledMidRequestIsAnsweredAndRestarted) {
+  WorkerPool pool;
+  pool.add(std::make_unique<WorkerProcess>(options(tempDir())));
+  pool.startAll();
+  auto &w = static_cast<WorkerProcess &>(pool.worker(0));
+  ASSERT_EQ(pool.call({{"op", "ping"}}, 10s)["ok"], true);
+  pid_t victim = w.pid();
+  std::atomic<bool> done{false};
+  json reply;
+  std::thread t([&] {
+    reply = pool.call({{"op", "evaluate"}, {"candidate", {{"source", "x"}}}, {"sleep", 1}}, 60s);
+    done = true;
+  });
+  // Kill the worker (supervisor and, through PDEATHSIG, its child) while the call waits.
+  json r = pool.call({{"op", "sleep"}, {"ms", 10}}, 60s); // ensure the child is up
+  ASSERT_EQ(r["ok"], true);
+  std::thread slow([&] { pool.call({{"op", "sleep"}, {"ms", 5000}}, 60s); });
+  std::this_thread::sleep_for(300ms);
+  kill(victim, SIGKILL);
+  slow.join();
+  t.join();
+  ASSERT_TRUE(done);
+  EXPECT_GE(pool.restarts(), 1);
+  EXPECT_NE(w.pid(), victim);
+  EXPECT_EQ(pool.call({{"op", "ping"}}, 10s)["ok"], true);
+
+  // A candidate op in flight when the worker dies becomes runtime_error with the reason.
+  victim = w.pid();
+  json ev;
+  std::thread t2([&] {
+    ev = pool.call({{"op", "compile"},
+                    {"candidate", {{"source", kGoodNvcc}, {"mode", "nvcc"}}},
+                    {"compile_timeout_ms", 120000}},
+                   120s);
+  });
+  std::this_thread::sleep_for(500ms);
+  kill(victim, SIGKILL);
+  t2.join();
+  EXPECT_EQ(ev["status"], "runtime_error") << ev.dump();
+  EXPECT_NE(ev["log"].get<std::string>().find("signal 9"), std::string::npos) << ev["log"];
+  EXPECT_EQ(pool.call({{"op", "ping"}}, 10s)["ok"], true);
+}

@@ -1,0 +1,268 @@
+#include "Child.h"
+
+#include "Compiler.h"
+#include "Gpu.h"
+#include "pike/WorkerClient/LineIO.h"
+#include "pike/WorkerClient/Protocol.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <deque>
+#include <iostream>
+#include <mutex>
+#include <regex>
+#include <thread>
+#include <unistd.h>
+
+namespace pike::worker {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+std::optional<std::string> checkTensors(const json &req, const char *key, bool withInit) {
+  if (!req.contains(key) || !req[key].is_array())
+    return std::string("missing array field '") + key + "'";
+  size_t i = 0;
+  for (const auto &t : req[key]) {
+    std::string where = std::string(key) + "[" + std::to_string(i++) + "]";
+    if (!t.is_object() || !t.contains("shape") || !t["shape"].is_array())
+      return where + " needs a 'shape' array";
+    if (t["shape"].size() > 8)
+      return where + " has more than 8 dimensions";
+    for (const auto &d : t["shape"])
+      if (!d.is_number_integer() || d.get<int64_t>() < 0)
+        return where + ".shape must hold non-negative integers";
+    if (!t.contains("dtype") || !t["dtype"].is_string() || !parseDType(t["dtype"]))
+      return where + " needs a known 'dtype' (float32, float16, bfloat16, float64, int64, int32, bool, uint8, int8)";
+    if (withInit && t.contains("init") && (!t["init"].is_string() || !isValidInit(t["init"])))
+      return where + ".init must be normal, uniform, positive or randint:LO:HI";
+  }
+  return std::nullopt;
+}
+} // namespace
+
+std::optional<std::string> validateEvaluate(const json &req) {
+  if (auto e = checkTensors(req, "inputs", true))
+    return e;
+  if (auto e = checkTensors(req, "outputs", false))
+    return e;
+  if (req["outputs"].empty())
+    return std::string("'outputs' must not be empty");
+  if (!req.contains("reference") || !req["reference"].is_object() ||
+      !req["reference"].contains("torchscript") || !req["reference"]["torchscript"].is_string())
+    return std::string("missing 'reference': {\"torchscript\": PATH}");
+  for (const char *k : {"atol", "rtol"})
+    if (req.contains(k) && (!req[k].is_number() || req[k].get<double>() < 0))
+      return std::string(k) + " must be a non-negative number";
+  if (req.contains("seeds")) {
+    if (!req["seeds"].is_array())
+      return std::string("'seeds' must be an array of non-negative integers");
+    for (const auto &s : req["seeds"])
+      if (!s.is_number_unsigned())
+        return std::string("'seeds' must be an array of non-negative integers");
+  }
+  for (const char *k : {"deadline_ms", "compile_timeout_ms"})
+    if (req.contains(k) && (!req[k].is_number_integer() || req[k].get<int64_t>() <= 0))
+      return std::string(k) + " must be a positive integer";
+  if (req.contains("timing") && !req["timing"].is_object())
+    return std::string("'timing' must be an object");
+  const json &c = req["candidate"];
+  if (c.value("mode", "nvcc") != "nvrtc")
+    return std::nullopt;
+  size_t nin = req["inputs"].size(), nout = req["outputs"].size();
+  std::vector<bool> written(nout, false);
+  static const std::regex argRe(R"((in|out)(\d+))");
+  size_t li = 0;
+  for (const auto &l : c["launches"]) {
+    std::string where = "candidate.launches[" + std::to_string(li++) + "]";
+    if (!l.is_object() || !l.contains("kernel") || !l["kernel"].is_string())
+      return where + " needs a 'kernel' name";
+    for (const char *k : {"grid", "block"}) {
+      if (!l.contains(k) || !l[k].is_array() || l[k].empty() || l[k].size() > 3)
+        return where + "." + k + " must be an array of 1 to 3 positive integers";
+      for (const auto &d : l[k])
+        if (!d.is_number_integer() || d.get<int64_t>() <= 0 || d.get<int64_t>() > 2147483647)
+          return where + "." + k + " must be an array of 1 to 3 positive integers";
+    }
+    if (l.contains("smem") && (!l["smem"].is_number_integer() || l["smem"].get<int64_t>() < 0))
+      return where + ".smem must be a non-negative integer";
+    if (!l.contains("args") || !l["args"].is_array())
+      return where + " needs an 'args' array (\"in0\", \"out0\", ...)";
+    for (const auto &a : l["args"]) {
+      std::smatch m;
+      std::string s = a.is_string() ? a.get<std::string>() : "";
+      if (!std::regex_match(s, m, argRe))
+        return where + ".args: '" + s + "' is not inN or outN (pointer arguments only)";
+      size_t idx = std::stoul(m[2]);
+      if (m[1] == "in" ? idx >= nin : idx >= nout)
+        return where + ".args: '" + s + "' is out of range";
+      if (m[1] == "out")
+        written[idx] = true;
+    }
+  }
+  for (size_t k = 0; k < nout; ++k)
+    if (!written[k])
+      return "out" + std::to_string(k) + " is passed to no launch, so nothing can write it";
+  return std::nullopt;
+}
+
+namespace {
+class ChildServer {
+public:
+  explicit ChildServer(const ChildOptions &o)
+      : opts_(o), compiler_(o.cacheDir, o.nvcc, o.cudaInclude) {}
+
+  int run() {
+    // Keep the protocol on a private fd; anything a library or a candidate's
+    // launcher prints to stdout lands on stderr instead of corrupting replies.
+    out_ = ::dup(1);
+    ::dup2(2, 1);
+    int n = std::max(1, opts_.compileThreads);
+    for (int i = 0; i < n; ++i)
+      pool_.emplace_back([this] { workerLoop(); });
+    LineReader reader(0, kMaxLineBytes);
+    std::string line;
+    for (;;) {
+      auto r = reader.read(line);
+      if (r == LineReader::Result::TooLong)
+        continue;
+      if (r != LineReader::Result::Line)
+        break;
+      std::lock_guard<std::mutex> lk(qmu_);
+      queue_.push_back(std::move(line));
+      qcv_.notify_one();
+    }
+    ::_exit(0); // supervisor went away; nothing to hand back
+  }
+
+private:
+  void send(const json &msg) {
+    std::string line = msg.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::lock_guard<std::mutex> lk(outMu_);
+    writeLine(out_, line);
+  }
+
+  void workerLoop() {
+    for (;;) {
+      std::string line;
+      {
+        std::unique_lock<std::mutex> lk(qmu_);
+        qcv_.wait(lk, [&] { return !queue_.empty(); });
+        line = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      json req;
+      try {
+        req = json::parse(line);
+      } catch (const std::exception &e) {
+        send(errorReply(nullptr, "", "parse_error", e.what()));
+        continue;
+      }
+      bool fatal = false;
+      json reply;
+      std::string op = req.value("op", "");
+      try {
+        reply = handle(req, fatal);
+      } catch (const std::exception &e) {
+        reply = errorReply(req.value("id", json()), op, "internal", e.what());
+        if (opHasStatus(op)) {
+          reply["status"] = "runtime_error";
+          reply["log"] = std::string("worker internal error: ") + e.what();
+        }
+      }
+      reply["id"] = req.value("id", json());
+      reply["op"] = op;
+      send(reply);
+      if (fatal) {
+        std::cerr << "pike-worker: fatal CUDA error, evaluator exits for a restart\n";
+        ::_exit(3);
+      }
+    }
+  }
+
+  json handle(const json &req, bool &fatal) {
+    std::string op = req.value("op", "");
+    json id = req.value("id", json());
+    auto t0 = Clock::now();
+    if (op == "device_info") {
+      json r = gpu::device().info;
+      r["ok"] = true;
+      r["cache_dir"] = compiler_.cacheDir();
+      r["compile_threads"] = opts_.compileThreads;
+      r["nvrtc"] = compiler_.nvrtcVersion();
+      r["pid"] = static_cast<int>(::getpid());
+      return r;
+    }
+    if (opts_.testOps && op == "crash") {
+      send({{"_running", id}, {"deadline_ms", 60000}});
+      std::signal(SIGSEGV, SIG_DFL);
+      std::raise(SIGSEGV);
+    }
+    if (opts_.testOps && op == "hang") {
+      send({{"_running", id}, {"deadline_ms", req.value("deadline_ms", 1000)}});
+      for (;;)
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+    if (opts_.testOps && op == "sleep") {
+      std::this_thread::sleep_for(std::chrono::milliseconds(req.value("ms", 100)));
+      return {{"ok", true}, {"pid", static_cast<int>(::getpid())}};
+    }
+    if (op != "compile" && op != "evaluate")
+      return errorReply(id, op, "unknown_op", "the evaluator does not handle op '" + op + "'");
+
+    CandidateSpec cand;
+    if (auto err = parseCandidate(req, cand))
+      return errorReply(id, op, "bad_request", *err);
+    int compileTimeout = req.value("compile_timeout_ms", opts_.compileTimeoutMs);
+    if (op == "compile") {
+      std::string arch = req.value("arch", "");
+      if (arch.empty())
+        arch = gpu::device().available ? gpu::device().arch : "sm_90a";
+      CompileOutcome co = compiler_.compile(cand, arch, compileTimeout);
+      return {{"status", co.status}, {"log", co.log},          {"compile", co.toJson()},
+              {"compile_ms", co.ms}, {"cache_hit", co.cacheHit}, {"phase", "compile"}};
+    }
+    // evaluate
+    if (auto err = validateEvaluate(req))
+      return errorReply(id, op, "bad_request", *err);
+    const gpu::DeviceState &dev = gpu::device();
+    if (!dev.available)
+      return {{"status", "runtime_error"}, {"phase", "device"}, {"log", "no CUDA device: " + dev.reason}};
+    CompileOutcome co = compiler_.compile(cand, dev.arch, compileTimeout);
+    json reply;
+    if (co.status != "ok") {
+      reply = {{"status", co.status}, {"phase", "compile"}, {"log", co.log}};
+    } else {
+      reply = gpu::evaluate(
+          req, cand, co,
+          [&](int deadlineMs) { send({{"_running", id}, {"deadline_ms", deadlineMs}}); }, fatal);
+    }
+    reply["compile"] = co.toJson();
+    reply["compile"].erase("log"); // the log is in "log" when it matters
+    reply["compile_log"] = co.log;
+    reply["compile_ms"] = co.ms;
+    reply["cache_hit"] = co.cacheHit;
+    reply["device"] = {{"name", dev.info.value("name", "")}, {"arch", dev.arch}};
+    reply["wall_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    return reply;
+  }
+
+  ChildOptions opts_;
+  Compiler compiler_;
+  int out_ = 1;
+  std::mutex outMu_, qmu_;
+  std::condition_variable qcv_;
+  std::deque<std::string> queue_;
+  std::vector<std::thread> pool_;
+};
+} // namespace
+
+int runChild(const ChildOptions &opts) {
+  ignoreSigpipe();
+  ChildServer server(opts);
+  return server.run();
+}
+
+} // namespace pike::worker

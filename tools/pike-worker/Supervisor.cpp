@@ -1,0 +1,461 @@
+#include "Supervisor.h"
+
+#include "pike/WorkerClient/LineIO.h"
+#include "pike/WorkerClient/Protocol.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <iostream>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace pike::worker {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+std::string describeStatus(int st) {
+  if (WIFEXITED(st)) {
+    int code = WEXITSTATUS(st);
+    if (code == 3)
+      return "exit status 3 (fatal CUDA error, context unusable)";
+    return "exit status " + std::to_string(code);
+  }
+  if (WIFSIGNALED(st))
+    return "signal " + std::to_string(WTERMSIG(st)) + " (" + strsignal(WTERMSIG(st)) + ")";
+  return "unknown status " + std::to_string(st);
+}
+} // namespace
+
+void Supervisor::Client::send(const json &msg) {
+  std::string line = msg.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::lock_guard<std::mutex> lk(mu);
+  if (open && !writeLine(fd, line))
+    open = false;
+}
+
+Supervisor::Supervisor(SupervisorOptions opts) : opts_(std::move(opts)) { ignoreSigpipe(); }
+
+json Supervisor::pingReply(const json &id) {
+  std::lock_guard<std::mutex> lk(mu_);
+  return {{"protocol", kProtocolVersion},
+          {"id", id},
+          {"op", "ping"},
+          {"ok", true},
+          {"worker", "pike-worker"},
+          {"protocol_versions", {kProtocolVersion}},
+          {"pid", static_cast<int>(::getpid())},
+          {"child_pid", static_cast<int>(childPid_)},
+          {"child_alive", childIn_ >= 0},
+          {"restarts", restarts_},
+          {"last_death", lastDeath_},
+          {"in_flight", pending_.size()}};
+}
+
+void Supervisor::handleLine(const std::shared_ptr<Client> &c, const std::string &line) {
+  if (line.find_first_not_of(" \t") == std::string::npos)
+    return; // blank lines are keep-alives
+  json req;
+  try {
+    req = json::parse(line);
+  } catch (const std::exception &e) {
+    c->send(errorReply(nullptr, "", "parse_error", std::string("request is not valid JSON: ") + e.what()));
+    return;
+  }
+  std::string code, op;
+  if (auto err = checkEnvelope(req, opts_.testOps, &code, &op)) {
+    json id = req.is_object() ? req.value("id", json()) : json();
+    c->send(errorReply(id, op, code, *err));
+    return;
+  }
+  json id = req.value("id", json());
+  if (op == "ping") {
+    c->send(pingReply(id));
+    return;
+  }
+  if (op == "shutdown") {
+    c->send({{"protocol", kProtocolVersion}, {"id", id}, {"op", op}, {"ok", true}});
+    requestShutdown();
+    return;
+  }
+  std::lock_guard<std::mutex> lk(mu_);
+  uint64_t internal = nextId_++;
+  Pending p;
+  p.client = c;
+  p.origId = id;
+  p.op = op;
+  req["id"] = internal;
+  p.line = req.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (childIn_ >= 0) {
+    writeLine(childIn_, p.line); // a failure shows up as the child's death
+    p.sentGen = gen_;
+  }
+  pending_.emplace(internal, std::move(p));
+}
+
+void Supervisor::serveClient(std::shared_ptr<Client> c, int readFd) {
+  LineReader reader(readFd, kMaxLineBytes);
+  std::string line;
+  for (;;) {
+    auto r = reader.read(line, 200);
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      if (shuttingDown_)
+        break;
+    }
+    if (r == LineReader::Result::Timeout)
+      continue;
+    if (r == LineReader::Result::TooLong) {
+      c->send(errorReply(nullptr, "", "too_long", "request line longer than 64 MiB"));
+      continue;
+    }
+    if (r != LineReader::Result::Line)
+      break;
+    handleLine(c, line);
+  }
+}
+
+bool Supervisor::spawnChild() {
+  int toChild[2], fromChild[2];
+  if (::pipe2(toChild, O_CLOEXEC) != 0)
+    return false;
+  if (::pipe2(fromChild, O_CLOEXEC) != 0) {
+    ::close(toChild[0]);
+    ::close(toChild[1]);
+    return false;
+  }
+  std::vector<std::string> args = {opts_.childExe, "--child"};
+  args.insert(args.end(), opts_.childArgs.begin(), opts_.childArgs.end());
+  std::vector<char *> argv;
+  for (auto &a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    for (int fd : {toChild[0], toChild[1], fromChild[0], fromChild[1]})
+      ::close(fd);
+    return false;
+  }
+  if (pid == 0) {
+    // The evaluator must not outlive its supervisor (e.g. a client SIGKILLs us).
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent)
+      ::_exit(1);
+    ::dup2(toChild[0], 0);
+    ::dup2(fromChild[1], 1);
+    ::execv(argv[0], argv.data());
+    const char msg[] = "pike-worker: cannot exec the evaluator child\n";
+    ssize_t ignored = ::write(2, msg, sizeof msg - 1);
+    (void)ignored;
+    ::_exit(127);
+  }
+  ::close(toChild[0]);
+  ::close(fromChild[1]);
+  std::lock_guard<std::mutex> lk(mu_);
+  childPid_ = pid;
+  childIn_ = toChild[1];
+  ++gen_;
+  childStart_ = Clock::now();
+  sendPendingLocked();
+  // The manager reads from this fd; stash it in a member via the return path.
+  childOutFd_ = fromChild[0];
+  return true;
+}
+
+void Supervisor::sendPendingLocked() {
+  for (auto &kv : pending_) {
+    Pending &p = kv.second;
+    if (p.sentGen == gen_)
+      continue;
+    writeLine(childIn_, p.line);
+    p.sentGen = gen_;
+    p.running = false;
+    p.timedOut = false;
+  }
+}
+
+void Supervisor::replyLocked(Pending &p, json reply) {
+  reply["protocol"] = kProtocolVersion;
+  reply["id"] = p.origId;
+  if (!reply.contains("op"))
+    reply["op"] = p.op;
+  p.client->send(reply);
+  cv_.notify_all();
+}
+
+void Supervisor::onChildLine(const std::string &line) {
+  json msg;
+  try {
+    msg = json::parse(line);
+  } catch (const std::exception &) {
+    std::cerr << "pike-worker: ignoring unparsable evaluator output: " << line.substr(0, 200) << "\n";
+    return;
+  }
+  if (!msg.is_object())
+    return;
+  std::lock_guard<std::mutex> lk(mu_);
+  if (msg.contains("_running")) {
+    if (!msg["_running"].is_number_unsigned())
+      return;
+    uint64_t id = msg["_running"].get<uint64_t>();
+    auto it = pending_.find(id);
+    if (it != pending_.end()) {
+      int ms = msg.value("deadline_ms", opts_.defaultDeadlineMs);
+      it->second.running = true;
+      it->second.deadlineMs = ms;
+      it->second.deadline = Clock::now() + std::chrono::milliseconds(ms);
+    }
+    return;
+  }
+  if (!msg.contains("id") || !msg["id"].is_number_unsigned())
+    return;
+  auto it = pending_.find(msg["id"].get<uint64_t>());
+  if (it == pending_.end())
+    return;
+  replyLocked(it->second, std::move(msg));
+  pending_.erase(it);
+}
+
+void Supervisor::onChildDeath(const std::string &reason) {
+  std::lock_guard<std::mutex> lk(mu_);
+  lastDeath_ = reason;
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    Pending &p = it->second;
+    if (p.sentGen != gen_ || shuttingDown_) {
+      ++it;
+      continue;
+    }
+    std::optional<json> reply;
+    if (p.running && p.timedOut) {
+      std::string msg = "deadline of " + std::to_string(p.deadlineMs) +
+                        " ms exceeded in the GPU phase (hung or very slow kernel); the evaluator "
+                        "process was killed and restarted";
+      reply = errorReply(nullptr, p.op, "timeout", msg);
+      if (opHasStatus(p.op)) {
+        (*reply)["status"] = "timeout";
+        (*reply)["log"] = msg;
+        (*reply)["phase"] = "gpu";
+      }
+    } else if (p.running) {
+      std::string msg = "the evaluator process died (" + reason +
+                        ") while running this request; it was restarted";
+      reply = errorReply(nullptr, p.op, "worker_died", msg);
+      if (opHasStatus(p.op)) {
+        (*reply)["status"] = "runtime_error";
+        (*reply)["log"] = msg;
+        (*reply)["phase"] = "gpu";
+      }
+    } else if (++p.resends > opts_.maxResends) {
+      std::string msg = "the evaluator process died " + std::to_string(p.resends) +
+                        " times while this request waited (last: " + reason + ")";
+      reply = errorReply(nullptr, p.op, "worker_died", msg);
+      if (opHasStatus(p.op)) {
+        (*reply)["status"] = "runtime_error";
+        (*reply)["log"] = msg;
+      }
+    } else {
+      p.sentGen = 0; // innocent bystander: re-sent to the next child
+    }
+    if (reply) {
+      replyLocked(p, *reply);
+      it = pending_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Supervisor::childManager() {
+  int quickDeaths = 0;
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      if (shuttingDown_)
+        return;
+    }
+    if (!spawnChild()) {
+      std::cerr << "pike-worker: cannot start the evaluator: " << std::strerror(errno) << "\n";
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      continue;
+    }
+    int outFd;
+    pid_t pid;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      outFd = childOutFd_;
+      pid = childPid_;
+    }
+    LineReader reader(outFd, kMaxLineBytes);
+    std::string line;
+    bool answered = false;
+    for (;;) {
+      auto r = reader.read(line);
+      if (r == LineReader::Result::TooLong)
+        continue;
+      if (r != LineReader::Result::Line)
+        break;
+      answered = true;
+      onChildLine(line);
+    }
+    int st = 0;
+    while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    ::close(outFd);
+    std::string reason = describeStatus(st);
+    bool quick;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      ::close(childIn_);
+      childIn_ = -1;
+      quick = !answered && Clock::now() - childStart_ < std::chrono::seconds(5);
+      if (shuttingDown_)
+        return;
+      ++restarts_;
+    }
+    std::cerr << "pike-worker: evaluator (pid " << pid << ") ended: " << reason << "; restarting\n";
+    onChildDeath(reason);
+    quickDeaths = quick ? quickDeaths + 1 : 0;
+    if (quickDeaths >= 3) {
+      // It dies before answering anything: fail what waits rather than loop forever.
+      std::lock_guard<std::mutex> lk(mu_);
+      for (auto &kv : pending_) {
+        std::string msg = "the evaluator process keeps dying at start (" + reason +
+                          "); see the worker's stderr";
+        json reply = errorReply(nullptr, kv.second.op, "worker_broken", msg);
+        if (opHasStatus(kv.second.op)) {
+          reply["status"] = "runtime_error";
+          reply["log"] = msg;
+        }
+        replyLocked(kv.second, reply);
+      }
+      pending_.clear();
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+    }
+  }
+}
+
+void Supervisor::watchdog() {
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::lock_guard<std::mutex> lk(mu_);
+    if (shuttingDown_)
+      return;
+    auto now = Clock::now();
+    for (auto &kv : pending_) {
+      Pending &p = kv.second;
+      if (p.running && !p.timedOut && p.sentGen == gen_ && now > p.deadline) {
+        p.timedOut = true;
+        if (childPid_ > 0)
+          ::kill(childPid_, SIGKILL);
+      }
+    }
+  }
+}
+
+void Supervisor::requestShutdown() {
+  std::lock_guard<std::mutex> lk(mu_);
+  shuttingDown_ = true;
+  if (childPid_ > 0 && childIn_ >= 0)
+    ::kill(childPid_, SIGKILL);
+  cv_.notify_all();
+}
+
+int Supervisor::runStdio() {
+  std::thread manager(&Supervisor::childManager, this);
+  std::thread dog(&Supervisor::watchdog, this);
+  auto out = std::make_shared<Client>();
+  out->fd = 1;
+  serveClient(out, 0);
+  {
+    // stdin closed: answer what is still in flight, then stop.
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait(lk, [&] { return shuttingDown_ || pending_.empty(); });
+  }
+  requestShutdown();
+  manager.join();
+  dog.join();
+  return 0;
+}
+
+int Supervisor::runTcp(const std::string &host, int port, const std::string &portFile) {
+  addrinfo hints{}, *res = nullptr;
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  int rc = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), std::to_string(port).c_str(),
+                         &hints, &res);
+  if (rc != 0) {
+    std::cerr << "pike-worker: cannot resolve listen address " << host << ": " << gai_strerror(rc) << "\n";
+    return 2;
+  }
+  int ls = -1;
+  std::string err = "no address";
+  for (addrinfo *a = res; a && ls < 0; a = a->ai_next) {
+    ls = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (ls < 0)
+      continue;
+    int one = 1;
+    ::setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(ls, a->ai_addr, a->ai_addrlen) != 0 || ::listen(ls, 64) != 0) {
+      err = std::strerror(errno);
+      ::close(ls);
+      ls = -1;
+    }
+  }
+  ::freeaddrinfo(res);
+  if (ls < 0) {
+    std::cerr << "pike-worker: cannot listen on " << host << ":" << port << ": " << err << "\n";
+    return 2;
+  }
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  ::getsockname(ls, reinterpret_cast<sockaddr *>(&ss), &len);
+  int bound = ss.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6 *>(&ss)->sin6_port)
+                                       : ntohs(reinterpret_cast<sockaddr_in *>(&ss)->sin_port);
+  std::cerr << "pike-worker: listening on " << host << ":" << bound << "\n";
+  if (!portFile.empty()) {
+    std::string tmp = portFile + ".tmp";
+    std::ofstream(tmp) << bound << "\n";
+    std::rename(tmp.c_str(), portFile.c_str());
+  }
+  std::thread manager(&Supervisor::childManager, this);
+  std::thread dog(&Supervisor::watchdog, this);
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      if (shuttingDown_)
+        break;
+    }
+    pollfd p{ls, POLLIN, 0};
+    if (::poll(&p, 1, 200) <= 0)
+      continue;
+    int fd = ::accept4(ls, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0)
+      continue;
+    auto c = std::make_shared<Client>();
+    c->fd = fd;
+    std::thread([this, c] {
+      serveClient(c, c->fd);
+      std::lock_guard<std::mutex> lk(c->mu);
+      c->open = false; // replies still in flight for it are dropped
+      ::close(c->fd);
+    }).detach();
+  }
+  ::close(ls);
+  manager.join();
+  dog.join();
+  return 0;
+}
+
+} // namespace pike::worker

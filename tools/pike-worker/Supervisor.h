@@ -1,0 +1,88 @@
+// The supervisor half of pike-worker. It never touches CUDA: it runs the
+// evaluator as a child process (this binary with --child), proxies requests to it,
+// kills it when a candidate passes its deadline, and restarts it when it dies
+// (illegal memory access, sticky CUDA error, segfault in a host launcher).
+#ifndef PIKE_WORKER_SUPERVISOR_H
+#define PIKE_WORKER_SUPERVISOR_H
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace pike::worker {
+
+struct SupervisorOptions {
+  std::string childExe;                 // this binary
+  std::vector<std::string> childArgs;   // passed after --child
+  bool testOps = false;                 // PIKE_WORKER_TEST_OPS=1
+  int maxResends = 2;                   // re-sends of a request whose child died under another one
+  int defaultDeadlineMs = 30000;
+};
+
+class Supervisor {
+public:
+  explicit Supervisor(SupervisorOptions opts);
+  /// Serves stdin/stdout until stdin closes (then drains) or a shutdown request.
+  int runStdio();
+  /// Serves TCP clients on host:port until a shutdown request. Writes the bound
+  /// port to portFile when given (port 0 picks a free one).
+  int runTcp(const std::string &host, int port, const std::string &portFile);
+
+private:
+  struct Client {
+    int fd;
+    std::mutex mu;
+    bool open = true;
+    void send(const nlohmann::json &msg);
+  };
+  struct Pending {
+    std::shared_ptr<Client> client;
+    nlohmann::json origId;
+    std::string op;
+    std::string line;       // request as sent to the child (internal id)
+    uint64_t sentGen = 0;   // child generation it was sent to; 0 = not sent
+    bool running = false;   // the child is in this request's GPU phase
+    bool timedOut = false;
+    int deadlineMs = 0;
+    std::chrono::steady_clock::time_point deadline;
+    int resends = 0;
+  };
+
+  void serveClient(std::shared_ptr<Client> c, int readFd);
+  void handleLine(const std::shared_ptr<Client> &c, const std::string &line);
+  void childManager();
+  void watchdog();
+  bool spawnChild();
+  void sendPendingLocked();
+  void onChildLine(const std::string &line);
+  void onChildDeath(const std::string &reason);
+  void replyLocked(Pending &p, nlohmann::json reply);
+  void requestShutdown();
+  nlohmann::json pingReply(const nlohmann::json &id);
+
+  SupervisorOptions opts_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<uint64_t, Pending> pending_;
+  uint64_t nextId_ = 1;
+  pid_t childPid_ = -1;
+  int childIn_ = -1;
+  int childOutFd_ = -1;
+  uint64_t gen_ = 0;
+  int restarts_ = 0;
+  bool shuttingDown_ = false;
+  std::string lastDeath_;
+  std::chrono::steady_clock::time_point childStart_;
+};
+
+} // namespace pike::worker
+
+#endif

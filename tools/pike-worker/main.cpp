@@ -1,0 +1,169 @@
+// pike-worker: isolated GPU evaluator of candidate kernels. See docs/worker.md.
+//
+//   pike-worker                         protocol on stdin/stdout
+//   pike-worker --listen HOST:PORT      protocol over TCP (one line per message)
+//
+// The process you start is the supervisor (no CUDA); it runs the evaluator as a
+// child (`--child`, internal) and restarts it after hangs and fatal CUDA errors.
+#include "Child.h"
+#include "Supervisor.h"
+
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace {
+
+const char *kUsage = R"(usage: pike-worker [--listen HOST:PORT [--port-file FILE]] [options]
+
+Evaluates candidate CUDA kernels against LibTorch references. Speaks newline-
+delimited JSON (docs/worker-protocol.md) on stdin/stdout, or over TCP with --listen.
+
+options:
+  --listen HOST:PORT     serve TCP clients (PORT 0 picks a free port)
+  --port-file FILE       with --listen: write the bound port to FILE
+  --cache-dir DIR        compile cache (default $PIKE_WORKER_CACHE, else
+                         $XDG_CACHE_HOME/pike-worker, else ~/.cache/pike-worker)
+  --nvcc PATH            nvcc for the nvcc path (default $PIKE_NVCC, else the
+                         toolkit pike-worker was built with, else nvcc on PATH)
+  --compile-threads N    concurrent compiles (default 4)
+  --compile-timeout-ms N default compile limit when a request names none (120000)
+  --version, --help
+
+environment: CUDA_VISIBLE_DEVICES picks the GPU (the worker uses device 0 of what it
+sees); PIKE_WORKER_ARCH overrides the target (e.g. sm_90); PIKE_WORKER_TEST_OPS=1
+enables the test-only ops crash/hang/sleep.
+)";
+
+bool exists(const std::string &p) {
+  struct stat st;
+  return !p.empty() && ::stat(p.c_str(), &st) == 0;
+}
+
+std::string env(const char *name) {
+  const char *v = std::getenv(name);
+  return v ? v : "";
+}
+
+std::string defaultCacheDir() {
+  if (auto v = env("PIKE_WORKER_CACHE"); !v.empty())
+    return v;
+  if (auto v = env("XDG_CACHE_HOME"); !v.empty())
+    return v + "/pike-worker";
+  if (auto v = env("HOME"); !v.empty())
+    return v + "/.cache/pike-worker";
+  return "/tmp/pike-worker-cache";
+}
+
+std::string defaultNvcc() {
+  if (auto v = env("PIKE_NVCC"); !v.empty())
+    return v;
+  if (exists(PIKE_CUDA_NVCC))
+    return PIKE_CUDA_NVCC;
+  if (exists("/usr/local/cuda/bin/nvcc"))
+    return "/usr/local/cuda/bin/nvcc";
+  return "nvcc";
+}
+
+std::string defaultCudaInclude() {
+  if (exists(std::string(PIKE_CUDA_INCLUDE) + "/cuda_runtime.h"))
+    return PIKE_CUDA_INCLUDE;
+  if (exists("/usr/local/cuda/include/cuda_runtime.h"))
+    return "/usr/local/cuda/include";
+  return "";
+}
+
+std::string selfExe(const char *argv0) {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n > 0)
+    return std::string(buf, static_cast<size_t>(n));
+  return argv0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::string listen, portFile;
+  bool child = false;
+  pike::worker::ChildOptions copts;
+  copts.cacheDir = defaultCacheDir();
+  copts.nvcc = defaultNvcc();
+  copts.cudaInclude = defaultCudaInclude();
+  copts.testOps = env("PIKE_WORKER_TEST_OPS") == "1";
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::cerr << "pike-worker: " << a << " needs a value\n" << kUsage;
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    auto intValue = [&]() {
+      std::string v = value();
+      try {
+        return std::stoi(v);
+      } catch (const std::exception &) {
+        std::cerr << "pike-worker: " << a << " needs an integer, not '" << v << "'\n";
+        std::exit(2);
+      }
+    };
+    if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else if (a == "--version") {
+      std::cout << "pike-worker protocol " << 1 << "\n";
+      return 0;
+    } else if (a == "--child") {
+      child = true;
+    } else if (a == "--listen") {
+      listen = value();
+    } else if (a == "--port-file") {
+      portFile = value();
+    } else if (a == "--cache-dir") {
+      copts.cacheDir = value();
+    } else if (a == "--nvcc") {
+      copts.nvcc = value();
+    } else if (a == "--compile-threads") {
+      copts.compileThreads = intValue();
+    } else if (a == "--compile-timeout-ms") {
+      copts.compileTimeoutMs = intValue();
+    } else {
+      std::cerr << "pike-worker: unknown argument '" << a << "'\n" << kUsage;
+      return 2;
+    }
+  }
+  if (child)
+    return pike::worker::runChild(copts);
+
+  pike::worker::SupervisorOptions sopts;
+  sopts.childExe = selfExe(argv[0]);
+  sopts.testOps = copts.testOps;
+  sopts.childArgs = {"--cache-dir", copts.cacheDir, "--nvcc", copts.nvcc,
+                     "--compile-threads", std::to_string(copts.compileThreads),
+                     "--compile-timeout-ms", std::to_string(copts.compileTimeoutMs)};
+  pike::worker::Supervisor sup(sopts);
+  if (listen.empty())
+    return sup.runStdio();
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::cerr << "pike-worker: --listen needs HOST:PORT, got '" << listen << "'\n";
+    return 2;
+  }
+  int port;
+  try {
+    port = std::stoi(listen.substr(colon + 1));
+  } catch (const std::exception &) {
+    std::cerr << "pike-worker: bad port in --listen '" << listen << "'\n";
+    return 2;
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  return sup.runTcp(host, port, portFile);
+}
