@@ -494,6 +494,10 @@ private:
   }
 
   bool declaredInCandidateOnly(const FunctionDecl *fd) const {
+    // Builtins (__syncthreads in a host-side parse) are declared implicitly at
+    // their first use.
+    if (fd->getBuiltinID() || fd->isImplicit())
+      return false;
     for (const FunctionDecl *r : fd->redecls())
       if (!inMain(r->getLocation()))
         return false;
