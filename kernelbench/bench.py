@@ -230,6 +230,8 @@ def build_method(method, model, task, args, device):
     if method in COMPILE_MODES:
         torch._dynamo.reset()
         mode = COMPILE_MODES[method]
+        if args.compile_backend != "inductor":      # modes are inductor options
+            return torch.compile(model, backend=args.compile_backend), False
         return torch.compile(model, mode=None if mode == "default" else mode), False
     if method == "pike":
         if not args.pike_packages:
@@ -387,6 +389,44 @@ def load_warm_manifest(pattern):
     return status
 
 
+def _strip_options(argv, names):
+    """argv without the given options (and their values, in '--x v' or '--x=v' form)."""
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a in names:
+            skip = True
+            continue
+        if any(a.startswith(n + "=") for n in names):
+            continue
+        out.append(a)
+    return out
+
+
+def parallel_warm(args, out_path):
+    """--warm-compile-only --jobs N: N shard processes in parallel; returns their combined records."""
+    base = _strip_options(sys.argv[1:], {"--jobs", "--out-json", "--shard"})
+    procs, parts = [], []
+    for i in range(args.jobs):
+        part = f"{out_path}.part{i}"
+        parts.append(part)
+        cmd = [sys.executable, os.path.abspath(__file__), *base, "--shard", f"{i}/{args.jobs}", "--out-json", part]
+        procs.append(subprocess.Popen(cmd))
+    for p in procs:
+        p.wait()
+    records = []
+    for part in parts:
+        try:
+            with open(part) as f:
+                records += json.load(f).get("warm", [])
+            os.remove(part)
+        except (OSError, json.JSONDecodeError):
+            pass
+    return records
+
+
 def write_json(path, obj):
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     tmp = path + ".tmp"
@@ -473,6 +513,10 @@ def parse_args(argv):
     ap.add_argument("--shard", help="i/n: run tasks[i::n] only")
     ap.add_argument("--warm-compile-only", action="store_true",
                     help="compile each task with each torch.compile method and run it once; no timing")
+    ap.add_argument("--compile-backend", default="inductor",
+                    help="torch.compile backend for the torch_compile* methods (tests use 'eager' for speed)")
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="with --warm-compile-only: run N shard processes in parallel and combine their JSONs")
     ap.add_argument("--warm-manifest", help="glob of --warm-compile-only JSONs: compile methods that did not "
                                             "finish warming are skipped, failed ones recorded without retry")
     ap.add_argument("--gpu-lock", help="lock file serialising GPU timing between parallel processes")
@@ -527,9 +571,15 @@ def main(argv=None):
     run.update({"kind": "warm" if args.warm_compile_only else "run", "started": now_iso(),
                 "methods": args.methods, "seeds": args.seeds, "atol": args.atol, "rtol": args.rtol,
                 "small": args.small, "time_budget_s": args.time_budget, "flush_mb": args.flush_mb,
-                "shard": args.shard, "planned": planned, "argv": sys.argv[1:], "notes": list(args.note),
+                "shard": args.shard, "planned": planned, "compile_backend": args.compile_backend, "argv": sys.argv[1:], "notes": list(args.note),
                 "clocks_start": nvidia_smi() if device == "cuda" else {}})
 
+    if args.warm_compile_only and args.jobs > 1 and not args.shard:
+        run["warm"] = parallel_warm(args, out_path)
+        run["finished"] = now_iso()
+        write_json(out_path, run)
+        print("wrote", out_path)
+        return 0
     if args.warm_compile_only:
         run["warm"] = []
         cm = [m for m in args.methods if m in COMPILE_MODES]

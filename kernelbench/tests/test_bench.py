@@ -95,3 +95,25 @@ def test_select_tasks_shard_and_levels():
     paths = bench.select_tasks(args)
     all3 = bench.select_tasks(bench.parse_args(["--levels", "level3"]))
     assert paths == all3[1::4] and len(all3) >= 15
+
+
+def test_parallel_warm_compile_then_timing_with_manifest(tmp_path):
+    """--warm-compile-only --jobs 2 writes one manifest; a timing pass honours it."""
+    warm = str(tmp_path / "warm.json")
+    run_bench("--device", "cpu", "--small", "--tasks", "08_softmax,10_sum_dim", "--warm-compile-only",
+              "--jobs", "2", "--methods", "torch_compile", "--compile-backend", "eager", "--out-json", warm)
+    w = json.load(open(warm))
+    assert w["kind"] == "warm"
+    assert sorted(r["task"] for r in w["warm"]) == ["08_softmax", "10_sum_dim"]
+    assert not glob.glob(warm + ".part*")
+    out = str(tmp_path / "r.json")
+    # 09_layernorm was never warmed: its compile method must be skipped, not compiled
+    run_bench("--device", "cpu", "--small", "--tasks", "08_softmax,09_layernorm", "--methods",
+              "eager,torch_compile", "--warm-manifest", warm, "--compile-backend", "eager", "--time-budget", "0.02",
+              "--out-json", out,
+              "--no-report")
+    by = {t["task"]: t["methods"] for t in json.load(open(out))["tasks"]}
+    assert by["09_layernorm"]["torch_compile"]["status"] == "skipped"
+    assert by["09_layernorm"]["eager"]["status"] == "ok"
+    sm = by["08_softmax"]["torch_compile"]
+    assert "warm_compile_s" in sm and sm["status"] == "ok" and sm["correct"]
