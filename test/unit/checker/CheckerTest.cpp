@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -228,6 +229,28 @@ TEST(CheckerSetup, MissingCudaToolkitIsAParseDiagnostic) {
   EXPECT_FALSE(r.accepted);
   ASSERT_FALSE(r.diags.empty());
   EXPECT_EQ(r.diags[0].rule, "parse");
+}
+
+// The search engine checks candidates from several threads at once.
+TEST(CheckerThreads, ConcurrentChecksMatchSerialOnes) {
+  const std::vector<std::string> names = {"reject_stream_default.cu", "accept_entry_renamed.cu",
+                                          "reject_static-state_cache.cu",
+                                          "accept_host-call_allowed.cu"};
+  std::vector<std::string> serial, parallel(names.size());
+  for (const std::string &n : names)
+    serial.push_back(pike::checker::formatDiagnostics(
+        checkCandidate(readFile(std::string(PIKE_CHECKER_CORPUS) + "/" + n)), n));
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < names.size(); ++i)
+    threads.emplace_back([&, i] {
+      CheckResult r = checkCandidate(readFile(std::string(PIKE_CHECKER_CORPUS) + "/" + names[i]));
+      parallel[i] = pike::checker::formatDiagnostics(r, names[i]);
+    });
+  for (std::thread &t : threads)
+    t.join();
+  for (size_t i = 0; i < names.size(); ++i)
+    EXPECT_EQ(parallel[i], serial[i]) << names[i];
+  EXPECT_FALSE(serial[0].empty());
 }
 
 } // namespace
