@@ -208,7 +208,9 @@ ChatResponse LLMClient::complete(const ChatRequest &req) {
   std::string key = exchangeKey(provider_, opts_.model, body, req.seed);
 
   // Writes the exchange where asked; `cached` marks a reply that cost nothing,
-  // so a replay of this recording charges exactly what this run did.
+  // so a replay of this recording charges exactly what this run did. A request
+  // repeated within the run (a cache hit, or a second paid ask without cache)
+  // is appended to "repeats" so the replay serves each occurrence as it was.
   auto keep = [&](const ChatResponse &r, const Usage &trueUsage, double trueUsd, bool cached, bool toCache) {
     ChatResponse full = r;
     full.usage = trueUsage;
@@ -217,7 +219,16 @@ ChatResponse LLMClient::complete(const ChatRequest &req) {
     if (toCache && cache_) cache_->save(key, ex);
     if (record_) {
       ex["cached"] = cached;
-      record_->save(key, ex);
+      std::lock_guard<std::mutex> lk(recordMu_);
+      if (recordedKeys_.insert(key).second) {
+        record_->save(key, ex);
+      } else {
+        std::optional<json> prev = record_->load(key);
+        if (!prev) throw LLMError(ErrorKind::Io, "recorded exchange " + record_->pathOf(key) + " disappeared");
+        json occ = {{"response", ex["response"]}, {"usage", ex["usage"]}, {"usd", ex["usd"]}, {"cached", cached}};
+        (*prev)["repeats"].push_back(occ);
+        record_->save(key, *prev);
+      }
     }
   };
 
@@ -229,10 +240,25 @@ ChatResponse LLMClient::complete(const ChatRequest &req) {
                          toString(provider_) + " " + opts_.model + (req.seed ? " seed " + std::to_string(*req.seed) : "") +
                          ", prompt starts \"" + promptHead(body) +
                          "\" (the prompt, templates, model or sampling options differ from the recorded run)");
-    ChatResponse r = fromExchange(*ex);
+    // The n-th ask of a request in this run gets the n-th recorded occurrence.
+    size_t n;
+    {
+      std::lock_guard<std::mutex> lk(recordMu_);
+      n = replayCount_[key]++;
+    }
+    const json *occ = &*ex;
+    if (n > 0) {
+      size_t repeats = ex->contains("repeats") && (*ex)["repeats"].is_array() ? (*ex)["repeats"].size() : 0;
+      if (n - 1 >= repeats)
+        throw LLMError(ErrorKind::Replay, "replay: exchange " + replay_->pathOf(key) + " was recorded " +
+                                              std::to_string(repeats + 1) + " time(s); this run asks it again" +
+                                              ", prompt starts \"" + promptHead(body) + "\"");
+      occ = &(*ex)["repeats"][n - 1];
+    }
+    ChatResponse r = fromExchange(*occ);
     Usage trueUsage = r.usage;
     double trueUsd = r.usd;
-    bool cached = ex->value("cached", false);
+    bool cached = occ->value("cached", false);
     if (cached) {
       ledger_->cacheHit(opts_.model);
       r.usage = {};

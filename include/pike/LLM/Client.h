@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace pike::llm {
@@ -100,6 +101,9 @@ private:
   std::condition_variable semCv_;
   int inFlight_ = 0;
   std::mutex logMu_;
+  std::mutex recordMu_;
+  std::set<std::string> recordedKeys_;       // written to recordDir by this client
+  std::map<std::string, size_t> replayCount_; // times each key was replayed
 };
 
 } // namespace pike::llm
