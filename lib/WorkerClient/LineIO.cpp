@@ -20,6 +20,10 @@ LineReader::Result LineReader::read(std::string &line, int timeoutMs) {
         skipping_ = false;
         continue;
       }
+      if (nl > maxLine_) {
+        buf_.erase(0, nl + 1);
+        return Result::TooLong;
+      }
       line.assign(buf_, 0, nl);
       buf_.erase(0, nl + 1);
       if (!line.empty() && line.back() == '\r')
