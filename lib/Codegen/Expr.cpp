@@ -209,7 +209,10 @@ void ElemEmitter::emitCoords(std::ostringstream &os) const {
        << cp << "rem /= " << iter[d] << ";\n";
   }
   os << ind << "const pike_idx " << cp << "0 = " << cp << "rem;\n";
-  os << ind << "(void)" << cp << "0;\n";
+  os << ind;
+  for (size_t d = 0; d < r; ++d)
+    os << "(void)" << cp << d << "; ";
+  os << "\n";
 }
 
 namespace {
@@ -362,6 +365,13 @@ bool ElemEmitter::emitOp(Operation *op, std::ostringstream &os, Unsupported &err
   llvm::StringRef name = a.getName();
   name.consume_front("aten::");
   Value result = a->getResult(0);
+  if (!broadcastsTo(shapeOf(result), iter))
+    return fail("a value of shape [" + [&] {
+      std::string s;
+      for (int64_t d : shapeOf(result))
+        s += (s.empty() ? "" : "x") + std::to_string(d);
+      return s;
+    }() + "] is needed where only the output's elements are computed");
   std::string R = cType(elementTypeOf(result.getType()));
   if (R.empty())
     return fail("result element type is not supported");

@@ -1,7 +1,573 @@
+// Row regions: softmax / log_softmax over the last dim, reductions over the
+// trailing dims, layer/rms/group norm; each with an elementwise prologue (the
+// anchor's input, recomputed per pass) and epilogue (applied to the result).
+// One block per row ("block-per-row") or one warp per row ("warp-per-row"),
+// warp-shuffle reductions, a single kernel, no workspace.
 #include "Internal.h"
+
+#include "pike/Dialect/OpRegistry.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <algorithm>
+
+using namespace mlir;
+
 namespace pike::codegen::detail {
-int64_t rowLength(pike::KernelOp) { return 0; }
-bool emitRowOp(pike::KernelOp kernel, const Knobs &, bool, GeneratedKernel &, Unsupported &err) {
-  err.op = kernel; err.reason = "row ops not yet supported"; return false;
+
+namespace {
+
+enum class RowKind { Softmax, LogSoftmax, Sum, Mean, Max, Min, Prod, Var, Std, LayerNorm, RmsNorm, GroupNorm };
+
+struct RowPlan {
+  pike::AtenOp anchor;
+  RowKind kind;
+  Value x;                     // the anchor's input
+  std::vector<int64_t> xshape; // its shape
+  int64_t R = 0, L = 0;        // rows, row length
+  // layer/rms norm: weight/bias indexed by j; group norm: by channel.
+  Value weight, bias;
+  double eps = 1e-5;
+  int64_t groups = 1, channels = 1, spatial = 1; // group norm
+  double correction = 1;                          // var/std
+  bool reducesToRow = false;                      // reductions: output index = row
+};
+
+std::string rowKindName(RowKind k) {
+  switch (k) {
+  case RowKind::Softmax: return "softmax";
+  case RowKind::LogSoftmax: return "log_softmax";
+  case RowKind::Sum: return "sum";
+  case RowKind::Mean: return "mean";
+  case RowKind::Max: return "amax";
+  case RowKind::Min: return "amin";
+  case RowKind::Prod: return "prod";
+  case RowKind::Var: return "var";
+  case RowKind::Std: return "std";
+  case RowKind::LayerNorm: return "layer_norm";
+  case RowKind::RmsNorm: return "rms_norm";
+  case RowKind::GroupNorm: return "group_norm";
+  }
+  return "?";
 }
+
+Value operandNamed(pike::AtenOp a, llvm::StringRef n) {
+  for (auto [i, an] : llvm::enumerate(a.getOperandArgNames()))
+    if (an == n && i < a.getInputs().size())
+      return a.getInputs()[i];
+  return Value();
 }
+
+std::optional<double> numAttr(pike::AtenOp a, llvm::StringRef n) {
+  Attribute at = a->getAttr(n);
+  if (auto f = dyn_cast_or_null<FloatAttr>(at))
+    return f.getValueAsDouble();
+  if (auto i = dyn_cast_or_null<IntegerAttr>(at))
+    return (double)i.getInt();
+  if (auto b = dyn_cast_or_null<BoolAttr>(at))
+    return b.getValue() ? 1.0 : 0.0;
+  return std::nullopt;
+}
+
+/// Finds the anchor and checks the row structure.
+bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
+  auto fail = [&](Operation *op, const std::string &why) {
+    err.op = op;
+    err.reason = why;
+    return false;
+  };
+  pike::AtenOp anchor;
+  for (Operation &op : kernel.getBody().front()) {
+    auto a = dyn_cast<pike::AtenOp>(op);
+    if (!a)
+      continue;
+    auto info = lookupAtenOp(a.getName());
+    if (!info)
+      return fail(a, "unknown op");
+    bool row = info->category == OpCategory::Softmax || info->category == OpCategory::Reduction ||
+               (info->category == OpCategory::Normalization && a.getName() != "aten::batch_norm");
+    if (!row) {
+      std::string why;
+      if (!ElemEmitter::supports(a, &why))
+        return fail(a, why);
+      continue;
+    }
+    if (anchor)
+      return fail(a, "more than one softmax/reduction/normalization in one region");
+    anchor = a;
+  }
+  if (!anchor)
+    return fail(kernel, "no row op");
+  p.anchor = anchor;
+  llvm::StringRef name = anchor.getName();
+  name.consume_front("aten::");
+  if (anchor->getNumResults() != 1)
+    return fail(anchor, "'" + anchor.getName().str() + "' with several results");
+  Value x = operandNamed(anchor, name.ends_with("norm") ? "input" : "self");
+  if (!x)
+    return fail(anchor, "'" + anchor.getName().str() + "' without its tensor operand");
+  p.x = x;
+  p.xshape = shapeOf(x);
+  Type xe = elementTypeOf(x.getType());
+  Type re = elementTypeOf(anchor->getResult(0).getType());
+  if (!(xe.isF32() || xe.isF64()) || !(re.isF32() || re.isF64()))
+    return fail(anchor, "'" + anchor.getName().str() + "' on non-floating tensors");
+  int64_t rank = p.xshape.size();
+  int64_t n = numel(p.xshape);
+  auto trailing = [&](int64_t k) {
+    int64_t L = 1;
+    for (int64_t d = rank - k; d < rank; ++d)
+      L *= p.xshape[d];
+    return L;
+  };
+  if (name == "softmax" || name == "log_softmax") {
+    p.kind = name == "softmax" ? RowKind::Softmax : RowKind::LogSoftmax;
+    auto d = numAttr(anchor, "dim");
+    int64_t dim = d ? (int64_t)*d : -1;
+    if (dim < 0)
+      dim += rank;
+    if (rank == 0 || dim != rank - 1)
+      return fail(anchor, "'" + anchor.getName().str() + "' over a dim other than the last");
+    p.L = trailing(1);
+  } else if (name == "layer_norm" || name == "rms_norm") {
+    p.kind = name == "layer_norm" ? RowKind::LayerNorm : RowKind::RmsNorm;
+    auto ns = anchor->getAttrOfType<DenseI64ArrayAttr>("normalized_shape");
+    if (!ns || (int64_t)ns.size() > rank)
+      return fail(anchor, "'" + anchor.getName().str() + "' without a usable normalized_shape");
+    for (size_t k = 0; k < ns.size(); ++k)
+      if (ns[k] != p.xshape[rank - ns.size() + k])
+        return fail(anchor, "normalized_shape does not match the input");
+    p.L = trailing(ns.size());
+    p.weight = operandNamed(anchor, "weight");
+    p.bias = operandNamed(anchor, "bias");
+    auto eps = numAttr(anchor, "eps");
+    p.eps = eps ? *eps : (p.kind == RowKind::RmsNorm ? (re.isF32() ? 1.1920928955078125e-07 : 2.220446049250313e-16) : 1e-5);
+  } else if (name == "group_norm") {
+    p.kind = RowKind::GroupNorm;
+    auto g = numAttr(anchor, "num_groups");
+    if (!g || rank < 2)
+      return fail(anchor, "group_norm without num_groups");
+    p.groups = (int64_t)*g;
+    p.channels = p.xshape[1];
+    if (p.groups <= 0 || p.channels % p.groups)
+      return fail(anchor, "group_norm: channels not divisible by groups");
+    p.spatial = n / (p.xshape[0] * p.channels);
+    p.L = (p.channels / p.groups) * p.spatial;
+    p.weight = operandNamed(anchor, "weight");
+    p.bias = operandNamed(anchor, "bias");
+    auto eps = numAttr(anchor, "eps");
+    p.eps = eps ? *eps : 1e-5;
+  } else if (name == "sum" || name == "mean" || name == "amax" || name == "amin" ||
+             name == "max" || name == "min" || name == "prod" || name == "var" || name == "std") {
+    p.kind = llvm::StringSwitch<RowKind>(name)
+                 .Case("sum", RowKind::Sum).Case("mean", RowKind::Mean)
+                 .Cases("amax", "max", RowKind::Max).Cases("amin", "min", RowKind::Min)
+                 .Case("prod", RowKind::Prod).Case("var", RowKind::Var).Default(RowKind::Std);
+    std::vector<int64_t> dims;
+    Attribute da = anchor->getAttr("dim");
+    if (auto arr = dyn_cast_or_null<DenseI64ArrayAttr>(da))
+      dims.assign(arr.asArrayRef().begin(), arr.asArrayRef().end());
+    else if (auto i = dyn_cast_or_null<IntegerAttr>(da))
+      dims.push_back(i.getInt());
+    if (dims.empty())
+      for (int64_t d = 0; d < rank; ++d)
+        dims.push_back(d);
+    for (int64_t &d : dims)
+      if (d < 0)
+        d += rank;
+    std::sort(dims.begin(), dims.end());
+    dims.erase(std::unique(dims.begin(), dims.end()), dims.end());
+    for (size_t k = 0; k < dims.size(); ++k)
+      if (dims[k] != rank - (int64_t)dims.size() + (int64_t)k)
+        return fail(anchor, "'" + anchor.getName().str() + "' over dims that are not the trailing ones");
+    p.L = trailing(dims.size());
+    if (p.kind == RowKind::Var || p.kind == RowKind::Std) {
+      if (auto c = numAttr(anchor, "correction"))
+        p.correction = *c;
+      else if (auto u = numAttr(anchor, "unbiased"))
+        p.correction = *u;
+    }
+    p.reducesToRow = true;
+  } else {
+    return fail(anchor, "'" + anchor.getName().str() + "' has no code generator");
+  }
+  if (p.L <= 0)
+    return fail(anchor, "empty rows");
+  p.R = n / p.L;
+  // Outputs: same number of elements as the anchor's result.
+  auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
+  int64_t outN = numel(shapeOf(anchor->getResult(0)));
+  for (Value v : yield.getValues())
+    if (numel(shapeOf(v)) != outN || !broadcastsTo(shapeOf(v), shapeOf(anchor->getResult(0))))
+      return fail(v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation(),
+                  "an output of this row region does not have the shape of the " + rowKindName(p.kind) + " result");
+  return true;
+}
+
+const char *kRowHelpers = R"(struct PikeSum { template <class T> __device__ __forceinline__ T operator()(T a, T b) const { return a + b; } };
+struct PikeProd { template <class T> __device__ __forceinline__ T operator()(T a, T b) const { return a * b; } };
+struct PikeMax { template <class T> __device__ __forceinline__ T operator()(T a, T b) const { return (a > b || a != a) ? a : b; } };
+struct PikeMin { template <class T> __device__ __forceinline__ T operator()(T a, T b) const { return (a < b || a != a) ? a : b; } };
+template <class T, class Op> __device__ __forceinline__ T pike_warp_reduce(T v, Op op) {
+#pragma unroll
+  for (int o = 16; o > 0; o >>= 1) v = op(v, __shfl_xor_sync(0xffffffffu, v, o));
+  return v;
+}
+// Every thread of the block gets the result. `sh` holds 32 values.
+template <class T, class Op> __device__ __forceinline__ T pike_block_reduce(T v, Op op, T identity, T* sh) {
+  v = pike_warp_reduce(v, op);
+  const int lane = threadIdx.x & 31, w = threadIdx.x >> 5, nw = (blockDim.x + 31) >> 5;
+  __syncthreads();
+  if (lane == 0) sh[w] = v;
+  __syncthreads();
+  if (w == 0) {
+    v = lane < nw ? sh[lane] : identity;
+    v = pike_warp_reduce(v, op);
+    if (lane == 0) sh[0] = v;
+  }
+  __syncthreads();
+  return sh[0];
+}
+// Online softmax statistics: running max m and sum s of exp(x - m).
+template <class T> __device__ __forceinline__ void pike_sm_merge(T &m, T &s, T m2, T s2) {
+  const T M = m > m2 ? m : m2;
+  const T a = (m == M) ? s : (m == -(T)PIKE_INF ? (T)0 : s * pike_exp(m - M));
+  const T b = (m2 == M) ? s2 : (m2 == -(T)PIKE_INF ? (T)0 : s2 * pike_exp(m2 - M));
+  m = M;
+  s = a + b;
+}
+template <class T> __device__ __forceinline__ void pike_warp_softmax(T &m, T &s) {
+#pragma unroll
+  for (int o = 16; o > 0; o >>= 1) {
+    const T m2 = __shfl_xor_sync(0xffffffffu, m, o), s2 = __shfl_xor_sync(0xffffffffu, s, o);
+    pike_sm_merge(m, s, m2, s2);
+  }
+}
+template <class T> __device__ __forceinline__ void pike_block_softmax(T &m, T &s, T* shm, T* shs) {
+  pike_warp_softmax(m, s);
+  const int lane = threadIdx.x & 31, w = threadIdx.x >> 5, nw = (blockDim.x + 31) >> 5;
+  __syncthreads();
+  if (lane == 0) { shm[w] = m; shs[w] = s; }
+  __syncthreads();
+  if (w == 0) {
+    m = lane < nw ? shm[lane] : -(T)PIKE_INF;
+    s = lane < nw ? shs[lane] : (T)0;
+    pike_warp_softmax(m, s);
+    if (lane == 0) { shm[0] = m; shs[0] = s; }
+  }
+  __syncthreads();
+  m = shm[0];
+  s = shs[0];
+}
+)";
+
+} // namespace
+
+int64_t rowLength(pike::KernelOp kernel) {
+  RowPlan p;
+  Unsupported err;
+  if (!plan(kernel, p, err))
+    return 0;
+  return p.L;
+}
+
+bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
+               Unsupported &err) {
+  RowPlan p;
+  if (!plan(kernel, p, err))
+    return false;
+  Block &body = kernel.getBody().front();
+  auto yield = cast<pike::YieldOp>(body.getTerminator());
+  auto ins = kernel.getFunctionType().getInputs();
+  auto outs = kernel.getFunctionType().getResults();
+  for (Type t : llvm::concat<const Type>(ins, outs))
+    if (cType(elementTypeOf(t)).empty()) {
+      err.op = kernel;
+      err.reason = "tensor element type is not supported";
+      return false;
+    }
+  std::string defs;
+  llvm::DenseMap<Value, TensorRef> tensors;
+  if (!collectConstantArrays(body, host, defs, tensors, "pike_c", err))
+    return false;
+  for (auto [i, arg] : llvm::enumerate(body.getArguments()))
+    tensors[arg] = TensorRef{"in" + std::to_string(i), cType(elementTypeOf(arg.getType())),
+                             shapeOf(arg)};
+
+  const std::string T = cType(elementTypeOf(p.anchor->getResult(0).getType()));
+  const bool fl = T == "float";
+  auto F = [&](const char *fn) { return std::string(fn) + (fl ? "f" : ""); };
+  auto lit = [&](double d) { return floatLiteral(d, T); };
+  const bool warp = !host && knobs.variant == "warp-per-row";
+  int B = host ? 1 : knobs.blockSize;
+  if (B < 32 || B % 32)
+    B = 256;
+  const std::string J0 = host ? "0" : (warp ? "pike_lane" : "(pike_idx)threadIdx.x");
+  const std::string JS = host ? "1" : (warp ? "32" : "(pike_idx)blockDim.x");
+  const std::string leader = host ? "true" : (warp ? "pike_lane == 0" : "threadIdx.x == 0");
+  std::string idx = numel(p.xshape) >= (int64_t(1) << 31) - 1 ? "long long" : "int";
+
+  std::string name = "pike_" + sanitize(kernel.getSymName()) + "_" + rowKindName(p.kind);
+  std::ostringstream os;
+  os << prelude(host);
+  os << (host ? "PIKE_FN float pike_exp(float x) { return expf(x); }\n"
+                "PIKE_FN double pike_exp(double x) { return exp(x); }\n"
+              : "PIKE_FN float pike_exp(float x) { return expf(x); }\n"
+                "PIKE_FN double pike_exp(double x) { return exp(x); }\n");
+  if (!host)
+    os << kRowHelpers;
+  os << defs;
+  if (host)
+    os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
+  else
+    os << "extern \"C\" __global__ void __launch_bounds__(" << B << ") " << name << "("
+       << paramList(kernel) << ") {\n";
+  os << "  typedef " << idx << " pike_idx;\n";
+  if (host) {
+    for (auto [i, t] : llvm::enumerate(ins))
+      os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
+         << cType(elementTypeOf(t)) << "*)pike_inputs[" << i << "];\n";
+    for (auto [i, t] : llvm::enumerate(outs))
+      os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
+         << "*)pike_outputs[" << i << "];\n";
+  }
+  os << "  const pike_idx R = " << p.R << ", L = " << p.L << ";\n";
+  if (!host && !warp)
+    os << "  __shared__ " << T << " pike_sh[32];\n  __shared__ " << T << " pike_sh2[32];\n";
+  std::string ind = "    ";
+  if (host) {
+    os << "  for (pike_idx row = 0; row < R; ++row) {\n";
+  } else if (warp) {
+    int rpb = B / 32;
+    os << "  const pike_idx pike_lane = threadIdx.x & 31;\n";
+    os << "  for (pike_idx row = (pike_idx)blockIdx.x * " << rpb << " + (threadIdx.x >> 5); row < R; row += (pike_idx)gridDim.x * " << rpb << ") {\n";
+  } else {
+    os << "  for (pike_idx row = blockIdx.x; row < R; row += gridDim.x) {\n";
+  }
+
+  // One pass over the row: `update(x)` per element of the anchor's input.
+  auto pass = [&](const std::string &decl, std::function<std::string(const std::string &)> update) -> bool {
+    os << decl;
+    os << ind << "for (pike_idx j = " << J0 << "; j < L; j += " << JS << ") {\n";
+    os << ind << "  const pike_idx i = row * L + j;\n";
+    ElemEmitter e(p.xshape, "i", "c", ind + "  ");
+    e.host = host;
+    e.tensors = tensors;
+    std::ostringstream b;
+    auto xv = e.value(p.x, b, err);
+    if (!xv)
+      return false;
+    std::string x = xv->second == T ? xv->first : "((" + T + ")" + xv->first + ")";
+    if (e.usesCoords())
+      e.emitCoords(os);
+    os << b.str() << update(x);
+    os << ind << "}\n";
+    return true;
+  };
+  auto reduce = [&](const std::string &var, const char *op, const std::string &identity) {
+    if (host)
+      return;
+    if (warp)
+      os << ind << var << " = pike_warp_reduce(" << var << ", " << op << "());\n";
+    else
+      os << ind << var << " = pike_block_reduce(" << var << ", " << op << "(), " << identity
+         << ", pike_sh);\n";
+  };
+  // Weight/bias of a norm at `index`; empty when absent or the identity (1 / 0).
+  auto perChannel = [&](Value v, const std::string &index, std::string &expr,
+                        double identity) -> bool {
+    expr.clear();
+    if (!v)
+      return true;
+    auto c = v.getDefiningOp<pike::ConstantOp>();
+    if (c && (c.getValue().isSplat() || c.getValue().getNumElements() == 1) &&
+        isa<FloatType>(c.getValue().getElementType())) {
+      ElementsAttr a = c.getValue();
+      double d = (*a.value_begin<APFloat>()).convertToDouble();
+      if (d != identity)
+        expr = lit(d);
+      return true;
+    }
+    auto it = tensors.find(v);
+    if (it == tensors.end()) {
+      err.op = p.anchor;
+      err.reason = "normalization weight/bias must be a kernel argument or a constant";
+      return false;
+    }
+    expr = "(" + T + ")" + it->second.name + "[" + index + "]";
+    return true;
+  };
+
+  std::string y; // the anchor's value per element (output phase), or per row.
+  bool ok = true;
+  switch (p.kind) {
+  case RowKind::Softmax:
+  case RowKind::LogSoftmax: {
+    ok = pass(ind + T + " pike_m = -" + (fl ? std::string("PIKE_INF") : "(double)PIKE_INF") + ", pike_s = " + lit(0) + ";\n",
+              [&](const std::string &x) {
+                return ind + "  if (" + x + " > pike_m) { pike_s = pike_s * pike_exp(pike_m - " + x +
+                       ") + " + lit(1) + "; pike_m = " + x + "; }\n" + ind +
+                       "  else if (pike_m != -(" + T + ")PIKE_INF) { pike_s += pike_exp(" + x + " - pike_m); }\n";
+              });
+    if (!host)
+      os << ind << (warp ? "pike_warp_softmax(pike_m, pike_s);\n" : "pike_block_softmax(pike_m, pike_s, pike_sh, pike_sh2);\n");
+    if (p.kind == RowKind::LogSoftmax)
+      os << ind << "const " << T << " pike_lse = pike_m + " << F("log") << "(pike_s);\n";
+    break;
+  }
+  case RowKind::Sum:
+  case RowKind::Mean:
+    ok = pass(ind + T + " pike_acc = " + lit(0) + ";\n",
+              [&](const std::string &x) { return ind + "  pike_acc += " + x + ";\n"; });
+    reduce("pike_acc", "PikeSum", lit(0));
+    y = p.kind == RowKind::Sum ? "pike_acc" : "pike_acc / " + lit((double)p.L);
+    break;
+  case RowKind::Prod:
+    ok = pass(ind + T + " pike_acc = " + lit(1) + ";\n",
+              [&](const std::string &x) { return ind + "  pike_acc *= " + x + ";\n"; });
+    reduce("pike_acc", "PikeProd", lit(1));
+    y = "pike_acc";
+    break;
+  case RowKind::Max:
+  case RowKind::Min: {
+    bool mx = p.kind == RowKind::Max;
+    std::string idn = std::string(mx ? "-" : "") + "(" + T + ")PIKE_INF";
+    std::string cmp = mx ? " > " : " < ";
+    ok = pass(ind + T + " pike_acc = " + idn + ";\n", [&](const std::string &x) {
+      return ind + "  pike_acc = (" + x + cmp + "pike_acc || " + x + " != " + x + ") ? " + x +
+             " : pike_acc;\n";
+    });
+    // NaN is sticky: the comparison above keeps a NaN accumulator.
+    reduce("pike_acc", mx ? "PikeMax" : "PikeMin", idn);
+    y = "pike_acc";
+    break;
+  }
+  case RowKind::Var:
+  case RowKind::Std:
+  case RowKind::LayerNorm:
+  case RowKind::GroupNorm: {
+    ok = pass(ind + T + " pike_sum = " + lit(0) + ";\n",
+              [&](const std::string &x) { return ind + "  pike_sum += " + x + ";\n"; });
+    if (!ok) break;
+    reduce("pike_sum", "PikeSum", lit(0));
+    os << ind << "const " << T << " pike_mean = pike_sum / " << lit((double)p.L) << ";\n";
+    ok = pass(ind + T + " pike_m2 = " + lit(0) + ";\n", [&](const std::string &x) {
+      return ind + "  { const " + T + " d = " + x + " - pike_mean; pike_m2 += d * d; }\n";
+    });
+    if (!ok) break;
+    reduce("pike_m2", "PikeSum", lit(0));
+    if (p.kind == RowKind::Var || p.kind == RowKind::Std) {
+      double denom = std::max(0.0, (double)p.L - p.correction);
+      os << ind << "const " << T << " pike_var = pike_m2 / " << lit(denom) << ";\n";
+      y = p.kind == RowKind::Var ? "pike_var" : F("sqrt") + "(pike_var)";
+    } else {
+      os << ind << "const " << T << " pike_rstd = " << (fl ? "pike_rsqrtf" : "pike_rsqrt")
+         << "(pike_m2 / " << lit((double)p.L) << " + " << lit(p.eps) << ");\n";
+    }
+    break;
+  }
+  case RowKind::RmsNorm:
+    ok = pass(ind + T + " pike_ss = " + lit(0) + ";\n",
+              [&](const std::string &x) { return ind + "  pike_ss += " + x + " * " + x + ";\n"; });
+    if (!ok) break;
+    reduce("pike_ss", "PikeSum", lit(0));
+    os << ind << "const " << T << " pike_rstd = " << (fl ? "pike_rsqrtf" : "pike_rsqrt")
+       << "(pike_ss / " << lit((double)p.L) << " + " << lit(p.eps) << ");\n";
+    break;
+  }
+  if (!ok)
+    return false;
+
+  // Output phase: the epilogue over the anchor's result.
+  Value result = p.anchor->getResult(0);
+  std::vector<int64_t> rshape = shapeOf(result);
+  auto writeOutputs = [&](ElemEmitter &e, std::ostringstream &b, const std::string &lin) -> bool {
+    for (auto [k, v] : llvm::enumerate(yield.getValues())) {
+      auto val = e.value(v, b, err);
+      if (!val)
+        return false;
+      std::string ct = cType(elementTypeOf(v.getType()));
+      std::string expr = val->second == ct ? val->first : "(" + ct + ")" + val->first;
+      b << e.ind << "out" << k << "[" << lin << "] = " << expr << ";\n";
+    }
+    return true;
+  };
+  if (p.reducesToRow) {
+    os << ind << "if (" << leader << ") {\n";
+    ElemEmitter e(rshape, "row", "o", ind + "  ");
+    e.host = host;
+    e.tensors = tensors;
+    e.scalars[result] = {"pike_y", T};
+    std::ostringstream b;
+    b << ind << "  const " << T << " pike_y = " << y << ";\n";
+    if (!writeOutputs(e, b, "row"))
+      return false;
+    if (e.usesCoords())
+      e.emitCoords(os);
+    os << b.str() << ind << "}\n";
+  } else {
+    os << ind << "for (pike_idx j = " << J0 << "; j < L; j += " << JS << ") {\n";
+    os << ind << "  const pike_idx i = row * L + j;\n";
+    ElemEmitter e(p.xshape, "i", "c", ind + "  ");
+    e.host = host;
+    e.tensors = tensors;
+    std::ostringstream b;
+    auto xv = e.value(p.x, b, err);
+    if (!xv)
+      return false;
+    std::string x = xv->second == T ? xv->first : "((" + T + ")" + xv->first + ")";
+    std::string yexpr;
+    switch (p.kind) {
+    case RowKind::Softmax: yexpr = "pike_exp(" + x + " - pike_m) / pike_s"; break;
+    case RowKind::LogSoftmax: yexpr = x + " - pike_lse"; break;
+    case RowKind::LayerNorm:
+    case RowKind::RmsNorm:
+    case RowKind::GroupNorm: {
+      std::string index = "j";
+      if (p.kind == RowKind::GroupNorm)
+        index = "((row % " + std::to_string(p.groups) + ") * " + std::to_string(p.channels / p.groups) +
+                " + j / " + std::to_string(p.spatial) + ")";
+      std::string w, bb;
+      if (!perChannel(p.weight, index, w, 1.0) || !perChannel(p.bias, index, bb, 0.0))
+        return false;
+      yexpr = p.kind == RowKind::RmsNorm ? x + " * pike_rstd" : "(" + x + " - pike_mean) * pike_rstd";
+      if (!w.empty())
+        yexpr += " * " + w;
+      if (!bb.empty())
+        yexpr += " + " + bb;
+      break;
+    }
+    default:
+      break;
+    }
+    b << ind << "  const " << T << " pike_y = " << yexpr << ";\n";
+    e.scalars[result] = {"pike_y", T};
+    if (!writeOutputs(e, b, "i"))
+      return false;
+    if (e.usesCoords())
+      e.emitCoords(os);
+    os << b.str() << ind << "}\n";
+  }
+  os << "  }\n}\n";
+
+  int64_t grid = 1;
+  if (!host)
+    grid = warp ? std::min<int64_t>((p.R + B / 32 - 1) / (B / 32), 65535)
+                : std::min<int64_t>(p.R, 65535);
+  nlohmann::json args = nlohmann::json::array();
+  for (size_t i = 0; i < ins.size(); ++i)
+    args.push_back("in" + std::to_string(i));
+  for (size_t i = 0; i < outs.size(); ++i)
+    args.push_back("out" + std::to_string(i));
+  out.source = os.str();
+  out.mode = "nvrtc";
+  out.entry = name;
+  out.launches = nlohmann::json::array(
+      {{{"kernel", name}, {"grid", {std::max<int64_t>(grid, 1), 1, 1}}, {"block", {B, 1, 1}},
+        {"smem", 0}, {"args", args}}});
+  out.summary = rowKindName(p.kind) + " rows=" + std::to_string(p.R) + " len=" + std::to_string(p.L) +
+                ", " + (warp ? "warp-per-row" : "block-per-row") + ", block " + std::to_string(B);
+  return true;
+}
+
+} // namespace pike::codegen::detail
