@@ -9,7 +9,8 @@ Prints "PORT <n>" on stdout once listening (port 0 picks a free one).
 
 The script is a JSON list (or {"replies": [...]}) of entries, each consumed by
 one request, in order. An entry with "match" is only consumed by a request
-whose body contains that substring (so concurrent or reordered requests still
+whose raw body (JSON text, so quotes and newlines appear escaped) contains
+that substring (so concurrent or reordered requests still
 get their intended reply); entries without "match" take any request. Fields:
 
     text        reply text (wrapped in the provider's JSON)
