@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <sstream>
@@ -33,6 +34,10 @@
 
 #ifndef PIKE_CLANG_RESOURCE_DIR
 #error "PIKE_CLANG_RESOURCE_DIR must name Clang's resource directory"
+#endif
+
+#ifndef PIKE_CHECKER_CUDA_PATH
+#define PIKE_CHECKER_CUDA_PATH "/usr/local/cuda"
 #endif
 
 namespace pike::checker {
@@ -980,6 +985,13 @@ std::string realPath(const std::string &p) {
 
 } // namespace
 
+std::string defaultCudaPath() {
+  for (const char *var : {"CUDA_HOME", "CUDA_PATH"})
+    if (const char *v = std::getenv(var); v && *v)
+      return v;
+  return PIKE_CHECKER_CUDA_PATH;
+}
+
 CheckResult checkCandidate(const std::string &source, const CheckOptions &options) {
   auto start = std::chrono::steady_clock::now();
   CheckResult result;
@@ -990,7 +1002,8 @@ CheckResult checkCandidate(const std::string &source, const CheckOptions &option
 
   std::string resourceDir =
       options.resourceDir.empty() ? std::string(PIKE_CLANG_RESOURCE_DIR) : options.resourceDir;
-  std::string cudaInclude = options.cudaPath + "/include";
+  std::string cudaPath = options.cudaPath.empty() ? defaultCudaPath() : options.cudaPath;
+  std::string cudaInclude = cudaPath + "/include";
 
   auto memFs = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
   auto overlay = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
@@ -1001,7 +1014,7 @@ CheckResult checkCandidate(const std::string &source, const CheckOptions &option
 
   std::vector<std::string> args = {
       "pike-check", "-x", "cuda", "--cuda-host-only", "-fsyntax-only", "-std=c++17",
-      "--cuda-gpu-arch=" + options.gpuArch, "--cuda-path=" + options.cudaPath, "-nocudalib",
+      "--cuda-gpu-arch=" + options.gpuArch, "--cuda-path=" + cudaPath, "-nocudalib",
       "-resource-dir=" + resourceDir, "-Wno-unknown-cuda-version", "-ferror-limit=20",
       "-fno-caret-diagnostics",
       std::string("-I") + kVirtualRoot + "/include"};
@@ -1026,7 +1039,7 @@ CheckResult checkCandidate(const std::string &source, const CheckOptions &option
 
   auto files = llvm::makeIntrusiveRefCnt<FileManager>(FileSystemOptions(), overlay);
   ParseDiagConsumer diagConsumer(report);
-  auto action = std::make_unique<CheckAction>(report, options, realPath(options.cudaPath),
+  auto action = std::make_unique<CheckAction>(report, options, realPath(cudaPath),
                                               rewritten, entryOk, includeLines);
   tooling::ToolInvocation invocation(args, std::move(action), files.get());
   invocation.setDiagnosticConsumer(&diagConsumer);

@@ -41,8 +41,9 @@ struct CheckOptions {
   std::string entrySymbol = "pike_entry";
   // Name the candidate gets in diagnostics.
   std::string fileName = "candidate.cu";
-  // CUDA toolkit whose headers the candidate is parsed against.
-  std::string cudaPath = "/usr/local/cuda";
+  // CUDA toolkit whose headers the candidate is parsed against. Empty: $CUDA_HOME,
+  // else $CUDA_PATH, else the toolkit CMake found at build time, else /usr/local/cuda.
+  std::string cudaPath;
   // Clang builtin headers (__clang_cuda_*.h, stddef.h); empty: the directory of
   // the Clang this library was built against.
   std::string resourceDir;
@@ -61,6 +62,9 @@ struct CheckResult {
 };
 
 CheckResult checkCandidate(const std::string &source, const CheckOptions &options = {});
+
+// The toolkit an empty CheckOptions::cudaPath stands for.
+std::string defaultCudaPath();
 
 // "candidate.cu:12:5: error: [stream] message"
 std::string formatDiagnostic(const Diagnostic &d, const std::string &fileName);

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <dirent.h>
 #include <fstream>
 #include <map>
@@ -74,6 +75,18 @@ std::multiset<std::pair<unsigned, std::string>> expectations(const std::string &
   }
   return out;
 }
+
+// Every check parses against real CUDA headers; without a toolkit there is
+// nothing to test.
+class CudaEnvironment : public ::testing::Environment {
+public:
+  void SetUp() override {
+    std::ifstream probe(pike::checker::defaultCudaPath() + "/include/cuda_runtime.h");
+    if (!probe)
+      GTEST_SKIP() << "no CUDA toolkit at " << pike::checker::defaultCudaPath();
+  }
+};
+[[maybe_unused]] const auto *const kCudaEnv = ::testing::AddGlobalTestEnvironment(new CudaEnvironment);
 
 class Corpus : public ::testing::TestWithParam<std::string> {};
 
@@ -229,6 +242,25 @@ TEST(CheckerSetup, MissingCudaToolkitIsAParseDiagnostic) {
   EXPECT_FALSE(r.accepted);
   ASSERT_FALSE(r.diags.empty());
   EXPECT_EQ(r.diags[0].rule, "parse");
+}
+
+TEST(CheckerSetup, CudaHomeChoosesTheToolkitWhenNoPathIsGiven) {
+  const std::string src = readFile(std::string(PIKE_CHECKER_CORPUS) +
+                                   "/accept_include_abi_header.cu");
+  const std::string toolkit = pike::checker::defaultCudaPath();
+  const char *old = std::getenv("CUDA_HOME");
+  std::string saved = old ? old : "";
+  setenv("CUDA_HOME", "/nonexistent/cuda", 1);
+  CheckResult viaEnv = checkCandidate(src);
+  CheckOptions explicitPath;
+  explicitPath.cudaPath = toolkit;
+  CheckResult viaOption = checkCandidate(src, explicitPath);
+  if (old)
+    setenv("CUDA_HOME", saved.c_str(), 1);
+  else
+    unsetenv("CUDA_HOME");
+  EXPECT_FALSE(viaEnv.accepted);
+  EXPECT_TRUE(viaOption.accepted) << pike::checker::formatDiagnostics(viaOption, "c.cu");
 }
 
 // The search engine checks candidates from several threads at once.
