@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <thread>
 
 using namespace pike::llm;
 using namespace pike::llm::test;
@@ -261,5 +262,48 @@ TEST(LLMRecordings, ReluFixChainCompilesAsClaimed) {
     } else {
       EXPECT_EQ(rc, 0) << files[i] << "\n" << log;
     }
+  }
+}
+
+// Agents are called from the driver's thread pool: concurrent proposals are
+// recorded without mix-ups and replay concurrently to the same proposals.
+TEST_F(LLMAgentTest, ConcurrentProposalsRecordAndReplay) {
+  TempDir tmp;
+  const int n = 8;
+  json script = json::array();
+  for (int i = 0; i < n; ++i) {
+    std::string code = std::string(kGood) + "// variant " + std::to_string(i) + "\n";
+    script.push_back({{"match", "\"seed\":" + std::to_string(100 + i) + ","}, {"text", fencedReply(code)}, {"delay", 0.05}});
+  }
+  auto runAll = [&](std::shared_ptr<LLMClient> client) {
+    ProposalAgent agent(client);
+    std::vector<Proposal> out(n);
+    std::vector<std::thread> ts;
+    for (int i = 0; i < n; ++i) ts.emplace_back([&, i] { out[i] = agent.propose(reluTask(), {}, 100 + i); });
+    for (auto &t : ts) t.join();
+    return out;
+  };
+  std::vector<Proposal> recorded;
+  {
+    ScriptedServer srv(script);
+    LLMOptions o = srv.options("openai", "gpt-4o");
+    o.concurrency = 3;
+    o.recordDir = tmp / "rec";
+    recorded = runAll(std::make_shared<LLMClient>(o));
+  }
+  for (int i = 0; i < n; ++i) {
+    ASSERT_TRUE(recorded[i].code) << recorded[i].failure;
+    EXPECT_NE(recorded[i].code->source.find("// variant " + std::to_string(i) + "\n"), std::string::npos) << i;
+  }
+  unsetenv(kKeyEnv);
+  LLMOptions o;
+  o.provider = "openai";
+  o.model = "gpt-4o";
+  o.replayDir = tmp / "rec";
+  std::vector<Proposal> replayed = runAll(std::make_shared<LLMClient>(o));
+  for (int i = 0; i < n; ++i) {
+    ASSERT_TRUE(replayed[i].code) << replayed[i].failure;
+    EXPECT_EQ(toJson(*replayed[i].code).dump(), toJson(*recorded[i].code).dump()) << i;
+    EXPECT_EQ(toJson(replayed[i].spend).dump(), toJson(recorded[i].spend).dump()) << i;
   }
 }
