@@ -9,6 +9,8 @@
 #include "clang/AST/RecordLayout.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/DiagnosticParse.h"
+#include "clang/Basic/DiagnosticSema.h"
 #include "clang/Basic/FileManager.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
@@ -27,6 +29,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <set>
 #include <sstream>
@@ -77,13 +80,30 @@ struct Report {
   }
 };
 
+// Clang errors on code that nvcc, which compiles the candidate, accepts. Rejecting
+// for them would send a correct candidate back to the fix agent.
+bool nvccAccepts(const clang::Diagnostic &info) {
+  // `__shared__ cuda::barrier<...> bar;` (nvcc: warning static_var_with_dynamic_init).
+  if (info.getID() == diag::err_shared_var_init)
+    return true;
+  // `__shared__ alignas(16) float tile[N];`: Clang wants alignas first.
+  if (info.getID() == diag::err_attributes_not_allowed && info.hasSourceManager() &&
+      info.getLocation().isValid()) {
+    const SourceManager &sm = info.getSourceManager();
+    bool invalid = false;
+    const char *p = sm.getCharacterData(sm.getSpellingLoc(info.getLocation()), &invalid);
+    return !invalid && std::strncmp(p, "alignas", 7) == 0;
+  }
+  return false;
+}
+
 // Clang's own errors become rule "parse"; warnings are not the checker's business.
 class ParseDiagConsumer : public DiagnosticConsumer {
 public:
   explicit ParseDiagConsumer(Report &r) : report(r) {}
   void HandleDiagnostic(DiagnosticsEngine::Level level, const clang::Diagnostic &info) override {
     DiagnosticConsumer::HandleDiagnostic(level, info);
-    if (level < DiagnosticsEngine::Error)
+    if (level < DiagnosticsEngine::Error || nvccAccepts(info))
       return;
     SmallString<256> text;
     info.FormatDiagnostic(text);
@@ -1043,8 +1063,10 @@ CheckResult checkCandidate(const std::string &source, const CheckOptions &option
                                               rewritten, entryOk, includeLines);
   tooling::ToolInvocation invocation(args, std::move(action), files.get());
   invocation.setDiagnosticConsumer(&diagConsumer);
+  // run() is false after any Clang error, including those nvccAccepts() drops;
+  // entryOk is only set once the AST has been checked.
   bool ran = invocation.run();
-  if (!ran && report.diags.empty())
+  if (!ran && !entryOk && report.diags.empty())
     report.add(kRuleParse, "the CUDA front end could not run (check cudaPath and resourceDir)",
                0, 0);
 
@@ -1056,7 +1078,7 @@ CheckResult checkCandidate(const std::string &source, const CheckOptions &option
                    [](const Diagnostic &a, const Diagnostic &b) {
                      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
                    });
-  result.accepted = ran && entryOk && result.diags.empty();
+  result.accepted = entryOk && result.diags.empty();
   if (result.accepted)
     result.rewrittenSource = rewritten.empty() ? source : rewritten;
   result.parseSeconds =
