@@ -318,6 +318,7 @@ void Supervisor::childManager() {
       std::lock_guard<std::mutex> lk(mu_);
       ::close(childIn_);
       childIn_ = -1;
+      childPid_ = -1;
       quick = !answered && Clock::now() - childStart_ < std::chrono::seconds(5);
       if (shuttingDown_)
         return;
