@@ -39,6 +39,11 @@
 #error "PIKE_CLANG_RESOURCE_DIR must name Clang's resource directory"
 #endif
 
+// The driver finds the GCC installation (libstdc++ headers) relative to it; it
+// is never executed.
+#ifndef PIKE_CLANG_BINARY
+#define PIKE_CLANG_BINARY "clang"
+#endif
 #ifndef PIKE_CHECKER_CUDA_PATH
 #define PIKE_CHECKER_CUDA_PATH "/usr/local/cuda"
 #endif
@@ -109,6 +114,7 @@ public:
     info.FormatDiagnostic(text);
     unsigned line = 0, col = 0;
     std::string file;
+    std::string message(text.str());
     if (info.hasSourceManager() && info.getLocation().isValid()) {
       const SourceManager &sm = info.getSourceManager();
       SourceLocation loc = sm.getFileLoc(info.getLocation());
@@ -116,11 +122,26 @@ public:
       if (p.isValid()) {
         line = p.getLine();
         col = p.getColumn();
-        if (!sm.isInMainFile(loc))
-          file = p.getFilename();
+        if (!sm.isInMainFile(loc)) {
+          // An error inside a header is almost always caused by the candidate
+          // (a macro, a missing include order): point at the candidate's
+          // #include that leads there.
+          SourceLocation inc = loc;
+          while (inc.isValid() && !sm.isInMainFile(inc))
+            inc = sm.getIncludeLoc(sm.getFileID(inc));
+          PresumedLoc ip = inc.isValid() ? sm.getPresumedLoc(inc) : PresumedLoc();
+          if (ip.isValid()) {
+            message = "in included file " + std::string(p.getFilename()) + ":" +
+                      std::to_string(p.getLine()) + ": " + message;
+            line = ip.getLine();
+            col = ip.getColumn();
+          } else {
+            file = p.getFilename();
+          }
+        }
       }
     }
-    report.add(kRuleParse, std::string(text.str()), line, col, file);
+    report.add(kRuleParse, message, line, col, file);
   }
 
 private:
@@ -1033,7 +1054,7 @@ CheckResult checkCandidate(const std::string &source, const CheckOptions &option
   memFs->addFile(kAbiHeaderPath, 0, llvm::MemoryBuffer::getMemBuffer(kKernelABIHeader));
 
   std::vector<std::string> args = {
-      "pike-check", "-x", "cuda", "--cuda-host-only", "-fsyntax-only", "-std=c++17",
+      PIKE_CLANG_BINARY, "-x", "cuda", "--cuda-host-only", "-fsyntax-only", "-std=c++17",
       "--cuda-gpu-arch=" + options.gpuArch, "--cuda-path=" + cudaPath, "-nocudalib",
       "-resource-dir=" + resourceDir, "-Wno-unknown-cuda-version", "-ferror-limit=20",
       "-fno-caret-diagnostics",

@@ -30,8 +30,8 @@ struct Diagnostic {
   std::string message;
   unsigned line = 0;   // 1-based; 0 when the problem has no place in the source
   unsigned column = 0; // 1-based
-  // Where the problem is when it is not in the candidate (a parse error inside a
-  // CUDA header); empty means the candidate itself.
+  // Set only for a parse error in a header that no #include of the candidate
+  // leads to (the CUDA wrapper Clang pre-includes); empty: the candidate.
   std::string file;
 };
 

@@ -225,6 +225,24 @@ TEST(CheckerFormat, MessagesNameTheEntrysStreamParameter) {
       << r.diags[0].message;
 }
 
+TEST(CheckerDiagnostics, HeaderErrorsPointAtTheCandidatesInclude) {
+  // A candidate macro that breaks a standard header.
+  const std::string src = "#include <cuda_runtime.h>\n"
+                          "#define max(a, b) ((a) > (b) ? (a) : (b))\n"
+                          "#include <algorithm>\n";
+  CheckResult r = checkCandidate(src);
+  ASSERT_FALSE(r.accepted);
+  ASSERT_FALSE(r.diags.empty());
+  bool sawHeader = false;
+  for (const auto &d : r.diags) {
+    EXPECT_EQ(d.rule, "parse");
+    EXPECT_TRUE(d.file.empty()) << d.file;
+    EXPECT_TRUE(d.line == 3 || d.line == 0) << d.line << ": " << d.message;
+    sawHeader |= d.message.rfind("in included file ", 0) == 0;
+  }
+  EXPECT_TRUE(sawHeader);
+}
+
 TEST(CheckerDiagnostics, SortedByPosition) {
   const std::string src = readFile(std::string(PIKE_CHECKER_CORPUS) + "/reject_stream_default.cu");
   CheckResult r = checkCandidate(src);
