@@ -1,6 +1,7 @@
 #include "pike/LLM/Agents.h"
 #include "pike/LLM/DataDir.h"
 #include "pike/LLM/Extract.h"
+#include "pike/LLM/Wire.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -152,7 +153,7 @@ Proposal AgentBase::ask(const std::string &userPrompt, uint64_t seed, const std:
     // A recorded failure, never a crash: the driver logs it and goes on.
     bool sent = e.kind() == ErrorKind::Http || e.kind() == ErrorKind::Timeout || e.kind() == ErrorKind::Parse;
     p.spend.queries = sent ? 1 : 0;
-    p.failure = std::string("llm ") + toString(e.kind()) + " error: " + e.what();
+    p.failure = wire::toValidUtf8(std::string("llm ") + toString(e.kind()) + " error: " + e.what());
     std::lock_guard<std::mutex> lk(mu_);
     total_.queries += p.spend.queries;
     return p;

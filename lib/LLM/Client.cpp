@@ -186,7 +186,8 @@ void LLMClient::logLine(json line) {
   line["time"] = nowIso();
   line["provider"] = toString(provider_);
   line["model"] = opts_.model;
-  std::string text = redact(line.dump()) + "\n";
+  // replace: error texts quote server bodies, which may not be UTF-8.
+  std::string text = redact(line.dump(-1, ' ', false, json::error_handler_t::replace)) + "\n";
   std::lock_guard<std::mutex> lk(logMu_);
   std::ofstream out(opts_.logPath, std::ios::app);
   out << text;
@@ -330,7 +331,7 @@ ChatResponse LLMClient::sendWithRetries(const std::string &key, const json &body
       } catch (const LLMError &e) {
         // Not retried: a server answering 200 with garbage rarely recovers, and
         // each retry may be billed.
-        std::string msg = redact(describe() + ": " + e.what());
+        std::string msg = wire::toValidUtf8(redact(describe() + ": " + e.what()));
         logLine({{"key", key}, {"attempt", attempt}, {"status", 200}, {"ms", ms}, {"error", msg}});
         throw LLMError(ErrorKind::Parse, msg);
       }
@@ -346,7 +347,7 @@ ChatResponse LLMClient::sendWithRetries(const std::string &key, const json &body
       last = "HTTP " + std::to_string(h.status) + ": " + wire::errorMessage(h.body);
     }
     if (!h.timedOut) allTimeouts = false;
-    last = redact(last);
+    last = wire::toValidUtf8(redact(last)); // error texts end up in JSON (logs, checkpoints)
     logLine({{"key", key}, {"attempt", attempt}, {"status", h.status}, {"ms", ms}, {"error", last}});
     if (!retryable) throw LLMError(ErrorKind::Http, describe() + ": " + last);
     if (attempt == maxAttempts) break;

@@ -108,7 +108,7 @@ void ExchangeStore::save(const std::string &key, const nlohmann::json &exchange)
   tmp << path << ".tmp." << ::getpid() << "." << std::hash<std::thread::id>{}(std::this_thread::get_id());
   {
     std::ofstream out(tmp.str(), std::ios::trunc);
-    out << exchange.dump(2) << "\n";
+    out << exchange.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     out.flush();
     if (!out) throw LLMError(ErrorKind::Io, "cannot write " + tmp.str());
   }

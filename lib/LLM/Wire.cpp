@@ -22,7 +22,37 @@ std::string defaultKeyEnv(Provider p) {
   return "";
 }
 
-json requestBody(Provider p, const std::string &model, const ChatRequest &req, const std::string &maxTokensField) {
+std::string toValidUtf8(const std::string &s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0, n = s.size();
+  while (i < n) {
+    unsigned char c = (unsigned char)s[i];
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    bool ok = len > 0 && i + len <= n;
+    for (size_t k = 1; ok && k < len; ++k) ok = ((unsigned char)s[i + k] >> 6) == 0x2;
+    if (ok && len > 1) {
+      // Reject overlong forms, surrogates and code points above U+10FFFF.
+      uint32_t cp = len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
+      for (size_t k = 1; k < len; ++k) cp = (cp << 6) | ((unsigned char)s[i + k] & 0x3f);
+      ok = !(len == 2 && cp < 0x80) && !(len == 3 && cp < 0x800) && !(len == 4 && cp < 0x10000) &&
+           !(cp >= 0xd800 && cp <= 0xdfff) && cp <= 0x10ffff;
+    }
+    if (ok) {
+      out.append(s, i, len);
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+json requestBody(Provider p, const std::string &model, const ChatRequest &rawReq, const std::string &maxTokensField) {
+  ChatRequest req = rawReq;
+  req.system = toValidUtf8(req.system);
+  for (Message &m : req.messages) m.content = toValidUtf8(m.content);
   json body;
   switch (p) {
   case Provider::OpenAI: {

@@ -19,6 +19,7 @@ get their intended reply); entries without "match" take any request. Fields:
     headers     extra response headers, e.g. {"Retry-After": "1"}
     delay       seconds to sleep before answering (longer than a client timeout)
     raw         send this body verbatim (garbage, non-JSON)
+    raw_hex     send these bytes (hex), e.g. invalid UTF-8
     usage       {"prompt": n, "completion": m}; default is len(chars)/4
     finish      finish reason (default: the provider's normal stop)
     repeat      serve this entry this many times (default 1; -1 = forever)
@@ -150,6 +151,8 @@ class Handler(BaseHTTPRequestHandler):
         if entry.get("delay"):
             time.sleep(float(entry["delay"]))
         headers = entry.get("headers", {})
+        if "raw_hex" in entry:
+            return entry.get("status", 200), bytes.fromhex(entry["raw_hex"]), headers, True
         if "raw" in entry:
             return entry.get("status", 200), entry["raw"], headers, True
         status = entry.get("status", 200)
@@ -169,7 +172,10 @@ class Handler(BaseHTTPRequestHandler):
         return 200, make(model, text, usage, entry.get("finish")), headers, False
 
     def send(self, status, payload, headers=None, raw=False):
-        data = payload.encode() if raw else json.dumps(payload).encode()
+        if isinstance(payload, bytes):
+            data = payload
+        else:
+            data = payload.encode() if raw else json.dumps(payload).encode()
         try:
             self.send_response(status)
             self.send_header("Content-Type", "text/plain" if raw else "application/json")

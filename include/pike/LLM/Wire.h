@@ -16,7 +16,12 @@ namespace pike::llm::wire {
 std::string defaultBaseUrl(Provider p);
 std::string defaultKeyEnv(Provider p);
 
-/// The request body: never contains the API key (keys travel in headers only).
+/// `s` with every byte sequence that is not valid UTF-8 replaced by U+FFFD.
+/// Compiler logs and clipped text may hold such bytes; JSON may not.
+std::string toValidUtf8(const std::string &s);
+
+/// The request body: never contains the API key (keys travel in headers only);
+/// text is made valid UTF-8. (keys travel in headers only).
 /// `maxTokensField` is the OpenAI field name for the output cap.
 nlohmann::json requestBody(Provider p, const std::string &model, const ChatRequest &req,
                            const std::string &maxTokensField = "max_tokens");

@@ -196,10 +196,29 @@ TEST_F(LLMClientTest, TimeoutIsRetried) {
 
 TEST_F(LLMClientTest, GarbageReplyIsAParseError) {
   ScriptedServer srv(json::array({{{"raw", "<html><body>upstream crashed</body></html>"}}, {{"raw", "{\"id\": 1}"}}}));
-  LLMClient c(srv.options("openai", "gpt-4o"));
+  TempDir tmp;
+  LLMOptions o = srv.options("openai", "gpt-4o");
+  o.logPath = tmp / "llm.jsonl"; // error texts quoting the body go to the log too
+  LLMClient c(o);
   expectError([&] { c.complete(req("a")); }, ErrorKind::Parse, {"openai reply is not JSON", "upstream crashed"});
   expectError([&] { c.complete(req("b")); }, ErrorKind::Parse, {"openai reply has no choices"});
   EXPECT_EQ(srv.requests().size(), 2u) << "garbage is not retried";
+  EXPECT_NE(readFile(tmp / "llm.jsonl").find("upstream crashed"), std::string::npos);
+}
+
+TEST_F(LLMClientTest, NonUtf8GarbageIsAnErrorNotACrash) {
+  TempDir tmp;
+  // "\xff\xfe<html>" as a 200 reply, then as a 500 error body.
+  ScriptedServer srv(json::array({{{"raw_hex", "fffe3c68746d6c3e"}}, {{"raw_hex", "fffe3c68746d6c3e"}, {"status", 500}}}));
+  LLMOptions o = srv.options("gemini", "gemini-2.5-flash");
+  o.logPath = tmp / "llm.jsonl";
+  o.retries = 0;
+  LLMClient c(o);
+  std::string m1 = expectError([&] { c.complete(req("a")); }, ErrorKind::Parse, {"gemini reply is not JSON", "<html>"});
+  std::string m2 = expectError([&] { c.complete(req("b")); }, ErrorKind::Http, {"HTTP 500", "<html>"});
+  // Messages go into JSON checkpoints: they must be valid UTF-8.
+  EXPECT_NO_THROW(json({m1, m2}).dump());
+  EXPECT_NE(readFile(tmp / "llm.jsonl").find("\"status\":500"), std::string::npos);
 }
 
 TEST_F(LLMClientTest, ConnectionRefusedNamesTheCause) {

@@ -171,3 +171,15 @@ TEST(LLMWire, DataDirFromEnvironment) {
   }
   unsetenv("PIKE_DATA_DIR");
 }
+
+TEST(LLMWire, InvalidUtf8IsReplacedSoTheBodyDumps) {
+  EXPECT_EQ(wire::toValidUtf8("ok \xE2\x80\x98q\xE2\x80\x99"), "ok \xE2\x80\x98q\xE2\x80\x99");
+  EXPECT_EQ(wire::toValidUtf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(wire::toValidUtf8("cut \xE2\x80"), "cut \xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(wire::toValidUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD") << "overlong '/'";
+  ChatRequest r;
+  r.messages = {{"user", "log: \xFF\xFE clipped \xE2\x80"}};
+  json b = wire::requestBody(Provider::OpenAI, "m", r);
+  EXPECT_NO_THROW(b.dump());
+  EXPECT_NO_THROW(exchangeKey(Provider::OpenAI, "m", b, 1));
+}
