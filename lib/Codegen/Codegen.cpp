@@ -127,12 +127,7 @@ static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knob
     ok = emitRowOp(kernel, knobs, host, out, err);
     break;
   case Kind::Gemm:
-    if (host) {
-      err.op = kernel;
-      err.reason = "no host reference for GEMM regions";
-      break;
-    }
-    ok = emitGemm(kernel, knobs, out, err);
+    ok = host ? emitGemmHost(kernel, out, err) : emitGemm(kernel, knobs, out, err);
     break;
   case Kind::Conv:
     kernel.emitRemark() << "conv: left to the reference implementation";
@@ -222,6 +217,11 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     break;
   }
   case Kind::Gemm: {
+    // Small problems: the SIMT kernel (one launch, epilogue fused) first.
+    if (gemmWork(kernel) <= (int64_t(1) << 21)) {
+      add(mk(256, 4, 1, "simt"));
+      add(mk(64, 4, 1, "simt"));
+    }
     add(mk(256, 4, 1, "cublaslt"));
     add(mk(256, 4, 1, "cublas+epilogue"));
     add(mk(256, 4, 1, "simt"));

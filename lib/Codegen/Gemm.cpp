@@ -1,6 +1,598 @@
+// GEMM regions: linear / matmul / mm / bmm / addmm + an elementwise epilogue.
+//  - "simt": an nvrtc kernel, shared-memory tiles, the epilogue fused (small shapes).
+//  - "cublaslt": nvcc, cuBLASLt matmul with its BIAS / RELU / GELU epilogues where the
+//    region's epilogue matches, otherwise plus one generated epilogue kernel.
+//  - "cublas+epilogue": nvcc, cublasGemmStridedBatchedEx then one generated epilogue kernel.
+// fp32 only; CUBLAS_COMPUTE_32F unless knobs.allowTF32 (then ..._FAST_TF32).
 #include "Internal.h"
+
+#include "pike/Dialect/OpRegistry.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir;
+
 namespace pike::codegen::detail {
-bool emitGemm(pike::KernelOp kernel, const Knobs &, GeneratedKernel &, Unsupported &err) {
-  err.op = kernel; err.reason = "gemm not yet supported"; return false;
+
+namespace {
+
+struct GemmPlan {
+  pike::AtenOp op;
+  int64_t batch = 1, M = 0, N = 0, K = 0;
+  Value A, B;          // A [batch?, M, K] row-major; B [batch?, K, N] or, transB, [N, K]
+  bool transB = false;
+  int64_t strideA = 0, strideB = 0; // batch strides (0: broadcast)
+  Value bias;          // linear bias, broadcast over [.., N]
+  Value addSelf;       // addmm self
+  double alpha = 1, beta = 1;
+  Value G;             // the contraction's result
+  std::vector<int64_t> gshape;
+};
+
+Value operandNamed(pike::AtenOp a, llvm::StringRef n) {
+  for (auto [i, an] : llvm::enumerate(a.getOperandArgNames()))
+    if (an == n && i < a.getInputs().size())
+      return a.getInputs()[i];
+  return Value();
 }
+
+double numAttr(pike::AtenOp a, llvm::StringRef n, double dflt) {
+  Attribute at = a->getAttr(n);
+  if (auto f = dyn_cast_or_null<FloatAttr>(at))
+    return f.getValueAsDouble();
+  if (auto i = dyn_cast_or_null<IntegerAttr>(at))
+    return (double)i.getInt();
+  return dflt;
 }
+
+bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
+  auto fail = [&](Operation *op, const std::string &why) {
+    err.op = op;
+    err.reason = why;
+    return false;
+  };
+  for (Operation &op : kernel.getBody().front()) {
+    auto a = dyn_cast<pike::AtenOp>(op);
+    if (!a)
+      continue;
+    auto info = lookupAtenOp(a.getName());
+    if (info && info->category == OpCategory::Contraction) {
+      if (p.op)
+        return fail(a, "more than one contraction in one region");
+      p.op = a;
+    } else {
+      std::string why;
+      if (!ElemEmitter::supports(a, &why))
+        return fail(a, why);
+    }
+  }
+  if (!p.op)
+    return fail(kernel, "no contraction");
+  pike::AtenOp a = p.op;
+  llvm::StringRef name = a.getName();
+  name.consume_front("aten::");
+  p.G = a->getResult(0);
+  p.gshape = shapeOf(p.G);
+  auto isF32 = [](Value v) { return v && elementTypeOf(v.getType()).isF32(); };
+  if (name == "linear") {
+    p.A = operandNamed(a, "input");
+    p.B = operandNamed(a, "weight");
+    p.bias = operandNamed(a, "bias");
+    auto as = shapeOf(p.A), bs = shapeOf(p.B);
+    if (!p.A || !p.B || as.empty() || bs.size() != 2 || bs[1] != as.back())
+      return fail(a, "linear with unexpected shapes");
+    p.K = as.back();
+    p.N = bs[0];
+    p.M = numel(as) / p.K;
+    p.transB = true;
+  } else if (name == "mm" || name == "addmm" || name == "bmm" || name == "matmul") {
+    p.A = operandNamed(a, name == "addmm" ? "mat1" : "self");
+    p.B = operandNamed(a, name == "addmm" || name == "mm" || name == "bmm" ? "mat2" : "other");
+    if (!p.A || !p.B)
+      return fail(a, "'" + a.getName().str() + "' without its matrix operands");
+    auto as = shapeOf(p.A), bs = shapeOf(p.B);
+    if (as.size() < 2 || bs.size() < 2)
+      return fail(a, "'" + a.getName().str() + "' with a 1-d operand");
+    p.M = as[as.size() - 2];
+    p.K = as.back();
+    p.N = bs.back();
+    if (bs[bs.size() - 2] != p.K)
+      return fail(a, "contraction sizes differ");
+    if (bs.size() == 2) {
+      // [..., M, K] x [K, N]: fold the leading dims into M.
+      p.M = numel(as) / p.K;
+    } else {
+      std::vector<int64_t> ab(as.begin(), as.end() - 2), bb(bs.begin(), bs.end() - 2);
+      std::vector<int64_t> batch = broadcastShapes(ab, bb);
+      p.batch = numel(batch);
+      auto strideFor = [&](const std::vector<int64_t> &own, int64_t mat) -> int64_t {
+        if (numel(own) == 1)
+          return 0;
+        if (numel(own) == p.batch)
+          return mat;
+        return -1;
+      };
+      p.strideA = strideFor(ab, p.M * p.K);
+      p.strideB = strideFor(bb, p.K * p.N);
+      if (p.strideA < 0 || p.strideB < 0)
+        return fail(a, "partially broadcast batch dims");
+    }
+    if (name == "addmm") {
+      p.addSelf = operandNamed(a, "self");
+      p.alpha = numAttr(a, "alpha", 1);
+      p.beta = numAttr(a, "beta", 1);
+    }
+  } else {
+    return fail(a, "'" + a.getName().str() + "' has no GEMM code generator");
+  }
+  if (!isF32(p.A) || !isF32(p.B) || !isF32(p.G))
+    return fail(a, "GEMM on non-f32 tensors");
+  if (numel(p.gshape) != p.batch * p.M * p.N)
+    return fail(a, "unexpected GEMM result shape");
+  auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
+  for (Value v : yield.getValues())
+    if (numel(shapeOf(v)) != numel(p.gshape) || !broadcastsTo(shapeOf(v), p.gshape))
+      return fail(v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation(),
+                  "an output of this GEMM region does not have the GEMM result's shape");
+  return true;
+}
+
+/// Pointer expression (device) of a GEMM operand.
+bool operandPtr(Value v, const llvm::DenseMap<Value, TensorRef> &tensors, std::string &out,
+                Unsupported &err, Operation *at) {
+  auto it = tensors.find(v);
+  if (it == tensors.end()) {
+    err.op = v.getDefiningOp() ? v.getDefiningOp() : at;
+    err.reason = "GEMM operand is computed inside the region (prologues are not fused)";
+    return false;
+  }
+  out = it->second.name;
+  return true;
+}
+
+/// Statements computing `pike_g` (the contraction's value, bias/addmm included
+/// unless `skipBias`) from `raw`, then the epilogue and stores at linear index `o`.
+bool emitEpilogue(const GemmPlan &p, pike::KernelOp kernel,
+                  const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &raw,
+                  bool skipBias, const std::string &ind, std::ostringstream &os,
+                  Unsupported &err) {
+  auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
+  ElemEmitter e(p.gshape, "o", "c", ind);
+  e.tensors = tensors;
+  std::ostringstream b;
+  std::string g = raw;
+  if (p.addSelf) {
+    auto s = e.value(p.addSelf, b, err);
+    if (!s)
+      return false;
+    g = floatLiteral(p.alpha, "float") + " * " + raw + " + " + floatLiteral(p.beta, "float") +
+        " * (float)" + s->first;
+  } else if (p.bias && !skipBias) {
+    auto s = e.value(p.bias, b, err);
+    if (!s)
+      return false;
+    g = raw + " + (float)" + s->first;
+  }
+  b << ind << "const float pike_g = " << g << ";\n";
+  e.scalars[p.G] = {"pike_g", "float"};
+  for (auto [k, v] : llvm::enumerate(yield.getValues())) {
+    auto val = e.value(v, b, err);
+    if (!val)
+      return false;
+    std::string ct = cType(elementTypeOf(v.getType()));
+    b << ind << "out" << k << "[o] = " << (val->second == ct ? val->first : "(" + ct + ")" + val->first)
+      << ";\n";
+  }
+  if (e.usesCoords())
+    e.emitCoords(os);
+  os << b.str();
+  return true;
+}
+
+std::string argsList(size_t nin, size_t nout) {
+  std::string s;
+  for (size_t i = 0; i < nin; ++i)
+    s += (s.empty() ? "" : ", ") + std::string("in") + std::to_string(i);
+  for (size_t i = 0; i < nout; ++i)
+    s += (s.empty() ? "" : ", ") + std::string("out") + std::to_string(i);
+  return s;
+}
+
+bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, const std::string &defs,
+              const llvm::DenseMap<Value, TensorRef> &tensors, GeneratedKernel &out,
+              Unsupported &err) {
+  int nt = knobs.blockSize >= 256 ? 256 : 64;
+  int tile = nt == 256 ? 64 : 32; // 4x4 outputs per thread
+  const int BK = 16;
+  std::string A, B;
+  if (!operandPtr(p.A, tensors, A, err, p.op) || !operandPtr(p.B, tensors, B, err, p.op))
+    return false;
+  std::string name = "pike_" + sanitize(kernel.getSymName()) + "_gemm";
+  std::string idx = p.batch * p.M * p.N >= (int64_t(1) << 31) - 1 ||
+                            p.batch * std::max(p.M, p.N) * p.K >= (int64_t(1) << 31) - 1
+                        ? "long long"
+                        : "int";
+  std::ostringstream os;
+  os << prelude(false) << defs;
+  os << "extern \"C\" __global__ void __launch_bounds__(" << nt << ") " << name << "("
+     << paramList(kernel) << ") {\n";
+  os << "  typedef " << idx << " pike_idx;\n";
+  os << "  const pike_idx M = " << p.M << ", N = " << p.N << ", K = " << p.K << ";\n";
+  os << "  constexpr int BM = " << tile << ", BN = " << tile << ", BK = " << BK
+     << ", TM = 4, TN = 4, NT = " << nt << ";\n";
+  os << "  __shared__ float As[BK][BM + 4];\n  __shared__ float Bs[BK][BN + 4];\n";
+  os << "  const int tx = threadIdx.x % (BN / TN), ty = threadIdx.x / (BN / TN);\n";
+  os << "  const pike_idx bz = blockIdx.z, m0 = (pike_idx)blockIdx.y * BM, n0 = (pike_idx)blockIdx.x * BN;\n";
+  os << "  const float* Ab = " << A << " + bz * (pike_idx)" << p.strideA << ";\n";
+  os << "  const float* Bb = " << B << " + bz * (pike_idx)" << p.strideB << ";\n";
+  os << "  float acc[TM][TN];\n";
+  os << "#pragma unroll\n  for (int i = 0; i < TM; ++i)\n#pragma unroll\n    for (int j = 0; j < TN; ++j) acc[i][j] = 0.0f;\n";
+  os << "  for (pike_idx k0 = 0; k0 < K; k0 += BK) {\n";
+  os << "    for (int e = threadIdx.x; e < BM * BK; e += NT) {\n";
+  os << "      const int mm = e / BK, kk = e % BK;\n";
+  os << "      const pike_idx gm = m0 + mm, gk = k0 + kk;\n";
+  os << "      As[kk][mm] = (gm < M && gk < K) ? Ab[gm * K + gk] : 0.0f;\n    }\n";
+  os << "    for (int e = threadIdx.x; e < BK * BN; e += NT) {\n";
+  if (p.transB) {
+    os << "      const int nn = e / BK, kk = e % BK;\n";
+    os << "      const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
+    os << "      Bs[kk][nn] = (gn < N && gk < K) ? Bb[gn * K + gk] : 0.0f; // B is [N, K] (linear weight)\n    }\n";
+  } else {
+    os << "      const int kk = e / BN, nn = e % BN;\n";
+    os << "      const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
+    os << "      Bs[kk][nn] = (gn < N && gk < K) ? Bb[gk * N + gn] : 0.0f;\n    }\n";
+  }
+  os << "    __syncthreads();\n";
+  os << "#pragma unroll\n    for (int kk = 0; kk < BK; ++kk) {\n";
+  os << "      float a[TM], b[TN];\n";
+  os << "#pragma unroll\n      for (int i = 0; i < TM; ++i) a[i] = As[kk][ty * TM + i];\n";
+  os << "#pragma unroll\n      for (int j = 0; j < TN; ++j) b[j] = Bs[kk][tx * TN + j];\n";
+  os << "#pragma unroll\n      for (int i = 0; i < TM; ++i)\n#pragma unroll\n        for (int j = 0; j < TN; ++j) acc[i][j] += a[i] * b[j];\n";
+  os << "    }\n    __syncthreads();\n  }\n";
+  os << "  // Fused epilogue.\n";
+  os << "#pragma unroll\n  for (int i = 0; i < TM; ++i) {\n";
+  os << "#pragma unroll\n    for (int j = 0; j < TN; ++j) {\n";
+  os << "      const pike_idx m = m0 + ty * TM + i, n = n0 + tx * TN + j;\n";
+  os << "      if (m >= M || n >= N) continue;\n";
+  os << "      const pike_idx o = (bz * M + m) * N + n;\n";
+  if (!emitEpilogue(p, kernel, tensors, "acc[i][j]", false, "      ", os, err))
+    return false;
+  os << "    }\n  }\n}\n";
+  auto ins = kernel.getFunctionType().getInputs();
+  auto outs = kernel.getFunctionType().getResults();
+  nlohmann::json args = nlohmann::json::array();
+  for (size_t i = 0; i < ins.size(); ++i)
+    args.push_back("in" + std::to_string(i));
+  for (size_t i = 0; i < outs.size(); ++i)
+    args.push_back("out" + std::to_string(i));
+  int64_t gx = (p.N + tile - 1) / tile, gy = (p.M + tile - 1) / tile;
+  if (gy > 65535 || p.batch > 65535) {
+    err.op = p.op;
+    err.reason = "GEMM too large for the SIMT variant's grid";
+    return false;
+  }
+  out.source = os.str();
+  out.mode = "nvrtc";
+  out.entry = name;
+  out.launches = nlohmann::json::array({{{"kernel", name},
+                                          {"grid", {gx, gy, p.batch}},
+                                          {"block", {nt, 1, 1}},
+                                          {"smem", 0},
+                                          {"args", args}}});
+  out.summary = "gemm simt " + std::to_string(p.batch) + "x" + std::to_string(p.M) + "x" +
+                std::to_string(p.N) + "x" + std::to_string(p.K) + ", tile " + std::to_string(tile);
+  return true;
+}
+
+const char *kAbi =
+    "#if defined(__has_include)\n#if __has_include(\"pike/Runtime/KernelABI.h\")\n"
+    "#include \"pike/Runtime/KernelABI.h\"\n#endif\n#endif\n"
+    "#ifndef PIKE_RUNTIME_KERNELABI_H\n#define PIKE_RUNTIME_KERNELABI_H\n#define PIKE_MAX_DIMS 8\n"
+    "typedef struct PikeTensorRef { void *data; int32_t dtype; int32_t ndim; int64_t sizes[PIKE_MAX_DIMS]; } PikeTensorRef;\n"
+    "#endif\n";
+
+int dtypeCode(Type et) {
+  if (et.isF32()) return 0;
+  if (et.isF64()) return 3;
+  if (auto i = dyn_cast<IntegerType>(et)) {
+    switch (i.getWidth()) {
+    case 64: return 4;
+    case 32: return 5;
+    case 1: return 6;
+    case 8: return i.isUnsigned() ? 7 : 8;
+    }
+  }
+  return -1;
+}
+
+/// cuBLASLt / cuBLAS host entry + optional epilogue kernel.
+bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, bool lt,
+                 const std::string &defsConst, const llvm::DenseMap<Value, TensorRef> &tensors,
+                 GeneratedKernel &out, Unsupported &err) {
+  auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
+  auto ins = kernel.getFunctionType().getInputs();
+  auto outs = kernel.getFunctionType().getResults();
+  std::string A, B;
+  if (!operandPtr(p.A, tensors, A, err, p.op) || !operandPtr(p.B, tensors, B, err, p.op))
+    return false;
+  // __device__ (not __constant__) arrays: cuBLAS reads them through global pointers.
+  std::string defs = defsConst;
+  for (size_t pos; (pos = defs.find("__constant__ ")) != std::string::npos;)
+    defs.replace(pos, 13, "__device__ ");
+
+  // Which cuBLASLt epilogue covers the region? bias (linear), then relu / gelu(tanh)
+  // when that op is the only consumer and the only output.
+  std::string ltEpi = "CUBLASLT_EPILOGUE_DEFAULT";
+  bool biasFused = false;
+  Operation *actFused = nullptr;
+  if (lt && p.bias && shapeOf(p.bias).size() == 1 && shapeOf(p.bias)[0] == p.N &&
+      elementTypeOf(p.bias.getType()).isF32() && tensors.count(p.bias)) {
+    biasFused = true;
+    ltEpi = "CUBLASLT_EPILOGUE_BIAS";
+  }
+  if (lt && !p.addSelf && (biasFused || !p.bias) && p.G.hasOneUse() && yield.getNumOperands() == 1) {
+    auto act = dyn_cast<pike::AtenOp>(*p.G.getUsers().begin());
+    if (act && yield.getOperand(0) == act->getResult(0) &&
+        numel(shapeOf(act->getResult(0))) == numel(p.gshape)) {
+      auto ap = act->getAttrOfType<StringAttr>("approximate");
+      if (act.getName() == "aten::relu") {
+        actFused = act;
+        ltEpi = biasFused ? "CUBLASLT_EPILOGUE_RELU_BIAS" : "CUBLASLT_EPILOGUE_RELU";
+      } else if (act.getName() == "aten::gelu" && ap && ap.getValue() == "tanh") {
+        actFused = act;
+        ltEpi = biasFused ? "CUBLASLT_EPILOGUE_GELU_BIAS" : "CUBLASLT_EPILOGUE_GELU";
+      }
+    }
+  }
+  // Is an epilogue kernel needed? Not when the library wrote the only output.
+  bool needEpi = true;
+  if (!p.addSelf && yield.getNumOperands() == 1) {
+    Value y = yield.getOperand(0);
+    if (actFused && y == actFused->getResult(0))
+      needEpi = false;
+    else if (!actFused && y == p.G && (biasFused || !p.bias))
+      needEpi = false;
+  }
+  std::string name = sanitize(kernel.getSymName());
+  std::string epiName = "pike_" + name + "_epilogue";
+  std::ostringstream os;
+  os << "// pike: GEMM slot via " << (lt ? "cuBLASLt" : "cuBLAS") << " (nvcc mode).\n";
+  os << "// The library handle and workspace are created once per process (function-local\n"
+        "// statics, thread-safe initialisation) on the first call; warm the slot up before\n"
+        "// CUDA-graph capture. The GEMM writes out0; an epilogue kernel (if any) reads it.\n";
+  os << "#include <cuda_runtime.h>\n#include <stdint.h>\n";
+  os << (lt ? "#include <cublasLt.h>\n" : "#include <cublas_v2.h>\n");
+  os << kAbi << prelude(false) << defs;
+  int64_t total = numel(p.gshape);
+  std::string idx = total >= (int64_t(1) << 31) - 1 ? "long long" : "int";
+  int B_ = knobs.blockSize;
+  if (needEpi) {
+    os << "__global__ void __launch_bounds__(" << B_ << ") " << epiName << "("
+       << paramList(kernel) << ") {\n";
+    os << "  typedef " << idx << " pike_idx;\n";
+    os << "  const pike_idx n = " << total << ";\n";
+    os << "  for (pike_idx o = (pike_idx)blockIdx.x * blockDim.x + threadIdx.x; o < n; o += (pike_idx)gridDim.x * blockDim.x) {\n";
+    std::ostringstream body;
+    // out0 holds the GEMM result (alpha*A@B, plus bias when fused by cuBLASLt).
+    if (!emitEpilogue(p, kernel, tensors, "out0[o]", biasFused, "    ", body, err))
+      return false;
+    os << body.str() << "  }\n}\n";
+  }
+  os << "static const size_t kPikeWorkspaceBytes = " << (lt ? "32u << 20" : "32u << 20") << ";\n";
+  os << "extern \"C\" int pike_gemm_entry(const PikeTensorRef* inputs, int32_t num_inputs, PikeTensorRef* outputs, int32_t num_outputs, cudaStream_t stream) {\n";
+  os << "  if (num_inputs != " << ins.size() << " || num_outputs != " << outs.size() << ") return -1;\n";
+  auto check = [&](const char *arr, size_t i, Type t) {
+    auto shape = shapeOf(t);
+    os << "  if (" << arr << "[" << i << "].ndim != " << shape.size() << " || " << arr << "[" << i
+       << "].dtype != " << dtypeCode(elementTypeOf(t));
+    for (size_t d = 0; d < shape.size(); ++d)
+      os << " || " << arr << "[" << i << "].sizes[" << d << "] != " << shape[d];
+    os << ") return -1;\n";
+  };
+  for (auto [i, t] : llvm::enumerate(ins))
+    check("inputs", i, t);
+  for (auto [i, t] : llvm::enumerate(outs))
+    check("outputs", i, t);
+  for (auto [i, t] : llvm::enumerate(ins))
+    os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
+       << cType(elementTypeOf(t)) << "*)inputs[" << i << "].data;\n";
+  for (auto [i, t] : llvm::enumerate(outs))
+    os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
+       << "*)outputs[" << i << "].data;\n";
+  // Device pointers of constant operands.
+  auto ptrOf = [&](Value v, const std::string &nm) -> std::string {
+    if (v.getDefiningOp<pike::ConstantOp>()) {
+      os << "  const float* " << nm << "_p = nullptr;\n"
+         << "  { void* q = nullptr; cudaError_t e = cudaGetSymbolAddress(&q, " << nm
+         << "); if (e != cudaSuccess) return (int)e; " << nm << "_p = (const float*)q; }\n";
+      return nm + "_p";
+    }
+    return nm;
+  };
+  std::string Ap = ptrOf(p.A, A), Bp = ptrOf(p.B, B);
+  std::string biasP;
+  if (biasFused) {
+    std::string bn;
+    operandPtr(p.bias, tensors, bn, err, p.op);
+    biasP = ptrOf(p.bias, bn);
+  }
+  os << "  static void* workspace = [] { void* w = nullptr; if (cudaMalloc(&w, kPikeWorkspaceBytes) != cudaSuccess) w = nullptr; return w; }();\n";
+  os << "  if (!workspace) return (int)cudaErrorMemoryAllocation;\n";
+  std::string compute = knobs.allowTF32 ? "CUBLAS_COMPUTE_32F_FAST_TF32" : "CUBLAS_COMPUTE_32F";
+  double alpha = p.addSelf ? 1.0 : 1.0; // addmm's alpha/beta are applied by the epilogue
+  os << "  const float alpha = " << floatLiteral(alpha, "float") << ", beta = 0.0f;\n";
+  // Column-major view: C^T[N x M] = op(B)^T-view[N x K] * A^T-view[K x M].
+  std::string opB = p.transB ? "CUBLAS_OP_T" : "CUBLAS_OP_N";
+  int64_t ldb = p.transB ? p.K : p.N;
+  if (lt) {
+    os << "  static cublasLtHandle_t handle = [] { cublasLtHandle_t h = nullptr; if (cublasLtCreate(&h) != CUBLAS_STATUS_SUCCESS) h = nullptr; return h; }();\n";
+    os << "  if (!handle) return (int)cudaErrorInitializationError;\n";
+    os << "  cublasLtMatmulDesc_t op = nullptr;\n"
+          "  cublasLtMatrixLayout_t la = nullptr, lb = nullptr, lc = nullptr;\n"
+          "  cublasLtMatmulPreference_t pref = nullptr;\n"
+          "  int rc = 0;\n";
+    os << "  do {\n";
+    os << "    if (cublasLtMatmulDescCreate(&op, " << compute << ", CUDA_R_32F) != CUBLAS_STATUS_SUCCESS) { rc = (int)cudaErrorUnknown; break; }\n";
+    os << "    cublasOperation_t ta = " << opB << ", tb = CUBLAS_OP_N;\n";
+    os << "    cublasLtMatmulDescSetAttribute(op, CUBLASLT_MATMUL_DESC_TRANSA, &ta, sizeof(ta));\n";
+    os << "    cublasLtMatmulDescSetAttribute(op, CUBLASLT_MATMUL_DESC_TRANSB, &tb, sizeof(tb));\n";
+    os << "    cublasLtEpilogue_t epi = " << ltEpi << ";\n";
+    os << "    cublasLtMatmulDescSetAttribute(op, CUBLASLT_MATMUL_DESC_EPILOGUE, &epi, sizeof(epi));\n";
+    if (biasFused) {
+      os << "    const void* bias = " << biasP << ";\n";
+      os << "    cublasLtMatmulDescSetAttribute(op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof(bias));\n";
+    }
+    // cuBLAS "A" = our B, "B" = our A.
+    if (p.transB)
+      os << "    cublasLtMatrixLayoutCreate(&la, CUDA_R_32F, " << p.K << ", " << p.N << ", " << ldb << ");\n";
+    else
+      os << "    cublasLtMatrixLayoutCreate(&la, CUDA_R_32F, " << p.N << ", " << p.K << ", " << ldb << ");\n";
+    os << "    cublasLtMatrixLayoutCreate(&lb, CUDA_R_32F, " << p.K << ", " << (p.batch > 1 ? p.M : p.M) << ", " << p.K << ");\n";
+    os << "    cublasLtMatrixLayoutCreate(&lc, CUDA_R_32F, " << p.N << ", " << p.M << ", " << p.N << ");\n";
+    if (p.batch > 1) {
+      os << "    const int32_t batch = " << p.batch << ";\n";
+      os << "    const int64_t sa = " << p.strideB << ", sb = " << p.strideA << ", sc = " << p.M * p.N << ";\n";
+      for (auto [l, s] : {std::pair<const char *, const char *>{"la", "sa"}, {"lb", "sb"}, {"lc", "sc"}}) {
+        os << "    cublasLtMatrixLayoutSetAttribute(" << l << ", CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &batch, sizeof(batch));\n";
+        os << "    cublasLtMatrixLayoutSetAttribute(" << l << ", CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET, &" << s << ", sizeof(" << s << "));\n";
+      }
+    }
+    os << "    cublasLtMatmulPreferenceCreate(&pref);\n";
+    os << "    size_t wsBytes = kPikeWorkspaceBytes;\n";
+    os << "    cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &wsBytes, sizeof(wsBytes));\n";
+    // Alignment of this call's pointers selects one of two cached algorithms.
+    os << "    const uintptr_t bits = (uintptr_t)" << Ap << " | (uintptr_t)" << Bp << " | (uintptr_t)out0"
+       << (biasFused ? " | (uintptr_t)" + biasP : std::string()) << ";\n";
+    os << "    const uint32_t align = (bits & 15) == 0 ? 16u : 4u;\n";
+    os << "    for (auto a : {CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES})\n";
+    os << "      cublasLtMatmulPreferenceSetAttribute(pref, a, &align, sizeof(align));\n";
+    os << "    // Shapes are static: the heuristic's choice is cached per alignment class.\n";
+    os << "    static cublasLtMatmulHeuristicResult_t cached[2];\n";
+    os << "    static int haveCached[2] = {0, 0};\n";
+    os << "    const int slot = align == 16u ? 0 : 1;\n";
+    os << "    if (!haveCached[slot]) {\n";
+    os << "      int found = 0;\n";
+    os << "      if (cublasLtMatmulAlgoGetHeuristic(handle, op, la, lb, lc, lc, pref, 1, &cached[slot], &found) != CUBLAS_STATUS_SUCCESS || found == 0) { rc = (int)cudaErrorNotSupported; break; }\n";
+    os << "      haveCached[slot] = 1;\n    }\n";
+    os << "    if (cublasLtMatmul(handle, op, &alpha, " << Bp << ", la, " << Ap << ", lb, &beta, out0, lc, out0, lc, &cached[slot].algo, workspace, kPikeWorkspaceBytes, stream) != CUBLAS_STATUS_SUCCESS) { rc = (int)cudaErrorLaunchFailure; break; }\n";
+    os << "  } while (0);\n";
+    os << "  if (pref) cublasLtMatmulPreferenceDestroy(pref);\n"
+          "  if (la) cublasLtMatrixLayoutDestroy(la);\n"
+          "  if (lb) cublasLtMatrixLayoutDestroy(lb);\n"
+          "  if (lc) cublasLtMatrixLayoutDestroy(lc);\n"
+          "  if (op) cublasLtMatmulDescDestroy(op);\n"
+          "  if (rc) return rc;\n";
+  } else {
+    os << "  static cublasHandle_t handle = [] { cublasHandle_t h = nullptr; if (cublasCreate(&h) != CUBLAS_STATUS_SUCCESS) h = nullptr; return h; }();\n";
+    os << "  if (!handle) return (int)cudaErrorInitializationError;\n";
+    os << "  if (cublasSetStream(handle, stream) != CUBLAS_STATUS_SUCCESS) return (int)cudaErrorUnknown;\n";
+    os << "  if (cublasSetWorkspace(handle, workspace, kPikeWorkspaceBytes) != CUBLAS_STATUS_SUCCESS) return (int)cudaErrorUnknown;\n";
+    os << "  if (cublasGemmStridedBatchedEx(handle, " << opB << ", CUBLAS_OP_N, " << p.N << ", " << p.M
+       << ", " << p.K << ", &alpha, " << Bp << ", CUDA_R_32F, " << ldb << ", " << p.strideB << "LL, "
+       << Ap << ", CUDA_R_32F, " << p.K << ", " << p.strideA << "LL, &beta, out0, CUDA_R_32F, "
+       << p.N << ", " << p.M * p.N << "LL, " << p.batch << ", " << compute
+       << ", CUBLAS_GEMM_DEFAULT) != CUBLAS_STATUS_SUCCESS) return (int)cudaErrorLaunchFailure;\n";
+  }
+  if (needEpi) {
+    int64_t grid = std::max<int64_t>(1, std::min<int64_t>((total + B_ - 1) / B_, 1 << 20));
+    os << "  " << epiName << "<<<" << grid << ", " << B_ << ", 0, stream>>>(" << argsList(ins.size(), outs.size()) << ");\n";
+  }
+  os << "  return (int)cudaGetLastError();\n}\n";
+  out.source = os.str();
+  out.mode = "nvcc";
+  out.entry = "pike_gemm_entry";
+  out.launches = nlohmann::json::array();
+  out.summary = std::string("gemm ") + (lt ? "cublaslt" : "cublas") + " " + std::to_string(p.batch) +
+                "x" + std::to_string(p.M) + "x" + std::to_string(p.N) + "x" + std::to_string(p.K) +
+                (lt ? ", epilogue " + ltEpi : std::string()) +
+                (needEpi ? ", + generated epilogue kernel" : "") +
+                (knobs.allowTF32 ? ", TF32" : "");
+  return true;
+}
+
+} // namespace
+
+int64_t gemmWork(pike::KernelOp kernel) {
+  GemmPlan p;
+  Unsupported err;
+  if (!plan(kernel, p, err))
+    return 0;
+  return p.batch * p.M * p.N * p.K;
+}
+
+bool emitGemm(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &out, Unsupported &err) {
+  GemmPlan p;
+  if (!plan(kernel, p, err))
+    return false;
+  Block &body = kernel.getBody().front();
+  std::string defs;
+  llvm::DenseMap<Value, TensorRef> tensors;
+  if (!collectConstantArrays(body, false, defs, tensors, "pike_c", err))
+    return false;
+  for (auto [i, arg] : llvm::enumerate(body.getArguments()))
+    tensors[arg] = TensorRef{"in" + std::to_string(i), cType(elementTypeOf(arg.getType())),
+                             shapeOf(arg)};
+  for (Type t : llvm::concat<const Type>(kernel.getFunctionType().getInputs(),
+                                         kernel.getFunctionType().getResults()))
+    if (cType(elementTypeOf(t)).empty()) {
+      err.op = kernel;
+      err.reason = "tensor element type is not supported";
+      return false;
+    }
+  if (knobs.variant == "simt")
+    return emitSimt(p, kernel, knobs, defs, tensors, out, err);
+  if (knobs.variant == "cublas+epilogue")
+    return emitLibrary(p, kernel, knobs, /*lt=*/false, defs, tensors, out, err);
+  return emitLibrary(p, kernel, knobs, /*lt=*/true, defs, tensors, out, err);
+}
+
+bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err) {
+  GemmPlan p;
+  if (!plan(kernel, p, err))
+    return false;
+  Block &body = kernel.getBody().front();
+  std::string defs;
+  llvm::DenseMap<Value, TensorRef> tensors;
+  if (!collectConstantArrays(body, true, defs, tensors, "pike_c", err))
+    return false;
+  for (auto [i, arg] : llvm::enumerate(body.getArguments()))
+    tensors[arg] = TensorRef{"in" + std::to_string(i), cType(elementTypeOf(arg.getType())),
+                             shapeOf(arg)};
+  std::string A, B;
+  if (!operandPtr(p.A, tensors, A, err, p.op) || !operandPtr(p.B, tensors, B, err, p.op))
+    return false;
+  auto ins = kernel.getFunctionType().getInputs();
+  auto outs = kernel.getFunctionType().getResults();
+  std::string name = "pike_" + sanitize(kernel.getSymName()) + "_gemm";
+  std::ostringstream os;
+  os << prelude(true) << defs;
+  os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
+  os << "  typedef long long pike_idx;\n";
+  for (auto [i, t] : llvm::enumerate(ins))
+    os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const " << cType(elementTypeOf(t))
+       << "*)pike_inputs[" << i << "];\n";
+  for (auto [i, t] : llvm::enumerate(outs))
+    os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
+       << "*)pike_outputs[" << i << "];\n";
+  os << "  const pike_idx M = " << p.M << ", N = " << p.N << ", K = " << p.K << ";\n";
+  os << "  for (pike_idx bz = 0; bz < " << p.batch << "; ++bz)\n";
+  os << "  for (pike_idx m = 0; m < M; ++m)\n  for (pike_idx n = 0; n < N; ++n) {\n";
+  os << "    const float* Ab = " << A << " + bz * " << p.strideA << ";\n";
+  os << "    const float* Bb = " << B << " + bz * " << p.strideB << ";\n";
+  os << "    float acc = 0.0f;\n";
+  os << "    for (pike_idx k = 0; k < K; ++k) acc += Ab[m * K + k] * "
+     << (p.transB ? "Bb[n * K + k]" : "Bb[k * N + n]") << ";\n";
+  os << "    const pike_idx o = (bz * M + m) * N + n;\n";
+  if (!emitEpilogue(p, kernel, tensors, "acc", false, "    ", os, err))
+    return false;
+  os << "  }\n}\n";
+  out.source = os.str();
+  out.mode = "host";
+  out.entry = name;
+  return true;
+}
+
+} // namespace pike::codegen::detail
