@@ -61,7 +61,9 @@ json requestBody(Provider p, const std::string &model, const ChatRequest &rawReq
     for (const Message &m : req.messages) msgs.push_back({{"role", m.role}, {"content", m.content}});
     body = {{"model", model}, {"messages", msgs}, {maxTokensField, req.maxTokens}};
     if (req.temperature >= 0) body["temperature"] = req.temperature;
-    if (req.seed) body["seed"] = *req.seed;
+    // 31 bits: the search's 64-bit seeds overflow OpenAI's int64 and llama.cpp's
+    // uint32 fields; the cache key still uses the full seed.
+    if (req.seed) body["seed"] = (int64_t)(*req.seed & 0x7fffffff);
     break;
   }
   case Provider::Anthropic: {

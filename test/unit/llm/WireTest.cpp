@@ -102,6 +102,10 @@ TEST(LLMWire, RequestBodies) {
   EXPECT_EQ(o["messages"][1], json({{"role", "user"}, {"content", "U"}}));
   EXPECT_EQ(o["max_tokens"], 100);
   EXPECT_EQ(o["seed"], 42);
+  r.seed = 0xfedcba9876543210ull; // driver seeds use all 64 bits
+  EXPECT_EQ(wire::requestBody(Provider::OpenAI, "m", r)["seed"], 0x76543210);
+  EXPECT_EQ(wire::requestBody(Provider::Gemini, "m", r)["generationConfig"]["seed"], 0x76543210);
+  r.seed = 42;
   EXPECT_EQ(wire::requestBody(Provider::OpenAI, "o3", r, "max_completion_tokens")["max_completion_tokens"], 100);
   r.temperature = -1;
   EXPECT_FALSE(wire::requestBody(Provider::OpenAI, "o3", r).contains("temperature"));
