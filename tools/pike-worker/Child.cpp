@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <deque>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <regex>
@@ -122,6 +123,7 @@ public:
     int n = std::max(1, opts_.compileThreads);
     for (int i = 0; i < n; ++i)
       pool_.emplace_back([this] { workerLoop(); });
+    gpuThread_ = std::thread([this] { gpuLoop(); });
     LineReader reader(0, kMaxLineBytes);
     std::string line;
     for (;;) {
@@ -160,29 +162,54 @@ private:
         send(errorReply(nullptr, "", "parse_error", e.what()));
         continue;
       }
-      bool fatal = false;
-      json reply;
+      std::optional<json> reply;
       std::string op = req.value("op", "");
       try {
-        reply = handle(req, fatal);
+        reply = handle(req);
       } catch (const std::exception &e) {
-        reply = errorReply(req.value("id", json()), op, "internal", e.what());
-        if (opHasStatus(op)) {
-          reply["status"] = "runtime_error";
-          reply["log"] = std::string("worker internal error: ") + e.what();
-        }
+        reply = internalError(req, e.what());
       }
-      reply["id"] = req.value("id", json());
-      reply["op"] = op;
-      send(reply);
-      if (fatal) {
-        std::cerr << "pike-worker: fatal CUDA error, evaluator exits for a restart\n";
-        ::_exit(3);
-      }
+      if (reply) // nullopt: handed to the GPU thread, which replies
+        finish(req, *reply, false);
     }
   }
 
-  json handle(const json &req, bool &fatal) {
+  static json internalError(const json &req, const std::string &what) {
+    std::string op = req.value("op", "");
+    json reply = errorReply(req.value("id", json()), op, "internal", what);
+    if (opHasStatus(op)) {
+      reply["status"] = "runtime_error";
+      reply["log"] = "worker internal error: " + what;
+    }
+    return reply;
+  }
+
+  void finish(const json &req, json &reply, bool fatal) {
+    reply["id"] = req.value("id", json());
+    reply["op"] = req.value("op", "");
+    send(reply);
+    if (fatal) {
+      std::cerr << "pike-worker: fatal CUDA error, evaluator exits for a restart\n";
+      ::_exit(3);
+    }
+  }
+
+  // GPU phases run here, one at a time and in the order their compiles finished,
+  // so compile threads never sit waiting for the GPU.
+  void gpuLoop() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock<std::mutex> lk(gmu_);
+        gcv_.wait(lk, [&] { return !gpuQueue_.empty(); });
+        job = std::move(gpuQueue_.front());
+        gpuQueue_.pop_front();
+      }
+      job();
+    }
+  }
+
+  std::optional<json> handle(const json &req) {
     std::string op = req.value("op", "");
     json id = req.value("id", json());
     auto t0 = Clock::now();
@@ -207,7 +234,7 @@ private:
     }
     if (opts_.testOps && op == "sleep") {
       std::this_thread::sleep_for(std::chrono::milliseconds(req.value("ms", 100)));
-      return {{"ok", true}, {"pid", static_cast<int>(::getpid())}};
+      return json{{"ok", true}, {"pid", static_cast<int>(::getpid())}};
     }
     if (op != "compile" && op != "evaluate")
       return errorReply(id, op, "unknown_op", "the evaluator does not handle op '" + op + "'");
@@ -221,24 +248,41 @@ private:
       if (arch.empty())
         arch = gpu::device().available ? gpu::device().arch : "sm_90a";
       CompileOutcome co = compiler_.compile(cand, arch, compileTimeout);
-      return {{"status", co.status}, {"log", co.log},          {"compile", co.toJson()},
-              {"compile_ms", co.ms}, {"cache_hit", co.cacheHit}, {"phase", "compile"}};
+      return json{{"status", co.status}, {"log", co.log},          {"compile", co.toJson()},
+                  {"compile_ms", co.ms}, {"cache_hit", co.cacheHit}, {"phase", "compile"}};
     }
     // evaluate
     if (auto err = validateEvaluate(req))
       return errorReply(id, op, "bad_request", *err);
     const gpu::DeviceState &dev = gpu::device();
     if (!dev.available)
-      return {{"status", "runtime_error"}, {"phase", "device"}, {"log", "no CUDA device: " + dev.reason}};
+      return json{{"status", "runtime_error"}, {"phase", "device"}, {"log", "no CUDA device: " + dev.reason}};
     CompileOutcome co = compiler_.compile(cand, dev.arch, compileTimeout);
-    json reply;
     if (co.status != "ok") {
-      reply = {{"status", co.status}, {"phase", "compile"}, {"log", co.log}};
-    } else {
-      reply = gpu::evaluate(
-          req, cand, co,
-          [&](int deadlineMs) { send({{"_running", id}, {"deadline_ms", deadlineMs}}); }, fatal);
+      json reply = {{"status", co.status}, {"phase", "compile"}, {"log", co.log}};
+      addCompileInfo(reply, co, t0);
+      return reply;
     }
+    std::lock_guard<std::mutex> lk(gmu_);
+    gpuQueue_.push_back([this, req, cand, co, id, t0] {
+      bool fatal = false;
+      json reply;
+      try {
+        reply = gpu::evaluate(
+            req, cand, co,
+            [&](int deadlineMs) { send({{"_running", id}, {"deadline_ms", deadlineMs}}); }, fatal);
+        addCompileInfo(reply, co, t0);
+      } catch (const std::exception &e) {
+        reply = internalError(req, e.what());
+      }
+      finish(req, reply, fatal);
+    });
+    gcv_.notify_one();
+    return std::nullopt;
+  }
+
+  void addCompileInfo(json &reply, const CompileOutcome &co, Clock::time_point t0) {
+    const gpu::DeviceState &dev = gpu::device();
     reply["compile"] = co.toJson();
     reply["compile"].erase("log"); // the log is in "log" when it matters
     reply["compile_log"] = co.log;
@@ -246,7 +290,6 @@ private:
     reply["cache_hit"] = co.cacheHit;
     reply["device"] = {{"name", dev.info.value("name", "")}, {"arch", dev.arch}};
     reply["wall_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    return reply;
   }
 
   ChildOptions opts_;
@@ -256,6 +299,10 @@ private:
   std::condition_variable qcv_;
   std::deque<std::string> queue_;
   std::vector<std::thread> pool_;
+  std::mutex gmu_;
+  std::condition_variable gcv_;
+  std::deque<std::function<void()>> gpuQueue_;
+  std::thread gpuThread_;
 };
 } // namespace
 

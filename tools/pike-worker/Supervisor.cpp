@@ -3,6 +3,7 @@
 #include "pike/WorkerClient/LineIO.h"
 #include "pike/WorkerClient/Protocol.h"
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -432,11 +433,22 @@ int Supervisor::runTcp(const std::string &host, int port, const std::string &por
   }
   std::thread manager(&Supervisor::childManager, this);
   std::thread dog(&Supervisor::watchdog, this);
+  // Joined before returning: they use this object (serveClient notices the
+  // shutdown within its 200 ms poll).
+  std::vector<std::pair<std::thread, std::shared_ptr<std::atomic<bool>>>> clients;
   for (;;) {
     {
       std::lock_guard<std::mutex> lk(mu_);
       if (shuttingDown_)
         break;
+    }
+    for (auto it = clients.begin(); it != clients.end();) { // reap finished connections
+      if (it->second->load()) {
+        it->first.join();
+        it = clients.erase(it);
+      } else {
+        ++it;
+      }
     }
     pollfd p{ls, POLLIN, 0};
     if (::poll(&p, 1, 200) <= 0)
@@ -446,14 +458,21 @@ int Supervisor::runTcp(const std::string &host, int port, const std::string &por
       continue;
     auto c = std::make_shared<Client>();
     c->fd = fd;
-    std::thread([this, c] {
-      serveClient(c, c->fd);
-      std::lock_guard<std::mutex> lk(c->mu);
-      c->open = false; // replies still in flight for it are dropped
-      ::close(c->fd);
-    }).detach();
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    clients.emplace_back(std::thread([this, c, done] {
+                           serveClient(c, c->fd);
+                           {
+                             std::lock_guard<std::mutex> lk(c->mu);
+                             c->open = false; // replies still in flight for it are dropped
+                             ::close(c->fd);
+                           }
+                           *done = true;
+                         }),
+                         done);
   }
   ::close(ls);
+  for (auto &t : clients)
+    t.first.join();
   manager.join();
   dog.join();
   return 0;

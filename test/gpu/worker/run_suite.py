@@ -69,6 +69,7 @@ class Worker:
     """Minimal client: one pike-worker process on stdin/stdout, replies matched by id."""
 
     def __init__(self, exe, cache, stderr_path, env=None):
+        self.exe = exe
         self.stderr = open(stderr_path, "ab")
         self.proc = subprocess.Popen([exe, "--cache-dir", cache], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.stderr,
@@ -151,6 +152,38 @@ def short(reply):
     return {k: v for k, v in keep.items() if v is not None}
 
 
+def tcp_smoke(exe, refs, good):
+    """A second worker with --listen: evaluate a good candidate over TCP, then shutdown."""
+    import socket
+    d = tempfile.mkdtemp(prefix="pike-tcp-")
+    port_file = os.path.join(d, "port")
+    proc = subprocess.Popen([exe, "--listen", "127.0.0.1:0", "--port-file", port_file,
+                             "--cache-dir", os.path.join(d, "cache")], stderr=subprocess.DEVNULL)
+    got, log = None, ""
+    try:
+        for _ in range(500):
+            if os.path.exists(port_file):
+                break
+            time.sleep(0.02)
+        port = int(open(port_file).read())
+        with socket.create_connection(("127.0.0.1", port), timeout=120) as sock:
+            f = sock.makefile("rwb")
+            for req in (dict(evaluate_request(good, refs), protocol=1, id="tcp-eval"),
+                        {"protocol": 1, "op": "shutdown", "id": "tcp-bye"}):
+                f.write((json.dumps(req) + "\n").encode())
+                f.flush()
+                reply = json.loads(f.readline())
+                if reply["id"] == "tcp-eval":
+                    got, log = reply.get("status"), reply.get("log", "")
+        proc.wait(timeout=30)
+    except Exception as e:  # reported as a failed case
+        log = "tcp smoke failed: %r" % (e,)
+        proc.kill()
+    return {"name": "tcp_evaluate_ok_ew_nvrtc", "expected": "ok", "got": got,
+            "why": "same evaluation over --listen TCP, then shutdown", "reply": {"log": log},
+            "worker_exit": proc.returncode}
+
+
 def run_suite(worker, refs, manifest):
     results = []
     normal = [c for c in manifest["cases"] if not c.get("fatal")]
@@ -175,6 +208,7 @@ def run_suite(worker, refs, manifest):
                         "why": c["why"], "reply": short(r), "seconds": round(dt, 3),
                         "next_good_candidate": after.get("status"),
                         "restarts_after": ping.get("restarts")})
+    results.append(tcp_smoke(worker.exe, refs, good))
     for res in results:
         res["pass"] = res["got"] == res["expected"] and res.get("next_good_candidate", "ok") == "ok"
     return results, batch_s
@@ -248,6 +282,20 @@ def run_bench(worker, refs, manifest, reps):
                          "median_gpu_phase_ms": statistics.median(gpu_ms),
                          "statuses": statuses, "candidate_median_ms": cand_ms,
                          "reference_median_ms": ref_ms})
+    # Throughput: 8 cold nvcc candidates submitted at once (compiles overlap on the
+    # worker's compile threads; GPU phases run one at a time).
+    case = cases["ok_ew_nvcc"]
+    with open(os.path.join(CORPUS, case["file"])) as f:
+        base = f.read()
+    t0 = time.time()
+    rids = [worker.send(evaluate_request(case, refs, source=base + "\n// par %s\n" % uuid.uuid4().hex))
+            for _ in range(8)]
+    par = [worker.wait(r) for r in rids]
+    wall = time.time() - t0
+    rows.append({"kernel": "elementwise", "mode": "nvcc x8 concurrent", "reps": 8,
+                 "median_latency_s": wall / 8, "total_wall_s": wall,
+                 "median_compile_ms": statistics.median(r.get("compile_ms", 0) for r in par),
+                 "statuses": [r.get("status") for r in par]})
     # Warm cache: the same candidate again never recompiles.
     case = cases["ok_ew_nvcc"]
     t0 = time.time()
