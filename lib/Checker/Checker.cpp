@@ -325,7 +325,7 @@ public:
     if (!callee) {
       if (!device && !ce->isTypeDependent() && !ce->isValueDependent() &&
           !isa<CXXPseudoDestructorExpr>(ce->getCallee()->IgnoreParens()) &&
-          !ce->getCallee()->getType()->isDependentType() && !isLambdaCall(ce))
+          !ce->getCallee()->getType()->isDependentType() && !isMemberOrOperatorCall(ce))
         diag(kRuleHostCall, ce->getBeginLoc(),
              "call through a function pointer cannot be checked; call the function directly");
       return true;
@@ -448,11 +448,45 @@ public:
   bool VisitInitListExpr(InitListExpr *il) {
     if (!inMain(il->getBeginLoc()))
       return true;
-    for (Expr *e : il->inits())
-      if (e && !isa<ImplicitValueInitExpr>(e) && isStreamType(e->getType())) {
+    // The traversal shows the syntactic form; zero fillers live in the semantic one.
+    if (!il->isSemanticForm() && il->getSemanticForm())
+      il = il->getSemanticForm();
+    // Elements and fields without an initialiser are zero: the default stream.
+    if (il->hasArrayFiller() && isStreamType(il->getArrayFiller()->getType()))
+      diag(kRuleStream, il->getBeginLoc(),
+           "stream array elements without an initialiser are null, the default stream; "
+           "initialise every element from the entry's '" + entryStreamName() + "'");
+    const RecordDecl *rd = il->getType()->getAsRecordDecl();
+    for (Expr *e : il->inits()) {
+      if (!e || !isStreamType(e->getType()))
+        continue;
+      if (!isa<ImplicitValueInitExpr>(e)) {
         requireEntryStream(e, "an aggregate is initialised");
         streamFieldAssigned = true;
+      } else if (rd && inMain(rd->getLocation())) {
+        // (CUDA's own structs, cudaLaunchConfig_t, are set field by field.)
+        diag(kRuleStream, il->getBeginLoc(),
+             "'" + rd->getName().str() + "' is initialised without its stream, which is then "
+             "null, the default stream; initialise it from the entry's '" + entryStreamName() +
+             "'");
       }
+    }
+    return true;
+  }
+  bool VisitFieldDecl(FieldDecl *fd) {
+    if (inMain(fd->getLocation()) && isStreamType(fd->getType()) && fd->hasInClassInitializer() &&
+        fd->getInClassInitializer())
+      requireEntryStream(fd->getInClassInitializer(), "a default member initialiser");
+    return true;
+  }
+  bool VisitCXXConstructorDecl(CXXConstructorDecl *cd) {
+    if (!inMain(cd->getLocation()))
+      return true;
+    for (const CXXCtorInitializer *init : cd->inits())
+      if (init->isWritten() && init->isMemberInitializer() &&
+          isStreamType(init->getMember()->getType()))
+        requireEntryStream(init->getInit(), "member '" + init->getMember()->getName().str() +
+                                                "' is initialised");
     return true;
   }
   bool VisitReturnStmt(ReturnStmt *rs) {
@@ -468,7 +502,23 @@ public:
     if (!inMain(vd->getLocation()) || isa<ParmVarDecl>(vd))
       return true;
     if (!vd->hasGlobalStorage()) {
-      if (isStreamType(vd->getType()) && !vd->getDeclContext()->isDependentContext()) {
+      if (vd->getDeclContext()->isDependentContext())
+        return true;
+      QualType elem = ctx.getBaseElementType(vd->getType());
+      if (vd->getType()->isArrayType() && isStreamType(elem) && !vd->hasInit())
+        diag(kRuleStream, vd->getLocation(),
+             "stream array '" + vd->getName().str() +
+                 "' is not initialised; initialise it from the entry's '" + entryStreamName() +
+                 "'");
+      if (const FieldDecl *f = uninitialisedStreamField(elem->getAsRecordDecl()))
+        if (const auto *ce = dyn_cast_or_null<CXXConstructExpr>(vd->getInit());
+            !vd->hasInit() || (ce && ce->getConstructor()->isDefaultConstructor() &&
+                               ce->getConstructor()->isTrivial()))
+          diag(kRuleStream, vd->getLocation(),
+               "'" + vd->getName().str() + "' leaves its stream field '" + f->getName().str() +
+                   "' uninitialised; initialise it from the entry's '" + entryStreamName() +
+                   "'");
+      if (isStreamType(vd->getType())) {
         if (!vd->hasInit())
           diag(kRuleStream, vd->getLocation(),
                "stream variable '" + vd->getName().str() +
@@ -525,7 +575,7 @@ private:
     return "stream";
   }
 
-  static bool isLambdaCall(const CallExpr *ce) {
+  static bool isMemberOrOperatorCall(const CallExpr *ce) {
     return isa<CXXOperatorCallExpr>(ce) || isa<CXXMemberCallExpr>(ce);
   }
   static bool isPlacementNew(const CXXNewExpr *ne) { return ne->getNumPlacementArgs() > 0; }
@@ -780,6 +830,16 @@ private:
   }
 
   // --- static state --------------------------------------------------------
+
+  // A stream field of a candidate struct that nothing initialises by default.
+  const FieldDecl *uninitialisedStreamField(const RecordDecl *rd) const {
+    if (!rd || !inMain(rd->getLocation()) || !rd->getDefinition())
+      return nullptr;
+    for (const FieldDecl *f : rd->getDefinition()->fields())
+      if (isStreamType(f->getType()) && !f->hasInClassInitializer())
+        return f;
+    return nullptr;
+  }
 
   bool isConstVar(const VarDecl *vd) const {
     QualType t = vd->getType();
