@@ -683,6 +683,13 @@ private:
         return;
       }
     }
+    if (global) {
+      std::string rule, message;
+      if (policy::explainDeniedLibraryCall(n, rule, message)) {
+        diag(rule.c_str(), ce->getBeginLoc(), message);
+        return;
+      }
+    }
     if (global && policy::isAllowedLibraryCall(n)) {
       noteLibraryCall(ce, callee, n);
       return;

@@ -23,6 +23,9 @@ bool isForbiddenInclude(llvm::StringRef spelled) {
 }
 
 bool isTimingFunction(llvm::StringRef name) {
+  // libcu++'s PTX wrappers: cuda::ptx::get_sreg_clock64(), get_sreg_globaltimer_lo() ...
+  if (name.starts_with("get_sreg_clock") || name.starts_with("get_sreg_globaltimer"))
+    return true;
   return inSet(name, {// device clocks (clock64 timing cheats), and their NVVM builtins
                       "clock", "clock64", "__globaltimer", "__nvvm_read_ptx_sreg_clock",
                       "__nvvm_read_ptx_sreg_clock64", "__nvvm_read_ptx_sreg_globaltimer",
@@ -102,6 +105,20 @@ bool explainDeniedCudaRuntime(llvm::StringRef name, std::string &rule, std::stri
     message = "'" + name.str() +
               "' allocates outside stream order (cudaFree synchronises the device); use "
               "cudaMallocAsync/cudaFreeAsync on the entry's 'stream'";
+    return true;
+  }
+  return false;
+}
+
+bool explainDeniedLibraryCall(llvm::StringRef name, std::string &rule, std::string &message) {
+  // cuBLAS's blocking host<->device copies (the *Async forms take a stream).
+  if (inSet(name, {"cublasSetMatrix", "cublasGetMatrix", "cublasSetVector", "cublasGetVector",
+                   "cublasSetMatrix_64", "cublasGetMatrix_64", "cublasSetVector_64",
+                   "cublasGetVector_64"})) {
+    rule = "stream";
+    message = "'" + name.str() +
+              "' is a synchronous copy outside the entry's 'stream'; use "
+              "cudaMemcpyAsync(..., stream) or the cuBLAS *Async form with 'stream'";
     return true;
   }
   return false;

@@ -23,6 +23,10 @@ bool isAllowedCudaRuntime(llvm::StringRef name);
 // message of its own; fills rule and message. False for names not listed.
 bool explainDeniedCudaRuntime(llvm::StringRef name, std::string &rule, std::string &message);
 
+// Like explainDeniedCudaRuntime, for cuBLAS/cuDNN functions that are rejected
+// although their prefix is allowed.
+bool explainDeniedLibraryCall(llvm::StringRef name, std::string &rule, std::string &message);
+
 // cuBLAS, cuBLASLt, cuDNN (host API, by prefix).
 bool isAllowedLibraryCall(llvm::StringRef name);
 

@@ -19,5 +19,7 @@ extern "C" int pike_entry(const PikeTensorRef *inputs, int32_t num_inputs,
                  outputs[0].data, nullptr, outputs[0].data, nullptr, nullptr, nullptr, 0,
                  cudaStreamPerThread); // EXPECT: [stream]
   cublasLtDestroy(lt);
+  float host[4];
+  cublasGetVector(4, sizeof(float), outputs[0].data, 1, host, 1); // EXPECT: [stream]
   return 0;
 }

@@ -1,5 +1,6 @@
 // Device clocks let a kernel detect being timed and behave differently.
 #include <cuda_runtime.h>
+#include <cuda/ptx>
 #include "pike/Runtime/KernelABI.h"
 
 __global__ void spin(float *y) {
@@ -7,6 +8,7 @@ __global__ void spin(float *y) {
   unsigned long long g;
   asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(g)); // EXPECT: [timing]
   y[threadIdx.x] = (float)(start + clock() + (long long)g); // EXPECT: [timing]
+  y[0] += (float)cuda::ptx::get_sreg_globaltimer(); // EXPECT: [timing]
 }
 
 extern "C" int pike_entry(const PikeTensorRef *inputs, int32_t num_inputs,
