@@ -128,25 +128,80 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
       members.pop_back();
       pattern = "gemm_epilogue";
     }
+    if (pattern == "elementwise" || ((pattern == "gemm_epilogue" || pattern == "conv_epilogue" ||
+                                      pattern == "norm_activation") && members.size() > 1))
+      absorbElementwiseUsers(members, assigned);
     if (members.size() == 1 && seed != OpCategory::Elementwise)
       return pattern == "gemm_epilogue" || pattern == "conv_epilogue" ? "single" : pattern;
     return pattern;
   }
 
-  /// `next` may join when every value it reads from the group is the group's
-  /// latest result and nothing between the group and `next` reads group values.
+  /// `next` may join when the group, placed after its last member, still
+  /// dominates every outside use of its values: no outside user may sit
+  /// before the group's new last op.
   bool canJoin(ArrayRef<Operation *> members, Operation *next) {
     llvm::SmallPtrSet<Operation *, 16> set(members.begin(), members.end());
+    set.insert(next);
+    Operation *last = next;
     for (Operation *m : members)
+      if (last->isBeforeInBlock(m))
+        last = m;
+    for (Operation *m : set)
       for (Value r : m->getResults())
         for (Operation *user : r.getUsers())
-          if (!set.contains(user) && user != next && user->isBeforeInBlock(next))
+          if (!set.contains(user) && (user == last || user->isBeforeInBlock(last)))
             return false;
     return true;
   }
 
+  /// Elementwise DAGs: absorb any elementwise user of a member (not only a
+  /// sole user), so `x * sigmoid(x)` and gate arithmetic become one kernel.
+  void absorbElementwiseUsers(SmallVector<Operation *> &members,
+                              const llvm::DenseSet<Operation *> &assigned) {
+    bool changed = true;
+    while (changed && members.size() < maxOps) {
+      changed = false;
+      llvm::SmallPtrSet<Operation *, 16> set(members.begin(), members.end());
+      SmallVector<Operation *> users;
+      for (Operation *m : members)
+        for (Value r : m->getResults())
+          for (Operation *u : r.getUsers())
+            if (!set.contains(u) && !assigned.contains(u) && u->getBlock() == m->getBlock() &&
+                isCat(u, OpCategory::Elementwise))
+              users.push_back(u);
+      llvm::sort(users, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+      for (Operation *u : users)
+        if (canJoin(members, u)) {
+          members.push_back(u);
+          changed = true;
+          break;
+        }
+      if (changed)
+        continue;
+      // Producers: an elementwise op whose every use is inside the group.
+      for (Operation *m : members) {
+        for (Value operand : m->getOperands()) {
+          Operation *p = operand.getDefiningOp();
+          if (!p || set.contains(p) || assigned.contains(p) || p->getBlock() != m->getBlock() ||
+              !isCat(p, OpCategory::Elementwise))
+            continue;
+          bool usedInside = llvm::all_of(p->getUsers(), [&](Operation *u) { return set.contains(u); });
+          if (!usedInside)
+            continue;
+          members.push_back(p);
+          changed = true;
+          break;
+        }
+        if (changed)
+          break;
+      }
+    }
+  }
+
   /// Replaces `members` by one pike.fusion_group placed where the last member was.
-  LogicalResult materialize(ArrayRef<Operation *> members, StringRef pattern) {
+  LogicalResult materialize(SmallVector<Operation *> members, StringRef pattern) {
+    // Clone in block order: absorbed users may sit between earlier members.
+    llvm::sort(members, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
     llvm::SmallPtrSet<Operation *, 16> set(members.begin(), members.end());
     llvm::SetVector<Value> inputs;
     llvm::SetVector<Value> outputs;

@@ -1,10 +1,37 @@
 #include "pike/Passes/WorkerEvaluator.h"
+#include "pike/WorkerClient/Worker.h"
+#include "pike/WorkerClient/WorkerEvaluator.h"
+
+#include <sstream>
 
 std::unique_ptr<pike::search::Evaluator>
 pike::makeWorkerEvaluator(const std::string &workers, const std::string &workerPath,
                           std::string &error) {
-  (void)workers;
-  (void)workerPath;
-  error = "this pike-opt was built without the worker client";
-  return nullptr;
+  std::shared_ptr<worker::WorkerPool> pool;
+  try {
+    if (workers.rfind("local:", 0) == 0) {
+      int n = std::stoi(workers.substr(6));
+      if (n < 1)
+        throw std::invalid_argument("local:N needs N >= 1");
+      worker::WorkerProcess::Options options;
+      options.executable = workerPath;
+      // N workers on GPU 0; timing is serialised per GPU by the workers.
+      pool = worker::WorkerPool::local(options, {0}, n);
+    } else {
+      std::vector<std::string> addresses;
+      std::stringstream ss(workers);
+      std::string item;
+      while (std::getline(ss, item, ','))
+        if (!item.empty())
+          addresses.push_back(item);
+      if (addresses.empty())
+        throw std::invalid_argument("no worker addresses");
+      pool = worker::WorkerPool::remote(addresses);
+    }
+    pool->startAll();
+  } catch (const std::exception &e) {
+    error = e.what();
+    return nullptr;
+  }
+  return std::make_unique<worker::WorkerEvaluator>(pool);
 }

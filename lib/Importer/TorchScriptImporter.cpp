@@ -325,6 +325,18 @@ LogicalResult Importer::probe(tj::Module &module, const std::shared_ptr<tj::Grap
       watched.push_back(out);
       watchedCopy.push_back(ct->output(i));
     }
+  // Models traced for a GPU create tensors on it (masks, positions); the probe
+  // runs on the CPU, so their device constants are redirected there. The IR
+  // keeps the original device.
+  std::vector<tj::Node *> deviceConstants;
+  for (tj::Node *n : copy->nodes())
+    if (n->kind() == c10::prim::Constant &&
+        n->output()->type()->kind() == c10::TypeKind::DeviceObjType)
+      deviceConstants.push_back(n);
+  for (tj::Node *n : deviceConstants) {
+    tj::WithInsertPoint guard(n);
+    n->output()->replaceAllUsesWith(copy->insertConstant(c10::Device(c10::kCPU)));
+  }
   while (!copy->outputs().empty())
     copy->eraseOutput(copy->outputs().size() - 1);
   tj::Node *tuple = copy->createTuple(watchedCopy);
@@ -616,7 +628,8 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
   }
   tj::Module module;
   try {
-    module = tj::load(path);
+    // Weights land on the CPU whatever device the model was exported for.
+    module = tj::load(path, c10::Device(c10::kCPU));
   } catch (const c10::Error &e) {
     emitError(fileLoc) << "cannot load TorchScript module: "
                        << firstLine(e.what_without_backtrace());

@@ -325,6 +325,9 @@ LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options)
   std::map<std::string, std::string> vars = {{"PIKE_NS", ns},
                                              {"PIKE_PACKAGE", package},
                                              {"PIKE_CUDA_ARCH", options.cudaArch},
+                                             {"PIKE_TORCH_ARCH", options.cudaArch.size() >= 2
+                                                                     ? options.cudaArch.substr(0, options.cudaArch.size() - 1) + "." + options.cudaArch.substr(options.cudaArch.size() - 1)
+                                                                     : options.cudaArch},
                                              {"PIKE_ALLOW_TF32", options.allowTF32 ? "true" : "false"}};
   for (auto [tmpl, target] : std::vector<std::pair<std::string, std::string>>{
            {"runtime.cpp", "src/runtime.cpp"},

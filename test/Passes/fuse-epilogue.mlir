@@ -20,19 +20,42 @@ func.func @gemm_gelu(%x: tensor<4x8xf32>, %w: tensor<16x8xf32>) -> tensor<4x16xf
 
 // -----
 
-// A value with two users ends the chain: relu's result escapes to both adds.
+// relu's result has two users; both are elementwise, so the epilogue takes the
+// whole DAG and relu's value never leaves the kernel.
 // CHECK-LABEL: func.func @multi_use
 // CHECK: pike.fusion_group "conv_epilogue"
 // CHECK: aten::_convolution
 // CHECK: aten::relu
-// CHECK: pike.yield
-// CHECK: pike.fusion_group "elementwise"
 // CHECK: aten::add
 // CHECK: aten::add
+// CHECK: pike.yield %{{.*}} : tensor<1x4x8x8xf32>
+// CHECK-NOT: pike.fusion_group
 func.func @multi_use(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x1x1xf32>) -> tensor<1x4x8x8xf32> {
   %0 = pike.aten "aten::_convolution"(%x, %w) {bias, operands = ["input", "weight"], stride = array<i64: 1, 1>, padding = array<i64: 0, 0>, dilation = array<i64: 1, 1>, transposed = false, output_padding = array<i64: 0, 0>, groups = 1 : i64, benchmark = false, deterministic = false, cudnn_enabled = true, allow_tf32 = true} : (tensor<1x4x8x8xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x8x8xf32>
   %1 = pike.aten "aten::relu"(%0) {operands = ["self"]} : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
   %2 = pike.aten "aten::add"(%1, %x) {alpha = 1 : i64, operands = ["self", "other"]} : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
   %3 = pike.aten "aten::add"(%2, %1) {alpha = 1 : i64, operands = ["self", "other"]} : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
   return %3 : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// Producers whose only users are in the group join it: gelu(x) * sigmoid(y)
+// plus the tanh(x - y) branch is one elementwise kernel.
+// CHECK-LABEL: func.func @dag
+// CHECK: pike.fusion_group "elementwise"(%arg0, %arg1)
+// CHECK-DAG: aten::gelu
+// CHECK-DAG: aten::sigmoid
+// CHECK-DAG: aten::sub
+// CHECK-DAG: aten::tanh
+// CHECK: pike.yield
+// CHECK-NOT: pike.fusion_group
+func.func @dag(%x: tensor<8xf32>, %y: tensor<8xf32>) -> tensor<8xf32> {
+  %g = pike.aten "aten::gelu"(%x) {approximate = "none", operands = ["self"]} : (tensor<8xf32>) -> tensor<8xf32>
+  %s = pike.aten "aten::sigmoid"(%y) {operands = ["self"]} : (tensor<8xf32>) -> tensor<8xf32>
+  %a = pike.aten "aten::mul"(%g, %s) {operands = ["self", "other"]} : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  %d = pike.aten "aten::sub"(%x, %y) {alpha = 1 : i64, operands = ["self", "other"]} : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  %t = pike.aten "aten::tanh"(%d) {operands = ["self"]} : (tensor<8xf32>) -> tensor<8xf32>
+  %r = pike.aten "aten::add"(%a, %t) {alpha = 1 : i64, operands = ["self", "other"]} : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  return %r : tensor<8xf32>
 }
