@@ -275,7 +275,7 @@ public:
   CandidateVisitor(ASTContext &ctx, Report &report, const CheckOptions &opts,
                    std::string cudaRoot)
       : ctx(ctx), sm(ctx.getSourceManager()), report(report), opts(opts),
-        cudaRoot(std::move(cudaRoot)) {}
+        cudaRoot(std::move(cudaRoot)), nvrtc(opts.mode == "nvrtc") {}
 
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool shouldVisitImplicitCode() const { return false; }
@@ -283,6 +283,9 @@ public:
   // Context tracking: calls are judged by the function they appear in.
   bool TraverseDecl(Decl *d) {
     auto *fd = dyn_cast_or_null<FunctionDecl>(d);
+    // NVRTC compiles device code only: host functions never run.
+    if (fd && nvrtc && !fd->hasAttr<CUDADeviceAttr>() && !fd->hasAttr<CUDAGlobalAttr>())
+      return true;
     if (fd)
       fnStack.push_back(fd);
     bool ok = Base::TraverseDecl(d);
@@ -320,7 +323,7 @@ public:
     if (launchConfigs.count(ce))
       return true;
     const FunctionDecl *ctxFn = currentFunction();
-    bool device = isDeviceOnly(ctxFn);
+    bool device = isDeviceOnly(ctxFn) || nvrtc;
     const FunctionDecl *callee = ce->getDirectCallee();
     if (!callee) {
       if (!device && !ce->isTypeDependent() && !ce->isValueDependent() &&
@@ -381,7 +384,7 @@ public:
            "inline assembly reads a clock register; candidates must not measure time");
       return true;
     }
-    if (!isDeviceOnly(currentFunction()))
+    if (!isDeviceOnly(currentFunction()) && !nvrtc)
       diag(kRuleHostCall, as->getBeginLoc(),
            "inline assembly in host code cannot be checked; only device code may use asm");
     return true;
@@ -452,6 +455,8 @@ public:
     if (!il->isSemanticForm() && il->getSemanticForm())
       il = il->getSemanticForm();
     // Elements and fields without an initialiser are zero: the default stream.
+    if (nvrtc)
+      return true;
     if (il->hasArrayFiller() && isStreamType(il->getArrayFiller()->getType()))
       diag(kRuleStream, il->getBeginLoc(),
            "stream array elements without an initialiser are null, the default stream; "
@@ -502,7 +507,7 @@ public:
     if (!inMain(vd->getLocation()) || isa<ParmVarDecl>(vd))
       return true;
     if (!vd->hasGlobalStorage()) {
-      if (vd->getDeclContext()->isDependentContext())
+      if (nvrtc || vd->getDeclContext()->isDependentContext())
         return true;
       QualType elem = ctx.getBaseElementType(vd->getType());
       if (vd->getType()->isArrayType() && isStreamType(elem) && !vd->hasInit())
@@ -538,6 +543,7 @@ private:
   Report &report;
   const CheckOptions &opts;
   std::string cudaRoot;
+  bool nvrtc;
   std::vector<const FunctionDecl *> fnStack;
   std::set<const Expr *> launchConfigs;
   std::set<const Expr *> subscriptBases;
@@ -788,7 +794,7 @@ private:
   }
 
   void requireEntryStream(const Expr *e, const std::string &what) {
-    if (isEntryStream(e) || e->isValueDependent() || e->isTypeDependent())
+    if (nvrtc || isEntryStream(e) || e->isValueDependent() || e->isTypeDependent())
       return;
     diag(kRuleStream, e->getBeginLoc(),
          what + " with stream '" + text(e) + "', which is not the entry's '" +
@@ -871,6 +877,8 @@ private:
       deviceVars.insert(vd->getCanonicalDecl());
       return; // judged in finish(): only written-and-never-reset ones are rejected
     }
+    if (nvrtc)
+      return; // host variables of an NVRTC source are never reached
     if (isLibraryHandleType(vd->getType()))
       return; // a cached cuBLAS/cuBLASLt/cuDNN handle holds no results
     std::string what = vd->isStaticLocal()       ? "function-local static"
@@ -900,7 +908,13 @@ private:
 
   void finish() {
     for (const VarDecl *vd : deviceVars)
-      if (writtenDeviceVars.count(vd) && !resetFromHost.count(vd))
+      if (writtenDeviceVars.count(vd) && nvrtc)
+        diag(kRuleStaticState, vd->getLocation(),
+             "__device__ variable '" + vd->getName().str() +
+                 "' is written by device code and keeps its value across launches; an NVRTC "
+                 "candidate has no host code to reset it, so keep such state in registers or "
+                 "shared memory");
+      else if (writtenDeviceVars.count(vd) && !resetFromHost.count(vd))
         diag(kRuleStaticState, vd->getLocation(),
              "__device__ variable '" + vd->getName().str() +
                  "' is written by device code and keeps its value across calls; reset it "
@@ -953,6 +967,17 @@ public:
                  !(fd && !fd->isThisDeclarationADefinition()))
           symbolClash.push_back(nd);
       }
+    }
+
+    if (opts.mode == "nvrtc") {
+      CandidateVisitor visitor(ctx, report, opts, cudaRoot);
+      visitor.run();
+      checkNvrtcKernels(ctx);
+      return;
+    }
+    if (opts.mode != "nvcc") {
+      report.add(kRuleEntry, "unknown candidate mode '" + opts.mode + "' (nvcc or nvrtc)", 0, 0);
+      return;
     }
 
     CandidateVisitor visitor(ctx, report, opts, cudaRoot);
@@ -1036,6 +1061,49 @@ private:
   std::string cudaRoot;
   std::string &rewritten;
   bool &entryOk;
+
+  // NVRTC: pike looks kernels up by their unmangled names.
+  void checkNvrtcKernels(ASTContext &ctx) {
+    SourceManager &sm = ctx.getSourceManager();
+    std::map<std::string, const FunctionDecl *> kernels, mangled;
+    for (Decl *d : ctx.getTranslationUnitDecl()->decls()) {
+      std::vector<Decl *> ds{d};
+      if (auto *ls = dyn_cast<LinkageSpecDecl>(d))
+        ds.assign(ls->decls_begin(), ls->decls_end());
+      for (Decl *x : ds) {
+        auto *fd = dyn_cast<FunctionDecl>(x);
+        if (!fd || !fd->hasAttr<CUDAGlobalAttr>() || !fd->isThisDeclarationADefinition() ||
+            !sm.isInMainFile(sm.getFileLoc(fd->getLocation())))
+          continue;
+        (fd->isExternC() ? kernels : mangled)[fd->getNameAsString()] = fd;
+      }
+    }
+    bool parseFailed = ctx.getDiagnostics().hasErrorOccurred();
+    auto at = [&](const FunctionDecl *fd, std::string msg) {
+      PresumedLoc p = fd ? sm.getPresumedLoc(sm.getFileLoc(fd->getLocation())) : PresumedLoc();
+      report.add(kRuleEntry, std::move(msg), p.isValid() ? p.getLine() : 0,
+                 p.isValid() ? p.getColumn() : 0);
+    };
+    bool ok = true;
+    for (const std::string &k : opts.kernels) {
+      if (kernels.count(k))
+        continue;
+      ok = false;
+      if (mangled.count(k))
+        at(mangled[k], "kernel '" + k + "' has C++ linkage; declare it extern \"C\" __global__ "
+                       "so pike can find it by name");
+      else if (!parseFailed)
+        at(nullptr, "the launch list names kernel '" + k + "' but the source defines no "
+                    "extern \"C\" __global__ function '" + k + "'");
+    }
+    if (opts.kernels.empty() && kernels.empty()) {
+      ok = false;
+      if (!parseFailed)
+        at(mangled.empty() ? nullptr : mangled.begin()->second,
+           "an NVRTC candidate must define its kernels as extern \"C\" __global__ functions");
+    }
+    entryOk = ok;
+  }
 
   // A PikeTensorRef of the candidate's own must match KernelABI.h field by field.
   bool checkTensorRefLayout(ASTContext &ctx, const FunctionDecl *fd) {

@@ -36,8 +36,15 @@ struct Diagnostic {
 };
 
 struct CheckOptions {
-  // The symbol pike's loader looks up; a correct entry with another name is
-  // renamed to it in CheckResult::rewrittenSource.
+  // "nvcc": a host entry with the C ABI (KernelABI.h). "nvrtc": device-only
+  // source whose `extern "C" __global__` kernels pike launches itself; host code
+  // in it never runs and is not checked.
+  std::string mode = "nvcc";
+  // nvrtc: the kernels the launch list names; each must be defined
+  // `extern "C" __global__`. Empty: at least one such kernel.
+  std::vector<std::string> kernels;
+  // nvcc: the symbol pike's loader looks up; a correct entry with another name
+  // is renamed to it in CheckResult::rewrittenSource.
   std::string entrySymbol = "pike_entry";
   // Name the candidate gets in diagnostics.
   std::string fileName = "candidate.cu";
@@ -56,7 +63,7 @@ struct CheckResult {
   bool accepted = false;
   std::vector<Diagnostic> diags; // sorted by line, then column
   // The source to compile: the candidate with its entry renamed to
-  // CheckOptions::entrySymbol. Empty when the candidate is rejected.
+  // CheckOptions::entrySymbol (nvrtc: the source as given). Empty when rejected.
   std::string rewrittenSource;
   double parseSeconds = 0; // wall time of the parse + checks
 };

@@ -1,6 +1,7 @@
 // pike-check: run the candidate checker on a file.
 //
 //   pike-check candidate.cu [--entry=SYM] [--cuda-path=DIR] [--rewrite=OUT] [--time]
+//   pike-check kernels.cu --mode=nvrtc [--kernel=NAME]...
 //
 // Prints compiler-style diagnostics on stdout; exit 0 accepted, 1 rejected,
 // 2 usage or I/O error. --rewrite writes the source with the entry renamed.
@@ -15,8 +16,8 @@
 namespace {
 
 int usage() {
-  std::cerr << "usage: pike-check FILE.cu [--entry=SYM] [--cuda-path=DIR] [--resource-dir=DIR]"
-               " [--rewrite=OUT] [--time]\n";
+  std::cerr << "usage: pike-check FILE.cu [--mode=nvcc|nvrtc] [--kernel=NAME]... [--entry=SYM]"
+               " [--cuda-path=DIR] [--resource-dir=DIR] [--rewrite=OUT] [--time]\n";
   return 2;
 }
 
@@ -36,9 +37,15 @@ int main(int argc, char **argv) {
   bool showTime = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
+    std::string kernel;
     if (take(a, "--entry=", opts.entrySymbol) || take(a, "--cuda-path=", opts.cudaPath) ||
-        take(a, "--resource-dir=", opts.resourceDir) || take(a, "--rewrite=", rewriteOut))
+        take(a, "--resource-dir=", opts.resourceDir) || take(a, "--rewrite=", rewriteOut) ||
+        take(a, "--mode=", opts.mode))
       continue;
+    if (take(a, "--kernel=", kernel)) {
+      opts.kernels.push_back(kernel);
+      continue;
+    }
     if (a == "--time") {
       showTime = true;
       continue;

@@ -4,6 +4,7 @@
 //                       ones its markers announce: "// EXPECT: [rule] [rule2]" at
 //                       the end of a line (that line), "// EXPECT-FILE: [rule]"
 //                       anywhere (a diagnostic without a line).
+// "// MODE: nvrtc" and "// KERNELS: a b" set CheckOptions::mode and ::kernels.
 #include "pike/Checker/Checker.h"
 
 #include <gtest/gtest.h>
@@ -96,13 +97,26 @@ TEST_P(Corpus, MatchesMarkers) {
   ASSERT_FALSE(src.empty()) << file;
   CheckOptions opts;
   opts.fileName = file;
+  std::istringstream header(src);
+  for (std::string line; std::getline(header, line);) {
+    if (line.rfind("// MODE: ", 0) == 0)
+      opts.mode = line.substr(9);
+    if (line.rfind("// KERNELS: ", 0) == 0) {
+      std::istringstream names(line.substr(12));
+      for (std::string k; names >> k;)
+        opts.kernels.push_back(k);
+    }
+  }
   CheckResult r = checkCandidate(src, opts);
   const std::string shown = pike::checker::formatDiagnostics(r, file);
 
   if (file.rfind("accept_", 0) == 0) {
     EXPECT_TRUE(r.accepted) << shown;
     EXPECT_TRUE(r.diags.empty()) << shown;
-    EXPECT_NE(r.rewrittenSource.find(opts.entrySymbol + "("), std::string::npos);
+    if (opts.mode == "nvrtc")
+      EXPECT_EQ(r.rewrittenSource, src);
+    else
+      EXPECT_NE(r.rewrittenSource.find(opts.entrySymbol + "("), std::string::npos);
     return;
   }
   ASSERT_EQ(file.rfind("reject_", 0), 0u) << "corpus files are accept_* or reject_*";
@@ -249,6 +263,17 @@ TEST(CheckerDiagnostics, SortedByPosition) {
   ASSERT_GT(r.diags.size(), 3u);
   for (size_t i = 1; i < r.diags.size(); ++i)
     EXPECT_LE(r.diags[i - 1].line, r.diags[i].line);
+}
+
+TEST(CheckerSetup, UnknownModeIsRejected) {
+  const std::string src = readFile(std::string(PIKE_CHECKER_CORPUS) +
+                                   "/accept_include_abi_header.cu");
+  CheckOptions opts;
+  opts.mode = "ptx";
+  CheckResult r = checkCandidate(src, opts);
+  EXPECT_FALSE(r.accepted);
+  ASSERT_EQ(r.diags.size(), 1u);
+  EXPECT_EQ(r.diags[0].rule, "entry");
 }
 
 TEST(CheckerSetup, MissingCudaToolkitIsAParseDiagnostic) {
