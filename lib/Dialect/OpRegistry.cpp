@@ -65,6 +65,9 @@ const OpInfo kOps[] = {
     OTHER("rnn_tanh") OTHER("upsample_nearest2d") OTHER("upsample_bilinear2d")
     OTHER("interpolate") OTHER("max_pool2d_with_indices") OTHER("glu")
     OTHER("frobenius_norm") OTHER("unfold") OTHER("im2col") OTHER("col2im")
+    OTHER("fft_rfft") OTHER("fft_irfft") OTHER("fft_fft") OTHER("fft_ifft") OTHER("fft_rfftn")
+    OTHER("fft_irfftn") OTHER("view_as_real") OTHER("view_as_complex") OTHER("complex")
+    OTHER("real") OTHER("imag") OTHER("conj") OTHER("angle") OTHER("polar")
 #undef OTHER
 };
 } // namespace

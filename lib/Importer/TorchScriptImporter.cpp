@@ -67,6 +67,8 @@ Type elementType(MLIRContext &ctx, c10::ScalarType st) {
   case c10::kBool: return IntegerType::get(&ctx, 1);
   case c10::kByte: return IntegerType::get(&ctx, 8, IntegerType::Unsigned);
   case c10::kChar: return IntegerType::get(&ctx, 8);
+  case c10::kComplexFloat: return ComplexType::get(Float32Type::get(&ctx));
+  case c10::kComplexDouble: return ComplexType::get(Float64Type::get(&ctx));
   default: return {};
   }
 }
@@ -82,6 +84,7 @@ const char *safetensorsDType(c10::ScalarType st) {
   case c10::kBool: return "BOOL";
   case c10::kByte: return "U8";
   case c10::kChar: return "I8";
+  case c10::kComplexFloat: return "C64";
   default: return nullptr;
   }
 }

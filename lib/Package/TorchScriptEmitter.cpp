@@ -58,6 +58,8 @@ c10::ScalarType scalarTypeOf(Type t) {
   if (t.isInteger(1)) return c10::kBool;
   if (t.isUnsignedInteger(8)) return c10::kByte;
   if (t.isInteger(8)) return c10::kChar;
+  if (auto c = dyn_cast<ComplexType>(t))
+    return c.getElementType().isF64() ? c10::kComplexDouble : c10::kComplexFloat;
   return c10::kFloat;
 }
 
@@ -65,7 +67,7 @@ c10::ScalarType scalarTypeOf(const std::string &safetensorsName) {
   static const std::map<std::string, c10::ScalarType> m = {
       {"F32", c10::kFloat}, {"F16", c10::kHalf}, {"BF16", c10::kBFloat16},
       {"F64", c10::kDouble}, {"I64", c10::kLong}, {"I32", c10::kInt},
-      {"BOOL", c10::kBool}, {"U8", c10::kByte}, {"I8", c10::kChar}};
+      {"BOOL", c10::kBool}, {"U8", c10::kByte}, {"I8", c10::kChar}, {"C64", c10::kComplexFloat}};
   auto it = m.find(safetensorsName);
   return it == m.end() ? c10::kFloat : it->second;
 }
