@@ -6,6 +6,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/cuda/CUDAGeneratorImpl.h>
+#include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 #include <torch/script.h>
@@ -938,6 +939,9 @@ json evaluate(const json &req, const CandidateSpec &cand, const CompileOutcome &
     reply["status"] = "runtime_error";
     reply["phase"] = "gpu";
     reply["log"] = std::string("out of GPU memory: ") + e.what_without_backtrace();
+    // Hand the cached blocks back so later requests (and candidates' own
+    // allocations) see the memory again.
+    c10::cuda::CUDACachingAllocator::emptyCache();
   } catch (const c10::Error &e) {
     reply["status"] = "runtime_error";
     reply["phase"] = "gpu";

@@ -30,6 +30,12 @@ TASKS = {
                    {"shape": [4096, 1024], "dtype": "float32", "init": "normal"}],
         "outputs": [{"shape": [4096, 1024], "dtype": "float32"}],
     },
+    # Too large for any GPU: the worker's own allocations fail (out-of-memory path).
+    "elementwise_huge": {
+        "inputs": [{"shape": [25000, 1000000], "dtype": "float32", "init": "normal"},
+                   {"shape": [25000, 1000000], "dtype": "float32", "init": "normal"}],
+        "outputs": [{"shape": [25000, 1000000], "dtype": "float32"}],
+    },
     "reduction": {
         "inputs": [{"shape": [2048, 4096], "dtype": "float32", "init": "uniform"}],
         "outputs": [{"shape": [2048], "dtype": "float32"}],
@@ -62,6 +68,7 @@ def make_references(directory):
         p = os.path.join(directory, name + ".pt")
         torch.jit.script(mod).save(p)
         paths[name] = p
+    paths["elementwise_huge"] = paths["elementwise"]
     return paths
 
 
