@@ -945,6 +945,12 @@ public:
       : report(report), opts(opts), cudaRoot(std::move(cudaRoot)), rewritten(rewritten),
         entryOk(entryOk) {}
 
+  void Initialize(ASTContext &ctx) override { sm = &ctx.getSourceManager(); }
+
+  bool shouldSkipFunctionBody(Decl *d) override {
+    return sm && !sm->isInMainFile(sm->getFileLoc(d->getLocation()));
+  }
+
   void HandleTranslationUnit(ASTContext &ctx) override {
     SourceManager &sm = ctx.getSourceManager();
     bool parseFailed = ctx.getDiagnostics().hasErrorOccurred();
@@ -1061,6 +1067,7 @@ private:
   std::string cudaRoot;
   std::string &rewritten;
   bool &entryOk;
+  const SourceManager *sm = nullptr;
 
   // NVRTC: pike looks kernels up by their unmangled names.
   void checkNvrtcKernels(ASTContext &ctx) {
@@ -1138,6 +1145,11 @@ public:
         entryOk(entryOk), includeLines(includeLines) {}
 
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &ci, StringRef) override {
+    // Only the candidate's bodies are checked; skipping the bodies of header
+    // functions (CheckConsumer::shouldSkipFunctionBody) halves the parse time.
+    // Sema never skips constexpr or auto-returning functions, whose bodies
+    // parsing may need.
+    ci.getFrontendOpts().SkipFunctionBodies = true;
     ci.getPreprocessor().addPPCallbacks(
         std::make_unique<IncludeWatcher>(ci.getSourceManager(), report, includeLines));
     return std::make_unique<CheckConsumer>(report, opts, cudaRoot, rewritten, entryOk);
