@@ -17,7 +17,7 @@ namespace pike::codegen::detail {
 
 namespace {
 
-enum class RowKind { Softmax, LogSoftmax, Sum, Mean, Max, Min, Prod, Var, Std, LayerNorm, RmsNorm, GroupNorm };
+enum class RowKind { Softmax, LogSoftmax, LogSumExp, Sum, Mean, Max, Min, Prod, Var, Std, LayerNorm, RmsNorm, GroupNorm };
 
 struct RowPlan {
   pike::AtenOp anchor;
@@ -25,6 +25,8 @@ struct RowPlan {
   Value x;                     // the anchor's input
   std::vector<int64_t> xshape; // its shape
   int64_t R = 0, L = 0;        // rows, row length
+  int64_t inner = 1;           // stride of the reduced dim(s): element j of row r is
+                               // x[(r / inner * L + j) * inner + r % inner]
   // layer/rms norm: weight/bias indexed by j; group norm: by channel.
   Value weight, bias;
   double eps = 1e-5;
@@ -37,6 +39,7 @@ std::string rowKindName(RowKind k) {
   switch (k) {
   case RowKind::Softmax: return "softmax";
   case RowKind::LogSoftmax: return "log_softmax";
+  case RowKind::LogSumExp: return "logsumexp";
   case RowKind::Sum: return "sum";
   case RowKind::Mean: return "mean";
   case RowKind::Max: return "amax";
@@ -126,9 +129,10 @@ bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
     int64_t dim = d ? (int64_t)*d : -1;
     if (dim < 0)
       dim += rank;
-    if (rank == 0 || dim != rank - 1)
-      return fail(anchor, "'" + anchor.getName().str() + "' over a dim other than the last");
-    p.L = trailing(1);
+    if (rank == 0 || dim < 0 || dim >= rank)
+      return fail(anchor, "'" + anchor.getName().str() + "' dim out of range");
+    p.L = p.xshape[dim];
+    p.inner = trailing(rank - 1 - dim);
   } else if (name == "layer_norm" || name == "rms_norm") {
     p.kind = name == "layer_norm" ? RowKind::LayerNorm : RowKind::RmsNorm;
     auto ns = anchor->getAttrOfType<DenseI64ArrayAttr>("normalized_shape");
@@ -158,9 +162,11 @@ bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
     auto eps = numAttr(anchor, "eps");
     p.eps = eps ? *eps : 1e-5;
   } else if (name == "sum" || name == "mean" || name == "amax" || name == "amin" ||
-             name == "max" || name == "min" || name == "prod" || name == "var" || name == "std") {
+             name == "max" || name == "min" || name == "prod" || name == "var" ||
+             name == "std" || name == "logsumexp") {
     p.kind = llvm::StringSwitch<RowKind>(name)
                  .Case("sum", RowKind::Sum).Case("mean", RowKind::Mean)
+                 .Case("logsumexp", RowKind::LogSumExp)
                  .Cases("amax", "max", RowKind::Max).Cases("amin", "min", RowKind::Min)
                  .Case("prod", RowKind::Prod).Case("var", RowKind::Var).Default(RowKind::Std);
     std::vector<int64_t> dims;
@@ -177,10 +183,13 @@ bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
         d += rank;
     std::sort(dims.begin(), dims.end());
     dims.erase(std::unique(dims.begin(), dims.end()), dims.end());
-    for (size_t k = 0; k < dims.size(); ++k)
-      if (dims[k] != rank - (int64_t)dims.size() + (int64_t)k)
-        return fail(anchor, "'" + anchor.getName().str() + "' over dims that are not the trailing ones");
-    p.L = trailing(dims.size());
+    for (size_t k = 1; k < dims.size(); ++k)
+      if (dims[k] != dims[k - 1] + 1)
+        return fail(anchor, "'" + anchor.getName().str() + "' over dims that are not adjacent");
+    if (!dims.empty() && (dims.front() < 0 || dims.back() >= rank))
+      return fail(anchor, "'" + anchor.getName().str() + "' dim out of range");
+    p.inner = dims.empty() ? 1 : trailing(rank - 1 - dims.back());
+    p.L = trailing(rank - (dims.empty() ? rank : dims.front())) / p.inner;
     if (p.kind == RowKind::Var || p.kind == RowKind::Std) {
       if (auto c = numAttr(anchor, "correction"))
         p.correction = *c;
@@ -345,11 +354,18 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
     os << "  for (pike_idx row = blockIdx.x; row < R; row += gridDim.x) {\n";
   }
 
+  // Linear index of element j of the row in the anchor's input.
+  std::string elemIndex = "row * L + j";
+  if (p.inner > 1) {
+    os << ind << "const pike_idx pike_base = (row / " << p.inner << ") * (L * " << p.inner
+       << ") + row % " << p.inner << ";\n";
+    elemIndex = "pike_base + j * " + std::to_string(p.inner);
+  }
   // One pass over the row: `update(x)` per element of the anchor's input.
   auto pass = [&](const std::string &decl, std::function<std::string(const std::string &)> update) -> bool {
     os << decl;
     os << ind << "for (pike_idx j = " << J0 << "; j < L; j += " << JS << ") {\n";
-    os << ind << "  const pike_idx i = row * L + j;\n";
+    os << ind << "  const pike_idx i = " << elemIndex << ";\n";
     ElemEmitter e(p.xshape, "i", "c", ind + "  ");
     e.host = host;
     e.tensors = tensors;
@@ -402,7 +418,8 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
   bool ok = true;
   switch (p.kind) {
   case RowKind::Softmax:
-  case RowKind::LogSoftmax: {
+  case RowKind::LogSoftmax:
+  case RowKind::LogSumExp: {
     ok = pass(ind + T + " pike_m = -" + (fl ? std::string("PIKE_INF") : "(double)PIKE_INF") + ", pike_s = " + lit(0) + ";\n",
               [&](const std::string &x) {
                 return ind + "  if (" + x + " > pike_m) { pike_s = pike_s * pike_exp(pike_m - " + x +
@@ -413,6 +430,7 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
       os << ind << (warp ? "pike_warp_softmax(pike_m, pike_s);\n" : "pike_block_softmax(pike_m, pike_s, pike_sh, pike_sh2);\n");
     if (p.kind == RowKind::LogSoftmax)
       os << ind << "const " << T << " pike_lse = pike_m + " << F("log") << "(pike_s);\n";
+    y = "pike_m + " + F("log") + "(pike_s)";
     break;
   }
   case RowKind::Sum:
@@ -507,7 +525,7 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
     os << b.str() << ind << "}\n";
   } else {
     os << ind << "for (pike_idx j = " << J0 << "; j < L; j += " << JS << ") {\n";
-    os << ind << "  const pike_idx i = row * L + j;\n";
+    os << ind << "  const pike_idx i = " << elemIndex << ";\n";
     ElemEmitter e(p.xshape, "i", "c", ind + "  ");
     e.host = host;
     e.tensors = tensors;

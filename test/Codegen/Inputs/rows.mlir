@@ -68,4 +68,20 @@ module {
     %0 = pike.aten "aten::rms_norm"(%x, %w) {eps = 1.000000e-06 : f64, normalized_shape = array<i64: 64>, operands = ["input", "weight"]} : (tensor<4x64xf32>, tensor<64xf32>) -> tensor<4x64xf32>
     pike.yield %0 : tensor<4x64xf32>
   }
+  // Softmax over a middle dim (strided rows).
+  pike.kernel @softmax_mid(%x: tensor<2x5x3xf32>) -> tensor<2x5x3xf32> attributes {entry = "pike_softmax_mid", impl = "reference", pike.pattern = "softmax"} {
+    %0 = pike.aten "aten::softmax"(%x) {dim = 1 : i64, dtype, operands = ["self"]} : (tensor<2x5x3xf32>) -> tensor<2x5x3xf32>
+    pike.yield %0 : tensor<2x5x3xf32>
+  }
+  // sum over the middle dims (strided rows), no keepdim, with an epilogue.
+  pike.kernel @sum_mid(%x: tensor<4x6x5x3xf32>) -> tensor<4x3xf32> attributes {entry = "pike_sum_mid", impl = "reference", pike.pattern = "reduction"} {
+    %0 = pike.aten "aten::sum"(%x) {dim = array<i64: 1, 2>, dtype, keepdim = false, operands = ["self"]} : (tensor<4x6x5x3xf32>) -> tensor<4x3xf32>
+    %1 = pike.aten "aten::relu"(%0) {operands = ["self"]} : (tensor<4x3xf32>) -> tensor<4x3xf32>
+    pike.yield %1 : tensor<4x3xf32>
+  }
+  // logsumexp over the last dim, keepdim.
+  pike.kernel @logsumexp(%x: tensor<7x40xf32>) -> tensor<7x1xf32> attributes {entry = "pike_logsumexp", impl = "reference", pike.pattern = "reduction"} {
+    %0 = pike.aten "aten::logsumexp"(%x) {dim = array<i64: 1>, keepdim = true, operands = ["self"]} : (tensor<7x40xf32>) -> tensor<7x1xf32>
+    pike.yield %0 : tensor<7x1xf32>
+  }
 }
