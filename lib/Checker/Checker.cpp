@@ -677,6 +677,14 @@ private:
           !ctx.BuiltinInfo.isLibFunction(builtin))
         return;
     }
+    if (global && policy::isHostSynchronisation(n)) {
+      if (!opts.allowStreamSync)
+        diag(kRuleHostCall, ce->getBeginLoc(),
+             "'" + name + "' makes the host wait for the stream; the ABI forbids "
+             "synchronisation and slots run inside CUDA graph capture (AOT package), where "
+             "it is illegal: enqueue the work on '" + entryStreamName() + "' and return");
+      return; // allowed: its stream argument is still checked
+    }
     if (global && n.starts_with("cuda")) {
       std::string rule, message;
       if (policy::explainDeniedCudaRuntime(n, rule, message)) {

@@ -66,8 +66,12 @@ bool isAllowedCudaRuntime(llvm::StringRef name) {
       "cudaMallocAsync", "cudaFreeAsync",
       // events and waits on the given stream
       "cudaEventCreate", "cudaEventCreateWithFlags", "cudaEventDestroy", "cudaEventRecord",
-      "cudaEventRecordWithFlags", "cudaEventQuery", "cudaEventSynchronize",
-      "cudaStreamWaitEvent", "cudaStreamSynchronize", "cudaStreamQuery"});
+      "cudaEventRecordWithFlags", "cudaStreamWaitEvent"});
+}
+
+bool isHostSynchronisation(llvm::StringRef name) {
+  return inSet(name, {"cudaStreamSynchronize", "cudaEventSynchronize", "cudaStreamQuery",
+                      "cudaEventQuery"});
 }
 
 bool explainDeniedCudaRuntime(llvm::StringRef name, std::string &rule, std::string &message) {

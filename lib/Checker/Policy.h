@@ -19,6 +19,10 @@ bool isTimingFunction(llvm::StringRef name);
 // The CUDA runtime subset a host entry may call.
 bool isAllowedCudaRuntime(llvm::StringRef name);
 
+// Waiting for or polling the stream from the host: cudaStreamSynchronize,
+// cudaEventSynchronize, cudaStreamQuery, cudaEventQuery (CheckOptions::allowStreamSync).
+bool isHostSynchronisation(llvm::StringRef name);
+
 // A CUDA runtime call that is rejected with a rule other than host-call or a
 // message of its own; fills rule and message. False for names not listed.
 bool explainDeniedCudaRuntime(llvm::StringRef name, std::string &rule, std::string &message);

@@ -55,6 +55,10 @@ struct CheckOptions {
   // the Clang this library was built against.
   std::string resourceDir;
   std::string gpuArch = "sm_90";
+  // Allow cudaStreamSynchronize / cudaEventSynchronize / cudaStreamQuery /
+  // cudaEventQuery on the entry's stream. Off: KernelABI.h forbids synchronisation
+  // and the AOT package captures slots into CUDA graphs, where it is illegal.
+  bool allowStreamSync = false;
   // Extra -I/-D style arguments for the parse.
   std::vector<std::string> extraArgs;
 };

@@ -265,6 +265,30 @@ TEST(CheckerDiagnostics, SortedByPosition) {
     EXPECT_LE(r.diags[i - 1].line, r.diags[i].line);
 }
 
+TEST(CheckerOptions, AllowStreamSyncAcceptsWaitingOnTheEntryStreamOnly) {
+  const std::string src = "#include <cuda_runtime.h>\n"
+                          "#include \"pike/Runtime/KernelABI.h\"\n"
+                          "extern \"C\" int pike_entry(const PikeTensorRef *in, int32_t ni,\n"
+                          "    PikeTensorRef *out, int32_t no, cudaStream_t stream) {\n"
+                          "  cudaMemsetAsync(out[0].data, 0, 4, stream);\n"
+                          "  return (int)cudaStreamSynchronize(stream);\n"
+                          "}\n";
+  CheckResult strict = checkCandidate(src);
+  ASSERT_EQ(strict.diags.size(), 1u);
+  EXPECT_EQ(strict.diags[0].rule, "host-call");
+  EXPECT_EQ(strict.diags[0].line, 6u);
+
+  CheckOptions lenient;
+  lenient.allowStreamSync = true;
+  EXPECT_TRUE(checkCandidate(src, lenient).accepted);
+
+  std::string other = src;
+  other.replace(other.find("cudaStreamSynchronize(stream)"), 29, "cudaStreamSynchronize(0)");
+  CheckResult wrong = checkCandidate(other, lenient);
+  ASSERT_EQ(wrong.diags.size(), 1u);
+  EXPECT_EQ(wrong.diags[0].rule, "stream");
+}
+
 TEST(CheckerSetup, UnknownModeIsRejected) {
   const std::string src = readFile(std::string(PIKE_CHECKER_CORPUS) +
                                    "/accept_include_abi_header.cu");

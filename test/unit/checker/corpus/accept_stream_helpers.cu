@@ -1,5 +1,5 @@
 // The entry's stream reaches launches through copies, helpers, structs and
-// launch configs; waiting on that same stream is allowed.
+// launch configs; events order work on that same stream.
 #include <cuda_runtime.h>
 #include "pike/Runtime/KernelABI.h"
 
@@ -38,6 +38,5 @@ extern "C" int pike_entry(const PikeTensorRef *inputs, int32_t num_inputs,
   cudaEventRecord(done, stream);
   cudaStreamWaitEvent(stream, done, 0);
   cudaEventDestroy(done);
-  cudaStreamSynchronize(stream);
   return (int)cudaGetLastError();
 }

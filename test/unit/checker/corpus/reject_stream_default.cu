@@ -22,6 +22,6 @@ extern "C" int pike_entry(const PikeTensorRef *inputs, int32_t num_inputs,
   cudaMemsetAsync(y, 0, 128); // EXPECT: [stream]
   cudaMemcpy(y, y, 4, cudaMemcpyDeviceToDevice); // EXPECT: [stream]
   helper(y, 32); // EXPECT: [stream]
-  cudaStreamSynchronize(0); // EXPECT: [stream]
+  cudaStreamSynchronize(0); // EXPECT: [stream] [host-call]
   return 0;
 }
