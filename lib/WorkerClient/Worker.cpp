@@ -1,6 +1,7 @@
 #include "pike/WorkerClient/Worker.h"
 
 #include "pike/WorkerClient/LineIO.h"
+#include "pike/WorkerClient/Process.h"
 #include "pike/WorkerClient/Protocol.h"
 
 #include <cerrno>
@@ -15,8 +16,6 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
 
 namespace pike::worker {
 
@@ -174,66 +173,23 @@ pid_t WorkerProcess::pid() const {
 }
 
 std::pair<int, int> WorkerProcess::open() {
-  int toChild[2], fromChild[2];
-  if (::pipe2(toChild, O_CLOEXEC) != 0)
-    throw WorkerError(std::string("pipe: ") + std::strerror(errno));
-  if (::pipe2(fromChild, O_CLOEXEC) != 0) {
-    ::close(toChild[0]);
-    ::close(toChild[1]);
-    throw WorkerError(std::string("pipe: ") + std::strerror(errno));
-  }
-  // Build argv/env before fork: only async-signal-safe calls after it.
-  std::vector<std::string> args = {opts_.executable};
-  args.insert(args.end(), opts_.args.begin(), opts_.args.end());
-  std::vector<char *> argv;
-  for (auto &a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> envStore;
-  for (char **e = environ; *e; ++e) {
-    std::string kv = *e;
-    bool overridden = false;
-    for (auto &o : opts_.env)
-      if (kv.compare(0, o.first.size() + 1, o.first + "=") == 0)
-        overridden = true;
-    if (!overridden)
-      envStore.push_back(kv);
-  }
-  for (auto &o : opts_.env)
-    envStore.push_back(o.first + "=" + o.second);
-  std::vector<char *> envp;
-  for (auto &e : envStore)
-    envp.push_back(e.data());
-  envp.push_back(nullptr);
-  int errFd = -1;
+  std::vector<std::string> argv = {opts_.executable};
+  argv.insert(argv.end(), opts_.args.begin(), opts_.args.end());
+  SpawnOptions so;
+  so.env = opts_.env;
   if (!opts_.stderrPath.empty())
-    errFd = ::open(opts_.stderrPath.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-
-  pid_t pid = ::fork();
-  if (pid < 0)
-    throw WorkerError(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    ::dup2(toChild[0], 0);
-    ::dup2(fromChild[1], 1);
-    if (errFd >= 0)
-      ::dup2(errFd, 2);
-    ::execve(argv[0], argv.data(), envp.data());
-    if (!std::strchr(argv[0], '/'))
-      ::execvpe(argv[0], argv.data(), envp.data());
-    const char msg[] = "pike-worker client: exec failed\n";
-    ssize_t ignored = ::write(2, msg, sizeof msg - 1);
-    (void)ignored;
-    ::_exit(127);
-  }
-  ::close(toChild[0]);
-  ::close(fromChild[1]);
-  if (errFd >= 0)
-    ::close(errFd);
+    so.stderrFd = ::open(opts_.stderrPath.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  std::string err;
+  PipedProcess p = spawnPiped(argv, so, err);
+  if (so.stderrFd >= 0)
+    ::close(so.stderrFd);
+  if (p.pid < 0)
+    throw WorkerError("cannot start " + opts_.executable + ": " + err);
   std::lock_guard<std::mutex> lk(pidMu_);
-  pid_ = pid;
+  pid_ = p.pid;
   exitReason_.clear();
-  inFd_ = toChild[1];
-  outFd_ = fromChild[0];
+  inFd_ = p.stdinFd;
+  outFd_ = p.stdoutFd;
   return {outFd_, inFd_};
 }
 

@@ -1,6 +1,7 @@
 #include "Supervisor.h"
 
 #include "pike/WorkerClient/LineIO.h"
+#include "pike/WorkerClient/Process.h"
 #include "pike/WorkerClient/Protocol.h"
 
 #include <atomic>
@@ -127,50 +128,25 @@ void Supervisor::serveClient(std::shared_ptr<Client> c, int readFd) {
 }
 
 bool Supervisor::spawnChild() {
-  int toChild[2], fromChild[2];
-  if (::pipe2(toChild, O_CLOEXEC) != 0)
-    return false;
-  if (::pipe2(fromChild, O_CLOEXEC) != 0) {
-    ::close(toChild[0]);
-    ::close(toChild[1]);
-    return false;
-  }
-  std::vector<std::string> args = {opts_.childExe, "--child"};
-  args.insert(args.end(), opts_.childArgs.begin(), opts_.childArgs.end());
-  std::vector<char *> argv;
-  for (auto &a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    for (int fd : {toChild[0], toChild[1], fromChild[0], fromChild[1]})
-      ::close(fd);
+  std::vector<std::string> argv = {opts_.childExe, "--child"};
+  argv.insert(argv.end(), opts_.childArgs.begin(), opts_.childArgs.end());
+  SpawnOptions so;
+  // The evaluator must not outlive its supervisor (e.g. a client SIGKILLs us).
+  // This runs on the manager thread, which lives as long as the process.
+  so.dieWithParent = true;
+  std::string err;
+  PipedProcess p = spawnPiped(argv, so, err);
+  if (p.pid < 0) {
+    std::cerr << "pike-worker: cannot start the evaluator: " << err << "\n";
     return false;
   }
-  if (pid == 0) {
-    // The evaluator must not outlive its supervisor (e.g. a client SIGKILLs us).
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent)
-      ::_exit(1);
-    ::dup2(toChild[0], 0);
-    ::dup2(fromChild[1], 1);
-    ::execv(argv[0], argv.data());
-    const char msg[] = "pike-worker: cannot exec the evaluator child\n";
-    ssize_t ignored = ::write(2, msg, sizeof msg - 1);
-    (void)ignored;
-    ::_exit(127);
-  }
-  ::close(toChild[0]);
-  ::close(fromChild[1]);
   std::lock_guard<std::mutex> lk(mu_);
-  childPid_ = pid;
-  childIn_ = toChild[1];
+  childPid_ = p.pid;
+  childIn_ = p.stdinFd;
+  childOutFd_ = p.stdoutFd;
   ++gen_;
   childStart_ = Clock::now();
   sendPendingLocked();
-  // The manager reads from this fd; stash it in a member via the return path.
-  childOutFd_ = fromChild[0];
   return true;
 }
 
@@ -286,7 +262,6 @@ void Supervisor::childManager() {
         return;
     }
     if (!spawnChild()) {
-      std::cerr << "pike-worker: cannot start the evaluator: " << std::strerror(errno) << "\n";
       std::this_thread::sleep_for(std::chrono::seconds(1));
       continue;
     }

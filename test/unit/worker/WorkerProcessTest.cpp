@@ -491,3 +491,22 @@ TEST(WorkerPool, WorkerKilledMidRequestIsAnsweredAndRestarted) {
   EXPECT_NE(ev["log"].get<std::string>().find("signal 9"), std::string::npos) << ev["log"];
   EXPECT_EQ(pool.call({{"op", "ping"}}, 10s)["ok"], true);
 }
+
+TEST(WorkerPool, MissingExecutableIsAnErrorReplyNotACrash) {
+  WorkerProcess::Options o;
+  o.executable = "/nonexistent/pike-worker";
+  WorkerProcess w(o);
+  w.start(); // fork succeeds; exec fails in the child
+  try {
+    w.call({{"op", "ping"}}, 10s);
+    FAIL() << "a worker that cannot start must not answer";
+  } catch (const WorkerError &e) {
+    EXPECT_NE(std::string(e.what()).find("127"), std::string::npos) << e.what();
+  }
+  WorkerPool pool;
+  pool.add(std::make_unique<WorkerProcess>(o));
+  pool.startAll();
+  json r = pool.call({{"op", "evaluate"}, {"candidate", {{"source", "x"}}}}, 10s);
+  EXPECT_EQ(r["status"], "runtime_error") << r.dump();
+  EXPECT_FALSE(r["log"].get<std::string>().empty());
+}
