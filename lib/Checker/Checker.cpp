@@ -405,7 +405,8 @@ public:
     return true;
   }
 
-  // cudaMemcpyToSymbolAsync(var, ...) resets a __device__ variable from the host.
+  // cudaMemcpyToSymbolAsync(var, ...) or cudaGetSymbolAddress(&p, var) (then
+  // cudaMemsetAsync) resets a __device__ variable from the host.
   bool TraverseCallExpr(CallExpr *ce) {
     const FunctionDecl *fd = ce->getDirectCallee();
     bool symbolCall = fd && fd->getIdentifier() &&
@@ -926,8 +927,8 @@ private:
         diag(kRuleStaticState, vd->getLocation(),
              "__device__ variable '" + vd->getName().str() +
                  "' is written by device code and keeps its value across calls; reset it "
-                 "on the entry's 'stream' every call (cudaMemcpyToSymbolAsync) or use "
-                 "memory from cudaMallocAsync");
+                 "on the entry's 'stream' every call (cudaGetSymbolAddress + "
+                 "cudaMemsetAsync) or use memory from cudaMallocAsync");
     if (firstLaunchEx && !streamFieldAssigned)
       diag(kRuleStream, firstLaunchEx->getBeginLoc(),
            "cudaLaunchKernelEx with a launch config whose 'stream' is never set runs on "
