@@ -14,6 +14,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sys/stat.h>
@@ -27,9 +28,22 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// Temporary directories, removed when the test binary exits.
+struct TempDirs {
+  std::vector<std::string> dirs;
+  ~TempDirs() {
+    for (const auto &d : dirs) {
+      std::error_code ec;
+      std::filesystem::remove_all(d, ec);
+    }
+  }
+};
+
 std::string tempDir() {
+  static TempDirs all;
   char t[] = "/tmp/pike-worker-test-XXXXXX";
   EXPECT_NE(mkdtemp(t), nullptr);
+  all.dirs.push_back(t);
   return t;
 }
 
