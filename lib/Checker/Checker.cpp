@@ -60,6 +60,7 @@ const char *const kKernelABIHeader =
 
 // Every virtual file lives under this root of the in-memory file system.
 constexpr const char *kVirtualRoot = "/pike-checker";
+constexpr const char *kCandidateDir = "/pike-checker/src/";
 constexpr const char *kCandidatePath = "/pike-checker/src/candidate.cu";
 constexpr const char *kAbiHeaderPath = "/pike-checker/include/pike/Runtime/KernelABI.h";
 
@@ -153,18 +154,30 @@ class IncludeWatcher : public PPCallbacks {
 public:
   IncludeWatcher(const SourceManager &sm, Report &r, std::set<unsigned> &lines)
       : sm(sm), report(r), forbiddenLines(lines) {}
-  void InclusionDirective(SourceLocation hashLoc, const Token &, StringRef fileName, bool,
-                          CharSourceRange, OptionalFileEntryRef, StringRef, StringRef,
-                          const Module *, bool, SrcMgr::CharacteristicKind) override {
-    if (!sm.isInMainFile(hashLoc) || !policy::isForbiddenInclude(fileName))
+  void InclusionDirective(SourceLocation hashLoc, const Token &, StringRef fileName,
+                          bool isAngled, CharSourceRange, OptionalFileEntryRef file, StringRef,
+                          StringRef, const Module *, bool, SrcMgr::CharacteristicKind) override {
+    // The candidate's own directives (not the -include'd CUDA wrapper, which
+    // isInMainFile() also accepts).
+    if (sm.getFileID(hashLoc) != sm.getMainFileID())
+      return;
+    std::string why;
+    if (policy::isForbiddenInclude(fileName))
+      why = "is a torch/ATen/c10/pybind header; candidates talk to pike only through "
+            "pike/Runtime/KernelABI.h (raw device pointers in PikeTensorRef)";
+    else if (fileName.starts_with("/") || fileName.contains(".."))
+      why = "names a file outside the include paths; a candidate may include only system, "
+            "CUDA toolkit and pike/Runtime/KernelABI.h headers";
+    // "cuda_runtime.h" in quotes is fine: it is found on the include paths. Only
+    // the candidate's directory holds nothing but the candidate.
+    else if (!isAngled && (!file || file->getName().starts_with(kCandidateDir)))
+      why = "is a local header, which the compiler will not have: a candidate is one "
+            "self-contained file (include system and CUDA headers with <...>)";
+    if (why.empty())
       return;
     PresumedLoc p = sm.getPresumedLoc(hashLoc);
     forbiddenLines.insert(p.getLine());
-    report.add(kRuleInclude,
-               "'" + fileName.str() +
-                   "' is a torch/ATen/c10/pybind header; candidates talk to pike only through "
-                   "pike/Runtime/KernelABI.h (raw device pointers in PikeTensorRef)",
-               p.getLine(), p.getColumn());
+    report.add(kRuleInclude, "'" + fileName.str() + "' " + why, p.getLine(), p.getColumn());
   }
 
 private:
