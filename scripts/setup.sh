@@ -29,6 +29,8 @@ if ! command -v nvcc >/dev/null 2>&1 && [ -x /usr/local/cuda/bin/nvcc ]; then
   export PATH=/usr/local/cuda/bin:$PATH
 fi
 
+# PIKE_SETUP_ONLY=1: install dependencies, build nothing.
+[ "${PIKE_SETUP_ONLY:-0}" = 1 ] && exit 0
 build_dir=${PIKE_BUILD_DIR:-build}
 if [ ! -f "$build_dir/build.ninja" ]; then
   cmake -G Ninja -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE="$(command -v $python)" ${PIKE_CMAKE_ARGS:-}

@@ -22,6 +22,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <cstdlib>
 #include <fstream>
 
 using namespace mlir;
@@ -46,6 +47,12 @@ static cl::opt<bool> buildPackageOpt(
 static cl::opt<std::string> precisionOpt(
     "precision", cl::desc("--emit=package precision policy: fp32 (default) or tf32"),
     cl::init("fp32"), cl::cat(pikeCategory));
+static cl::opt<std::string> llmRecordOpt(
+    "llm-record", cl::desc("Record every LLM exchange of -pike-llm-search into this directory"),
+    cl::init(""), cl::cat(pikeCategory));
+static cl::opt<std::string> llmReplayOpt(
+    "llm-replay", cl::desc("Serve every LLM exchange of -pike-llm-search from this directory"),
+    cl::init(""), cl::cat(pikeCategory));
 static cl::opt<std::string> applyDbOpt(
     "pike-apply-db",
     cl::desc("Install each slot's best kernel from this tuning database (no search, no GPU)"),
@@ -108,6 +115,11 @@ int main(int argc, char **argv) {
   std::string outputFilename = outputFilenameArg;
   MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
 
+  // The LLM pass reads these (its own llm= options take precedence).
+  if (!llmRecordOpt.empty())
+    ::setenv("PIKE_LLM_RECORD", llmRecordOpt.c_str(), 1);
+  if (!llmReplayOpt.empty())
+    ::setenv("PIKE_LLM_REPLAY", llmReplayOpt.c_str(), 1);
   MLIRContext importContext(registry);
   llvm::SourceMgr importSourceMgr;
   SourceMgrDiagnosticHandler importDiagnostics(importSourceMgr, &importContext);

@@ -154,4 +154,38 @@ def PikeGenerateKernels : Pass<"pike-generate-kernels", "mlir::ModuleOp"> {
   let dependentDialects = ["pike::PikeDialect"];
 }
 
+
+def PikeLLMSearch : Pass<"pike-llm-search", "mlir::ModuleOp"> {
+  let summary = "Search CUDA kernels for every reference slot with the LLM proposal and error-fix agents";
+  let description = [{
+    The PIKE method: the proposal agent writes kernels from the region (as
+    PyTorch-like code and IR), the parents the driver picked and prior best
+    attempts; every candidate passes the Clang checker before any GPU time,
+    then pike-worker compiles, verifies and times it; broken candidates go to
+    the error-fix agent up to `fix-attempts` times. `llm=` takes the client
+    options (provider=, model=, base-url=, api-key-env=, budget-usd=,
+    cache-dir=, record-dir=, replay-dir=, ...). --llm-record/--llm-replay on
+    pike-opt set record-dir/replay-dir.
+  }];
+  let options = [
+    Option<"llm", "llm", "std::string", /*default=*/"\"\"", "LLM client options (key=value,...)">,
+    Option<"workers", "workers", "std::string", /*default=*/"\"local:1\"",
+           "Workers: local:N or host:port,host:port">,
+    Option<"workerPath", "worker-path", "std::string", /*default=*/"\"pike-worker\"",
+           "pike-worker executable for local workers">,
+    Option<"searchOptions", "search", "std::string",
+           /*default=*/"\"budget=300,islands=1,elite-k=3,fix-attempts=5,parallel=4\"",
+           "Search driver options">,
+    Option<"workDir", "work-dir", "std::string", /*default=*/"\"pike-work\"",
+           "References, checkpoint and traces go here">,
+    Option<"db", "db", "std::string", /*default=*/"\"\"", "Tuning database to seed from and record into">,
+    Option<"arch", "arch", "std::string", /*default=*/"\"sm_90\"", "GPU architecture key">,
+    Option<"minSpeedup", "min-speedup", "double", /*default=*/"1.0",
+           "Keep a candidate only when at least this much faster than the reference">,
+    Option<"check", "check", "bool", /*default=*/"true",
+           "Reject candidates with the Clang checker before any GPU time">,
+    Option<"maxSlots", "max-slots", "unsigned", /*default=*/"0", "Search only the N largest slots (0: all)">
+  ];
+}
+
 #endif

@@ -1,0 +1,79 @@
+// pike-llm-search: the PIKE method's proposal and error-fix agents as a pass.
+#ifdef PIKE_HAVE_LLM
+#include "pike/LLM/Agents.h"
+#include "pike/LLM/Client.h"
+#include "pike/LLM/Options.h"
+#endif
+#include "pike/Passes/CheckedEvaluator.h"
+#include "pike/Passes/Passes.h"
+#include "pike/Passes/SlotSearch.h"
+
+#include <cstdlib>
+
+namespace pike {
+#define GEN_PASS_DEF_PIKELLMSEARCH
+#include "pike/Passes/Passes.h.inc"
+} // namespace pike
+
+using namespace mlir;
+using namespace pike;
+
+namespace {
+struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
+  using PikeLLMSearchBase::PikeLLMSearchBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+#ifndef PIKE_HAVE_LLM
+    module.emitError() << "this pike-opt was built without the LLM clients (PIKE_ENABLE_LLM=OFF)";
+    return signalPassFailure();
+#else
+    llm::LLMOptions options;
+    if (std::string err = options.parse(llm); !err.empty()) {
+      module.emitError() << "bad llm options: " << err;
+      return signalPassFailure();
+    }
+    // pike-opt --llm-record / --llm-replay.
+    if (options.recordDir.empty())
+      if (const char *dir = std::getenv("PIKE_LLM_RECORD"))
+        options.recordDir = dir;
+    if (options.replayDir.empty())
+      if (const char *dir = std::getenv("PIKE_LLM_REPLAY"))
+        options.replayDir = dir;
+    std::shared_ptr<llm::LLMClient> client;
+    std::unique_ptr<llm::ProposalAgent> proposer;
+    std::unique_ptr<llm::FixAgent> fixer;
+    try {
+      client = std::make_shared<llm::LLMClient>(options);
+      proposer = std::make_unique<llm::ProposalAgent>(client, llm::AgentOptions(options));
+      fixer = std::make_unique<llm::FixAgent>(client, llm::AgentOptions(options));
+    } catch (const std::exception &e) {
+      module.emitError() << "cannot start the LLM agents: " << e.what();
+      return signalPassFailure();
+    }
+    SlotSearchConfig config;
+    config.workers = workers;
+    config.workerPath = workerPath;
+    config.searchOptions = searchOptions;
+    config.workDir = workDir;
+    config.db = db;
+    config.arch = arch;
+    config.minSpeedup = minSpeedup;
+    config.maxSlots = maxSlots;
+    config.provenance = "llm " + options.provider + "/" + options.model;
+    if (check)
+      config.wrapEvaluator = [](std::unique_ptr<search::Evaluator> inner) {
+        return std::unique_ptr<search::Evaluator>(new CheckedEvaluator(std::move(inner)));
+      };
+    if (failed(runSlotSearch(module, config, *proposer, fixer.get(),
+                             [](const std::string &, KernelOp) {})))
+      return signalPassFailure();
+    search::Spend spend = proposer->totalSpend();
+    search::Spend fixSpend = fixer->totalSpend();
+    Builder b(module.getContext());
+    module->setAttr("pike.llm_queries", b.getI64IntegerAttr(spend.queries + fixSpend.queries));
+    module->setAttr("pike.llm_usd", b.getF64FloatAttr(spend.usd + fixSpend.usd));
+#endif
+  }
+};
+} // namespace

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# pike end to end on a GPU machine, in one command that fits the device's
+# 10-minute limit: export kernelbench tasks, search kernels for every slot with
+# the built-in proposer (pike-opt + pike-worker), write and build the AOT
+# packages, then time pike against eager and torch.compile in ONE harness run.
+#
+#   scripts/device-pike-bench.sh            (from the repository root)
+#
+# Carried from the CPU machine (both built there; see scripts/build-static-pike-opt.sh):
+#   build-static/bin/pike-opt                  MLIR linked in, LibTorch found here at run time
+#   build/tools/pike-worker/pike-worker        built against the same torch 2.11+cu130
+# The worker is rebuilt here if the carried one cannot load its libraries.
+#
+# Environment knobs: LEVELS (level3), TASKS (all of LEVELS), SEARCH ("budget=4,..."),
+# SEARCH_S (seconds for the search phase), PAR (tasks searched at once), TOTAL_S (560),
+# METHODS (eager,torch_compile,pike), PRECISION (fp32|tf32), OUT (/tmp/pike-bench-out).
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+T0=$(date +%s)
+OUT=${OUT:-/tmp/pike-bench-out}
+LEVELS=${LEVELS:-level3}
+TOTAL=${TOTAL_S:-560}
+SEARCH_S=${SEARCH_S:-170}
+PAR=${PAR:-4}
+SEARCH=${SEARCH:-budget=4,islands=1,elite-k=3,parallel=2}
+METHODS=${METHODS:-eager,torch_compile,pike}
+PRECISION=${PRECISION:-fp32}
+WORK=${WORK:-/tmp/pike-bench-work}
+PY=${PYTHON:-python3}
+mkdir -p "$OUT" "$WORK"
+log() { echo "[$(($(date +%s) - T0))s] $*"; }
+left() { echo $((T0 + TOTAL - $(date +%s))); }
+
+export NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
+export PYTHONUNBUFFERED=1 PIKE_DATA_DIR=$ROOT/data
+export TORCHINDUCTOR_CACHE_DIR=/tmp/pike-bench-inductor TORCHINDUCTOR_FX_GRAPH_CACHE=1
+SITE=$($PY -c "import torch,os;print(os.path.dirname(os.path.dirname(torch.__file__)))")
+NVLIBS=$(ls -d "$SITE"/nvidia/*/lib "$SITE"/nvidia/*/*/lib 2>/dev/null | paste -sd:)
+export LD_LIBRARY_PATH=$SITE/torch/lib:$NVLIBS:/usr/local/cuda/lib64:/usr/local/cuda/extras/CUPTI/lib64:${LD_LIBRARY_PATH:-}
+export PATH=/usr/local/cuda/bin:$PATH
+DEVICE=${DEVICE:-cuda}   # cpu: a dry run of the plumbing on a machine without a GPU
+nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv,noheader 2>&1 | head -2
+
+PIKE_OPT=$ROOT/build-static/bin/pike-opt
+WORKER=$ROOT/build/tools/pike-worker/pike-worker
+if ! "$PIKE_OPT" --version >/dev/null 2>&1; then
+  log "pike-opt does not run here:"; ldd "$PIKE_OPT" | grep "not found"; exit 1
+fi
+if ldd "$WORKER" 2>/dev/null | grep -q "not found" || [ ! -x "$WORKER" ]; then
+  log "carried pike-worker cannot load ($(ldd "$WORKER" 2>&1 | grep 'not found' | head -2)); building it"
+  cmake -S . -B build-device -G Ninja -DCMAKE_BUILD_TYPE=Release -DPIKE_BUILD_COMPILER=OFF \
+    -DPIKE_BUILD_TESTS=OFF ${WORKER_CMAKE_ARGS:-} >"$OUT/worker-build.log" 2>&1 &&
+    ninja -C build-device -j16 pike-worker >>"$OUT/worker-build.log" 2>&1 || { log "worker build failed"; tail -20 "$OUT/worker-build.log"; exit 1; }
+  WORKER=$ROOT/build-device/tools/pike-worker/pike-worker
+fi
+
+# 1. Export every task for the GPU (seed 0: the harness builds the same weights).
+TASK_FILES=()
+for lvl in ${LEVELS//,/ }; do
+  for f in kernelbench/tasks/$lvl/*.py; do
+    name=$(basename "$f" .py)
+    if [ -n "${TASKS:-}" ] && ! echo ",$TASKS," | grep -q ",$name,"; then continue; fi
+    TASK_FILES+=("$f")
+  done
+done
+log "exporting ${#TASK_FILES[@]} tasks"
+printf '%s\n' "${TASK_FILES[@]}" | xargs -P 8 -I{} sh -c \
+  'n=$(basename {} .py); '"$PY"' kernelbench/export.py {} -o '"$WORK"'/export/$n --device '"$DEVICE"' --seed 0 >'"$WORK"'/export-$n.log 2>&1 || echo "export failed: $n"'
+
+# 2. torch.compile warm-up in the background (fills the inductor cache for phase 4).
+if echo "$METHODS" | grep -q torch_compile; then
+  for i in 0 1 2 3 4 5; do
+    timeout -k 5 $((SEARCH_S + 60)) $PY kernelbench/bench.py --device "$DEVICE" --levels "$LEVELS" ${TASKS:+--tasks "$TASKS"} \
+      --warm-compile-only --methods "$(echo "$METHODS" | tr ',' '\n' | grep '^torch_compile' | paste -sd,)" \
+      --shard $i/6 --out-json "$WORK/warm-$i.json" >"$WORK/warm-$i.log" 2>&1 &
+  done
+fi
+
+# 3. Search + package per task (PAR at once), time-boxed; a task whose search does
+#    not finish in time gets a package without searched kernels.
+SEARCH_END=$(($(date +%s) + SEARCH_S))
+search_one() {
+  n=$1
+  d=$WORK/export/$n
+  [ -f "$d/model.pt" ] || return 0
+  budget=$((SEARCH_END - $(date +%s)))
+  if [ $budget -gt 10 ]; then
+    timeout -k 3 $budget "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package \
+      --precision="$PRECISION" -o "$WORK/pkgs/$n" \
+      -pike-search="workers=local:1 worker-path=$WORKER search=$SEARCH work-dir=$WORK/search/$n db=$WORK/tune-$n.db min-speedup=1.03" \
+      >"$WORK/search-$n.log" 2>&1 && { echo "searched $n"; return 0; }
+    echo "search of $n failed or ran out of time: $(grep -m1 -i error "$WORK/search-$n.log" | cut -c1-200)"
+  fi
+  "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package --precision="$PRECISION" \
+    -o "$WORK/pkgs/$n" >"$WORK/package-$n.log" 2>&1 || echo "package of $n failed"
+}
+export -f search_one
+export WORK PIKE_OPT WORKER SEARCH SEARCH_END PRECISION
+log "search: ${SEARCH_S}s, $PAR tasks at once, options $SEARCH"
+ls "$WORK/export" | xargs -P "$PAR" -I{} bash -c 'search_one {}'
+# The per-task databases merge into one (best per key).
+cat "$WORK"/tune-*.db 2>/dev/null > "$OUT/tune.db.jsonl"
+
+# 4. Build every package (cmake, all cores).
+log "building $(ls "$WORK/pkgs" | wc -l) packages"
+ls "$WORK/pkgs" | xargs -P 6 -I{} sh -c \
+  'cmake -S '"$WORK"'/pkgs/{} -B '"$WORK"'/pkgs/{}/build -G Ninja -DCMAKE_BUILD_TYPE=Release >'"$WORK"'/pkgs/{}/build.log 2>&1 && cmake --build '"$WORK"'/pkgs/{}/build -j 4 >>'"$WORK"'/pkgs/{}/build.log 2>&1 || echo "package build failed: {}"'
+wait
+log "packages built: $(ls "$WORK"/pkgs/*/lib/libpike_ops.so 2>/dev/null | wc -l)"
+
+# 5. One harness run: eager, torch.compile and pike on the same inputs and weights.
+L=$(left)
+log "timing (${L}s left)"
+timeout -k 5 $((L - 10)) $PY kernelbench/bench.py --device "$DEVICE" --levels "$LEVELS" ${TASKS:+--tasks "$TASKS"} \
+  --methods "$METHODS" --pike-packages "$WORK/pkgs" --warm-manifest "$WORK/warm-*.json" \
+  --deadline $((T0 + TOTAL - 20)) --time-budget 0.3 --results-dir "$OUT/results" \
+  --note "scripts/device-pike-bench.sh: pike built-in search ($SEARCH), precision $PRECISION" \
+  >"$OUT/bench.log" 2>&1
+tail -30 "$OUT/bench.log"
+
+# 6. What comes back: the results, the tuning database, each package's report.
+tar czf "$OUT/pike-reports.tgz" -C "$WORK" $(cd "$WORK" && ls -d pkgs/*/report.json pkgs/*/report.md search-*.log search/*/search-report.json 2>/dev/null) 2>/dev/null
+log "done"
