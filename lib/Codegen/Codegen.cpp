@@ -56,7 +56,8 @@ bool Knobs::operator==(const Knobs &o) const {
 namespace detail {
 
 Kind classify(pike::KernelOp kernel, std::string *why) {
-  bool contraction = false, conv = false, row = false;
+  bool contraction = false, conv = false;
+  int row = 0, softmaxes = 0;
   int matmuls = 0;
   for (Operation &op : kernel.getBody().front()) {
     if (isa<pike::YieldOp, pike::ConstantOp>(op))
@@ -83,11 +84,14 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
     case OpCategory::Normalization:
       if (a.getName() == "aten::batch_norm")
         break; // inference batch norm is elementwise
-      row = true;
+      ++row;
       break;
     case OpCategory::Softmax:
+      ++softmaxes;
+      ++row;
+      break;
     case OpCategory::Reduction:
-      row = true;
+      ++row;
       break;
     default:
       if (why) *why = "'" + a.getName().str() + "' (" + toString(info->category).str() + ") has no code generator";
@@ -97,8 +101,10 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
   if (conv)
     return Kind::Conv;
   if (contraction) {
+    if (matmuls == 2 && softmaxes == 1 && row == 1)
+      return Kind::Attention;
     if (matmuls > 1 || row) {
-      if (why) *why = "attention / multi-contraction regions have no code generator yet";
+      if (why) *why = "multi-contraction regions other than attention have no code generator";
       return Kind::Unknown;
     }
     return Kind::Gemm;
@@ -128,6 +134,9 @@ static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knob
     break;
   case Kind::Gemm:
     ok = host ? emitGemmHost(kernel, out, err) : emitGemm(kernel, knobs, out, err);
+    break;
+  case Kind::Attention:
+    ok = emitAttention(kernel, knobs, host, out, err);
     break;
   case Kind::Conv:
     kernel.emitRemark() << "conv: left to the reference implementation";
@@ -216,6 +225,11 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     add(mk(512, 4, 1, second));
     break;
   }
+  case Kind::Attention:
+    add(mk(128, 4, 1));
+    add(mk(256, 4, 1));
+    add(mk(64, 4, 1));
+    break;
   case Kind::Gemm: {
     // Small problems: the SIMT kernel (one launch, epilogue fused) first.
     if (gemmWork(kernel) <= (int64_t(1) << 21)) {

@@ -107,12 +107,14 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
 bool emitGemm(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &out,
               Unsupported &err);
 
+bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
+                   Unsupported &err);
 bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err);
 /// batch*M*N*K of a GEMM slot, 0 when not one.
 int64_t gemmWork(pike::KernelOp kernel);
 
 /// Classification used by candidateKnobs/generate.
-enum class Kind { Elementwise, RowOp, Gemm, Conv, Unknown };
+enum class Kind { Elementwise, RowOp, Gemm, Attention, Conv, Unknown };
 Kind classify(pike::KernelOp kernel, std::string *why = nullptr);
 /// Row length of a row op slot (softmax/reduction/norm), 0 when not a row op.
 int64_t rowLength(pike::KernelOp kernel);

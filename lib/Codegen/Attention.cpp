@@ -1,0 +1,288 @@
+// Attention regions: S = Q @ Kt; S' = elementwise(S) (scale, additive mask,
+// masked_fill); P = softmax(S', -1); O = P @ V; epilogue(O).
+// One warp per query row: the row's scores live in shared memory (exact
+// max-then-sum softmax, like torch), K^T reads and V reads are coalesced over
+// lanes. Meant for small head dims and moderate key lengths; nvrtc mode.
+#include "Internal.h"
+
+#include "pike/Dialect/OpRegistry.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <algorithm>
+
+using namespace mlir;
+
+namespace pike::codegen::detail {
+
+namespace {
+
+struct AttnPlan {
+  pike::AtenOp mm1, softmax, mm2;
+  Value Q, Kt, V, S, Sp, P, O;
+  std::vector<int64_t> sshape, oshape;
+  int64_t batch = 1, Lq = 0, Lk = 0, D = 0, Dv = 0;
+  int64_t sQ = 0, sK = 0, sV = 0; // batch strides (0: broadcast)
+};
+
+Value operandNamed(pike::AtenOp a, llvm::StringRef n) {
+  for (auto [i, an] : llvm::enumerate(a.getOperandArgNames()))
+    if (an == n && i < a.getInputs().size())
+      return a.getInputs()[i];
+  return Value();
+}
+
+bool plan(pike::KernelOp kernel, AttnPlan &p, Unsupported &err) {
+  auto fail = [&](Operation *op, const std::string &why) {
+    err.op = op;
+    err.reason = why;
+    return false;
+  };
+  for (Operation &op : kernel.getBody().front()) {
+    auto a = dyn_cast<pike::AtenOp>(op);
+    if (!a)
+      continue;
+    llvm::StringRef n = a.getName();
+    if (n == "aten::matmul" || n == "aten::bmm") {
+      if (!p.mm1)
+        p.mm1 = a;
+      else if (!p.mm2)
+        p.mm2 = a;
+      else
+        return fail(a, "attention with more than two matmuls");
+    } else if (n == "aten::softmax") {
+      if (p.softmax)
+        return fail(a, "attention with two softmaxes");
+      p.softmax = a;
+    } else {
+      std::string why;
+      if (!ElemEmitter::supports(a, &why))
+        return fail(a, why);
+    }
+  }
+  if (!p.mm1 || !p.mm2 || !p.softmax)
+    return fail(kernel, "not a matmul -> softmax -> matmul region");
+  if (!p.softmax->isBeforeInBlock(p.mm2) || !p.mm1->isBeforeInBlock(p.softmax))
+    return fail(p.mm2, "unexpected attention op order");
+  p.Q = p.mm1.getInputs()[0];
+  p.Kt = p.mm1.getInputs()[1];
+  p.S = p.mm1->getResult(0);
+  p.Sp = p.softmax.getInputs()[0];
+  p.P = p.softmax->getResult(0);
+  if (p.mm2.getInputs()[0] != p.P)
+    return fail(p.mm2, "the second matmul does not consume the softmax");
+  p.V = p.mm2.getInputs()[1];
+  p.O = p.mm2->getResult(0);
+  for (Value v : {p.Q, p.Kt, p.V})
+    if (!isa<BlockArgument>(v))
+      return fail(v.getDefiningOp(), "attention operands must be region inputs");
+  for (Value v : {p.Q, p.Kt, p.V, p.S, p.P, p.O})
+    if (!elementTypeOf(v.getType()).isF32())
+      return fail(p.mm1, "attention on non-f32 tensors");
+  auto dim = p.softmax->getAttrOfType<IntegerAttr>("dim");
+  p.sshape = shapeOf(p.S);
+  p.oshape = shapeOf(p.O);
+  int64_t r = p.sshape.size();
+  if (r < 2 || !dim || (dim.getInt() != -1 && dim.getInt() != r - 1))
+    return fail(p.softmax, "attention softmax not over the key dim");
+  auto qs = shapeOf(p.Q), ks = shapeOf(p.Kt), vs = shapeOf(p.V);
+  if (qs.size() < 2 || ks.size() < 2 || vs.size() < 2)
+    return fail(p.mm1, "attention with 1-d operands");
+  p.Lq = qs[qs.size() - 2];
+  p.D = qs.back();
+  p.Lk = ks.back();
+  p.Dv = vs.back();
+  if (ks[ks.size() - 2] != p.D || vs[vs.size() - 2] != p.Lk)
+    return fail(p.mm1, "attention contraction sizes differ");
+  if (numel(shapeOf(p.Sp)) != numel(p.sshape))
+    return fail(p.softmax, "the softmax input is broadcast");
+  p.batch = numel(p.sshape) / (p.Lq * p.Lk);
+  auto stride = [&](const std::vector<int64_t> &s, int64_t mat) -> int64_t {
+    int64_t b = numel(s) / mat;
+    if (b == p.batch)
+      return mat;
+    if (b == 1)
+      return 0;
+    return -1;
+  };
+  p.sQ = stride(qs, p.Lq * p.D);
+  p.sK = stride(ks, p.D * p.Lk);
+  p.sV = stride(vs, p.Lk * p.Dv);
+  if (p.sQ < 0 || p.sK < 0 || p.sV < 0)
+    return fail(p.mm1, "partially broadcast attention batch dims");
+  if (numel(p.oshape) != p.batch * p.Lq * p.Dv)
+    return fail(p.mm2, "unexpected attention output shape");
+  // Only the score path feeds the softmax; the output path reads O (and inputs).
+  auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
+  for (Value v : yield.getValues())
+    if (numel(shapeOf(v)) != numel(p.oshape) || !broadcastsTo(shapeOf(v), p.oshape))
+      return fail(v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation(),
+                  "an attention output does not have the attention result's shape");
+  if (p.D > 256 || p.Dv > 256)
+    return fail(p.mm1, "head dim above 256");
+  return true;
+}
+
+} // namespace
+
+bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
+                   Unsupported &err) {
+  AttnPlan p;
+  if (!plan(kernel, p, err))
+    return false;
+  Block &body = kernel.getBody().front();
+  auto yield = cast<pike::YieldOp>(body.getTerminator());
+  std::string defs;
+  llvm::DenseMap<Value, TensorRef> tensors;
+  if (!collectConstantArrays(body, host, defs, tensors, "pike_c", err))
+    return false;
+  for (auto [i, arg] : llvm::enumerate(body.getArguments()))
+    tensors[arg] = TensorRef{"in" + std::to_string(i), cType(elementTypeOf(arg.getType())),
+                             shapeOf(arg)};
+  auto ins = kernel.getFunctionType().getInputs();
+  auto outs = kernel.getFunctionType().getResults();
+  for (Type t : llvm::concat<const Type>(ins, outs))
+    if (cType(elementTypeOf(t)).empty()) {
+      err.op = kernel;
+      err.reason = "tensor element type is not supported";
+      return false;
+    }
+  std::string Qn = tensors[p.Q].name, Kn = tensors[p.Kt].name, Vn = tensors[p.V].name;
+  int B = host ? 32 : std::max(32, std::min(knobs.blockSize, 256));
+  B -= B % 32;
+  int64_t rpb = B / 32;
+  // Shared memory per warp: its query row and its scores.
+  auto smemFor = [&](int64_t rows) { return rows * (p.D + p.Lk) * 4; };
+  while (rpb > 1 && smemFor(rpb) > 48 * 1024)
+    rpb /= 2;
+  if (!host && smemFor(rpb) > 48 * 1024) {
+    err.op = p.mm1;
+    err.reason = "attention key length too long for the per-row shared-memory kernel";
+    return false;
+  }
+  B = (int)rpb * 32;
+  int64_t smem = host ? 0 : smemFor(rpb);
+  std::string idx = numel(p.sshape) >= (int64_t(1) << 31) - 1 ? "long long" : "int";
+  std::string name = "pike_" + sanitize(kernel.getSymName()) + "_attention";
+  std::ostringstream os;
+  os << prelude(host) << defs;
+  if (!host)
+    os << "PIKE_FN float pike_warp_max(float v) {\n#pragma unroll\n  for (int o = 16; o > 0; o >>= 1) { const float w = __shfl_xor_sync(0xffffffffu, v, o); v = (w > v || w != w) ? w : v; }\n  return v;\n}\n"
+          "PIKE_FN float pike_warp_sum(float v) {\n#pragma unroll\n  for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);\n  return v;\n}\n";
+  if (host) {
+    os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
+    os << "  typedef long long pike_idx;\n";
+    for (auto [i, t] : llvm::enumerate(ins))
+      os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
+         << cType(elementTypeOf(t)) << "*)pike_inputs[" << i << "];\n";
+    for (auto [i, t] : llvm::enumerate(outs))
+      os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
+         << "*)pike_outputs[" << i << "];\n";
+    os << "  static float pike_q[" << p.D << "], pike_p[" << p.Lk << "];\n";
+    os << "  const pike_idx pike_lane = 0;\n";
+  } else {
+    os << "extern \"C\" __global__ void __launch_bounds__(" << B << ") " << name << "("
+       << paramList(kernel) << ") {\n";
+    os << "  typedef " << idx << " pike_idx;\n";
+    os << "  extern __shared__ float pike_smem[];\n";
+    os << "  const int pike_lane = threadIdx.x & 31, pike_warp = threadIdx.x >> 5;\n";
+    os << "  float* pike_q = pike_smem + pike_warp * " << (p.D + p.Lk) << ";\n";
+    os << "  float* pike_p = pike_q + " << p.D << ";\n";
+  }
+  os << "  const pike_idx Lq = " << p.Lq << ", Lk = " << p.Lk << ", D = " << p.D << ", Dv = "
+     << p.Dv << ", R = " << p.batch * p.Lq << ";\n";
+  const std::string J0 = host ? "0" : "pike_lane", JS = host ? "1" : "32";
+  if (host)
+    os << "  for (pike_idx row = 0; row < R; ++row) {\n";
+  else
+    os << "  for (pike_idx row = (pike_idx)blockIdx.x * " << rpb
+       << " + pike_warp; row < R; row += (pike_idx)gridDim.x * " << rpb << ") {\n";
+  std::string ind = "    ";
+  os << ind << "const pike_idx bz = row / Lq;\n";
+  os << ind << "const float* Qr = " << Qn << " + bz * (pike_idx)" << p.sQ << " + (row % Lq) * D;\n";
+  os << ind << "const float* Kb = " << Kn << " + bz * (pike_idx)" << p.sK << ";\n";
+  os << ind << "const float* Vb = " << Vn << " + bz * (pike_idx)" << p.sV << ";\n";
+  os << ind << "for (pike_idx d = " << J0 << "; d < D; d += " << JS << ") pike_q[d] = Qr[d];\n";
+  if (!host)
+    os << ind << "__syncwarp();\n";
+  // Scores with the elementwise ops between the matmul and the softmax.
+  os << ind << "float pike_m = -PIKE_INF;\n";
+  os << ind << "for (pike_idx k = " << J0 << "; k < Lk; k += " << JS << ") {\n";
+  os << ind << "  float acc = 0.0f;\n";
+  os << ind << "  for (pike_idx d = 0; d < D; ++d) acc += pike_q[d] * Kb[d * Lk + k];\n";
+  os << ind << "  const pike_idx i = row * Lk + k;\n";
+  {
+    ElemEmitter e(p.sshape, "i", "c", ind + "  ");
+    e.host = host;
+    e.tensors = tensors;
+    e.scalars[p.S] = {"acc", "float"};
+    std::ostringstream b;
+    auto sv = e.value(p.Sp, b, err);
+    if (!sv)
+      return false;
+    if (e.usesCoords())
+      e.emitCoords(os);
+    os << b.str();
+    os << ind << "  pike_p[k] = " << sv->first << ";\n";
+    os << ind << "  pike_m = (" << sv->first << " > pike_m || " << sv->first << " != " << sv->first
+       << ") ? " << sv->first << " : pike_m;\n";
+  }
+  os << ind << "}\n";
+  if (!host)
+    os << ind << "pike_m = pike_warp_max(pike_m);\n";
+  os << ind << "float pike_s = 0.0f;\n";
+  os << ind << "for (pike_idx k = " << J0 << "; k < Lk; k += " << JS << ") {\n";
+  os << ind << "  const float e = expf(pike_p[k] - pike_m);\n";
+  os << ind << "  pike_p[k] = e;\n  " << ind << "pike_s += e;\n";
+  os << ind << "}\n";
+  if (!host)
+    os << ind << "pike_s = pike_warp_sum(pike_s);\n" << ind << "__syncwarp();\n";
+  // Output row: O[row, dv] = sum_k p_k V[k, dv] / s, then the epilogue.
+  os << ind << "for (pike_idx dv = " << J0 << "; dv < Dv; dv += " << JS << ") {\n";
+  os << ind << "  float acc = 0.0f;\n";
+  os << ind << "  for (pike_idx k = 0; k < Lk; ++k) acc += pike_p[k] * Vb[k * Dv + dv];\n";
+  os << ind << "  const pike_idx o = row * Dv + dv;\n";
+  {
+    ElemEmitter e(p.oshape, "o", "c", ind + "  ");
+    e.host = host;
+    e.tensors = tensors;
+    e.scalars[p.O] = {"pike_o", "float"};
+    std::ostringstream b;
+    b << ind << "  const float pike_o = acc / pike_s;\n";
+    for (auto [k, v] : llvm::enumerate(yield.getValues())) {
+      auto val = e.value(v, b, err);
+      if (!val)
+        return false;
+      b << ind << "  out" << k << "[o] = " << val->first << ";\n";
+    }
+    if (e.usesCoords())
+      e.emitCoords(os);
+    os << b.str();
+  }
+  os << ind << "}\n";
+  if (!host)
+    os << ind << "__syncwarp();\n";
+  os << "  }\n}\n";
+  nlohmann::json args = nlohmann::json::array();
+  for (size_t i = 0; i < ins.size(); ++i)
+    args.push_back("in" + std::to_string(i));
+  for (size_t i = 0; i < outs.size(); ++i)
+    args.push_back("out" + std::to_string(i));
+  int64_t R = p.batch * p.Lq;
+  int64_t grid = std::max<int64_t>(1, std::min<int64_t>((R + rpb - 1) / rpb, 1 << 20));
+  out.source = os.str();
+  out.mode = host ? "host" : "nvrtc";
+  out.entry = name;
+  out.launches = nlohmann::json::array({{{"kernel", name},
+                                          {"grid", {grid, 1, 1}},
+                                          {"block", {B, 1, 1}},
+                                          {"smem", smem},
+                                          {"args", args}}});
+  out.summary = "attention warp-per-query-row batch=" + std::to_string(p.batch) +
+                " Lq=" + std::to_string(p.Lq) + " Lk=" + std::to_string(p.Lk) +
+                " D=" + std::to_string(p.D) + " Dv=" + std::to_string(p.Dv) + ", block " +
+                std::to_string(B) + ", smem " + std::to_string(smem);
+  return true;
+}
+
+} // namespace pike::codegen::detail
