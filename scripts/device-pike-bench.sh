@@ -42,8 +42,8 @@ export PATH=/usr/local/cuda/bin:$PATH
 DEVICE=${DEVICE:-cuda}   # cpu: a dry run of the plumbing on a machine without a GPU
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv,noheader 2>&1 | head -2
 
-PIKE_OPT=$ROOT/build-static/bin/pike-opt
-WORKER=$ROOT/build/tools/pike-worker/pike-worker
+PIKE_OPT=${PIKE_OPT:-$ROOT/build-static/bin/pike-opt}
+WORKER=${WORKER:-$ROOT/build/tools/pike-worker/pike-worker}
 if ! "$PIKE_OPT" --version >/dev/null 2>&1; then
   log "pike-opt does not run here:"; ldd "$PIKE_OPT" | grep "not found"; exit 1
 fi

@@ -1,3 +1,4 @@
+#include <cctype>
 #include "pike/Search/Options.h"
 
 #include <cerrno>
@@ -173,7 +174,17 @@ std::string SearchOptions::parse(const std::string &text) {
     size_t eq = item.find('=');
     if (eq == std::string::npos)
       return "search option '" + item + "': expected key=value";
-    std::string key = trim(item.substr(0, eq));
+    // Pass-option spelling (elite-k, fix-attempts) and C++ spelling (eliteK) both work.
+    std::string key;
+    bool upper = false;
+    for (char c : trim(item.substr(0, eq))) {
+      if (c == '-' || c == '_') {
+        upper = true;
+        continue;
+      }
+      key.push_back(upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c);
+      upper = false;
+    }
     std::string value = trim(item.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
       value = value.substr(1, value.size() - 2);

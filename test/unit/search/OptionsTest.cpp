@@ -89,3 +89,13 @@ TEST(SearchOptions, EmptyStringKeepsDefaults) {
   EXPECT_EQ(o.parse(""), "");
   EXPECT_EQ(o.toJson(), SearchOptions().toJson());
 }
+
+TEST(SearchOptions, AcceptsPassOptionSpelling) {
+  pike::search::SearchOptions o;
+  EXPECT_EQ(o.parse("elite-k=5,fix-attempts=2,migration-interval=7,budget-usd=1.5"), "");
+  EXPECT_EQ(o.eliteK, 5);
+  EXPECT_EQ(o.fixAttempts, 2);
+  EXPECT_EQ(o.migrationInterval, 7);
+  EXPECT_DOUBLE_EQ(o.budgetUsd, 1.5);
+  EXPECT_NE(o.parse("elite-q=1"), "");
+}
