@@ -20,7 +20,7 @@ ROOT=$PWD
 T0=$(date +%s)
 OUT=${OUT:-/tmp/pike-bench-out}
 LEVELS=${LEVELS:-level3}
-TOTAL=${TOTAL_S:-560}
+TOTAL=${TOTAL_S:-540}
 SEARCH_S=${SEARCH_S:-170}
 PAR=${PAR:-4}
 SEARCH=${SEARCH:-budget=4,islands=1,elite-k=3,parallel=2}
