@@ -177,8 +177,9 @@ Knobs mergeKnobs(const Knobs &base, const nlohmann::json &overrides) {
 }
 
 FailureOr<std::string> generateHostReference(pike::KernelOp kernel,
-                                             const std::string &entrySymbol) {
-  auto g = generateImpl(kernel, Knobs(), /*host=*/true, /*remarkOnly=*/false);
+                                             const std::string &entrySymbol,
+                                             bool errorsAsRemarks) {
+  auto g = generateImpl(kernel, Knobs(), /*host=*/true, /*remarkOnly=*/errorsAsRemarks);
   if (failed(g))
     return failure();
   std::string src = g->source;

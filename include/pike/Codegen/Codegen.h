@@ -73,7 +73,8 @@ std::string hostLauncher(const GeneratedKernel &k, llvm::ArrayRef<mlir::Type> in
 /// `extern "C" void <entrySymbol>(const void *const *inputs, void *const *outputs)`
 /// over contiguous host buffers. Used by the tests to check index math against torch.
 mlir::FailureOr<std::string> generateHostReference(pike::KernelOp kernel,
-                                                   const std::string &entrySymbol);
+                                                   const std::string &entrySymbol,
+                                                   bool errorsAsRemarks = false);
 
 } // namespace pike::codegen
 

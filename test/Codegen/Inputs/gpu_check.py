@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""GPU check of generated slots (run on a CUDA machine with torch and nvcc).
+
+usage: gpu_check.py BUNDLE_DIR [BUNDLE_DIR ...]
+
+Each bundle holds cu/<slot>.cu (pike-generate-kernels dump-dir), host/<slot>.json
+(host-ref-dir: signature) and ref/<slot>.pt (pike-emit-torchscript reference-dir).
+Every launcher is built into a shared library, called through the C ABI on the
+current stream with random inputs, and compared with the TorchScript reference
+run on the CPU. Prints one line per slot; exits 1 on any failure.
+"""
+import concurrent.futures as cf
+import ctypes
+import glob
+import json
+import os
+import subprocess
+import sys
+
+import torch
+
+DT = {"f32": (torch.float32, 0), "f64": (torch.float64, 3), "i1": (torch.bool, 6),
+      "i64": (torch.int64, 4), "i32": (torch.int32, 5), "i8": (torch.int8, 8), "ui8": (torch.uint8, 7)}
+
+
+class TensorRef(ctypes.Structure):
+    _fields_ = [("data", ctypes.c_void_p), ("dtype", ctypes.c_int32), ("ndim", ctypes.c_int32),
+                ("sizes", ctypes.c_int64 * 8)]
+
+
+def ref_of(t, code):
+    r = TensorRef()
+    r.data = t.data_ptr()
+    r.dtype = code
+    r.ndim = t.dim()
+    for i, s in enumerate(t.shape):
+        r.sizes[i] = s
+    return r
+
+
+def build(src):
+    so = src[:-3] + ".so"
+    cmd = ["nvcc", "-arch=sm_90", "-std=c++17", "-shared", "-Xcompiler", "-fPIC", "-O2",
+           "-Iinclude", src, "-o", so, "-lcublasLt", "-lcublas"]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    return src, so, r.returncode, r.stderr[-3000:]
+
+
+def main():
+    jobs = []
+    for b in sys.argv[1:]:
+        for src in sorted(glob.glob(os.path.join(b, "cu", "*.cu"))):
+            jobs.append(src)
+    with cf.ThreadPoolExecutor(max_workers=os.cpu_count() or 8) as ex:
+        built = list(ex.map(build, jobs))
+    bad = 0
+    gen = torch.Generator().manual_seed(0)
+    for src, so, rc, log in built:
+        b = os.path.dirname(os.path.dirname(src))
+        slot = os.path.basename(src)[:-3]
+        tag = os.path.basename(b) + "/" + slot
+        if rc != 0:
+            print("BUILD-FAIL " + tag + "\n" + log)
+            bad += 1
+            continue
+        meta_path = os.path.join(b, "host", slot + ".json")
+        if not os.path.exists(meta_path) or not os.path.exists(os.path.join(b, "ref", slot + ".pt")):
+            print("SKIP " + tag + " (no signature)")
+            continue
+        sig = json.load(open(meta_path))["signature"]
+        ins = []
+        for s in sig["inputs"]:
+            dt, _ = DT[s["dtype"]]
+            if dt == torch.bool:
+                ins.append(torch.rand(s["shape"], generator=gen) > 0.5)
+            elif dt.is_floating_point:
+                ins.append(torch.randn(s["shape"], generator=gen, dtype=dt))
+            else:
+                ins.append(torch.randint(-5, 6, s["shape"], generator=gen).to(dt))
+        dins = [t.cuda().contiguous() for t in ins]
+        outs = [torch.full(s["shape"], float("nan"), device="cuda").to(DT[s["dtype"]][0])
+                for s in sig["outputs"]]
+        in_refs = (TensorRef * max(1, len(dins)))(*[ref_of(t, DT[s["dtype"]][1]) for t, s in zip(dins, sig["inputs"])])
+        out_refs = (TensorRef * max(1, len(outs)))(*[ref_of(t, DT[s["dtype"]][1]) for t, s in zip(outs, sig["outputs"])])
+        lib = ctypes.CDLL(so)
+        fn = getattr(lib, "pike_" + slot)
+        fn.restype = ctypes.c_int
+        stream = torch.cuda.current_stream().cuda_stream
+        rc = fn(in_refs, len(dins), out_refs, len(outs), ctypes.c_void_p(stream))
+        torch.cuda.synchronize()
+        if rc != 0:
+            print("RUN-FAIL %s rc=%d" % (tag, rc))
+            bad += 1
+            continue
+        ref = torch.jit.load(os.path.join(b, "ref", slot + ".pt"))
+        with torch.no_grad():
+            want = ref(*ins)
+        if isinstance(want, torch.Tensor):
+            want = [want]
+        ok = True
+        worst = 0.0
+        for got, w in zip(outs, want):
+            got = got.cpu()
+            w = w.to(got.dtype)
+            if got.dtype.is_floating_point:
+                scale = max(1.0, float(w.abs().nan_to_num(0, 0, 0).max()) if w.numel() else 1.0)
+                d = (got - w).abs().nan_to_num(0.0, 0.0, 0.0)
+                worst = max(worst, float(d.max()) / scale if d.numel() else 0.0)
+                if not torch.allclose(got, w, rtol=1e-4, atol=1e-4 * scale, equal_nan=True):
+                    ok = False
+            elif not torch.equal(got, w):
+                ok = False
+        print(("OK " if ok else "MISMATCH ") + tag + " rel_err=%.3g" % worst)
+        bad += 0 if ok else 1
+    print("failures: %d" % bad)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
