@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """GPU check of generated slots (run on a CUDA machine with torch and nvcc).
 
-usage: gpu_check.py BUNDLE_DIR [BUNDLE_DIR ...]
+usage: gpu_check.py [--time] BUNDLE_DIR [BUNDLE_DIR ...]
 
 Each bundle holds cu/<slot>.cu (pike-generate-kernels dump-dir), host/<slot>.json
 (host-ref-dir: signature) and ref/<slot>.pt (pike-emit-torchscript reference-dir).
@@ -47,8 +47,9 @@ def build(src):
 
 
 def main():
+    timing = "--time" in sys.argv
     jobs = []
-    for b in sys.argv[1:]:
+    for b in [a for a in sys.argv[1:] if a != "--time"]:
         for src in sorted(glob.glob(os.path.join(b, "cu", "*.cu"))):
             jobs.append(src)
     with cf.ThreadPoolExecutor(max_workers=os.cpu_count() or 8) as ex:
@@ -92,15 +93,20 @@ def main():
             print("RUN-FAIL %s rc=%d" % (tag, rc))
             bad += 1
             continue
-        ref = torch.jit.load(os.path.join(b, "ref", slot + ".pt"))
-        with torch.no_grad():
-            want = ref(*ins)
+        if timing:  # reference on the GPU too (large GEMMs are slow on the CPU)
+            ref = torch.jit.load(os.path.join(b, "ref", slot + ".pt"), map_location="cuda")
+            with torch.no_grad():
+                want = ref(*dins)
+        else:
+            ref = torch.jit.load(os.path.join(b, "ref", slot + ".pt"))
+            with torch.no_grad():
+                want = ref(*ins)
         if isinstance(want, torch.Tensor):
             want = [want]
         ok = True
         worst = 0.0
         for got, w in zip(outs, want):
-            got = got.cpu()
+            got, w = got.cpu(), w.cpu()
             w = w.to(got.dtype)
             if got.dtype.is_floating_point:
                 scale = max(1.0, float(w.abs().nan_to_num(0, 0, 0).max()) if w.numel() else 1.0)
@@ -110,7 +116,24 @@ def main():
                     ok = False
             elif not torch.equal(got, w):
                 ok = False
-        print(("OK " if ok else "MISMATCH ") + tag + " rel_err=%.3g" % worst)
+        extra = ""
+        if timing and ok:
+            def bench(f, n=50):
+                for _ in range(5):
+                    f()
+                torch.cuda.synchronize()
+                t0, t1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+                t0.record()
+                for _ in range(n):
+                    f()
+                t1.record()
+                torch.cuda.synchronize()
+                return t0.elapsed_time(t1) / n * 1000.0
+            gen_us = bench(lambda: fn(in_refs, len(dins), out_refs, len(outs), ctypes.c_void_p(stream)))
+            with torch.no_grad():
+                ref_us = bench(lambda: ref(*dins))
+            extra = " gen_us=%.1f ref_us=%.1f speedup=%.2f" % (gen_us, ref_us, ref_us / gen_us)
+        print(("OK " if ok else "MISMATCH ") + tag + " rel_err=%.3g" % worst + extra)
         bad += 0 if ok else 1
     print("failures: %d" % bad)
     return 1 if bad else 0
