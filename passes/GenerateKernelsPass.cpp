@@ -1,7 +1,8 @@
 // pike-generate-kernels: the built-in kernel generator as a pass (tests and the
 // LLM-free path). Every slot still on its reference implementation gets the
-// generator's first candidate (or the `knobs` override); slots the generator
-// cannot handle keep their reference body and get a remark.
+// generator's first candidate (or the `candidate`-th, optionally mutated, with
+// the `knobs` override on top); slots the generator cannot handle keep their
+// reference body and get a remark.
 #include "pike/Passes/Passes.h"
 
 #include "pike/Codegen/Codegen.h"
@@ -117,8 +118,18 @@ struct GenerateKernelsPass : public pike::impl::PikeGenerateKernelsBase<Generate
           failedAny = true;
       }
       std::vector<codegen::Knobs> space = codegen::candidateKnobs(k);
-      codegen::Knobs kn = codegen::mergeKnobs(space.empty() ? codegen::Knobs() : space.front(),
-                                              overrides);
+      codegen::Knobs base;
+      if (!space.empty())
+        base = space[std::min<size_t>(candidate, space.size() - 1)];
+      if (mutateSeed >= 0)
+        base = codegen::mutate(k, base, (uint64_t)mutateSeed);
+      codegen::Knobs kn = codegen::mergeKnobs(base, overrides);
+      if (listKnobs) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const codegen::Knobs &c : space)
+          list.push_back(c.toJson());
+        k->setAttr("pike.candidates", StringAttr::get(k.getContext(), list.dump()));
+      }
       auto gen = strict ? codegen::generate(k, kn) : codegen::tryGenerate(k, kn);
       if (failed(gen)) {
         failedAny |= strict;

@@ -149,7 +149,13 @@ def PikeGenerateKernels : Pass<"pike-generate-kernels", "mlir::ModuleOp"> {
     Option<"hostRefDir", "host-ref-dir", "std::string", /*default=*/"\"\"",
            "Write each slot's plain C++ host reference (<slot>.cpp, <slot>.json) here">,
     Option<"strict", "strict", "bool", /*default=*/"false",
-           "Fail on slots the generator cannot handle">
+           "Fail on slots the generator cannot handle">,
+    Option<"candidate", "candidate", "unsigned", /*default=*/"0",
+           "Use the N-th candidate knobs (clamped to the slot's knob space)">,
+    Option<"mutateSeed", "mutate-seed", "int64_t", /*default=*/"-1",
+           "Apply codegen::mutate with this seed to the chosen knobs (-1: none)">,
+    Option<"listKnobs", "list-knobs", "bool", /*default=*/"false",
+           "Record the slot's candidate knob space as pike.candidates">
   ];
   let dependentDialects = ["pike::PikeDialect"];
 }
