@@ -4,6 +4,7 @@
 #include "pike/Search/TuningDb.h"
 
 #include "mlir/IR/Builders.h"
+#include <sstream>
 #include "llvm/Support/FileSystem.h"
 
 namespace pike {
@@ -47,6 +48,14 @@ struct ApplyTuningDbPass : public pike::impl::PikeApplyTuningDbBase<ApplyTuningD
           kernel.emitError() << "no tuning record for " << key.toString();
           return signalPassFailure();
         }
+        continue;
+      }
+      if (record->speedup < minSpeedup) {
+        std::ostringstream why;
+        why.precision(3);
+        why << "tuning record ran at " << record->speedup << "x of the reference (needs "
+            << minSpeedup << "x)";
+        kernel->setAttr("pike.fallback_reason", b.getStringAttr(why.str()));
         continue;
       }
       applyCandidate(kernel, record->code);

@@ -22,7 +22,9 @@ struct EmitPackagePass : public pike::impl::PikeEmitPackageBase<EmitPackagePass>
     options.build = build;
     options.cudaArch = cudaArch;
     options.allowTF32 = allowTF32;
-    options.kernelSource = [](KernelOp k) { return kernelLauncherSource(k); };
+    options.kernelSource = [](KernelOp k, const std::string &entry) {
+      return kernelLauncherSource(k, entry);
+    };
     if (failed(writePackage(getOperation(), options)))
       signalPassFailure();
   }

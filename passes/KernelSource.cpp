@@ -14,7 +14,7 @@ std::string hostLauncher(const GeneratedKernel &k, llvm::ArrayRef<mlir::Type> in
 
 using namespace mlir;
 
-FailureOr<std::string> pike::kernelLauncherSource(KernelOp k) {
+FailureOr<std::string> pike::kernelLauncherSource(KernelOp k, const std::string &entrySymbol) {
   if (k.getImpl() == "reference" || !k.getSource())
     return k.emitError() << "slot has no CUDA source to package";
 #ifndef PIKE_HAVE_CODEGEN
@@ -30,6 +30,6 @@ FailureOr<std::string> pike::kernelLauncherSource(KernelOp k) {
   if (!&codegen::hostLauncher)
     return k.emitError() << "pike was built without the kernel generator's launcher";
   return codegen::hostLauncher(gen, k.getFunctionType().getInputs(),
-                               k.getFunctionType().getResults(), k.getEntry().str());
+                               k.getFunctionType().getResults(), entrySymbol);
 #endif
 }

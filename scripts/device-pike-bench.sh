@@ -12,7 +12,8 @@
 # The worker is rebuilt here if the carried one cannot load its libraries.
 #
 # Environment knobs: LEVELS (level3), TASKS (all of LEVELS), SEARCH ("budget=4,..."),
-# SEARCH_S (seconds for the search phase), PAR (tasks searched at once), TOTAL_S (560),
+# SEARCH_S (seconds for the search phase), PAR (tasks searched at once), TOTAL_S (540),
+# APPLY_DB (a tuning database to replay instead of searching),
 # METHODS (eager,torch_compile,pike), PRECISION (fp32|tf32), OUT (/tmp/pike-bench-out).
 set -u
 cd "$(dirname "$0")/.."
@@ -22,6 +23,7 @@ OUT=${OUT:-/tmp/pike-bench-out}
 LEVELS=${LEVELS:-level3}
 TOTAL=${TOTAL_S:-540}
 SEARCH_S=${SEARCH_S:-170}
+APPLY_DB=${APPLY_DB:-}
 PAR=${PAR:-4}
 SEARCH=${SEARCH:-budget=4,islands=1,elite-k=3,parallel=2}
 METHODS=${METHODS:-eager,torch_compile,pike}
@@ -85,7 +87,12 @@ search_one() {
   d=$WORK/export/$n
   [ -f "$d/model.pt" ] || return 0
   budget=$((SEARCH_END - $(date +%s)))
-  if [ $budget -gt 10 ]; then
+  if [ -n "${APPLY_DB:-}" ]; then
+    # Replay a tuning database instead of searching (no GPU needed for this step).
+    "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package --precision="$PRECISION" \
+      -o "$WORK/pkgs/$n" -pike-apply-db="$APPLY_DB" >"$WORK/package-$n.log" 2>&1 && { echo "applied $n"; return 0; }
+    echo "apply-db of $n failed: $(grep -m1 -i error "$WORK/package-$n.log" | cut -c1-200)"
+  elif [ $budget -gt 10 ]; then
     timeout -k 3 $budget "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package \
       --precision="$PRECISION" -o "$WORK/pkgs/$n" \
       -pike-search="workers=local:1 worker-path=$WORKER search=$SEARCH work-dir=$WORK/search/$n db=$WORK/tune-$n.db min-speedup=1.03" \
@@ -96,7 +103,7 @@ search_one() {
     -o "$WORK/pkgs/$n" >"$WORK/package-$n.log" 2>&1 || echo "package of $n failed"
 }
 export -f search_one
-export WORK PIKE_OPT WORKER SEARCH SEARCH_END PRECISION
+export WORK PIKE_OPT WORKER SEARCH SEARCH_END PRECISION APPLY_DB
 log "search: ${SEARCH_S}s, $PAR tasks at once, options $SEARCH"
 ls "$WORK/export" | xargs -P "$PAR" -I{} bash -c 'search_one {}'
 # The per-task databases merge into one (best per key).

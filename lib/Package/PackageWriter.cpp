@@ -76,6 +76,9 @@ std::string substitute(std::string text, const std::map<std::string, std::string
 
 bool usesCustomOp(KernelOp k) { return k.getImpl() != "reference"; }
 
+/// The C symbol a slot exports inside a package: unique per package.
+std::string packageEntry(const std::string &ns, KernelOp k) { return ns + "_" + k.getSymName().str(); }
+
 /// ops.cpp: one typed wrapper and registration per slot with generated code.
 std::string opsSource(ModuleOp module, const std::string &ns) {
   std::ostringstream os;
@@ -84,6 +87,13 @@ std::string opsSource(ModuleOp module, const std::string &ns) {
      << "#include <cuda_runtime.h>\n#include \"pike_kernel_abi.h\"\n\n"
      << "namespace {\n"
      << "struct OutSpec { std::vector<int64_t> sizes; at::ScalarType dtype; };\n\n"
+     << "int32_t pikeDType(at::ScalarType t) {\n"
+     << "  switch (t) {\n"
+     << "  case at::kFloat: return PIKE_FLOAT32;\n  case at::kHalf: return PIKE_FLOAT16;\n"
+     << "  case at::kBFloat16: return PIKE_BFLOAT16;\n  case at::kDouble: return PIKE_FLOAT64;\n"
+     << "  case at::kLong: return PIKE_INT64;\n  case at::kInt: return PIKE_INT32;\n"
+     << "  case at::kBool: return PIKE_BOOL;\n  case at::kByte: return PIKE_UINT8;\n"
+     << "  case at::kChar: return PIKE_INT8;\n  default: return -1;\n  }\n}\n\n"
      << "// Checks the static signature, allocates outputs and calls the slot's C ABI.\n"
      << "std::vector<at::Tensor> callSlot(PikeKernelEntry entry, const char *name,\n"
      << "    std::vector<at::Tensor> inputs, const std::vector<std::vector<int64_t>> &inSizes,\n"
@@ -97,6 +107,7 @@ std::string opsSource(ModuleOp module, const std::string &ns) {
      << "    inputs[i] = inputs[i].contiguous();\n"
      << "    in[i].data = inputs[i].data_ptr();\n"
      << "    in[i].ndim = static_cast<int32_t>(inputs[i].dim());\n"
+     << "    in[i].dtype = pikeDType(inputs[i].scalar_type());\n"
      << "    for (int64_t d = 0; d < inputs[i].dim(); ++d) in[i].sizes[d] = inputs[i].size(d);\n"
      << "  }\n"
      << "  std::vector<at::Tensor> results;\n"
@@ -105,6 +116,7 @@ std::string opsSource(ModuleOp module, const std::string &ns) {
      << "                                                 : inputs[0].options().dtype(outs[i].dtype)));\n"
      << "    out[i].data = results.back().data_ptr();\n"
      << "    out[i].ndim = static_cast<int32_t>(outs[i].sizes.size());\n"
+     << "    out[i].dtype = pikeDType(outs[i].dtype);\n"
      << "    for (size_t d = 0; d < outs[i].sizes.size(); ++d) out[i].sizes[d] = outs[i].sizes[d];\n"
      << "  }\n"
      << "  auto stream = at::cuda::getCurrentCUDAStream();\n"
@@ -119,7 +131,7 @@ std::string opsSource(ModuleOp module, const std::string &ns) {
       continue;
     std::string sym = k.getSymName().str();
     FunctionType ft = k.getFunctionType();
-    os << "extern \"C\" int " << k.getEntry().str()
+    os << "extern \"C\" int " << packageEntry(ns, k)
        << "(const PikeTensorRef *, int32_t, PikeTensorRef *, int32_t, CUstream_st *);\n";
     std::string ret = ft.getNumResults() == 1 ? "at::Tensor" : "std::tuple<";
     if (ft.getNumResults() != 1) {
@@ -147,7 +159,7 @@ std::string opsSource(ModuleOp module, const std::string &ns) {
         outSpecs += std::string(d ? ", " : "") + std::to_string(t.getShape()[d]);
       outSpecs += "}, " + cppType(t.getElementType()) + "}";
     }
-    os << ") {\n  auto r = callSlot(" << k.getEntry().str() << ", \"" << ns << "::" << sym
+    os << ") {\n  auto r = callSlot(" << packageEntry(ns, k) << ", \"" << ns << "::" << sym
        << "\", {" << callArgs << "}, {" << inSizes << "}, {" << outSpecs << "});\n";
     if (ft.getNumResults() == 1) {
       os << "  return r[0];\n}\n\n";
@@ -312,7 +324,7 @@ LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options)
       continue;
     if (!options.kernelSource)
       return k.emitError() << "no kernel source generator for impl '" << k.getImpl() << "'";
-    FailureOr<std::string> src = options.kernelSource(k);
+    FailureOr<std::string> src = options.kernelSource(k, packageEntry(ns, k));
     if (failed(src))
       return failure();
     if (failed(writeFile(anchor, dir + "/kernels/" + k.getSymName().str() + ".cu", *src)))

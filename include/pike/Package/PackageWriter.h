@@ -24,8 +24,10 @@ struct PackageOptions {
   bool allowTF32 = false;
   /// Where data/package templates live.
   std::string dataDir;
-  /// The nvcc-compilable C ABI source of a slot whose impl is not "reference".
-  std::function<mlir::FailureOr<std::string>(KernelOp)> kernelSource;
+  /// The nvcc-compilable C ABI source of a slot whose impl is not "reference",
+  /// exporting its entry as the given symbol (unique per package, so packages
+  /// loaded into one process never bind to each other's kernels).
+  std::function<mlir::FailureOr<std::string>(KernelOp, const std::string &)> kernelSource;
 };
 
 /// Deterministic op namespace for a module ("pike_" + hash of its IR).

@@ -7,7 +7,8 @@
 #include <string>
 
 namespace pike {
-mlir::FailureOr<std::string> kernelLauncherSource(KernelOp kernel);
+/// `entrySymbol`: the C symbol the translation unit exports.
+mlir::FailureOr<std::string> kernelLauncherSource(KernelOp kernel, const std::string &entrySymbol);
 } // namespace pike
 
 #endif
