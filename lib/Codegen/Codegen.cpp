@@ -220,6 +220,8 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     std::string first = small ? "warp-per-row" : "block-per-row";
     std::string second = small ? "block-per-row" : "warp-per-row";
     add(mk(small ? 128 : (L >= 4096 ? 512 : 256), 4, 1, first));
+    // The scalar-load twin of the first guess (vector path off).
+    add(mk(small ? 128 : (L >= 4096 ? 512 : 256), 1, 1, first));
     add(mk(256, 4, 1, first));
     add(mk(small ? 256 : 1024, 4, 1, first));
     add(mk(128, 4, 1, second));
@@ -282,10 +284,11 @@ Knobs mutate(pike::KernelOp kernel, const Knobs &k, uint64_t seed) {
       }
       break;
     case Kind::RowOp:
-      if (r % 2 == 0)
-        m.blockSize = stepBlock(m.blockSize, up);
-      else
-        m.variant = m.variant == "warp-per-row" ? "block-per-row" : "warp-per-row";
+      switch (r % 3) {
+      case 0: m.blockSize = stepBlock(m.blockSize, up); break;
+      case 1: m.variant = m.variant == "warp-per-row" ? "block-per-row" : "warp-per-row"; break;
+      default: m.vectorWidth = m.vectorWidth == 1 ? 4 : 1; break;
+      }
       break;
     case Kind::Gemm: {
       static const char *vars[] = {"cublaslt", "cublas+epilogue", "simt"};

@@ -10,6 +10,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include <algorithm>
+#include <set>
 
 using namespace mlir;
 
@@ -343,6 +344,35 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
   os << "  const pike_idx R = " << p.R << ", L = " << p.L << ";\n";
   if (!host && !warp)
     os << "  __shared__ " << T << " pike_sh[32];\n  __shared__ " << T << " pike_sh2[32];\n";
+  // Vector path: f32 inputs of the anchor input's full shape move as float2/float4
+  // when rows are contiguous and their length divides; a run-time alignment test
+  // picks it (uniform per kernel), the scalar loop stays as the fallback.
+  int VW = (!host && p.inner == 1 && (knobs.vectorWidth == 2 || knobs.vectorWidth == 4) &&
+            p.L % knobs.vectorWidth == 0)
+               ? knobs.vectorWidth
+               : 1;
+  std::vector<int> vecIns, vecOuts;
+  const int64_t xn = numel(p.xshape);
+  for (auto [k, arg] : llvm::enumerate(body.getArguments()))
+    if (elementTypeOf(arg.getType()).isF32() && numel(shapeOf(arg)) == xn &&
+        broadcastsTo(shapeOf(arg), p.xshape))
+      vecIns.push_back(k);
+  if (!p.reducesToRow)
+    for (auto [k, t] : llvm::enumerate(outs))
+      if (elementTypeOf(t).isF32() && numel(shapeOf(t)) == xn)
+        vecOuts.push_back(k);
+  if (vecIns.empty())
+    VW = 1;
+  const std::string VT = VW == 4 ? "float4" : "float2";
+  if (VW > 1) {
+    std::string mask;
+    for (int k : vecIns)
+      mask += (mask.empty() ? "" : " | ") + std::string("(unsigned long long)in") + std::to_string(k);
+    for (int k : vecOuts)
+      mask += (mask.empty() ? "" : " | ") + std::string("(unsigned long long)out") + std::to_string(k);
+    os << "  const bool pike_vec = ((" << mask << ") & " << (VW * 4 - 1) << ") == 0;\n";
+  }
+  bool vecStoreMode = false;
   std::string ind = "    ";
   if (host) {
     os << "  for (pike_idx row = 0; row < R; ++row) {\n";
@@ -361,24 +391,88 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
        << ") + row % " << p.inner << ";\n";
     elemIndex = "pike_base + j * " + std::to_string(p.inner);
   }
+  // A loop over the row's elements; `bodyFn` prints one element's statements.
+  auto rowLoop = [&](std::function<bool(ElemEmitter &, std::ostringstream &)> bodyFn,
+                     bool storesVec) -> bool {
+    auto scalar = [&](const std::string &in) -> bool {
+      os << in << "for (pike_idx j = " << J0 << "; j < L; j += " << JS << ") {\n";
+      os << in << "  const pike_idx i = " << elemIndex << ";\n";
+      ElemEmitter e(p.xshape, "i", "c", in + "  ");
+      e.host = host;
+      e.tensors = tensors;
+      std::ostringstream b;
+      if (!bodyFn(e, b))
+        return false;
+      if (e.usesCoords())
+        e.emitCoords(os);
+      os << b.str() << in << "}\n";
+      return true;
+    };
+    if (VW == 1)
+      return scalar(ind);
+    std::set<int> used;
+    llvm::DenseMap<Value, int> vecArg;
+    for (int k : vecIns)
+      vecArg[body.getArgument(k)] = k;
+    ElemEmitter e(p.xshape, "i", "c", ind + "      ");
+    e.tensors = tensors;
+    e.loadOverride = [&](Value v) -> std::optional<std::string> {
+      auto it = vecArg.find(v);
+      if (it == vecArg.end())
+        return std::nullopt;
+      used.insert(it->second);
+      return "reinterpret_cast<const float*>(&in" + std::to_string(it->second) + "_v)[u]";
+    };
+    vecStoreMode = storesVec;
+    std::ostringstream b;
+    bool ok = bodyFn(e, b);
+    vecStoreMode = false;
+    if (!ok)
+      return false;
+    os << ind << "if (pike_vec) {\n";
+    os << ind << "  for (pike_idx j4 = " << J0 << "; j4 < L / " << VW << "; j4 += " << JS << ") {\n";
+    for (int k : used)
+      os << ind << "    const " << VT << " in" << k << "_v = *reinterpret_cast<const " << VT
+         << "*>(in" << k << " + row * L + j4 * " << VW << ");\n";
+    if (storesVec)
+      for (int k : vecOuts)
+        os << ind << "    float out" << k << "_r[" << VW << "];\n";
+    os << "#pragma unroll\n";
+    os << ind << "    for (int u = 0; u < " << VW << "; ++u) {\n";
+    os << ind << "      const pike_idx j = j4 * " << VW << " + u;\n";
+    os << ind << "      const pike_idx i = row * L + j;\n";
+    os << ind << "      (void)j; (void)i;\n";
+    if (e.usesCoords())
+      e.emitCoords(os);
+    os << b.str() << ind << "    }\n";
+    if (storesVec)
+      for (int k : vecOuts) {
+        const char *comp[] = {"x", "y", "z", "w"};
+        os << ind << "    " << VT << " out" << k << "_v;\n";
+        for (int c = 0; c < VW; ++c)
+          os << ind << "    out" << k << "_v." << comp[c] << " = out" << k << "_r[" << c << "];\n";
+        os << ind << "    *reinterpret_cast<" << VT << "*>(out" << k << " + row * L + j4 * " << VW
+           << ") = out" << k << "_v;\n";
+      }
+    os << ind << "  }\n" << ind << "} else {\n";
+    if (!scalar(ind + "  "))
+      return false;
+    os << ind << "}\n";
+    return true;
+  };
   // One pass over the row: `update(x)` per element of the anchor's input.
   auto pass = [&](const std::string &decl, std::function<std::string(const std::string &)> update) -> bool {
     os << decl;
-    os << ind << "for (pike_idx j = " << J0 << "; j < L; j += " << JS << ") {\n";
-    os << ind << "  const pike_idx i = " << elemIndex << ";\n";
-    ElemEmitter e(p.xshape, "i", "c", ind + "  ");
-    e.host = host;
-    e.tensors = tensors;
-    std::ostringstream b;
-    auto xv = e.value(p.x, b, err);
-    if (!xv)
-      return false;
-    std::string x = xv->second == T ? xv->first : "((" + T + ")" + xv->first + ")";
-    if (e.usesCoords())
-      e.emitCoords(os);
-    os << b.str() << update(x);
-    os << ind << "}\n";
-    return true;
+    return rowLoop(
+        [&](ElemEmitter &e, std::ostringstream &b) {
+          auto xv = e.value(p.x, b, err);
+          if (!xv)
+            return false;
+          std::string x = xv->second == T ? xv->first : "((" + T + ")" + xv->first + ")";
+          b << update(x);
+          return true;
+        },
+        false);
   };
   auto reduce = [&](const std::string &var, const char *op, const std::string &identity) {
     if (host)
@@ -506,7 +600,10 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
         return false;
       std::string ct = cType(elementTypeOf(v.getType()));
       std::string expr = val->second == ct ? val->first : "(" + ct + ")" + val->first;
-      b << e.ind << "out" << k << "[" << lin << "] = " << expr << ";\n";
+      if (vecStoreMode && std::find(vecOuts.begin(), vecOuts.end(), (int)k) != vecOuts.end())
+        b << e.ind << "out" << k << "_r[u] = " << expr << ";\n";
+      else
+        b << e.ind << "out" << k << "[" << lin << "] = " << expr << ";\n";
     }
     return true;
   };
@@ -524,12 +621,7 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
       e.emitCoords(os);
     os << b.str() << ind << "}\n";
   } else {
-    os << ind << "for (pike_idx j = " << J0 << "; j < L; j += " << JS << ") {\n";
-    os << ind << "  const pike_idx i = " << elemIndex << ";\n";
-    ElemEmitter e(p.xshape, "i", "c", ind + "  ");
-    e.host = host;
-    e.tensors = tensors;
-    std::ostringstream b;
+    bool ok2 = rowLoop([&](ElemEmitter &e, std::ostringstream &b) -> bool {
     auto xv = e.value(p.x, b, err);
     if (!xv)
       return false;
@@ -558,13 +650,12 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
     default:
       break;
     }
-    b << ind << "  const " << T << " pike_y = " << yexpr << ";\n";
+    b << e.ind << "const " << T << " pike_y = " << yexpr << ";\n";
     e.scalars[result] = {"pike_y", T};
-    if (!writeOutputs(e, b, "i"))
+    return writeOutputs(e, b, "i");
+    }, true);
+    if (!ok2)
       return false;
-    if (e.usesCoords())
-      e.emitCoords(os);
-    os << b.str() << ind << "}\n";
   }
   os << "  }\n}\n";
 
