@@ -135,7 +135,9 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
             << "x of the reference (needs " << config.minSpeedup << "x)";
         k->setAttr("pike.fallback_reason", b.getStringAttr(why.str()));
       } else {
-        std::string why = "no correct candidate";
+        std::string why = outcome.failures.empty() && outcome.evaluations == 0
+                              ? "no candidate could be generated for this slot"
+                              : "no correct candidate";
         if (!outcome.failures.empty()) {
           const auto &f = outcome.failures.front();
           why += ": " + std::string(search::toString(f.result.status)) + ": " +
