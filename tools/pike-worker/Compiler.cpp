@@ -1,7 +1,7 @@
 #include "Compiler.h"
 
 #include "KernelABIText.h" // generated: kKernelABIHeader
-#include "Sha256.h"
+#include "pike/Support/Sha256.h"
 #include "pike/WorkerClient/Protocol.h"
 
 #include <nvrtc.h>

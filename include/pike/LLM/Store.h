@@ -5,6 +5,7 @@
 #define PIKE_LLM_STORE_H
 
 #include "pike/LLM/Types.h"
+#include "pike/Support/Sha256.h"
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +14,7 @@
 
 namespace pike::llm {
 
-std::string sha256Hex(const std::string &data);
+using ::pike::sha256Hex;
 
 /// Key of a request: the canonical (sorted-key) body plus the seed, which not
 /// every API takes. The base URL is left out on purpose: a recording made

@@ -1,9 +1,9 @@
-#include "Sha256.h"
+#include "pike/Support/Sha256.h"
 
 #include <cstdint>
 #include <cstdio>
 
-namespace pike::worker {
+namespace pike {
 namespace {
 constexpr uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -56,4 +56,4 @@ std::string sha256Hex(const std::string &data) {
   return std::string(out, 64);
 }
 
-} // namespace pike::worker
+} // namespace pike

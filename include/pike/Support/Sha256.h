@@ -1,0 +1,14 @@
+// SHA-256 for content-addressed keys (the worker's compile cache, the LLM
+// response cache): collisions must not hand one request another's result, so
+// no short non-cryptographic hash. Self-contained: no crypto library, no LLVM.
+#ifndef PIKE_SUPPORT_SHA256_H
+#define PIKE_SUPPORT_SHA256_H
+
+#include <string>
+
+namespace pike {
+/// Lower-case hex digest of `data`.
+std::string sha256Hex(const std::string &data);
+} // namespace pike
+
+#endif
