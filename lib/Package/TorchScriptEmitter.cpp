@@ -72,6 +72,30 @@ c10::ScalarType scalarTypeOf(const std::string &safetensorsName) {
   return it == m.end() ? c10::kFloat : it->second;
 }
 
+/// Returns `outs` (a tuple if several) from `graph`, installs it as the
+/// module's forward() and saves the module.
+LogicalResult saveForward(tj::Module &m, tj::CompilationUnit &cu, std::shared_ptr<tj::Graph> graph,
+                          const std::vector<tj::Value *> &outs, const std::string &path,
+                          Location loc) {
+  if (outs.size() == 1) {
+    graph->registerOutput(outs[0]);
+  } else {
+    tj::Node *tuple = graph->appendNode(graph->createTuple(outs));
+    graph->registerOutput(tuple->output());
+  }
+  tj::EliminateDeadCode(graph);
+  try {
+    auto fn = cu.create_function(c10::QualifiedName(*m.type()->name(), "forward"), graph);
+    m.type()->addMethod(fn);
+    m.save(path);
+  } catch (const std::exception &e) {
+    std::string msg = e.what();
+    return emitError(loc) << "cannot save TorchScript module '" << path
+                          << "': " << msg.substr(0, 400);
+  }
+  return success();
+}
+
 class Emitter {
 public:
   Emitter(ModuleOp module, const pike::EmitTorchScriptOptions &options)
@@ -348,23 +372,7 @@ LogicalResult Emitter::emit(Region &region, TypeRange argTypes, const std::strin
   std::vector<tj::Value *> outs;
   for (Value v : term->getOperands())
     outs.push_back(values.lookup(v));
-  if (outs.size() == 1) {
-    graph->registerOutput(outs[0]);
-  } else {
-    tj::Node *tuple = graph->insertNode(graph->createTuple(outs));
-    graph->registerOutput(tuple->output());
-  }
-  tj::EliminateDeadCode(graph);
-  try {
-    auto fn = cu->create_function(c10::QualifiedName(*m.type()->name(), "forward"), graph);
-    m.type()->addMethod(fn);
-    m.save(path);
-  } catch (const std::exception &e) {
-    std::string msg = e.what();
-    return emitError(region.getLoc()) << "cannot save TorchScript module '" << path
-                                      << "': " << msg.substr(0, msg.find('\n'));
-  }
-  return success();
+  return saveForward(m, *cu, graph, outs, path, region.getLoc());
 }
 
 } // namespace
@@ -405,20 +413,6 @@ LogicalResult pike::emitGraphForwardWrapper(const std::string &opNamespace, unsi
                          {tj::NamedValue(list->output())});
   }
   tj::Node *unpack = graph->appendNode(graph->createListUnpack(call, numOutputs));
-  if (numOutputs == 1) {
-    graph->registerOutput(unpack->output(0));
-  } else {
-    tj::Node *tuple = graph->appendNode(graph->createTuple(unpack->outputs()));
-    graph->registerOutput(tuple->output());
-  }
-  try {
-    auto fn = cu->create_function(c10::QualifiedName(*m.type()->name(), "forward"), graph);
-    m.type()->addMethod(fn);
-    m.save(path);
-  } catch (const std::exception &e) {
-    std::string msg = e.what();
-    return emitError(loc) << "cannot save TorchScript module '" << path
-                          << "': " << msg.substr(0, 400);
-  }
-  return success();
+  std::vector<tj::Value *> outs(unpack->outputs().begin(), unpack->outputs().end());
+  return saveForward(m, *cu, graph, outs, path, loc);
 }
