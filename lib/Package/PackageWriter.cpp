@@ -280,9 +280,22 @@ LogicalResult runCommand(Operation *anchor, const std::vector<std::string> &argv
 } // namespace
 
 std::string pike::packageNamespace(ModuleOp module) {
+  // What the package computes and runs: @forward and every slot's signature and
+  // code; not the report attributes (times, provenance), so a package rebuilt
+  // from the tuning database is byte-identical to the searched one.
   std::string text;
   llvm::raw_string_ostream os(text);
-  module->print(os, OpPrintingFlags().elideLargeElementsAttrs(1 << 30));
+  OpPrintingFlags flags;
+  flags.elideLargeElementsAttrs(1 << 30);
+  if (auto forward = module.lookupSymbol<func::FuncOp>("forward"))
+    forward->print(os, flags);
+  for (KernelOp k : module.getOps<KernelOp>()) {
+    os << "\n" << k.getSymName() << " " << k.getFunctionType() << " " << k.getImpl();
+    if (k.getSource())
+      os << "\n" << *k.getSource();
+    if (k.getLaunches())
+      os << "\n" << k.getLaunchesAttr();
+  }
   os.flush();
   auto digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(text));
   return "pike_" + llvm::toHex(llvm::ArrayRef<uint8_t>(digest).take_front(5), /*LowerCase=*/true);
