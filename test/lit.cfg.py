@@ -26,3 +26,8 @@ import shutil
 if shutil.which('nvcc') or os.path.exists('/usr/local/cuda/bin/nvcc'):
     config.available_features.add('nvcc')
     config.substitutions.append(('%nvcc', shutil.which('nvcc') or '/usr/local/cuda/bin/nvcc'))
+
+# pike-worker is built where the CUDA toolkit is (CI has it; it runs without a GPU).
+if os.path.exists(getattr(config, "pike_worker", "")):
+    config.available_features.add("worker")
+    config.substitutions.append(("%pike_worker", config.pike_worker))

@@ -1,3 +1,4 @@
+#include <cctype>
 #include "pike/LLM/Options.h"
 #include "pike/LLM/DataDir.h"
 #include "pike/LLM/Types.h"
@@ -115,7 +116,14 @@ std::string splitPairs(const std::string &text, std::vector<std::pair<std::strin
     size_t comma = text.find(',', i);
     if (eq == std::string::npos || (comma != std::string::npos && comma < eq))
       return "expected key=value at '" + text.substr(i, 40) + "'";
-    std::string key = text.substr(i, eq - i);
+    // Pass-option spelling (base-url, record-dir) and C++ spelling (baseUrl) both work.
+    std::string key;
+    bool upper = false;
+    for (char c : text.substr(i, eq - i)) {
+      if (c == '-' || c == '_') { upper = true; continue; }
+      key.push_back(upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c);
+      upper = false;
+    }
     while (!key.empty() && key.back() == ' ') key.pop_back();
     i = eq + 1;
     std::string val;

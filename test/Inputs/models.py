@@ -138,6 +138,17 @@ class ChannelShuffle(nn.Module):
         return torch.cat([x.view(b, c, h, w), x.view(b, c, h, w) * 2], dim=1)
 
 
+class BiasRelu(nn.Module):
+    """y = relu(x + b): the region of test/llm_recordings/relu_fix_chain."""
+
+    def __init__(self):
+        super().__init__()
+        self.b = nn.Parameter(torch.randn(1024))
+
+    def forward(self, x):
+        return torch.relu(x + self.b)
+
+
 class Unsupported(nn.Module):
     def forward(self, x):
         return torch.cosh(x)
@@ -156,6 +167,7 @@ MODELS = {
     "squeeze_excite": (SqueezeExcite, [(2, 16, 8, 8)], "trace"),
     "channel_shuffle": (ChannelShuffle, [(2, 8, 4, 4)], "trace"),
     "unsupported": (Unsupported, [(4, 4)], "trace"),
+    "bias_relu": (BiasRelu, [(4096, 1024)], "trace"),
 }
 
 
