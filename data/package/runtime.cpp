@@ -46,15 +46,19 @@ void flatten(const c10::IValue &v, std::vector<at::Tensor> &out) {
 }
 
 /// The package's precision policy for the library calls it leaves to PyTorch
-/// (cuBLAS/cuDNN): TF32 only when the package was built with --precision=tf32.
-/// The process-wide flags are restored after every call.
+/// (cuBLAS/cuDNN). fp32 keeps the process's own settings (PyTorch's defaults:
+/// cuDNN convolutions may use TF32, cuBLAS matmuls may not), so the package
+/// computes what eager PyTorch computes; tf32 turns TF32 on for both. The
+/// process-wide flags are restored after every call.
 struct PrecisionPolicy {
   static constexpr bool kAllowTF32 = @PIKE_ALLOW_TF32@;
   bool cublas, cudnn;
   PrecisionPolicy()
       : cublas(at::globalContext().allowTF32CuBLAS()), cudnn(at::globalContext().allowTF32CuDNN()) {
-    at::globalContext().setAllowTF32CuBLAS(kAllowTF32);
-    at::globalContext().setAllowTF32CuDNN(kAllowTF32);
+    if (kAllowTF32) {
+      at::globalContext().setAllowTF32CuBLAS(true);
+      at::globalContext().setAllowTF32CuDNN(true);
+    }
   }
   ~PrecisionPolicy() {
     at::globalContext().setAllowTF32CuBLAS(cublas);

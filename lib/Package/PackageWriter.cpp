@@ -227,7 +227,7 @@ nlohmann::ordered_json reportJson(ModuleOp module, const std::string &ns, bool c
   if (auto policy = module->getAttrOfType<StringAttr>("pike.precision"))
     doc["precision"] = policy.str();
   else
-    doc["precision"] = "fp32 (no TF32)";
+    doc["precision"] = "fp32 kernels; PyTorch ops keep its TF32 settings";
   doc["slots"] = slots;
   return doc;
 }

@@ -23,7 +23,7 @@ struct SlotSearchConfig {
   std::string arch = "sm_90";
   double minSpeedup = 1.0;
   unsigned maxSlots = 0;
-  std::string precision = "fp32 (no TF32)";
+  std::string precision = "fp32 kernels; PyTorch ops keep its TF32 settings";
   std::string provenance = "builtin";
   /// Wraps the worker pool (e.g. with the Clang candidate checker); may be empty.
   std::function<std::unique_ptr<search::Evaluator>(std::unique_ptr<search::Evaluator>)> wrapEvaluator;
