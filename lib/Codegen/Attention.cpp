@@ -33,11 +33,6 @@ Value operandNamed(pike::AtenOp a, llvm::StringRef n) {
 }
 
 bool plan(pike::KernelOp kernel, AttnPlan &p, Unsupported &err) {
-  auto fail = [&](Operation *op, const std::string &why) {
-    err.op = op;
-    err.reason = why;
-    return false;
-  };
   for (Operation &op : kernel.getBody().front()) {
     auto a = dyn_cast<pike::AtenOp>(op);
     if (!a)
@@ -49,53 +44,53 @@ bool plan(pike::KernelOp kernel, AttnPlan &p, Unsupported &err) {
       else if (!p.mm2)
         p.mm2 = a;
       else
-        return fail(a, "attention with more than two matmuls");
+        return err.fail(a, "attention with more than two matmuls");
     } else if (n == "aten::softmax") {
       if (p.softmax)
-        return fail(a, "attention with two softmaxes");
+        return err.fail(a, "attention with two softmaxes");
       p.softmax = a;
     } else {
       std::string why;
       if (!ElemEmitter::supports(a, &why))
-        return fail(a, why);
+        return err.fail(a, why);
     }
   }
   if (!p.mm1 || !p.mm2 || !p.softmax)
-    return fail(kernel, "not a matmul -> softmax -> matmul region");
+    return err.fail(kernel, "not a matmul -> softmax -> matmul region");
   if (!p.softmax->isBeforeInBlock(p.mm2) || !p.mm1->isBeforeInBlock(p.softmax))
-    return fail(p.mm2, "unexpected attention op order");
+    return err.fail(p.mm2, "unexpected attention op order");
   p.Q = p.mm1.getInputs()[0];
   p.Kt = p.mm1.getInputs()[1];
   p.S = p.mm1->getResult(0);
   p.Sp = p.softmax.getInputs()[0];
   p.P = p.softmax->getResult(0);
   if (p.mm2.getInputs()[0] != p.P)
-    return fail(p.mm2, "the second matmul does not consume the softmax");
+    return err.fail(p.mm2, "the second matmul does not consume the softmax");
   p.V = p.mm2.getInputs()[1];
   p.O = p.mm2->getResult(0);
   for (Value v : {p.Q, p.Kt, p.V})
     if (!isa<BlockArgument>(v))
-      return fail(v.getDefiningOp(), "attention operands must be region inputs");
+      return err.fail(v.getDefiningOp(), "attention operands must be region inputs");
   for (Value v : {p.Q, p.Kt, p.V, p.S, p.P, p.O})
     if (!elementTypeOf(v.getType()).isF32())
-      return fail(p.mm1, "attention on non-f32 tensors");
+      return err.fail(p.mm1, "attention on non-f32 tensors");
   auto dim = p.softmax->getAttrOfType<IntegerAttr>("dim");
   p.sshape = shapeOf(p.S);
   p.oshape = shapeOf(p.O);
   int64_t r = p.sshape.size();
   if (r < 2 || !dim || (dim.getInt() != -1 && dim.getInt() != r - 1))
-    return fail(p.softmax, "attention softmax not over the key dim");
+    return err.fail(p.softmax, "attention softmax not over the key dim");
   auto qs = shapeOf(p.Q), ks = shapeOf(p.Kt), vs = shapeOf(p.V);
   if (qs.size() < 2 || ks.size() < 2 || vs.size() < 2)
-    return fail(p.mm1, "attention with 1-d operands");
+    return err.fail(p.mm1, "attention with 1-d operands");
   p.Lq = qs[qs.size() - 2];
   p.D = qs.back();
   p.Lk = ks.back();
   p.Dv = vs.back();
   if (ks[ks.size() - 2] != p.D || vs[vs.size() - 2] != p.Lk)
-    return fail(p.mm1, "attention contraction sizes differ");
+    return err.fail(p.mm1, "attention contraction sizes differ");
   if (numel(shapeOf(p.Sp)) != numel(p.sshape))
-    return fail(p.softmax, "the softmax input is broadcast");
+    return err.fail(p.softmax, "the softmax input is broadcast");
   p.batch = numel(p.sshape) / (p.Lq * p.Lk);
   auto stride = [&](const std::vector<int64_t> &s, int64_t mat) -> int64_t {
     int64_t b = numel(s) / mat;
@@ -109,17 +104,17 @@ bool plan(pike::KernelOp kernel, AttnPlan &p, Unsupported &err) {
   p.sK = stride(ks, p.D * p.Lk);
   p.sV = stride(vs, p.Lk * p.Dv);
   if (p.sQ < 0 || p.sK < 0 || p.sV < 0)
-    return fail(p.mm1, "partially broadcast attention batch dims");
+    return err.fail(p.mm1, "partially broadcast attention batch dims");
   if (numel(p.oshape) != p.batch * p.Lq * p.Dv)
-    return fail(p.mm2, "unexpected attention output shape");
+    return err.fail(p.mm2, "unexpected attention output shape");
   // Only the score path feeds the softmax; the output path reads O (and inputs).
   auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
   for (Value v : yield.getValues())
     if (numel(shapeOf(v)) != numel(p.oshape) || !broadcastsTo(shapeOf(v), p.oshape))
-      return fail(v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation(),
+      return err.fail(v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation(),
                   "an attention output does not have the attention result's shape");
   if (p.D > 256 || p.Dv > 256)
-    return fail(p.mm1, "head dim above 256");
+    return err.fail(p.mm1, "head dim above 256");
   return true;
 }
 

@@ -49,11 +49,6 @@ double numAttr(pike::AtenOp a, llvm::StringRef n, double dflt) {
 }
 
 bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
-  auto fail = [&](Operation *op, const std::string &why) {
-    err.op = op;
-    err.reason = why;
-    return false;
-  };
   for (Operation &op : kernel.getBody().front()) {
     auto a = dyn_cast<pike::AtenOp>(op);
     if (!a)
@@ -61,16 +56,16 @@ bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
     auto info = lookupAtenOp(a.getName());
     if (info && info->category == OpCategory::Contraction) {
       if (p.op)
-        return fail(a, "more than one contraction in one region");
+        return err.fail(a, "more than one contraction in one region");
       p.op = a;
     } else {
       std::string why;
       if (!ElemEmitter::supports(a, &why))
-        return fail(a, why);
+        return err.fail(a, why);
     }
   }
   if (!p.op)
-    return fail(kernel, "no contraction");
+    return err.fail(kernel, "no contraction");
   pike::AtenOp a = p.op;
   llvm::StringRef name = a.getName();
   name.consume_front("aten::");
@@ -83,7 +78,7 @@ bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
     p.bias = operandNamed(a, "bias");
     auto as = shapeOf(p.A), bs = shapeOf(p.B);
     if (!p.A || !p.B || as.empty() || bs.size() != 2 || bs[1] != as.back())
-      return fail(a, "linear with unexpected shapes");
+      return err.fail(a, "linear with unexpected shapes");
     p.K = as.back();
     p.N = bs[0];
     p.M = numel(as) / p.K;
@@ -92,15 +87,15 @@ bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
     p.A = operandNamed(a, name == "addmm" ? "mat1" : "self");
     p.B = operandNamed(a, name == "addmm" || name == "mm" || name == "bmm" ? "mat2" : "other");
     if (!p.A || !p.B)
-      return fail(a, "'" + a.getName().str() + "' without its matrix operands");
+      return err.fail(a, "'" + a.getName().str() + "' without its matrix operands");
     auto as = shapeOf(p.A), bs = shapeOf(p.B);
     if (as.size() < 2 || bs.size() < 2)
-      return fail(a, "'" + a.getName().str() + "' with a 1-d operand");
+      return err.fail(a, "'" + a.getName().str() + "' with a 1-d operand");
     p.M = as[as.size() - 2];
     p.K = as.back();
     p.N = bs.back();
     if (bs[bs.size() - 2] != p.K)
-      return fail(a, "contraction sizes differ");
+      return err.fail(a, "contraction sizes differ");
     if (bs.size() == 2) {
       // [..., M, K] x [K, N]: fold the leading dims into M.
       p.M = numel(as) / p.K;
@@ -118,7 +113,7 @@ bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
       p.strideA = strideFor(ab, p.M * p.K);
       p.strideB = strideFor(bb, p.K * p.N);
       if (p.strideA < 0 || p.strideB < 0)
-        return fail(a, "partially broadcast batch dims");
+        return err.fail(a, "partially broadcast batch dims");
     }
     if (name == "addmm") {
       p.addSelf = operandNamed(a, "self");
@@ -126,16 +121,16 @@ bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
       p.beta = numAttr(a, "beta", 1);
     }
   } else {
-    return fail(a, "'" + a.getName().str() + "' has no GEMM code generator");
+    return err.fail(a, "'" + a.getName().str() + "' has no GEMM code generator");
   }
   if (!isF32(p.A) || !isF32(p.B) || !isF32(p.G))
-    return fail(a, "GEMM on non-f32 tensors");
+    return err.fail(a, "GEMM on non-f32 tensors");
   if (numel(p.gshape) != p.batch * p.M * p.N)
-    return fail(a, "unexpected GEMM result shape");
+    return err.fail(a, "unexpected GEMM result shape");
   auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
   for (Value v : yield.getValues())
     if (numel(shapeOf(v)) != numel(p.gshape) || !broadcastsTo(shapeOf(v), p.gshape))
-      return fail(v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation(),
+      return err.fail(v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation(),
                   "an output of this GEMM region does not have the GEMM result's shape");
   return true;
 }

@@ -20,6 +20,12 @@ namespace pike::codegen::detail {
 struct Unsupported {
   mlir::Operation *op = nullptr;
   std::string reason;
+  /// Records why `at` cannot be generated; returns false for `return err.fail(...)`.
+  bool fail(mlir::Operation *at, const std::string &why) {
+    op = at;
+    reason = why;
+    return false;
+  }
 };
 
 /// C type of a tensor element type ("float", "double", "long long", "int",

@@ -75,11 +75,6 @@ std::optional<double> numAttr(pike::AtenOp a, llvm::StringRef n) {
 
 /// Finds the anchor and checks the row structure.
 bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
-  auto fail = [&](Operation *op, const std::string &why) {
-    err.op = op;
-    err.reason = why;
-    return false;
-  };
   pike::AtenOp anchor;
   for (Operation &op : kernel.getBody().front()) {
     auto a = dyn_cast<pike::AtenOp>(op);
@@ -87,35 +82,35 @@ bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
       continue;
     auto info = lookupAtenOp(a.getName());
     if (!info)
-      return fail(a, "unknown op");
+      return err.fail(a, "unknown op");
     bool row = info->category == OpCategory::Softmax || info->category == OpCategory::Reduction ||
                (info->category == OpCategory::Normalization && a.getName() != "aten::batch_norm");
     if (!row) {
       std::string why;
       if (!ElemEmitter::supports(a, &why))
-        return fail(a, why);
+        return err.fail(a, why);
       continue;
     }
     if (anchor)
-      return fail(a, "more than one softmax/reduction/normalization in one region");
+      return err.fail(a, "more than one softmax/reduction/normalization in one region");
     anchor = a;
   }
   if (!anchor)
-    return fail(kernel, "no row op");
+    return err.fail(kernel, "no row op");
   p.anchor = anchor;
   llvm::StringRef name = anchor.getName();
   name.consume_front("aten::");
   if (anchor->getNumResults() != 1)
-    return fail(anchor, "'" + anchor.getName().str() + "' with several results");
+    return err.fail(anchor, "'" + anchor.getName().str() + "' with several results");
   Value x = operandNamed(anchor, name.ends_with("norm") ? "input" : "self");
   if (!x)
-    return fail(anchor, "'" + anchor.getName().str() + "' without its tensor operand");
+    return err.fail(anchor, "'" + anchor.getName().str() + "' without its tensor operand");
   p.x = x;
   p.xshape = shapeOf(x);
   Type xe = elementTypeOf(x.getType());
   Type re = elementTypeOf(anchor->getResult(0).getType());
   if (!(xe.isF32() || xe.isF64()) || !(re.isF32() || re.isF64()))
-    return fail(anchor, "'" + anchor.getName().str() + "' on non-floating tensors");
+    return err.fail(anchor, "'" + anchor.getName().str() + "' on non-floating tensors");
   int64_t rank = p.xshape.size();
   int64_t n = numel(p.xshape);
   auto trailing = [&](int64_t k) {
@@ -131,17 +126,17 @@ bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
     if (dim < 0)
       dim += rank;
     if (rank == 0 || dim < 0 || dim >= rank)
-      return fail(anchor, "'" + anchor.getName().str() + "' dim out of range");
+      return err.fail(anchor, "'" + anchor.getName().str() + "' dim out of range");
     p.L = p.xshape[dim];
     p.inner = trailing(rank - 1 - dim);
   } else if (name == "layer_norm" || name == "rms_norm") {
     p.kind = name == "layer_norm" ? RowKind::LayerNorm : RowKind::RmsNorm;
     auto ns = anchor->getAttrOfType<DenseI64ArrayAttr>("normalized_shape");
     if (!ns || (int64_t)ns.size() > rank)
-      return fail(anchor, "'" + anchor.getName().str() + "' without a usable normalized_shape");
+      return err.fail(anchor, "'" + anchor.getName().str() + "' without a usable normalized_shape");
     for (size_t k = 0; k < ns.size(); ++k)
       if (ns[k] != p.xshape[rank - ns.size() + k])
-        return fail(anchor, "normalized_shape does not match the input");
+        return err.fail(anchor, "normalized_shape does not match the input");
     p.L = trailing(ns.size());
     p.weight = operandNamed(anchor, "weight");
     p.bias = operandNamed(anchor, "bias");
@@ -151,11 +146,11 @@ bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
     p.kind = RowKind::GroupNorm;
     auto g = numAttr(anchor, "num_groups");
     if (!g || rank < 2)
-      return fail(anchor, "group_norm without num_groups");
+      return err.fail(anchor, "group_norm without num_groups");
     p.groups = (int64_t)*g;
     p.channels = p.xshape[1];
     if (p.groups <= 0 || p.channels % p.groups)
-      return fail(anchor, "group_norm: channels not divisible by groups");
+      return err.fail(anchor, "group_norm: channels not divisible by groups");
     p.spatial = n / (p.xshape[0] * p.channels);
     p.L = (p.channels / p.groups) * p.spatial;
     p.weight = operandNamed(anchor, "weight");
@@ -186,9 +181,9 @@ bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
     dims.erase(std::unique(dims.begin(), dims.end()), dims.end());
     for (size_t k = 1; k < dims.size(); ++k)
       if (dims[k] != dims[k - 1] + 1)
-        return fail(anchor, "'" + anchor.getName().str() + "' over dims that are not adjacent");
+        return err.fail(anchor, "'" + anchor.getName().str() + "' over dims that are not adjacent");
     if (!dims.empty() && (dims.front() < 0 || dims.back() >= rank))
-      return fail(anchor, "'" + anchor.getName().str() + "' dim out of range");
+      return err.fail(anchor, "'" + anchor.getName().str() + "' dim out of range");
     p.inner = dims.empty() ? 1 : trailing(rank - 1 - dims.back());
     p.L = trailing(rank - (dims.empty() ? rank : dims.front())) / p.inner;
     if (p.kind == RowKind::Var || p.kind == RowKind::Std) {
@@ -199,17 +194,17 @@ bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
     }
     p.reducesToRow = true;
   } else {
-    return fail(anchor, "'" + anchor.getName().str() + "' has no code generator");
+    return err.fail(anchor, "'" + anchor.getName().str() + "' has no code generator");
   }
   if (p.L <= 0)
-    return fail(anchor, "empty rows");
+    return err.fail(anchor, "empty rows");
   p.R = n / p.L;
   // Outputs: same number of elements as the anchor's result.
   auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
   int64_t outN = numel(shapeOf(anchor->getResult(0)));
   for (Value v : yield.getValues())
     if (numel(shapeOf(v)) != outN || !broadcastsTo(shapeOf(v), shapeOf(anchor->getResult(0))))
-      return fail(v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation(),
+      return err.fail(v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation(),
                   "an output of this row region does not have the shape of the " + rowKindName(p.kind) + " result");
   return true;
 }
