@@ -49,7 +49,8 @@ WORKER=${WORKER:-$ROOT/build/tools/pike-worker/pike-worker}
 if ! "$PIKE_OPT" --version >/dev/null 2>&1; then
   log "pike-opt does not run here:"; ldd "$PIKE_OPT" | grep "not found"; exit 1
 fi
-if ldd "$WORKER" 2>/dev/null | grep -q "not found" || [ ! -x "$WORKER" ]; then
+# Replaying a tuning database needs no worker: don't spend device time building one.
+if [ -z "$APPLY_DB" ] && { [ ! -x "$WORKER" ] || ldd "$WORKER" 2>/dev/null | grep -q "not found"; }; then
   log "carried pike-worker cannot load ($(ldd "$WORKER" 2>&1 | grep 'not found' | head -2)); building it"
   cmake -S . -B build-device -G Ninja -DCMAKE_BUILD_TYPE=Release -DPIKE_BUILD_COMPILER=OFF \
     -DPIKE_BUILD_TESTS=OFF ${WORKER_CMAKE_ARGS:-} >"$OUT/worker-build.log" 2>&1 &&
