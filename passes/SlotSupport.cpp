@@ -117,21 +117,45 @@ std::string pytorchLike(KernelOp kernel) {
 } // namespace
 
 std::string pike::slotFingerprint(KernelOp kernel) {
+  // Values are named by their position inside the slot (a<i> for arguments,
+  // v<i> for op results), so the text is the same wherever the slot sits in
+  // its module; weight names and locations are left out.
   std::string text;
   llvm::raw_string_ostream os(text);
   os << kernel.getFunctionType() << "\n";
-  // Generic form without locations: names of weights and slots don't matter.
-  OpPrintingFlags flags;
-  flags.printGenericOpForm();
-  for (Operation &op : kernel.getBody().front().without_terminator()) {
-    if (auto w = dyn_cast<WeightOp>(op)) {
-      os << "weight : " << w.getType() << "\n";
-      continue;
+  Block &body = kernel.getBody().front();
+  llvm::DenseMap<Value, std::string> ids;
+  for (BlockArgument a : body.getArguments())
+    ids[a] = "a" + std::to_string(a.getArgNumber());
+  unsigned next = 0;
+  auto operands = [&](Operation &op) {
+    for (Value v : op.getOperands())
+      os << " " << ids.lookup(v);
+  };
+  for (Operation &op : body) {
+    for (Value r : op.getResults())
+      ids[r] = "v" + std::to_string(next++);
+    if (auto aten = dyn_cast<AtenOp>(op)) {
+      os << aten.getName() << "(";
+      operands(op);
+      os << " )";
+      for (NamedAttribute a : aten->getAttrs())
+        if (a.getName() != aten.getNameAttrName())
+          os << " " << a.getName().strref() << "=" << a.getValue();
+    } else if (auto c = dyn_cast<ConstantOp>(op)) {
+      os << "constant " << c.getValue();
+    } else if (isa<WeightOp>(op)) {
+      os << "weight";
+    } else {
+      os << op.getName().getStringRef() << "(";
+      operands(op);
+      os << " )";
     }
-    op.print(os, flags);
+    os << " :";
+    for (Type t : op.getResultTypes())
+      os << " " << t;
     os << "\n";
   }
-  kernel.getBody().front().getTerminator()->print(os, flags);
   os.flush();
   auto digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(text));
   return llvm::toHex(llvm::ArrayRef<uint8_t>(digest).take_front(12), /*LowerCase=*/true);
