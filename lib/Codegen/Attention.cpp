@@ -258,11 +258,7 @@ bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, Generat
   if (!host)
     os << ind << "__syncwarp();\n";
   os << "  }\n}\n";
-  nlohmann::json args = nlohmann::json::array();
-  for (size_t i = 0; i < ins.size(); ++i)
-    args.push_back("in" + std::to_string(i));
-  for (size_t i = 0; i < outs.size(); ++i)
-    args.push_back("out" + std::to_string(i));
+  nlohmann::json args = pointerArgs(ins.size(), outs.size());
   int64_t R = p.batch * p.Lq;
   int64_t grid = std::max<int64_t>(1, std::min<int64_t>((R + rpb - 1) / rpb, 1 << 20));
   out.source = os.str();

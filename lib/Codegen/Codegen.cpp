@@ -114,6 +114,48 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
   return Kind::Elementwise;
 }
 
+int pikeDType(Type et) {
+  if (et.isF32()) return 0;
+  if (et.isF16()) return 1;
+  if (et.isBF16()) return 2;
+  if (et.isF64()) return 3;
+  if (auto i = dyn_cast<IntegerType>(et)) {
+    switch (i.getWidth()) {
+    case 64: return 4;
+    case 32: return 5;
+    case 1: return 6;
+    case 8: return i.isUnsigned() ? 7 : 8;
+    }
+  }
+  return -1;
+}
+
+void emitSignatureChecks(std::ostream &os, ArrayRef<Type> inputs, ArrayRef<Type> outputs) {
+  os << "  if (num_inputs != " << inputs.size() << " || num_outputs != " << outputs.size()
+     << ") return -1;\n";
+  auto check = [&](const char *arr, size_t i, Type t) {
+    auto shape = shapeOf(t);
+    os << "  if (" << arr << "[" << i << "].ndim != " << shape.size() << " || " << arr << "[" << i
+       << "].dtype != " << pikeDType(elementTypeOf(t));
+    for (size_t d = 0; d < shape.size(); ++d)
+      os << " || " << arr << "[" << i << "].sizes[" << d << "] != " << shape[d];
+    os << ") return -1;\n";
+  };
+  for (auto [i, t] : llvm::enumerate(inputs))
+    check("inputs", i, t);
+  for (auto [i, t] : llvm::enumerate(outputs))
+    check("outputs", i, t);
+}
+
+nlohmann::json pointerArgs(size_t numInputs, size_t numOutputs) {
+  nlohmann::json args = nlohmann::json::array();
+  for (size_t i = 0; i < numInputs; ++i)
+    args.push_back("in" + std::to_string(i));
+  for (size_t i = 0; i < numOutputs; ++i)
+    args.push_back("out" + std::to_string(i));
+  return args;
+}
+
 } // namespace detail
 
 using namespace detail;
@@ -310,23 +352,6 @@ Knobs mutate(pike::KernelOp kernel, const Knobs &k, uint64_t seed) {
   return m;
 }
 
-namespace {
-int pikeDType(Type et) {
-  if (et.isF32()) return 0;
-  if (et.isF16()) return 1;
-  if (et.isBF16()) return 2;
-  if (et.isF64()) return 3;
-  if (auto i = dyn_cast<IntegerType>(et)) {
-    switch (i.getWidth()) {
-    case 64: return 4;
-    case 32: return 5;
-    case 1: return 6;
-    case 8: return i.isUnsigned() ? 7 : 8;
-    }
-  }
-  return -1;
-}
-} // namespace
 
 static const char *kAbiFallback =
     "#if defined(__has_include)\n"
@@ -353,20 +378,7 @@ std::string hostLauncher(const GeneratedKernel &k, llvm::ArrayRef<Type> inputs,
   os << "extern \"C\" int " << entrySymbol
      << "(const PikeTensorRef* inputs, int32_t num_inputs, PikeTensorRef* outputs, "
         "int32_t num_outputs, cudaStream_t stream) {\n";
-  os << "  if (num_inputs != " << inputs.size() << " || num_outputs != " << outputs.size()
-     << ") return -1;\n";
-  auto check = [&](const char *arr, size_t i, Type t) {
-    auto shape = shapeOf(t);
-    os << "  if (" << arr << "[" << i << "].ndim != " << shape.size() << " || " << arr << "[" << i
-       << "].dtype != " << pikeDType(elementTypeOf(t));
-    for (size_t d = 0; d < shape.size(); ++d)
-      os << " || " << arr << "[" << i << "].sizes[" << d << "] != " << shape[d];
-    os << ") return -1;\n";
-  };
-  for (auto [i, t] : llvm::enumerate(inputs))
-    check("inputs", i, t);
-  for (auto [i, t] : llvm::enumerate(outputs))
-    check("outputs", i, t);
+  emitSignatureChecks(os, inputs, outputs);
   auto argExpr = [&](const std::string &a) -> std::string {
     bool in = a.rfind("in", 0) == 0;
     size_t idx = std::stoul(a.substr(in ? 2 : 3));

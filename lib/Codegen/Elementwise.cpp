@@ -261,11 +261,7 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
   int64_t units = vw > 1 ? N / vw : N;
   int64_t per = (int64_t)knobs.blockSize * std::max(1, knobs.itemsPerThread);
   int64_t grid = std::max<int64_t>(1, std::min<int64_t>((units + per - 1) / per, 1 << 20));
-  nlohmann::json args = nlohmann::json::array();
-  for (size_t i = 0; i < ins.size(); ++i)
-    args.push_back("in" + std::to_string(i));
-  for (size_t i = 0; i < outs.size(); ++i)
-    args.push_back("out" + std::to_string(i));
+  nlohmann::json args = pointerArgs(ins.size(), outs.size());
   out.source = os.str();
   out.mode = "nvrtc";
   out.entry = name;

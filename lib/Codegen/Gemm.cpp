@@ -258,11 +258,7 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   os << "    }\n  }\n}\n";
   auto ins = kernel.getFunctionType().getInputs();
   auto outs = kernel.getFunctionType().getResults();
-  nlohmann::json args = nlohmann::json::array();
-  for (size_t i = 0; i < ins.size(); ++i)
-    args.push_back("in" + std::to_string(i));
-  for (size_t i = 0; i < outs.size(); ++i)
-    args.push_back("out" + std::to_string(i));
+  nlohmann::json args = pointerArgs(ins.size(), outs.size());
   int64_t gx = (p.N + tile - 1) / tile, gy = (p.M + tile - 1) / tile;
   if (gy > 65535 || p.batch > 65535) {
     err.op = p.op;
@@ -289,19 +285,6 @@ const char *kAbi =
     "typedef struct PikeTensorRef { void *data; int32_t dtype; int32_t ndim; int64_t sizes[PIKE_MAX_DIMS]; } PikeTensorRef;\n"
     "#endif\n";
 
-int dtypeCode(Type et) {
-  if (et.isF32()) return 0;
-  if (et.isF64()) return 3;
-  if (auto i = dyn_cast<IntegerType>(et)) {
-    switch (i.getWidth()) {
-    case 64: return 4;
-    case 32: return 5;
-    case 1: return 6;
-    case 8: return i.isUnsigned() ? 7 : 8;
-    }
-  }
-  return -1;
-}
 
 /// cuBLASLt / cuBLAS host entry + optional epilogue kernel.
 bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, bool lt,
@@ -378,19 +361,7 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
   }
   os << "static const size_t kPikeWorkspaceBytes = " << (lt ? "32u << 20" : "32u << 20") << ";\n";
   os << "extern \"C\" int pike_gemm_entry(const PikeTensorRef* inputs, int32_t num_inputs, PikeTensorRef* outputs, int32_t num_outputs, cudaStream_t stream) {\n";
-  os << "  if (num_inputs != " << ins.size() << " || num_outputs != " << outs.size() << ") return -1;\n";
-  auto check = [&](const char *arr, size_t i, Type t) {
-    auto shape = shapeOf(t);
-    os << "  if (" << arr << "[" << i << "].ndim != " << shape.size() << " || " << arr << "[" << i
-       << "].dtype != " << dtypeCode(elementTypeOf(t));
-    for (size_t d = 0; d < shape.size(); ++d)
-      os << " || " << arr << "[" << i << "].sizes[" << d << "] != " << shape[d];
-    os << ") return -1;\n";
-  };
-  for (auto [i, t] : llvm::enumerate(ins))
-    check("inputs", i, t);
-  for (auto [i, t] : llvm::enumerate(outs))
-    check("outputs", i, t);
+  emitSignatureChecks(os, ins, outs);
   for (auto [i, t] : llvm::enumerate(ins))
     os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
        << cType(elementTypeOf(t)) << "*)inputs[" << i << "].data;\n";

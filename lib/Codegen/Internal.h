@@ -36,6 +36,14 @@ std::vector<int64_t> shapeOf(mlir::Value v);
 std::vector<int64_t> shapeOf(mlir::Type t);
 mlir::Type elementTypeOf(mlir::Type t);
 int64_t numel(llvm::ArrayRef<int64_t> shape);
+/// PikeDType code of an element type (pike/Runtime/KernelABI.h); -1 if none.
+int pikeDType(mlir::Type elementType);
+/// Host-launcher lines that return -1 unless the tensors match the static
+/// signature (count, ndim, dtype and sizes of every input and output).
+void emitSignatureChecks(std::ostream &os, llvm::ArrayRef<mlir::Type> inputs,
+                         llvm::ArrayRef<mlir::Type> outputs);
+/// Launch arguments of a device-only kernel: every input pointer, then every output.
+nlohmann::json pointerArgs(size_t numInputs, size_t numOutputs);
 /// A C literal of `v` as `ctype` ("2.0f", "-INFINITY" spelled portably, "3LL").
 std::string floatLiteral(double v, const std::string &ctype);
 std::string intLiteral(int64_t v, const std::string &ctype);

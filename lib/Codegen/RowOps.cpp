@@ -658,11 +658,7 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
   if (!host)
     grid = warp ? std::min<int64_t>((p.R + B / 32 - 1) / (B / 32), 65535)
                 : std::min<int64_t>(p.R, 65535);
-  nlohmann::json args = nlohmann::json::array();
-  for (size_t i = 0; i < ins.size(); ++i)
-    args.push_back("in" + std::to_string(i));
-  for (size_t i = 0; i < outs.size(); ++i)
-    args.push_back("out" + std::to_string(i));
+  nlohmann::json args = pointerArgs(ins.size(), outs.size());
   out.source = os.str();
   out.mode = "nvrtc";
   out.entry = name;
