@@ -10,13 +10,13 @@ pike::makeWorkerEvaluator(const std::string &workers, const std::string &workerP
   std::shared_ptr<worker::WorkerPool> pool;
   try {
     if (workers.rfind("local:", 0) == 0) {
-      int n = std::stoi(workers.substr(6));
-      if (n < 1)
-        throw std::invalid_argument("local:N needs N >= 1");
+      int perGpu = 1;
+      std::vector<int> gpus;
+      worker::WorkerPool::parseLocalSpec(workers, perGpu, gpus);
       worker::WorkerProcess::Options options;
       options.executable = workerPath;
-      // N workers on GPU 0; timing is serialised per GPU by the workers.
-      pool = worker::WorkerPool::local(options, {0}, n);
+      // Timing is serialised per GPU by the workers (a lock named by the GPU's UUID).
+      pool = worker::WorkerPool::local(options, gpus, perGpu);
     } else {
       std::vector<std::string> addresses;
       std::stringstream ss(workers);

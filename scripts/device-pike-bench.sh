@@ -29,33 +29,21 @@ SEARCH=${SEARCH:-budget=4,islands=1,elite-k=3,parallel=2}
 METHODS=${METHODS:-eager,torch_compile,pike}
 PRECISION=${PRECISION:-fp32}
 WORK=${WORK:-/tmp/pike-bench-work}
-PY=${PYTHON:-python3}
 mkdir -p "$OUT" "$WORK"
 log() { echo "[$(($(date +%s) - T0))s] $*"; }
 left() { echo $((T0 + TOTAL - $(date +%s))); }
 
-export NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
-export PYTHONUNBUFFERED=1 PIKE_DATA_DIR=$ROOT/data
-export TORCHINDUCTOR_CACHE_DIR=/tmp/pike-bench-inductor TORCHINDUCTOR_FX_GRAPH_CACHE=1
-SITE=$($PY -c "import torch,os;print(os.path.dirname(os.path.dirname(torch.__file__)))")
-NVLIBS=$(ls -d "$SITE"/nvidia/*/lib "$SITE"/nvidia/*/*/lib 2>/dev/null | paste -sd:)
-export LD_LIBRARY_PATH=$SITE/torch/lib:$NVLIBS:/usr/local/cuda/lib64:/usr/local/cuda/extras/CUPTI/lib64:${LD_LIBRARY_PATH:-}
-export PATH=/usr/local/cuda/bin:$PATH
-DEVICE=${DEVICE:-cuda}   # cpu: a dry run of the plumbing on a machine without a GPU
+export TORCHINDUCTOR_CACHE_DIR=${TORCHINDUCTOR_CACHE_DIR:-/tmp/pike-bench-inductor} TORCHINDUCTOR_FX_GRAPH_CACHE=1
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv,noheader 2>&1 | head -2
 
-PIKE_OPT=${PIKE_OPT:-$ROOT/build-static/bin/pike-opt}
-WORKER=${WORKER:-$ROOT/build/tools/pike-worker/pike-worker}
-if ! "$PIKE_OPT" --version >/dev/null 2>&1; then
-  log "pike-opt does not run here:"; ldd "$PIKE_OPT" | grep "not found"; exit 1
-fi
+source scripts/device-env.sh || exit 1
 # Replaying a tuning database needs no worker: don't spend device time building one.
 if [ -z "$APPLY_DB" ] && { [ ! -x "$WORKER" ] || ldd "$WORKER" 2>/dev/null | grep -q "not found"; }; then
   log "carried pike-worker cannot load ($(ldd "$WORKER" 2>&1 | grep 'not found' | head -2)); building it"
-  cmake -S . -B build-device -G Ninja -DCMAKE_BUILD_TYPE=Release -DPIKE_BUILD_COMPILER=OFF \
+  cmake -S . -B "$WORK/build-device" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPIKE_BUILD_COMPILER=OFF \
     -DPIKE_BUILD_TESTS=OFF ${WORKER_CMAKE_ARGS:-} >"$OUT/worker-build.log" 2>&1 &&
-    ninja -C build-device -j16 pike-worker >>"$OUT/worker-build.log" 2>&1 || { log "worker build failed"; tail -20 "$OUT/worker-build.log"; exit 1; }
-  WORKER=$ROOT/build-device/tools/pike-worker/pike-worker
+    ninja -C "$WORK/build-device" -j16 pike-worker >>"$OUT/worker-build.log" 2>&1 || { log "worker build failed"; tail -20 "$OUT/worker-build.log"; exit 1; }
+  WORKER=$WORK/build-device/tools/pike-worker/pike-worker
 fi
 
 # 1. Export every task for the GPU (seed 0: the harness builds the same weights).

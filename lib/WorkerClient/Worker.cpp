@@ -4,9 +4,12 @@
 #include "pike/WorkerClient/Process.h"
 #include "pike/WorkerClient/Protocol.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 #include <fcntl.h>
 #include <iostream>
 #include <netdb.h>
@@ -426,14 +429,76 @@ json WorkerPool::call(const json &request, std::chrono::milliseconds timeout) {
 std::unique_ptr<WorkerPool> WorkerPool::local(const WorkerProcess::Options &base,
                                               const std::vector<int> &gpus, int perGpu) {
   auto pool = std::make_unique<WorkerPool>();
+  const char *visible = std::getenv("CUDA_VISIBLE_DEVICES");
   for (int g : gpus)
     for (int k = 0; k < perGpu; ++k) {
       WorkerProcess::Options o = base;
-      o.env.emplace_back("CUDA_VISIBLE_DEVICES", std::to_string(g));
+      o.env.emplace_back("CUDA_VISIBLE_DEVICES", visibleDeviceFor(g, visible));
       pool->add(std::make_unique<WorkerProcess>(o));
     }
   pool->startAll();
   return pool;
+}
+
+std::string WorkerPool::visibleDeviceFor(int gpu, const char *visible) {
+  if (gpu < 0)
+    throw std::invalid_argument("negative GPU index " + std::to_string(gpu));
+  if (!visible || !*visible)
+    return std::to_string(gpu);
+  std::vector<std::string> entries;
+  std::string item;
+  for (const char *c = visible;; ++c) {
+    if (*c == ',' || *c == 0) {
+      if (!item.empty())
+        entries.push_back(item);
+      item.clear();
+      if (*c == 0)
+        break;
+    } else if (*c != ' ') {
+      item += *c;
+    }
+  }
+  if (static_cast<size_t>(gpu) >= entries.size())
+    throw std::invalid_argument("GPU index " + std::to_string(gpu) +
+                                " is not in CUDA_VISIBLE_DEVICES=" + visible);
+  return entries[gpu];
+}
+
+void WorkerPool::parseLocalSpec(const std::string &spec, int &perGpu, std::vector<int> &gpus) {
+  auto bad = [&](const std::string &why) {
+    return std::invalid_argument("bad local worker spec '" + spec + "': " + why +
+                                 " (expected local:N or local:N@GPU,GPU,...)");
+  };
+  auto parseCount = [&](const std::string &text, const char *what) {
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
+        text.size() > 6)
+      throw bad(std::string(what) + " '" + text + "' is not a number");
+    return std::stoi(text);
+  };
+  if (spec.rfind("local:", 0) != 0)
+    throw bad("it does not start with local:");
+  std::string rest = spec.substr(6);
+  size_t at = rest.find('@');
+  perGpu = parseCount(rest.substr(0, at), "worker count");
+  if (perGpu < 1)
+    throw bad("needs at least one worker per GPU");
+  gpus.clear();
+  if (at == std::string::npos) {
+    gpus.push_back(0);
+    return;
+  }
+  std::string list = rest.substr(at + 1);
+  size_t start = 0;
+  while (true) {
+    size_t comma = list.find(',', start);
+    int g = parseCount(list.substr(start, comma - start), "GPU index");
+    if (std::find(gpus.begin(), gpus.end(), g) != gpus.end())
+      throw bad("GPU " + std::to_string(g) + " is listed twice");
+    gpus.push_back(g);
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
 }
 
 std::unique_ptr<WorkerPool> WorkerPool::remote(const std::vector<std::string> &addresses) {

@@ -9,7 +9,8 @@
 
 namespace pike {
 
-/// `workers` is "local:N" (spawn N copies of `workerPath`) or a comma-separated
+/// `workers` is "local:N" (spawn N copies of `workerPath` on GPU 0),
+/// "local:N@0,1,..." (N copies on each listed GPU index), or a comma-separated
 /// list of host:port of listening workers. Returns null and sets `error` when
 /// the pool cannot start.
 std::unique_ptr<search::Evaluator> makeWorkerEvaluator(const std::string &workers,

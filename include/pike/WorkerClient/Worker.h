@@ -153,10 +153,22 @@ public:
   nlohmann::json call(const nlohmann::json &request, std::chrono::milliseconds timeout);
 
   /// Local workers: `perGpu` pike-worker processes for each of `gpus`
-  /// (CUDA_VISIBLE_DEVICES set per process). Remote: one per "host:port".
+  /// (CUDA_VISIBLE_DEVICES set per process; `gpus` index this process's own
+  /// CUDA_VISIBLE_DEVICES when it is set). Remote: one per "host:port".
   static std::unique_ptr<WorkerPool> local(const WorkerProcess::Options &base,
                                            const std::vector<int> &gpus, int perGpu = 1);
   static std::unique_ptr<WorkerPool> remote(const std::vector<std::string> &addresses);
+
+  /// The physical device a local worker for GPU index `gpu` gets, given this
+  /// process's CUDA_VISIBLE_DEVICES (`visible`, null when unset): the index's
+  /// entry of that list, so a pike-opt started on GPU 3 keeps its workers there.
+  /// Throws std::invalid_argument when the index is out of the list.
+  static std::string visibleDeviceFor(int gpu, const char *visible);
+
+  /// Parses "local:N" (N workers on GPU 0) or "local:N@G,G,..." (N workers on
+  /// each listed GPU index) into `perGpu` and `gpus`. Throws
+  /// std::invalid_argument naming what is wrong.
+  static void parseLocalSpec(const std::string &spec, int &perGpu, std::vector<int> &gpus);
 
 private:
   struct Entry {

@@ -231,3 +231,29 @@ TEST(WorkerClient, ParseAddress) {
   EXPECT_THROW(RemoteWorker::parseAddress("node:0"), std::invalid_argument);
   EXPECT_THROW(RemoteWorker::parseAddress("node:12x"), std::invalid_argument);
 }
+
+TEST(WorkerPoolSpec, LocalCountAndGpuList) {
+  int perGpu = 0;
+  std::vector<int> gpus;
+  WorkerPool::parseLocalSpec("local:3", perGpu, gpus);
+  EXPECT_EQ(perGpu, 3);
+  EXPECT_EQ(gpus, std::vector<int>({0}));
+  WorkerPool::parseLocalSpec("local:2@1,0,3", perGpu, gpus);
+  EXPECT_EQ(perGpu, 2);
+  EXPECT_EQ(gpus, std::vector<int>({1, 0, 3}));
+  for (const char *bad : {"local:", "local:0", "local:x", "local:2@", "local:2@1,,2", "local:2@1,1",
+                          "local:-1", "remote:2", "local:2@a"})
+    EXPECT_THROW(WorkerPool::parseLocalSpec(bad, perGpu, gpus), std::invalid_argument) << bad;
+}
+
+TEST(WorkerPoolSpec, GpuIndexMapsThroughVisibleDevices) {
+  // No CUDA_VISIBLE_DEVICES: the index is the device.
+  EXPECT_EQ(WorkerPool::visibleDeviceFor(2, nullptr), "2");
+  EXPECT_EQ(WorkerPool::visibleDeviceFor(0, ""), "0");
+  // A pike-opt started with CUDA_VISIBLE_DEVICES=3 puts its GPU-0 workers on 3.
+  EXPECT_EQ(WorkerPool::visibleDeviceFor(0, "3"), "3");
+  EXPECT_EQ(WorkerPool::visibleDeviceFor(1, "2, 5"), "5");
+  EXPECT_EQ(WorkerPool::visibleDeviceFor(0, "GPU-8f2a"), "GPU-8f2a");
+  EXPECT_THROW(WorkerPool::visibleDeviceFor(1, "3"), std::invalid_argument);
+  EXPECT_THROW(WorkerPool::visibleDeviceFor(-1, nullptr), std::invalid_argument);
+}
