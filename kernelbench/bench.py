@@ -38,7 +38,7 @@ sys.path.insert(0, HERE)
 import report  # noqa: E402
 import taskload  # noqa: E402
 
-ALL_METHODS = ["eager", "torch_compile", "torch_compile_max_autotune", "pike"]
+ALL_METHODS = ["eager", "torch_compile", "torch_compile_max_autotune", "pike", "pike_tf32"]
 COMPILE_MODES = {"torch_compile": "default", "torch_compile_max_autotune": "max-autotune-no-cudagraphs"}
 FLUSH_BYTES = 256 * 1024 * 1024
 
@@ -233,10 +233,12 @@ def build_method(method, model, task, args, device):
         if args.compile_backend != "inductor":      # modes are inductor options
             return torch.compile(model, backend=args.compile_backend), False
         return torch.compile(model, mode=None if mode == "default" else mode), False
-    if method == "pike":
-        if not args.pike_packages:
-            raise Skip("no --pike-packages given")
-        pkg = os.path.join(args.pike_packages, task)
+    if method in ("pike", "pike_tf32"):
+        # pike_tf32: packages built with --precision=tf32 (TF32 allowed inside them).
+        root = args.pike_packages if method == "pike" else args.pike_tf32_packages
+        if not root:
+            raise Skip(f"no --{method.replace('_', '-')}-packages given")
+        pkg = os.path.join(root, task)
         if not os.path.isdir(pkg):
             raise Skip(f"no pike package at {pkg}")
         lib = os.path.join(pkg, "lib", "libpike_ops.so")
@@ -510,6 +512,8 @@ def parse_args(argv):
     ap.add_argument("--max-reps", type=int, default=1000)
     ap.add_argument("--flush-mb", type=int, default=FLUSH_BYTES // 2**20, help="L2 flush buffer (MiB), 0 = off")
     ap.add_argument("--pike-packages", help="DIR with DIR/<task>/lib/libpike_ops.so and DIR/<task>/model.pt")
+    ap.add_argument("--pike-tf32-packages", help="like --pike-packages, for the method pike_tf32 "
+                    "(packages emitted with --precision=tf32)")
     ap.add_argument("--shard", help="i/n: run tasks[i::n] only")
     ap.add_argument("--warm-compile-only", action="store_true",
                     help="compile each task with each torch.compile method and run it once; no timing")

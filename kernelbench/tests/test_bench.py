@@ -84,6 +84,20 @@ def test_pike_package_roundtrip(tmp_path):
     assert e["status"] == "ok" and e["correct"], e
 
 
+def test_pike_tf32_packages_are_their_own_method(tmp_path):
+    """pike_tf32 reads --pike-tf32-packages, never --pike-packages; without it, it is skipped."""
+    import export
+    task = os.path.join(KB, "tasks", "level5", "04_llama_decode_layer.py")
+    export.export(task, str(tmp_path / "tf32" / "04_llama_decode_layer"), seed=0, small=True)
+    out = str(tmp_path / "r.json")
+    run_bench("--device", "cpu", "--small", "--tasks", "04_llama_decode_layer", "--methods", "eager,pike,pike_tf32",
+              "--pike-tf32-packages", str(tmp_path / "tf32"), "--time-budget", "0.02", "--out-json", out,
+              "--no-report")
+    m = json.load(open(out))["tasks"][0]["methods"]
+    assert m["pike_tf32"]["status"] == "ok" and m["pike_tf32"]["correct"], m["pike_tf32"]
+    assert m["pike"]["status"] == "skipped" and "--pike-packages" in m["pike"]["error"], m["pike"]
+
+
 def test_unknown_task_is_a_clear_error(tmp_path):
     r = subprocess.run([sys.executable, BENCH, "--device", "cpu", "--tasks", "no_such_task"],
                        capture_output=True, text=True, timeout=120)

@@ -279,7 +279,7 @@ LogicalResult runCommand(Operation *anchor, const std::vector<std::string> &argv
 
 } // namespace
 
-std::string pike::packageNamespace(ModuleOp module) {
+std::string pike::packageNamespace(ModuleOp module, const PackageOptions &options) {
   // What the package computes and runs: @forward and every slot's signature and
   // code; not the report attributes (times, provenance), so a package rebuilt
   // from the tuning database is byte-identical to the searched one.
@@ -296,6 +296,8 @@ std::string pike::packageNamespace(ModuleOp module) {
     if (k.getLaunches())
       os << "\n" << k.getLaunchesAttr();
   }
+  os << "\ncuda-graphs=" << options.cudaGraphs << " arch=" << options.cudaArch
+     << " tf32=" << options.allowTF32;
   os.flush();
   auto digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(text));
   return "pike_" + llvm::toHex(llvm::ArrayRef<uint8_t>(digest).take_front(5), /*LowerCase=*/true);
@@ -328,7 +330,7 @@ LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options)
     if (std::error_code ec = llvm::sys::fs::create_directories(dir + sub))
       return module.emitError() << "cannot create '" << dir << sub << "': " << ec.message();
 
-  std::string ns = packageNamespace(module);
+  std::string ns = packageNamespace(module, options);
   std::string package = "PikeModel_" + ns.substr(5);
 
   // Kernel sources: one C ABI translation unit per slot with generated code.

@@ -30,8 +30,11 @@ struct PackageOptions {
   std::function<mlir::FailureOr<std::string>(KernelOp, const std::string &)> kernelSource;
 };
 
-/// Deterministic op namespace for a module ("pike_" + hash of its IR).
-std::string packageNamespace(mlir::ModuleOp module);
+/// Deterministic op namespace for a module built with `options` ("pike_" +
+/// hash of its IR and of the options that change the built library: CUDA
+/// graphs, target architecture, precision policy), so two packages that differ
+/// in any of them can be loaded into one process.
+std::string packageNamespace(mlir::ModuleOp module, const PackageOptions &options);
 
 mlir::LogicalResult writePackage(mlir::ModuleOp module, const PackageOptions &options);
 
