@@ -265,6 +265,52 @@ TEST(LLMRecordings, ReluFixChainCompilesAsClaimed) {
   }
 }
 
+// The same for the level-3 chain (kernelbench 07_densenet_dense_block, slot
+// region_9: inference batch_norm + relu): the proposal applies `*` to a float4,
+// the first fix compiles but drops the per-channel shift b * (1 - s), the second
+// fix has it. scripts/device-llm-chain.sh runs the chain on a GPU.
+TEST(LLMRecordings, DensenetBnReluFixChainCompilesAsClaimed) {
+  std::string nvcc = PIKE_NVCC;
+  if (nvcc.empty()) GTEST_SKIP() << "nvcc not found";
+  const std::string dir = std::string(PIKE_SOURCE_DIR) + "/test/llm_recordings/07_densenet_dense_block_fix_chain";
+  TempDir tmp;
+  const char *files[] = {"01-propose.md", "02-fix.md", "03-fix.md"};
+  std::string src[3];
+  for (int i = 0; i < 3; ++i) {
+    Extraction ex = extractCode(readFile(dir + "/" + files[i]));
+    ASSERT_TRUE(ex.code) << files[i];
+    src[i] = *ex.code;
+    EXPECT_TRUE(definesEntry(src[i], "pike_entry")) << files[i];
+    std::string cu = tmp / ("k" + std::to_string(i) + ".cu");
+    std::ofstream(cu) << src[i];
+    // As pike-worker builds an nvcc candidate.
+    std::string cmd = nvcc + " -shared -Xcompiler -fPIC -O3 -std=c++17 -arch=sm_90 -I" +
+                      std::string(PIKE_SOURCE_DIR) + "/include " + cu + " -o " + cu + ".so > " + cu +
+                      ".log 2>&1";
+    int rc = std::system(cmd.c_str());
+    std::string log = readFile(cu + ".log");
+    if (i == 0) {
+      EXPECT_NE(rc, 0) << files[i];
+      EXPECT_NE(log.find("no operator \"*\" matches these operands"), std::string::npos) << log;
+    } else {
+      EXPECT_EQ(rc, 0) << files[i] << "\n" << log;
+    }
+  }
+  // The bug 02 keeps and 03 fixes: the shift t = b - b * s.
+  EXPECT_NE(src[0].find("const float4 r = v * s;"), std::string::npos);
+  EXPECT_EQ(src[1].find("const float t"), std::string::npos);
+  EXPECT_NE(src[1].find("fmaxf(v.x * s, 0.f)"), std::string::npos);
+  EXPECT_NE(src[2].find("const float t = bc - bc * s;"), std::string::npos);
+  EXPECT_NE(src[2].find("fmaf(v.x, s, t)"), std::string::npos);
+  // script.json routes each reply by the prompt (templates v1).
+  json script = json::parse(readFile(dir + "/script.json"));
+  ASSERT_EQ(script["replies"].size(), 3u);
+  EXPECT_EQ(script["replies"][0]["match"], "# Task: a fast CUDA kernel for region `region_9`");
+  EXPECT_EQ(script["replies"][1]["match"], "## What went wrong: compile_error");
+  EXPECT_EQ(script["replies"][2]["match"], "## What went wrong: incorrect");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(script["replies"][i]["text_file"], files[i]);
+}
+
 // Agents are called from the driver's thread pool: concurrent proposals are
 // recorded without mix-ups and replay concurrently to the same proposals.
 TEST_F(LLMAgentTest, ConcurrentProposalsRecordAndReplay) {
