@@ -121,6 +121,8 @@ def update_summary(path, run, stats=None):
             if st["tasks"] == 0:
                 continue
             dst[m] = {k: st[k] for k in ("tasks", "correct", "geomean_vs_eager", "geomean_vs_compile", "fast_1")}
+            # Entries come from different runs: say which (its start time).
+            dst[m]["run"] = run.get("started")
     summary["levels"] = dict(sorted(summary["levels"].items()))
     tmp = path + ".tmp"
     with open(tmp, "w") as f:

@@ -36,7 +36,7 @@ $PY kernelbench/export.py "kernelbench/tasks/$TASK.py" -o "$WORK/export" --devic
 
 search() { # $1 = label, $2 = island options
   local label=$1 islands=$2
-  rm -rf "$WORK/$label"
+  rm -rf "$WORK/$label" && mkdir -p "$WORK/$label"
   local t=$(date +%s)
   "$PIKE_OPT" "$WORK/export/model.pt" --input-spec "$WORK/export/input_spec.json" --emit=package \
     -o "$WORK/$label/pkg" \

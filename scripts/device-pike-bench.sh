@@ -33,11 +33,13 @@ PRECISION=${PRECISION:-fp32}
 TF32=${TF32:-0}
 [ "$TF32" = 1 ] && METHODS=$METHODS,pike_tf32
 WORK=${WORK:-/tmp/pike-bench-work}
+rm -rf "$WORK"   # a warm machine keeps /tmp: never reuse the last run's exports
 mkdir -p "$OUT" "$WORK"
 log() { echo "[$(($(date +%s) - T0))s] $*"; }
 left() { echo $((T0 + TOTAL - $(date +%s))); }
 
 export TORCHINDUCTOR_CACHE_DIR=${TORCHINDUCTOR_CACHE_DIR:-/tmp/pike-bench-inductor} TORCHINDUCTOR_FX_GRAPH_CACHE=1
+DEVICE=${DEVICE:-cuda}   # cpu: a dry run of the plumbing on a machine without a GPU
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv,noheader 2>&1 | head -2
 
 source scripts/device-env.sh || exit 1

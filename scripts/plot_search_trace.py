@@ -64,7 +64,7 @@ def main(argv=None):
         print("error: no events to plot (wrong --region?)", file=sys.stderr)
         return 1
     ax.axhline(1.0, color="gray", linestyle=":", linewidth=1)
-    ax.set_xlabel({"queries": "LLM queries (proposals + fixes)", "proposals": "proposals",
+    ax.set_xlabel({"queries": "queries (proposals + fixes; LLM or built-in)", "proposals": "proposals",
                    "index": "event"}[args.x])
     ax.set_ylabel("best speedup over PyTorch (x)")
     ax.set_title(args.title)

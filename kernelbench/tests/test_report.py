@@ -87,7 +87,7 @@ def test_summary_merges_methods(tmp_path):
     assert set(s2["levels"]["level1"]) == {"eager", "torch_compile", "pike"}
     assert s2["levels"]["level1"]["torch_compile"] == s1["levels"]["level1"]["torch_compile"]
     assert set(s2["levels"]["level1"]["pike"]) == {"tasks", "correct", "geomean_vs_eager",
-                                                   "geomean_vs_compile", "fast_1"}
+                                                   "geomean_vs_compile", "fast_1", "run"}
     # another card does not inherit this card's entries
     report.update_summary(path, run_of(only_pike, card="OTHER"))
     assert "torch_compile" not in json.load(open(path))["levels"]["level1"]
