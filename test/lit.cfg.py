@@ -11,7 +11,8 @@ config.test_exec_root = os.path.join(config.pike_obj_root, "test")
 config.excludes = ["Inputs", "unit", "gpu", "CMakeLists.txt", "lit.cfg.py", "llm_server",
                    "llm_recordings"]
 
-path = os.pathsep.join([config.pike_tools_dir, config.llvm_tools_dir,
+path = os.pathsep.join([config.pike_tools_dir, os.path.join(config.pike_obj_root, "tools", "pike-db"),
+                        config.llvm_tools_dir,
                         os.path.join(config.pike_obj_root, "bin"), config.environment.get("PATH", os.environ["PATH"])])
 config.environment["PATH"] = path
 for var in ["HOME", "PYTHONPATH", "TORCH_HOME", "LD_LIBRARY_PATH"]:
