@@ -28,6 +28,8 @@ struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
     module.emitError() << "this pike-opt was built without the LLM clients (PIKE_ENABLE_LLM=OFF)";
     return signalPassFailure();
 #else
+    if (failed(checkSlotOrder(module, order))) // before any client starts
+      return signalPassFailure();
     llm::LLMOptions options;
     if (std::string err = options.parse(llm); !err.empty()) {
       module.emitError() << "bad llm options: " << err;
@@ -60,6 +62,7 @@ struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
     config.arch = arch;
     config.minSpeedup = minSpeedup;
     config.maxSlots = maxSlots;
+    config.order = order;
     config.provenance = "llm " + options.provider + "/" + options.model;
     if (check)
       config.wrapEvaluator = [](std::unique_ptr<search::Evaluator> inner) {

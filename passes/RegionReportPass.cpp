@@ -5,6 +5,7 @@
 #include "pike/Passes/SlotSupport.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <nlohmann/json.hpp>
@@ -91,6 +92,11 @@ struct RegionReportPass : public pike::impl::PikeRegionReportBase<RegionReportPa
       if (auto kernel = dyn_cast<KernelOp>(region)) {
         r["impl"] = kernel.getImpl().str();
         r["fingerprint"] = slotFingerprint(kernel);
+        // Eager profile of -pike-search / -pike-llm-search order=profile.
+        if (auto ms = kernel->getAttrOfType<FloatAttr>("pike.reference_ms"))
+          r["reference_ms"] = ms.getValueAsDouble();
+        if (auto share = kernel->getAttrOfType<FloatAttr>("pike.eager_share"))
+          r["eager_share"] = share.getValueAsDouble();
       }
       regions.push_back(r);
     };
@@ -125,6 +131,10 @@ struct RegionReportPass : public pike::impl::PikeRegionReportBase<RegionReportPa
            << " bytes=" << r["bytes"].get<int64_t>() << " :";
         for (auto &o : r["ops"])
           os << " " << o.get<std::string>();
+        if (r.contains("reference_ms"))
+          os << " | eager " << llvm::format("%.4g", r["reference_ms"].get<double>()) << " ms";
+        if (r.contains("eager_share"))
+          os << " (" << llvm::format("%.1f", 100 * r["eager_share"].get<double>()) << "%)";
         os << "\n";
       }
     }

@@ -26,6 +26,7 @@ struct SearchPass : public pike::impl::PikeSearchBase<SearchPass> {
     config.arch = arch;
     config.minSpeedup = minSpeedup;
     config.maxSlots = maxSlots;
+    config.order = order;
     config.precision = allowTF32 ? "tf32 allowed in generated GEMMs" : "fp32 kernels; PyTorch ops keep its TF32 settings";
     config.provenance = "builtin";
     BuiltinProposer proposer(allowTF32);

@@ -3,6 +3,7 @@
 #include "pike/Passes/WorkerEvaluator.h"
 #include "pike/Search/Driver.h"
 #include "pike/Search/Progress.h"
+#include "pike/Search/SlotOrder.h"
 #include "pike/Search/TuningDb.h"
 
 #include "mlir/IR/Builders.h"
@@ -10,6 +11,7 @@
 
 #include <iostream>
 #include <map>
+#include <set>
 #include <fstream>
 #include <sstream>
 
@@ -28,10 +30,21 @@ int64_t estimatedCost(KernelOp k) {
 }
 } // namespace
 
+LogicalResult pike::checkSlotOrder(ModuleOp module, const std::string &order) {
+  if (search::parseSlotOrder(order))
+    return success();
+  return module.emitError() << "bad order '" << order
+                            << "': expected 'size' (largest signature first) or 'profile' "
+                               "(largest measured eager time first)";
+}
+
 LogicalResult
 pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Proposer &proposer,
                     search::Fixer *fixer,
                     const std::function<void(const std::string &, KernelOp)> &registerSlot) {
+  if (failed(checkSlotOrder(module, config.order)))
+    return failure();
+  std::optional<search::SlotOrder> order = search::parseSlotOrder(config.order);
   search::SearchOptions opts;
   if (std::string err = opts.parse(config.searchOptions); !err.empty())
     return module.emitError() << "bad search options: " << err;
@@ -43,39 +56,109 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
     opts.checkpointPath = (work + "/checkpoint.jsonl").str();
   if (opts.tracePath.empty())
     opts.tracePath = (work + "/trace.json").str();
+  const std::string referenceDir = (work + "/references").str();
 
-  // Largest slots first: under a budget they matter most.
-  std::vector<KernelOp> slots;
+  std::vector<KernelOp> all;
   for (KernelOp k : module.getOps<KernelOp>())
     if (k.getImpl() == "reference")
-      slots.push_back(k);
-  std::stable_sort(slots.begin(), slots.end(),
-                   [](KernelOp a, KernelOp b) { return estimatedCost(a) > estimatedCost(b); });
-  if (config.maxSlots > 0 && slots.size() > config.maxSlots)
-    slots.resize(config.maxSlots);
-  if (slots.empty())
+      all.push_back(k);
+  if (all.empty())
     return success();
+  std::vector<search::SlotProfile> profiles(all.size());
+  for (size_t i = 0; i < all.size(); ++i)
+    profiles[i].sizeEstimate = estimatedCost(all[i]);
+
+  std::unique_ptr<search::Evaluator> evaluator;
+  auto startEvaluator = [&]() -> LogicalResult {
+    std::string error;
+    evaluator = makeWorkerEvaluator(config.workers, config.workerPath, error);
+    if (!evaluator)
+      return module.emitError() << "cannot start pike-worker (" << config.workers << "): " << error;
+    return success();
+  };
+
+  std::vector<std::optional<search::TaskSpec>> specs(all.size());
+  if (*order == search::SlotOrder::Profile) {
+    // Time every slot's reference (its eager ops) through the workers first;
+    // slots computing the same function are timed once.
+    for (size_t i = 0; i < all.size(); ++i) {
+      FailureOr<search::TaskSpec> task = makeTaskSpec(module, all[i], referenceDir);
+      if (failed(task))
+        return failure();
+      specs[i] = std::move(*task);
+    }
+    if (failed(startEvaluator()))
+      return failure();
+    std::vector<search::TaskSpec> unique;
+    std::map<std::string, size_t> uniqueIndex;
+    for (const auto &spec : specs)
+      if (uniqueIndex.emplace(spec->fingerprint, unique.size()).second)
+        unique.push_back(*spec);
+    std::cerr << "pike: order=profile: timing the eager reference of " << unique.size()
+              << " slot function(s)\n";
+    std::vector<search::ReferenceTiming> times =
+        search::timeReferences(*evaluator, unique, static_cast<unsigned>(std::max(1, opts.parallel)));
+    std::set<std::string> reasons;
+    size_t failures = 0;
+    for (size_t i = 0; i < all.size(); ++i) {
+      const search::ReferenceTiming &t = times[uniqueIndex[specs[i]->fingerprint]];
+      profiles[i].referenceMs = t.ms;
+      profiles[i].failure = t.failure;
+      if (!t.ms) {
+        ++failures;
+        reasons.insert(t.failure);
+      }
+    }
+    std::vector<std::optional<double>> shares = search::eagerShares(profiles);
+    Builder b(module.getContext());
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (profiles[i].referenceMs) {
+        all[i]->setAttr("pike.reference_ms", b.getF64FloatAttr(*profiles[i].referenceMs));
+        if (shares[i])
+          all[i]->setAttr("pike.eager_share", b.getF64FloatAttr(*shares[i]));
+      } else {
+        all[i]->setAttr("pike.profile_error", b.getStringAttr(profiles[i].failure));
+      }
+    }
+    // A failed profile is a warning, not an error: the slot keeps its size-order
+    // position. One warning when every slot failed for the same reason (no GPU).
+    if (failures == all.size() && reasons.size() == 1)
+      module.emitWarning() << "order=profile: no slot's reference could be timed ("
+                           << *reasons.begin() << "); searching in size order";
+    else
+      for (size_t i = 0; i < all.size(); ++i)
+        if (!profiles[i].referenceMs)
+          all[i].emitWarning() << "order=profile: the reference of " << all[i].getSymName()
+                               << " could not be timed (" << profiles[i].failure
+                               << "); it keeps its size-order position";
+  }
+
+  // Under a budget the slots that take the most time matter most: largest
+  // estimate first (order=size) or largest measured eager time (order=profile).
+  std::vector<size_t> chosen = search::orderSlots(profiles, *order, config.maxSlots);
 
   std::vector<search::TaskSpec> tasks;
   std::map<std::string, std::vector<KernelOp>> byFingerprint;
-  for (KernelOp k : slots) {
-    FailureOr<search::TaskSpec> task = makeTaskSpec(module, k, (work + "/references").str());
-    if (failed(task))
-      return failure();
+  for (size_t i : chosen) {
+    KernelOp k = all[i];
+    if (!specs[i]) {
+      FailureOr<search::TaskSpec> task = makeTaskSpec(module, k, referenceDir);
+      if (failed(task))
+        return failure();
+      specs[i] = std::move(*task);
+    }
+    const search::TaskSpec &task = *specs[i];
     // Slots computing the same function are searched once.
-    auto &same = byFingerprint[task->fingerprint];
+    auto &same = byFingerprint[task.fingerprint];
     same.push_back(k);
     if (same.size() > 1)
       continue;
-    registerSlot(task->regionName, k);
-    tasks.push_back(*task);
+    registerSlot(task.regionName, k);
+    tasks.push_back(task);
   }
 
-  std::string error;
-  std::unique_ptr<search::Evaluator> evaluator =
-      makeWorkerEvaluator(config.workers, config.workerPath, error);
-  if (!evaluator)
-    return module.emitError() << "cannot start pike-worker (" << config.workers << "): " << error;
+  if (!evaluator && failed(startEvaluator()))
+    return failure();
   if (config.wrapEvaluator)
     evaluator = config.wrapEvaluator(std::move(evaluator));
 

@@ -253,8 +253,17 @@ std::string reportMarkdown(const nlohmann::ordered_json &doc) {
     for (const auto &o : s["ops"])
       ops += (ops.empty() ? "" : " ") + o.get<std::string>();
     std::string why = s.value("verified", std::string(s.value("fallback_reason", std::string("-"))));
+    // order=profile: the slot's share of the profiled eager time.
+    std::string reference = num(s, "reference_ms");
+    if (s.contains("eager_share")) {
+      std::ostringstream share;
+      share.setf(std::ios::fixed);
+      share.precision(1);
+      share << 100 * s["eager_share"].get<double>();
+      reference += " (" + share.str() + "% of eager)";
+    }
     os << "| " << s["slot"].get<std::string>() << " | " << s.value("pattern", std::string("?"))
-       << " | " << ops << " | " << s["impl"].get<std::string>() << " | " << num(s, "reference_ms")
+       << " | " << ops << " | " << s["impl"].get<std::string>() << " | " << reference
        << " | " << num(s, "kernel_ms") << " | " << num(s, "speedup") << " | " << why << " |\n";
   }
   return os.str();

@@ -44,7 +44,9 @@ json buildEvaluateRequest(const search::TaskSpec &task, const search::CandidateC
       if (f.is_string())
         flags.push_back(f);
   json cand = {{"source", code.source}, {"mode", code.mode}, {"flags", flags}};
-  if (code.mode == "nvcc")
+  if (code.mode == "reference")
+    cand = {{"mode", "reference"}}; // time the reference alone (search::referenceOnlyCandidate)
+  else if (code.mode == "nvcc")
     cand["entry"] = code.entry;
   else
     cand["launches"] = code.launches;

@@ -244,6 +244,8 @@ private:
       return errorReply(id, op, "bad_request", *err);
     int compileTimeout = req.value("compile_timeout_ms", opts_.compileTimeoutMs);
     if (op == "compile") {
+      if (cand.mode == "reference")
+        return errorReply(id, op, "bad_request", "a \"reference\" candidate has nothing to compile");
       std::string arch = req.value("arch", "");
       if (arch.empty())
         arch = gpu::device().available ? gpu::device().arch : "sm_90a";
@@ -257,7 +259,10 @@ private:
     const gpu::DeviceState &dev = gpu::device();
     if (!dev.available)
       return json{{"status", "runtime_error"}, {"phase", "device"}, {"log", "no CUDA device: " + dev.reason}};
-    CompileOutcome co = compiler_.compile(cand, dev.arch, compileTimeout);
+    // A "reference" candidate is the reference itself: no compile, only its timing.
+    CompileOutcome co;
+    if (cand.mode != "reference")
+      co = compiler_.compile(cand, dev.arch, compileTimeout);
     if (co.status != "ok") {
       json reply = {{"status", co.status}, {"phase", "compile"}, {"log", co.log}};
       addCompileInfo(reply, co, t0);

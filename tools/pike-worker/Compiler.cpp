@@ -108,12 +108,20 @@ std::optional<std::string> parseCandidate(const json &req, CandidateSpec &out) {
   if (!req.contains("candidate") || !req["candidate"].is_object())
     return "missing object field 'candidate'";
   const json &c = req["candidate"];
+  out.mode = c.contains("mode") && c["mode"].is_string() ? c["mode"].get<std::string>() : "nvcc";
+  if (out.mode == "reference") {
+    // The reference itself, timed alone (eager profiling): nothing to compile.
+    out.source.clear();
+    out.entry.clear();
+    out.flags.clear();
+    out.launches = json::array();
+    return std::nullopt;
+  }
   if (!c.contains("source") || !c["source"].is_string() || c["source"].get<std::string>().empty())
     return "candidate.source must be a non-empty string";
   out.source = c["source"];
-  out.mode = c.value("mode", "nvcc");
   if (out.mode != "nvrtc" && out.mode != "nvcc")
-    return "candidate.mode must be \"nvrtc\" or \"nvcc\", not \"" + out.mode + "\"";
+    return "candidate.mode must be \"nvrtc\", \"nvcc\" or \"reference\", not \"" + out.mode + "\"";
   out.entry = c.value("entry", "pike_entry");
   if (out.mode == "nvcc" && out.entry.empty())
     return "candidate.entry must name the exported C function";

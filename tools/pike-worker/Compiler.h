@@ -15,7 +15,7 @@
 namespace pike::worker {
 
 struct CandidateSpec {
-  std::string mode;   // "nvrtc" | "nvcc"
+  std::string mode;   // "nvrtc" | "nvcc" | "reference" (evaluate only: time the reference alone)
   std::string source;
   std::string entry;  // nvcc: exported C symbol
   std::vector<std::string> flags;

@@ -683,8 +683,12 @@ json evaluateLocked(Globals &g, const json &req, const CandidateSpec &cand,
   torch::NoGradGuard noGrad;
 
   torch::jit::Module &ref = loadReference(g, req.at("reference").at("torchscript").get<std::string>());
+  // candidate.mode "reference": time the reference alone (eager profiling of a
+  // slot before a search); its outputs are checked against the signature only.
+  const bool refOnly = cand.mode == "reference";
   LoadedCandidate lc;
-  loadCandidate(g, cand, compiled, lc);
+  if (!refOnly)
+    loadCandidate(g, cand, compiled, lc);
   phases["load_ms"] = msSince(phaseStart);
 
   std::vector<Guarded> ins, outs;
@@ -704,7 +708,7 @@ json evaluateLocked(Globals &g, const json &req, const CandidateSpec &cand,
   // visible to the checked runs: guards are not refilled, inputs are re-made.
   for (size_t i = 0; i < ins.size(); ++i)
     fillInput(ins[i].view, ins[i].spec, 0x5eedull + i);
-  {
+  if (!refOnly) {
     std::string err = launchCandidate(g, lc, ins, outs, nullptr);
     cudaError_t e = cudaDeviceSynchronize();
     if (!err.empty() || e != cudaSuccess)
@@ -745,6 +749,8 @@ json evaluateLocked(Globals &g, const json &req, const CandidateSpec &cand,
                           std::string(c10::toString(outs[k].view.scalar_type()))};
     }
     cudaStreamSynchronize(g.stream);
+    if (refOnly)
+      continue;
     // Twice per seed: races and nondeterminism show up as a difference.
     for (int run = 0; run < 2; ++run) {
       auto where = "seed " + std::to_string(seed) + ", run " + std::to_string(run + 1);
@@ -837,6 +843,10 @@ json evaluateLocked(Globals &g, const json &req, const CandidateSpec &cand,
       if (!at::equal(snaps[0][k], snaps[1][k]))
         nondeterministic = true;
   }
+  if (refOnly) {
+    verify["runs_per_seed"] = 0;
+    verify["reference_only"] = true;
+  }
   verify["nondeterministic"] = nondeterministic;
   verify["stream_guard"] = useGuard;
   phases["verify_ms"] = msSince(verifyStart);
@@ -862,11 +872,14 @@ json evaluateLocked(Globals &g, const json &req, const CandidateSpec &cand,
         launchErr = e;
     };
     auto runRef = [&] { runReference(ref, refIn); };
-    json tc = timeIt(g, runCand, warmup, budget, minReps, maxReps);
-    if (!launchErr.empty())
-      throw Failure{"runtime_error", "time", "while timing: " + launchErr};
+    json tc;
+    if (!refOnly) {
+      tc = timeIt(g, runCand, warmup, budget, minReps, maxReps);
+      if (!launchErr.empty())
+        throw Failure{"runtime_error", "time", "while timing: " + launchErr};
+    }
     json tr = timeIt(g, runRef, warmup, budget, minReps, maxReps);
-    reply["timing"] = {{"candidate", tc}, {"reference", tr}};
+    reply["timing"] = refOnly ? json{{"reference", tr}} : json{{"candidate", tc}, {"reference", tr}};
     phases["time_ms"] = msSince(t0);
   }
 
@@ -874,7 +887,7 @@ json evaluateLocked(Globals &g, const json &req, const CandidateSpec &cand,
     auto t0 = Clock::now();
     std::string err;
     json kernels = json::object();
-    for (int side = 0; side < 2 && err.empty(); ++side) {
+    for (int side = refOnly ? 1 : 0; side < 2 && err.empty(); ++side) {
       cudaDeviceSynchronize();
       if (!cupti::begin(err))
         break;

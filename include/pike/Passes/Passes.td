@@ -107,8 +107,10 @@ def PikeApplyTuningDb : Pass<"pike-apply-tuning-db", "mlir::ModuleOp"> {
 def PikeSearch : Pass<"pike-search", "mlir::ModuleOp"> {
   let summary = "Search CUDA implementations of every reference slot and keep the verified fastest";
   let description = [{
-    Runs the evolutionary search driver over the module's reference slots
-    (largest share of estimated time first). Proposals come from the built-in
+    Runs the evolutionary search driver over the module's reference slots,
+    largest first: by signature size (`order=size`) or by each slot's eager
+    time measured through the workers before the search (`order=profile`,
+    which records `pike.reference_ms` and `pike.eager_share` on every slot). Proposals come from the built-in
     generator (knob space, then mutations of the elites); every candidate is
     compiled, verified and timed by pike-worker processes. A slot keeps its
     reference ops unless a candidate is correct and at least `min-speedup`
@@ -131,7 +133,10 @@ def PikeSearch : Pass<"pike-search", "mlir::ModuleOp"> {
     Option<"allowTF32", "tf32", "bool", /*default=*/"false",
            "Precision policy: let generated GEMMs use TF32 (reported)">,
     Option<"maxSlots", "max-slots", "unsigned", /*default=*/"0",
-           "Search only the N largest slots (0: all)">
+           "Search only the first N slots of the order (0: all)">,
+    Option<"order", "order", "std::string", /*default=*/"\"size\"",
+           "Slot order: size (largest signature first) or profile (time every slot's "
+           "reference through the workers first; largest eager time first)">
   ];
 }
 
@@ -192,7 +197,11 @@ def PikeLLMSearch : Pass<"pike-llm-search", "mlir::ModuleOp"> {
            "Keep a candidate only when at least this much faster than the reference">,
     Option<"check", "check", "bool", /*default=*/"true",
            "Reject candidates with the Clang checker before any GPU time">,
-    Option<"maxSlots", "max-slots", "unsigned", /*default=*/"0", "Search only the N largest slots (0: all)">
+    Option<"maxSlots", "max-slots", "unsigned", /*default=*/"0",
+           "Search only the first N slots of the order (0: all)">,
+    Option<"order", "order", "std::string", /*default=*/"\"size\"",
+           "Slot order: size (largest signature first) or profile (time every slot's "
+           "reference through the workers first; largest eager time first)">
   ];
 }
 

@@ -23,11 +23,17 @@ struct SlotSearchConfig {
   std::string arch = "sm_90";
   double minSpeedup = 1.0;
   unsigned maxSlots = 0;
+  /// "size" (largest signature first) or "profile" (every slot's reference is
+  /// timed by the workers first; largest eager time first). max-slots cuts this order.
+  std::string order = "size";
   std::string precision = "fp32 kernels; PyTorch ops keep its TF32 settings";
   std::string provenance = "builtin";
   /// Wraps the worker pool (e.g. with the Clang candidate checker); may be empty.
   std::function<std::unique_ptr<search::Evaluator>(std::unique_ptr<search::Evaluator>)> wrapEvaluator;
 };
+
+/// Error on the module unless `order` is "size" or "profile".
+mlir::LogicalResult checkSlotOrder(mlir::ModuleOp module, const std::string &order);
 
 /// `registerSlot` is called for every slot searched (the proposer may need it).
 mlir::LogicalResult

@@ -1,6 +1,7 @@
 // Protocol, request building and reply mapping: pure C++, no worker process.
 #include "pike/WorkerClient/LineIO.h"
 #include "pike/WorkerClient/Protocol.h"
+#include "pike/Search/SlotOrder.h"
 #include "pike/WorkerClient/WorkerEvaluator.h"
 
 #include <gtest/gtest.h>
@@ -174,6 +175,21 @@ TEST(WorkerClient, BuildEvaluateRequestFromTask) {
   EXPECT_EQ(r["seeds"], json({5, 6}));
   EXPECT_DOUBLE_EQ(r["atol"].get<double>(), 1e-3);
   EXPECT_EQ(r["timing"]["min_reps"], o.minReps);
+}
+
+TEST(WorkerClient, ReferenceOnlyRequestCarriesNoCode) {
+  EvaluatorOptions o;
+  o.flags = {"--use_fast_math"};
+  json r = buildEvaluateRequest(task(), pike::search::referenceOnlyCandidate(), o);
+  EXPECT_EQ(r["op"], "evaluate");
+  EXPECT_EQ(r["candidate"], json({{"mode", "reference"}}));
+  EXPECT_EQ(r["reference"]["torchscript"], "/tmp/ref.pt");
+  EXPECT_EQ(r["timing"]["min_reps"], o.minReps);
+  // The worker answers with the reference's timing only.
+  auto res = evalResultFromReply({{"status", "ok"}, {"timing", {{"reference", {{"median_ms", 1.25}}}}}});
+  EXPECT_TRUE(res.ok());
+  EXPECT_DOUBLE_EQ(res.referenceMs, 1.25);
+  EXPECT_DOUBLE_EQ(res.candidateMs, 0);
 }
 
 TEST(WorkerClient, BuildEvaluateRequestNamesWhatIsMissing) {

@@ -4,6 +4,7 @@
 #include "pike/WorkerClient/LineIO.h"
 #include "pike/WorkerClient/Protocol.h"
 #include "pike/WorkerClient/Worker.h"
+#include "pike/Search/SlotOrder.h"
 #include "pike/WorkerClient/WorkerEvaluator.h"
 
 #include <gtest/gtest.h>
@@ -249,6 +250,37 @@ TEST(WorkerProcess, NoGpuMeansDeviceInfoSaysSoAndEvaluateIsRuntimeError) {
   EXPECT_NE(res.log.find("no CUDA device"), std::string::npos);
   t.signature.erase("outputs");
   EXPECT_EQ(ev.evaluate(t, code).status, pike::search::EvalStatus::Rejected);
+}
+
+TEST(WorkerProcess, ReferenceOnlyEvaluateNeedsNoSourceAndCannotBeCompiled) {
+  WorkerProcess w(options(tempDir()));
+  w.start();
+  json req = evaluateReq();
+  req["candidate"] = {{"mode", "reference"}};
+  // Compiling the reference is a request error naming the mode.
+  json c = w.call({{"protocol", 1}, {"op", "compile"}, {"candidate", req["candidate"]}}, 60s);
+  EXPECT_EQ(c["error"]["code"], "bad_request");
+  EXPECT_NE(c["log"].get<std::string>().find("reference"), std::string::npos);
+  if (hostHasGpu(w))
+    GTEST_SKIP() << "this host has a GPU; the GPU suite times references";
+  // Accepted (no source needed); without a GPU it is the usual runtime_error.
+  json r = w.call(req, 60s);
+  EXPECT_EQ(r["status"], "runtime_error");
+  EXPECT_NE(r["log"].get<std::string>().find("no CUDA device"), std::string::npos);
+
+  // Through the Evaluator interface: the eager profile's failure names the reason.
+  auto pool = std::make_shared<WorkerPool>();
+  pool->add(std::make_unique<WorkerProcess>(options(tempDir())));
+  pool->startAll();
+  WorkerEvaluator ev(pool);
+  pike::search::TaskSpec t;
+  t.regionName = "region_0";
+  t.referencePath = "/nonexistent/ref.pt";
+  t.signature = {{"inputs", {{{"shape", {32}}, {"dtype", "float32"}}}},
+                 {"outputs", {{{"shape", {32}}, {"dtype", "float32"}}}}};
+  auto timing = pike::search::timeReference(ev, t);
+  EXPECT_FALSE(timing.ms);
+  EXPECT_EQ(timing.failure.rfind("runtime_error: no CUDA device", 0), 0u) << timing.failure;
 }
 
 TEST(WorkerProcess, NvrtcCompileIsCachedAndErrorsCarryLineNumbers) {

@@ -1,0 +1,64 @@
+// The order in which a search visits kernel slots, and the eager profile it can
+// be based on. MLIR-free: the passes (passes/SlotSearch.cpp) map slots to
+// SlotProfile rows, this decides.
+//
+// order=size    largest signature first (elements moved): a proxy for time.
+// order=profile each slot's reference (its eager PyTorch ops) is timed by the
+//               evaluator first; slots are visited by measured time, largest
+//               first (PIKE ranks regions by their share of eager time). A slot
+//               whose reference could not be timed keeps its size-order position.
+#ifndef PIKE_SEARCH_SLOTORDER_H
+#define PIKE_SEARCH_SLOTORDER_H
+
+#include "pike/Search/Interfaces.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pike::search {
+
+enum class SlotOrder { Size, Profile };
+/// "size" or "profile"; nullopt otherwise.
+std::optional<SlotOrder> parseSlotOrder(const std::string &s);
+const char *toString(SlotOrder o);
+
+struct SlotProfile {
+  int64_t sizeEstimate = 0;          // elements the signature moves
+  std::optional<double> referenceMs; // measured eager time (median); nullopt: not timed
+  std::string failure;               // why it was not timed
+};
+
+/// Indices into `slots` in search order, cut to `maxSlots` (0: no cut).
+/// Size order: sizeEstimate descending, ties by index. Profile order: the slots
+/// without a time keep their size-order positions; the timed slots fill the other
+/// positions by referenceMs descending, ties by sizeEstimate descending, then index.
+std::vector<size_t> orderSlots(const std::vector<SlotProfile> &slots, SlotOrder order,
+                               size_t maxSlots);
+
+/// Each slot's share of the total measured time (0..1); nullopt for a slot
+/// without a time (or when no slot has a positive time).
+std::vector<std::optional<double>> eagerShares(const std::vector<SlotProfile> &slots);
+
+/// The candidate that asks the evaluator to time the task's reference alone
+/// (pike-worker `evaluate` with `candidate.mode = "reference"`).
+CandidateCode referenceOnlyCandidate();
+
+struct ReferenceTiming {
+  std::optional<double> ms;
+  std::string failure;
+};
+
+/// Times one task's reference through `evaluator`. A failed evaluation, or an
+/// answer without a positive reference time, is a failure naming the reason.
+ReferenceTiming timeReference(Evaluator &evaluator, const TaskSpec &task);
+
+/// timeReference for every task, `parallel` at a time (the evaluator is thread-safe).
+std::vector<ReferenceTiming> timeReferences(Evaluator &evaluator, const std::vector<TaskSpec> &tasks,
+                                            unsigned parallel);
+
+} // namespace pike::search
+
+#endif

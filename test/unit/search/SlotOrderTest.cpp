@@ -1,0 +1,135 @@
+// Slot order for the search passes (order=size|profile) and the eager
+// profiling through the Evaluator interface.
+#include "pike/Search/SlotOrder.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <mutex>
+#include <stdexcept>
+
+using namespace pike::search;
+
+namespace {
+SlotProfile sized(int64_t size) { return SlotProfile{size, std::nullopt, ""}; }
+SlotProfile timedAt(int64_t size, double ms) { return SlotProfile{size, ms, ""}; }
+SlotProfile failed(int64_t size) { return SlotProfile{size, std::nullopt, "runtime_error: no CUDA device"}; }
+
+using Order = std::vector<size_t>;
+} // namespace
+
+TEST(SlotOrder, ParsesItsTwoNames) {
+  EXPECT_EQ(parseSlotOrder("size"), SlotOrder::Size);
+  EXPECT_EQ(parseSlotOrder("profile"), SlotOrder::Profile);
+  EXPECT_FALSE(parseSlotOrder("bogus"));
+  EXPECT_FALSE(parseSlotOrder(""));
+  EXPECT_STREQ(toString(SlotOrder::Profile), "profile");
+}
+
+TEST(SlotOrder, SizeOrderIsLargestFirstTiesByIndexAndIgnoresTimes) {
+  std::vector<SlotProfile> s = {timedAt(10, 5.0), sized(30), timedAt(20, 0.1), sized(30)};
+  EXPECT_EQ(orderSlots(s, SlotOrder::Size, 0), (Order{1, 3, 2, 0}));
+  EXPECT_EQ(orderSlots(s, SlotOrder::Size, 2), (Order{1, 3}));
+}
+
+TEST(SlotOrder, ProfileOrderIsByMeasuredTime) {
+  // A small compute-bound GEMM (slot 0) outweighs a big elementwise copy (slot 1).
+  std::vector<SlotProfile> s = {timedAt(1000, 2.0), timedAt(100000, 0.5), timedAt(5000, 1.0)};
+  EXPECT_EQ(orderSlots(s, SlotOrder::Profile, 0), (Order{0, 2, 1}));
+}
+
+TEST(SlotOrder, ProfileTiesGoToTheLargerSlotThenTheEarlierOne) {
+  std::vector<SlotProfile> s = {timedAt(10, 1.0), timedAt(50, 1.0), timedAt(50, 1.0), timedAt(5, 3.0)};
+  EXPECT_EQ(orderSlots(s, SlotOrder::Profile, 0), (Order{3, 1, 2, 0}));
+}
+
+TEST(SlotOrder, UntimedSlotsKeepTheirSizeOrderPosition) {
+  // Size order: 1 (400), 3 (300), 0 (200), 2 (100), 4 (50).
+  // Slot 3 and slot 4 failed: positions 1 and 4 stay theirs; the timed slots
+  // 1, 0, 2 fill positions 0, 2, 3 by time: 2 (9 ms), 0 (5 ms), 1 (1 ms).
+  std::vector<SlotProfile> s = {timedAt(200, 5.0), timedAt(400, 1.0), timedAt(100, 9.0), failed(300),
+                                failed(50)};
+  EXPECT_EQ(orderSlots(s, SlotOrder::Profile, 0), (Order{2, 3, 0, 1, 4}));
+}
+
+TEST(SlotOrder, MaxSlotsCutsTheProfileOrder) {
+  std::vector<SlotProfile> s = {timedAt(200, 5.0), timedAt(400, 1.0), timedAt(100, 9.0), failed(300),
+                                failed(50)};
+  EXPECT_EQ(orderSlots(s, SlotOrder::Profile, 3), (Order{2, 3, 0}));
+  EXPECT_EQ(orderSlots(s, SlotOrder::Profile, 1), (Order{2}));
+  EXPECT_EQ(orderSlots(s, SlotOrder::Profile, 9).size(), 5u);
+}
+
+TEST(SlotOrder, EveryProfileFailedIsTheSizeOrder) {
+  std::vector<SlotProfile> s = {failed(1), failed(3), failed(2)};
+  EXPECT_EQ(orderSlots(s, SlotOrder::Profile, 0), orderSlots(s, SlotOrder::Size, 0));
+  EXPECT_EQ(orderSlots(s, SlotOrder::Profile, 2), (Order{1, 2}));
+  EXPECT_TRUE(orderSlots({}, SlotOrder::Profile, 3).empty());
+}
+
+TEST(SlotOrder, EagerSharesSumToOneOverTheTimedSlots) {
+  std::vector<SlotProfile> s = {timedAt(1, 1.0), failed(2), timedAt(3, 3.0)};
+  auto shares = eagerShares(s);
+  ASSERT_EQ(shares.size(), 3u);
+  EXPECT_DOUBLE_EQ(*shares[0], 0.25);
+  EXPECT_FALSE(shares[1]);
+  EXPECT_DOUBLE_EQ(*shares[2], 0.75);
+  auto none = eagerShares({failed(1), failed(2)});
+  EXPECT_FALSE(none[0]);
+  EXPECT_FALSE(none[1]);
+}
+
+namespace {
+/// Stands in for pike-worker: a reference time or a failure per region.
+class ProfileEvaluator : public Evaluator {
+public:
+  std::map<std::string, double> ms;
+  std::map<std::string, EvalResult> failures;
+  EvalResult evaluate(const TaskSpec &task, const CandidateCode &code) override {
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      modes.push_back(code.mode);
+    }
+    if (task.regionName == "throws")
+      throw std::runtime_error("pool is gone");
+    if (auto it = failures.find(task.regionName); it != failures.end())
+      return it->second;
+    EvalResult r;
+    r.status = EvalStatus::Ok;
+    r.referenceMs = ms.count(task.regionName) ? ms[task.regionName] : 0;
+    return r;
+  }
+  std::mutex mu;
+  std::vector<std::string> modes;
+};
+
+TaskSpec task(const std::string &name) {
+  TaskSpec t;
+  t.regionName = name;
+  return t;
+}
+} // namespace
+
+TEST(SlotOrder, TimeReferencesAsksForTheReferenceAloneAndSaysWhyItFailed) {
+  ProfileEvaluator ev;
+  ev.ms = {{"a", 0.5}, {"b", 2.0}};
+  EvalResult noGpu;
+  noGpu.status = EvalStatus::RuntimeError;
+  noGpu.log = "no CUDA device: CUDA driver not found";
+  ev.failures["c"] = noGpu;
+  std::vector<TaskSpec> tasks = {task("a"), task("b"), task("c"), task("zero"), task("throws")};
+  for (unsigned parallel : {1u, 3u}) {
+    ev.modes.clear();
+    auto t = timeReferences(ev, tasks, parallel);
+    ASSERT_EQ(t.size(), 5u);
+    EXPECT_DOUBLE_EQ(*t[0].ms, 0.5);
+    EXPECT_DOUBLE_EQ(*t[1].ms, 2.0);
+    EXPECT_FALSE(t[2].ms);
+    EXPECT_EQ(t[2].failure, "runtime_error: no CUDA device: CUDA driver not found");
+    EXPECT_FALSE(t[3].ms);
+    EXPECT_EQ(t[3].failure, "the evaluator returned no reference time");
+    EXPECT_FALSE(t[4].ms);
+    EXPECT_EQ(t[4].failure, "evaluator error: pool is gone");
+    EXPECT_EQ(ev.modes, std::vector<std::string>(5, "reference"));
+  }
+}
