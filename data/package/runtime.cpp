@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 extern "C" const char pike_inner_module_start[];
@@ -21,36 +22,48 @@ extern "C" const char pike_inner_module_end[];
 
 namespace {
 
-/// One captured graph, replayed for the exact input buffers it was captured on:
-/// the graph reads the caller's tensors in place, so a call costs no input
-/// copies (a memory-bound model would otherwise move its inputs three times).
+/// One captured input set: the graph was captured on the caller's own tensors
+/// and is replayed on them in place, so a call costs no input copies (a
+/// memory-bound model would otherwise move its inputs three times).
 struct CapturedGraph {
   std::vector<const void *> inputPtrs;
   std::vector<std::vector<int64_t>> inputSizes, inputStrides;
   std::vector<at::ScalarType> inputTypes;
   std::vector<at::Tensor> staticOutputs;
   std::unique_ptr<at::cuda::CUDAGraph> graph; // null: these inputs run without a graph
+  bool channelsLast = false;                  // run the channels-last copy of the model
   uint64_t lastUse = 0;
 };
 
-/// PIKE_CUDA_GRAPH=always|never|auto (default auto: per input set, replay+copy-out
-/// is timed against a plain run right after capture and the faster one kept; a
-/// graph pays off for launch-bound models, not for one big op whose output copy
-/// costs more than the launches it saves).
-enum class GraphPolicy { Always, Never, Auto };
-GraphPolicy graphPolicy() {
-  const char *v = std::getenv("PIKE_CUDA_GRAPH");
-  std::string s = v ? v : "auto";
+/// A PIKE_* switch with the values always|never|auto.
+enum class Policy { Always, Never, Auto };
+Policy policyFromEnv(const char *name, const char *fallback) {
+  const char *v = std::getenv(name);
+  std::string s = v && *v ? v : fallback;
   if (s == "always")
-    return GraphPolicy::Always;
+    return Policy::Always;
   if (s == "never")
-    return GraphPolicy::Never;
-  TORCH_CHECK(s == "auto", "pike: PIKE_CUDA_GRAPH must be always, never or auto, not '", s, "'");
-  return GraphPolicy::Auto;
+    return Policy::Never;
+  TORCH_CHECK(s == "auto", "pike: ", name, " must be always, never or auto, not '", s, "'");
+  return Policy::Auto;
 }
+
+/// PIKE_CUDA_GRAPH (default auto: per input set, replay + copy-out is timed
+/// against a plain run right after capture and the faster one kept; a graph pays
+/// off for launch-bound models, not for one big op whose output copy costs more
+/// than the launches it saves).
+Policy graphPolicy() { return policyFromEnv("PIKE_CUDA_GRAPH", "auto"); }
+
+/// PIKE_CHANNELS_LAST (default never, until measured): a copy of the model whose
+/// 4-D floating weights and inputs are channels-last (cuDNN's NHWC kernels);
+/// auto times both layouts after capture and keeps the faster one. Outputs are
+/// always handed out in PyTorch's default contiguous layout.
+Policy channelsLastPolicy() { return policyFromEnv("PIKE_CHANNELS_LAST", "never"); }
 
 struct DeviceState {
   torch::jit::Module module;
+  torch::jit::Module moduleChannelsLast; // valid when hasChannelsLast
+  bool hasChannelsLast = false;
   bool loaded = false;
   std::vector<std::unique_ptr<CapturedGraph>> graphs; // at most kMaxGraphs, LRU
   uint64_t calls = 0;
@@ -100,13 +113,36 @@ struct PrecisionPolicy {
   }
 };
 
-std::vector<at::Tensor> runModule(DeviceState &st, const std::vector<at::Tensor> &inputs) {
+bool isImage(const at::Tensor &t) { return t.dim() == 4 && t.is_floating_point(); }
+
+/// A copy of `m` whose 4-D floating buffers (convolution weights) are
+/// channels-last; nullopt when it has none (the layout would change nothing).
+std::optional<torch::jit::Module> channelsLastCopy(const torch::jit::Module &m) {
+  torch::jit::Module copy = m.clone();
+  bool any = false;
+  for (const auto &b : m.named_buffers(/*recurse=*/false))
+    if (isImage(b.value)) {
+      copy.setattr(b.name, b.value.contiguous(at::MemoryFormat::ChannelsLast));
+      any = true;
+    }
+  if (!any)
+    return std::nullopt;
+  return copy;
+}
+
+std::vector<at::Tensor> runModule(DeviceState &st, const std::vector<at::Tensor> &inputs,
+                                  bool channelsLast) {
   // The model is already optimised: keep TorchScript's own fusers out of it.
   torch::jit::GraphOptimizerEnabledGuard noJitOpt(false);
   PrecisionPolicy precision;
-  std::vector<c10::IValue> args(inputs.begin(), inputs.end());
+  std::vector<c10::IValue> args;
+  for (const auto &t : inputs)
+    args.emplace_back(channelsLast && isImage(t) ? t.contiguous(at::MemoryFormat::ChannelsLast) : t);
   std::vector<at::Tensor> out;
-  flatten(st.module.forward(args), out);
+  flatten((channelsLast ? st.moduleChannelsLast : st.module).forward(args), out);
+  if (channelsLast)
+    for (auto &t : out)
+      t = t.contiguous();
   return out;
 }
 
@@ -136,20 +172,45 @@ template <typename Fn> float bestOfThree(const at::cuda::CUDAStream &stream, Fn 
   return best;
 }
 
-/// Whether replaying `g` and copying its outputs out beats running the module.
-bool graphPays(DeviceState &st, CapturedGraph &g, const std::vector<at::Tensor> &inputs,
-               const at::cuda::CUDAStream &stream) {
-  float plain = bestOfThree(stream, [&] { runModule(st, inputs); });
-  float graphed = bestOfThree(stream, [&] {
-    g.graph->replay();
-    for (const auto &t : g.staticOutputs)
-      t.clone();
-  });
-  return graphed < plain;
+/// One layout of the model captured for an input set.
+struct Variant {
+  bool channelsLast = false;
+  std::unique_ptr<at::cuda::CUDAGraph> graph;
+  std::vector<at::Tensor> staticOutputs;
+};
+
+/// Warms the layout up outside the graph (lazy handles, workspaces, caches),
+/// then captures it; runs on the current stream (a side stream).
+Variant captureVariant(DeviceState &st, const std::vector<at::Tensor> &inputs, bool channelsLast,
+                       const at::cuda::CUDAStream &stream) {
+  Variant v;
+  v.channelsLast = channelsLast;
+  for (int i = 0; i < 3; ++i)
+    runModule(st, inputs, channelsLast);
+  stream.synchronize();
+  v.graph = std::make_unique<at::cuda::CUDAGraph>();
+  v.graph->capture_begin();
+  v.staticOutputs = runModule(st, inputs, channelsLast);
+  v.graph->capture_end();
+  return v;
 }
 
-/// Captures the module on `inputs` themselves (no static copies); null when
-/// capture fails (the reason is kept and the module then runs without graphs).
+/// Time of one call of `v`: replay + copy-out, or a plain run of its layout.
+float timeVariant(DeviceState &st, Variant &v, bool withGraph, const std::vector<at::Tensor> &inputs,
+                  const at::cuda::CUDAStream &stream) {
+  if (!withGraph)
+    return bestOfThree(stream, [&] { runModule(st, inputs, v.channelsLast); });
+  return bestOfThree(stream, [&] {
+    v.graph->replay();
+    for (const auto &t : v.staticOutputs)
+      t.clone();
+  });
+}
+
+/// Captures the module on `inputs` themselves (no static copies) in every
+/// layout the policies allow and keeps the fastest way to run it (with or
+/// without its graph, as PIKE_CUDA_GRAPH allows); null when capture fails (the
+/// reason is kept and the module then runs without graphs).
 std::unique_ptr<CapturedGraph> capture(DeviceState &st, const std::vector<at::Tensor> &inputs) {
   auto g = std::make_unique<CapturedGraph>();
   for (const auto &t : inputs) {
@@ -158,6 +219,13 @@ std::unique_ptr<CapturedGraph> capture(DeviceState &st, const std::vector<at::Te
     g->inputStrides.push_back(t.strides().vec());
     g->inputTypes.push_back(t.scalar_type());
   }
+  const Policy nhwc = st.hasChannelsLast ? channelsLastPolicy() : Policy::Never;
+  std::vector<bool> layouts;
+  if (nhwc != Policy::Always)
+    layouts.push_back(false);
+  if (nhwc != Policy::Never)
+    layouts.push_back(true);
+  const bool timePlain = graphPolicy() == Policy::Auto;
   auto current = at::cuda::getCurrentCUDAStream();
   auto side = at::cuda::getStreamFromPool();
   try {
@@ -166,17 +234,33 @@ std::unique_ptr<CapturedGraph> capture(DeviceState &st, const std::vector<at::Te
     ready.block(side);
     {
       c10::cuda::CUDAStreamGuard guard(side);
-      // Warm-up outside the graph: lazy handles, workspaces and caches.
-      for (int i = 0; i < 3; ++i)
-        runModule(st, inputs);
-      side.synchronize();
-      g->graph = std::make_unique<at::cuda::CUDAGraph>();
-      g->graph->capture_begin();
-      g->staticOutputs = runModule(st, inputs);
-      g->graph->capture_end();
-      if (graphPolicy() == GraphPolicy::Auto && !graphPays(st, *g, inputs, side)) {
-        g->graph.reset();
-        g->staticOutputs.clear();
+      Variant best;
+      bool bestWithGraph = true;
+      float bestMs = -1;
+      for (bool layout : layouts) {
+        Variant v = captureVariant(st, inputs, layout, side);
+        if (layouts.size() == 1 && !timePlain) { // nothing to choose between
+          best = std::move(v);
+          break;
+        }
+        bool better = false;
+        for (bool withGraph : {true, false}) {
+          if (!withGraph && !timePlain)
+            continue;
+          float ms = timeVariant(st, v, withGraph, inputs, side);
+          if (bestMs < 0 || ms < bestMs) {
+            bestMs = ms;
+            bestWithGraph = withGraph;
+            better = true;
+          }
+        }
+        if (better)
+          best = std::move(v); // the loser's graph and memory pool go here
+      }
+      g->channelsLast = best.channelsLast;
+      if (bestWithGraph) {
+        g->graph = std::move(best.graph);
+        g->staticOutputs = std::move(best.staticOutputs);
       }
     }
     at::cuda::CUDAEvent done;
@@ -201,10 +285,17 @@ std::vector<at::Tensor> graphForward(std::vector<at::Tensor> inputs) {
     std::istringstream in(bytes);
     st.module = torch::jit::load(in, device);
     st.module.eval();
+    if (channelsLastPolicy() != Policy::Never)
+      if (std::optional<torch::jit::Module> copy = channelsLastCopy(st.module)) {
+        st.moduleChannelsLast = *copy;
+        st.hasChannelsLast = true;
+      }
     st.loaded = true;
   }
-  if (!device.is_cuda() || !st.captureError.empty() || graphPolicy() == GraphPolicy::Never)
-    return runModule(st, inputs);
+  // Without graphs there is nothing timed, so only "always" picks channels-last.
+  const bool plainChannelsLast = st.hasChannelsLast && channelsLastPolicy() == Policy::Always;
+  if (!device.is_cuda() || !st.captureError.empty() || graphPolicy() == Policy::Never)
+    return runModule(st, inputs, plainChannelsLast);
   ++st.calls;
   CapturedGraph *g = nullptr;
   for (auto &c : st.graphs)
@@ -213,7 +304,7 @@ std::vector<at::Tensor> graphForward(std::vector<at::Tensor> inputs) {
   if (!g) {
     std::unique_ptr<CapturedGraph> fresh = capture(st, inputs);
     if (!fresh)
-      return runModule(st, inputs);
+      return runModule(st, inputs, plainChannelsLast);
     if (st.graphs.size() >= kMaxGraphs) {
       auto oldest = std::min_element(st.graphs.begin(), st.graphs.end(),
                                      [](const auto &a, const auto &b) { return a->lastUse < b->lastUse; });
@@ -224,7 +315,7 @@ std::vector<at::Tensor> graphForward(std::vector<at::Tensor> inputs) {
   }
   g->lastUse = st.calls;
   if (!g->graph)
-    return runModule(st, inputs);
+    return runModule(st, inputs, g->channelsLast);
   // Replays on the current stream, where the caller's inputs are ordered (the
   // usual PyTorch contract for reading a tensor inside an op).
   g->graph->replay();
