@@ -38,7 +38,11 @@ sys.path.insert(0, HERE)
 import report  # noqa: E402
 import taskload  # noqa: E402
 
-ALL_METHODS = ["eager", "torch_compile", "torch_compile_max_autotune", "pike", "pike_tf32"]
+ALL_METHODS = ["eager", "torch_compile", "torch_compile_max_autotune", "pike", "pike_tf32", "pike_nhwc"]
+# pike methods: packages of one model emitted with different options, each from
+# its own directory (pike_tf32: --precision=tf32; pike_nhwc: --channels-last=auto).
+PIKE_PACKAGE_DIRS = {"pike": "pike_packages", "pike_tf32": "pike_tf32_packages",
+                     "pike_nhwc": "pike_nhwc_packages"}
 COMPILE_MODES = {"torch_compile": "default", "torch_compile_max_autotune": "max-autotune-no-cudagraphs"}
 FLUSH_BYTES = 256 * 1024 * 1024
 
@@ -233,9 +237,8 @@ def build_method(method, model, task, args, device):
         if args.compile_backend != "inductor":      # modes are inductor options
             return torch.compile(model, backend=args.compile_backend), False
         return torch.compile(model, mode=None if mode == "default" else mode), False
-    if method in ("pike", "pike_tf32"):
-        # pike_tf32: packages built with --precision=tf32 (TF32 allowed inside them).
-        root = args.pike_packages if method == "pike" else args.pike_tf32_packages
+    if method in PIKE_PACKAGE_DIRS:
+        root = getattr(args, PIKE_PACKAGE_DIRS[method])
         if not root:
             raise Skip(f"no --{method.replace('_', '-')}-packages given")
         pkg = os.path.join(root, task)
@@ -514,6 +517,8 @@ def parse_args(argv):
     ap.add_argument("--pike-packages", help="DIR with DIR/<task>/lib/libpike_ops.so and DIR/<task>/model.pt")
     ap.add_argument("--pike-tf32-packages", help="like --pike-packages, for the method pike_tf32 "
                     "(packages emitted with --precision=tf32)")
+    ap.add_argument("--pike-nhwc-packages", help="like --pike-packages, for the method pike_nhwc "
+                    "(packages emitted with --channels-last=auto)")
     ap.add_argument("--shard", help="i/n: run tasks[i::n] only")
     ap.add_argument("--warm-compile-only", action="store_true",
                     help="compile each task with each torch.compile method and run it once; no timing")

@@ -22,6 +22,7 @@ struct EmitPackagePass : public pike::impl::PikeEmitPackageBase<EmitPackagePass>
     options.build = build;
     options.cudaArch = cudaArch;
     options.allowTF32 = allowTF32;
+    options.channelsLast = channelsLast;
     options.kernelSource = [](KernelOp k, const std::string &entry) {
       return kernelLauncherSource(k, entry);
     };

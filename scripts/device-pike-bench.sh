@@ -16,7 +16,8 @@
 # APPLY_DB (a tuning database to replay instead of searching),
 # METHODS (eager,torch_compile,pike), PRECISION (fp32|tf32), OUT (/tmp/pike-bench-out),
 # TF32 (1: also package every task with --precision=tf32 from the same kernels and
-# time it as the method pike_tf32 in the same harness run).
+# time it as the method pike_tf32 in the same harness run), NHWC (1: likewise with
+# --channels-last=auto, timed as pike_nhwc).
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -32,6 +33,8 @@ METHODS=${METHODS:-eager,torch_compile,pike}
 PRECISION=${PRECISION:-fp32}
 TF32=${TF32:-0}
 [ "$TF32" = 1 ] && METHODS=$METHODS,pike_tf32
+NHWC=${NHWC:-0}
+[ "$NHWC" = 1 ] && METHODS=$METHODS,pike_nhwc
 WORK=${WORK:-/tmp/pike-bench-work}
 rm -rf "$WORK"   # a warm machine keeps /tmp: never reuse the last run's exports
 mkdir -p "$OUT" "$WORK"
@@ -77,21 +80,25 @@ fi
 # 3. Search + package per task (PAR at once), time-boxed; a task whose search does
 #    not finish in time gets a package without searched kernels.
 SEARCH_END=$(($(date +%s) + SEARCH_S))
-# The TF32 variant of a task's package: the same kernels (replayed from the
-# database the fp32 package used), TF32 allowed for cuBLAS/cuDNN inside it.
-tf32_one() {
-  n=$1 db=$2
+# A variant of a task's package: the same kernels (replayed from the database
+# the fp32 package used), other emit options (tf32: TF32 allowed for
+# cuBLAS/cuDNN inside it; nhwc: the runtime tries channels-last).
+variant_one() {
+  n=$1 db=$2 name=$3
+  shift 3
   d=$WORK/export/$n
-  "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package --precision=tf32 \
-    -o "$WORK/pkgs-tf32/$n" ${db:+-pike-apply-db="$db"} >"$WORK/package-tf32-$n.log" 2>&1 ||
-    echo "tf32 package of $n failed: $(grep -m1 -i error "$WORK/package-tf32-$n.log" | cut -c1-200)"
+  "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package "$@" \
+    -o "$WORK/pkgs-$name/$n" ${db:+-pike-apply-db="$db"} >"$WORK/package-$name-$n.log" 2>&1 ||
+    echo "$name package of $n failed: $(grep -m1 -i error "$WORK/package-$name-$n.log" | cut -c1-200)"
 }
 search_one() {
   search_one_fp32 "$@"
-  [ "$TF32" = 1 ] || return 0
-  if [ -n "${APPLY_DB:-}" ]; then tf32_one "$1" "$APPLY_DB"
-  elif [ -s "$WORK/tune-$1.db" ]; then tf32_one "$1" "$WORK/tune-$1.db"
-  else tf32_one "$1" ""; fi
+  local db=""
+  if [ -n "${APPLY_DB:-}" ]; then db=$APPLY_DB
+  elif [ -s "$WORK/tune-$1.db" ]; then db=$WORK/tune-$1.db; fi
+  [ "$TF32" = 1 ] && variant_one "$1" "$db" tf32 --precision=tf32
+  [ "$NHWC" = 1 ] && variant_one "$1" "$db" nhwc --channels-last=auto
+  return 0
 }
 search_one_fp32() {
   n=$1
@@ -113,26 +120,26 @@ search_one_fp32() {
   "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package --precision="$PRECISION" \
     -o "$WORK/pkgs/$n" >"$WORK/package-$n.log" 2>&1 || echo "package of $n failed"
 }
-export -f search_one search_one_fp32 tf32_one
-export WORK PIKE_OPT WORKER SEARCH SEARCH_END PRECISION APPLY_DB TF32
+export -f search_one search_one_fp32 variant_one
+export WORK PIKE_OPT WORKER SEARCH SEARCH_END PRECISION APPLY_DB TF32 NHWC
 log "search: ${SEARCH_S}s, $PAR tasks at once, options $SEARCH"
 ls "$WORK/export" | xargs -P "$PAR" -I{} bash -c 'search_one {}'
 # The per-task databases merge into one (best per key).
 cat "$WORK"/tune-*.db 2>/dev/null > "$OUT/tune.db.jsonl"
 
 # 4. Build every package (cmake, all cores).
-PKG_DIRS=$(ls -d "$WORK"/pkgs/* "$WORK"/pkgs-tf32/* 2>/dev/null)
+PKG_DIRS=$(ls -d "$WORK"/pkgs/* "$WORK"/pkgs-tf32/* "$WORK"/pkgs-nhwc/* 2>/dev/null)
 log "building $(echo "$PKG_DIRS" | grep -c .) packages"
 echo "$PKG_DIRS" | xargs -P 6 -I{} sh -c \
   'cmake -S {} -B {}/build -G Ninja -DCMAKE_BUILD_TYPE=Release >{}/build.log 2>&1 && cmake --build {}/build -j 4 >>{}/build.log 2>&1 || echo "package build failed: {}"'
 wait
-log "packages built: $(ls "$WORK"/pkgs/*/lib/libpike_ops.so "$WORK"/pkgs-tf32/*/lib/libpike_ops.so 2>/dev/null | wc -l)"
+log "packages built: $(ls "$WORK"/pkgs*/*/lib/libpike_ops.so 2>/dev/null | wc -l)"
 
 # 5. One harness run: eager, torch.compile and pike on the same inputs and weights.
 L=$(left)
 log "timing (${L}s left)"
 timeout -k 5 $((L - 10)) $PY kernelbench/bench.py --device "$DEVICE" --levels "$LEVELS" ${TASKS:+--tasks "$TASKS"} \
-  --methods "$METHODS" --pike-packages "$WORK/pkgs" --pike-tf32-packages "$WORK/pkgs-tf32" --warm-manifest "$WORK/warm-*.json" \
+  --methods "$METHODS" --pike-packages "$WORK/pkgs" --pike-tf32-packages "$WORK/pkgs-tf32" --pike-nhwc-packages "$WORK/pkgs-nhwc" --warm-manifest "$WORK/warm-*.json" \
   --deadline $((T0 + TOTAL - 20)) --time-budget 0.3 --results-dir "$OUT/results" \
   --note "scripts/device-pike-bench.sh: pike built-in search ($SEARCH), precision $PRECISION" \
   >"$OUT/bench.log" 2>&1

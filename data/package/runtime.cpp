@@ -54,11 +54,11 @@ Policy policyFromEnv(const char *name, const char *fallback) {
 /// than the launches it saves).
 Policy graphPolicy() { return policyFromEnv("PIKE_CUDA_GRAPH", "auto"); }
 
-/// PIKE_CHANNELS_LAST (default never, until measured): a copy of the model whose
-/// 4-D floating weights and inputs are channels-last (cuDNN's NHWC kernels);
-/// auto times both layouts after capture and keeps the faster one. Outputs are
-/// always handed out in PyTorch's default contiguous layout.
-Policy channelsLastPolicy() { return policyFromEnv("PIKE_CHANNELS_LAST", "never"); }
+/// PIKE_CHANNELS_LAST (default: pike-opt --channels-last, never unless asked): a
+/// copy of the model whose 4-D floating weights and inputs are channels-last
+/// (cuDNN's NHWC kernels); auto times both layouts after capture and keeps the
+/// faster one. Outputs are always handed out in PyTorch's default layout.
+Policy channelsLastPolicy() { return policyFromEnv("PIKE_CHANNELS_LAST", "@PIKE_CHANNELS_LAST@"); }
 
 struct DeviceState {
   torch::jit::Module module;

@@ -183,7 +183,7 @@ std::string opsSource(ModuleOp module, const std::string &ns) {
   return os.str();
 }
 
-nlohmann::ordered_json reportJson(ModuleOp module, const std::string &ns, bool cudaGraphs) {
+nlohmann::ordered_json reportJson(ModuleOp module, const std::string &ns, const PackageOptions &options) {
   nlohmann::ordered_json slots = nlohmann::ordered_json::array();
   for (KernelOp k : module.getOps<KernelOp>()) {
     nlohmann::ordered_json s;
@@ -223,7 +223,8 @@ nlohmann::ordered_json reportJson(ModuleOp module, const std::string &ns, bool c
   doc["namespace"] = ns;
   if (auto src = module->getAttrOfType<StringAttr>("pike.source"))
     doc["source"] = src.str();
-  doc["cuda_graphs"] = cudaGraphs;
+  doc["cuda_graphs"] = options.cudaGraphs;
+  doc["channels_last"] = options.channelsLast;
   if (auto policy = module->getAttrOfType<StringAttr>("pike.precision"))
     doc["precision"] = policy.str();
   else
@@ -236,7 +237,8 @@ std::string reportMarkdown(const nlohmann::ordered_json &doc) {
   std::ostringstream os;
   os << "# pike package report\n\n"
      << "- op namespace: `" << doc["namespace"].get<std::string>() << "`\n"
-     << "- CUDA graph: " << (doc["cuda_graphs"].get<bool>() ? "yes" : "no") << "\n"
+     << "- CUDA graph: " << (doc["cuda_graphs"].get<bool>() ? "yes" : "no")
+     << " (channels-last: " << doc["channels_last"].get<std::string>() << ")\n"
      << "- precision policy: " << doc["precision"].get<std::string>() << "\n\n"
      << "| slot | pattern | ops | impl | reference ms | kernel ms | speedup | verification / reason |\n"
      << "|---|---|---|---|---|---|---|---|\n";
@@ -306,7 +308,7 @@ std::string pike::packageNamespace(ModuleOp module, const PackageOptions &option
       os << "\n" << k.getLaunchesAttr();
   }
   os << "\ncuda-graphs=" << options.cudaGraphs << " arch=" << options.cudaArch
-     << " tf32=" << options.allowTF32;
+     << " tf32=" << options.allowTF32 << " channels-last=" << options.channelsLast;
   os.flush();
   auto digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(text));
   return "pike_" + llvm::toHex(llvm::ArrayRef<uint8_t>(digest).take_front(5), /*LowerCase=*/true);
@@ -335,6 +337,9 @@ LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options)
   const std::string &dir = options.outputDir;
   if (dir.empty())
     return module.emitError() << "the package needs an output directory";
+  if (options.channelsLast != "never" && options.channelsLast != "auto" && options.channelsLast != "always")
+    return module.emitError() << "channels-last must be never, auto or always, not '"
+                              << options.channelsLast << "'";
   for (const char *sub : {"", "/kernels", "/src", "/include", "/cmake", "/lib"})
     if (std::error_code ec = llvm::sys::fs::create_directories(dir + sub))
       return module.emitError() << "cannot create '" << dir << sub << "': " << ec.message();
@@ -364,7 +369,8 @@ LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options)
                                              {"PIKE_TORCH_ARCH", options.cudaArch.size() >= 2
                                                                      ? options.cudaArch.substr(0, options.cudaArch.size() - 1) + "." + options.cudaArch.substr(options.cudaArch.size() - 1)
                                                                      : options.cudaArch},
-                                             {"PIKE_ALLOW_TF32", options.allowTF32 ? "true" : "false"}};
+                                             {"PIKE_ALLOW_TF32", options.allowTF32 ? "true" : "false"},
+                                             {"PIKE_CHANNELS_LAST", options.channelsLast}};
   for (auto [tmpl, target] : std::vector<std::pair<std::string, std::string>>{
            {"runtime.cpp", "src/runtime.cpp"},
            {"inner_module.S.in", "src/inner_module.S.in"},
@@ -398,7 +404,7 @@ LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options)
   if (options.allowTF32)
     module->setAttr("pike.precision",
                     StringAttr::get(module.getContext(), "tf32 (cuBLAS/cuDNN and generated GEMMs)"));
-  nlohmann::ordered_json report = reportJson(module, ns, options.cudaGraphs);
+  nlohmann::ordered_json report = reportJson(module, ns, options);
   report["package"] = package;
   if (failed(writeFile(anchor, dir + "/report.json", report.dump(2) + "\n")) ||
       failed(writeFile(anchor, dir + "/report.md", reportMarkdown(report))))

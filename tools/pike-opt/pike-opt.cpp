@@ -47,6 +47,11 @@ static cl::opt<bool> buildPackageOpt(
 static cl::opt<std::string> precisionOpt(
     "precision", cl::desc("--emit=package precision policy: fp32 (default) or tf32"),
     cl::init("fp32"), cl::cat(pikeCategory));
+static cl::opt<std::string> channelsLastOpt(
+    "channels-last",
+    cl::desc("--emit=package layout policy of the runtime: never (default), auto (time both "
+             "layouts on the first call, keep the faster) or always"),
+    cl::init("never"), cl::cat(pikeCategory));
 static cl::opt<std::string> llmRecordOpt(
     "llm-record", cl::desc("Record every LLM exchange of -pike-llm-search into this directory"),
     cl::init(""), cl::cat(pikeCategory));
@@ -88,7 +93,8 @@ FailureOr<Ladder> ladderFor(StringRef emit, StringRef report, StringRef packageD
                       "pike-emit-package{output-dir=" + packageDir.str() +
                       " cuda-graphs=" + (cudaGraphsOpt ? "true" : "false") +
                       " build=" + (buildPackageOpt ? "true" : "false") +
-                      " tf32=" + (precisionOpt == "tf32" ? "true" : "false") + "}"};
+                      " tf32=" + (precisionOpt == "tf32" ? "true" : "false") +
+                      " channels-last=" + channelsLastOpt + "}"};
   if (emit == "pike")
     return Ladder{"", ""};
   if (emit == "regions")
@@ -137,6 +143,11 @@ int main(int argc, char **argv) {
     out->os() << graph;
     out->keep();
     return 0;
+  }
+  if (channelsLastOpt != "never" && channelsLastOpt != "auto" && channelsLastOpt != "always") {
+    llvm::errs() << "error: unknown --channels-last='" << channelsLastOpt
+                 << "' (expected never, auto or always)\n";
+    return 1;
   }
   if (precisionOpt != "fp32" && precisionOpt != "tf32") {
     llvm::errs() << "error: unknown --precision='" << precisionOpt << "' (expected fp32 or tf32)\n";

@@ -22,6 +22,9 @@ struct PackageOptions {
   std::string cudaArch = "90";
   /// Precision policy of the ops left to PyTorch: TF32 in cuBLAS/cuDNN or not.
   bool allowTF32 = false;
+  /// The runtime's default layout policy (never, auto, always; the environment
+  /// variable PIKE_CHANNELS_LAST overrides it where the package runs).
+  std::string channelsLast = "never";
   /// Where data/package templates live.
   std::string dataDir;
   /// The nvcc-compilable C ABI source of a slot whose impl is not "reference",
@@ -32,7 +35,7 @@ struct PackageOptions {
 
 /// Deterministic op namespace for a module built with `options` ("pike_" +
 /// hash of its IR and of the options that change the built library: CUDA
-/// graphs, target architecture, precision policy), so two packages that differ
+/// graphs, target architecture, precision and layout policies), so two packages that differ
 /// in any of them can be loaded into one process.
 std::string packageNamespace(mlir::ModuleOp module, const PackageOptions &options);
 

@@ -77,7 +77,10 @@ def PikeEmitPackage : Pass<"pike-emit-package", "mlir::ModuleOp"> {
     Option<"cudaArch", "cuda-arch", "std::string", /*default=*/"\"90\"",
            "CMAKE_CUDA_ARCHITECTURES of the library">,
     Option<"allowTF32", "tf32", "bool", /*default=*/"false",
-           "Precision policy: TF32 in the cuBLAS/cuDNN calls left to PyTorch">
+           "Precision policy: TF32 in the cuBLAS/cuDNN calls left to PyTorch">,
+    Option<"channelsLast", "channels-last", "std::string", /*default=*/"\"never\"",
+           "Layout policy of the runtime: never, auto (time NCHW and channels-last "
+           "after capture, keep the faster) or always">
   ];
 }
 
