@@ -140,14 +140,22 @@ json WorkerConnection::call(json request, std::chrono::milliseconds timeout) {
   request["protocol"] = kProtocolVersion;
   request["id"] = id;
   bool wrote;
+  int writeErrno = 0;
   {
     std::lock_guard<std::mutex> lk(writeMu_);
     wrote = writeLine(wfd, request.dump());
+    writeErrno = errno;
   }
   std::unique_lock<std::mutex> lk(mu_);
   if (!wrote && !slot->done) {
-    pending_.erase(id);
-    throw WorkerError("worker " + describe() + ": cannot send request: " + std::strerror(errno));
+    // A worker that died before reading (e.g. exec failed) closes its pipes; the
+    // reader then fails the pending calls with its exit status, a better reason
+    // than EPIPE: wait a moment for it.
+    cv_.wait_for(lk, std::chrono::seconds(2), [&] { return slot->done; });
+    if (!slot->done) {
+      pending_.erase(id);
+      throw WorkerError("worker " + describe() + ": cannot send request: " + std::strerror(writeErrno));
+    }
   }
   if (!cv_.wait_for(lk, timeout, [&] { return slot->done; })) {
     pending_.erase(id);
