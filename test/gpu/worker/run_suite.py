@@ -191,6 +191,26 @@ def tcp_smoke(exe, refs, good):
             "worker_exit": proc.returncode}
 
 
+def reference_only(worker, refs, good):
+    """order=profile's request: candidate.mode "reference" times the reference alone
+    (no compile), with the reference's outputs checked against the signature."""
+    req = evaluate_request(good, refs)
+    req["candidate"] = {"mode": "reference"}
+    r = worker.call(req)
+    timing = (r.get("timing") or {}).get("reference") or {}
+    ok = (r.get("status") == "ok" and (r.get("verify") or {}).get("reference_only") is True
+          and "candidate" not in (r.get("timing") or {}) and (timing.get("median_ms") or 0) > 0)
+    # A reference whose output shape disagrees with the signature must be refused.
+    bad = evaluate_request(good, refs)
+    bad["candidate"] = {"mode": "reference"}
+    bad["outputs"] = [dict(o, shape=[1] + list(o["shape"])) for o in bad["outputs"]]
+    rb = worker.call(bad)
+    return {"name": "reference_only_timing", "expected": "ok",
+            "got": "ok" if ok and rb.get("status") != "ok" else "%s/%s" % (r.get("status"), rb.get("status")),
+            "why": "candidate.mode=reference: reference timed alone; a wrong signature is refused",
+            "reply": {"ok_case": short(r), "bad_signature": short(rb)}}
+
+
 def run_suite(worker, refs, manifest):
     results = []
     normal = [c for c in manifest["cases"] if not c.get("fatal")]
@@ -215,6 +235,7 @@ def run_suite(worker, refs, manifest):
                         "why": c["why"], "reply": short(r), "seconds": round(dt, 3),
                         "next_good_candidate": after.get("status"),
                         "restarts_after": ping.get("restarts")})
+    results.append(reference_only(worker, refs, good))
     results.append(tcp_smoke(worker.exe, refs, good))
     for res in results:
         res["pass"] = res["got"] == res["expected"] and res.get("next_good_candidate", "ok") == "ok"
