@@ -149,6 +149,18 @@ class BiasRelu(nn.Module):
         return torch.relu(x + self.b)
 
 
+class Router(nn.Module):
+    """Mixture-of-experts routing: top-2 of a linear gate's logits."""
+
+    def __init__(self):
+        super().__init__()
+        self.gate = nn.Linear(32, 8, bias=False)
+
+    def forward(self, x):
+        weights, experts = torch.topk(self.gate(x), 2, dim=-1)
+        return torch.softmax(weights, dim=-1), experts
+
+
 class Unsupported(nn.Module):
     def forward(self, x):
         return torch.cosh(x)
@@ -168,6 +180,7 @@ MODELS = {
     "channel_shuffle": (ChannelShuffle, [(2, 8, 4, 4)], "trace"),
     "unsupported": (Unsupported, [(4, 4)], "trace"),
     "bias_relu": (BiasRelu, [(4096, 1024)], "trace"),
+    "router": (Router, [(16, 32)], "trace"),
 }
 
 

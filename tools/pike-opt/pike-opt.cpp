@@ -89,7 +89,8 @@ FailureOr<Ladder> ladderFor(StringRef emit, StringRef report, StringRef packageD
   std::string reportPass = "pike-region-report{output=" + report.str() + "}";
   if (emit == "package")
     return Ladder{"func.func(pike-fuse),pike-outline",
-                  "pike-region-report{output=" + packageDir.str() + "/regions.json}," +
+                  std::string(precisionOpt == "tf32" ? "pike-check-precision," : "") +
+                      "pike-region-report{output=" + packageDir.str() + "/regions.json}," +
                       "pike-emit-package{output-dir=" + packageDir.str() +
                       " cuda-graphs=" + (cudaGraphsOpt ? "true" : "false") +
                       " build=" + (buildPackageOpt ? "true" : "false") +

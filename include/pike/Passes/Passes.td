@@ -85,6 +85,19 @@ def PikeEmitPackage : Pass<"pike-emit-package", "mlir::ModuleOp"> {
 }
 
 
+def PikeCheckPrecision : Pass<"pike-check-precision", "mlir::ModuleOp"> {
+  let summary = "Warn where a relaxed precision policy can change decisions, not just round values";
+  let description = [{
+    With TF32 allowed in cuBLAS/cuDNN, matmuls and convolutions round their
+    inputs to 10 mantissa bits. Smooth math absorbs that within the 1e-2
+    tolerance; discrete decisions do not: a top-k, argmax, sort or comparison on
+    such values can pick differently (KernelBench level-5 MoE routing failed the
+    harness this way on an H200). Warns at every such op whose operand depends
+    on a matmul or convolution, through slot calls. Run by pike-opt with
+    `--precision=tf32`.
+  }];
+}
+
 def PikeApplyTuningDb : Pass<"pike-apply-tuning-db", "mlir::ModuleOp"> {
   let summary = "Install the best known kernel of each slot from a tuning database (no search, no GPU)";
   let description = [{
