@@ -221,6 +221,26 @@ TEST(WorkerProcess, TestOpsAreRefusedWithoutTheEnvironmentSwitch) {
   EXPECT_EQ(w.call({{"protocol", 1}, {"op", "ping"}})["restarts"], 0);
 }
 
+namespace {
+/// A pool of one fresh local worker.
+std::shared_ptr<WorkerPool> freshPool() {
+  auto pool = std::make_shared<WorkerPool>();
+  pool->add(std::make_unique<WorkerProcess>(options(tempDir())));
+  pool->startAll();
+  return pool;
+}
+
+/// y = f(x) on 32 floats, with a reference that does not exist (no GPU here).
+pike::search::TaskSpec vectorTask() {
+  pike::search::TaskSpec t;
+  t.regionName = "region_0";
+  t.referencePath = "/nonexistent/ref.pt";
+  t.signature = {{"inputs", {{{"shape", {32}}, {"dtype", "float32"}}}},
+                 {"outputs", {{{"shape", {32}}, {"dtype", "float32"}}}}};
+  return t;
+}
+} // namespace
+
 TEST(WorkerProcess, NoGpuMeansDeviceInfoSaysSoAndEvaluateIsRuntimeError) {
   WorkerProcess w(options(tempDir()));
   w.start();
@@ -233,14 +253,8 @@ TEST(WorkerProcess, NoGpuMeansDeviceInfoSaysSoAndEvaluateIsRuntimeError) {
   EXPECT_NE(r["log"].get<std::string>().find("no CUDA device"), std::string::npos);
 
   // Through the Evaluator interface too.
-  auto pool = std::make_shared<WorkerPool>();
-  pool->add(std::make_unique<WorkerProcess>(options(tempDir())));
-  pool->startAll();
-  WorkerEvaluator ev(pool);
-  pike::search::TaskSpec t;
-  t.referencePath = "/nonexistent/ref.pt";
-  t.signature = {{"inputs", {{{"shape", {32}}, {"dtype", "float32"}}}},
-                 {"outputs", {{{"shape", {32}}, {"dtype", "float32"}}}}};
+  WorkerEvaluator ev(freshPool());
+  pike::search::TaskSpec t = vectorTask();
   pike::search::CandidateCode code;
   code.source = kGoodNvrtc;
   code.mode = "nvrtc";
@@ -269,15 +283,8 @@ TEST(WorkerProcess, ReferenceOnlyEvaluateNeedsNoSourceAndCannotBeCompiled) {
   EXPECT_NE(r["log"].get<std::string>().find("no CUDA device"), std::string::npos);
 
   // Through the Evaluator interface: the eager profile's failure names the reason.
-  auto pool = std::make_shared<WorkerPool>();
-  pool->add(std::make_unique<WorkerProcess>(options(tempDir())));
-  pool->startAll();
-  WorkerEvaluator ev(pool);
-  pike::search::TaskSpec t;
-  t.regionName = "region_0";
-  t.referencePath = "/nonexistent/ref.pt";
-  t.signature = {{"inputs", {{{"shape", {32}}, {"dtype", "float32"}}}},
-                 {"outputs", {{{"shape", {32}}, {"dtype", "float32"}}}}};
+  WorkerEvaluator ev(freshPool());
+  pike::search::TaskSpec t = vectorTask();
   auto timing = pike::search::timeReference(ev, t);
   EXPECT_FALSE(timing.ms);
   EXPECT_EQ(timing.failure.rfind("runtime_error: no CUDA device", 0), 0u) << timing.failure;
