@@ -72,6 +72,10 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
       if (why) *why = "'" + a.getName().str() + "' is unknown";
       return Kind::Unknown;
     }
+    if (isGlobalAvgPool(a)) {
+      ++row;
+      continue;
+    }
     switch (info->category) {
     case OpCategory::Elementwise:
       break;

@@ -133,6 +133,10 @@ Kind classify(pike::KernelOp kernel, std::string *why = nullptr);
 /// Row length of a row op slot (softmax/reduction/norm), 0 when not a row op.
 int64_t rowLength(pike::KernelOp kernel);
 
+/// adaptive_avg_pool2d to 1x1 (global average pooling, as in squeeze-excite):
+/// a mean over the last two dims, generated as a row reduction.
+bool isGlobalAvgPool(pike::AtenOp op);
+
 std::string sanitize(llvm::StringRef s);
 
 } // namespace pike::codegen::detail

@@ -73,6 +73,16 @@ std::optional<double> numAttr(pike::AtenOp a, llvm::StringRef n) {
   return std::nullopt;
 }
 
+} // namespace
+
+bool isGlobalAvgPool(pike::AtenOp op) {
+  if (op.getName() != "aten::adaptive_avg_pool2d")
+    return false;
+  auto size = op->getAttrOfType<DenseI64ArrayAttr>("output_size");
+  return size && size.size() == 2 && size[0] == 1 && size[1] == 1;
+}
+
+namespace {
 /// Finds the anchor and checks the row structure.
 bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
   pike::AtenOp anchor;
@@ -84,7 +94,8 @@ bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
     if (!info)
       return err.fail(a, "unknown op");
     bool row = info->category == OpCategory::Softmax || info->category == OpCategory::Reduction ||
-               (info->category == OpCategory::Normalization && a.getName() != "aten::batch_norm");
+               (info->category == OpCategory::Normalization && a.getName() != "aten::batch_norm") ||
+               isGlobalAvgPool(a);
     if (!row) {
       std::string why;
       if (!ElemEmitter::supports(a, &why))
@@ -159,15 +170,19 @@ bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
     p.eps = eps ? *eps : 1e-5;
   } else if (name == "sum" || name == "mean" || name == "amax" || name == "amin" ||
              name == "max" || name == "min" || name == "prod" || name == "var" ||
-             name == "std" || name == "logsumexp") {
+             name == "std" || name == "logsumexp" || name == "adaptive_avg_pool2d") {
     p.kind = llvm::StringSwitch<RowKind>(name)
-                 .Case("sum", RowKind::Sum).Case("mean", RowKind::Mean)
+                 .Case("sum", RowKind::Sum).Cases("mean", "adaptive_avg_pool2d", RowKind::Mean)
                  .Case("logsumexp", RowKind::LogSumExp)
                  .Cases("amax", "max", RowKind::Max).Cases("amin", "min", RowKind::Min)
                  .Case("prod", RowKind::Prod).Case("var", RowKind::Var).Default(RowKind::Std);
     std::vector<int64_t> dims;
     Attribute da = anchor->getAttr("dim");
-    if (auto arr = dyn_cast_or_null<DenseI64ArrayAttr>(da))
+    if (name == "adaptive_avg_pool2d") {
+      if (!isGlobalAvgPool(anchor) || rank < 2)
+        return err.fail(anchor, "adaptive_avg_pool2d to a size other than 1x1");
+      dims = {rank - 2, rank - 1};
+    } else if (auto arr = dyn_cast_or_null<DenseI64ArrayAttr>(da))
       dims.assign(arr.asArrayRef().begin(), arr.asArrayRef().end());
     else if (auto i = dyn_cast_or_null<IntegerAttr>(da))
       dims.push_back(i.getInt());

@@ -84,4 +84,10 @@ module {
     %0 = pike.aten "aten::logsumexp"(%x) {dim = array<i64: 1>, keepdim = true, operands = ["self"]} : (tensor<7x40xf32>) -> tensor<7x1xf32>
     pike.yield %0 : tensor<7x1xf32>
   }
+  // Global average pooling (squeeze-excite) with its sigmoid gate: a row mean.
+  pike.kernel @gap(%x: tensor<2x6x5x7xf32>) -> tensor<2x6x1x1xf32> attributes {entry = "pike_gap", impl = "reference", pike.pattern = "single"} {
+    %0 = pike.aten "aten::adaptive_avg_pool2d"(%x) {operands = ["self"], output_size = array<i64: 1, 1>} : (tensor<2x6x5x7xf32>) -> tensor<2x6x1x1xf32>
+    %1 = pike.aten "aten::sigmoid"(%0) {operands = ["self"]} : (tensor<2x6x1x1xf32>) -> tensor<2x6x1x1xf32>
+    pike.yield %1 : tensor<2x6x1x1xf32>
+  }
 }
