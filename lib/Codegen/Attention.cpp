@@ -129,19 +129,10 @@ bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, Generat
   auto yield = cast<pike::YieldOp>(body.getTerminator());
   std::string defs;
   llvm::DenseMap<Value, TensorRef> tensors;
-  if (!collectConstantArrays(body, host, defs, tensors, "pike_c", err))
+  if (!bindSlotTensors(kernel, host, defs, tensors, err))
     return false;
-  for (auto [i, arg] : llvm::enumerate(body.getArguments()))
-    tensors[arg] = TensorRef{"in" + std::to_string(i), cType(elementTypeOf(arg.getType())),
-                             shapeOf(arg)};
   auto ins = kernel.getFunctionType().getInputs();
   auto outs = kernel.getFunctionType().getResults();
-  for (Type t : llvm::concat<const Type>(ins, outs))
-    if (cType(elementTypeOf(t)).empty()) {
-      err.op = kernel;
-      err.reason = "tensor element type is not supported";
-      return false;
-    }
   std::string Qn = tensors[p.Q].name, Kn = tensors[p.Kt].name, Vn = tensors[p.V].name;
   int B = host ? 32 : std::max(32, std::min(knobs.blockSize, 256));
   B -= B % 32;

@@ -23,6 +23,25 @@ std::string paramList(pike::KernelOp kernel) {
   return s;
 }
 
+bool bindSlotTensors(pike::KernelOp kernel, bool host, std::string &defs,
+                     llvm::DenseMap<Value, TensorRef> &tensors, Unsupported &err) {
+  for (Type t : llvm::concat<const Type>(kernel.getFunctionType().getInputs(),
+                                         kernel.getFunctionType().getResults()))
+    if (cType(elementTypeOf(t)).empty()) {
+      std::string s;
+      llvm::raw_string_ostream ss(s);
+      ss << "tensor element type " << elementTypeOf(t) << " is not supported";
+      return err.fail(kernel, ss.str());
+    }
+  Block &body = kernel.getBody().front();
+  if (!collectConstantArrays(body, host, defs, tensors, "pike_c", err))
+    return false;
+  for (auto [i, arg] : llvm::enumerate(body.getArguments()))
+    tensors[arg] = TensorRef{"in" + std::to_string(i), cType(elementTypeOf(arg.getType())),
+                             shapeOf(arg)};
+  return true;
+}
+
 bool collectConstantArrays(Block &body, bool host, std::string &defs,
                            llvm::DenseMap<Value, TensorRef> &tensors, const std::string &prefix,
                            Unsupported &err) {
@@ -95,24 +114,10 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
   const int64_t N = numel(iter);
   auto ins = kernel.getFunctionType().getInputs();
   auto outs = kernel.getFunctionType().getResults();
-  for (Type t : llvm::concat<const Type>(ins, outs))
-    if (cType(elementTypeOf(t)).empty()) {
-      err.op = kernel;
-      std::string s;
-      llvm::raw_string_ostream ss(s);
-      ss << "tensor element type " << elementTypeOf(t) << " is not supported";
-      err.reason = s;
-      return false;
-    }
-
   std::string defs;
   llvm::DenseMap<Value, TensorRef> tensors;
-  std::string cpref = host ? "pike_c" : "pike_c";
-  if (!collectConstantArrays(body, host, defs, tensors, cpref, err))
+  if (!bindSlotTensors(kernel, host, defs, tensors, err))
     return false;
-  for (auto [i, arg] : llvm::enumerate(body.getArguments()))
-    tensors[arg] = TensorRef{"in" + std::to_string(i), cType(elementTypeOf(arg.getType())),
-                             shapeOf(arg)};
 
   // Vectorisation: f32 tensors of the full iteration shape move as float2/float4;
   // the others are read/written per lane.

@@ -493,21 +493,10 @@ bool emitGemm(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &out, U
   GemmPlan p;
   if (!plan(kernel, p, err))
     return false;
-  Block &body = kernel.getBody().front();
   std::string defs;
   llvm::DenseMap<Value, TensorRef> tensors;
-  if (!collectConstantArrays(body, false, defs, tensors, "pike_c", err))
+  if (!bindSlotTensors(kernel, /*host=*/false, defs, tensors, err))
     return false;
-  for (auto [i, arg] : llvm::enumerate(body.getArguments()))
-    tensors[arg] = TensorRef{"in" + std::to_string(i), cType(elementTypeOf(arg.getType())),
-                             shapeOf(arg)};
-  for (Type t : llvm::concat<const Type>(kernel.getFunctionType().getInputs(),
-                                         kernel.getFunctionType().getResults()))
-    if (cType(elementTypeOf(t)).empty()) {
-      err.op = kernel;
-      err.reason = "tensor element type is not supported";
-      return false;
-    }
   if (knobs.variant == "simt")
     return emitSimt(p, kernel, knobs, defs, tensors, out, err);
   if (knobs.variant == "cublas+epilogue")
@@ -519,14 +508,10 @@ bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err)
   GemmPlan p;
   if (!plan(kernel, p, err))
     return false;
-  Block &body = kernel.getBody().front();
   std::string defs;
   llvm::DenseMap<Value, TensorRef> tensors;
-  if (!collectConstantArrays(body, true, defs, tensors, "pike_c", err))
+  if (!bindSlotTensors(kernel, /*host=*/true, defs, tensors, err))
     return false;
-  for (auto [i, arg] : llvm::enumerate(body.getArguments()))
-    tensors[arg] = TensorRef{"in" + std::to_string(i), cType(elementTypeOf(arg.getType())),
-                             shapeOf(arg)};
   std::string A, B;
   if (!operandPtr(p.A, tensors, A, err, p.op) || !operandPtr(p.B, tensors, B, err, p.op))
     return false;

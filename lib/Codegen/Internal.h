@@ -110,6 +110,12 @@ bool collectConstantArrays(mlir::Block &body, bool host, std::string &defs,
                            llvm::DenseMap<mlir::Value, TensorRef> &tensors,
                            const std::string &prefix, Unsupported &err);
 
+/// What every pattern emitter starts with: checks that the slot's tensor types
+/// have a C type, inlines its constants (`defs`) and names its arguments in0,
+/// in1, ... in `tensors`.
+bool bindSlotTensors(pike::KernelOp kernel, bool host, std::string &defs,
+                     llvm::DenseMap<mlir::Value, TensorRef> &tensors, Unsupported &err);
+
 /// Kernel parameter list: const T* __restrict__ in0, ..., T* __restrict__ out0, ...
 std::string paramList(pike::KernelOp kernel);
 

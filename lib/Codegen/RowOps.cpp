@@ -300,19 +300,10 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
   auto yield = cast<pike::YieldOp>(body.getTerminator());
   auto ins = kernel.getFunctionType().getInputs();
   auto outs = kernel.getFunctionType().getResults();
-  for (Type t : llvm::concat<const Type>(ins, outs))
-    if (cType(elementTypeOf(t)).empty()) {
-      err.op = kernel;
-      err.reason = "tensor element type is not supported";
-      return false;
-    }
   std::string defs;
   llvm::DenseMap<Value, TensorRef> tensors;
-  if (!collectConstantArrays(body, host, defs, tensors, "pike_c", err))
+  if (!bindSlotTensors(kernel, host, defs, tensors, err))
     return false;
-  for (auto [i, arg] : llvm::enumerate(body.getArguments()))
-    tensors[arg] = TensorRef{"in" + std::to_string(i), cType(elementTypeOf(arg.getType())),
-                             shapeOf(arg)};
 
   const std::string T = cType(elementTypeOf(p.anchor->getResult(0).getType()));
   const bool fl = T == "float";
