@@ -71,6 +71,16 @@ LineReader::Result LineReader::read(std::string &line, int timeoutMs) {
   }
 }
 
+bool LineReader::next(std::string &line) {
+  for (;;) {
+    Result r = read(line);
+    if (r == Result::Line)
+      return true;
+    if (r != Result::TooLong)
+      return false;
+  }
+}
+
 bool writeLine(int fd, const std::string &line) {
   std::string data = line;
   data.push_back('\n');

@@ -91,12 +91,7 @@ void WorkerConnection::failAll(const std::string &why) {
 void WorkerConnection::readerLoop(int fd, uint64_t gen) {
   LineReader reader(fd, kMaxLineBytes);
   std::string line;
-  for (;;) {
-    auto r = reader.read(line);
-    if (r == LineReader::Result::TooLong)
-      continue;
-    if (r != LineReader::Result::Line)
-      break;
+  while (reader.next(line)) {
     json msg;
     try {
       msg = json::parse(line);

@@ -126,12 +126,7 @@ public:
     gpuThread_ = std::thread([this] { gpuLoop(); });
     LineReader reader(0, kMaxLineBytes);
     std::string line;
-    for (;;) {
-      auto r = reader.read(line);
-      if (r == LineReader::Result::TooLong)
-        continue;
-      if (r != LineReader::Result::Line)
-        break;
+    while (reader.next(line)) {
       std::lock_guard<std::mutex> lk(qmu_);
       queue_.push_back(std::move(line));
       qcv_.notify_one();

@@ -275,12 +275,7 @@ void Supervisor::childManager() {
     LineReader reader(outFd, kMaxLineBytes);
     std::string line;
     bool answered = false;
-    for (;;) {
-      auto r = reader.read(line);
-      if (r == LineReader::Result::TooLong)
-        continue;
-      if (r != LineReader::Result::Line)
-        break;
+    while (reader.next(line)) {
       answered = true;
       onChildLine(line);
     }

@@ -14,6 +14,9 @@ public:
   /// Reads one line without its '\n'. timeoutMs < 0 waits forever. After TooLong
   /// the rest of the offending line is skipped.
   Result read(std::string &line, int timeoutMs = -1);
+  /// Blocks for the next line within the limit, dropping longer ones; false at
+  /// end of input or on an error.
+  bool next(std::string &line);
   int fd() const { return fd_; }
   const std::string &error() const { return error_; }
 

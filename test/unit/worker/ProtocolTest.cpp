@@ -141,6 +141,22 @@ TEST(WorkerProtocol, LineReaderSplitsAndSkipsOverlongLines) {
   close(p[0]);
 }
 
+TEST(WorkerProtocol, LineReaderNextDropsOverlongLinesAndStopsAtEof) {
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  std::string data = "one\n" + std::string(100, 'x') + "\nthree\n";
+  ASSERT_EQ(write(p[1], data.data(), data.size()), static_cast<ssize_t>(data.size()));
+  close(p[1]);
+  LineReader r(p[0], 50);
+  std::string line;
+  ASSERT_TRUE(r.next(line));
+  EXPECT_EQ(line, "one");
+  ASSERT_TRUE(r.next(line));
+  EXPECT_EQ(line, "three");
+  EXPECT_FALSE(r.next(line));
+  close(p[0]);
+}
+
 TEST(WorkerProtocol, LineReaderTimesOut) {
   int p[2];
   ASSERT_EQ(pipe(p), 0);
