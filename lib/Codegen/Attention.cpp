@@ -25,13 +25,6 @@ struct AttnPlan {
   int64_t sQ = 0, sK = 0, sV = 0; // batch strides (0: broadcast)
 };
 
-Value operandNamed(pike::AtenOp a, llvm::StringRef n) {
-  for (auto [i, an] : llvm::enumerate(a.getOperandArgNames()))
-    if (an == n && i < a.getInputs().size())
-      return a.getInputs()[i];
-  return Value();
-}
-
 bool plan(pike::KernelOp kernel, AttnPlan &p, Unsupported &err) {
   for (Operation &op : kernel.getBody().front()) {
     auto a = dyn_cast<pike::AtenOp>(op);

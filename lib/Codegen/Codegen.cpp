@@ -82,8 +82,24 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
     case OpCategory::Contraction:
       contraction = true;
       ++matmuls;
-      if (a.getName().contains("conv"))
-        conv = true;
+      if (isConvolution(a)) {
+        // Pointwise convolutions are GEMMs; depthwise ones have their own
+        // generator; the rest stay on cuDNN.
+        ConvGeom g;
+        Unsupported cerr;
+        if (!convGeometry(a, g, cerr)) {
+          if (why) *why = cerr.reason;
+          return Kind::Unknown;
+        }
+        if (g.depthwise()) {
+          conv = true;
+        } else if (!g.pointwise()) {
+          if (why)
+            *why = "only pointwise (1x1) and depthwise convolutions have generators; this " +
+                   std::to_string(g.KH) + "x" + std::to_string(g.KW) + " convolution stays on cuDNN";
+          return Kind::Unknown;
+        }
+      }
       break;
     case OpCategory::Normalization:
       if (a.getName() == "aten::batch_norm")
@@ -102,8 +118,13 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
       return Kind::Unknown;
     }
   }
-  if (conv)
+  if (conv) {
+    if (matmuls > 1 || row) {
+      if (why) *why = "a depthwise convolution region with other contractions or reductions";
+      return Kind::Unknown;
+    }
     return Kind::Conv;
+  }
   if (contraction) {
     if (matmuls == 2 && softmaxes == 1 && row == 1)
       return Kind::Attention;
@@ -185,8 +206,8 @@ static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knob
     ok = emitAttention(kernel, knobs, host, out, err);
     break;
   case Kind::Conv:
-    kernel.emitRemark() << "conv: left to the reference implementation";
-    return failure();
+    ok = emitDepthwiseConv(kernel, knobs, host, out, err);
+    break;
   case Kind::Unknown:
     err.op = kernel;
     err.reason = why;
@@ -279,7 +300,32 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     add(mk(256, 4, 1));
     add(mk(64, 4, 1));
     break;
+  case Kind::Conv:
+    // Depthwise: threads per block x rows per block (1: the whole plane if it fits).
+    add(mk(256, 4, 1));
+    add(mk(128, 4, 1));
+    add(mk(512, 4, 1));
+    add(mk(256, 4, 8));
+    add(mk(128, 4, 4));
+    break;
   case Kind::Gemm: {
+    if (gemmIsTF32Conv(kernel)) {
+      // A pointwise convolution whose reference runs on TF32 tensor cores:
+      // the fused wmma kernel first, then the library with an epilogue kernel.
+      bool narrow = gemmWork(kernel) > 0 && [&] {
+        for (Operation &op : kernel.getBody().front())
+          if (auto a = dyn_cast<pike::AtenOp>(op); a && isConvolution(a))
+            return shapeOf(a->getResult(0))[1] <= 32;
+        return false;
+      }();
+      add(mk(narrow ? 64 : 128, 4, 1, "wmma"));
+      add(mk(256, 4, 1, "wmma"));
+      add(mk(narrow ? 128 : 64, 4, 1, "wmma"));
+      add(mk(128, 4, 2, "wmma"));
+      add(mk(256, 4, 1, "cublas+epilogue"));
+      add(mk(256, 4, 1, "simt"));
+      break;
+    }
     // Small problems: the SIMT kernel (one launch, epilogue fused) first.
     if (gemmWork(kernel) <= (int64_t(1) << 21)) {
       add(mk(256, 4, 1, "simt"));
@@ -337,13 +383,23 @@ Knobs mutate(pike::KernelOp kernel, const Knobs &k, uint64_t seed) {
       }
       break;
     case Kind::Gemm: {
-      static const char *vars[] = {"cublaslt", "cublas+epilogue", "simt"};
+      static const char *vars[] = {"cublaslt", "cublas+epilogue", "simt", "wmma"};
+      bool tc = gemmIsTF32Conv(kernel) || k.allowTF32;
       if (r % 2 == 0)
-        m.variant = vars[(r >> 4) % 3];
+        m.variant = vars[(r >> 4) % (tc ? 4 : 3)];
+      else if (m.variant == "wmma" && (r >> 4) % 2)
+        m.itemsPerThread = m.itemsPerThread >= 2 ? 1 : 2; // BK 16 <-> 32
       else
-        m.blockSize = (m.blockSize == 256) ? 64 : 256;
+        m.blockSize = m.variant == "wmma" ? (m.blockSize >= 256 ? 64 : m.blockSize * 2)
+                                          : (m.blockSize == 256) ? 64 : 256;
       break;
     }
+    case Kind::Conv:
+      if (r % 2 == 0)
+        m.blockSize = stepBlock(m.blockSize, up);
+      else
+        m.itemsPerThread = up ? std::min(std::max(m.itemsPerThread, 2) * 2, 64) : std::max(m.itemsPerThread / 2, 1);
+      break;
     default:
       m.blockSize = stepBlock(m.blockSize, up);
       break;

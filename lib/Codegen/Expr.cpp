@@ -196,6 +196,13 @@ std::string sanitize(llvm::StringRef s) {
   return o;
 }
 
+Value operandNamed(pike::AtenOp a, llvm::StringRef n) {
+  for (auto [i, an] : llvm::enumerate(a.getOperandArgNames()))
+    if (an == n && i < a.getInputs().size())
+      return a.getInputs()[i];
+  return Value();
+}
+
 void ElemEmitter::emitCoords(std::ostringstream &os) const {
   size_t r = iter.size();
   if (r <= 1) {

@@ -3,7 +3,12 @@
 //  - "cublaslt": nvcc, cuBLASLt matmul with its BIAS / RELU / GELU epilogues where the
 //    region's epilogue matches, otherwise plus one generated epilogue kernel.
 //  - "cublas+epilogue": nvcc, cublasGemmStridedBatchedEx then one generated epilogue kernel.
-// fp32 only; CUBLAS_COMPUTE_32F unless knobs.allowTF32 (then ..._FAST_TF32).
+//  - "wmma": an nvrtc kernel on TF32 tensor cores (wmma 16x16x8), the epilogue fused;
+//    only where TF32 is allowed.
+// Pointwise (1x1) convolutions are planned as batched GEMMs (see Conv.cpp).
+// fp32 only; CUBLAS_COMPUTE_32F unless TF32 is allowed (then ..._FAST_TF32): by
+// the precision policy (knobs.allowTF32), or for a convolution by the reference
+// op itself (its allow_tf32, cuDNN's default: the kernel does what eager does).
 #include "Internal.h"
 
 #include "pike/Dialect/OpRegistry.h"
@@ -30,14 +35,12 @@ struct GemmPlan {
   double alpha = 1, beta = 1;
   Value G;             // the contraction's result
   std::vector<int64_t> gshape;
+  bool biasPerRow = false; // convolution bias: one value per output channel (row m)
+  bool convTF32 = false;   // a convolution whose reference allows TF32
+  bool conv = false;
+  /// TF32 tensor-core math is allowed for this GEMM.
+  bool tf32(const Knobs &k) const { return k.allowTF32 || convTF32; }
 };
-
-Value operandNamed(pike::AtenOp a, llvm::StringRef n) {
-  for (auto [i, an] : llvm::enumerate(a.getOperandArgNames()))
-    if (an == n && i < a.getInputs().size())
-      return a.getInputs()[i];
-  return Value();
-}
 
 double numAttr(pike::AtenOp a, llvm::StringRef n, double dflt) {
   Attribute at = a->getAttr(n);
@@ -120,6 +123,25 @@ bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
       p.alpha = numAttr(a, "alpha", 1);
       p.beta = numAttr(a, "beta", 1);
     }
+  } else if (isConvolution(a)) {
+    ConvGeom g;
+    if (!convGeometry(a, g, err))
+      return false;
+    if (!g.pointwise())
+      return err.fail(a, "only pointwise (1x1, stride 1, unpadded) convolutions are GEMMs");
+    // out[n][co][p] = sum_ci W[co][ci] * x[n][ci][p]: A = W (shared by every image), B = x[n].
+    p.conv = true;
+    p.A = g.w;
+    p.B = g.x;
+    p.bias = g.bias;
+    p.biasPerRow = true;
+    p.convTF32 = g.tf32;
+    p.batch = g.N;
+    p.M = g.Co;
+    p.K = g.Ci;
+    p.N = g.H * g.W;
+    p.strideA = 0;
+    p.strideB = g.Ci * g.H * g.W;
   } else {
     return err.fail(a, "'" + a.getName().str() + "' has no GEMM code generator");
   }
@@ -165,6 +187,12 @@ bool emitEpilogue(const GemmPlan &p, pike::KernelOp kernel,
       return false;
     g = floatLiteral(p.alpha, "float") + " * " + raw + " + " + floatLiteral(p.beta, "float") +
         " * (float)" + s->first;
+  } else if (p.bias && !skipBias && p.biasPerRow) {
+    // Per output channel: row m of batch entry o / (M * N).
+    b << ind << "const pike_idx pike_row = (o / " << p.N << ") % " << p.M << ";\n";
+    if (!emitChannelValue(p.bias, p.M, "pike_row", tensors, ind, "pike_bias", b, err))
+      return false;
+    g = raw + " + pike_bias";
   } else if (p.bias && !skipBias) {
     auto s = e.value(p.bias, b, err);
     if (!s)
@@ -273,8 +301,126 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
                                           {"block", {nt, 1, 1}},
                                           {"smem", 0},
                                           {"args", args}}});
-  out.summary = "gemm simt " + std::to_string(p.batch) + "x" + std::to_string(p.M) + "x" +
+  out.summary = (p.conv ? "pointwise conv as gemm simt " : "gemm simt ") + std::to_string(p.batch) + "x" + std::to_string(p.M) + "x" +
                 std::to_string(p.N) + "x" + std::to_string(p.K) + ", tile " + std::to_string(tile);
+  return true;
+}
+
+/// TF32 tensor cores through wmma (16x16x8 fragments): each warp owns a 32x32
+/// tile of C; the block's BM x BN tile goes through shared memory once at the
+/// end so the fused epilogue reads and writes along n (coalesced).
+bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, const std::string &defs,
+              const llvm::DenseMap<Value, TensorRef> &tensors, GeneratedKernel &out,
+              Unsupported &err) {
+  if (!p.tf32(knobs))
+    return err.fail(p.op, "the wmma variant needs TF32 (the tf32 precision policy, or a "
+                          "convolution whose reference allows TF32)");
+  // Warps along m x n: 64 threads 1x2 (32x64), 128 threads 2x2 (64x64), 256 threads 2x4 (64x128).
+  int nt = knobs.blockSize >= 256 ? 256 : knobs.blockSize >= 128 ? 128 : 64;
+  int wmWarps = nt == 64 ? 1 : 2, wnWarps = nt == 256 ? 4 : 2;
+  int BM = 32 * wmWarps, BN = 32 * wnWarps;
+  const int BK = knobs.itemsPerThread >= 2 ? 32 : 16;
+  std::string A, B;
+  if (!operandPtr(p.A, tensors, A, err, p.op) || !operandPtr(p.B, tensors, B, err, p.op))
+    return false;
+  std::string name = "pike_" + sanitize(kernel.getSymName()) + "_wmma";
+  std::string idx = p.batch * p.M * p.N >= (int64_t(1) << 31) - 1 ||
+                            p.batch * std::max(p.M, p.N) * p.K >= (int64_t(1) << 31) - 1
+                        ? "long long"
+                        : "int";
+  std::ostringstream os;
+  os << "#include <mma.h>\n" << prelude(false) << defs;
+  os << "extern \"C\" __global__ void __launch_bounds__(" << nt << ") " << name << "("
+     << paramList(kernel) << ") {\n";
+  os << "  using namespace nvcuda;\n";
+  os << "  typedef " << idx << " pike_idx;\n";
+  os << "  const pike_idx M = " << p.M << ", N = " << p.N << ", K = " << p.K << ";\n";
+  os << "  constexpr int BM = " << BM << ", BN = " << BN << ", BK = " << BK << ", WN = " << wnWarps
+     << ", NT = " << nt << ";\n";
+  os << "  constexpr int LDA = BK + 4, LDB = BN + 4, LDC = BN + 4;\n";
+  // C's staging tile reuses the A/B tiles' memory (after the last k step).
+  os << "  constexpr int AB = BM * LDA + BK * LDB, SM = AB > BM * LDC ? AB : BM * LDC;\n";
+  os << "  __shared__ __align__(128) float pike_smem[SM];\n";
+  os << "  float* As = pike_smem;\n  float* Bs = pike_smem + BM * LDA;\n  float* Cs = pike_smem;\n";
+  os << "  const int warp = threadIdx.x / 32, wm = warp / WN, wn = warp % WN;\n";
+  os << "  const pike_idx bz = blockIdx.z, m0 = (pike_idx)blockIdx.y * BM, n0 = (pike_idx)blockIdx.x * BN;\n";
+  os << "  const float* Ab = " << A << " + bz * (pike_idx)" << p.strideA << ";\n";
+  os << "  const float* Bb = " << B << " + bz * (pike_idx)" << p.strideB << ";\n";
+  os << "  wmma::fragment<wmma::accumulator, 16, 16, 8, float> acc[2][2];\n";
+  os << "#pragma unroll\n  for (int i = 0; i < 2; ++i)\n#pragma unroll\n    for (int j = 0; j < 2; ++j) wmma::fill_fragment(acc[i][j], 0.0f);\n";
+  os << "  for (pike_idx k0 = 0; k0 < K; k0 += BK) {\n";
+  os << "    for (int e = threadIdx.x; e < BM * BK; e += NT) {\n";
+  os << "      const int mm = e / BK, kk = e % BK;\n";
+  os << "      const pike_idx gm = m0 + mm, gk = k0 + kk;\n";
+  os << "      As[mm * LDA + kk] = (gm < M && gk < K) ? __ldg(Ab + gm * K + gk) : 0.0f;\n    }\n";
+  if (p.transB) {
+    os << "    for (int e = threadIdx.x; e < BK * BN; e += NT) {\n";
+    os << "      const int nn = e / BK, kk = e % BK;\n";
+    os << "      const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
+    os << "      Bs[kk * LDB + nn] = (gn < N && gk < K) ? __ldg(Bb + gn * K + gk) : 0.0f;\n    }\n";
+  } else if (p.N % 4 == 0) {
+    // Rows of B are float4-aligned when the base is (N % 4 == 0): vector loads.
+    os << "    if ((((unsigned long long)Bb) & 15) == 0) {\n";
+    os << "      for (int e = threadIdx.x; e < BK * (BN / 4); e += NT) {\n";
+    os << "        const int kk = e / (BN / 4), nn = (e % (BN / 4)) * 4;\n";
+    os << "        const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
+    os << "        float4 v = make_float4(0.0f, 0.0f, 0.0f, 0.0f);\n";
+    os << "        if (gk < K && gn < N) v = __ldg((const float4*)(Bb + gk * N + gn));\n";
+    os << "        float* d = Bs + kk * LDB + nn;\n";
+    os << "        d[0] = v.x; d[1] = v.y; d[2] = v.z; d[3] = v.w;\n      }\n";
+    os << "    } else {\n";
+    os << "      for (int e = threadIdx.x; e < BK * BN; e += NT) {\n";
+    os << "        const int kk = e / BN, nn = e % BN;\n";
+    os << "        const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
+    os << "        Bs[kk * LDB + nn] = (gn < N && gk < K) ? __ldg(Bb + gk * N + gn) : 0.0f;\n      }\n";
+    os << "    }\n";
+  } else {
+    os << "    for (int e = threadIdx.x; e < BK * BN; e += NT) {\n";
+    os << "      const int kk = e / BN, nn = e % BN;\n";
+    os << "      const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
+    os << "      Bs[kk * LDB + nn] = (gn < N && gk < K) ? __ldg(Bb + gk * N + gn) : 0.0f;\n    }\n";
+  }
+  os << "    __syncthreads();\n";
+  os << "#pragma unroll\n    for (int kk = 0; kk < BK; kk += 8) {\n";
+  os << "      wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> a[2];\n";
+  os << "      wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> b[2];\n";
+  os << "#pragma unroll\n      for (int i = 0; i < 2; ++i) {\n";
+  os << "        wmma::load_matrix_sync(a[i], As + (wm * 32 + i * 16) * LDA + kk, LDA);\n";
+  os << "#pragma unroll\n        for (int t = 0; t < a[i].num_elements; ++t) a[i].x[t] = wmma::__float_to_tf32(a[i].x[t]);\n";
+  os << "        wmma::load_matrix_sync(b[i], Bs + kk * LDB + wn * 32 + i * 16, LDB);\n";
+  os << "#pragma unroll\n        for (int t = 0; t < b[i].num_elements; ++t) b[i].x[t] = wmma::__float_to_tf32(b[i].x[t]);\n";
+  os << "      }\n";
+  os << "#pragma unroll\n      for (int i = 0; i < 2; ++i)\n#pragma unroll\n        for (int j = 0; j < 2; ++j) wmma::mma_sync(acc[i][j], a[i], b[j], acc[i][j]);\n";
+  os << "    }\n    __syncthreads();\n  }\n";
+  os << "#pragma unroll\n  for (int i = 0; i < 2; ++i)\n#pragma unroll\n    for (int j = 0; j < 2; ++j)\n";
+  os << "      wmma::store_matrix_sync(Cs + (wm * 32 + i * 16) * LDC + wn * 32 + j * 16, acc[i][j], LDC, wmma::mem_row_major);\n";
+  os << "  __syncthreads();\n";
+  os << "  // Fused epilogue, along n.\n";
+  os << "  for (int e = threadIdx.x; e < BM * BN; e += NT) {\n";
+  os << "    const int mi = e / BN, ni = e % BN;\n";
+  os << "    const pike_idx m = m0 + mi, n = n0 + ni;\n";
+  os << "    if (m >= M || n >= N) continue;\n";
+  os << "    const pike_idx o = (bz * M + m) * N + n;\n";
+  if (!emitEpilogue(p, kernel, tensors, "Cs[mi * LDC + ni]", false, "    ", os, err))
+    return false;
+  os << "  }\n}\n";
+  auto ins = kernel.getFunctionType().getInputs();
+  auto outs = kernel.getFunctionType().getResults();
+  int64_t gx = (p.N + BN - 1) / BN, gy = (p.M + BM - 1) / BM;
+  if (gy > 65535 || p.batch > 65535)
+    return err.fail(p.op, "GEMM too large for the wmma variant's grid");
+  out.source = os.str();
+  out.mode = "nvrtc";
+  out.entry = name;
+  out.launches = nlohmann::json::array({{{"kernel", name},
+                                          {"grid", {gx, gy, p.batch}},
+                                          {"block", {nt, 1, 1}},
+                                          {"smem", 0},
+                                          {"args", pointerArgs(ins.size(), outs.size())}}});
+  out.summary = std::string(p.conv ? "pointwise conv as gemm" : "gemm") + " wmma tf32 " +
+                std::to_string(p.batch) + "x" + std::to_string(p.M) + "x" + std::to_string(p.N) +
+                "x" + std::to_string(p.K) + ", tile " + std::to_string(BM) + "x" + std::to_string(BN) +
+                "x" + std::to_string(BK);
   return true;
 }
 
@@ -306,7 +452,7 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
   std::string ltEpi = "CUBLASLT_EPILOGUE_DEFAULT";
   bool biasFused = false;
   Operation *actFused = nullptr;
-  if (lt && p.bias && shapeOf(p.bias).size() == 1 && shapeOf(p.bias)[0] == p.N &&
+  if (lt && p.bias && !p.biasPerRow && shapeOf(p.bias).size() == 1 && shapeOf(p.bias)[0] == p.N &&
       elementTypeOf(p.bias.getType()).isF32() && tensors.count(p.bias)) {
     biasFused = true;
     ltEpi = "CUBLASLT_EPILOGUE_BIAS";
@@ -387,7 +533,7 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
   }
   os << "  static void* workspace = [] { void* w = nullptr; if (cudaMalloc(&w, kPikeWorkspaceBytes) != cudaSuccess) w = nullptr; return w; }();\n";
   os << "  if (!workspace) return (int)cudaErrorMemoryAllocation;\n";
-  std::string compute = knobs.allowTF32 ? "CUBLAS_COMPUTE_32F_FAST_TF32" : "CUBLAS_COMPUTE_32F";
+  std::string compute = p.tf32(knobs) ? "CUBLAS_COMPUTE_32F_FAST_TF32" : "CUBLAS_COMPUTE_32F";
   double alpha = p.addSelf ? 1.0 : 1.0; // addmm's alpha/beta are applied by the epilogue
   os << "  const float alpha = " << floatLiteral(alpha, "float") << ", beta = 0.0f;\n";
   // Column-major view: C^T[N x M] = op(B)^T-view[N x K] * A^T-view[K x M].
@@ -471,15 +617,21 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
   out.mode = "nvcc";
   out.entry = "pike_gemm_entry";
   out.launches = nlohmann::json::array();
-  out.summary = std::string("gemm ") + (lt ? "cublaslt" : "cublas") + " " + std::to_string(p.batch) +
+  out.summary = std::string(p.conv ? "pointwise conv as gemm " : "gemm ") + (lt ? "cublaslt" : "cublas") + " " + std::to_string(p.batch) +
                 "x" + std::to_string(p.M) + "x" + std::to_string(p.N) + "x" + std::to_string(p.K) +
                 (lt ? ", epilogue " + ltEpi : std::string()) +
                 (needEpi ? ", + generated epilogue kernel" : "") +
-                (knobs.allowTF32 ? ", TF32" : "");
+                (p.tf32(knobs) ? ", TF32" : "");
   return true;
 }
 
 } // namespace
+
+bool gemmIsTF32Conv(pike::KernelOp kernel) {
+  GemmPlan p;
+  Unsupported err;
+  return plan(kernel, p, err) && p.convTF32;
+}
 
 int64_t gemmWork(pike::KernelOp kernel) {
   GemmPlan p;
@@ -499,6 +651,8 @@ bool emitGemm(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &out, U
     return false;
   if (knobs.variant == "simt")
     return emitSimt(p, kernel, knobs, defs, tensors, out, err);
+  if (knobs.variant == "wmma")
+    return emitWmma(p, kernel, knobs, defs, tensors, out, err);
   if (knobs.variant == "cublas+epilogue")
     return emitLibrary(p, kernel, knobs, /*lt=*/false, defs, tensors, out, err);
   return emitLibrary(p, kernel, knobs, /*lt=*/true, defs, tensors, out, err);

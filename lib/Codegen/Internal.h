@@ -132,6 +132,8 @@ bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, Generat
 bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err);
 /// batch*M*N*K of a GEMM slot, 0 when not one.
 int64_t gemmWork(pike::KernelOp kernel);
+/// A pointwise-convolution GEMM slot whose reference allows TF32.
+bool gemmIsTF32Conv(pike::KernelOp kernel);
 
 /// Classification used by candidateKnobs/generate.
 enum class Kind { Elementwise, RowOp, Gemm, Attention, Conv, Unknown };
@@ -144,6 +146,41 @@ int64_t rowLength(pike::KernelOp kernel);
 bool isGlobalAvgPool(pike::AtenOp op);
 
 std::string sanitize(llvm::StringRef s);
+
+/// The operand of `a` bound to the schema argument `name` (null if absent).
+mlir::Value operandNamed(pike::AtenOp a, llvm::StringRef name);
+
+/// A 2-d convolution (aten::_convolution / aten::conv2d) on NCHW f32 tensors.
+struct ConvGeom {
+  pike::AtenOp op;
+  mlir::Value x, w, bias; // bias may be null
+  int64_t N = 0, Ci = 0, H = 0, W = 0, Co = 0, KH = 0, KW = 0;
+  int64_t SH = 1, SW = 1, PH = 0, PW = 0, DH = 1, DW = 1, groups = 1, Ho = 0, Wo = 0;
+  /// The reference op itself runs with TF32 allowed (cuDNN's default,
+  /// recorded as `allow_tf32` in the graph): a kernel may do the same.
+  bool tf32 = false;
+  /// 1x1, stride 1, no padding, one group: a batched GEMM W[Co,Ci] x X[n][Ci,HW].
+  bool pointwise() const {
+    return KH == 1 && KW == 1 && SH == 1 && SW == 1 && PH == 0 && PW == 0 && groups == 1;
+  }
+  /// One group per input channel (channel multiplier Co / Ci).
+  bool depthwise() const { return groups > 1 && groups == Ci && Co % Ci == 0; }
+};
+/// Reads the geometry of a convolution op; fails (with the reason) on
+/// transposed, non-4-d, non-f32 or string-padded convolutions.
+bool convGeometry(pike::AtenOp a, ConvGeom &g, Unsupported &err);
+/// Emits `float <dst>` = element `channel` (a C expression) of the per-channel
+/// vector `v` (an argument, an inlined constant or a splat), in its own scope.
+bool emitChannelValue(mlir::Value v, int64_t channels, const std::string &channel,
+                      const llvm::DenseMap<mlir::Value, TensorRef> &tensors,
+                      const std::string &ind, const std::string &dst, std::ostringstream &os,
+                      Unsupported &err);
+/// True when `a` is a convolution op (any rank or flavour).
+bool isConvolution(pike::AtenOp a);
+
+/// Depthwise convolution + elementwise epilogue (Conv.cpp).
+bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
+                       Unsupported &err);
 
 } // namespace pike::codegen::detail
 

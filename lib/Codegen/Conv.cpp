@@ -1,0 +1,309 @@
+// Convolution regions. Two shapes of convolution have generators:
+//  - pointwise (1x1, stride 1, no padding): a batched GEMM, planned by Gemm.cpp
+//    (W[Co,Ci] x X[n][Ci,H*W] writes NCHW directly, bias per output channel);
+//  - depthwise (groups == input channels): here. One block per (rows tile,
+//    output channel, image): the input rows it needs, padding included, are
+//    staged in shared memory, each thread computes outputs along the row
+//    (coalesced loads and stores) and applies the region's epilogue
+//    (bias, activation, residual, ...) before the only store.
+// Other convolutions stay on cuDNN (the slot keeps its reference body).
+#include "Internal.h"
+
+#include "pike/Dialect/OpRegistry.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <algorithm>
+
+using namespace mlir;
+
+namespace pike::codegen::detail {
+
+bool isConvolution(pike::AtenOp a) {
+  llvm::StringRef n = a.getName();
+  return n.starts_with("aten::conv") || n == "aten::_convolution";
+}
+
+bool convGeometry(pike::AtenOp a, ConvGeom &g, Unsupported &err) {
+  g.op = a;
+  llvm::StringRef name = a.getName();
+  if (name != "aten::_convolution" && name != "aten::conv2d")
+    return err.fail(a, "'" + name.str() + "' has no convolution code generator (2-d only)");
+  g.x = operandNamed(a, "input");
+  g.w = operandNamed(a, "weight");
+  g.bias = operandNamed(a, "bias");
+  if (!g.x || !g.w)
+    return err.fail(a, "convolution without its input or weight operand");
+  if (auto t = a->getAttrOfType<BoolAttr>("transposed"); t && t.getValue())
+    return err.fail(a, "transposed convolution has no code generator");
+  auto xs = shapeOf(g.x), ws = shapeOf(g.w), ys = shapeOf(a->getResult(0));
+  if (xs.size() != 4 || ws.size() != 4 || ys.size() != 4)
+    return err.fail(a, "convolution on non-4-d (NCHW) tensors");
+  for (Value v : {g.x, g.w, Value(a->getResult(0))})
+    if (!elementTypeOf(v.getType()).isF32())
+      return err.fail(a, "convolution on non-f32 tensors");
+  if (g.bias && (!elementTypeOf(g.bias.getType()).isF32() || shapeOf(g.bias).size() != 1 ||
+                 shapeOf(g.bias)[0] != ws[0]))
+    return err.fail(a, "convolution bias is not an f32 vector of the output channels");
+  auto pair = [&](const char *attr, int64_t &h, int64_t &w, int64_t dflt) -> bool {
+    Attribute at = a->getAttr(attr);
+    if (!at) {
+      h = w = dflt;
+      return true;
+    }
+    if (auto arr = dyn_cast<DenseI64ArrayAttr>(at)) {
+      auto v = arr.asArrayRef();
+      if (v.size() == 1) {
+        h = w = v[0];
+        return true;
+      }
+      if (v.size() == 2) {
+        h = v[0];
+        w = v[1];
+        return true;
+      }
+    }
+    return false;
+  };
+  if (!pair("stride", g.SH, g.SW, 1) || !pair("padding", g.PH, g.PW, 0) ||
+      !pair("dilation", g.DH, g.DW, 1))
+    return err.fail(a, "convolution with an unsupported stride/padding/dilation attribute");
+  if (auto op = a->getAttrOfType<DenseI64ArrayAttr>("output_padding"))
+    for (int64_t v : op.asArrayRef())
+      if (v != 0)
+        return err.fail(a, "convolution with output padding");
+  g.groups = 1;
+  if (auto gr = a->getAttrOfType<IntegerAttr>("groups"))
+    g.groups = gr.getInt();
+  auto tf = a->getAttrOfType<BoolAttr>("allow_tf32");
+  g.tf32 = tf && tf.getValue();
+  g.N = xs[0];
+  g.Ci = xs[1];
+  g.H = xs[2];
+  g.W = xs[3];
+  g.Co = ws[0];
+  g.KH = ws[2];
+  g.KW = ws[3];
+  g.Ho = ys[2];
+  g.Wo = ys[3];
+  if (g.SH < 1 || g.SW < 1 || g.DH < 1 || g.DW < 1 || g.PH < 0 || g.PW < 0 || g.groups < 1 ||
+      g.Ci % g.groups || ws[1] * g.groups != g.Ci || ys[0] != g.N || ys[1] != g.Co)
+    return err.fail(a, "inconsistent convolution shapes");
+  if (g.Ho != (g.H + 2 * g.PH - g.DH * (g.KH - 1) - 1) / g.SH + 1 ||
+      g.Wo != (g.W + 2 * g.PW - g.DW * (g.KW - 1) - 1) / g.SW + 1)
+    return err.fail(a, "convolution output size does not follow from its attributes");
+  return true;
+}
+
+bool emitChannelValue(Value v, int64_t channels, const std::string &channel,
+                      const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &ind,
+                      const std::string &dst, std::ostringstream &os, Unsupported &err) {
+  // Its own scope: the loads it names must not clash with the epilogue's.
+  ElemEmitter e({channels}, channel, "cb", ind + "  ");
+  e.tensors = tensors;
+  std::ostringstream body;
+  auto val = e.value(v, body, err);
+  if (!val)
+    return false;
+  os << ind << "float " << dst << ";\n" << ind << "{\n" << body.str() << ind << "  " << dst
+     << " = (float)" << val->first << ";\n" << ind << "}\n";
+  return true;
+}
+
+namespace {
+
+struct DwPlan {
+  ConvGeom g;
+  Value G; // the convolution's result
+};
+
+bool planDepthwise(pike::KernelOp kernel, DwPlan &p, Unsupported &err) {
+  pike::AtenOp conv;
+  for (Operation &op : kernel.getBody().front()) {
+    auto a = dyn_cast<pike::AtenOp>(op);
+    if (!a)
+      continue;
+    if (isConvolution(a)) {
+      if (conv)
+        return err.fail(a, "more than one convolution in one region");
+      conv = a;
+      continue;
+    }
+    std::string why;
+    if (!ElemEmitter::supports(a, &why))
+      return err.fail(a, why);
+  }
+  if (!conv)
+    return err.fail(kernel, "no convolution");
+  if (!convGeometry(conv, p.g, err))
+    return false;
+  if (!p.g.depthwise())
+    return err.fail(conv, "only depthwise (groups == input channels) convolutions have this generator");
+  p.G = conv->getResult(0);
+  std::vector<int64_t> ys = shapeOf(p.G);
+  auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
+  for (Value v : yield.getValues())
+    if (shapeOf(v) != ys)
+      return err.fail(v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation(),
+                      "an output of this convolution region does not have the convolution's shape");
+  return true;
+}
+
+/// Statements computing `pike_g` (conv + bias) and every output at linear
+/// index `o` of the NCHW output, channel `pike_ch`.
+bool emitDwEpilogue(const DwPlan &p, pike::KernelOp kernel,
+                    const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &ind,
+                    std::ostringstream &os, Unsupported &err) {
+  auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
+  std::ostringstream b;
+  std::string g = "acc";
+  if (p.g.bias) {
+    if (!emitChannelValue(p.g.bias, p.g.Co, "pike_ch", tensors, ind, "pike_bias", b, err))
+      return false;
+    g = "acc + pike_bias";
+  }
+  b << ind << "const float pike_g = " << g << ";\n";
+  ElemEmitter e(shapeOf(p.G), "o", "c", ind);
+  e.tensors = tensors;
+  e.scalars[p.G] = {"pike_g", "float"};
+  for (auto [k, v] : llvm::enumerate(yield.getValues())) {
+    auto val = e.value(v, b, err);
+    if (!val)
+      return false;
+    std::string ct = cType(elementTypeOf(v.getType()));
+    b << ind << "out" << k << "[o] = " << (val->second == ct ? val->first : "(" + ct + ")" + val->first)
+      << ";\n";
+  }
+  if (e.usesCoords())
+    e.emitCoords(os);
+  os << b.str();
+  return true;
+}
+
+std::string ptrOf(Value v, const llvm::DenseMap<Value, TensorRef> &tensors) {
+  auto it = tensors.find(v);
+  return it == tensors.end() ? std::string() : it->second.name;
+}
+
+} // namespace
+
+bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
+                       Unsupported &err) {
+  DwPlan p;
+  if (!planDepthwise(kernel, p, err))
+    return false;
+  std::string defs;
+  llvm::DenseMap<Value, TensorRef> tensors;
+  if (!bindSlotTensors(kernel, host, defs, tensors, err))
+    return false;
+  const ConvGeom &g = p.g;
+  std::string X = ptrOf(g.x, tensors), Wt = ptrOf(g.w, tensors);
+  if (X.empty() || Wt.empty())
+    return err.fail(g.op, "convolution input or weight is computed inside the region (prologues are not fused)");
+  std::string name = "pike_" + sanitize(kernel.getSymName()) + "_dwconv";
+  int64_t mult = g.Co / g.Ci;
+  int64_t total = g.N * g.Co * g.Ho * g.Wo;
+  std::string idx = total >= (int64_t(1) << 31) - 1 || g.N * g.Ci * g.H * g.W >= (int64_t(1) << 31) - 1
+                        ? "long long"
+                        : "int";
+  std::ostringstream os;
+  os << prelude(host) << defs;
+  if (host) {
+    os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
+    os << "  typedef long long pike_idx;\n";
+    auto ins = kernel.getFunctionType().getInputs();
+    auto outs = kernel.getFunctionType().getResults();
+    for (auto [i, t] : llvm::enumerate(ins))
+      os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
+         << cType(elementTypeOf(t)) << "*)pike_inputs[" << i << "];\n";
+    for (auto [i, t] : llvm::enumerate(outs))
+      os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
+         << "*)pike_outputs[" << i << "];\n";
+    os << "  for (pike_idx n = 0; n < " << g.N << "; ++n)\n";
+    os << "  for (pike_idx pike_ch = 0; pike_ch < " << g.Co << "; ++pike_ch)\n";
+    os << "  for (pike_idx ho = 0; ho < " << g.Ho << "; ++ho)\n";
+    os << "  for (pike_idx wo = 0; wo < " << g.Wo << "; ++wo) {\n";
+    os << "    const float* xp = " << X << " + (n * " << g.Ci << " + pike_ch / " << mult << ") * "
+       << g.H * g.W << ";\n";
+    os << "    float acc = 0.0f;\n";
+    os << "    for (pike_idx kh = 0; kh < " << g.KH << "; ++kh)\n";
+    os << "    for (pike_idx kw = 0; kw < " << g.KW << "; ++kw) {\n";
+    os << "      const pike_idx hi = ho * " << g.SH << " - " << g.PH << " + kh * " << g.DH
+       << ", wi = wo * " << g.SW << " - " << g.PW << " + kw * " << g.DW << ";\n";
+    os << "      if (hi >= 0 && hi < " << g.H << " && wi >= 0 && wi < " << g.W << ")\n";
+    os << "        acc += xp[hi * " << g.W << " + wi] * " << Wt << "[(pike_ch * " << g.KH
+       << " + kh) * " << g.KW << " + kw];\n    }\n";
+    os << "    const pike_idx o = ((n * " << g.Co << " + pike_ch) * " << g.Ho << " + ho) * " << g.Wo
+       << " + wo;\n";
+    if (!emitDwEpilogue(p, kernel, tensors, "    ", os, err))
+      return false;
+    os << "  }\n}\n";
+    out.source = os.str();
+    out.mode = "host";
+    out.entry = name;
+    out.summary = "depthwise conv (host)";
+    return true;
+  }
+  // Rows of output per block: the knob, or as many as fit 32 KiB of staged input.
+  const int64_t inW = g.W + 2 * g.PW;
+  auto inRows = [&](int64_t th) { return (th - 1) * g.SH + (g.KH - 1) * g.DH + 1; };
+  int64_t th = knobs.itemsPerThread > 1 ? std::min<int64_t>(knobs.itemsPerThread, g.Ho) : g.Ho;
+  while (th > 1 && inRows(th) * inW * 4 > 32 * 1024)
+    th = (th + 1) / 2;
+  if (inRows(th) * inW * 4 > 40 * 1024)
+    return err.fail(g.op, "depthwise convolution rows too wide for the shared-memory tile");
+  if (g.Co > 65535 || g.N > 65535)
+    return err.fail(g.op, "depthwise convolution grid too large");
+  int nt = knobs.blockSize;
+  int64_t tiles = (g.Ho + th - 1) / th;
+  os << "extern \"C\" __global__ void __launch_bounds__(" << nt << ") " << name << "("
+     << paramList(kernel) << ") {\n";
+  os << "  typedef " << idx << " pike_idx;\n";
+  os << "  constexpr int TH = " << th << ", IH = " << inRows(th) << ", IW = " << inW
+     << ", NT = " << nt << ";\n";
+  os << "  constexpr int H = " << g.H << ", W = " << g.W << ", HO = " << g.Ho << ", WO = " << g.Wo
+     << ", KH = " << g.KH << ", KW = " << g.KW << ";\n";
+  os << "  __shared__ float tile[IH * IW];\n  __shared__ float wt[KH * KW];\n";
+  os << "  const pike_idx n = blockIdx.z, pike_ch = blockIdx.y;\n";
+  os << "  const int ho0 = blockIdx.x * TH;\n";
+  os << "  const float* xp = " << X << " + (n * " << g.Ci << " + pike_ch / " << mult << ") * (pike_idx)"
+     << g.H * g.W << ";\n";
+  os << "  const int hi0 = ho0 * " << g.SH << " - " << g.PH << ";\n";
+  os << "  for (int e = threadIdx.x; e < IH * IW; e += NT) {\n";
+  os << "    const int r = e / IW, c = e - r * IW;\n";
+  os << "    const int hi = hi0 + r, wi = c - " << g.PW << ";\n";
+  os << "    tile[e] = (hi >= 0 && hi < H && wi >= 0 && wi < W) ? __ldg(xp + hi * W + wi) : 0.0f;\n";
+  os << "  }\n";
+  os << "  for (int e = threadIdx.x; e < KH * KW; e += NT) wt[e] = " << Wt << "[pike_ch * (KH * KW) + e];\n";
+  os << "  __syncthreads();\n";
+  os << "  for (int e = threadIdx.x; e < TH * WO; e += NT) {\n";
+  os << "    const int r = e / WO, wo = e - r * WO;\n";
+  os << "    const int ho = ho0 + r;\n";
+  os << "    if (ho >= HO) break;\n";
+  os << "    float acc = 0.0f;\n";
+  os << "#pragma unroll\n    for (int kh = 0; kh < KH; ++kh)\n";
+  os << "#pragma unroll\n      for (int kw = 0; kw < KW; ++kw)\n";
+  os << "        acc += tile[(r * " << g.SH << " + kh * " << g.DH << ") * IW + wo * " << g.SW
+     << " + kw * " << g.DW << "] * wt[kh * KW + kw];\n";
+  os << "    const pike_idx o = ((n * " << g.Co << " + pike_ch) * HO + ho) * (pike_idx)WO + wo;\n";
+  if (!emitDwEpilogue(p, kernel, tensors, "    ", os, err))
+    return false;
+  os << "  }\n}\n";
+  auto ins = kernel.getFunctionType().getInputs();
+  auto outs = kernel.getFunctionType().getResults();
+  out.source = os.str();
+  out.mode = "nvrtc";
+  out.entry = name;
+  out.launches = nlohmann::json::array({{{"kernel", name},
+                                          {"grid", {tiles, g.Co, g.N}},
+                                          {"block", {nt, 1, 1}},
+                                          {"smem", 0},
+                                          {"args", pointerArgs(ins.size(), outs.size())}}});
+  out.summary = "depthwise conv " + std::to_string(g.KH) + "x" + std::to_string(g.KW) + " s" +
+                std::to_string(g.SH) + " on " + std::to_string(g.N) + "x" + std::to_string(g.Co) +
+                "x" + std::to_string(g.Ho) + "x" + std::to_string(g.Wo) + ", " +
+                std::to_string(th) + " rows/block, " + std::to_string(nt) + " threads";
+  return true;
+}
+
+} // namespace pike::codegen::detail
