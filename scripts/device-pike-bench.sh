@@ -13,13 +13,15 @@
 #
 # Environment knobs: LEVELS (level3), TASKS (all of LEVELS), SEARCH ("budget=4,..."),
 # SEARCH_S (seconds for the search phase), PAR (tasks searched at once), TOTAL_S (540),
-# APPLY_DB (a tuning database to replay instead of searching),
+# APPLY_DB (a tuning database to replay instead of searching), SEARCH_TASKS (with
+# APPLY_DB: these tasks are searched anyway, seeded with APPLY_DB's records),
 # METHODS (eager,torch_compile,pike), PRECISION (fp32|tf32), OUT (/tmp/pike-bench-out),
 # TF32 (1: also package every task with --precision=tf32 from the same kernels and
 # time it as the method pike_tf32 in the same harness run), NHWC (1: likewise with
 # --channels-last=auto, timed as pike_nhwc).
 set -u
 cd "$(dirname "$0")/.."
+SEARCH_TASKS=${SEARCH_TASKS:-}
 ROOT=$PWD
 T0=$(date +%s)
 OUT=${OUT:-/tmp/pike-bench-out}
@@ -47,7 +49,7 @@ nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv,
 
 source scripts/device-env.sh || exit 1
 # Replaying a tuning database needs no worker: don't spend device time building one.
-if [ -z "$APPLY_DB" ] && { [ ! -x "$WORKER" ] || ldd "$WORKER" 2>/dev/null | grep -q "not found"; }; then
+if { [ -z "$APPLY_DB" ] || [ -n "$SEARCH_TASKS" ]; } && { [ ! -x "$WORKER" ] || ldd "$WORKER" 2>/dev/null | grep -q "not found"; }; then
   log "carried pike-worker cannot load ($(ldd "$WORKER" 2>&1 | grep 'not found' | head -2)); building it"
   cmake -S . -B "$WORK/build-device" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPIKE_BUILD_COMPILER=OFF \
     -DPIKE_BUILD_TESTS=OFF ${WORKER_CMAKE_ARGS:-} >"$OUT/worker-build.log" 2>&1 &&
@@ -94,8 +96,8 @@ variant_one() {
 search_one() {
   search_one_fp32 "$@"
   local db=""
-  if [ -n "${APPLY_DB:-}" ]; then db=$APPLY_DB
-  elif [ -s "$WORK/tune-$1.db" ]; then db=$WORK/tune-$1.db; fi
+  if [ -s "$WORK/tune-$1.db" ]; then db=$WORK/tune-$1.db
+  elif [ -n "${APPLY_DB:-}" ]; then db=$APPLY_DB; fi
   [ "$TF32" = 1 ] && variant_one "$1" "$db" tf32 --precision=tf32
   [ "$NHWC" = 1 ] && variant_one "$1" "$db" nhwc --channels-last=auto
   return 0
@@ -105,7 +107,11 @@ search_one_fp32() {
   d=$WORK/export/$n
   [ -f "$d/model.pt" ] || return 0
   budget=$((SEARCH_END - $(date +%s)))
-  if [ -n "${APPLY_DB:-}" ]; then
+  if [ -n "${APPLY_DB:-}" ] && echo ",${SEARCH_TASKS:-}," | grep -q ",$n,"; then
+    # Search this task anyway, starting from the database's records (seeds).
+    cp "$APPLY_DB" "$WORK/tune-$n.db"
+  fi
+  if [ -n "${APPLY_DB:-}" ] && [ ! -s "$WORK/tune-$n.db" ]; then
     # Replay a tuning database instead of searching (no GPU needed for this step).
     "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package --precision="$PRECISION" \
       -o "$WORK/pkgs/$n" -pike-apply-db="$APPLY_DB" >"$WORK/package-$n.log" 2>&1 && { echo "applied $n"; return 0; }
@@ -117,11 +123,14 @@ search_one_fp32() {
       >"$WORK/search-$n.log" 2>&1 && { echo "searched $n"; return 0; }
     echo "search of $n failed or ran out of time: $(grep -m1 -i error "$WORK/search-$n.log" | cut -c1-200)"
   fi
+  # Fallback: whatever the database holds for this task (nothing: reference ops).
+  local fdb=""
+  [ -s "$WORK/tune-$n.db" ] && fdb=$WORK/tune-$n.db
   "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package --precision="$PRECISION" \
-    -o "$WORK/pkgs/$n" >"$WORK/package-$n.log" 2>&1 || echo "package of $n failed"
+    -o "$WORK/pkgs/$n" ${fdb:+-pike-apply-db="$fdb"} >"$WORK/package-$n.log" 2>&1 || echo "package of $n failed"
 }
 export -f search_one search_one_fp32 variant_one
-export WORK PIKE_OPT WORKER SEARCH SEARCH_END PRECISION APPLY_DB TF32 NHWC
+export WORK PIKE_OPT WORKER SEARCH SEARCH_END PRECISION APPLY_DB SEARCH_TASKS TF32 NHWC
 log "search: ${SEARCH_S}s, $PAR tasks at once, options $SEARCH"
 ls "$WORK/export" | xargs -P "$PAR" -I{} bash -c 'search_one {}'
 # The per-task databases merge into one (best per key).

@@ -310,20 +310,26 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     break;
   case Kind::Gemm: {
     if (gemmIsTF32Conv(kernel)) {
-      // A pointwise convolution whose reference runs on TF32 tensor cores:
-      // the fused wmma kernel first, then the library with an epilogue kernel.
-      bool narrow = gemmWork(kernel) > 0 && [&] {
-        for (Operation &op : kernel.getBody().front())
-          if (auto a = dyn_cast<pike::AtenOp>(op); a && isConvolution(a))
-            return shapeOf(a->getResult(0))[1] <= 32;
-        return false;
-      }();
-      add(mk(narrow ? 64 : 128, 4, 1, "wmma"));
+      // A pointwise convolution whose reference runs on TF32 tensor cores. Order
+      // from H200 timings of level-3 shapes (docs/results/pike-h200.md, run 7):
+      // with 32 input channels the fused wmma kernel (64x64, k-step 32) wins;
+      // with more, cuBLAS + one epilogue kernel does.
+      int64_t K = 0;
+      for (Operation &op : kernel.getBody().front())
+        if (auto a = dyn_cast<pike::AtenOp>(op); a && isConvolution(a))
+          K = shapeOf(a.getInputs()[0])[1];
+      if (K <= 32) {
+        add(mk(128, 4, 2, "wmma"));
+        add(mk(128, 4, 1, "wmma"));
+        add(mk(256, 4, 1, "cublas+epilogue"));
+        add(mk(64, 4, 1, "wmma"));
+      } else {
+        add(mk(256, 4, 1, "cublas+epilogue"));
+        add(mk(128, 4, 2, "wmma"));
+        add(mk(128, 4, 1, "wmma"));
+        add(mk(256, 4, 1, "simt"));
+      }
       add(mk(256, 4, 1, "wmma"));
-      add(mk(narrow ? 128 : 64, 4, 1, "wmma"));
-      add(mk(128, 4, 2, "wmma"));
-      add(mk(256, 4, 1, "cublas+epilogue"));
-      add(mk(256, 4, 1, "simt"));
       break;
     }
     // Small problems: the SIMT kernel (one launch, epilogue fused) first.
