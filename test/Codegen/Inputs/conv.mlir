@@ -22,6 +22,12 @@ module {
     %1 = pike.aten "aten::silu"(%0) {operands = ["self"]} : (tensor<1x4x3x7xf32>) -> tensor<1x4x3x7xf32>
     pike.yield %1 : tensor<1x4x3x7xf32>
   }
+  // Pointwise with 40 input channels: cuBLAS + epilogue kernel is the first candidate.
+  pike.kernel @pw_deep(%x: tensor<2x40x3x3xf32>, %w: tensor<8x40x1x1xf32>, %b: tensor<8xf32>) -> tensor<2x8x3x3xf32> attributes {entry = "pike_pw_deep", impl = "reference", pike.pattern = "conv_epilogue"} {
+    %0 = pike.aten "aten::_convolution"(%x, %w, %b) {allow_tf32 = true, benchmark = false, cudnn_enabled = true, deterministic = false, dilation = array<i64: 1, 1>, groups = 1 : i64, operands = ["input", "weight", "bias"], output_padding = array<i64: 0, 0>, padding = array<i64: 0, 0>, stride = array<i64: 1, 1>, transposed = false} : (tensor<2x40x3x3xf32>, tensor<8x40x1x1xf32>, tensor<8xf32>) -> tensor<2x8x3x3xf32>
+    %1 = pike.aten "aten::relu"(%0) {operands = ["self"]} : (tensor<2x8x3x3xf32>) -> tensor<2x8x3x3xf32>
+    pike.yield %1 : tensor<2x8x3x3xf32>
+  }
   // Depthwise 3x3, padding 1, bias + relu6.
   pike.kernel @dw3_relu6(%x: tensor<2x4x6x7xf32>, %w: tensor<4x1x3x3xf32>, %b: tensor<4xf32>) -> tensor<2x4x6x7xf32> attributes {entry = "pike_dw3_relu6", impl = "reference", pike.pattern = "conv_epilogue"} {
     %0 = pike.aten "aten::_convolution"(%x, %w, %b) {allow_tf32 = true, benchmark = false, cudnn_enabled = true, deterministic = false, dilation = array<i64: 1, 1>, groups = 4 : i64, operands = ["input", "weight", "bias"], output_padding = array<i64: 0, 0>, padding = array<i64: 1, 1>, stride = array<i64: 1, 1>, transposed = false} : (tensor<2x4x6x7xf32>, tensor<4x1x3x3xf32>, tensor<4xf32>) -> tensor<2x4x6x7xf32>
