@@ -49,9 +49,9 @@ static cl::opt<std::string> precisionOpt(
     cl::init("fp32"), cl::cat(pikeCategory));
 static cl::opt<std::string> channelsLastOpt(
     "channels-last",
-    cl::desc("--emit=package layout policy of the runtime: never (default), auto (time both "
+    cl::desc("--emit=package layout policy of the runtime: never, auto (default: time both "
              "layouts on the first call, keep the faster) or always"),
-    cl::init("never"), cl::cat(pikeCategory));
+    cl::init("auto"), cl::cat(pikeCategory));
 static cl::opt<std::string> llmRecordOpt(
     "llm-record", cl::desc("Record every LLM exchange of -pike-llm-search into this directory"),
     cl::init(""), cl::cat(pikeCategory));

@@ -78,7 +78,7 @@ def PikeEmitPackage : Pass<"pike-emit-package", "mlir::ModuleOp"> {
            "CMAKE_CUDA_ARCHITECTURES of the library">,
     Option<"allowTF32", "tf32", "bool", /*default=*/"false",
            "Precision policy: TF32 in the cuBLAS/cuDNN calls left to PyTorch">,
-    Option<"channelsLast", "channels-last", "std::string", /*default=*/"\"never\"",
+    Option<"channelsLast", "channels-last", "std::string", /*default=*/"\"auto\"",
            "Layout policy of the runtime: never, auto (time NCHW and channels-last "
            "after capture, keep the faster) or always">
   ];
