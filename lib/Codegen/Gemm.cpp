@@ -339,6 +339,7 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
      << ", NT = " << nt << ";\n";
   os << "  constexpr int LDA = BK + 4, LDB = BN + 4, LDC = BN + 4;\n";
   // C's staging tile reuses the A/B tiles' memory (after the last k step).
+  // Operands are rounded to TF32 once, when staged (not per fragment load).
   os << "  constexpr int AB = BM * LDA + BK * LDB, SM = AB > BM * LDC ? AB : BM * LDC;\n";
   os << "  __shared__ __align__(128) float pike_smem[SM];\n";
   os << "  float* As = pike_smem;\n  float* Bs = pike_smem + BM * LDA;\n  float* Cs = pike_smem;\n";
@@ -352,12 +353,12 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   os << "    for (int e = threadIdx.x; e < BM * BK; e += NT) {\n";
   os << "      const int mm = e / BK, kk = e % BK;\n";
   os << "      const pike_idx gm = m0 + mm, gk = k0 + kk;\n";
-  os << "      As[mm * LDA + kk] = (gm < M && gk < K) ? __ldg(Ab + gm * K + gk) : 0.0f;\n    }\n";
+  os << "      As[mm * LDA + kk] = wmma::__float_to_tf32((gm < M && gk < K) ? __ldg(Ab + gm * K + gk) : 0.0f);\n    }\n";
   if (p.transB) {
     os << "    for (int e = threadIdx.x; e < BK * BN; e += NT) {\n";
     os << "      const int nn = e / BK, kk = e % BK;\n";
     os << "      const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
-    os << "      Bs[kk * LDB + nn] = (gn < N && gk < K) ? __ldg(Bb + gn * K + gk) : 0.0f;\n    }\n";
+    os << "      Bs[kk * LDB + nn] = wmma::__float_to_tf32((gn < N && gk < K) ? __ldg(Bb + gn * K + gk) : 0.0f);\n    }\n";
   } else if (p.N % 4 == 0) {
     // Rows of B are float4-aligned when the base is (N % 4 == 0): vector loads.
     os << "    if ((((unsigned long long)Bb) & 15) == 0) {\n";
@@ -367,18 +368,19 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
     os << "        float4 v = make_float4(0.0f, 0.0f, 0.0f, 0.0f);\n";
     os << "        if (gk < K && gn < N) v = __ldg((const float4*)(Bb + gk * N + gn));\n";
     os << "        float* d = Bs + kk * LDB + nn;\n";
-    os << "        d[0] = v.x; d[1] = v.y; d[2] = v.z; d[3] = v.w;\n      }\n";
+    os << "        d[0] = wmma::__float_to_tf32(v.x); d[1] = wmma::__float_to_tf32(v.y);\n"
+          "        d[2] = wmma::__float_to_tf32(v.z); d[3] = wmma::__float_to_tf32(v.w);\n      }\n";
     os << "    } else {\n";
     os << "      for (int e = threadIdx.x; e < BK * BN; e += NT) {\n";
     os << "        const int kk = e / BN, nn = e % BN;\n";
     os << "        const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
-    os << "        Bs[kk * LDB + nn] = (gn < N && gk < K) ? __ldg(Bb + gk * N + gn) : 0.0f;\n      }\n";
+    os << "        Bs[kk * LDB + nn] = wmma::__float_to_tf32((gn < N && gk < K) ? __ldg(Bb + gk * N + gn) : 0.0f);\n      }\n";
     os << "    }\n";
   } else {
     os << "    for (int e = threadIdx.x; e < BK * BN; e += NT) {\n";
     os << "      const int kk = e / BN, nn = e % BN;\n";
     os << "      const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
-    os << "      Bs[kk * LDB + nn] = (gn < N && gk < K) ? __ldg(Bb + gk * N + gn) : 0.0f;\n    }\n";
+    os << "      Bs[kk * LDB + nn] = wmma::__float_to_tf32((gn < N && gk < K) ? __ldg(Bb + gk * N + gn) : 0.0f);\n    }\n";
   }
   os << "    __syncthreads();\n";
   os << "#pragma unroll\n    for (int kk = 0; kk < BK; kk += 8) {\n";
@@ -386,9 +388,7 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   os << "      wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> b[2];\n";
   os << "#pragma unroll\n      for (int i = 0; i < 2; ++i) {\n";
   os << "        wmma::load_matrix_sync(a[i], As + (wm * 32 + i * 16) * LDA + kk, LDA);\n";
-  os << "#pragma unroll\n        for (int t = 0; t < a[i].num_elements; ++t) a[i].x[t] = wmma::__float_to_tf32(a[i].x[t]);\n";
   os << "        wmma::load_matrix_sync(b[i], Bs + kk * LDB + wn * 32 + i * 16, LDB);\n";
-  os << "#pragma unroll\n        for (int t = 0; t < b[i].num_elements; ++t) b[i].x[t] = wmma::__float_to_tf32(b[i].x[t]);\n";
   os << "      }\n";
   os << "#pragma unroll\n      for (int i = 0; i < 2; ++i)\n#pragma unroll\n        for (int j = 0; j < 2; ++j) wmma::mma_sync(acc[i][j], a[i], b[j], acc[i][j]);\n";
   os << "    }\n    __syncthreads();\n  }\n";
