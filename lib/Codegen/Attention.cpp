@@ -113,11 +113,146 @@ bool plan(pike::KernelOp kernel, AttnPlan &p, Unsupported &err) {
 
 } // namespace
 
+/// variant "tiled": 32 query rows per block (8 lanes per row), keys in tiles
+/// of 64 staged in shared memory with their V rows, online (running max and
+/// sum) softmax, so neither the scores nor K/V are re-read per query row. The
+/// query row lives in registers (head dims up to 64).
+static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsupported &err,
+                        GeneratedKernel &out) {
+  if (p.D > 64 || p.Dv > 64)
+    return err.fail(p.mm1, "the tiled attention variant needs head dims up to 64");
+  Block &body = kernel.getBody().front();
+  auto yield = cast<pike::YieldOp>(body.getTerminator());
+  std::string defs;
+  llvm::DenseMap<Value, TensorRef> tensors;
+  if (!bindSlotTensors(kernel, /*host=*/false, defs, tensors, err))
+    return false;
+  auto ins = kernel.getFunctionType().getInputs();
+  auto outs = kernel.getFunctionType().getResults();
+  std::string Qn = tensors[p.Q].name, Kn = tensors[p.Kt].name, Vn = tensors[p.V].name;
+  if (p.batch > 65535)
+    return err.fail(p.mm1, "attention batch too large for the tiled variant's grid");
+  std::string idx = numel(p.sshape) >= (int64_t(1) << 31) - 1 ? "long long" : "int";
+  std::string name = "pike_" + sanitize(kernel.getSymName()) + "_attention_tiled";
+  std::ostringstream os;
+  os << prelude(false) << defs;
+  os << "extern \"C\" __global__ void __launch_bounds__(256) " << name << "(" << paramList(kernel)
+     << ") {\n";
+  os << "  typedef " << idx << " pike_idx;\n";
+  os << "  constexpr int BQ = 32, BK = 64, KPT = BK / 8, D = " << p.D << ", DV = " << p.Dv
+     << ", DPT = (DV + 7) / 8;\n";
+  os << "  const pike_idx Lq = " << p.Lq << ", Lk = " << p.Lk << ";\n";
+  os << "  __shared__ float Ks[D * BK];\n  __shared__ float Vs[BK * DV];\n  __shared__ float Ps[BQ * BK];\n";
+  os << "  const int t = threadIdx.x, r = t >> 3, g = t & 7;\n";
+  os << "  const pike_idx bz = blockIdx.y, q = (pike_idx)blockIdx.x * BQ + r;\n";
+  os << "  const bool live = q < Lq;\n";
+  os << "  const float* Qr = " << Qn << " + bz * (pike_idx)" << p.sQ << " + (live ? q : 0) * D;\n";
+  os << "  const float* Kb = " << Kn << " + bz * (pike_idx)" << p.sK << ";\n";
+  os << "  const float* Vb = " << Vn << " + bz * (pike_idx)" << p.sV << ";\n";
+  os << "  float qv[D];\n#pragma unroll\n  for (int d = 0; d < D; ++d) qv[d] = live ? __ldg(Qr + d) : 0.0f;\n";
+  os << "  float m = -PIKE_INF, l = 0.0f, acc[DPT];\n";
+  os << "#pragma unroll\n  for (int j = 0; j < DPT; ++j) acc[j] = 0.0f;\n";
+  os << "  for (pike_idx k0 = 0; k0 < Lk; k0 += BK) {\n";
+  os << "    __syncthreads();\n";
+  os << "    for (int e = t; e < D * BK; e += 256) {\n";
+  os << "      const int d = e / BK, kk = e % BK;\n";
+  os << "      Ks[e] = (k0 + kk < Lk) ? __ldg(Kb + d * Lk + k0 + kk) : 0.0f;\n    }\n";
+  os << "    for (int e = t; e < BK * DV; e += 256) {\n";
+  os << "      const int kk = e / DV, dv = e % DV;\n";
+  os << "      Vs[e] = (k0 + kk < Lk) ? __ldg(Vb + (k0 + kk) * DV + dv) : 0.0f;\n    }\n";
+  os << "    __syncthreads();\n";
+  os << "    float s[KPT];\n#pragma unroll\n    for (int j = 0; j < KPT; ++j) s[j] = 0.0f;\n";
+  os << "#pragma unroll\n    for (int d = 0; d < D; ++d) {\n      const float a = qv[d];\n";
+  os << "#pragma unroll\n      for (int j = 0; j < KPT; ++j) s[j] += a * Ks[d * BK + g + 8 * j];\n    }\n";
+  os << "    float mt = -PIKE_INF;\n";
+  os << "#pragma unroll\n    for (int j = 0; j < KPT; ++j) {\n";
+  os << "      const pike_idx k = k0 + g + 8 * j;\n";
+  os << "      if (live && k < Lk) {\n";
+  os << "        const pike_idx i = (bz * Lq + q) * Lk + k;\n";
+  os << "        const float sacc = s[j];\n";
+  {
+    ElemEmitter e(p.sshape, "i", "c", "        ");
+    e.tensors = tensors;
+    e.scalars[p.S] = {"sacc", "float"};
+    std::ostringstream b;
+    auto sv = e.value(p.Sp, b, err);
+    if (!sv)
+      return false;
+    if (e.usesCoords())
+      e.emitCoords(os);
+    os << b.str();
+    os << "        s[j] = " << sv->first << ";\n";
+  }
+  os << "      } else {\n        s[j] = -PIKE_INF;\n      }\n";
+  os << "      mt = (s[j] > mt || s[j] != s[j]) ? s[j] : mt;\n    }\n";
+  // The 8 lanes of a row are adjacent in one warp.
+  os << "#pragma unroll\n    for (int o = 4; o > 0; o >>= 1) { const float w = __shfl_xor_sync(0xffffffffu, mt, o); mt = (w > mt || w != w) ? w : mt; }\n";
+  os << "    const float mn = (mt > m || mt != mt) ? mt : m;\n";
+  os << "    const float scale = mn == -PIKE_INF ? 1.0f : expf(m - mn);\n";
+  os << "    float ls = 0.0f;\n";
+  os << "#pragma unroll\n    for (int j = 0; j < KPT; ++j) {\n";
+  os << "      const float pj = s[j] == -PIKE_INF ? 0.0f : expf(s[j] - mn);\n";
+  os << "      Ps[r * BK + g + 8 * j] = pj;\n      ls += pj;\n    }\n";
+  os << "#pragma unroll\n    for (int o = 4; o > 0; o >>= 1) ls += __shfl_xor_sync(0xffffffffu, ls, o);\n";
+  os << "    l = l * scale + ls;\n    m = mn;\n";
+  os << "#pragma unroll\n    for (int j = 0; j < DPT; ++j) acc[j] *= scale;\n";
+  os << "    __syncwarp();\n";
+  os << "    for (int kk = 0; kk < BK; ++kk) {\n";
+  os << "      const float pk = Ps[r * BK + kk];\n";
+  os << "#pragma unroll\n      for (int j = 0; j < DPT; ++j) {\n";
+  os << "        const int dv = g + 8 * j;\n";
+  os << "        if (dv < DV) acc[j] += pk * Vs[kk * DV + dv];\n      }\n    }\n";
+  os << "  }\n";
+  os << "  if (!live) return;\n";
+  os << "#pragma unroll\n  for (int j = 0; j < DPT; ++j) {\n";
+  os << "    const int dv = g + 8 * j;\n    if (dv >= DV) continue;\n";
+  os << "    const pike_idx o = (bz * Lq + q) * DV + dv;\n";
+  os << "    const float pike_o = acc[j] / l;\n";
+  {
+    ElemEmitter e(p.oshape, "o", "c", "    ");
+    e.tensors = tensors;
+    e.scalars[p.O] = {"pike_o", "float"};
+    std::ostringstream b;
+    for (auto [k, v] : llvm::enumerate(yield.getValues())) {
+      auto val = e.value(v, b, err);
+      if (!val)
+        return false;
+      b << "    out" << k << "[o] = " << val->first << ";\n";
+    }
+    if (e.usesCoords())
+      e.emitCoords(os);
+    os << b.str();
+  }
+  os << "  }\n}\n";
+  out.source = os.str();
+  out.mode = "nvrtc";
+  out.entry = name;
+  out.launches = nlohmann::json::array({{{"kernel", name},
+                                          {"grid", {(p.Lq + 31) / 32, p.batch, 1}},
+                                          {"block", {256, 1, 1}},
+                                          {"smem", 0},
+                                          {"args", pointerArgs(ins.size(), outs.size())}}});
+  out.summary = "attention tiled (32 rows x 64-key tiles, online softmax) batch=" +
+                std::to_string(p.batch) + " Lq=" + std::to_string(p.Lq) + " Lk=" +
+                std::to_string(p.Lk) + " D=" + std::to_string(p.D) + " Dv=" + std::to_string(p.Dv);
+  return true;
+}
+
+bool attentionTiledFirst(pike::KernelOp kernel) {
+  AttnPlan p;
+  Unsupported err;
+  // Long key rows favour the tiled kernel (measured: 0.62x -> see docs/codegen.md);
+  // short ones (window attention) the warp-per-row kernel.
+  return plan(kernel, p, err) && p.Lk >= 128 && p.D <= 64 && p.Dv <= 64;
+}
+
 bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
                    Unsupported &err) {
   AttnPlan p;
   if (!plan(kernel, p, err))
     return false;
+  if (!host && knobs.variant == "tiled")
+    return emitAttentionTiled(p, kernel, err, out);
   Block &body = kernel.getBody().front();
   auto yield = cast<pike::YieldOp>(body.getTerminator());
   std::string defs;

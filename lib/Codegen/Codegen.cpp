@@ -296,9 +296,12 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     break;
   }
   case Kind::Attention:
+    if (attentionTiledFirst(kernel))
+      add(mk(256, 4, 1, "tiled"));
     add(mk(128, 4, 1));
     add(mk(256, 4, 1));
     add(mk(64, 4, 1));
+    add(mk(256, 4, 1, "tiled"));
     break;
   case Kind::Conv:
     // Depthwise: threads per block x rows per block (1: the whole plane if it fits).
@@ -400,6 +403,12 @@ Knobs mutate(pike::KernelOp kernel, const Knobs &k, uint64_t seed) {
                                           : (m.blockSize == 256) ? 64 : 256;
       break;
     }
+    case Kind::Attention:
+      if (r % 2 == 0)
+        m.variant = m.variant == "tiled" ? "" : "tiled";
+      else
+        m.blockSize = stepBlock(m.blockSize, up);
+      break;
     case Kind::Conv:
       if (r % 2 == 0)
         m.blockSize = stepBlock(m.blockSize, up);

@@ -129,6 +129,8 @@ bool emitGemm(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &out,
 
 bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
                    Unsupported &err);
+/// The tiled (online-softmax) attention kernel is the better first guess here.
+bool attentionTiledFirst(pike::KernelOp kernel);
 bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err);
 /// batch*M*N*K of a GEMM slot, 0 when not one.
 int64_t gemmWork(pike::KernelOp kernel);

@@ -28,4 +28,15 @@ module {
     %5 = pike.aten "aten::relu"(%4) {operands = ["self"]} : (tensor<4x2x7x8xf32>) -> tensor<4x2x7x8xf32>
     pike.yield %5 : tensor<4x2x7x8xf32>
   }
+  // Long keys (150: two full 64-key tiles and a partial one), 70 query rows
+  // (a partial 32-row block), Dv 24: the tiled variant's edges.
+  pike.kernel @long(%q: tensor<2x2x70x16xf32>, %kt: tensor<2x2x16x150xf32>, %mask: tensor<70x150xi1>, %v: tensor<2x2x150x24xf32>) -> tensor<2x2x70x24xf32> attributes {entry = "pike_long", impl = "reference", pike.pattern = "attention"} {
+    %c = pike.constant dense<2.500000e-01> : tensor<f64>
+    %1 = pike.aten "aten::matmul"(%q, %kt) {operands = ["self", "other"]} : (tensor<2x2x70x16xf32>, tensor<2x2x16x150xf32>) -> tensor<2x2x70x150xf32>
+    %2 = pike.aten "aten::mul"(%1, %c) {operands = ["self", "other"]} : (tensor<2x2x70x150xf32>, tensor<f64>) -> tensor<2x2x70x150xf32>
+    %3 = pike.aten "aten::masked_fill"(%2, %mask) {operands = ["self", "mask"], value = -1.000000e+09 : f64} : (tensor<2x2x70x150xf32>, tensor<70x150xi1>) -> tensor<2x2x70x150xf32>
+    %4 = pike.aten "aten::softmax"(%3) {dim = -1 : i64, dtype, operands = ["self"]} : (tensor<2x2x70x150xf32>) -> tensor<2x2x70x150xf32>
+    %5 = pike.aten "aten::matmul"(%4, %v) {operands = ["self", "other"]} : (tensor<2x2x70x150xf32>, tensor<2x2x150x24xf32>) -> tensor<2x2x70x24xf32>
+    pike.yield %5 : tensor<2x2x70x24xf32>
+  }
 }
