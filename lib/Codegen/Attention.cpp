@@ -113,12 +113,14 @@ bool plan(pike::KernelOp kernel, AttnPlan &p, Unsupported &err) {
 
 } // namespace
 
-/// variant "tiled": 32 query rows per block (8 lanes per row), keys in tiles
-/// of 64 staged in shared memory with their V rows, online (running max and
-/// sum) softmax, so neither the scores nor K/V are re-read per query row. The
-/// query row lives in registers (head dims up to 64).
+/// variant "tiled": 64 query rows x 64-key tiles per block of 256 threads; each
+/// thread owns a 4x4 tile of scores and of outputs (rows ty + 16i, keys / output
+/// columns tx + 16j), so a multiply-add costs half a shared-memory load. Q is
+/// staged once (transposed), K and then V share one buffer per key tile, the
+/// softmax is online (running max and sum per row, reduced over the row's 16
+/// lanes), so the scores never leave the block. Head dims up to 64.
 static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsupported &err,
-                        GeneratedKernel &out) {
+                               GeneratedKernel &out) {
   if (p.D > 64 || p.Dv > 64)
     return err.fail(p.mm1, "the tiled attention variant needs head dims up to 64");
   Block &body = kernel.getBody().front();
@@ -132,6 +134,9 @@ static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsuppo
   std::string Qn = tensors[p.Q].name, Kn = tensors[p.Kt].name, Vn = tensors[p.V].name;
   if (p.batch > 65535)
     return err.fail(p.mm1, "attention batch too large for the tiled variant's grid");
+  const int64_t BQ = 64, BK = 64;
+  const int64_t kvFloats = std::max(p.D, p.Dv) * BK;
+  const int64_t smem = (p.D * (BQ + 1) + kvFloats + BQ * BK) * 4;
   std::string idx = numel(p.sshape) >= (int64_t(1) << 31) - 1 ? "long long" : "int";
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_attention_tiled";
   std::ostringstream os;
@@ -139,39 +144,48 @@ static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsuppo
   os << "extern \"C\" __global__ void __launch_bounds__(256) " << name << "(" << paramList(kernel)
      << ") {\n";
   os << "  typedef " << idx << " pike_idx;\n";
-  os << "  constexpr int BQ = 32, BK = 64, KPT = BK / 8, D = " << p.D << ", DV = " << p.Dv
-     << ", DPT = (DV + 7) / 8;\n";
+  os << "  constexpr int BQ = " << BQ << ", BK = " << BK << ", D = " << p.D << ", DV = " << p.Dv
+     << ", LDQ = BQ + 1;\n";
   os << "  const pike_idx Lq = " << p.Lq << ", Lk = " << p.Lk << ";\n";
-  os << "  __shared__ float Ks[D * BK];\n  __shared__ float Vs[BK * DV];\n  __shared__ float Ps[BQ * BK];\n";
-  os << "  const int t = threadIdx.x, r = t >> 3, g = t & 7;\n";
-  os << "  const pike_idx bz = blockIdx.y, q = (pike_idx)blockIdx.x * BQ + r;\n";
-  os << "  const bool live = q < Lq;\n";
-  os << "  const float* Qr = " << Qn << " + bz * (pike_idx)" << p.sQ << " + (live ? q : 0) * D;\n";
+  os << "  extern __shared__ float pike_smem[];\n";
+  os << "  float* Qs = pike_smem;                 // [D][LDQ]\n";
+  os << "  float* KV = Qs + D * LDQ;              // K tile [D][BK], then V tile [BK][DV]\n";
+  os << "  float* Ps = KV + " << kvFloats << ";    // [BQ][BK]\n";
+  os << "  const int t = threadIdx.x, ty = t >> 4, tx = t & 15;\n";
+  os << "  const pike_idx bz = blockIdx.y, q0 = (pike_idx)blockIdx.x * BQ;\n";
+  os << "  const float* Qb = " << Qn << " + bz * (pike_idx)" << p.sQ << ";\n";
   os << "  const float* Kb = " << Kn << " + bz * (pike_idx)" << p.sK << ";\n";
   os << "  const float* Vb = " << Vn << " + bz * (pike_idx)" << p.sV << ";\n";
-  os << "  float qv[D];\n#pragma unroll\n  for (int d = 0; d < D; ++d) qv[d] = live ? __ldg(Qr + d) : 0.0f;\n";
-  os << "  float m = -PIKE_INF, l = 0.0f, acc[DPT];\n";
-  os << "#pragma unroll\n  for (int j = 0; j < DPT; ++j) acc[j] = 0.0f;\n";
+  os << "  for (int e = t; e < BQ * D; e += 256) {\n";
+  os << "    const int r = e / D, d = e % D;\n";
+  os << "    Qs[d * LDQ + r] = (q0 + r < Lq) ? __ldg(Qb + (q0 + r) * D + d) : 0.0f;\n  }\n";
+  os << "  float m[4], l[4], o[4][4];\n";
+  os << "#pragma unroll\n  for (int i = 0; i < 4; ++i) {\n    m[i] = -PIKE_INF;\n    l[i] = 0.0f;\n";
+  os << "#pragma unroll\n    for (int j = 0; j < 4; ++j) o[i][j] = 0.0f;\n  }\n";
   os << "  for (pike_idx k0 = 0; k0 < Lk; k0 += BK) {\n";
   os << "    __syncthreads();\n";
   os << "    for (int e = t; e < D * BK; e += 256) {\n";
   os << "      const int d = e / BK, kk = e % BK;\n";
-  os << "      Ks[e] = (k0 + kk < Lk) ? __ldg(Kb + d * Lk + k0 + kk) : 0.0f;\n    }\n";
-  os << "    for (int e = t; e < BK * DV; e += 256) {\n";
-  os << "      const int kk = e / DV, dv = e % DV;\n";
-  os << "      Vs[e] = (k0 + kk < Lk) ? __ldg(Vb + (k0 + kk) * DV + dv) : 0.0f;\n    }\n";
+  os << "      KV[e] = (k0 + kk < Lk) ? __ldg(Kb + d * Lk + k0 + kk) : 0.0f;\n    }\n";
   os << "    __syncthreads();\n";
-  os << "    float s[KPT];\n#pragma unroll\n    for (int j = 0; j < KPT; ++j) s[j] = 0.0f;\n";
-  os << "#pragma unroll\n    for (int d = 0; d < D; ++d) {\n      const float a = qv[d];\n";
-  os << "#pragma unroll\n      for (int j = 0; j < KPT; ++j) s[j] += a * Ks[d * BK + g + 8 * j];\n    }\n";
-  os << "    float mt = -PIKE_INF;\n";
-  os << "#pragma unroll\n    for (int j = 0; j < KPT; ++j) {\n";
-  os << "      const pike_idx k = k0 + g + 8 * j;\n";
-  os << "      if (live && k < Lk) {\n";
-  os << "        const pike_idx i = (bz * Lq + q) * Lk + k;\n";
-  os << "        const float sacc = s[j];\n";
+  os << "    float s[4][4];\n";
+  os << "#pragma unroll\n    for (int i = 0; i < 4; ++i)\n#pragma unroll\n      for (int j = 0; j < 4; ++j) s[i][j] = 0.0f;\n";
+  os << "#pragma unroll 8\n    for (int d = 0; d < D; ++d) {\n";
+  os << "      float a[4], b[4];\n";
+  os << "#pragma unroll\n      for (int i = 0; i < 4; ++i) a[i] = Qs[d * LDQ + ty + 16 * i];\n";
+  os << "#pragma unroll\n      for (int j = 0; j < 4; ++j) b[j] = KV[d * BK + tx + 16 * j];\n";
+  os << "#pragma unroll\n      for (int i = 0; i < 4; ++i)\n#pragma unroll\n        for (int j = 0; j < 4; ++j) s[i][j] += a[i] * b[j];\n";
+  os << "    }\n";
+  os << "#pragma unroll\n    for (int i = 0; i < 4; ++i) {\n";
+  os << "      const pike_idx q = q0 + ty + 16 * i;\n";
+  os << "      float mt = -PIKE_INF;\n";
+  os << "#pragma unroll\n      for (int j = 0; j < 4; ++j) {\n";
+  os << "        const pike_idx k = k0 + tx + 16 * j;\n";
+  os << "        if (q < Lq && k < Lk) {\n";
+  os << "          const pike_idx i_ = (bz * Lq + q) * Lk + k;\n";
+  os << "          const float sacc = s[i][j];\n";
   {
-    ElemEmitter e(p.sshape, "i", "c", "        ");
+    ElemEmitter e(p.sshape, "i_", "c", "          ");
     e.tensors = tensors;
     e.scalars[p.S] = {"sacc", "float"};
     std::ostringstream b;
@@ -181,35 +195,42 @@ static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsuppo
     if (e.usesCoords())
       e.emitCoords(os);
     os << b.str();
-    os << "        s[j] = " << sv->first << ";\n";
+    os << "          s[i][j] = " << sv->first << ";\n";
   }
-  os << "      } else {\n        s[j] = -PIKE_INF;\n      }\n";
-  os << "      mt = (s[j] > mt || s[j] != s[j]) ? s[j] : mt;\n    }\n";
-  // The 8 lanes of a row are adjacent in one warp.
-  os << "#pragma unroll\n    for (int o = 4; o > 0; o >>= 1) { const float w = __shfl_xor_sync(0xffffffffu, mt, o); mt = (w > mt || w != w) ? w : mt; }\n";
-  os << "    const float mn = (mt > m || mt != mt) ? mt : m;\n";
-  os << "    const float scale = mn == -PIKE_INF ? 1.0f : expf(m - mn);\n";
-  os << "    float ls = 0.0f;\n";
-  os << "#pragma unroll\n    for (int j = 0; j < KPT; ++j) {\n";
-  os << "      const float pj = s[j] == -PIKE_INF ? 0.0f : expf(s[j] - mn);\n";
-  os << "      Ps[r * BK + g + 8 * j] = pj;\n      ls += pj;\n    }\n";
-  os << "#pragma unroll\n    for (int o = 4; o > 0; o >>= 1) ls += __shfl_xor_sync(0xffffffffu, ls, o);\n";
-  os << "    l = l * scale + ls;\n    m = mn;\n";
-  os << "#pragma unroll\n    for (int j = 0; j < DPT; ++j) acc[j] *= scale;\n";
-  os << "    __syncwarp();\n";
-  os << "    for (int kk = 0; kk < BK; ++kk) {\n";
-  os << "      const float pk = Ps[r * BK + kk];\n";
-  os << "#pragma unroll\n      for (int j = 0; j < DPT; ++j) {\n";
-  os << "        const int dv = g + 8 * j;\n";
-  os << "        if (dv < DV) acc[j] += pk * Vs[kk * DV + dv];\n      }\n    }\n";
+  os << "        } else {\n          s[i][j] = -PIKE_INF;\n        }\n";
+  os << "        mt = (s[i][j] > mt || s[i][j] != s[i][j]) ? s[i][j] : mt;\n      }\n";
+  // The 16 lanes of a row group (same ty) are adjacent in one warp.
+  os << "#pragma unroll\n      for (int x = 8; x > 0; x >>= 1) { const float w = __shfl_xor_sync(0xffffffffu, mt, x); mt = (w > mt || w != w) ? w : mt; }\n";
+  os << "      const float mn = (mt > m[i] || mt != mt) ? mt : m[i];\n";
+  os << "      const float scale = mn == -PIKE_INF ? 1.0f : expf(m[i] - mn);\n";
+  os << "      float ls = 0.0f;\n";
+  os << "#pragma unroll\n      for (int j = 0; j < 4; ++j) {\n";
+  os << "        const float pj = s[i][j] == -PIKE_INF ? 0.0f : expf(s[i][j] - mn);\n";
+  os << "        Ps[(ty + 16 * i) * BK + tx + 16 * j] = pj;\n        ls += pj;\n      }\n";
+  os << "#pragma unroll\n      for (int x = 8; x > 0; x >>= 1) ls += __shfl_xor_sync(0xffffffffu, ls, x);\n";
+  os << "      l[i] = l[i] * scale + ls;\n      m[i] = mn;\n";
+  os << "#pragma unroll\n      for (int j = 0; j < 4; ++j) o[i][j] *= scale;\n";
+  os << "    }\n";
+  os << "    __syncthreads();\n";
+  os << "    for (int e = t; e < BK * DV; e += 256) {\n";
+  os << "      const int kk = e / DV, dv = e % DV;\n";
+  os << "      KV[e] = (k0 + kk < Lk) ? __ldg(Vb + (k0 + kk) * DV + dv) : 0.0f;\n    }\n";
+  os << "    __syncthreads();\n";
+  os << "#pragma unroll 8\n    for (int kk = 0; kk < BK; ++kk) {\n";
+  os << "      float a[4], b[4];\n";
+  os << "#pragma unroll\n      for (int i = 0; i < 4; ++i) a[i] = Ps[(ty + 16 * i) * BK + kk];\n";
+  os << "#pragma unroll\n      for (int j = 0; j < 4; ++j) b[j] = (tx + 16 * j < DV) ? KV[kk * DV + tx + 16 * j] : 0.0f;\n";
+  os << "#pragma unroll\n      for (int i = 0; i < 4; ++i)\n#pragma unroll\n        for (int j = 0; j < 4; ++j) o[i][j] += a[i] * b[j];\n";
+  os << "    }\n";
   os << "  }\n";
-  os << "  if (!live) return;\n";
-  os << "#pragma unroll\n  for (int j = 0; j < DPT; ++j) {\n";
-  os << "    const int dv = g + 8 * j;\n    if (dv >= DV) continue;\n";
-  os << "    const pike_idx o = (bz * Lq + q) * DV + dv;\n";
-  os << "    const float pike_o = acc[j] / l;\n";
+  os << "#pragma unroll\n  for (int i = 0; i < 4; ++i) {\n";
+  os << "    const pike_idx q = q0 + ty + 16 * i;\n    if (q >= Lq) continue;\n";
+  os << "#pragma unroll\n    for (int j = 0; j < 4; ++j) {\n";
+  os << "      const int dv = tx + 16 * j;\n      if (dv >= DV) continue;\n";
+  os << "      const pike_idx o_ = (bz * Lq + q) * DV + dv;\n";
+  os << "      const float pike_o = o[i][j] / l[i];\n";
   {
-    ElemEmitter e(p.oshape, "o", "c", "    ");
+    ElemEmitter e(p.oshape, "o_", "c", "      ");
     e.tensors = tensors;
     e.scalars[p.O] = {"pike_o", "float"};
     std::ostringstream b;
@@ -217,24 +238,25 @@ static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsuppo
       auto val = e.value(v, b, err);
       if (!val)
         return false;
-      b << "    out" << k << "[o] = " << val->first << ";\n";
+      b << "      out" << k << "[o_] = " << val->first << ";\n";
     }
     if (e.usesCoords())
       e.emitCoords(os);
     os << b.str();
   }
-  os << "  }\n}\n";
+  os << "    }\n  }\n}\n";
   out.source = os.str();
   out.mode = "nvrtc";
   out.entry = name;
   out.launches = nlohmann::json::array({{{"kernel", name},
-                                          {"grid", {(p.Lq + 31) / 32, p.batch, 1}},
+                                          {"grid", {(p.Lq + BQ - 1) / BQ, p.batch, 1}},
                                           {"block", {256, 1, 1}},
-                                          {"smem", 0},
+                                          {"smem", smem},
                                           {"args", pointerArgs(ins.size(), outs.size())}}});
-  out.summary = "attention tiled (32 rows x 64-key tiles, online softmax) batch=" +
+  out.summary = "attention tiled (64 rows x 64-key tiles, 4x4 per thread, online softmax) batch=" +
                 std::to_string(p.batch) + " Lq=" + std::to_string(p.Lq) + " Lk=" +
-                std::to_string(p.Lk) + " D=" + std::to_string(p.D) + " Dv=" + std::to_string(p.Dv);
+                std::to_string(p.Lk) + " D=" + std::to_string(p.D) + " Dv=" + std::to_string(p.Dv) +
+                ", smem " + std::to_string(smem);
   return true;
 }
 
