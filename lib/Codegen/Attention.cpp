@@ -123,8 +123,6 @@ static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsuppo
                                GeneratedKernel &out) {
   if (p.D > 64 || p.Dv > 64)
     return err.fail(p.mm1, "the tiled attention variant needs head dims up to 64");
-  Block &body = kernel.getBody().front();
-  auto yield = cast<pike::YieldOp>(body.getTerminator());
   std::string defs;
   llvm::DenseMap<Value, TensorRef> tensors;
   if (!bindSlotTensors(kernel, /*host=*/false, defs, tensors, err))
@@ -234,15 +232,8 @@ static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsuppo
     e.tensors = tensors;
     e.scalars[p.O] = {"pike_o", "float"};
     std::ostringstream b;
-    for (auto [k, v] : llvm::enumerate(yield.getValues())) {
-      auto val = e.value(v, b, err);
-      if (!val)
-        return false;
-      b << "      out" << k << "[o_] = " << val->first << ";\n";
-    }
-    if (e.usesCoords())
-      e.emitCoords(os);
-    os << b.str();
+    if (!emitStores(e, kernel, "o_", b, os, err))
+      return false;
   }
   os << "    }\n  }\n}\n";
   out.source = os.str();
@@ -275,8 +266,6 @@ bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, Generat
     return false;
   if (!host && knobs.variant == "tiled")
     return emitAttentionTiled(p, kernel, err, out);
-  Block &body = kernel.getBody().front();
-  auto yield = cast<pike::YieldOp>(body.getTerminator());
   std::string defs;
   llvm::DenseMap<Value, TensorRef> tensors;
   if (!bindSlotTensors(kernel, host, defs, tensors, err))
@@ -308,12 +297,7 @@ bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, Generat
   if (host) {
     os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
     os << "  typedef long long pike_idx;\n";
-    for (auto [i, t] : llvm::enumerate(ins))
-      os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
-         << cType(elementTypeOf(t)) << "*)pike_inputs[" << i << "];\n";
-    for (auto [i, t] : llvm::enumerate(outs))
-      os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
-         << "*)pike_outputs[" << i << "];\n";
+    emitHostPointers(kernel, os);
     os << "  static float pike_q[" << p.D << "], pike_p[" << p.Lk << "];\n";
     os << "  const pike_idx pike_lane = 0;\n";
   } else {
@@ -385,15 +369,8 @@ bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, Generat
     e.scalars[p.O] = {"pike_o", "float"};
     std::ostringstream b;
     b << ind << "  const float pike_o = acc / pike_s;\n";
-    for (auto [k, v] : llvm::enumerate(yield.getValues())) {
-      auto val = e.value(v, b, err);
-      if (!val)
-        return false;
-      b << ind << "  out" << k << "[o] = " << val->first << ";\n";
-    }
-    if (e.usesCoords())
-      e.emitCoords(os);
-    os << b.str();
+    if (!emitStores(e, kernel, "o", b, os, err))
+      return false;
   }
   os << ind << "}\n";
   if (!host)

@@ -154,7 +154,6 @@ bool planDepthwise(pike::KernelOp kernel, DwPlan &p, Unsupported &err) {
 bool emitDwEpilogue(const DwPlan &p, pike::KernelOp kernel,
                     const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &ind,
                     std::ostringstream &os, Unsupported &err) {
-  auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
   std::ostringstream b;
   std::string g = "acc";
   if (p.g.bias) {
@@ -166,18 +165,7 @@ bool emitDwEpilogue(const DwPlan &p, pike::KernelOp kernel,
   ElemEmitter e(shapeOf(p.G), "o", "c", ind);
   e.tensors = tensors;
   e.scalars[p.G] = {"pike_g", "float"};
-  for (auto [k, v] : llvm::enumerate(yield.getValues())) {
-    auto val = e.value(v, b, err);
-    if (!val)
-      return false;
-    std::string ct = cType(elementTypeOf(v.getType()));
-    b << ind << "out" << k << "[o] = " << (val->second == ct ? val->first : "(" + ct + ")" + val->first)
-      << ";\n";
-  }
-  if (e.usesCoords())
-    e.emitCoords(os);
-  os << b.str();
-  return true;
+  return emitStores(e, kernel, "o", b, os, err);
 }
 
 std::string ptrOf(Value v, const llvm::DenseMap<Value, TensorRef> &tensors) {
@@ -211,14 +199,7 @@ bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, Gen
   if (host) {
     os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
     os << "  typedef long long pike_idx;\n";
-    auto ins = kernel.getFunctionType().getInputs();
-    auto outs = kernel.getFunctionType().getResults();
-    for (auto [i, t] : llvm::enumerate(ins))
-      os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
-         << cType(elementTypeOf(t)) << "*)pike_inputs[" << i << "];\n";
-    for (auto [i, t] : llvm::enumerate(outs))
-      os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
-         << "*)pike_outputs[" << i << "];\n";
+    emitHostPointers(kernel, os);
     os << "  for (pike_idx n = 0; n < " << g.N << "; ++n)\n";
     os << "  for (pike_idx pike_ch = 0; pike_ch < " << g.Co << "; ++pike_ch)\n";
     os << "  for (pike_idx ho = 0; ho < " << g.Ho << "; ++ho)\n";

@@ -23,6 +23,32 @@ std::string paramList(pike::KernelOp kernel) {
   return s;
 }
 
+void emitHostPointers(pike::KernelOp kernel, std::ostream &os) {
+  for (auto [i, t] : llvm::enumerate(kernel.getFunctionType().getInputs()))
+    os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
+       << cType(elementTypeOf(t)) << "*)pike_inputs[" << i << "];\n";
+  for (auto [i, t] : llvm::enumerate(kernel.getFunctionType().getResults()))
+    os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
+       << "*)pike_outputs[" << i << "];\n";
+}
+
+bool emitStores(ElemEmitter &e, pike::KernelOp kernel, const std::string &lin,
+                std::ostringstream &body, std::ostringstream &os, Unsupported &err) {
+  auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
+  for (auto [k, v] : llvm::enumerate(yield.getValues())) {
+    auto val = e.value(v, body, err);
+    if (!val)
+      return false;
+    std::string ct = cType(elementTypeOf(v.getType()));
+    body << e.ind << "out" << k << "[" << lin << "] = "
+         << (val->second == ct ? val->first : "(" + ct + ")" + val->first) << ";\n";
+  }
+  if (e.usesCoords())
+    e.emitCoords(os);
+  os << body.str();
+  return true;
+}
+
 bool bindSlotTensors(pike::KernelOp kernel, bool host, std::string &defs,
                      llvm::DenseMap<Value, TensorRef> &tensors, Unsupported &err) {
   for (Type t : llvm::concat<const Type>(kernel.getFunctionType().getInputs(),
@@ -153,12 +179,7 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
        << "(" << paramList(kernel) << ") {\n";
   os << "  typedef " << idx << " pike_idx;\n";
   if (host) {
-    for (auto [i, t] : llvm::enumerate(ins))
-      os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
-         << cType(elementTypeOf(t)) << "*)pike_inputs[" << i << "];\n";
-    for (auto [i, t] : llvm::enumerate(outs))
-      os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
-         << "*)pike_outputs[" << i << "];\n";
+    emitHostPointers(kernel, os);
   }
   os << "  const pike_idx n = " << N << ";\n";
   if (!host) {

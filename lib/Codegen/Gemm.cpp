@@ -176,7 +176,6 @@ bool emitEpilogue(const GemmPlan &p, pike::KernelOp kernel,
                   const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &raw,
                   bool skipBias, const std::string &ind, std::ostringstream &os,
                   Unsupported &err) {
-  auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
   ElemEmitter e(p.gshape, "o", "c", ind);
   e.tensors = tensors;
   std::ostringstream b;
@@ -201,18 +200,7 @@ bool emitEpilogue(const GemmPlan &p, pike::KernelOp kernel,
   }
   b << ind << "const float pike_g = " << g << ";\n";
   e.scalars[p.G] = {"pike_g", "float"};
-  for (auto [k, v] : llvm::enumerate(yield.getValues())) {
-    auto val = e.value(v, b, err);
-    if (!val)
-      return false;
-    std::string ct = cType(elementTypeOf(v.getType()));
-    b << ind << "out" << k << "[o] = " << (val->second == ct ? val->first : "(" + ct + ")" + val->first)
-      << ";\n";
-  }
-  if (e.usesCoords())
-    e.emitCoords(os);
-  os << b.str();
-  return true;
+  return emitStores(e, kernel, "o", b, os, err);
 }
 
 std::string argsList(size_t nin, size_t nout) {
@@ -669,19 +657,12 @@ bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err)
   std::string A, B;
   if (!operandPtr(p.A, tensors, A, err, p.op) || !operandPtr(p.B, tensors, B, err, p.op))
     return false;
-  auto ins = kernel.getFunctionType().getInputs();
-  auto outs = kernel.getFunctionType().getResults();
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_gemm";
   std::ostringstream os;
   os << prelude(true) << defs;
   os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
   os << "  typedef long long pike_idx;\n";
-  for (auto [i, t] : llvm::enumerate(ins))
-    os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const " << cType(elementTypeOf(t))
-       << "*)pike_inputs[" << i << "];\n";
-  for (auto [i, t] : llvm::enumerate(outs))
-    os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
-       << "*)pike_outputs[" << i << "];\n";
+  emitHostPointers(kernel, os);
   os << "  const pike_idx M = " << p.M << ", N = " << p.N << ", K = " << p.K << ";\n";
   os << "  for (pike_idx bz = 0; bz < " << p.batch << "; ++bz)\n";
   os << "  for (pike_idx m = 0; m < M; ++m)\n  for (pike_idx n = 0; n < N; ++n) {\n";

@@ -116,6 +116,15 @@ bool collectConstantArrays(mlir::Block &body, bool host, std::string &defs,
 bool bindSlotTensors(pike::KernelOp kernel, bool host, std::string &defs,
                      llvm::DenseMap<mlir::Value, TensorRef> &tensors, Unsupported &err);
 
+/// Host references: `const T* inN = (const T*)pike_inputs[N];` and the outputs.
+void emitHostPointers(pike::KernelOp kernel, std::ostream &os);
+
+/// The end of every per-element epilogue: evaluates each value the slot yields
+/// (statements into `body`), stores it at `out<k>[lin]` (cast to the output's
+/// type), then writes the coordinates an index needed and `body` to `os`.
+bool emitStores(ElemEmitter &e, pike::KernelOp kernel, const std::string &lin,
+                std::ostringstream &body, std::ostringstream &os, Unsupported &err);
+
 /// Kernel parameter list: const T* __restrict__ in0, ..., T* __restrict__ out0, ...
 std::string paramList(pike::KernelOp kernel);
 

@@ -335,12 +335,7 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
        << paramList(kernel) << ") {\n";
   os << "  typedef " << idx << " pike_idx;\n";
   if (host) {
-    for (auto [i, t] : llvm::enumerate(ins))
-      os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
-         << cType(elementTypeOf(t)) << "*)pike_inputs[" << i << "];\n";
-    for (auto [i, t] : llvm::enumerate(outs))
-      os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
-         << "*)pike_outputs[" << i << "];\n";
+    emitHostPointers(kernel, os);
   }
   os << "  const pike_idx R = " << p.R << ", L = " << p.L << ";\n";
   if (!host && !warp)
