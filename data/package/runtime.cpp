@@ -54,7 +54,7 @@ Policy policyFromEnv(const char *name, const char *fallback) {
 /// than the launches it saves).
 Policy graphPolicy() { return policyFromEnv("PIKE_CUDA_GRAPH", "auto"); }
 
-/// PIKE_CHANNELS_LAST (default: pike-opt --channels-last, never unless asked): a
+/// PIKE_CHANNELS_LAST (default: pike-opt --channels-last, auto unless told): a
 /// copy of the model whose 4-D floating weights and inputs are channels-last
 /// (cuDNN's NHWC kernels); auto times both layouts after capture and keeps the
 /// faster one. Outputs are always handed out in PyTorch's default layout.
