@@ -27,7 +27,7 @@ struct SearchPass : public pike::impl::PikeSearchBase<SearchPass> {
     config.minSpeedup = minSpeedup;
     config.maxSlots = maxSlots;
     config.order = order;
-    config.precision = allowTF32 ? "tf32 allowed in generated GEMMs" : "fp32 kernels; PyTorch ops keep its TF32 settings";
+    config.precision = allowTF32 ? "tf32 allowed in generated GEMMs" : "fp32 kernels (convolution kernels: TF32 where the exported convolution allows it, as cuDNN does); PyTorch ops keep its TF32 settings";
     config.provenance = "builtin";
     BuiltinProposer proposer(allowTF32);
     if (failed(runSlotSearch(getOperation(), config, proposer, /*fixer=*/nullptr,

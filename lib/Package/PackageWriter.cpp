@@ -228,7 +228,7 @@ nlohmann::ordered_json reportJson(ModuleOp module, const std::string &ns, const 
   if (auto policy = module->getAttrOfType<StringAttr>("pike.precision"))
     doc["precision"] = policy.str();
   else
-    doc["precision"] = "fp32 kernels; PyTorch ops keep its TF32 settings";
+    doc["precision"] = "fp32 kernels (convolution kernels: TF32 where the exported convolution allows it, as cuDNN does); PyTorch ops keep its TF32 settings";
   doc["slots"] = slots;
   return doc;
 }
