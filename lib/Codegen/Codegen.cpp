@@ -312,15 +312,11 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     add(mk(128, 4, 4));
     break;
   case Kind::Gemm: {
-    if (gemmIsTF32Conv(kernel)) {
+    if (int64_t K = tf32ConvInputChannels(kernel)) {
       // A pointwise convolution whose reference runs on TF32 tensor cores. Order
       // from H200 timings of level-3 shapes (docs/results/pike-h200.md, run 7):
       // with 32 input channels the fused wmma kernel (64x64, k-step 32) wins;
       // with more, cuBLAS + one epilogue kernel does.
-      int64_t K = 0;
-      for (Operation &op : kernel.getBody().front())
-        if (auto a = dyn_cast<pike::AtenOp>(op); a && isConvolution(a))
-          K = shapeOf(a.getInputs()[0])[1];
       if (K <= 32) {
         add(mk(128, 4, 2, "wmma"));
         add(mk(128, 4, 1, "wmma"));
@@ -372,6 +368,8 @@ Knobs mutate(pike::KernelOp kernel, const Knobs &k, uint64_t seed) {
     return blocks[i];
   };
   Kind kind = classify(kernel);
+  // wmma is a neighbour only where TF32 is allowed (policy or the reference conv).
+  const bool tensorCores = kind == Kind::Gemm && (k.allowTF32 || tf32ConvInputChannels(kernel) > 0);
   for (int attempt = 0; attempt < 8; ++attempt) {
     Knobs m = k;
     uint64_t r = next();
@@ -393,9 +391,8 @@ Knobs mutate(pike::KernelOp kernel, const Knobs &k, uint64_t seed) {
       break;
     case Kind::Gemm: {
       static const char *vars[] = {"cublaslt", "cublas+epilogue", "simt", "wmma"};
-      bool tc = gemmIsTF32Conv(kernel) || k.allowTF32;
       if (r % 2 == 0)
-        m.variant = vars[(r >> 4) % (tc ? 4 : 3)];
+        m.variant = vars[(r >> 4) % (tensorCores ? 4 : 3)];
       else if (m.variant == "wmma" && (r >> 4) % 2)
         m.itemsPerThread = m.itemsPerThread >= 2 ? 1 : 2; // BK 16 <-> 32
       else

@@ -118,24 +118,8 @@ struct DwPlan {
 };
 
 bool planDepthwise(pike::KernelOp kernel, DwPlan &p, Unsupported &err) {
-  pike::AtenOp conv;
-  for (Operation &op : kernel.getBody().front()) {
-    auto a = dyn_cast<pike::AtenOp>(op);
-    if (!a)
-      continue;
-    if (isConvolution(a)) {
-      if (conv)
-        return err.fail(a, "more than one convolution in one region");
-      conv = a;
-      continue;
-    }
-    std::string why;
-    if (!ElemEmitter::supports(a, &why))
-      return err.fail(a, why);
-  }
-  if (!conv)
-    return err.fail(kernel, "no convolution");
-  if (!convGeometry(conv, p.g, err))
+  pike::AtenOp conv = singleAnchor(kernel, isConvolution, "convolution", err);
+  if (!conv || !convGeometry(conv, p.g, err))
     return false;
   if (!p.g.depthwise())
     return err.fail(conv, "only depthwise (groups == input channels) convolutions have this generator");
@@ -168,11 +152,6 @@ bool emitDwEpilogue(const DwPlan &p, pike::KernelOp kernel,
   return emitStores(e, kernel, "o", b, os, err);
 }
 
-std::string ptrOf(Value v, const llvm::DenseMap<Value, TensorRef> &tensors) {
-  auto it = tensors.find(v);
-  return it == tensors.end() ? std::string() : it->second.name;
-}
-
 } // namespace
 
 bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
@@ -185,9 +164,10 @@ bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, Gen
   if (!bindSlotTensors(kernel, host, defs, tensors, err))
     return false;
   const ConvGeom &g = p.g;
-  std::string X = ptrOf(g.x, tensors), Wt = ptrOf(g.w, tensors);
-  if (X.empty() || Wt.empty())
-    return err.fail(g.op, "convolution input or weight is computed inside the region (prologues are not fused)");
+  std::string X, Wt;
+  if (!operandPtr(g.x, tensors, X, err, g.op, "convolution input") ||
+      !operandPtr(g.w, tensors, Wt, err, g.op, "convolution weight"))
+    return false;
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_dwconv";
   int64_t mult = g.Co / g.Ci;
   int64_t total = g.N * g.Co * g.Ho * g.Wo;

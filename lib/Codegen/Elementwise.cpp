@@ -23,6 +23,42 @@ std::string paramList(pike::KernelOp kernel) {
   return s;
 }
 
+pike::AtenOp singleAnchor(pike::KernelOp kernel, llvm::function_ref<bool(pike::AtenOp)> isAnchor,
+                          llvm::StringRef what, Unsupported &err) {
+  pike::AtenOp anchor;
+  for (Operation &op : kernel.getBody().front()) {
+    auto a = dyn_cast<pike::AtenOp>(op);
+    if (!a)
+      continue;
+    if (isAnchor(a)) {
+      if (anchor) {
+        err.fail(a, "more than one " + what.str() + " in one region");
+        return {};
+      }
+      anchor = a;
+      continue;
+    }
+    std::string why;
+    if (!ElemEmitter::supports(a, &why)) {
+      err.fail(a, why);
+      return {};
+    }
+  }
+  if (!anchor)
+    err.fail(kernel, "no " + what.str());
+  return anchor;
+}
+
+bool operandPtr(Value v, const llvm::DenseMap<Value, TensorRef> &tensors, std::string &out,
+                Unsupported &err, Operation *at, llvm::StringRef what) {
+  auto it = tensors.find(v);
+  if (it == tensors.end())
+    return err.fail(v.getDefiningOp() ? v.getDefiningOp() : at,
+                    what.str() + " is computed inside the region (prologues are not fused)");
+  out = it->second.name;
+  return true;
+}
+
 void emitHostPointers(pike::KernelOp kernel, std::ostream &os) {
   for (auto [i, t] : llvm::enumerate(kernel.getFunctionType().getInputs()))
     os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "

@@ -35,9 +35,8 @@ struct GemmPlan {
   double alpha = 1, beta = 1;
   Value G;             // the contraction's result
   std::vector<int64_t> gshape;
-  bool biasPerRow = false; // convolution bias: one value per output channel (row m)
+  bool conv = false;       // a pointwise convolution: its bias is per output channel (row m)
   bool convTF32 = false;   // a convolution whose reference allows TF32
-  bool conv = false;
   /// TF32 tensor-core math is allowed for this GEMM.
   bool tf32(const Knobs &k) const { return k.allowTF32 || convTF32; }
 };
@@ -52,23 +51,15 @@ double numAttr(pike::AtenOp a, llvm::StringRef n, double dflt) {
 }
 
 bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
-  for (Operation &op : kernel.getBody().front()) {
-    auto a = dyn_cast<pike::AtenOp>(op);
-    if (!a)
-      continue;
-    auto info = lookupAtenOp(a.getName());
-    if (info && info->category == OpCategory::Contraction) {
-      if (p.op)
-        return err.fail(a, "more than one contraction in one region");
-      p.op = a;
-    } else {
-      std::string why;
-      if (!ElemEmitter::supports(a, &why))
-        return err.fail(a, why);
-    }
-  }
+  p.op = singleAnchor(
+      kernel,
+      [](pike::AtenOp a) {
+        auto info = lookupAtenOp(a.getName());
+        return info && info->category == OpCategory::Contraction;
+      },
+      "contraction", err);
   if (!p.op)
-    return err.fail(kernel, "no contraction");
+    return false;
   pike::AtenOp a = p.op;
   llvm::StringRef name = a.getName();
   name.consume_front("aten::");
@@ -134,7 +125,6 @@ bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
     p.A = g.w;
     p.B = g.x;
     p.bias = g.bias;
-    p.biasPerRow = true;
     p.convTF32 = g.tf32;
     p.batch = g.N;
     p.M = g.Co;
@@ -157,19 +147,6 @@ bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
   return true;
 }
 
-/// Pointer expression (device) of a GEMM operand.
-bool operandPtr(Value v, const llvm::DenseMap<Value, TensorRef> &tensors, std::string &out,
-                Unsupported &err, Operation *at) {
-  auto it = tensors.find(v);
-  if (it == tensors.end()) {
-    err.op = v.getDefiningOp() ? v.getDefiningOp() : at;
-    err.reason = "GEMM operand is computed inside the region (prologues are not fused)";
-    return false;
-  }
-  out = it->second.name;
-  return true;
-}
-
 /// Statements computing `pike_g` (the contraction's value, bias/addmm included
 /// unless `skipBias`) from `raw`, then the epilogue and stores at linear index `o`.
 bool emitEpilogue(const GemmPlan &p, pike::KernelOp kernel,
@@ -186,7 +163,7 @@ bool emitEpilogue(const GemmPlan &p, pike::KernelOp kernel,
       return false;
     g = floatLiteral(p.alpha, "float") + " * " + raw + " + " + floatLiteral(p.beta, "float") +
         " * (float)" + s->first;
-  } else if (p.bias && !skipBias && p.biasPerRow) {
+  } else if (p.bias && !skipBias && p.conv) {
     // Per output channel: row m of batch entry o / (M * N).
     b << ind << "const pike_idx pike_row = (o / " << p.N << ") % " << p.M << ";\n";
     if (!emitChannelValue(p.bias, p.M, "pike_row", tensors, ind, "pike_bias", b, err))
@@ -219,7 +196,8 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   int tile = nt == 256 ? 64 : 32; // 4x4 outputs per thread
   const int BK = 16;
   std::string A, B;
-  if (!operandPtr(p.A, tensors, A, err, p.op) || !operandPtr(p.B, tensors, B, err, p.op))
+  if (!operandPtr(p.A, tensors, A, err, p.op, "GEMM operand") ||
+      !operandPtr(p.B, tensors, B, err, p.op, "GEMM operand"))
     return false;
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_gemm";
   std::string idx = p.batch * p.M * p.N >= (int64_t(1) << 31) - 1 ||
@@ -309,7 +287,8 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   int BM = 32 * wmWarps, BN = 32 * wnWarps;
   const int BK = knobs.itemsPerThread >= 2 ? 32 : 16;
   std::string A, B;
-  if (!operandPtr(p.A, tensors, A, err, p.op) || !operandPtr(p.B, tensors, B, err, p.op))
+  if (!operandPtr(p.A, tensors, A, err, p.op, "GEMM operand") ||
+      !operandPtr(p.B, tensors, B, err, p.op, "GEMM operand"))
     return false;
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_wmma";
   std::string idx = p.batch * p.M * p.N >= (int64_t(1) << 31) - 1 ||
@@ -342,6 +321,14 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   os << "      const int mm = e / BK, kk = e % BK;\n";
   os << "      const pike_idx gm = m0 + mm, gk = k0 + kk;\n";
   os << "      As[mm * LDA + kk] = wmma::__float_to_tf32((gm < M && gk < K) ? __ldg(Ab + gm * K + gk) : 0.0f);\n    }\n";
+  // Scalar loads of the B tile (row-major [K, N]), at indentation `ind`.
+  auto scalarB = [&](const std::string &ind) {
+    os << ind << "for (int e = threadIdx.x; e < BK * BN; e += NT) {\n";
+    os << ind << "  const int kk = e / BN, nn = e % BN;\n";
+    os << ind << "  const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
+    os << ind << "  Bs[kk * LDB + nn] = wmma::__float_to_tf32((gn < N && gk < K) ? __ldg(Bb + gk * N + gn) : 0.0f);\n";
+    os << ind << "}\n";
+  };
   if (p.transB) {
     os << "    for (int e = threadIdx.x; e < BK * BN; e += NT) {\n";
     os << "      const int nn = e / BK, kk = e % BK;\n";
@@ -359,16 +346,10 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
     os << "        d[0] = wmma::__float_to_tf32(v.x); d[1] = wmma::__float_to_tf32(v.y);\n"
           "        d[2] = wmma::__float_to_tf32(v.z); d[3] = wmma::__float_to_tf32(v.w);\n      }\n";
     os << "    } else {\n";
-    os << "      for (int e = threadIdx.x; e < BK * BN; e += NT) {\n";
-    os << "        const int kk = e / BN, nn = e % BN;\n";
-    os << "        const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
-    os << "        Bs[kk * LDB + nn] = wmma::__float_to_tf32((gn < N && gk < K) ? __ldg(Bb + gk * N + gn) : 0.0f);\n      }\n";
+    scalarB("      ");
     os << "    }\n";
   } else {
-    os << "    for (int e = threadIdx.x; e < BK * BN; e += NT) {\n";
-    os << "      const int kk = e / BN, nn = e % BN;\n";
-    os << "      const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
-    os << "      Bs[kk * LDB + nn] = wmma::__float_to_tf32((gn < N && gk < K) ? __ldg(Bb + gk * N + gn) : 0.0f);\n    }\n";
+    scalarB("    ");
   }
   os << "    __syncthreads();\n";
   os << "#pragma unroll\n    for (int kk = 0; kk < BK; kk += 8) {\n";
@@ -428,7 +409,8 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
   auto ins = kernel.getFunctionType().getInputs();
   auto outs = kernel.getFunctionType().getResults();
   std::string A, B;
-  if (!operandPtr(p.A, tensors, A, err, p.op) || !operandPtr(p.B, tensors, B, err, p.op))
+  if (!operandPtr(p.A, tensors, A, err, p.op, "GEMM operand") ||
+      !operandPtr(p.B, tensors, B, err, p.op, "GEMM operand"))
     return false;
   // __device__ (not __constant__) arrays: cuBLAS reads them through global pointers.
   std::string defs = defsConst;
@@ -440,7 +422,7 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
   std::string ltEpi = "CUBLASLT_EPILOGUE_DEFAULT";
   bool biasFused = false;
   Operation *actFused = nullptr;
-  if (lt && p.bias && !p.biasPerRow && shapeOf(p.bias).size() == 1 && shapeOf(p.bias)[0] == p.N &&
+  if (lt && p.bias && !p.conv && shapeOf(p.bias).size() == 1 && shapeOf(p.bias)[0] == p.N &&
       elementTypeOf(p.bias.getType()).isF32() && tensors.count(p.bias)) {
     biasFused = true;
     ltEpi = "CUBLASLT_EPILOGUE_BIAS";
@@ -516,7 +498,7 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
   std::string biasP;
   if (biasFused) {
     std::string bn;
-    operandPtr(p.bias, tensors, bn, err, p.op);
+    operandPtr(p.bias, tensors, bn, err, p.op, "GEMM operand");
     biasP = ptrOf(p.bias, bn);
   }
   os << "  static void* workspace = [] { void* w = nullptr; if (cudaMalloc(&w, kPikeWorkspaceBytes) != cudaSuccess) w = nullptr; return w; }();\n";
@@ -615,10 +597,10 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
 
 } // namespace
 
-bool gemmIsTF32Conv(pike::KernelOp kernel) {
+int64_t tf32ConvInputChannels(pike::KernelOp kernel) {
   GemmPlan p;
   Unsupported err;
-  return plan(kernel, p, err) && p.convTF32;
+  return plan(kernel, p, err) && p.convTF32 ? p.K : 0;
 }
 
 int64_t gemmWork(pike::KernelOp kernel) {
@@ -655,7 +637,8 @@ bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err)
   if (!bindSlotTensors(kernel, /*host=*/true, defs, tensors, err))
     return false;
   std::string A, B;
-  if (!operandPtr(p.A, tensors, A, err, p.op) || !operandPtr(p.B, tensors, B, err, p.op))
+  if (!operandPtr(p.A, tensors, A, err, p.op, "GEMM operand") ||
+      !operandPtr(p.B, tensors, B, err, p.op, "GEMM operand"))
     return false;
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_gemm";
   std::ostringstream os;

@@ -6,6 +6,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <functional>
@@ -125,6 +126,17 @@ void emitHostPointers(pike::KernelOp kernel, std::ostream &os);
 bool emitStores(ElemEmitter &e, pike::KernelOp kernel, const std::string &lin,
                 std::ostringstream &body, std::ostringstream &os, Unsupported &err);
 
+/// The only op of the slot's body that `isAnchor` accepts, every other op being
+/// elementwise; null (and the reason in `err`) when there is none, more than
+/// one, or an op that is neither. `what` names the anchor in the messages.
+pike::AtenOp singleAnchor(pike::KernelOp kernel, llvm::function_ref<bool(pike::AtenOp)> isAnchor,
+                          llvm::StringRef what, Unsupported &err);
+
+/// The kernel-argument name of `v` in `out`; fails naming `what` when `v` is
+/// computed inside the region (prologues are not fused).
+bool operandPtr(mlir::Value v, const llvm::DenseMap<mlir::Value, TensorRef> &tensors,
+                std::string &out, Unsupported &err, mlir::Operation *at, llvm::StringRef what);
+
 /// Kernel parameter list: const T* __restrict__ in0, ..., T* __restrict__ out0, ...
 std::string paramList(pike::KernelOp kernel);
 
@@ -143,8 +155,9 @@ bool attentionTiledFirst(pike::KernelOp kernel);
 bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err);
 /// batch*M*N*K of a GEMM slot, 0 when not one.
 int64_t gemmWork(pike::KernelOp kernel);
-/// A pointwise-convolution GEMM slot whose reference allows TF32.
-bool gemmIsTF32Conv(pike::KernelOp kernel);
+/// Input channels of a pointwise-convolution GEMM slot whose reference allows
+/// TF32; 0 for any other slot.
+int64_t tf32ConvInputChannels(pike::KernelOp kernel);
 
 /// Classification used by candidateKnobs/generate.
 enum class Kind { Elementwise, RowOp, Gemm, Attention, Conv, Unknown };
