@@ -20,6 +20,7 @@ for var in ["HOME", "PYTHONPATH", "TORCH_HOME", "LD_LIBRARY_PATH"]:
         config.environment[var] = os.environ[var]
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%pike_src", config.pike_src_root))
+config.substitutions.append(("%pike_opt", os.path.join(config.pike_tools_dir, "pike-opt")))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 
 # nvcc can compile generated CUDA without a GPU (test/Codegen compile tests).
