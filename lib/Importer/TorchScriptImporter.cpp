@@ -3,6 +3,7 @@
 // come from that probe, and every non-tensor value that depends only on shapes
 // (sizes, dims, list literals, arithmetic on them) is folded to a constant.
 #include "pike/Importer/TorchScriptImporter.h"
+#include "ExportedProgram.h"
 #include "pike/Dialect/OpRegistry.h"
 #include "pike/Dialect/PikeOps.h"
 #include "pike/Importer/SafeTensors.h"
@@ -37,9 +38,13 @@ using pike::TensorSpec;
 
 namespace {
 
+/// The first non-blank line (TorchScript's ErrorReport starts with a newline).
 std::string firstLine(const std::string &s) {
-  auto pos = s.find('\n');
-  return pos == std::string::npos ? s : s.substr(0, pos);
+  size_t start = s.find_first_not_of(" \n");
+  if (start == std::string::npos)
+    return "";
+  auto pos = s.find('\n', start);
+  return s.substr(start, pos == std::string::npos ? std::string::npos : pos - start);
 }
 
 /// The location of a TorchScript node: its Python source range when it has one.
@@ -99,6 +104,10 @@ c10::ScalarType scalarTypeOf(const std::string &dtype) {
 }
 
 /// Node kinds whose non-tensor result depends only on tensor metadata.
+const char *loadFailure(const std::string &path) {
+  return pike::isExportedProgramPath(path) ? "cannot load torch.export program: " : "cannot load TorchScript module: ";
+}
+
 bool isMetadataQuery(const tj::Node *n) {
   static const std::set<std::string> kinds = {
       "aten::size", "aten::dim", "aten::numel", "prim::dtype", "prim::device",
@@ -155,7 +164,7 @@ private:
   bool isStatic(const tj::Value *v) const { return staticValues.count(v) > 0; }
 
   MLIRContext &ctx;
-  const ImportOptions &opts;
+  ImportOptions opts; // a copy: a .pt2 archive fills in its own input spec
   OpBuilder b;
   std::unordered_map<const tj::Value *, c10::IValue> probed;
   std::set<const tj::Value *> staticValues;
@@ -631,14 +640,20 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
   }
   tj::Module module;
   try {
-    // Weights land on the CPU whatever device the model was exported for.
-    module = tj::load(path, c10::Device(c10::kCPU));
+    if (pike::isExportedProgramPath(path)) {
+      pike::InputSpec fromProgram;
+      module = pike::loadExportedProgram(path, fromProgram);
+      if (opts.inputSpec.inputs.empty())
+        opts.inputSpec = fromProgram;
+    } else {
+      // Weights land on the CPU whatever device the model was exported for.
+      module = tj::load(path, c10::Device(c10::kCPU));
+    }
   } catch (const c10::Error &e) {
-    emitError(fileLoc) << "cannot load TorchScript module: "
-                       << firstLine(e.what_without_backtrace());
+    emitError(fileLoc) << loadFailure(path) << firstLine(e.what_without_backtrace());
     return nullptr;
   } catch (const std::exception &e) {
-    emitError(fileLoc) << "cannot load TorchScript module: " << firstLine(e.what());
+    emitError(fileLoc) << loadFailure(path) << firstLine(e.what());
     return nullptr;
   }
   if (!module.find_method("forward")) {
@@ -747,7 +762,8 @@ OwningOpRef<ModuleOp> pike::importTorchScript(MLIRContext &context, const std::s
 bool pike::dumpTorchScriptGraph(MLIRContext &context, const std::string &path,
                                 std::string &graphText) {
   try {
-    tj::Module module = tj::load(path);
+    pike::InputSpec unused;
+    tj::Module module = pike::isExportedProgramPath(path) ? pike::loadExportedProgram(path, unused) : tj::load(path);
     module.eval();
     std::shared_ptr<tj::Graph> graph;
     try {
@@ -762,7 +778,10 @@ bool pike::dumpTorchScriptGraph(MLIRContext &context, const std::string &path,
     return true;
   } catch (const c10::Error &e) {
     emitError(FileLineColLoc::get(&context, path, 0, 0))
-        << "cannot load TorchScript module: " << firstLine(e.what_without_backtrace());
+        << loadFailure(path) << firstLine(e.what_without_backtrace());
+    return false;
+  } catch (const std::exception &e) {
+    emitError(FileLineColLoc::get(&context, path, 0, 0)) << loadFailure(path) << firstLine(e.what());
     return false;
   }
 }

@@ -177,14 +177,15 @@ int main(int argc, char **argv) {
 
   std::unique_ptr<llvm::MemoryBuffer> buffer;
   if (isTorchScriptFile(inputFilename)) {
-    if (inputSpecOpt.empty()) {
+    // A torch.export archive records its input shapes; TorchScript does not.
+    if (inputSpecOpt.empty() && !pike::isExportedProgramPath(inputFilename)) {
       llvm::errs() << "error: '" << inputFilename
                    << "' is a TorchScript model: pass --input-spec (JSON file or e.g. 1x3x32x32xf32)\n";
       return 1;
     }
     pike::ImportOptions options;
     std::string error;
-    if (!pike::InputSpec::parse(inputSpecOpt, options.inputSpec, error)) {
+    if (!inputSpecOpt.empty() && !pike::InputSpec::parse(inputSpecOpt, options.inputSpec, error)) {
       llvm::errs() << "error: bad --input-spec: " << error << "\n";
       return 1;
     }

@@ -26,6 +26,10 @@ mlir::OwningOpRef<mlir::ModuleOp> importTorchScript(mlir::MLIRContext &context,
                                                     const std::string &path,
                                                     const ImportOptions &options);
 
+/// True when `path` names a torch.export archive (.pt2): it carries its own
+/// input shapes, so no input spec is needed.
+bool isExportedProgramPath(const std::string &path);
+
 /// The frozen, inlined TorchScript graph as LibTorch prints it (--emit=torchscript-graph).
 bool dumpTorchScriptGraph(mlir::MLIRContext &context, const std::string &path,
                           std::string &graphText);
