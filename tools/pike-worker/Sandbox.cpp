@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstring>
 #include <linux/audit.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -126,10 +127,28 @@ std::vector<sock_filter> buildFilter(pid_t self) {
   return p.code;
 }
 
+// A runner started by root keeps uid 0 but loses every capability, so it cannot
+// bypass the verifier's non-dumpable protection (/proc/<pid>/mem needs
+// CAP_SYS_PTRACE then) or file permissions. A no-op for an unprivileged runner.
+std::string dropCapabilities() {
+  for (int cap = 0; cap <= 63; ++cap)
+    if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL && errno != EPERM)
+      return std::string("prctl(PR_CAPBSET_DROP): ") + std::strerror(errno);
+  __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  if (::syscall(SYS_capset, &hdr, data) != 0)
+    return std::string("capset: ") + std::strerror(errno);
+  return "";
+}
+
 } // namespace
 
 Report install() {
   Report r;
+  if (std::string e = dropCapabilities(); !e.empty()) {
+    r.error = e;
+    return r;
+  }
   rlimit core{0, 0};
   if (::setrlimit(RLIMIT_CORE, &core) != 0) {
     r.error = std::string("setrlimit(RLIMIT_CORE): ") + std::strerror(errno);
@@ -150,7 +169,7 @@ Report install() {
               "process_vm_readv/writev,pidfd_*,kcmp,setns,unshare,setsid,setpgid,io_uring,"
               "socket(AF_INET|AF_INET6),prctl(PDEATHSIG|DUMPABLE|PTRACER),"
               "kill/tkill/tgkill/rt_sigqueueinfo/rt_tgsigqueueinfo to other pids),"
-              "no_new_privs,rlimit_core=0";
+              "no_new_privs,no_capabilities,rlimit_core=0";
   return r;
 }
 

@@ -24,7 +24,9 @@ struct Report {
 
 /// Installs the filter on the calling thread and every thread it creates later
 /// (SECCOMP_FILTER_FLAG_TSYNC: threads that already exist, e.g. the CUDA
-/// driver's, get it too). Sets PR_SET_NO_NEW_PRIVS and RLIMIT_CORE 0. Irreversible.
+/// driver's, get it too). Drops every capability (a runner started by root keeps
+/// uid 0 but cannot bypass permissions or ptrace checks), sets PR_SET_NO_NEW_PRIVS
+/// and RLIMIT_CORE 0. Irreversible.
 Report install();
 
 } // namespace pike::worker::sandbox

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <csignal>
 #include <functional>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
@@ -159,6 +160,20 @@ TEST(Sandbox, NoCoreDumps) {
               rlimit r{};
               ::getrlimit(RLIMIT_CORE, &r);
               return r.rlim_cur == 0 && r.rlim_max == 0 ? 0 : 1;
+            }),
+            0);
+}
+
+TEST(Sandbox, NoCapabilitiesLeft) {
+  EXPECT_EQ(inSandbox([] {
+              __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+              __user_cap_data_struct data[2] = {};
+              if (::syscall(SYS_capget, &hdr, data) != 0)
+                return 1;
+              for (auto &d : data)
+                if (d.effective || d.permitted || d.inheritable)
+                  return 2;
+              return ::prctl(PR_CAPBSET_READ, CAP_SYS_PTRACE, 0, 0, 0) == 0 ? 0 : 3;
             }),
             0);
 }
