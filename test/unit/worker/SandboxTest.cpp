@@ -7,7 +7,9 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <fcntl.h>
 #include <functional>
+#include <string>
 #include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -176,6 +178,63 @@ TEST(Sandbox, NoCapabilitiesLeft) {
               return ::prctl(PR_CAPBSET_READ, CAP_SYS_PTRACE, 0, 0, 0) == 0 ? 0 : 3;
             }),
             0);
+}
+
+// What install() reports in a child (the parent must stay unsandboxed).
+std::string appliedInChild() {
+  int p[2];
+  if (::pipe(p) != 0)
+    return "";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    auto r = install();
+    std::string s = r.ok ? r.applied : "failed: " + r.error;
+    (void)!::write(p[1], s.data(), s.size());
+    ::_exit(0);
+  }
+  ::close(p[1]);
+  std::string out;
+  char buf[512];
+  for (ssize_t n; (n = ::read(p[0], buf, sizeof buf)) > 0;)
+    out.append(buf, static_cast<size_t>(n));
+  ::close(p[0]);
+  ::waitpid(pid, nullptr, 0);
+  return out;
+}
+
+TEST(Sandbox, WritesOnlyUnderDevWhenLandlockIsAvailable) {
+  std::string applied = appliedInChild();
+  ASSERT_FALSE(applied.empty());
+  if (applied.find("landlock(abi") == std::string::npos)
+    GTEST_SKIP() << "Landlock not available on this kernel: " << applied;
+  // An existing file stands for a reference .pt or a compile-cache entry.
+  std::string existing = "/tmp/pike-sandbox-existing-" + std::to_string(::getpid());
+  std::string fresh = "/tmp/pike-sandbox-new-" + std::to_string(::getpid());
+  int fd = ::open(existing.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  EXPECT_EQ(inSandbox([&] {
+              if (!failsWith(::open(existing.c_str(), O_WRONLY), EACCES))
+                return 1;
+              if (!failsWith(::open(fresh.c_str(), O_WRONLY | O_CREAT, 0600), EACCES))
+                return 2;
+              if (!failsWith(::unlink(existing.c_str()), EACCES))
+                return 3;
+              if (!failsWith(::rename(existing.c_str(), fresh.c_str()), EACCES) && errno != EXDEV)
+                return 4;
+              int devnull = ::open("/dev/null", O_WRONLY);
+              if (devnull < 0)
+                return 5;
+              ::close(devnull);
+              int r = ::open(existing.c_str(), O_RDONLY); // reads stay allowed
+              if (r < 0)
+                return 6;
+              ::close(r);
+              return 0;
+            }),
+            0);
+  ::unlink(fresh.c_str());
+  ::unlink(existing.c_str());
 }
 
 TEST(Sandbox, OtherSyscallsStillWork) {
