@@ -828,7 +828,11 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   fillPristine(pristine, inSpecs, seeds[0]);
   std::vector<at::Tensor> refOut = checkedReference(ref, pristine, outSpecs);
 
-  // Reference timing and profile first, while no candidate code exists anywhere.
+  // Reference timing and profile first, while no candidate code exists anywhere
+  // (on copies: a reference that works in place must not change the yardstick).
+  std::vector<at::Tensor> refTimingIn;
+  for (auto &p : pristine)
+    refTimingIn.push_back(p.clone());
   json timingOut = json::object();
   if (timed) {
     auto t0 = Clock::now();
@@ -836,14 +840,14 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
     double budget = std::clamp(timing.value("budget_ms", 100.0), 0.0, 60000.0);
     int minReps = std::clamp(timing.value("min_reps", 10), 1, 100000);
     int maxReps = std::clamp(timing.value("max_reps", 1000), minReps, 100000);
-    timingOut["reference"] = timeIt(g, [&] { runReference(ref, pristine); }, warmup, budget, minReps, maxReps);
+    timingOut["reference"] = timeIt(g, [&] { runReference(ref, refTimingIn); }, warmup, budget, minReps, maxReps);
     phases["time_reference_ms"] = msSince(t0);
   }
   json kernels = json::object();
   std::string kernelsErr;
   if (profile) {
     auto t0 = Clock::now();
-    json k = profileReference(ref, pristine, kernelsErr);
+    json k = profileReference(ref, refTimingIn, kernelsErr);
     if (kernelsErr.empty())
       kernels["reference"] = k;
     phases["profile_reference_ms"] = msSince(t0);
@@ -973,7 +977,11 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
     if (bad.item<bool>() || exact) {
       diagnoseCall(s, pristine, refOut, atol, rtol, where, extra, maxAbs, maxRel);
       if (bad.item<bool>())
-        throw Failure{"runtime_error", "verify", "the fused check failed but no cause was found (" + where + ")"};
+        // Only possible when the buffers changed between the two reads: the
+        // candidate was still running after the runner claimed it was done.
+        throw Failure{"incorrect", "verify",
+                      "the outputs or inputs changed while the verifier read them: the candidate was still "
+                      "writing after its runner answered done (" + where + ")"};
     }
     if (profileCall) {
       kernelsCand = t.done.kernels;
