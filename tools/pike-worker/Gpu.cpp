@@ -78,6 +78,7 @@ struct Failure {
 struct Retired {
   std::unique_ptr<RunnerProcess> runner;
   std::vector<void *> buffers;
+  size_t bytes = 0;
 };
 
 struct Globals {
@@ -592,6 +593,7 @@ json awaitRunner(Session &s, const std::string &step) {
 }
 
 void sendRunner(Session &s, const json &m, const std::string &step) {
+  dbg("runner " + std::to_string(s.runner->pid()) + " <- " + m.value("op", "?") + " (" + step + ")");
   if (!s.runner->send(m)) {
     s.runner->reap(500);
     std::string how = s.runner->exited() ? s.runner->describeExit() : "stopped reading its control channel";
@@ -623,8 +625,10 @@ void retireSession(Globals &g, Session &s) {
   r.runner = std::move(s.runner);
   for (auto *side : {&s.ins, &s.outs})
     for (auto &b : *side)
-      if (b.base)
+      if (b.base) {
         r.buffers.push_back(b.base);
+        r.bytes += static_cast<size_t>(b.total);
+      }
   s.ins.clear();
   s.outs.clear();
   g.graveyard.push_back(std::move(r));
@@ -658,16 +662,28 @@ void startSession(Globals &g, Session &s) {
     throw Failure{"runtime_error", "setup", "the runner cannot use the GPU: " + runner::clip(hello.value("cuda", "?"), 500)};
 }
 
-// Frees what earlier requests left once their runners are gone.
-void collectGraveyard(Globals &g) {
-  for (auto &r : g.graveyard) {
-    if (r.runner && !r.runner->reap(5000))
-      dbg("runner " + std::to_string(r.runner->pid()) + " did not exit 5 s after SIGKILL");
-    r.runner.reset(); // waits for it if still running
-    for (void *p : r.buffers)
+// Frees what earlier requests left once their runners are gone. A SIGKILLed
+// runner takes some milliseconds to tear its context down; the next request does
+// not wait for that unless retired buffers pile up (more than two sessions or
+// 256 MiB), then it reaps them all before allocating its own.
+void collectGraveyard(Globals &g, bool force = false) {
+  size_t bytes = 0;
+  for (auto &r : g.graveyard)
+    bytes += r.bytes;
+  const bool block = force || g.graveyard.size() > 2 || bytes > (size_t(256) << 20);
+  for (auto it = g.graveyard.begin(); it != g.graveyard.end();) {
+    bool gone = !it->runner || it->runner->reap(block ? 5000 : 0);
+    if (!gone && !block) {
+      ++it;
+      continue;
+    }
+    if (!gone)
+      dbg("runner " + std::to_string(it->runner->pid()) + " did not exit 5 s after SIGKILL; waiting");
+    it->runner.reset(); // waits for it if still running
+    for (void *p : it->buffers)
       cudaFree(p);
+    it = g.graveyard.erase(it);
   }
-  g.graveyard.clear();
   cudaGetLastError();
 }
 
@@ -876,10 +892,20 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
 
   // ---- candidate: buffers, runner set-up, calibration, load
   auto setupStart = Clock::now();
+  auto allocate = [&](const TensorSpec &sp) {
+    try {
+      return SharedBuffer::make(sp);
+    } catch (const Failure &) {
+      if (g.graveyard.empty())
+        throw;
+      collectGraveyard(g, /*force=*/true); // earlier requests' buffers, then once more
+      return SharedBuffer::make(sp);
+    }
+  };
   for (auto &sp : inSpecs)
-    s.ins.push_back(SharedBuffer::make(sp));
+    s.ins.push_back(allocate(sp));
   for (auto &sp : outSpecs)
-    s.outs.push_back(SharedBuffer::make(sp));
+    s.outs.push_back(allocate(sp));
   json mapMsg = {{"op", "map"}, {"inputs", json::array()}, {"outputs", json::array()},
                  {"l2_flush_bytes", g.l2Flush ? g.l2FlushBytes : 0}};
   for (auto &b : s.ins)

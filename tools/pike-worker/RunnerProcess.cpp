@@ -36,8 +36,27 @@ int highFd(int fd) {
 }
 
 std::string signalName(int sig) {
-  const char *abbrev = sigabbrev_np(sig);
-  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+  switch (sig) {
+  case SIGHUP: return "SIGHUP";
+  case SIGINT: return "SIGINT";
+  case SIGQUIT: return "SIGQUIT";
+  case SIGILL: return "SIGILL";
+  case SIGTRAP: return "SIGTRAP";
+  case SIGABRT: return "SIGABRT";
+  case SIGBUS: return "SIGBUS";
+  case SIGFPE: return "SIGFPE";
+  case SIGKILL: return "SIGKILL";
+  case SIGUSR1: return "SIGUSR1";
+  case SIGSEGV: return "SIGSEGV";
+  case SIGUSR2: return "SIGUSR2";
+  case SIGPIPE: return "SIGPIPE";
+  case SIGALRM: return "SIGALRM";
+  case SIGTERM: return "SIGTERM";
+  case SIGSYS: return "SIGSYS";
+  case SIGXCPU: return "SIGXCPU";
+  case SIGXFSZ: return "SIGXFSZ";
+  default: return "signal " + std::to_string(sig);
+  }
 }
 
 } // namespace
@@ -89,7 +108,10 @@ std::unique_ptr<RunnerProcess> RunnerProcess::spawn(const std::string &exe, cons
   posix_spawn_file_actions_adddup2(&fa, theirs, kChannelFd);
   // Everything else the verifier has open (its own protocol pipes, CUDA device
   // files, the other runner's sockets) stays out, close-on-exec or not.
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
   posix_spawn_file_actions_addclosefrom_np(&fa, kChannelFd + 1);
+#endif
+  // (pike-runner also closes every fd above 3 itself before anything else runs.)
   sigset_t none, all;
   sigemptyset(&none);
   sigfillset(&all);
