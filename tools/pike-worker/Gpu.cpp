@@ -1,6 +1,8 @@
 #include "Gpu.h"
 
 #include "Cupti.h"
+#include "RunnerProcess.h"
+#include "RunnerProtocol.h"
 #include "pike/Runtime/KernelABI.h"
 #include "pike/WorkerClient/Protocol.h"
 
@@ -12,28 +14,33 @@
 #include <torch/script.h>
 #include <torch/version.h>
 
-#include <cuda.h>
 #include <cuda_runtime.h>
 #include <nvrtc.h>
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
-#include <dlfcn.h>
 #include <fcntl.h>
-#include <fstream>
+#include <iostream>
 #include <map>
 #include <mutex>
+#include <random>
 #include <sstream>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+extern char **environ;
 
 namespace pike::worker::gpu {
 
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
+using runner::RunnerProcess;
 
 namespace {
 
@@ -45,58 +52,45 @@ std::string cudaErr(cudaError_t e) {
   return std::string(cudaGetErrorName(e)) + " (" + cudaGetErrorString(e) + ")";
 }
 
-// ------------------------------------------------------------ driver API
-// libcuda is opened at run time: the worker must start (and answer compile /
-// device_info) on hosts that have no NVIDIA driver.
-struct Driver {
-  decltype(&cuModuleLoadData) moduleLoadData = nullptr;
-  decltype(&cuModuleUnload) moduleUnload = nullptr;
-  decltype(&cuModuleGetFunction) moduleGetFunction = nullptr;
-  decltype(&cuLaunchKernel) launchKernel = nullptr;
-  decltype(&cuFuncSetAttribute) funcSetAttribute = nullptr;
-  decltype(&cuGetErrorName) getErrorName = nullptr;
-  decltype(&cuCtxGetCurrent) ctxGetCurrent = nullptr;
-  decltype(&cuCtxSetCurrent) ctxSetCurrent = nullptr;
-  decltype(&cuDevicePrimaryCtxRetain) primaryCtxRetain = nullptr;
-  decltype(&cuDeviceGet) deviceGet = nullptr;
+// PIKE_WORKER_DEBUG=1: one stderr line per runner step, for debugging on a GPU host.
+bool debugOn() {
+  static const bool on = [] {
+    const char *v = std::getenv("PIKE_WORKER_DEBUG");
+    return v && *v && std::string(v) != "0";
+  }();
+  return on;
+}
+void dbg(const std::string &what) {
+  if (debugOn())
+    std::cerr << "[pike-worker] " + what + "\n" << std::flush;
+}
 
-  std::string load() {
-    void *h = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
-    if (!h)
-      return std::string("cannot open libcuda.so.1: ") + dlerror();
-    auto sym = [&](auto &fn, const char *name) {
-      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(h, name));
-      return fn != nullptr;
-    };
-    if (!sym(moduleLoadData, "cuModuleLoadData") || !sym(moduleUnload, "cuModuleUnload") ||
-        !sym(moduleGetFunction, "cuModuleGetFunction") || !sym(launchKernel, "cuLaunchKernel") ||
-        !sym(funcSetAttribute, "cuFuncSetAttribute") || !sym(getErrorName, "cuGetErrorName") ||
-        !sym(ctxGetCurrent, "cuCtxGetCurrent") || !sym(ctxSetCurrent, "cuCtxSetCurrent") ||
-        !sym(primaryCtxRetain, "cuDevicePrimaryCtxRetain") || !sym(deviceGet, "cuDeviceGet"))
-      return "libcuda.so.1 lacks a driver API entry point";
-    return "";
-  }
-  std::string err(CUresult r) const {
-    const char *s = nullptr;
-    if (getErrorName)
-      getErrorName(r, &s);
-    return s ? s : "CUresult " + std::to_string(static_cast<int>(r));
-  }
+struct Failure {
+  std::string status, phase, log;
+  json extra = json::object();
 };
 
 // ------------------------------------------------------------ device state
+// One runner lives for one request. The spare is started early (its CUDA context
+// creation overlaps the current request) and used by the next one. Retired runners
+// are SIGKILLed at once and reaped later, before their IO buffers are freed (an
+// exported allocation must outlive every process that maps it).
+struct Retired {
+  std::unique_ptr<RunnerProcess> runner;
+  std::vector<void *> buffers;
+  size_t bytes = 0;
+};
+
 struct Globals {
   std::once_flag once;
   DeviceState state;
-  Driver drv;
-  cudaStream_t stream = nullptr;       // the worker's own non-blocking stream
+  cudaStream_t stream = nullptr;       // the verifier's own non-blocking stream
   void *l2Flush = nullptr;
   size_t l2FlushBytes = 0;
-  CUmodule guardModule = nullptr;
-  CUfunction guardFn = nullptr;         // spins on the legacy stream, see runCandidate
-  volatile int *guardFlag = nullptr;    // mapped host memory
-  int *guardFlagDev = nullptr;
   std::string lockPath;
+  std::string runnerExe;
+  std::unique_ptr<RunnerProcess> spare;
+  std::vector<Retired> graveyard;
   std::mutex gpuMutex;                  // one GPU phase at a time in this process
   std::map<std::string, std::pair<std::string, torch::jit::Module>> references;
 };
@@ -105,54 +99,28 @@ Globals &G() {
   return g;
 }
 
-// Occupies the legacy default stream while a candidate runs, so work a launcher
-// wrongly puts there (or on any blocking stream) cannot finish before we read
-// the outputs. Released by the host; gives up after 2 s on its own.
-const char *kGuardSource = R"(
-extern "C" __global__ void pike_stream_guard(volatile int *flag) {
-  unsigned long long t0, t;
-  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t0));
-  for (;;) {
-    if (*flag != 0) break;
-    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
-    if (t - t0 > 2000000000ull) break;
-    __nanosleep(2000);
-  }
+// pike-runner lives beside pike-worker; PIKE_RUNNER overrides (tests, installs).
+std::string findRunner() {
+  if (const char *v = std::getenv("PIKE_RUNNER"); v && *v)
+    return v;
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0)
+    return "pike-runner";
+  std::string self(buf, static_cast<size_t>(n));
+  return self.substr(0, self.rfind('/') + 1) + "pike-runner";
 }
-)";
 
-std::string buildGuard(Globals &g) {
-  nvrtcProgram prog;
-  if (nvrtcCreateProgram(&prog, kGuardSource, "guard.cu", 0, nullptr, nullptr) != NVRTC_SUCCESS)
-    return "nvrtcCreateProgram failed";
-  std::string opt = "--gpu-architecture=" + g.state.arch;
-  const char *opts[] = {opt.c_str()};
-  nvrtcResult rc = nvrtcCompileProgram(prog, 1, opts);
-  size_t n = 0;
-  if (rc == NVRTC_SUCCESS)
-    rc = nvrtcGetCUBINSize(prog, &n);
-  std::string cubin(n, '\0');
-  if (rc == NVRTC_SUCCESS)
-    rc = nvrtcGetCUBIN(prog, cubin.data());
-  nvrtcDestroyProgram(&prog);
-  if (rc != NVRTC_SUCCESS)
-    return std::string("NVRTC: ") + nvrtcGetErrorString(rc);
-  CUresult r = g.drv.moduleLoadData(&g.guardModule, cubin.data());
-  if (r == CUDA_SUCCESS)
-    r = g.drv.moduleGetFunction(&g.guardFn, g.guardModule, "pike_stream_guard");
-  if (r != CUDA_SUCCESS)
-    return "loading the guard kernel: " + g.drv.err(r);
-  void *host = nullptr;
-  cudaError_t e = cudaHostAlloc(&host, sizeof(int), cudaHostAllocMapped);
-  if (e == cudaSuccess)
-    e = cudaHostGetDevicePointer(reinterpret_cast<void **>(&g.guardFlagDev), host, 0);
-  if (e != cudaSuccess) {
-    g.guardFn = nullptr;
-    return "mapped flag: " + cudaErr(e);
-  }
-  g.guardFlag = static_cast<volatile int *>(host);
-  *g.guardFlag = 1;
-  return "";
+std::unique_ptr<RunnerProcess> spawnRunner(Globals &g, std::string &err) {
+  std::vector<std::string> args = {"--parent", std::to_string(::getpid())};
+  if (debugOn())
+    args.push_back("--debug");
+  if (const char *v = std::getenv("PIKE_WORKER_ALLOW_UNSANDBOXED"); v && std::string(v) == "1")
+    args.push_back("--allow-unsandboxed");
+  auto r = RunnerProcess::spawn(g.runnerExe, args, err);
+  if (r)
+    dbg("spawned runner pid " + std::to_string(r->pid()));
+  return r;
 }
 
 void init(Globals &g) {
@@ -163,11 +131,6 @@ void init(Globals &g) {
     s.reason = e != cudaSuccess ? "cudaGetDeviceCount: " + cudaErr(e) : "no CUDA device visible";
     cudaGetLastError();
     s.info = {{"available", false}, {"reason", "no CUDA device: " + s.reason}};
-    return;
-  }
-  if (std::string err = g.drv.load(); !err.empty()) {
-    s.reason = err;
-    s.info = {{"available", false}, {"reason", "no CUDA device: " + err}};
     return;
   }
   cudaSetDevice(0);
@@ -200,6 +163,10 @@ void init(Globals &g) {
   cudaDriverGetVersion(&drvVer);
   cudaRuntimeGetVersion(&rtVer);
   nvrtcVersion(&nvMaj, &nvMin);
+  // Candidates run in pike-runner, a child of this process with the same uid:
+  // not dumpable means it cannot open /proc/<verifier>/mem or /environ.
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  g.runnerExe = findRunner();
   s.available = true;
   s.info = {{"available", true},
             {"name", p.name},
@@ -213,24 +180,15 @@ void init(Globals &g) {
             {"driver_version", drvVer},
             {"runtime_version", rtVer},
             {"nvrtc_version", std::to_string(nvMaj) + "." + std::to_string(nvMin)},
-            {"torch_version", TORCH_VERSION}};
-  std::string guardErr = buildGuard(g);
-  s.info["stream_guard"] = guardErr.empty() ? "on" : "unavailable: " + guardErr;
+            {"torch_version", TORCH_VERSION},
+            {"candidate_isolation", "pike-runner process per request"},
+            {"runner", g.runnerExe}};
+  std::string err;
+  g.spare = spawnRunner(g, err); // the first request need not wait for CUDA init
+  if (!g.spare)
+    s.info["runner_error"] = err;
 }
 
-// Make the primary context current on this (pool) thread for driver API calls.
-void ensureContext(Globals &g) {
-  cudaSetDevice(0);
-  cudaFree(nullptr);
-  CUcontext ctx = nullptr;
-  g.drv.ctxGetCurrent(&ctx);
-  if (!ctx) {
-    CUdevice dev;
-    g.drv.deviceGet(&dev, 0);
-    g.drv.primaryCtxRetain(&ctx, dev);
-    g.drv.ctxSetCurrent(ctx);
-  }
-}
 
 struct FileLock {
   int fd = -1;
@@ -288,35 +246,76 @@ std::string shapeStr(at::IntArrayRef s) {
 }
 
 constexpr int64_t kGuardBytes = 64 << 10;
-constexpr uint8_t kGuardByte = 0xCD;
 
-// A tensor with canary regions on both sides: out-of-bounds writes land there.
-struct Guarded {
-  at::Tensor raw;   // uint8 [guard | data | guard]
-  at::Tensor view;  // the tensor the candidate sees
-  int64_t nbytes = 0;
+// ------------------------------------------------------------ shared IO buffers
+// Every input and output the candidate sees is its own cudaMalloc allocation
+// (an IPC handle exports a whole allocation, so torch's caching allocator, which
+// packs tensors into shared blocks, must not be used), laid out as
+// [canary | data | canary]. A write past a canary leaves the allocation, which
+// faults in the runner's context, never in the verifier's.
+constexpr int64_t kCanaryBytes = 1 << 20;
+constexpr uint8_t kCanaryByte = 0xCD;
+
+struct SharedBuffer {
+  void *base = nullptr;
+  int64_t total = 0, nbytes = 0;
   TensorSpec spec;
+  at::Tensor raw;  // uint8 over the whole allocation
+  at::Tensor view; // the tensor the candidate sees
+  std::string handle;
 
-  static Guarded make(const TensorSpec &s) {
-    Guarded g;
-    g.spec = s;
+  // Throws Failure.
+  static SharedBuffer make(const TensorSpec &s) {
+    SharedBuffer b;
+    b.spec = s;
     int64_t numel = 1;
     for (int64_t d : s.shape)
       numel *= d;
-    g.nbytes = numel * static_cast<int64_t>(dtypeBytes(s.dtype));
-    auto u8 = at::TensorOptions().dtype(at::kByte).device(at::kCUDA, 0);
-    g.raw = at::empty({2 * kGuardBytes + ((g.nbytes + 255) / 256) * 256}, u8);
-    g.raw.fill_(kGuardByte);
-    g.view = at::from_blob(g.raw.data_ptr<uint8_t>() + kGuardBytes, s.shape,
-                           at::TensorOptions().dtype(scalarType(s.dtype)).device(at::kCUDA, 0));
-    return g;
+    b.nbytes = numel * static_cast<int64_t>(dtypeBytes(s.dtype));
+    b.total = 2 * kCanaryBytes + ((b.nbytes + 255) / 256) * 256;
+    cudaError_t e = cudaMalloc(&b.base, static_cast<size_t>(b.total));
+    if (e == cudaErrorMemoryAllocation) { // torch's cache may hold what we need
+      cudaGetLastError();
+      c10::cuda::CUDACachingAllocator::emptyCache();
+      e = cudaMalloc(&b.base, static_cast<size_t>(b.total));
+    }
+    if (e != cudaSuccess) {
+      cudaGetLastError();
+      throw Failure{"runtime_error", "setup",
+                    "out of GPU memory: cannot allocate " + std::to_string(b.total) + " bytes for a " +
+                        shapeStr(s.shape) + " buffer (" + cudaErr(e) + ")"};
+    }
+    cudaIpcMemHandle_t h;
+    e = cudaIpcGetMemHandle(&h, b.base);
+    if (e != cudaSuccess) {
+      cudaFree(b.base);
+      cudaGetLastError();
+      throw Failure{"runtime_error", "setup", "cudaIpcGetMemHandle: " + cudaErr(e)};
+    }
+    b.handle = runner::toHex(&h, sizeof h);
+    auto dev = at::TensorOptions().device(at::kCUDA, 0);
+    b.raw = at::from_blob(b.base, {b.total}, dev.dtype(at::kByte));
+    b.view = at::from_blob(static_cast<char *>(b.base) + kCanaryBytes, s.shape, dev.dtype(scalarType(s.dtype)));
+    b.raw.fill_(kCanaryByte);
+    return b;
   }
+  runner::BufferDesc desc() const {
+    runner::BufferDesc d;
+    d.handle = handle;
+    d.offset = kCanaryBytes;
+    d.bytes = static_cast<uint64_t>(nbytes);
+    d.dtype = spec.dtype;
+    d.shape = spec.shape;
+    return d;
+  }
+  at::Tensor head() const { return raw.narrow(0, 0, kCanaryBytes); }
+  at::Tensor tail() const { return raw.narrow(0, kCanaryBytes + nbytes, total - kCanaryBytes - nbytes); }
+  // A device bool: is either canary damaged? (No host sync.)
+  at::Tensor canaryBad() const { return head().ne(kCanaryByte).any().logical_or(tail().ne(kCanaryByte).any()); }
   // "" when both canaries are intact, else which side was hit.
-  std::string guardDamage() const {
-    auto head = raw.narrow(0, 0, kGuardBytes);
-    auto tail = raw.narrow(0, kGuardBytes + nbytes, raw.size(0) - kGuardBytes - nbytes);
-    bool h = head.ne(kGuardByte).any().item<bool>();
-    bool t = tail.ne(kGuardByte).any().item<bool>();
+  std::string damage() const {
+    bool h = head().ne(kCanaryByte).any().item<bool>();
+    bool t = tail().ne(kCanaryByte).any().item<bool>();
     if (h && t)
       return "before and after";
     return h ? "before" : t ? "after" : "";
@@ -325,9 +324,25 @@ struct Guarded {
     if (at::isFloatingType(view.scalar_type()))
       view.fill_(std::nan(""));
     else if (nbytes > 0)
-      raw.narrow(0, kGuardBytes, nbytes).fill_(0xA5);
+      raw.narrow(0, kCanaryBytes, nbytes).fill_(0xA5);
   }
 };
+
+// The value of every environment variable of this process that could be a
+// secret (8+ characters), so that candidate output echoing one is redacted.
+std::string redactSecrets(std::string s) {
+  for (char **e = environ; e && *e; ++e) {
+    const char *eq = std::strchr(*e, '=');
+    if (!eq)
+      continue;
+    std::string v = eq + 1;
+    if (v.size() < 8)
+      continue;
+    for (size_t pos; (pos = s.find(v)) != std::string::npos;)
+      s.replace(pos, v.size(), "[redacted]");
+  }
+  return s;
+}
 
 void fillInput(at::Tensor &dst, const TensorSpec &s, uint64_t seed) {
   auto gen = at::cuda::detail::createCUDAGenerator(0);
@@ -407,148 +422,6 @@ std::string fmt(double v) {
   return s.str();
 }
 
-// ------------------------------------------------------------ candidate
-struct Launch {
-  std::string kernel;
-  CUfunction fn = nullptr;
-  unsigned grid[3] = {1, 1, 1}, block[3] = {1, 1, 1};
-  unsigned smem = 0;
-  std::vector<std::pair<bool, int>> args; // (isOutput, index)
-};
-
-struct LoadedCandidate {
-  Globals *g = nullptr;
-  bool nvrtc = true;
-  CUmodule module = nullptr;
-  std::vector<Launch> launches;
-  void *lib = nullptr;
-  PikeKernelEntry entry = nullptr;
-  ~LoadedCandidate() {
-    if (module)
-      g->drv.moduleUnload(module);
-    if (lib)
-      dlclose(lib); // static state must not survive into another request
-  }
-};
-
-struct Failure {
-  std::string status, phase, log;
-  json extra = json::object();
-};
-
-// Throws Failure.
-void loadCandidate(Globals &g, const CandidateSpec &c, const CompileOutcome &co, LoadedCandidate &lc) {
-  lc.g = &g;
-  lc.nvrtc = c.mode == "nvrtc";
-  if (lc.nvrtc) {
-    std::ifstream f(co.artifact, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    std::string cubin = ss.str();
-    CUresult r = g.drv.moduleLoadData(&lc.module, cubin.data());
-    if (r != CUDA_SUCCESS)
-      throw Failure{"runtime_error", "load", "cuModuleLoadData: " + g.drv.err(r)};
-    std::map<std::string, CUfunction> fns;
-    for (const auto &l : c.launches) {
-      Launch L;
-      L.kernel = l.at("kernel").get<std::string>();
-      if (!fns.count(L.kernel)) {
-        CUfunction fn;
-        r = g.drv.moduleGetFunction(&fn, lc.module, L.kernel.c_str());
-        if (r != CUDA_SUCCESS)
-          throw Failure{"compile_error", "load",
-                        "kernel '" + L.kernel + "' is not in the compiled module (" + g.drv.err(r) +
-                            "); declare it extern \"C\" __global__"};
-        fns[L.kernel] = fn;
-      }
-      L.fn = fns[L.kernel];
-      auto dims = [](const json &a, unsigned *out) {
-        for (size_t i = 0; i < a.size() && i < 3; ++i)
-          out[i] = a[i].get<unsigned>();
-      };
-      dims(l.at("grid"), L.grid);
-      dims(l.at("block"), L.block);
-      L.smem = l.value("smem", 0u);
-      if (L.smem > 48 * 1024) {
-        r = g.drv.funcSetAttribute(L.fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                                   static_cast<int>(L.smem));
-        if (r != CUDA_SUCCESS)
-          throw Failure{"runtime_error", "load",
-                        "cannot allow " + std::to_string(L.smem) + " bytes of dynamic shared memory for '" +
-                            L.kernel + "': " + g.drv.err(r)};
-      }
-      for (const auto &a : l.at("args")) {
-        std::string s = a.get<std::string>();
-        bool out = s.rfind("out", 0) == 0;
-        L.args.emplace_back(out, std::stoi(s.substr(out ? 3 : 2)));
-      }
-      lc.launches.push_back(std::move(L));
-    }
-  } else {
-    lc.lib = dlopen(co.artifact.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (!lc.lib)
-      throw Failure{"runtime_error", "load", std::string("dlopen: ") + dlerror()};
-    lc.entry = reinterpret_cast<PikeKernelEntry>(dlsym(lc.lib, c.entry.c_str()));
-    if (!lc.entry)
-      throw Failure{"compile_error", "load",
-                    "entry symbol '" + c.entry + "' is not exported by the library; declare it extern \"C\""};
-  }
-}
-
-// Enqueues one candidate run on `stream`. Returns "" or an error text; sets
-// `descriptorChange` when an nvcc launcher rewrote its output descriptors.
-std::string launchCandidate(Globals &g, LoadedCandidate &lc, std::vector<Guarded> &ins,
-                            std::vector<Guarded> &outs, std::string *descriptorChange) {
-  if (lc.nvrtc) {
-    for (auto &L : lc.launches) {
-      std::vector<CUdeviceptr> ptrs;
-      for (auto &a : L.args)
-        ptrs.push_back(reinterpret_cast<CUdeviceptr>((a.first ? outs : ins)[a.second].view.data_ptr()));
-      std::vector<void *> params;
-      for (auto &p : ptrs)
-        params.push_back(&p);
-      CUresult r = g.drv.launchKernel(L.fn, L.grid[0], L.grid[1], L.grid[2], L.block[0], L.block[1],
-                                      L.block[2], L.smem, reinterpret_cast<CUstream>(g.stream),
-                                      params.data(), nullptr);
-      if (r != CUDA_SUCCESS)
-        return "cuLaunchKernel(" + L.kernel + "): " + g.drv.err(r);
-    }
-    return "";
-  }
-  auto ref = [](Guarded &t) {
-    PikeTensorRef r{};
-    r.data = t.view.data_ptr();
-    r.dtype = t.spec.dtype;
-    r.ndim = static_cast<int32_t>(t.spec.shape.size());
-    for (size_t i = 0; i < t.spec.shape.size() && i < PIKE_MAX_DIMS; ++i)
-      r.sizes[i] = t.spec.shape[i];
-    return r;
-  };
-  std::vector<PikeTensorRef> inRefs, outRefs, outOrig;
-  for (auto &t : ins)
-    inRefs.push_back(ref(t));
-  for (auto &t : outs)
-    outRefs.push_back(ref(t));
-  outOrig = outRefs;
-  int rc = lc.entry(inRefs.data(), static_cast<int32_t>(inRefs.size()), outRefs.data(),
-                    static_cast<int32_t>(outRefs.size()), reinterpret_cast<CUstream_st *>(g.stream));
-  if (descriptorChange) {
-    for (size_t i = 0; i < outRefs.size(); ++i) {
-      if (std::memcmp(&outRefs[i], &outOrig[i], sizeof(PikeTensorRef)) != 0) {
-        std::string what = "the launcher rewrote outputs[" + std::to_string(i) + "]";
-        for (size_t k = 0; k < inRefs.size(); ++k)
-          if (outRefs[i].data == inRefs[k].data)
-            what += " to alias inputs[" + std::to_string(k) + "]";
-        *descriptorChange = what + "; outputs belong to the caller";
-        break;
-      }
-    }
-  }
-  if (rc != 0)
-    return "entry returned " + std::to_string(rc) +
-           (rc > 0 ? std::string(" (") + cudaGetErrorName(static_cast<cudaError_t>(rc)) + ")" : "");
-  return "";
-}
 
 bool isStickyError(cudaError_t e) {
   switch (e) {
@@ -667,7 +540,277 @@ std::vector<at::Tensor> runReference(torch::jit::Module &m, const std::vector<at
   return out;
 }
 
-json evaluateLocked(Globals &g, const json &req, const CandidateSpec &cand,
+
+// ------------------------------------------------------------ the runner session
+// Limits of one request's candidate calls: every call is checked, so the count is
+// capped to keep a request's verifier work bounded.
+constexpr int kMaxCalls = 200;
+constexpr int kNullCalls = 8;                 // calibration before the candidate is loaded
+constexpr int kSupervisorGraceMs = 5000;      // the verifier answers `timeout` itself first
+// Runner wall vs events. Honest launchers give wall - null_wall ~ events (e0 fires
+// at once on the idle stream, so host-side launch work is inside the events too);
+// 0.015 ms absorbs sync wake-up jitter. (0.05 ms would let a ~20 us kernel hidden
+// on the legacy stream, bad_wrong_stream, pass.) Tune from the GPU suite only.
+constexpr double kOutsideFactor = 1.5, kOutsideSlackMs = 0.015;
+constexpr double kForgeFactor = 3.0, kForgeSlackMs = 0.03;     // verifier wall vs claimed events
+
+struct Session {
+  std::unique_ptr<RunnerProcess> runner;
+  std::vector<SharedBuffer> ins, outs;
+  std::string sandbox;
+  bool l2Flush = false;
+  Clock::time_point deadline;
+  int deadlineMs = 0;
+};
+
+// Waits for the runner's next message; throws Failure on timeout, death or garbage.
+json awaitRunner(Session &s, const std::string &step) {
+  json msg;
+  std::string why;
+  auto w = s.runner->receive(msg, s.deadline, why);
+  switch (w) {
+  case RunnerProcess::Wait::Message:
+    dbg("runner " + std::to_string(s.runner->pid()) + " -> " + runner::clip(msg.dump(), 300));
+    return msg;
+  case RunnerProcess::Wait::Timeout:
+    s.runner->kill();
+    dbg("runner timed out during " + step);
+    throw Failure{"timeout", "run",
+                  "the candidate did not finish within deadline_ms (" + std::to_string(s.deadlineMs) +
+                      " ms); stuck in: " + step + "; its runner process was killed"};
+  case RunnerProcess::Wait::Closed: {
+    s.runner->reap(500);
+    std::string how = s.runner->exited() ? s.runner->describeExit() : "closed its control channel";
+    s.runner->kill();
+    dbg("runner gone during " + step + ": " + how);
+    throw Failure{"runtime_error", "run", "the candidate's runner process " + how + " during " + step};
+  }
+  case RunnerProcess::Wait::Violation:
+    s.runner->kill();
+    throw Failure{"runtime_error", "run", "runner protocol violated: " + why + " (" + step + ")"};
+  }
+  throw Failure{"runtime_error", "run", "unreachable"};
+}
+
+void sendRunner(Session &s, const json &m, const std::string &step) {
+  dbg("runner " + std::to_string(s.runner->pid()) + " <- " + m.value("op", "?") + " (" + step + ")");
+  if (!s.runner->send(m)) {
+    s.runner->reap(500);
+    std::string how = s.runner->exited() ? s.runner->describeExit() : "stopped reading its control channel";
+    s.runner->kill();
+    throw Failure{"runtime_error", "run", "the candidate's runner process " + how + " before " + step};
+  }
+}
+
+// Expects {"msg": name}; a runner-reported error becomes the failure it names.
+json expectRunner(Session &s, const std::string &name, const std::string &step) {
+  json m = awaitRunner(s, step);
+  std::optional<runner::RunnerError> re;
+  if (auto v = runner::expectMessage(m, name, re)) {
+    s.runner->kill();
+    throw Failure{"runtime_error", "run", "runner protocol violated: " + *v + " (" + step + ")"};
+  }
+  if (re) {
+    std::string status = re->kind == "missing_entry" || re->kind == "missing_kernel" ? "compile_error" : "runtime_error";
+    std::string what = re->stage == "sandbox" ? "the runner could not install its sandbox: " : "";
+    throw Failure{status, re->stage == "load" || re->stage == "sandbox" ? "load" : "setup", what + re->detail};
+  }
+  return m;
+}
+
+void retireSession(Globals &g, Session &s) {
+  if (s.runner)
+    s.runner->kill();
+  Retired r;
+  r.runner = std::move(s.runner);
+  for (auto *side : {&s.ins, &s.outs})
+    for (auto &b : *side)
+      if (b.base) {
+        r.buffers.push_back(b.base);
+        r.bytes += static_cast<size_t>(b.total);
+      }
+  s.ins.clear();
+  s.outs.clear();
+  g.graveyard.push_back(std::move(r));
+}
+
+// Takes the spare runner (or starts one), starts the next spare, and waits for
+// this one's hello (CUDA initialised in its own context).
+void startSession(Globals &g, Session &s) {
+  std::string err;
+  s.runner = std::move(g.spare);
+  if (s.runner) {
+    // A spare that died while it waited (e.g. the GPU went away) is replaced once.
+    json m;
+    std::string why;
+    auto w = s.runner->receive(m, s.deadline, why);
+    if (w == RunnerProcess::Wait::Message) {
+      s.runner->pushBack(m);
+    } else {
+      dbg("spare runner unusable, starting a fresh one");
+      retireSession(g, s);
+      s.runner.reset();
+    }
+  }
+  if (!s.runner) {
+    s.runner = spawnRunner(g, err);
+    if (!s.runner)
+      throw Failure{"runtime_error", "setup", "cannot start pike-runner: " + err};
+  }
+  json hello = expectRunner(s, "hello", "runner start-up (CUDA initialisation)");
+  if (hello.value("cuda", "") != "ok")
+    throw Failure{"runtime_error", "setup", "the runner cannot use the GPU: " + runner::clip(hello.value("cuda", "?"), 500)};
+}
+
+// Frees what earlier requests left once their runners are gone. A SIGKILLed
+// runner takes some milliseconds to tear its context down; the next request does
+// not wait for that unless retired buffers pile up (more than two sessions or
+// 256 MiB), then it reaps them all before allocating its own.
+void collectGraveyard(Globals &g, bool force = false) {
+  size_t bytes = 0;
+  for (auto &r : g.graveyard)
+    bytes += r.bytes;
+  const bool block = force || g.graveyard.size() > 2 || bytes > (size_t(256) << 20);
+  for (auto it = g.graveyard.begin(); it != g.graveyard.end();) {
+    bool gone = !it->runner || it->runner->reap(block ? 5000 : 0);
+    if (!gone && !block) {
+      ++it;
+      continue;
+    }
+    if (!gone)
+      dbg("runner " + std::to_string(it->runner->pid()) + " did not exit 5 s after SIGKILL; waiting");
+    it->runner.reset(); // waits for it if still running
+    for (void *p : it->buffers)
+      cudaFree(p);
+    it = g.graveyard.erase(it);
+  }
+  cudaGetLastError();
+}
+
+double median(std::vector<double> v) {
+  if (v.empty())
+    return 0;
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+std::string fmtMs(double v) { return fmt(v) + " ms"; }
+
+// One candidate (or null) call, after the verifier has prepared the buffers.
+struct CallTimes {
+  double eventMs = 0, wallMs = 0, verifierMs = 0;
+  runner::Done done;
+};
+
+CallTimes callRunner(Globals &g, Session &s, int64_t i, bool null, bool profile, const std::string &where) {
+  cudaError_t e = cudaStreamSynchronize(g.stream); // inputs, poison, canaries in place
+  if (e != cudaSuccess)
+    throw Failure{"runtime_error", "verify", "before call " + std::to_string(i) + ": " + cudaErr(e)};
+  json m = {{"op", null ? "null" : "run"}, {"i", i}};
+  if (profile)
+    m["profile"] = true;
+  auto t0 = Clock::now();
+  sendRunner(s, m, where);
+  json reply = awaitRunner(s, where);
+  CallTimes t;
+  t.verifierMs = msSince(t0);
+  if (auto v = runner::parseDone(reply, i, t.done)) {
+    s.runner->kill();
+    throw Failure{"runtime_error", "run", "runner protocol violated: " + *v + " (" + where + ")"};
+  }
+  t.eventMs = t.done.eventMs;
+  t.wallMs = t.done.wallMs;
+  if (!t.done.err.empty())
+    throw Failure{"runtime_error", "verify", t.done.err + " (" + where + ")"};
+  if (!t.done.rewrote.empty())
+    throw Failure{"rejected", "verify", t.done.rewrote + " (" + where + ")"};
+  return t;
+}
+
+// Throws the detailed failure for a call whose fused check failed (or returns
+// when it finds nothing, which the caller treats as an internal inconsistency).
+void diagnoseCall(Session &s, const std::vector<at::Tensor> &pristine, const std::vector<at::Tensor> &refOut,
+                  double atol, double rtol, const std::string &where, const json &extra, double &maxAbs,
+                  double &maxRel) {
+  for (size_t k = 0; k < s.outs.size(); ++k)
+    if (auto d = s.outs[k].damage(); !d.empty())
+      throw Failure{"runtime_error", "verify",
+                    "out-of-bounds write: the guard region " + d + " out" + std::to_string(k) + " was overwritten (" +
+                        where + ")"};
+  for (size_t i = 0; i < s.ins.size(); ++i) {
+    if (auto d = s.ins[i].damage(); !d.empty())
+      throw Failure{"runtime_error", "verify",
+                    "out-of-bounds write: the guard region " + d + " in" + std::to_string(i) + " was overwritten (" +
+                        where + ")"};
+    if (!at::equal(s.ins[i].view, pristine[i]))
+      throw Failure{"rejected", "verify", "the candidate modified its input in" + std::to_string(i) + " (" + where + ")"};
+  }
+  for (size_t k = 0; k < s.outs.size(); ++k) {
+    Mismatch m = compare(s.outs[k].view, refOut[k], atol, rtol);
+    maxAbs = std::max(maxAbs, m.maxAbs);
+    maxRel = std::max(maxRel, m.maxRel);
+    if (m.ok)
+      continue;
+    std::string idx = "[";
+    for (size_t d = 0; d < m.firstIndex.size(); ++d)
+      idx += (d ? "," : "") + std::to_string(m.firstIndex[d]);
+    idx += "]";
+    Failure f{"incorrect", "verify",
+              "output out" + std::to_string(k) + " " + shapeStr(s.outs[k].view.sizes()) + " mismatches at index " +
+                  idx + " (flat " + std::to_string(m.firstFlat) + "): got " + fmt(m.got) + ", expected " +
+                  fmt(m.expected) + "; " + std::to_string(m.bad) + " of " + std::to_string(m.total) +
+                  " elements outside atol " + fmt(atol) + " + rtol " + fmt(rtol) + "*|expected|; max abs err " +
+                  fmt(m.maxAbs) + " (" + where + ")"};
+    f.extra = extra;
+    f.extra["first_mismatch"] = {{"output", k},
+                                 {"index", m.firstIndex},
+                                 {"flat", m.firstFlat},
+                                 {"got", jsonNumber(m.got)},
+                                 {"expected", jsonNumber(m.expected)}};
+    f.extra["bad_elements"] = m.bad;
+    f.extra["max_abs_err"] = jsonNumber(maxAbs);
+    f.extra["max_rel_err"] = jsonNumber(maxRel);
+    throw f;
+  }
+}
+
+std::vector<at::Tensor> checkedReference(torch::jit::Module &ref, const std::vector<at::Tensor> &pristine,
+                                         const std::vector<TensorSpec> &outSpecs) {
+  std::vector<at::Tensor> refIn;
+  for (auto &p : pristine)
+    refIn.push_back(p.clone()); // the reference may work in place
+  std::vector<at::Tensor> refOut = runReference(ref, refIn);
+  if (refOut.size() != outSpecs.size())
+    throw Failure{"runtime_error", "reference",
+                  "the reference returned " + std::to_string(refOut.size()) + " tensors but the signature has " +
+                      std::to_string(outSpecs.size()) + " outputs"};
+  for (size_t k = 0; k < outSpecs.size(); ++k) {
+    at::ScalarType want = scalarType(outSpecs[k].dtype);
+    if (!refOut[k].sizes().equals(outSpecs[k].shape) || refOut[k].scalar_type() != want)
+      throw Failure{"runtime_error", "reference",
+                    "reference output " + std::to_string(k) + " is " + shapeStr(refOut[k].sizes()) + " " +
+                        std::string(c10::toString(refOut[k].scalar_type())) + " but the signature says " +
+                        shapeStr(outSpecs[k].shape) + " " + std::string(c10::toString(want))};
+  }
+  return refOut;
+}
+
+void fillPristine(std::vector<at::Tensor> &pristine, const std::vector<TensorSpec> &specs, uint64_t seed) {
+  for (size_t i = 0; i < specs.size(); ++i)
+    fillInput(pristine[i], specs[i], seed * 1000003ull + i);
+}
+
+json profileReference(torch::jit::Module &ref, const std::vector<at::Tensor> &inputs, std::string &err) {
+  cudaDeviceSynchronize();
+  if (!cupti::begin(err))
+    return json();
+  runReference(ref, inputs);
+  cudaDeviceSynchronize();
+  return kernelsJson(cupti::end());
+}
+
+json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec &cand,
                     const CompileOutcome &compiled, json &reply) {
   auto phaseStart = Clock::now();
   json phases = json::object();
@@ -677,6 +820,9 @@ json evaluateLocked(Globals &g, const json &req, const CandidateSpec &cand,
   std::vector<uint64_t> seeds = req.value("seeds", std::vector<uint64_t>{1, 2, 3});
   if (seeds.empty())
     seeds = {1};
+  json timing = req.value("timing", json::object());
+  const bool timed = timing.value("enabled", true);
+  const bool profile = req.value("profile", true);
 
   c10::cuda::CUDAStream cs = c10::cuda::getStreamFromExternal(g.stream, 0);
   c10::cuda::CUDAStreamGuard streamGuard(cs);
@@ -686,228 +832,318 @@ json evaluateLocked(Globals &g, const json &req, const CandidateSpec &cand,
   // candidate.mode "reference": time the reference alone (eager profiling of a
   // slot before a search); its outputs are checked against the signature only.
   const bool refOnly = cand.mode == "reference";
-  LoadedCandidate lc;
   if (!refOnly)
-    loadCandidate(g, cand, compiled, lc);
-  phases["load_ms"] = msSince(phaseStart);
+    startSession(g, s);
+  phases["runner_start_ms"] = msSince(phaseStart);
 
-  std::vector<Guarded> ins, outs;
-  for (auto &s : inSpecs)
-    ins.push_back(Guarded::make(s));
-  for (auto &s : outSpecs)
-    outs.push_back(Guarded::make(s));
-  std::vector<at::Tensor> snaps[2];
-  for (auto &o : outs)
-    for (auto &sv : snaps)
-      sv.push_back(at::empty_like(o.view));
+  // The verifier's private copies: pristine inputs (the reference's inputs and
+  // the yardstick for "inputs unchanged") never leave this context.
+  std::vector<at::Tensor> pristine;
+  for (auto &sp : inSpecs)
+    pristine.push_back(at::empty(sp.shape, at::TensorOptions().dtype(scalarType(sp.dtype)).device(at::kCUDA, 0)));
+  fillPristine(pristine, inSpecs, seeds[0]);
+  std::vector<at::Tensor> refOut = checkedReference(ref, pristine, outSpecs);
 
-  auto verifyStart = Clock::now();
-  // One unchecked run first, so lazy module loading and launcher set-up happen
-  // here and not inside the guarded window below (where a synchronising call
-  // would wait for the guard kernel). Damage it does (guards, inputs) stays
-  // visible to the checked runs: guards are not refilled, inputs are re-made.
-  for (size_t i = 0; i < ins.size(); ++i)
-    fillInput(ins[i].view, ins[i].spec, 0x5eedull + i);
-  if (!refOnly) {
-    std::string err = launchCandidate(g, lc, ins, outs, nullptr);
-    cudaError_t e = cudaDeviceSynchronize();
-    if (!err.empty() || e != cudaSuccess)
-      throw Failure{"runtime_error", "verify",
-                    err + (err.empty() || e == cudaSuccess ? "" : "; ") +
-                        (e != cudaSuccess ? "kernel failed: " + cudaErr(e) : "") + " (warm-up run)"};
-  }
-  json verify = {{"seeds", seeds}, {"runs_per_seed", 2}, {"atol", atol}, {"rtol", rtol}};
-  double maxAbs = 0, maxRel = 0;
-  bool nondeterministic = false;
-  bool useGuard = !lc.nvrtc && g.guardFn != nullptr;
-  for (size_t si = 0; si < seeds.size(); ++si) {
-    uint64_t seed = seeds[si];
-    // Fresh inputs every trial: a candidate that replays a cached result fails.
-    std::vector<at::Tensor> pristine;
-    for (size_t i = 0; i < ins.size(); ++i) {
-      fillInput(ins[i].view, ins[i].spec, seed * 1000003ull + i);
-      pristine.push_back(ins[i].view.clone());
-    }
-    std::vector<at::Tensor> refOut;
-    {
-      std::vector<at::Tensor> refIn;
-      for (auto &p : pristine)
-        refIn.push_back(p.clone());
-      refOut = runReference(ref, refIn);
-    }
-    if (refOut.size() != outs.size())
-      throw Failure{"runtime_error", "reference",
-                    "the reference returned " + std::to_string(refOut.size()) + " tensors but the signature has " +
-                        std::to_string(outs.size()) + " outputs"};
-    for (size_t k = 0; k < outs.size(); ++k) {
-      if (!refOut[k].sizes().equals(outs[k].view.sizes()) ||
-          refOut[k].scalar_type() != outs[k].view.scalar_type())
-        throw Failure{"runtime_error", "reference",
-                      "reference output " + std::to_string(k) + " is " + shapeStr(refOut[k].sizes()) + " " +
-                          std::string(c10::toString(refOut[k].scalar_type())) + " but the signature says " +
-                          shapeStr(outs[k].view.sizes()) + " " +
-                          std::string(c10::toString(outs[k].view.scalar_type()))};
-    }
-    cudaStreamSynchronize(g.stream);
-    if (refOnly)
-      continue;
-    // Twice per seed: races and nondeterminism show up as a difference.
-    for (int run = 0; run < 2; ++run) {
-      auto where = "seed " + std::to_string(seed) + ", run " + std::to_string(run + 1);
-      for (auto &o : outs)
-        o.poison(); // NaN: unwritten outputs cannot pass
-      cudaError_t pe = cudaStreamSynchronize(g.stream);
-      if (pe != cudaSuccess)
-        throw Failure{"runtime_error", "verify", "before the launch: " + cudaErr(pe)};
-      if (useGuard) {
-        *g.guardFlag = 0;
-        void *params[] = {&g.guardFlagDev};
-        CUresult r = g.drv.launchKernel(g.guardFn, 1, 1, 1, 1, 1, 1, 0, CU_STREAM_LEGACY, params, nullptr);
-        if (r != CUDA_SUCCESS) {
-          *g.guardFlag = 1;
-          useGuard = false;
-        }
-      }
-      std::string descriptorChange;
-      std::string err = launchCandidate(g, lc, ins, outs, &descriptorChange);
-      // Sync on our stream only: work left on other streams is not waited for.
-      cudaEvent_t done;
-      cudaEventCreateWithFlags(&done, cudaEventDisableTiming);
-      cudaEventRecord(done, g.stream);
-      cudaError_t se = cudaEventSynchronize(done);
-      cudaEventDestroy(done);
-      if (se == cudaSuccess)
-        for (size_t k = 0; k < outs.size(); ++k)
-          snaps[run][k].copy_(outs[k].view);
-      if (se == cudaSuccess)
-        se = cudaStreamSynchronize(g.stream);
-      if (useGuard)
-        *g.guardFlag = 1;
-      cudaError_t de = cudaDeviceSynchronize(); // drain stray work before the checks
-      if (se == cudaSuccess)
-        se = de;
-      if (!err.empty() || se != cudaSuccess) {
-        std::string msg = err.empty() ? "" : err;
-        if (se != cudaSuccess)
-          msg += (msg.empty() ? "" : "; ") + std::string("kernel failed: ") + cudaErr(se);
-        throw Failure{"runtime_error", "verify", msg + " (" + where + ")"};
-      }
-      if (!descriptorChange.empty())
-        throw Failure{"rejected", "verify", descriptorChange + " (" + where + ")"};
-      for (size_t k = 0; k < outs.size(); ++k)
-        if (auto d = outs[k].guardDamage(); !d.empty())
-          throw Failure{"runtime_error", "verify",
-                        "out-of-bounds write: the guard region " + d + " out" + std::to_string(k) +
-                            " was overwritten (" + where + ")"};
-      for (size_t i = 0; i < ins.size(); ++i) {
-        if (auto d = ins[i].guardDamage(); !d.empty())
-          throw Failure{"runtime_error", "verify",
-                        "out-of-bounds write: the guard region " + d + " in" + std::to_string(i) +
-                            " was overwritten (" + where + ")"};
-        if (!at::equal(ins[i].view, pristine[i]))
-          throw Failure{"rejected", "verify",
-                        "the candidate modified its input in" + std::to_string(i) + " (" + where + ")"};
-      }
-      for (size_t k = 0; k < outs.size(); ++k) {
-        Mismatch m = compare(snaps[run][k], refOut[k], atol, rtol);
-        maxAbs = std::max(maxAbs, m.maxAbs);
-        maxRel = std::max(maxRel, m.maxRel);
-        if (!m.ok) {
-          std::string idx = "[";
-          for (size_t d = 0; d < m.firstIndex.size(); ++d)
-            idx += (d ? "," : "") + std::to_string(m.firstIndex[d]);
-          idx += "]";
-          Failure f{"incorrect", "verify",
-                    "output out" + std::to_string(k) + " " + shapeStr(outs[k].view.sizes()) +
-                        " mismatches at index " + idx + " (flat " + std::to_string(m.firstFlat) +
-                        "): got " + fmt(m.got) + ", expected " + fmt(m.expected) + "; " +
-                        std::to_string(m.bad) + " of " + std::to_string(m.total) +
-                        " elements outside atol " + fmt(atol) + " + rtol " + fmt(rtol) +
-                        "*|expected|; max abs err " + fmt(m.maxAbs) + " (" + where + ")"};
-          f.extra = {{"first_mismatch",
-                      {{"output", k},
-                       {"index", m.firstIndex},
-                       {"flat", m.firstFlat},
-                       {"got", jsonNumber(m.got)},
-                       {"expected", jsonNumber(m.expected)}}},
-                     {"bad_elements", m.bad},
-                     {"seed", seed},
-                     {"run", run + 1}};
-          f.extra["max_abs_err"] = jsonNumber(maxAbs);
-          f.extra["max_rel_err"] = jsonNumber(maxRel);
-          throw f;
-        }
-      }
-    }
-    for (size_t k = 0; k < outs.size(); ++k)
-      if (!at::equal(snaps[0][k], snaps[1][k]))
-        nondeterministic = true;
-  }
-  if (refOnly) {
-    verify["runs_per_seed"] = 0;
-    verify["reference_only"] = true;
-  }
-  verify["nondeterministic"] = nondeterministic;
-  verify["stream_guard"] = useGuard;
-  phases["verify_ms"] = msSince(verifyStart);
-  reply["verify"] = verify;
-  reply["max_abs_err"] = jsonNumber(maxAbs);
-  reply["max_rel_err"] = jsonNumber(maxRel);
-
-  // Timing: candidate and reference in the same request, same procedure.
-  json timing = req.value("timing", json::object());
-  if (timing.value("enabled", true)) {
+  // Reference timing and profile first, while no candidate code exists anywhere
+  // (on copies: a reference that works in place must not change the yardstick).
+  std::vector<at::Tensor> refTimingIn;
+  for (auto &p : pristine)
+    refTimingIn.push_back(p.clone());
+  json timingOut = json::object();
+  if (timed) {
     auto t0 = Clock::now();
     int warmup = std::clamp(timing.value("warmup", 3), 0, 1000);
     double budget = std::clamp(timing.value("budget_ms", 100.0), 0.0, 60000.0);
     int minReps = std::clamp(timing.value("min_reps", 10), 1, 100000);
     int maxReps = std::clamp(timing.value("max_reps", 1000), minReps, 100000);
-    std::vector<at::Tensor> refIn;
-    for (auto &i : ins)
-      refIn.push_back(i.view);
-    std::string launchErr;
-    auto runCand = [&] {
-      std::string e = launchCandidate(g, lc, ins, outs, nullptr);
-      if (!e.empty() && launchErr.empty())
-        launchErr = e;
-    };
-    auto runRef = [&] { runReference(ref, refIn); };
-    json tc;
-    if (!refOnly) {
-      tc = timeIt(g, runCand, warmup, budget, minReps, maxReps);
-      if (!launchErr.empty())
-        throw Failure{"runtime_error", "time", "while timing: " + launchErr};
-    }
-    json tr = timeIt(g, runRef, warmup, budget, minReps, maxReps);
-    reply["timing"] = refOnly ? json{{"reference", tr}} : json{{"candidate", tc}, {"reference", tr}};
-    phases["time_ms"] = msSince(t0);
+    timingOut["reference"] = timeIt(g, [&] { runReference(ref, refTimingIn); }, warmup, budget, minReps, maxReps);
+    phases["time_reference_ms"] = msSince(t0);
+  }
+  json kernels = json::object();
+  std::string kernelsErr;
+  if (profile) {
+    auto t0 = Clock::now();
+    json k = profileReference(ref, refTimingIn, kernelsErr);
+    if (kernelsErr.empty())
+      kernels["reference"] = k;
+    phases["profile_reference_ms"] = msSince(t0);
   }
 
-  if (req.value("profile", true)) {
-    auto t0 = Clock::now();
-    std::string err;
-    json kernels = json::object();
-    for (int side = refOnly ? 1 : 0; side < 2 && err.empty(); ++side) {
-      cudaDeviceSynchronize();
-      if (!cupti::begin(err))
-        break;
-      if (side == 0)
-        launchCandidate(g, lc, ins, outs, nullptr);
-      else {
-        std::vector<at::Tensor> refIn;
-        for (auto &i : ins)
-          refIn.push_back(i.view);
-        runReference(ref, refIn);
-      }
-      cudaDeviceSynchronize();
-      auto ks = cupti::end();
-      kernels[side == 0 ? "candidate" : "reference"] = kernelsJson(ks);
+  if (refOnly) {
+    // Each seed's reference output is checked against the signature.
+    for (size_t si = 1; si < seeds.size(); ++si) {
+      fillPristine(pristine, inSpecs, seeds[si]);
+      checkedReference(ref, pristine, outSpecs);
     }
-    if (!err.empty())
-      reply["kernels_error"] = err;
-    else
-      reply["kernels"] = kernels;
+    reply["verify"] = {{"seeds", seeds}, {"runs_per_seed", 0}, {"atol", atol},
+                       {"rtol", rtol},   {"reference_only", true}, {"nondeterministic", false}};
+    reply["max_abs_err"] = 0;
+    reply["max_rel_err"] = 0;
+    if (timed)
+      reply["timing"] = timingOut;
+    if (profile) {
+      if (kernelsErr.empty())
+        reply["kernels"] = kernels;
+      else
+        reply["kernels_error"] = kernelsErr;
+    }
+    return phases;
+  }
+
+  // ---- candidate: buffers, runner set-up, calibration, load
+  auto setupStart = Clock::now();
+  auto allocate = [&](const TensorSpec &sp) {
+    try {
+      return SharedBuffer::make(sp);
+    } catch (const Failure &) {
+      if (g.graveyard.empty())
+        throw;
+      collectGraveyard(g, /*force=*/true); // earlier requests' buffers, then once more
+      return SharedBuffer::make(sp);
+    }
+  };
+  for (auto &sp : inSpecs)
+    s.ins.push_back(allocate(sp));
+  for (auto &sp : outSpecs)
+    s.outs.push_back(allocate(sp));
+  json mapMsg = {{"op", "map"}, {"inputs", json::array()}, {"outputs", json::array()},
+                 {"l2_flush_bytes", g.l2Flush ? g.l2FlushBytes : 0}};
+  for (auto &b : s.ins)
+    mapMsg["inputs"].push_back(b.desc().toJson());
+  for (auto &b : s.outs)
+    mapMsg["outputs"].push_back(b.desc().toJson());
+  cudaError_t se = cudaDeviceSynchronize(); // canaries written before the runner maps them
+  if (se != cudaSuccess)
+    throw Failure{"runtime_error", "setup", "preparing the buffers: " + cudaErr(se)};
+  sendRunner(s, mapMsg, "mapping the buffers");
+  json mapped = expectRunner(s, "mapped", "mapping the buffers (CUDA IPC)");
+  s.l2Flush = mapped.value("l2_flush", false);
+
+  // Null calls: what a call costs without a candidate, seen by the runner (wall
+  // around event pair + device sync) and by the verifier (message round trip).
+  std::vector<double> nullWall, nullRt;
+  int64_t callIndex = 0;
+  for (int k = 0; k < kNullCalls; ++k) {
+    CallTimes t = callRunner(g, s, callIndex++, true, false, "null call " + std::to_string(k));
+    if (k > 0) {
+      nullWall.push_back(t.wallMs);
+      nullRt.push_back(t.verifierMs);
+    }
+  }
+  const double nullWallMs = median(nullWall), nullRtMs = median(nullRt);
+  dbg("null call: runner wall " + fmtMs(nullWallMs) + ", verifier round trip " + fmtMs(nullRtMs));
+
+  // The next request's runner starts now, off this request's critical path.
+  if (!g.spare) {
+    std::string err;
+    g.spare = spawnRunner(g, err);
+    if (!g.spare)
+      dbg("cannot start the spare runner: " + err);
+  }
+
+  json loadMsg = {{"op", "load"}, {"mode", cand.mode}, {"artifact", compiled.artifact}, {"entry", cand.entry},
+                  {"launches", json::array()}};
+  if (cand.mode == "nvrtc")
+    for (const auto &l : cand.launches) {
+      runner::LaunchDesc L;
+      L.kernel = l.at("kernel").get<std::string>();
+      auto dims = [](const json &a, unsigned *out) {
+        for (size_t i = 0; i < a.size() && i < 3; ++i)
+          out[i] = a[i].get<unsigned>();
+      };
+      dims(l.at("grid"), L.grid);
+      dims(l.at("block"), L.block);
+      L.smem = l.value("smem", 0u);
+      for (const auto &a : l.at("args")) {
+        std::string str = a.get<std::string>();
+        bool out = str.rfind("out", 0) == 0;
+        L.args.emplace_back(out, std::stoi(str.substr(out ? 3 : 2)));
+      }
+      loadMsg["launches"].push_back(L.toJson());
+    }
+  sendRunner(s, loadMsg, "loading the candidate");
+  json loaded = expectRunner(s, "loaded", "loading the candidate (sandbox, dlopen/cuModuleLoadData, static constructors)");
+  s.sandbox = runner::clip(loaded.value("sandbox", ""), 1024);
+  phases["load_ms"] = msSince(setupStart);
+
+  // ---- calls: every one with fresh inputs, poisoned outputs, and checked.
+  auto verifyStart = Clock::now();
+  double maxAbs = 0, maxRel = 0;
+  bool nondeterministic = false;
+  std::vector<double> events, walls, verifierWalls; // calls after the first, profile call excluded
+  int calls = 0;
+  json kernelsCand;
+  std::string kernelsCandErr;
+  std::vector<at::Tensor> expD, snap;
+  auto prepareReference = [&] {
+    expD.clear();
+    for (auto &r : refOut)
+      expD.push_back(r.to(at::kDouble));
+  };
+  auto loadBuffers = [&] {
+    for (auto &o : s.outs)
+      o.poison(); // NaN (integers 0xA5): an output not written cannot pass
+    for (size_t i = 0; i < s.ins.size(); ++i)
+      s.ins[i].view.copy_(pristine[i]);
+  };
+  // Returns after a clean check, throws the failure otherwise.
+  auto runChecked = [&](bool profileCall, const std::string &where, const json &extra, bool exact) {
+    CallTimes t = callRunner(g, s, callIndex++, false, profileCall, where);
+    ++calls;
+    at::Tensor bad = at::zeros({}, at::TensorOptions().dtype(at::kBool).device(at::kCUDA, 0));
+    for (auto *side : {&s.ins, &s.outs})
+      for (auto &b : *side)
+        bad.logical_or_(b.canaryBad());
+    for (size_t i = 0; i < s.ins.size(); ++i)
+      bad.logical_or_(s.ins[i].view.ne(pristine[i]).any());
+    for (size_t k = 0; k < s.outs.size(); ++k)
+      bad.logical_or_(at::isclose(s.outs[k].view.to(at::kDouble), expD[k], rtol, atol, /*equal_nan=*/true)
+                          .logical_not()
+                          .any());
+    if (bad.item<bool>() || exact) {
+      diagnoseCall(s, pristine, refOut, atol, rtol, where, extra, maxAbs, maxRel);
+      if (bad.item<bool>())
+        // Only possible when the buffers changed between the two reads: the
+        // candidate was still running after the runner claimed it was done.
+        throw Failure{"incorrect", "verify",
+                      "the outputs or inputs changed while the verifier read them: the candidate was still "
+                      "writing after its runner answered done (" + where + ")"};
+    }
+    if (profileCall) {
+      kernelsCand = t.done.kernels;
+      kernelsCandErr = t.done.kernelsError;
+    } else if (calls > 1) {
+      events.push_back(t.eventMs);
+      walls.push_back(t.wallMs);
+      verifierWalls.push_back(t.verifierMs);
+    }
+  };
+
+  for (size_t si = 0; si < seeds.size(); ++si) {
+    uint64_t seed = seeds[si];
+    if (si > 0) {
+      fillPristine(pristine, inSpecs, seed);
+      refOut = checkedReference(ref, pristine, outSpecs);
+    }
+    prepareReference();
+    // Twice per seed: races and nondeterminism show up as a difference.
+    for (int run = 0; run < 2; ++run) {
+      loadBuffers();
+      std::string where = "seed " + std::to_string(seed) + ", run " + std::to_string(run + 1);
+      runChecked(false, where, {{"seed", seed}, {"run", run + 1}}, true);
+      if (run == 0) {
+        snap.clear();
+        for (auto &o : s.outs)
+          snap.push_back(o.view.clone());
+      } else {
+        for (size_t k = 0; k < s.outs.size(); ++k)
+          if (!at::equal(snap[k], s.outs[k].view))
+            nondeterministic = true;
+      }
+    }
+  }
+  phases["verify_ms"] = msSince(verifyStart);
+
+  // Timed calls: fresh random inputs the candidate cannot predict, each checked.
+  std::random_device rd;
+  if (timed) {
+    auto t0 = Clock::now();
+    double budget = std::clamp(timing.value("budget_ms", 100.0), 0.0, 60000.0);
+    int minReps = std::clamp(timing.value("min_reps", 10), 1, 100000);
+    int maxReps = std::clamp(timing.value("max_reps", 1000), minReps, 100000);
+    double est = std::max(1e-3, events.empty() ? 1.0 : median(events));
+    int reps = static_cast<int>(std::clamp(budget / est, double(minReps), double(maxReps)));
+    int room = kMaxCalls - calls - (profile ? 1 : 0);
+    reps = std::max(0, std::min(reps, room));
+    // Stop early once min_reps are in and the phase has used its share of the
+    // deadline or several times its budget (per-call checking costs host time).
+    double wallCap = std::min(2 * budget + 20, 0.4 * s.deadlineMs);
+    for (int r = 0; r < reps; ++r) {
+      if (r >= minReps && msSince(t0) > wallCap)
+        break;
+      uint64_t seed = (static_cast<uint64_t>(rd()) << 32) | rd();
+      fillPristine(pristine, inSpecs, seed);
+      refOut = checkedReference(ref, pristine, outSpecs);
+      prepareReference();
+      loadBuffers();
+      runChecked(false, "timed call " + std::to_string(r + 1) + " (random inputs)", {{"seed", seed}, {"run", 1}},
+                 false);
+    }
+    phases["time_ms"] = msSince(t0);
+  }
+  if (profile) {
+    auto t0 = Clock::now();
+    uint64_t seed = (static_cast<uint64_t>(rd()) << 32) | rd();
+    fillPristine(pristine, inSpecs, seed);
+    refOut = checkedReference(ref, pristine, outSpecs);
+    prepareReference();
+    loadBuffers();
+    runChecked(true, "profiled call (random inputs)", {{"seed", seed}, {"run", 1}}, false);
     phases["profile_ms"] = msSince(t0);
+  }
+
+  // ---- work outside the timed stream / forged answers
+  json candTiming;
+  if (events.size() >= 2) {
+    double evMed = median(events), wallMed = median(walls);
+    std::vector<double> excess;
+    for (double w : walls)
+      excess.push_back(w - nullWallMs);
+    double excessMed = median(excess);
+    if (excessMed > kOutsideFactor * evMed + kOutsideSlackMs)
+      throw Failure{"rejected", "time",
+                    "work outside the timed stream: the wall clock around a full device synchronisation exceeds "
+                    "the null call by a median " + fmtMs(excessMed) + ", but the events on the given stream measure "
+                    "a median " + fmtMs(evMed) + " (limit " + fmt(kOutsideFactor) + "x + " + fmtMs(kOutsideSlackMs) +
+                    "); the launcher leaves work on another stream"};
+    double sumEv = 0, sumV = 0;
+    for (double e : events)
+      sumEv += e;
+    for (double v : verifierWalls)
+      sumV += v;
+    double n = static_cast<double>(events.size());
+    double unexplained = sumV - nullRtMs * n;
+    if (kForgeFactor * sumEv < unexplained - kForgeSlackMs * n)
+      throw Failure{"rejected", "time",
+                    "work outside the timed stream: the runner's event times (" + fmtMs(sumEv) + " over " +
+                        std::to_string(events.size()) + " calls) account for less than a third of the verifier's "
+                        "own wall clock for those calls (" + fmtMs(sumV) + " minus " + fmtMs(nullRtMs * n) +
+                        " calibrated overhead)"};
+    std::vector<float> ev32(events.begin(), events.end());
+    candTiming = stats(ev32);
+    candTiming["warmup"] = 1; // the first call (lazy loading) is checked but not in the statistics
+    candTiming["l2_flush"] = s.l2Flush;
+    candTiming["checked"] = true;
+    candTiming["wall_median_ms"] = wallMed;
+    candTiming["null_wall_ms"] = nullWallMs;
+    candTiming["verifier_wall_median_ms"] = median(verifierWalls);
+    candTiming["null_roundtrip_ms"] = nullRtMs;
+  }
+
+  reply["verify"] = {{"seeds", seeds},
+                     {"runs_per_seed", 2},
+                     {"atol", atol},
+                     {"rtol", rtol},
+                     {"nondeterministic", nondeterministic},
+                     {"checked_calls", calls},
+                     {"fresh_inputs_per_call", true}};
+  reply["checked_calls"] = calls;
+  reply["max_abs_err"] = jsonNumber(maxAbs);
+  reply["max_rel_err"] = jsonNumber(maxRel);
+  if (timed) {
+    if (!candTiming.is_null())
+      timingOut["candidate"] = candTiming;
+    reply["timing"] = timingOut;
+  }
+  if (profile) {
+    if (!kernelsErr.empty())
+      reply["kernels_error"] = kernelsErr;
+    else if (!kernelsCandErr.empty())
+      reply["kernels_error"] = "candidate: " + kernelsCandErr;
+    if (!kernelsCand.is_null())
+      kernels["candidate"] = kernelsCand;
+    if (kernelsErr.empty())
+      reply["kernels"] = kernels;
   }
   return phases;
 }
@@ -934,11 +1170,17 @@ json evaluate(const json &req, const CandidateSpec &cand, const CompileOutcome &
   json reply = json::object();
   std::lock_guard<std::mutex> lk(g.gpuMutex);
   FileLock crossProcess(g.lockPath); // other workers on this GPU wait: no overlapping timings
-  markRunning(req.value("deadline_ms", 30000));
+  Session s;
+  s.deadlineMs = req.value("deadline_ms", 30000);
+  // The supervisor's watchdog (which restarts this process) fires only if the
+  // verifier itself hangs; a hung candidate is the verifier's own timeout.
+  markRunning(s.deadlineMs + kSupervisorGraceMs);
   auto t0 = Clock::now();
-  ensureContext(g);
+  s.deadline = t0 + std::chrono::milliseconds(s.deadlineMs);
+  cudaSetDevice(0);
+  collectGraveyard(g);
   try {
-    json phases = evaluateLocked(g, req, cand, compiled, reply);
+    json phases = evaluateLocked(g, s, req, cand, compiled, reply);
     reply["status"] = "ok";
     reply["log"] = "";
     reply["phases"] = phases;
@@ -964,8 +1206,18 @@ json evaluate(const json &req, const CandidateSpec &cand, const CompileOutcome &
     reply["phase"] = "gpu";
     reply["log"] = e.what();
   }
-  // A sticky error (illegal address, ...) poisons the context for every later
-  // request: report it and let the supervisor start a fresh process.
+  if (s.runner) {
+    reply["candidate_output"] = redactSecrets(s.runner->output());
+    reply["sandbox"] = {{"process", "pike-runner pid " + std::to_string(s.runner->pid()) +
+                                        ", fresh for this request, own process group, fds 0-3 only, "
+                                        "environment allow-list, killed after the request"},
+                        {"seccomp", s.sandbox.empty() ? "not reached" : s.sandbox}};
+    if (!s.runner->exited())
+      s.runner->kill();
+  }
+  retireSession(g, s);
+  // The candidate ran in another context: an error left in ours comes from the
+  // verifier's own work (reference, checks). Sticky ones need a fresh process.
   cudaError_t e = cudaDeviceSynchronize();
   if (e == cudaSuccess)
     e = cudaGetLastError();
