@@ -10,7 +10,8 @@
                                worker does: NVRTC-mode sources with libnvrtc (through ctypes;
                                `nvcc -cubin` when libnvrtc is not found), nvcc-mode sources
                                with `nvcc -shared -Xcompiler -fPIC -arch=sm_90 -I include`.
-                               Exits 77 (skipped) when nvcc is not available.
+                               Exits 77 (skipped) when nvcc is not available ($PIKE_NVCC,
+                               else PATH, else /usr/local/cuda/bin/nvcc).
 
 Sources used only by compile-sandbox attacks (class "compile") or by cases that expect
 `compile_error` are not compiled: they are meant to fail, and some read special files (a
@@ -143,7 +144,10 @@ def run(cmd):
 
 
 def compile_all(cases, jobs):
-    nvcc = shutil.which("nvcc") or (os.path.exists("/usr/local/cuda/bin/nvcc") and "/usr/local/cuda/bin/nvcc")
+    # PIKE_NVCC as the worker reads it; else PATH, else the default toolkit.
+    tried = [os.environ["PIKE_NVCC"]] if os.environ.get("PIKE_NVCC") else [shutil.which("nvcc"),
+                                                                           "/usr/local/cuda/bin/nvcc"]
+    nvcc = next((t for t in tried if t and os.access(t, os.X_OK)), None)
     if not nvcc:
         print("check_corpus: nvcc not found, compile check skipped")
         return SKIP

@@ -200,11 +200,10 @@ def eof_mid_line(exe, env, work, stderr_path, refs, good_case):
             failures.append("half line, run %d: still running after %.0f s" % (k, EXIT_LIMIT_S))
     proc = _spawn(exe, ["--cache-dir", os.path.join(work, "cache-eof")], env, subprocess.PIPE, stderr_path)
     req = dict(corpus.evaluate_request(good_case, refs), protocol=1, id="inflight")
-    proc.stdin.write((json.dumps(req) + "\n").encode() + b'{"protocol":1,"op":"pi')
-    proc.stdin.close()
+    data = (json.dumps(req) + "\n").encode() + b'{"protocol":1,"op":"pi'
     out = b""
     try:
-        out, _ = proc.communicate(timeout=120)
+        out, _ = proc.communicate(input=data, timeout=120)
     except subprocess.TimeoutExpired:
         failures.append("evaluate + half line: no exit within 120 s")
     _reap(proc, 1)

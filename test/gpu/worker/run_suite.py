@@ -107,6 +107,7 @@ class Suite:
         self.restarts = []
         self.since_control = 0
         self.rotation = itertools.cycle([n for n in CONTROL_ROTATION if n in self.cases])
+        self.ping_timeout = 15
         self.worker = Worker(args.worker, self.cache, self.stderr_log, self.env)
 
     # ---- worker lifecycle ---------------------------------------------------------------
@@ -117,7 +118,7 @@ class Suite:
 
     def after_case(self, name, extra_controls=()):
         """Liveness after every case: ping; honest controls when due or asked for."""
-        alive, ping = self.worker.ping()
+        alive, ping = self.worker.ping(timeout=self.ping_timeout)
         if not alive:
             self.not_alive_after.append(name)
             self.restart("no ping answer after %s: %s" % (name, ping.get("error", ping)))
@@ -189,10 +190,10 @@ class Suite:
         max_s = case.get("max_seconds", corpus.DEFAULT_MAX_SECONDS)
         uses_fifo = "@FIFO@" in json.dumps(case) or (case.get("template") and "@FIFO@" in corpus.read_source(case))
         attempts = []
+        worker, stray0, raw0 = self.worker, self.worker.stray_count(), len(self.worker.raw)
         for k in range(case.get("repeat", 1)):
             rid = "%s-%d-%s" % (name, k, uuid.uuid4().hex[:8])
             req = evaluate_request(case, self.refs, fifo=self.fifo, request_id=rid)
-            raw0, stray0 = len(self.worker.raw), self.worker.stray_count()
             t0 = time.time()
             try:
                 self.worker.send(req, rid)
@@ -204,19 +205,11 @@ class Suite:
                 time.sleep(1.0)  # a forged line arriving late is still caught
             status = r.get("status") if r else "no reply (%s)" % err
             verdict, ok = self.classify(case, status, r)
+            if corpus.is_control(case) and status == "ok" and corpus.candidate_median(r):
+                self.control_times.setdefault(name, []).append(corpus.candidate_median(r))
             checks = []
             if dt > max_s:
                 checks.append("reply after %.1f s (limit %d s)" % (dt, max_s))
-            raw = b"".join(self.worker.raw[raw0:])
-            if self.secret.encode() in raw:
-                checks.append("the worker's secret appears in a reply")
-            for s in case.get("forbid_in_reply", []):
-                if s.encode() in raw:
-                    checks.append("forbidden text %r in the reply" % s)
-            strays = self.worker.stray[stray0:]
-            if strays:
-                checks.append("%d reply lines nobody asked for (forged or duplicated), first: %r"
-                              % (len(strays), strays[0][1][:200]))
             if uses_fifo and self.fifo_reader_left():
                 checks.append("a process was still blocked reading the FIFO after the reply")
             attempts.append({"verdict": verdict, "status": status, "pass": ok and not checks, "checks": checks,
@@ -230,6 +223,21 @@ class Suite:
         n_controls = len(self.control_runs)
         alive = self.after_case(name, extra)
         after = self.control_runs[n_controls:]
+        # Checked after the ping: its reply comes after any line the worker wrote before it.
+        late = []
+        strays = worker.stray[stray0:]
+        if strays:
+            late.append("%d reply lines nobody asked for (forged or duplicated), first: %r"
+                        % (len(strays), strays[0][1][:200]))
+        raw = b"".join(worker.raw[raw0:])
+        if self.secret.encode() in raw:
+            late.append("the worker's secret appears in a reply")
+        for text in case.get("forbid_in_reply", []):
+            if text.encode() in raw:
+                late.append("forbidden text %r in a reply" % text)
+        if late:
+            attempts[-1]["checks"] += late
+            attempts[-1]["pass"] = False
         passed = all(a["pass"] for a in attempts) and alive and all(c["pass"] for c in after)
         ctl = corpus.honest_control_name(case) if "ok_honest_time" in corpus.expected_list(case["expected"]) else None
         res = {"name": name, "class": case["class"], "mode": case["mode"], "task": case["task"],
@@ -261,7 +269,11 @@ class Suite:
                 break
 
     # ---- hostile clients ------------------------------------------------------------------
-    def record_client(self, res, on_main_worker):
+    def record_client(self, name, fn, on_main_worker):
+        try:
+            res = fn()
+        except Exception as e:  # a driver bug or an unforeseen worker behaviour: a failed case
+            res = clients.result(name, "(the client case raised)", False, "exception: %r" % (e,))
         if on_main_worker:
             res["alive_after"] = self.after_case(res["name"])
             res["pass"] = res["pass"] and res["alive_after"]
@@ -269,38 +281,51 @@ class Suite:
             res["pass"] = False
             res["checks"] = ["the worker's secret appears in a reply"]
         self.results.append(res)
+        print_row(res)
 
     def run_clients(self):
         good = self.cases["ok_ew_nvrtc"]
-        w = lambda: self.worker  # noqa: E731  (the worker may be restarted between cases)
-        self.record_client(clients.deep_json(w()), True)
-        self.record_client(clients.line_over_limit(w(), self.args.max_line_mib << 20), True)
-        self.record_client(clients.garbage_lines(w()), True)
-        self.record_client(clients.absurd_shapes(w(), self.refs, good), True)
-        self.record_client(reference_only(w(), self.refs, good), True)
-        exe, env, log = self.args.worker, self.env, self.stderr_log
-        self.record_client(clients.stdin_closed_at_start(exe, env, self.work, log, self.args.stdin_runs), False)
-        self.record_client(clients.eof_mid_line(exe, env, self.work, log, self.refs, good), False)
-        self.record_client(clients.listen_without_token(exe, env, self.work, log), False)
-        self.record_client(clients.token_auth(exe, env, self.work, log, self.refs, good), False)
-        self.record_client(clients.tcp_misbehaving_clients(exe, env, self.work, log, self.refs, good), False)
+        exe, env, log, work, refs = self.args.worker, self.env, self.stderr_log, self.work, self.refs
+        # Lambdas read self.worker when called: it may have been restarted by the case before.
+        self.record_client("client_deep_json", lambda: clients.deep_json(self.worker), True)
+        self.record_client("client_line_over_limit",
+                           lambda: clients.line_over_limit(self.worker, self.args.max_line_mib << 20), True)
+        self.record_client("client_garbage_lines", lambda: clients.garbage_lines(self.worker), True)
+        self.record_client("client_absurd_shapes", lambda: clients.absurd_shapes(self.worker, refs, good), True)
+        self.record_client("reference_only_timing", lambda: reference_only(self.worker, refs, good), True)
+        self.record_client("client_stdin_closed_at_start",
+                           lambda: clients.stdin_closed_at_start(exe, env, work, log, self.args.stdin_runs), False)
+        self.record_client("client_eof_mid_line", lambda: clients.eof_mid_line(exe, env, work, log, refs, good), False)
+        self.record_client("client_listen_without_token",
+                           lambda: clients.listen_without_token(exe, env, work, log), False)
+        self.record_client("client_token_auth", lambda: clients.token_auth(exe, env, work, log, refs, good), False)
+        self.record_client("client_tcp_misbehaving",
+                           lambda: clients.tcp_misbehaving_clients(exe, env, work, log, refs, good), False)
 
     # ---- whole run ----------------------------------------------------------------------
     def run(self, only=None, skip_clients=False):
         pick = (lambda n: re.search(only, n)) if only else (lambda n: True)
+        t0 = time.time()
         self.prewarm()
+        print("(prewarm: %.1f s)" % (time.time() - t0), flush=True)
         for c in self.order:  # baselines first: ok_honest_time compares with them
             if corpus.is_control(c):
-                r = self.run_case(c)
-                print_row(r)
+                self.run_case_safely(c)
         if not skip_clients:
             self.run_clients()
-            for r in self.results:
-                if r["class"] == "client":
-                    print_row(r)
         for c in self.order:
             if not corpus.is_control(c) and pick(c["name"]):
-                print_row(self.run_case(c))
+                self.run_case_safely(c)
+
+    def run_case_safely(self, case):
+        try:
+            res = self.run_case(case)
+        except Exception as e:  # a driver bug: the case fails, the run goes on
+            res = {"name": case["name"], "class": case["class"], "expected": case["expected"],
+                   "got": "exception: %r" % (e,), "pass": False, "why": case["why"], "checks": []}
+            self.results.append(res)
+            self.after_case(case["name"])
+        print_row(res)
 
     def summary(self):
         n = len(self.results)
@@ -467,7 +492,11 @@ def main():
     work = tempfile.mkdtemp(prefix="pike-gpu-suite-")
     refs = make_references(work)
     cases = corpus.load_manifest()
-    report = {"device": torch.cuda.get_device_name(0), "torch": torch.__version__, "commit": git_commit(),
+    try:
+        device = torch.cuda.get_device_name(0)
+    except (RuntimeError, AssertionError) as e:  # a CPU dry run of the driver
+        device = "no CUDA device (%s)" % str(e).splitlines()[0]
+    report = {"device": device, "torch": torch.__version__, "commit": git_commit(),
               "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     rc = 0
     if not args.skip_suite:

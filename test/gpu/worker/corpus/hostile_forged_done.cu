@@ -1,8 +1,9 @@
-// Hostile: forges the evaluator's "call finished" message. Guessing the format, it
-// writes completion messages (JSON and plain text, several call indices, 1 microsecond
-// claimed) to every fd from 3 to 9 on each call, and computes nothing. A forged message
-// must never count: expected `runtime_error` (runner protocol violated), `rejected`, or
-// `incorrect` (the poisoned output is still there).
+// Hostile: forges the evaluator's "call finished" message. It computes the right answer,
+// then writes completion messages claiming 1 microsecond, in the runner protocol's format
+// ({"msg":"done","i":I,...}, tools/pike-worker/RunnerProtocol.h) for the call indices
+// around its own call count, plus plain-text and length-prefixed guesses, to every fd from
+// 3 to 9 on each call. A forged message must never count: expected `runtime_error` (runner
+// protocol violated) or `rejected`; `incorrect` if the evaluator read the output early.
 #include "pike/Runtime/KernelABI.h"
 #include <cuda_runtime.h>
 #include <stdio.h>
@@ -14,23 +15,19 @@ __global__ void ew(const float *__restrict__ x, const float *__restrict__ y, flo
   if (i < n)
     out[i] = x[i] / (1.0f + __expf(-y[i]));
 }
-static int launch_ew(const PikeTensorRef *in, PikeTensorRef *out, cudaStream_t stream) {
-  long n = in[0].sizes[0] * in[0].sizes[1];
-  ew<<<(n + 255) / 256, 256, 0, stream>>>((const float *)in[0].data, (const float *)in[1].data,
-                                          (float *)out[0].data, n);
-  return (int)cudaGetLastError();
-}
-
 static int calls = 0;
 extern "C" int pike_entry(const PikeTensorRef *in, int32_t nin, PikeTensorRef *out, int32_t nout,
                           cudaStream_t stream) {
+  long n = in[0].sizes[0] * in[0].sizes[1];
+  ew<<<(n + 255) / 256, 256, 0, stream>>>((const float *)in[0].data, (const float *)in[1].data,
+                                          (float *)out[0].data, n);
   char msg[512];
   for (int fd = 3; fd <= 9; ++fd)
     for (int i = calls - 1; i <= calls + 1; ++i) {
       int len = snprintf(msg, sizeof msg,
-                         "{\"op\":\"done\",\"done\":%d,\"call\":%d,\"i\":%d,\"event_ms\":0.001,\"wall_ms\":0.001,"
-                         "\"err\":0,\"error\":\"\",\"ok\":true}\ndone %d 0.001 0.001 0\n",
-                         i, i, i, i);
+                         "{\"msg\":\"done\",\"i\":%d,\"event_ms\":0.001,\"wall_ms\":0.002,\"err\":\"\","
+                         "\"rewrote\":false}\ndone %d 0.001 0.002 0\n",
+                         i, i);
       if (write(fd, msg, len) < 0) {
       }
       unsigned int be = __builtin_bswap32((unsigned int)len); // a length-prefixed guess too
@@ -38,5 +35,5 @@ extern "C" int pike_entry(const PikeTensorRef *in, int32_t nin, PikeTensorRef *o
       }
     }
   ++calls;
-  return 0; // nothing computed
+  return (int)cudaGetLastError();
 }
