@@ -1,51 +1,44 @@
 #!/usr/bin/env python3
-"""GPU suite and benchmark for pike-worker (run on a GPU host by scripts/device-worker.sh).
+"""GPU anti-cheat suite and benchmark for pike-worker (run on a GPU host by scripts/device-worker.sh).
 
-Suite: every case of corpus/manifest.json (correct kernels on both paths, and
-cheating/broken candidates) is evaluated by a real pike-worker and must get its
-expected status. Benchmark: end-to-end latency (request to reply, cold compile
-cache) per candidate on the NVRTC and nvcc paths, next to
-torch.utils.cpp_extension.load_inline for the elementwise kernel.
+Suite: every case of corpus/manifest.json (honest controls, and cheating, broken and hostile
+candidates; see corpus.py for the manifest's fields) is evaluated by a real pike-worker and
+must get one of its expected statuses, plus the hostile clients of hostile_clients.py. After
+EVERY case the worker must answer a ping, and every 5 cases an honest control must still be
+`ok`; a worker that stops answering is a failure (it is then restarted so the run goes on).
+The worker runs with a secret in its environment (PIKE_SUITE_SECRET and fake API keys) that
+must never appear in any reply. Output: a table, and suite.json with per-case expected/got/
+log excerpt/timings, the device name and the summary line
+"N/N as expected; honest controls H/H ok; worker alive after every case".
+
+Benchmark: end-to-end latency (request to reply, cold compile cache) per candidate on the
+NVRTC and nvcc paths, next to torch.utils.cpp_extension.load_inline for the elementwise kernel.
 
 References are TorchScript modules generated here with torch.jit.script.
 """
 import argparse
+import itertools
 import json
 import os
-import queue
+import re
+import secrets
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORPUS = os.path.join(HERE, "corpus")
+sys.path.insert(0, HERE)
+import corpus  # noqa: E402
+import hostile_clients as clients  # noqa: E402
+from corpus import CORPUS, evaluate_request  # noqa: E402
+from worker_client import Worker, WorkerDied  # noqa: E402
 
-TASKS = {
-    "elementwise": {
-        "inputs": [{"shape": [4096, 1024], "dtype": "float32", "init": "normal"},
-                   {"shape": [4096, 1024], "dtype": "float32", "init": "normal"}],
-        "outputs": [{"shape": [4096, 1024], "dtype": "float32"}],
-    },
-    # Too large for any GPU: the worker's own allocations fail (out-of-memory path).
-    "elementwise_huge": {
-        "inputs": [{"shape": [25000, 1000000], "dtype": "float32", "init": "normal"},
-                   {"shape": [25000, 1000000], "dtype": "float32", "init": "normal"}],
-        "outputs": [{"shape": [25000, 1000000], "dtype": "float32"}],
-    },
-    "reduction": {
-        "inputs": [{"shape": [2048, 4096], "dtype": "float32", "init": "uniform"}],
-        "outputs": [{"shape": [2048], "dtype": "float32"}],
-    },
-    "gemm": {
-        "inputs": [{"shape": [1024, 512], "dtype": "float32", "init": "normal"},
-                   {"shape": [512, 1024], "dtype": "float32", "init": "normal"}],
-        "outputs": [{"shape": [1024, 1024], "dtype": "float32"}],
-    },
-}
+CONTROL_EVERY = 5
+CONTROL_ROTATION = ["ok_ew_nvrtc", "ok_ew_nvcc", "ok_gemm_nvcc", "ok_red_nvrtc", "ok_gemm_nvrtc", "ok_red_nvcc"]
+EXCERPT = 1500
 
 
 def make_references(directory):
@@ -72,123 +65,290 @@ def make_references(directory):
     return paths
 
 
-class Worker:
-    """Minimal client: one pike-worker process on stdin/stdout, replies matched by id."""
-
-    def __init__(self, exe, cache, stderr_path, env=None):
-        self.exe = exe
-        self.stderr = open(stderr_path, "ab")
-        self.proc = subprocess.Popen([exe, "--cache-dir", cache], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.stderr,
-                                     env=env or os.environ.copy(), bufsize=0)
-        self.replies = {}
-        self.cv = threading.Condition()
-        self.lock = threading.Lock()
-        self.n = 0
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            msg = json.loads(line)
-            with self.cv:
-                self.replies[msg.get("id")] = msg
-                self.cv.notify_all()
-        with self.cv:
-            self.replies["__eof__"] = True
-            self.cv.notify_all()
-
-    def send(self, req):
-        with self.lock:
-            self.n += 1
-            rid = "r%d" % self.n
-            req = dict(req, protocol=1, id=rid)
-            self.proc.stdin.write((json.dumps(req) + "\n").encode())
-            self.proc.stdin.flush()
-        return rid
-
-    def wait(self, rid, timeout=600):
-        deadline = time.time() + timeout
-        with self.cv:
-            while rid not in self.replies:
-                if "__eof__" in self.replies:
-                    raise RuntimeError("pike-worker exited")
-                left = deadline - time.time()
-                if left <= 0:
-                    raise TimeoutError(rid)
-                self.cv.wait(left)
-            return self.replies.pop(rid)
-
-    def call(self, req, timeout=600):
-        return self.wait(self.send(req), timeout)
-
-    def close(self):
-        try:
-            self.call({"op": "shutdown"}, timeout=30)
-        except Exception:
-            pass
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
-def evaluate_request(case, refs, source=None, timing=None):
-    task = TASKS[case["task"]]
-    if source is None:
-        with open(os.path.join(CORPUS, case["file"])) as f:
-            source = f.read()
-    cand = {"source": source, "mode": case["mode"]}
-    if case["mode"] == "nvrtc":
-        cand["launches"] = case["launches"]
-    else:
-        cand["entry"] = case.get("entry", "pike_entry")
-    req = {"op": "evaluate", "candidate": cand, "reference": {"torchscript": refs[case["task"]]},
-           "inputs": task["inputs"], "outputs": task["outputs"], "seeds": [1, 2, 3],
-           "atol": 1e-2, "rtol": 1e-2, "deadline_ms": case.get("deadline_ms", 30000),
-           "timing": timing or {"warmup": 3, "budget_ms": 50, "min_reps": 10, "max_reps": 1000}}
-    return req
+def excerpt(text, n=EXCERPT):
+    text = text or ""
+    return text if len(text) <= n else text[:n] + "..."
 
 
 def short(reply):
     keep = {k: reply.get(k) for k in ("status", "phase", "log", "compile_ms", "cache_hit", "wall_ms",
                                       "gpu_ms", "max_abs_err", "max_rel_err", "verify", "timing",
-                                      "kernels", "kernels_error", "first_mismatch", "fatal", "error",
-                                      "compile", "phases")}
-    if keep.get("log") and len(keep["log"]) > 1500:
-        keep["log"] = keep["log"][:1500] + "..."
+                                      "kernels_error", "first_mismatch", "fatal", "error", "phases",
+                                      "checked_calls", "candidate_output", "sandbox")}
+    for k in ("log", "candidate_output"):
+        if keep.get(k):
+            keep[k] = excerpt(keep[k])
+    if isinstance(reply.get("compile"), dict):
+        keep["compile"] = {k: reply["compile"].get(k) for k in ("status", "cache_hit", "ms", "sandbox")}
+        keep["compile"]["log"] = excerpt(reply["compile"].get("log"), 600)
     return {k: v for k, v in keep.items() if v is not None}
 
 
-def tcp_smoke(exe, refs, good):
-    """A second worker with --listen: evaluate a good candidate over TCP, then shutdown."""
-    import socket
-    d = tempfile.mkdtemp(prefix="pike-tcp-")
-    port_file = os.path.join(d, "port")
-    proc = subprocess.Popen([exe, "--listen", "127.0.0.1:0", "--port-file", port_file,
-                             "--cache-dir", os.path.join(d, "cache")], stderr=subprocess.DEVNULL)
-    got, log = None, ""
-    try:
-        for _ in range(500):
-            if os.path.exists(port_file):
+class Suite:
+    def __init__(self, args, refs, cases, work):
+        self.args = args
+        self.refs = refs
+        self.cases = {c["name"]: c for c in cases}
+        self.order = cases
+        self.work = work
+        self.secret = "pike-suite-secret-" + secrets.token_hex(12)
+        # The secret lives only in the workers' environment, never in this process's.
+        self.env = {k: v for k, v in os.environ.items() if k != "PIKE_WORKER_TOKEN"}
+        self.env.update(PIKE_SUITE_SECRET=self.secret, OPENAI_API_KEY=self.secret,
+                        ANTHROPIC_API_KEY=self.secret, GEMINI_API_KEY=self.secret)
+        self.fifo = os.path.join(work, "pike-suite.fifo")
+        os.mkfifo(self.fifo)
+        self.stderr_log = os.path.join(args.out, "worker-stderr.log")
+        self.cache = os.path.join(work, "cache")
+        self.results = []
+        self.control_runs = []
+        self.control_times = {}
+        self.not_alive_after = []
+        self.restarts = []
+        self.since_control = 0
+        self.rotation = itertools.cycle([n for n in CONTROL_ROTATION if n in self.cases])
+        self.ping_timeout = 15
+        self.worker = Worker(args.worker, self.cache, self.stderr_log, self.env)
+
+    # ---- worker lifecycle ---------------------------------------------------------------
+    def restart(self, why):
+        self.restarts.append(why)
+        self.worker.kill()
+        self.worker = Worker(self.args.worker, self.cache, self.stderr_log, self.env)
+
+    def after_case(self, name, extra_controls=()):
+        """Liveness after every case: ping; honest controls when due or asked for."""
+        alive, ping = self.worker.ping(timeout=self.ping_timeout)
+        if not alive:
+            self.not_alive_after.append(name)
+            self.restart("no ping answer after %s: %s" % (name, ping.get("error", ping)))
+        self.since_control += 1
+        todo = list(extra_controls)
+        if self.since_control >= CONTROL_EVERY and not todo:
+            todo.append({"control": next(self.rotation)})
+        if todo:
+            self.since_control = 0
+        for spec in todo:
+            self.run_control(spec["control"], cold=spec.get("cold", False), after=name)
+        return alive
+
+    # ---- honest controls ----------------------------------------------------------------
+    def run_control(self, name, cold=False, after=None):
+        case = self.cases[name]
+        src = corpus.read_source(case)
+        if cold:
+            src += "\n// cold compile %s\n" % uuid.uuid4().hex
+        t0 = time.time()
+        try:
+            r = self.worker.call(evaluate_request(case, self.refs, source=src), timeout=300)
+            status = r.get("status")
+        except (TimeoutError, WorkerDied) as e:
+            r, status = {}, "no reply: %s" % e
+        med = corpus.candidate_median(r)
+        if status == "ok" and med:
+            self.control_times.setdefault(name, []).append(med)
+        entry = {"name": name, "after": after, "cold": cold, "status": status, "pass": status == "ok",
+                 "seconds": round(time.time() - t0, 3), "candidate_median_ms": med,
+                 "log": excerpt(r.get("log"), 600)}
+        self.control_runs.append(entry)
+        return entry
+
+    def control_median(self, name):
+        t = self.control_times.get(name)
+        return statistics.median(t) if t else None
+
+    # ---- manifest cases -----------------------------------------------------------------
+    def classify(self, case, status, reply):
+        """(verdict, pass) for one reply."""
+        exp = corpus.expected_list(case["expected"])
+        if status != "ok":
+            return status, status in exp
+        if "ok" in exp:
+            return "ok", True
+        if "ok_honest_time" in exp:
+            ctl = self.control_median(corpus.honest_control_name(case))
+            cand = corpus.candidate_median(reply)
+            if not ctl or not cand:
+                return "ok (no time to compare: candidate %s, control %s)" % (cand, ctl), False
+            ratio = cand / ctl
+            if ratio >= corpus.HONEST_TIME_FACTOR:
+                return "ok_honest_time", True
+            return "ok with a fake speed-up (%.2fx of the honest control's time)" % ratio, False
+        return "ok", False
+
+    def fifo_reader_left(self):
+        """True if some process still blocks reading the FIFO (then it is released with EOF)."""
+        try:
+            fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:
+            return False
+        os.close(fd)
+        return True
+
+    def run_case(self, case):
+        name = case["name"]
+        max_s = case.get("max_seconds", corpus.DEFAULT_MAX_SECONDS)
+        uses_fifo = "@FIFO@" in json.dumps(case) or (case.get("template") and "@FIFO@" in corpus.read_source(case))
+        attempts = []
+        worker, stray0, raw0 = self.worker, self.worker.stray_count(), len(self.worker.raw)
+        for k in range(case.get("repeat", 1)):
+            rid = "%s-%d-%s" % (name, k, uuid.uuid4().hex[:8])
+            req = evaluate_request(case, self.refs, fifo=self.fifo, request_id=rid)
+            t0 = time.time()
+            try:
+                self.worker.send(req, rid)
+                r, err = self.worker.wait(rid, timeout=max_s), None
+            except (TimeoutError, WorkerDied) as e:
+                r, err = {}, str(e)
+            dt = time.time() - t0
+            if case.get("template"):
+                time.sleep(1.0)  # a forged line arriving late is still caught
+            status = r.get("status") if r else "no reply (%s)" % err
+            verdict, ok = self.classify(case, status, r)
+            if corpus.is_control(case) and status == "ok" and corpus.candidate_median(r):
+                self.control_times.setdefault(name, []).append(corpus.candidate_median(r))
+            checks = []
+            if dt > max_s:
+                checks.append("reply after %.1f s (limit %d s)" % (dt, max_s))
+            if uses_fifo and self.fifo_reader_left():
+                checks.append("a process was still blocked reading the FIFO after the reply")
+            attempts.append({"verdict": verdict, "status": status, "pass": ok and not checks, "checks": checks,
+                             "seconds": round(dt, 3), "candidate_median_ms": corpus.candidate_median(r),
+                             "reply": short(r) if r else {"error": err}})
+            if not r and err and "exited" in err:
                 break
-            time.sleep(0.02)
-        port = int(open(port_file).read())
-        with socket.create_connection(("127.0.0.1", port), timeout=120) as sock:
-            f = sock.makefile("rwb")
-            for req in (dict(evaluate_request(good, refs), protocol=1, id="tcp-eval"),
-                        {"protocol": 1, "op": "shutdown", "id": "tcp-bye"}):
-                f.write((json.dumps(req) + "\n").encode())
-                f.flush()
-                reply = json.loads(f.readline())
-                if reply["id"] == "tcp-eval":
-                    got, log = reply.get("status"), reply.get("log", "")
-        proc.wait(timeout=30)
-    except Exception as e:  # reported as a failed case
-        log = "tcp smoke failed: %r" % (e,)
-        proc.kill()
-    return {"name": "tcp_evaluate_ok_ew_nvrtc", "expected": "ok", "got": got,
-            "why": "same evaluation over --listen TCP, then shutdown", "reply": {"log": log},
-            "worker_exit": proc.returncode}
+        extra = list(case.get("check_after", []))
+        if case.get("fatal") and not extra:
+            extra = [{"control": "ok_ew_nvrtc"}]
+        n_controls = len(self.control_runs)
+        alive = self.after_case(name, extra)
+        after = self.control_runs[n_controls:]
+        # Checked after the ping: its reply comes after any line the worker wrote before it.
+        late = []
+        strays = worker.stray[stray0:]
+        if strays:
+            late.append("%d reply lines nobody asked for (forged or duplicated), first: %r"
+                        % (len(strays), strays[0][1][:200]))
+        raw = b"".join(worker.raw[raw0:])
+        if self.secret.encode() in raw:
+            late.append("the worker's secret appears in a reply")
+        for text in case.get("forbid_in_reply", []):
+            if text.encode() in raw:
+                late.append("forbidden text %r in a reply" % text)
+        if late:
+            attempts[-1]["checks"] += late
+            attempts[-1]["pass"] = False
+        passed = all(a["pass"] for a in attempts) and alive and all(c["pass"] for c in after)
+        ctl = corpus.honest_control_name(case) if "ok_honest_time" in corpus.expected_list(case["expected"]) else None
+        res = {"name": name, "class": case["class"], "mode": case["mode"], "task": case["task"],
+               "expected": case["expected"], "got": " / ".join(a["verdict"] for a in attempts),
+               "pass": passed, "why": case["why"], "alive_after": alive,
+               "checks": [c for a in attempts for c in a["checks"]],
+               "seconds": [a["seconds"] for a in attempts],
+               "candidate_median_ms": [a["candidate_median_ms"] for a in attempts],
+               "honest_control": ctl, "honest_control_median_ms": self.control_median(ctl) if ctl else None,
+               "controls_after": [{k: c[k] for k in ("name", "status", "cold")} for c in after],
+               "log": excerpt(" | ".join((a["reply"].get("log") or a["reply"].get("error") or "") for a in attempts)),
+               "candidate_output": excerpt(" | ".join(a["reply"].get("candidate_output") or "" for a in attempts), 600),
+               "replies": [a["reply"] for a in attempts]}
+        self.results.append(res)
+        return res
+
+    def prewarm(self):
+        """Compiles the plain candidates up front, several at once, so evaluations hit the cache."""
+        rids = []
+        for c in self.order:
+            if c.get("template") or c.get("flags") or c["class"] == "compile" or c.get("prewarm") is False:
+                continue
+            req = evaluate_request(c, self.refs)
+            rids.append(self.worker.send({"op": "compile", "candidate": req["candidate"]}))
+        for rid in rids:
+            try:
+                self.worker.wait(rid, timeout=600)
+            except (TimeoutError, WorkerDied):
+                break
+
+    # ---- hostile clients ------------------------------------------------------------------
+    def record_client(self, name, fn, on_main_worker):
+        try:
+            res = fn()
+        except Exception as e:  # a driver bug or an unforeseen worker behaviour: a failed case
+            res = clients.result(name, "(the client case raised)", False, "exception: %r" % (e,))
+        if on_main_worker:
+            res["alive_after"] = self.after_case(res["name"])
+            res["pass"] = res["pass"] and res["alive_after"]
+        if self.secret in json.dumps(res):
+            res["pass"] = False
+            res["checks"] = ["the worker's secret appears in a reply"]
+        self.results.append(res)
+        print_row(res)
+
+    def run_clients(self):
+        good = self.cases["ok_ew_nvrtc"]
+        exe, env, log, work, refs = self.args.worker, self.env, self.stderr_log, self.work, self.refs
+        # Lambdas read self.worker when called: it may have been restarted by the case before.
+        self.record_client("client_deep_json", lambda: clients.deep_json(self.worker), True)
+        self.record_client("client_line_over_limit",
+                           lambda: clients.line_over_limit(self.worker, self.args.max_line_mib << 20), True)
+        self.record_client("client_garbage_lines", lambda: clients.garbage_lines(self.worker), True)
+        self.record_client("client_absurd_shapes", lambda: clients.absurd_shapes(self.worker, refs, good), True)
+        self.record_client("reference_only_timing", lambda: reference_only(self.worker, refs, good), True)
+        self.record_client("client_stdin_closed_at_start",
+                           lambda: clients.stdin_closed_at_start(exe, env, work, log, self.args.stdin_runs), False)
+        self.record_client("client_eof_mid_line", lambda: clients.eof_mid_line(exe, env, work, log, refs, good), False)
+        self.record_client("client_listen_without_token",
+                           lambda: clients.listen_without_token(exe, env, work, log), False)
+        self.record_client("client_token_auth", lambda: clients.token_auth(exe, env, work, log, refs, good), False)
+        self.record_client("client_tcp_misbehaving",
+                           lambda: clients.tcp_misbehaving_clients(exe, env, work, log, refs, good), False)
+
+    # ---- whole run ----------------------------------------------------------------------
+    def run(self, only=None, skip_clients=False):
+        pick = (lambda n: re.search(only, n)) if only else (lambda n: True)
+        t0 = time.time()
+        self.prewarm()
+        print("(prewarm: %.1f s)" % (time.time() - t0), flush=True)
+        for c in self.order:  # baselines first: ok_honest_time compares with them
+            if corpus.is_control(c):
+                self.run_case_safely(c)
+        if not skip_clients:
+            self.run_clients()
+        for c in self.order:
+            if not corpus.is_control(c) and pick(c["name"]):
+                self.run_case_safely(c)
+
+    def run_case_safely(self, case):
+        try:
+            res = self.run_case(case)
+        except Exception as e:  # a driver bug: the case fails, the run goes on
+            res = {"name": case["name"], "class": case["class"], "expected": case["expected"],
+                   "got": "exception: %r" % (e,), "pass": False, "why": case["why"], "checks": []}
+            self.results.append(res)
+            self.after_case(case["name"])
+        print_row(res)
+
+    def summary(self):
+        n = len(self.results)
+        npass = sum(r["pass"] for r in self.results)
+        controls = [r for r in self.results if r["class"] == "control"]
+        h_total = len(controls) + len(self.control_runs)
+        h_ok = sum(r["pass"] for r in controls) + sum(c["pass"] for c in self.control_runs)
+        alive = ("worker alive after every case" if not self.not_alive_after else
+                 "worker NOT alive after: " + ", ".join(self.not_alive_after))
+        return "%d/%d as expected; honest controls %d/%d ok; %s" % (npass, n, h_ok, h_total, alive)
+
+    def ok(self):
+        return (all(r["pass"] for r in self.results) and all(c["pass"] for c in self.control_runs)
+                and not self.not_alive_after)
+
+
+def print_row(r):
+    exp = r["expected"] if isinstance(r["expected"], str) else "|".join(r["expected"])
+    extra = ""
+    if not r["pass"]:
+        extra = "   <- " + "; ".join(r.get("checks") or []) + " " + (r.get("log") or "")[:300]
+    print("%-30s %-10s %-34s %-30s %s%s" % (r["name"], r["class"], exp[:34], str(r["got"])[:60],
+                                           "PASS" if r["pass"] else "FAIL", extra), flush=True)
 
 
 def reference_only(worker, refs, good):
@@ -196,50 +356,22 @@ def reference_only(worker, refs, good):
     (no compile), with the reference's outputs checked against the signature."""
     req = evaluate_request(good, refs)
     req["candidate"] = {"mode": "reference"}
-    r = worker.call(req)
+    try:
+        r = worker.call(req, timeout=300)
+        bad = evaluate_request(good, refs)
+        bad["candidate"] = {"mode": "reference"}
+        bad["outputs"] = [dict(o, shape=[1] + list(o["shape"])) for o in bad["outputs"]]
+        rb = worker.call(bad, timeout=300)
+    except (TimeoutError, WorkerDied) as e:
+        return clients.result("reference_only_timing", "candidate.mode=reference", False, str(e))
     timing = (r.get("timing") or {}).get("reference") or {}
     ok = (r.get("status") == "ok" and (r.get("verify") or {}).get("reference_only") is True
           and "candidate" not in (r.get("timing") or {}) and (timing.get("median_ms") or 0) > 0)
-    # A reference whose output shape disagrees with the signature must be refused.
-    bad = evaluate_request(good, refs)
-    bad["candidate"] = {"mode": "reference"}
-    bad["outputs"] = [dict(o, shape=[1] + list(o["shape"])) for o in bad["outputs"]]
-    rb = worker.call(bad)
-    return {"name": "reference_only_timing", "expected": "ok",
-            "got": "ok" if ok and rb.get("status") != "ok" else "%s/%s" % (r.get("status"), rb.get("status")),
-            "why": "candidate.mode=reference: reference timed alone; a wrong signature is refused",
-            "reply": {"ok_case": short(r), "bad_signature": short(rb)}}
-
-
-def run_suite(worker, refs, manifest):
-    results = []
-    normal = [c for c in manifest["cases"] if not c.get("fatal")]
-    fatal = [c for c in manifest["cases"] if c.get("fatal")]
-    good = next(c for c in manifest["cases"] if c["name"] == "ok_ew_nvrtc")
-    # Non-fatal cases all at once: compiles overlap, GPU phases run one at a time.
-    t0 = time.time()
-    ids = [(c, worker.send(evaluate_request(c, refs))) for c in normal]
-    for c, rid in ids:
-        r = worker.wait(rid)
-        results.append({"name": c["name"], "expected": c["expected"], "got": r.get("status"),
-                        "why": c["why"], "reply": short(r)})
-    batch_s = time.time() - t0
-    # Fatal cases one by one, each followed by a good candidate: the worker must recover.
-    for c in fatal:
-        t1 = time.time()
-        r = worker.call(evaluate_request(c, refs))
-        dt = time.time() - t1
-        after = worker.call(evaluate_request(good, refs))
-        ping = worker.call({"op": "ping"})
-        results.append({"name": c["name"], "expected": c["expected"], "got": r.get("status"),
-                        "why": c["why"], "reply": short(r), "seconds": round(dt, 3),
-                        "next_good_candidate": after.get("status"),
-                        "restarts_after": ping.get("restarts")})
-    results.append(reference_only(worker, refs, good))
-    results.append(tcp_smoke(worker.exe, refs, good))
-    for res in results:
-        res["pass"] = res["got"] == res["expected"] and res.get("next_good_candidate", "ok") == "ok"
-    return results, batch_s
+    res = clients.result("reference_only_timing", "candidate.mode=reference: reference timed alone; a wrong "
+                         "signature is refused", ok and rb.get("status") != "ok",
+                         "%s / %s" % (r.get("status"), rb.get("status")))
+    res["expected"] = "ok / not ok"
+    return res
 
 
 LOAD_INLINE_CUDA = r"""
@@ -334,6 +466,14 @@ def run_bench(worker, refs, manifest, reps):
     return rows
 
 
+def git_commit():
+    try:
+        return subprocess.run(["git", "-C", HERE, "rev-parse", "HEAD"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True).stdout.strip() or None
+    except OSError:
+        return None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--worker", required=True)
@@ -342,61 +482,77 @@ def main():
     ap.add_argument("--load-inline-reps", type=int, default=1)
     ap.add_argument("--skip-suite", action="store_true")
     ap.add_argument("--skip-bench", action="store_true")
+    ap.add_argument("--skip-clients", action="store_true", help="manifest cases only")
+    ap.add_argument("--only", help="regex: run only the non-control cases whose name matches")
+    ap.add_argument("--max-line-mib", type=int, default=64, help="the worker's request line limit")
+    ap.add_argument("--stdin-runs", type=int, default=10)
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     import torch
     work = tempfile.mkdtemp(prefix="pike-gpu-suite-")
     refs = make_references(work)
-    with open(os.path.join(CORPUS, "manifest.json")) as f:
-        manifest = json.load(f)
-    report = {"device": torch.cuda.get_device_name(0), "torch": torch.__version__}
-    stderr_log = os.path.join(args.out, "worker-stderr.log")
-
-    t0 = time.time()
-    worker = Worker(args.worker, os.path.join(work, "cache"), stderr_log)
-    info = worker.call({"op": "device_info"})
-    report["worker_start_s"] = round(time.time() - t0, 3)
-    report["device_info"] = info
-    print("device_info:", json.dumps(info), flush=True)
-    rc = 0
+    cases = corpus.load_manifest()
     try:
-        if not args.skip_suite:
-            results, batch_s = run_suite(worker, refs, manifest)
-            report["suite"] = results
-            report["suite_nonfatal_batch_s"] = round(batch_s, 3)
-            with open(os.path.join(args.out, "suite.json"), "w") as f:
-                json.dump(report, f, indent=1)
-            print("\n%-24s %-14s %-14s %s" % ("case", "expected", "got", "pass"))
-            for r in results:
-                extra = "" if r["pass"] else "   <- " + (r["reply"].get("log") or "")[:300]
-                print("%-24s %-14s %-14s %s%s" % (r["name"], r["expected"], r["got"],
-                                                 "PASS" if r["pass"] else "FAIL", extra))
-            npass = sum(r["pass"] for r in results)
-            print("suite: %d/%d passed (non-fatal batch %.1f s)" % (npass, len(results), batch_s), flush=True)
-            if npass != len(results):
-                rc = 1
-        if not args.skip_bench:
-            rows = run_bench(worker, refs, manifest, args.bench_reps)
-            report["bench"] = rows
+        device = torch.cuda.get_device_name(0)
+    except (RuntimeError, AssertionError) as e:  # a CPU dry run of the driver
+        device = "no CUDA device (%s)" % str(e).splitlines()[0]
+    report = {"device": device, "torch": torch.__version__, "commit": git_commit(),
+              "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    rc = 0
+    if not args.skip_suite:
+        t0 = time.time()
+        suite = Suite(args, refs, cases, work)
+        info = suite.worker.call({"op": "device_info"}, timeout=120)
+        report["worker_start_s"] = round(time.time() - t0, 3)
+        report["device_info"] = info
+        print("device_info:", json.dumps(info), flush=True)
+        print("\n%-30s %-10s %-34s %-30s %s" % ("case", "class", "expected", "got", "pass"))
+        try:
+            suite.run(only=args.only, skip_clients=args.skip_clients)
+        finally:
+            suite.worker.close()
+        report["suite_s"] = round(time.time() - t0, 1)
+        report["summary"] = suite.summary()
+        report["cases"] = suite.results
+        report["honest_control_runs"] = suite.control_runs
+        report["honest_control_medians_ms"] = {k: suite.control_median(k) for k in suite.control_times}
+        report["worker_restarts"] = suite.restarts
+        report["hostile_cases"] = sum(r["class"] != "control" for r in suite.results)
+        with open(os.path.join(args.out, "suite.json"), "w") as f:
+            json.dump(report, f, indent=1)
+        failed = [r["name"] for r in suite.results if not r["pass"]]
+        failed += ["control %s after %s" % (c["name"], c["after"]) for c in suite.control_runs if not c["pass"]]
+        if failed:
+            print("failed: " + ", ".join(failed))
+        print("suite: " + report["summary"] + " (%d hostile cases, %.0f s)" % (report["hostile_cases"],
+                                                                             report["suite_s"]), flush=True)
+        if not suite.ok():
+            rc = 1
+    if not args.skip_bench:
+        # A worker of its own with a fresh cache: the suite's cache may have been attacked.
+        worker = Worker(args.worker, os.path.join(work, "bench-cache"), os.path.join(args.out, "worker-stderr.log"),
+                        os.environ.copy())
+        try:
+            rows = run_bench(worker, refs, {"cases": cases}, args.bench_reps)
+        finally:
             worker.close()
-            li = bench_load_inline(args.load_inline_reps) if args.load_inline_reps > 0 else []
-            report["load_inline_elementwise_s"] = li
-            with open(os.path.join(args.out, "bench.json"), "w") as f:
-                json.dump(report, f, indent=1)
-            print("\n%-12s %-18s %10s %12s %12s" % ("kernel", "mode", "latency_s", "compile_ms", "gpu_ms"))
-            for r in rows:
-                print("%-12s %-18s %10.3f %12s %12s  %s" % (
-                    r["kernel"], r["mode"], r["median_latency_s"],
-                    "%.0f" % r["median_compile_ms"] if "median_compile_ms" in r else "-",
-                    "%.0f" % r["median_gpu_phase_ms"] if "median_gpu_phase_ms" in r else "-",
-                    ",".join(map(str, r["statuses"]))))
-            if li:
-                li_med = statistics.median(li)
-                ew = {r["mode"]: r["median_latency_s"] for r in rows if r["kernel"] == "elementwise"}
-                print("load_inline elementwise: %.1f s (cold); worker nvrtc %.3f s (%.0fx), nvcc %.3f s (%.0fx)"
-                      % (li_med, ew["nvrtc"], li_med / ew["nvrtc"], ew["nvcc"], li_med / ew["nvcc"]))
-    finally:
-        worker.close()
+        report["bench"] = rows
+        li = bench_load_inline(args.load_inline_reps) if args.load_inline_reps > 0 else []
+        report["load_inline_elementwise_s"] = li
+        with open(os.path.join(args.out, "bench.json"), "w") as f:
+            json.dump(report, f, indent=1)
+        print("\n%-12s %-18s %10s %12s %12s" % ("kernel", "mode", "latency_s", "compile_ms", "gpu_ms"))
+        for r in rows:
+            print("%-12s %-18s %10.3f %12s %12s  %s" % (
+                r["kernel"], r["mode"], r["median_latency_s"],
+                "%.0f" % r["median_compile_ms"] if "median_compile_ms" in r else "-",
+                "%.0f" % r["median_gpu_phase_ms"] if "median_gpu_phase_ms" in r else "-",
+                ",".join(map(str, r["statuses"]))))
+        if li:
+            li_med = statistics.median(li)
+            ew = {r["mode"]: r["median_latency_s"] for r in rows if r["kernel"] == "elementwise"}
+            print("load_inline elementwise: %.1f s (cold); worker nvrtc %.3f s (%.0fx), nvcc %.3f s (%.0fx)"
+                  % (li_med, ew["nvrtc"], li_med / ew["nvrtc"], ew["nvcc"], li_med / ew["nvcc"]))
     with open(os.path.join(args.out, "report.json"), "w") as f:
         json.dump(report, f, indent=1)
     return rc

@@ -1,0 +1,123 @@
+"""The GPU corpus of pike-worker: tasks, the manifest's vocabulary, evaluate requests.
+
+Shared by run_suite.py (on the GPU host) and check_corpus.py (CPU check); no torch here.
+
+A manifest case (corpus/manifest.json) names a source file, a task, a mode and:
+  expected          a status or a list of acceptable statuses (STATUSES). `ok_honest_time`
+                    means: status ok AND candidate median time >= HONEST_TIME_FACTOR x the
+                    median of the matching honest control in the same run (for cheats whose
+                    trick the evaluator neutralises so that the kernel ends up doing the full
+                    work on every call).
+  why               what the candidate does and why that status is expected.
+  class             control (honest, must be ok), cheat, broken, timing, stream, isolation,
+                    process, secrets, memory, compile, launch, reference.
+optional:
+  launches          NVRTC launch list (as in the protocol).
+  flags             client compile flags.
+  template          the source holds @REQ_ID@ (the id the suite will use for the request)
+                    and/or @FIFO@ (a FIFO the suite creates); the suite substitutes them.
+  reference         reference path instead of the task's module (@FIFO@ allowed).
+  deadline_ms, compile_timeout_ms   request limits.
+  max_seconds       the reply must arrive within this many seconds (default 300).
+  repeat            send the same request this many times (each reply must match).
+  forbid_in_reply   strings that must never appear in the reply line.
+  honest_control    the control for ok_honest_time (default ok_<task>_<mode>).
+  check_after       honest controls to evaluate right after this case ({"control": name,
+                    "cold": true compiles it afresh}); `fatal: true` implies ok_ew_nvrtc.
+  prewarm           false: never sent as a compile-only request ahead of the suite.
+"""
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.path.join(HERE, "corpus")
+
+STATUSES = {"ok", "ok_honest_time", "compile_error", "runtime_error", "incorrect", "timeout", "rejected"}
+HONEST_TIME_FACTOR = 0.7
+DEFAULT_MAX_SECONDS = 300
+
+TASKS = {
+    "elementwise": {
+        "inputs": [{"shape": [4096, 1024], "dtype": "float32", "init": "normal"},
+                   {"shape": [4096, 1024], "dtype": "float32", "init": "normal"}],
+        "outputs": [{"shape": [4096, 1024], "dtype": "float32"}],
+    },
+    # Too large for any GPU: the worker's own allocations fail (out-of-memory path).
+    "elementwise_huge": {
+        "inputs": [{"shape": [25000, 1000000], "dtype": "float32", "init": "normal"},
+                   {"shape": [25000, 1000000], "dtype": "float32", "init": "normal"}],
+        "outputs": [{"shape": [25000, 1000000], "dtype": "float32"}],
+    },
+    "reduction": {
+        "inputs": [{"shape": [2048, 4096], "dtype": "float32", "init": "uniform"}],
+        "outputs": [{"shape": [2048], "dtype": "float32"}],
+    },
+    "gemm": {
+        "inputs": [{"shape": [1024, 512], "dtype": "float32", "init": "normal"},
+                   {"shape": [512, 1024], "dtype": "float32", "init": "normal"}],
+        "outputs": [{"shape": [1024, 1024], "dtype": "float32"}],
+    },
+}
+TASK_SHORT = {"elementwise": "ew", "elementwise_huge": "ew", "reduction": "red", "gemm": "gemm"}
+
+
+def load_manifest():
+    with open(os.path.join(CORPUS, "manifest.json")) as f:
+        return json.load(f)["cases"]
+
+
+def expected_list(expected):
+    if isinstance(expected, str):
+        return [expected]
+    if isinstance(expected, list) and all(isinstance(e, str) for e in expected):
+        return list(expected)
+    return []
+
+
+def honest_control_name(case):
+    return case.get("honest_control") or "ok_%s_%s" % (TASK_SHORT.get(case.get("task"), "?"), case.get("mode"))
+
+
+def is_control(case):
+    return case.get("class") == "control"
+
+
+def substitute(text, mapping):
+    for k, v in mapping.items():
+        text = text.replace(k, v)
+    return text
+
+
+def read_source(case):
+    with open(os.path.join(CORPUS, case["file"])) as f:
+        return f.read()
+
+
+def evaluate_request(case, refs, source=None, timing=None, fifo=None, request_id=None):
+    """The evaluate request of a manifest case (without protocol/id)."""
+    task = TASKS[case["task"]]
+    if source is None:
+        source = read_source(case)
+    if case.get("template"):
+        source = substitute(source, {"@REQ_ID@": request_id or "", "@FIFO@": fifo or "/nonexistent"})
+    cand = {"source": source, "mode": case["mode"]}
+    if case["mode"] == "nvrtc":
+        cand["launches"] = case["launches"]
+    else:
+        cand["entry"] = case.get("entry", "pike_entry")
+    if case.get("flags"):
+        cand["flags"] = case["flags"]
+    reference = refs[case["task"]]
+    if case.get("reference"):
+        reference = substitute(case["reference"], {"@FIFO@": fifo or "/nonexistent"})
+    req = {"op": "evaluate", "candidate": cand, "reference": {"torchscript": reference},
+           "inputs": task["inputs"], "outputs": task["outputs"], "seeds": [1, 2, 3],
+           "atol": 1e-2, "rtol": 1e-2, "deadline_ms": case.get("deadline_ms", 30000),
+           "timing": timing or {"warmup": 3, "budget_ms": 50, "min_reps": 10, "max_reps": 1000}}
+    if case.get("compile_timeout_ms"):
+        req["compile_timeout_ms"] = case["compile_timeout_ms"]
+    return req
+
+
+def candidate_median(reply):
+    return ((reply.get("timing") or {}).get("candidate") or {}).get("median_ms")

@@ -1,0 +1,28 @@
+// Hostile: SIGKILLs its parent process (whatever runs the candidate's caller), then
+// returns without computing. A sandbox refuses the kill (EPERM); if it got through, the
+// worker must still answer (restart) and keep serving. Expected `incorrect` (kill
+// refused, output poisoned) or `runtime_error` (the evaluator died and said so).
+#include "pike/Runtime/KernelABI.h"
+#include <cuda_runtime.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+__global__ void ew(const float *__restrict__ x, const float *__restrict__ y, float *__restrict__ out,
+                   long n) {
+  long i = blockIdx.x * (long)blockDim.x + threadIdx.x;
+  if (i < n)
+    out[i] = x[i] / (1.0f + __expf(-y[i]));
+}
+static int launch_ew(const PikeTensorRef *in, PikeTensorRef *out, cudaStream_t stream) {
+  long n = in[0].sizes[0] * in[0].sizes[1];
+  ew<<<(n + 255) / 256, 256, 0, stream>>>((const float *)in[0].data, (const float *)in[1].data,
+                                          (float *)out[0].data, n);
+  return (int)cudaGetLastError();
+}
+
+extern "C" int pike_entry(const PikeTensorRef *in, int32_t nin, PikeTensorRef *out, int32_t nout,
+                          cudaStream_t stream) {
+  if (kill(getppid(), SIGKILL) == 0)
+    printf("kill(parent) succeeded\n");
+  return 0;
+}
