@@ -13,6 +13,7 @@
 #include "pike/Runtime/KernelABI.h"
 #include "pike/WorkerClient/LineIO.h"
 
+#include <cstdint>
 #include <cuda.h>
 #include <cuda_runtime.h>
 

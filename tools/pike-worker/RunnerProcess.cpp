@@ -2,6 +2,7 @@
 
 #include "RunnerProtocol.h"
 
+#include <cstdint>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>

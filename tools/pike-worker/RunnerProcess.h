@@ -7,6 +7,7 @@
 #ifndef PIKE_WORKER_RUNNERPROCESS_H
 #define PIKE_WORKER_RUNNERPROCESS_H
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include <chrono>

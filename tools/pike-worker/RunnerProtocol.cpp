@@ -1,5 +1,6 @@
 #include "RunnerProtocol.h"
 
+#include <cstdint>
 #include <cmath>
 
 namespace pike::worker::runner {

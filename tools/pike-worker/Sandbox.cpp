@@ -1,5 +1,6 @@
 #include "Sandbox.h"
 
+#include <cstdint>
 #include <cerrno>
 #include <cstddef>
 #include <cstring>

@@ -12,6 +12,7 @@
 #ifndef PIKE_WORKER_SANDBOX_H
 #define PIKE_WORKER_SANDBOX_H
 
+#include <cstdint>
 #include <string>
 
 namespace pike::worker::sandbox {
