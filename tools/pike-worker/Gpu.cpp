@@ -3,6 +3,7 @@
 #include "Cupti.h"
 #include "RunnerProcess.h"
 #include "RunnerProtocol.h"
+#include "RunnerTiming.h"
 #include "pike/Runtime/KernelABI.h"
 #include "pike/WorkerClient/Protocol.h"
 
@@ -41,6 +42,7 @@ namespace pike::worker::gpu {
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using runner::RunnerProcess;
+using runner::median;
 
 namespace {
 
@@ -550,13 +552,6 @@ std::vector<at::Tensor> runReference(torch::jit::Module &m, const std::vector<at
 constexpr int kMaxCalls = 200;
 constexpr int kNullCalls = 8;                 // calibration before the candidate is loaded
 constexpr int kSupervisorGraceMs = 5000;      // the verifier answers `timeout` itself first
-// Runner wall vs events. Honest launchers give wall - null_wall ~ events (e0 fires
-// at once on the idle stream, so host-side launch work is inside the events too);
-// 0.015 ms absorbs sync wake-up jitter. (0.05 ms would let a ~20 us kernel hidden
-// on the legacy stream, bad_wrong_stream, pass.) Tune from the GPU suite only.
-constexpr double kOutsideFactor = 1.5, kOutsideSlackMs = 0.015;
-constexpr double kForgeFactor = 3.0, kForgeSlackMs = 0.05;     // verifier wall vs claimed events
-
 struct Session {
   std::unique_ptr<RunnerProcess> runner;
   std::vector<SharedBuffer> ins, outs;
@@ -688,14 +683,6 @@ void collectGraveyard(Globals &g, bool force = false) {
     it = g.graveyard.erase(it);
   }
   cudaGetLastError();
-}
-
-double median(std::vector<double> v) {
-  if (v.empty())
-    return 0;
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 std::string fmtMs(double v) { return fmt(v) + " ms"; }
@@ -1059,10 +1046,8 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
     double budget = std::clamp(timing.value("budget_ms", 100.0), 0.0, 60000.0);
     int minReps = std::clamp(timing.value("min_reps", 10), 1, 100000);
     int maxReps = std::clamp(timing.value("max_reps", 1000), minReps, 100000);
-    double est = std::max(1e-3, events.empty() ? 1.0 : median(events));
-    int reps = static_cast<int>(std::clamp(budget / est, double(minReps), double(maxReps)));
-    int room = kMaxCalls - calls - (profile ? 1 : 0);
-    reps = std::max(0, std::min(reps, room));
+    int reps = runner::plannedTimedCalls(events.empty() ? 1.0 : median(events), budget, minReps, maxReps, calls,
+                                         profile, kMaxCalls);
     // Stop early once min_reps are in and the phase has used its share of the
     // deadline or several times its budget (per-call checking costs host time).
     double wallCap = std::min(2 * budget + 20, 0.4 * s.deadlineMs);
@@ -1093,30 +1078,12 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   // ---- work outside the timed stream / forged answers
   json candTiming;
   if (events.size() >= 2) {
-    double evMed = median(events), wallMed = median(walls);
-    std::vector<double> excess;
-    for (double w : walls)
-      excess.push_back(w - nullWallMs);
-    double excessMed = median(excess);
-    if (excessMed > kOutsideFactor * evMed + kOutsideSlackMs)
-      throw Failure{"rejected", "time",
-                    "work outside the timed stream: the wall clock around a full device synchronisation exceeds "
-                    "the null call by a median " + fmtMs(excessMed) + ", but the events on the given stream measure "
-                    "a median " + fmtMs(evMed) + " (limit " + fmt(kOutsideFactor) + "x + " + fmtMs(kOutsideSlackMs) +
-                    "); the launcher leaves work on another stream"};
-    double sumEv = 0, sumV = 0;
-    for (double e : events)
-      sumEv += e;
-    for (double v : verifierWalls)
-      sumV += v;
-    double n = static_cast<double>(events.size());
-    double unexplained = sumV - nullRtMs * n;
-    if (kForgeFactor * sumEv < unexplained - kForgeSlackMs * n)
-      throw Failure{"rejected", "time",
-                    "work outside the timed stream: the runner's event times (" + fmtMs(sumEv) + " over " +
-                        std::to_string(events.size()) + " calls) account for less than a third of the verifier's "
-                        "own wall clock for those calls (" + fmtMs(sumV) + " minus " + fmtMs(nullRtMs * n) +
-                        " calibrated overhead)"};
+    std::vector<runner::CallSample> samples;
+    for (size_t k = 0; k < events.size(); ++k)
+      samples.push_back({events[k], walls[k], verifierWalls[k]});
+    if (auto why = runner::judgeTimings(samples, {nullWallMs, nullRtMs}))
+      throw Failure{"rejected", "time", *why};
+    double wallMed = median(walls);
     std::vector<float> ev32(events.begin(), events.end());
     candTiming = stats(ev32);
     candTiming["warmup"] = 1; // the first call (lazy loading) is checked but not in the statistics

@@ -1,0 +1,57 @@
+#include "RunnerTiming.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace pike::worker::runner {
+
+namespace {
+std::string ms(double v) {
+  std::ostringstream s;
+  s.precision(4);
+  s << v << " ms";
+  return s.str();
+}
+} // namespace
+
+double median(std::vector<double> v) {
+  if (v.empty())
+    return 0;
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+std::optional<std::string> judgeTimings(const std::vector<CallSample> &calls, const Calibration &cal) {
+  if (calls.size() < 2)
+    return std::nullopt;
+  std::vector<double> events, excess, unexplained, verifier;
+  for (const auto &c : calls) {
+    events.push_back(c.eventMs);
+    excess.push_back(c.wallMs - cal.nullWallMs);
+    unexplained.push_back(c.verifierMs - cal.nullRoundTripMs);
+    verifier.push_back(c.verifierMs);
+  }
+  const double ev = median(events), ex = median(excess), un = median(unexplained);
+  if (ex > kOutsideFactor * ev + kOutsideSlackMs)
+    return "work outside the timed stream: the wall clock around a full device synchronisation exceeds the null "
+           "call by a median " + ms(ex) + ", but the events on the given stream measure a median " + ms(ev) +
+           " (limit " + std::to_string(kOutsideFactor).substr(0, 3) + "x + " + ms(kOutsideSlackMs) +
+           "); the launcher leaves work on another stream";
+  if (kForgeFactor * ev < un - kForgeSlackMs)
+    return "work outside the timed stream: the runner's event times (median " + ms(ev) +
+           ") account for less than a third of the verifier's own wall clock per call (median " +
+           ms(median(verifier)) + " minus " + ms(cal.nullRoundTripMs) +
+           " calibrated round trip); its answers are not believable";
+  return std::nullopt;
+}
+
+int plannedTimedCalls(double estMs, double budgetMs, int minReps, int maxReps, int callsSoFar, bool profile,
+                      int maxCalls) {
+  double est = std::max(1e-3, estMs);
+  int reps = static_cast<int>(std::clamp(budgetMs / est, double(minReps), double(std::max(minReps, maxReps))));
+  int room = maxCalls - callsSoFar - (profile ? 1 : 0);
+  return std::max(0, std::min(reps, room));
+}
+
+} // namespace pike::worker::runner
