@@ -279,7 +279,7 @@ std::string scrubCompileLog(const std::string &log, const std::string &fileName)
   static const std::regex summary(
       R"(^(\d+ (errors?|warnings?|catastrophic errors?) detected in the compilation of ".*"\.)"
       R"(|[Cc]ompilation terminated\.|ptxas\b.*|nvcc (fatal|error|warning)\s*:.*|nvrtc: .*)"
-      R"(|(\S*/)?ld(\.\w+)?: .*|collect2: .*)$)");
+      R"(|(\S*/)?ld(\.\w+)?: .*|collect2: .*|pike-nvrtc: .*)$)");
   std::string out;
   bool keep = false;
   size_t start = 0;

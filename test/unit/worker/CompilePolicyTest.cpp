@@ -1,6 +1,7 @@
 // The compile sandbox's source, flag and log policies, and the protocol's
 // line limits, without a worker process (pike/WorkerClient/CompilePolicy.h).
 #include "pike/WorkerClient/CompilePolicy.h"
+#include "pike/WorkerClient/Landlock.h"
 #include "pike/WorkerClient/LineIO.h"
 #include "pike/WorkerClient/Protocol.h"
 
@@ -9,7 +10,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <thread>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace pike::worker;
@@ -184,6 +187,54 @@ TEST(LineLimits, LongLineIsTooLongAndTheNextLineStillReads) {
   EXPECT_EQ(r.read(line), LineReader::Result::Eof);
   w.join();
   ::close(fds[0]);
+}
+
+} // namespace
+
+namespace {
+
+// What a process restricted by buildLandlockRuleset can open: its write dir and
+// the read dirs, not /proc/self/environ or another directory.
+TEST(Landlock, RestrictsReadsToTheListedDirectories) {
+  std::string why;
+  if (landlockAbi(&why) <= 0)
+    GTEST_SKIP() << "Landlock unavailable here: " << why;
+  char tmpl[] = "/tmp/pike-landlock-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  std::string dir = tmpl;
+  char other[] = "/tmp/pike-landlock-other-XXXXXX";
+  ASSERT_NE(::mkdtemp(other), nullptr);
+  std::ofstream(std::string(other) + "/secret") << "s3cret\n";
+  LandlockPaths lp;
+  lp.readDirs = {"/usr", "/lib", "/lib64", "/etc/ld.so.conf.d"};
+  lp.readFiles = {"/etc/ld.so.cache"};
+  lp.writeDirs = {dir};
+  std::string err;
+  int fd = buildLandlockRuleset(lp, err);
+  ASSERT_GE(fd, 0) << err;
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    if (applyLandlockRuleset(fd) != 0)
+      ::_exit(10);
+    if (::open("/proc/self/environ", O_RDONLY) >= 0)
+      ::_exit(11);
+    if (::open((std::string(other) + "/secret").c_str(), O_RDONLY) >= 0)
+      ::_exit(12);
+    if (::open("/usr/include/stdio.h", O_RDONLY) < 0 && ::access("/usr/include/stdio.h", F_OK) == 0)
+      ::_exit(13);
+    int w = ::open((dir + "/out").c_str(), O_WRONLY | O_CREAT, 0644);
+    if (w < 0)
+      ::_exit(14);
+    if (::open((std::string(other) + "/new").c_str(), O_WRONLY | O_CREAT, 0644) >= 0)
+      ::_exit(15);
+    ::_exit(0);
+  }
+  int st = 0;
+  ASSERT_EQ(::waitpid(pid, &st, 0), pid);
+  ::close(fd);
+  std::system(("rm -rf " + dir + " " + other).c_str());
+  ASSERT_TRUE(WIFEXITED(st));
+  EXPECT_EQ(WEXITSTATUS(st), 0) << "10 apply, 11 environ, 12 other dir, 13 /usr, 14 own dir, 15 write elsewhere";
 }
 
 } // namespace
