@@ -242,11 +242,11 @@ std::vector<std::string> checkIncludes(const std::string &source,
 
 std::optional<std::string> checkFlags(const std::vector<std::string> &flags, const std::string &mode) {
   static const std::regex plain(
-      R"(-O[0-3]|--?lineinfo|--generate-line-info|--?use_fast_math|--?maxrregcount=[1-9][0-9]{0,2})"
+      R"(--?lineinfo|--generate-line-info|--?use_fast_math|--?maxrregcount=[1-9][0-9]{0,2})"
       R"(|--?std=c\+\+(17|20)|--?expt-relaxed-constexpr|--?extended-lambda|--?expt-extended-lambda)"
       R"(|-Xptxas=-v|--ptxas-options=-v)");
   static const std::regex define(R"(-D[A-Za-z_][A-Za-z0-9_]{0,127}(=[A-Za-z0-9_.+-]{0,256})?)");
-  static const std::regex library(R"(-lcublas|-lcublasLt)");
+  static const std::regex nvccOnly(R"(-lcublas|-lcublasLt|-O[0-3])");
   for (size_t k = 0; k < flags.size(); ++k) {
     const std::string &f = flags[k];
     if (std::regex_match(f, plain) || std::regex_match(f, define))
@@ -255,16 +255,16 @@ std::optional<std::string> checkFlags(const std::vector<std::string> &flags, con
       ++k;
       continue;
     }
-    if (std::regex_match(f, library)) {
+    if (std::regex_match(f, nvccOnly)) {
       if (mode == "nvcc")
         continue;
-      return "flag not allowed: " + f + " (NVRTC links no libraries; use mode nvcc)";
+      return "flag not allowed: " + f + " (nvcc only: NVRTC links no libraries and has no -O levels)";
     }
     std::string shown = f.size() > 100 ? f.substr(0, 100) + "..." : f;
     return "flag not allowed: " + shown +
-           " (allowed: -O0..-O3, -lineinfo, --use_fast_math, -maxrregcount=N, -std=c++17|c++20, "
+           " (allowed: -lineinfo, --use_fast_math, -maxrregcount=N, -std=c++17|c++20, "
            "--expt-relaxed-constexpr, --extended-lambda, -DNAME[=VALUE] of [A-Za-z0-9_.+-], "
-           "-Xptxas -v, and for nvcc -lcublas -lcublasLt)";
+           "-Xptxas -v, and for nvcc -O0..-O3 -lcublas -lcublasLt)";
   }
   return std::nullopt;
 }

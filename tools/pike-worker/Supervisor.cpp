@@ -104,7 +104,8 @@ void Supervisor::Client::send(const json &msg) {
 }
 
 void Supervisor::Client::startWriter() {
-  writer = std::thread([this] {
+  // The thread holds the client: a detached writer (stdout) never outlives it.
+  writer = std::thread([this, self = shared_from_this()] {
     for (;;) {
       std::string line;
       {
@@ -115,16 +116,18 @@ void Supervisor::Client::startWriter() {
         line = std::move(queue.front());
         queue.pop_front();
         queuedBytes -= line.size();
+        writing = true;
       }
-      if (!writeLine(fd, line)) {
-        std::lock_guard<std::mutex> lk(mu);
+      bool ok = writeLine(fd, line);
+      std::lock_guard<std::mutex> lk(mu);
+      writing = false;
+      cv.notify_all();
+      if (!ok) {
         open = false;
         queue.clear();
         queuedBytes = 0;
-        cv.notify_all();
         break;
       }
-      cv.notify_all();
     }
     std::lock_guard<std::mutex> lk(mu);
     cv.notify_all();
@@ -136,7 +139,8 @@ void Supervisor::Client::finish(int waitMs) {
     std::unique_lock<std::mutex> lk(mu);
     closing = true;
     cv.notify_all();
-    if (!cv.wait_for(lk, std::chrono::milliseconds(waitMs), [&] { return queue.empty() || !open; })) {
+    if (!cv.wait_for(lk, std::chrono::milliseconds(waitMs),
+                     [&] { return (queue.empty() && !writing) || !open; })) {
       // The peer does not read: give up on it (a socket write then fails).
       open = false;
       queue.clear();

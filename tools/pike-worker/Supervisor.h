@@ -53,7 +53,7 @@ public:
 private:
   // One connection (or stdio). Replies are queued and written by the client's own
   // writer thread, so a client that stops reading stalls only itself.
-  struct Client {
+  struct Client : std::enable_shared_from_this<Client> {
     int fd;
     std::mutex mu;
     std::condition_variable cv;
@@ -61,6 +61,7 @@ private:
     size_t queuedBytes = 0;
     bool open = true;     // false once a write failed or the queue overflowed
     bool closing = false; // writer exits when the queue is empty
+    bool writing = false; // a popped line is being written
     std::atomic<int> inFlight{0};
     std::thread writer;
     void send(const nlohmann::json &msg);

@@ -240,8 +240,15 @@ int main(int argc, char **argv) {
                      "--compile-threads", std::to_string(copts.compileThreads),
                      "--compile-timeout-ms", std::to_string(copts.compileTimeoutMs)};
   pike::worker::Supervisor sup(sopts);
+  // Every reply is written and the evaluator is gone when these return: skip the
+  // static destructors of the libraries (LibTorch's take a noticeable moment).
+  auto finish = [](int rc) {
+    std::cout.flush();
+    std::cerr.flush();
+    ::_exit(rc);
+  };
   if (listen.empty())
-    return sup.runStdio();
+    finish(sup.runStdio());
   auto colon = listen.rfind(':');
   if (colon == std::string::npos) {
     std::cerr << "pike-worker: --listen needs HOST:PORT, got '" << listen << "'\n";
@@ -257,5 +264,6 @@ int main(int argc, char **argv) {
   std::string host = listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']')
     host = host.substr(1, host.size() - 2);
-  return sup.runTcp(host, port, portFile);
+  finish(sup.runTcp(host, port, portFile));
+  return 0;
 }

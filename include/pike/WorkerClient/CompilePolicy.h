@@ -20,10 +20,10 @@ std::vector<std::string> checkIncludes(const std::string &source,
                                        const std::vector<std::string> &includeDirs,
                                        const std::string &fileName = "candidate.cu");
 
-/// Checks client-supplied compiler flags against the allow-list (optimisation
-/// level, -lineinfo, fast math, -maxrregcount=N, -std=c++17|c++20, relaxed
-/// constexpr, extended lambdas, -DNAME[=VALUE] with a safe charset, -Xptxas -v;
-/// nvcc only: -lcublas, -lcublasLt). Returns "flag not allowed: ..." or nullopt.
+/// Checks client-supplied compiler flags against the allow-list (-lineinfo, fast
+/// math, -maxrregcount=N, -std=c++17|c++20, relaxed constexpr, extended lambdas,
+/// -DNAME[=VALUE] with a safe charset, -Xptxas -v; nvcc only: -O0..-O3, -lcublas,
+/// -lcublasLt). Returns "flag not allowed: ..." or nullopt.
 std::optional<std::string> checkFlags(const std::vector<std::string> &flags,
                                       const std::string &mode);
 

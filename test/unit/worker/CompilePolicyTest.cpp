@@ -93,7 +93,7 @@ TEST_F(IncludePolicy, CommentedAndQuotedIncludesAreNotDirectives) {
 }
 
 TEST_F(IncludePolicy, AlternativeSpellingsAreChecked) {
-  auto p = check("%:include \"/etc/passwd\"\n??=include \"/etc/passwd\"\n#include_next <cuda_fp16.h>\n"
+  auto p = check("%:include \"/etc/passwd\"\n?\?=include \"/etc/passwd\"\n#include_next <cuda_fp16.h>\n"
                  "#import \"sub/x.h\"\n");
   ASSERT_EQ(p.size(), 4u);
   EXPECT_NE(p[2].find("#include_next is not allowed"), std::string::npos);
@@ -105,7 +105,7 @@ TEST(FlagPolicy, AllowListedFlagsPass) {
                            "--expt-relaxed-constexpr", "--extended-lambda", "-DTILE=16", "-DUSE_X",
                            "-Xptxas", "-v", "-lcublas", "-lcublasLt"},
                           "nvcc"));
-  EXPECT_FALSE(checkFlags({"-DTILE=16", "-O2", "--ptxas-options=-v"}, "nvrtc"));
+  EXPECT_FALSE(checkFlags({"-DTILE=16", "-lineinfo", "--ptxas-options=-v"}, "nvrtc"));
 }
 
 TEST(FlagPolicy, DangerousFlagsAreRejectedByName) {
@@ -121,6 +121,7 @@ TEST(FlagPolicy, DangerousFlagsAreRejectedByName) {
   auto r = checkFlags({"-lcublas"}, "nvrtc");
   ASSERT_TRUE(r);
   EXPECT_NE(r->find("NVRTC links no libraries"), std::string::npos);
+  EXPECT_TRUE(checkFlags({"-O3"}, "nvrtc"));
 }
 
 TEST(LogScrub, KeepsCandidateDiagnosticsAndSummaries) {
