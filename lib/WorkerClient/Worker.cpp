@@ -95,6 +95,10 @@ void WorkerConnection::readerLoop(int fd, uint64_t gen) {
   std::string line;
   while (reader.next(line)) {
     json msg;
+    if (auto deep = checkJsonDepth(line)) { // a broken or hostile worker must not crash us
+      std::cerr << "pike-worker client: " << describe() << ": reply ignored: " << *deep << "\n";
+      continue;
+    }
     try {
       msg = json::parse(line);
     } catch (const std::exception &e) {

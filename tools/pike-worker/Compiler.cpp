@@ -16,6 +16,7 @@
 #include <cstring>
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <poll.h>
 #include <sstream>
@@ -432,9 +433,8 @@ CompileOutcome Compiler::compileNvrtc(const CandidateSpec &c, const std::string 
     out.artifact = outPath;
   }
   if (!work.empty()) {
-    std::string ignored;
-    bool to2;
-    runProcess({"rm", "-rf", work}, "/", 10000, ignored, to2);
+    std::error_code ec;
+    std::filesystem::remove_all(work, ec); // in-process: a cold compile spawns only the compiler
   }
   return out;
 }
@@ -456,9 +456,8 @@ CompileOutcome Compiler::compileNvcc(const CandidateSpec &c, const std::string &
     out.artifact = outPath;
   }
   if (!work.empty()) {
-    std::string ignored;
-    bool to2;
-    runProcess({"rm", "-rf", work}, "/", 10000, ignored, to2);
+    std::error_code ec;
+    std::filesystem::remove_all(work, ec); // in-process: a cold compile spawns only the compiler
   }
   return out;
 }
