@@ -16,8 +16,8 @@
 #include <cstring>
 #include <dlfcn.h>
 #include <fcntl.h>
-#include <filesystem>
 #include <fstream>
+#include <ftw.h>
 #include <poll.h>
 #include <sstream>
 #include <sys/file.h>
@@ -84,6 +84,16 @@ bool writeFileAtomic(const std::string &path, const std::string &data) {
 bool fileExists(const std::string &p) {
   struct stat st;
   return ::stat(p.c_str(), &st) == 0;
+}
+
+// rm -rf in-process, so a cold compile spawns only the compiler. (Not
+// std::filesystem: its symbols clash with LibTorch's in this binary.)
+void removeTree(const std::string &dir) {
+  auto removeOne = [](const char *path, const struct stat *, int, struct FTW *) {
+    ::remove(path); // best effort: a leftover temp dir is harmless
+    return 0;
+  };
+  ::nftw(dir.c_str(), removeOne, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 std::string dirName(const std::string &p) {
@@ -432,10 +442,8 @@ CompileOutcome Compiler::compileNvrtc(const CandidateSpec &c, const std::string 
   } else if (out.status == "ok") {
     out.artifact = outPath;
   }
-  if (!work.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(work, ec); // in-process: a cold compile spawns only the compiler
-  }
+  if (!work.empty())
+    removeTree(work);
   return out;
 }
 
@@ -455,10 +463,8 @@ CompileOutcome Compiler::compileNvcc(const CandidateSpec &c, const std::string &
   } else if (out.status == "ok") {
     out.artifact = outPath;
   }
-  if (!work.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(work, ec); // in-process: a cold compile spawns only the compiler
-  }
+  if (!work.empty())
+    removeTree(work);
   return out;
 }
 
