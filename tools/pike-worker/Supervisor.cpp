@@ -83,6 +83,26 @@ bool isLoopbackHost(const std::string &host, std::string &error) {
 namespace {
 // A client that leaves this much unread is dropped rather than buffered further.
 constexpr size_t kMaxQueuedReplyBytes = 256u << 20;
+
+// Closing a socket with unread input makes the kernel send RST, which can discard
+// our last reply (say "unauthorized") before the client reads it. So: FIN first,
+// then drain what the client still sends for a moment, then close.
+void closeGracefully(int fd) {
+  ::shutdown(fd, SHUT_WR);
+  char buf[65536];
+  size_t drained = 0;
+  auto until = Clock::now() + std::chrono::milliseconds(200);
+  while (drained < (4u << 20) && Clock::now() < until) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 50) <= 0)
+      continue;
+    ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n <= 0)
+      break;
+    drained += static_cast<size_t>(n);
+  }
+  ::close(fd);
+}
 } // namespace
 
 void Supervisor::Client::send(const json &msg) {
@@ -653,8 +673,7 @@ int Supervisor::runTcp(const std::string &hostArg, int port, const std::string &
                              });
                            }
                            c->finish(5000);
-                           ::shutdown(c->fd, SHUT_RDWR);
-                           ::close(c->fd);
+                           closeGracefully(c->fd);
                            *done = true;
                          }),
                          done);
