@@ -13,7 +13,8 @@ LineReader::LineReader(int fd, size_t maxLine) : fd_(fd), maxLine_(maxLine) {}
 
 LineReader::Result LineReader::read(std::string &line, int timeoutMs) {
   for (;;) {
-    size_t nl = buf_.find('\n');
+    size_t nl = buf_.find('\n', scanned_);
+    scanned_ = nl == std::string::npos ? buf_.size() : 0;
     if (nl != std::string::npos) {
       if (skipping_) {
         buf_.erase(0, nl + 1);
@@ -34,6 +35,7 @@ LineReader::Result LineReader::read(std::string &line, int timeoutMs) {
       // Drop what we have and skip to the next newline: one bad line must not
       // wedge the stream.
       buf_.clear();
+      scanned_ = 0;
       if (!skipping_) {
         skipping_ = true;
         return Result::TooLong;
@@ -63,6 +65,7 @@ LineReader::Result LineReader::read(std::string &line, int timeoutMs) {
       if (!buf_.empty() && !skipping_) { // last line without '\n'
         line.swap(buf_);
         buf_.clear();
+        scanned_ = 0;
         return Result::Line;
       }
       return Result::Eof;

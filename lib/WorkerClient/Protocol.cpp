@@ -16,6 +16,33 @@ bool isKnownOp(const std::string &op, bool testOps) {
   return testOps && (op == "crash" || op == "hang" || op == "sleep");
 }
 
+std::optional<std::string> checkJsonDepth(const std::string &line, int maxDepth) {
+  int depth = 0;
+  bool inString = false, escaped = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (inString) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        inString = false;
+      continue;
+    }
+    if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > maxDepth)
+        return "JSON nesting deeper than " + std::to_string(maxDepth) + " levels (at byte " +
+               std::to_string(i) + ")";
+    } else if (c == ']' || c == '}') {
+      --depth; // unbalanced text is the parser's to report
+    }
+  }
+  return std::nullopt;
+}
+
 bool opHasStatus(const std::string &op) { return op == "evaluate" || op == "compile"; }
 
 std::optional<std::string> checkEnvelope(const json &req, bool testOps, std::string *errorCode,

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 #include <fcntl.h>
 #include <iostream>
@@ -40,6 +41,7 @@ void WorkerConnection::start() {
   writeFd_ = fds.second;
   up_ = true;
   downReason_.clear();
+  notice_.clear();
   ++gen_;
   reader_ = std::thread(&WorkerConnection::readerLoop, this, readFd_, gen_);
 }
@@ -93,11 +95,23 @@ void WorkerConnection::readerLoop(int fd, uint64_t gen) {
   std::string line;
   while (reader.next(line)) {
     json msg;
+    if (auto deep = checkJsonDepth(line)) { // a broken or hostile worker must not crash us
+      std::cerr << "pike-worker client: " << describe() << ": reply ignored: " << *deep << "\n";
+      continue;
+    }
     try {
       msg = json::parse(line);
     } catch (const std::exception &e) {
       std::cerr << "pike-worker client: " << describe() << ": unparsable reply ignored: " << e.what()
                 << "\n";
+      continue;
+    }
+    if (msg.is_object() && msg.contains("error") && msg["error"].is_object() &&
+        (!msg.contains("id") || msg["id"].is_null())) {
+      // Not tied to a request (refused authentication, too many clients): keep it
+      // as the reason if the worker then closes the link.
+      std::lock_guard<std::mutex> lk(mu_);
+      notice_ = msg["error"].value("code", "error") + ": " + msg["error"].value("message", "");
       continue;
     }
     if (!msg.is_object() || !msg.contains("id") || !msg["id"].is_string())
@@ -116,6 +130,8 @@ void WorkerConnection::readerLoop(int fd, uint64_t gen) {
   if (gen_ != gen)
     return;
   up_ = false;
+  if (!notice_.empty())
+    why += " (it said " + notice_ + ")";
   downReason_ = why;
   failAll("worker " + describe() + " " + why);
 }
@@ -260,8 +276,69 @@ void WorkerProcess::release() {
 
 // ---------------------------------------------------------------- remote
 
+std::string workerTokenFromEnvironment() {
+  if (const char *t = std::getenv("PIKE_WORKER_TOKEN"); t && *t)
+    return t;
+  const char *file = std::getenv("PIKE_WORKER_TOKEN_FILE");
+  if (!file || !*file)
+    return "";
+  std::ifstream f(file);
+  if (!f)
+    throw WorkerError(std::string("cannot read PIKE_WORKER_TOKEN_FILE ") + file + ": " +
+                      std::strerror(errno));
+  std::string token;
+  std::getline(f, token);
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ' || token.back() == '\t'))
+    token.pop_back();
+  return token;
+}
+
 RemoteWorker::RemoteWorker(std::string host, int port, std::chrono::milliseconds connectTimeout)
-    : host_(std::move(host)), port_(port), connectTimeout_(connectTimeout) {}
+    : RemoteWorker(std::move(host), port, workerTokenFromEnvironment(), connectTimeout) {}
+
+RemoteWorker::RemoteWorker(std::string host, int port, std::string token,
+                           std::chrono::milliseconds connectTimeout)
+    : host_(std::move(host)), port_(port), token_(std::move(token)), connectTimeout_(connectTimeout) {}
+
+void RemoteWorker::authenticate(int s) {
+  json req = {{"protocol", kProtocolVersion}, {"op", "auth"}, {"id", "auth"}, {"token", token_}};
+  if (!writeLine(s, req.dump()))
+    throw WorkerError("worker " + describe() + ": cannot send authentication: " + std::strerror(errno));
+  // Byte by byte up to the newline: nothing after the reply may be consumed here,
+  // the reader thread owns the stream from then on.
+  std::string line;
+  auto deadline = std::chrono::steady_clock::now() + connectTimeout_;
+  while (line.size() < 65536) {
+    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    deadline - std::chrono::steady_clock::now())
+                                    .count());
+    pollfd p{s, POLLIN, 0};
+    if (left <= 0 || ::poll(&p, 1, left) <= 0)
+      throw WorkerError("worker " + describe() + ": no answer to authentication within " +
+                        std::to_string(connectTimeout_.count()) + " ms");
+    char ch;
+    ssize_t n = ::read(s, &ch, 1);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      throw WorkerError("worker " + describe() + " closed the connection during authentication");
+    if (ch == '\n')
+      break;
+    line.push_back(ch);
+  }
+  json reply;
+  try {
+    reply = json::parse(line);
+  } catch (const std::exception &) {
+    throw WorkerError("worker " + describe() + ": unreadable answer to authentication");
+  }
+  if (!reply.is_object() || reply.value("ok", false) != true) {
+    std::string why = reply.is_object() && reply.contains("error") && reply["error"].is_object()
+                          ? reply["error"].value("message", "refused")
+                          : "refused";
+    throw WorkerError("worker " + describe() + " refused authentication: " + why);
+  }
+}
 
 RemoteWorker::~RemoteWorker() { stop(); }
 
@@ -323,6 +400,14 @@ std::pair<int, int> RemoteWorker::open() {
   int one = 1;
   ::setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   ::setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+  if (!token_.empty()) {
+    try {
+      authenticate(s);
+    } catch (...) {
+      ::close(s);
+      throw;
+    }
+  }
   sock_ = s;
   sock2_ = ::dup(s);
   return {sock_, sock2_};

@@ -37,6 +37,15 @@ extra=()
 if [[ -n "${PIKE_WORKER_ARGS:-}" ]]; then
   read -r -a extra <<< "$PIKE_WORKER_ARGS"
 fi
+# Workers reachable from other nodes run code for whoever connects: they need the
+# shared token (the coordinator sends the same one; docs/worker.md, "Threat model").
+if [[ -n "${PIKE_WORKER_TOKEN_FILE:-}" ]]; then
+  extra+=(--token-file "$PIKE_WORKER_TOKEN_FILE")
+elif [[ -z "${PIKE_WORKER_TOKEN:-}" ]]; then
+  echo "error: $host: set PIKE_WORKER_TOKEN_FILE (a file readable only by you, e.g." \
+       "openssl rand -hex 32 > ~/.pike-worker-token; chmod 600 ~/.pike-worker-token) or PIKE_WORKER_TOKEN" >&2
+  exit 1
+fi
 for i in "${!gpus[@]}"; do
   port=$((port_base + i))
   CUDA_VISIBLE_DEVICES="${gpus[$i]}" "$worker" --listen "0.0.0.0:$port" "${extra[@]}" \

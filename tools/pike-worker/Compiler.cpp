@@ -2,23 +2,32 @@
 
 #include "KernelABIText.h" // generated: kKernelABIHeader
 #include "pike/Support/Sha256.h"
+#include "pike/WorkerClient/CompilePolicy.h"
+#include "pike/WorkerClient/Landlock.h"
 #include "pike/WorkerClient/Protocol.h"
 
 #include <nvrtc.h>
 
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <fstream>
+#include <ftw.h>
 #include <poll.h>
 #include <sstream>
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 namespace pike::worker {
 
@@ -28,7 +37,8 @@ using Clock = std::chrono::steady_clock;
 namespace {
 constexpr const char *kSourceName = "candidate.cu";
 // Bump when the artifact layout or default flags change, so old entries are not reused.
-constexpr const char *kCacheFormat = "pike-worker-cache-2";
+// 3: logs are scrubbed (older cached logs may quote other files) and carry the sandbox.
+constexpr const char *kCacheFormat = "pike-worker-cache-3";
 
 double msSince(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -76,6 +86,59 @@ bool fileExists(const std::string &p) {
   return ::stat(p.c_str(), &st) == 0;
 }
 
+// rm -rf in-process, so a cold compile spawns only the compiler. (Not
+// std::filesystem: its symbols clash with LibTorch's in this binary.)
+void removeTree(const std::string &dir) {
+  auto removeOne = [](const char *path, const struct stat *, int, struct FTW *) {
+    ::remove(path); // best effort: a leftover temp dir is harmless
+    return 0;
+  };
+  ::nftw(dir.c_str(), removeOne, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+std::string dirName(const std::string &p) {
+  auto slash = p.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : p.substr(0, slash);
+}
+
+std::string realPath(const std::string &p) {
+  char buf[PATH_MAX];
+  return ::realpath(p.c_str(), buf) ? std::string(buf) : p;
+}
+
+// The directory of the libnvrtc this process loaded (a pip wheel's, the toolkit's).
+std::string nvrtcLibraryDir() {
+  Dl_info info{};
+  if (::dladdr(reinterpret_cast<void *>(&::nvrtcVersion), &info) && info.dli_fname)
+    return dirName(realPath(info.dli_fname));
+  return "";
+}
+
+std::string defaultNvrtcExe() {
+  if (const char *v = std::getenv("PIKE_NVRTC"); v && *v)
+    return v;
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n > 0)
+    return dirName(std::string(buf, static_cast<size_t>(n))) + "/pike-nvrtc";
+  return "pike-nvrtc";
+}
+
+// "include not allowed: candidate.cu(3): ..." lines as diagnostics with line numbers.
+json includeDiagnostics(const std::vector<std::string> &problems, const std::string &source) {
+  std::vector<CompileDiagnostic> diags;
+  std::string prefix = std::string("include not allowed: ") + kSourceName + "(";
+  for (const auto &p : problems) {
+    CompileDiagnostic d;
+    d.severity = "error";
+    d.message = p;
+    if (p.compare(0, prefix.size(), prefix) == 0)
+      d.line = std::atoi(p.c_str() + prefix.size());
+    diags.push_back(d);
+  }
+  return diagnosticsJson(diags, source);
+}
+
 struct FileLock {
   int fd = -1;
   explicit FileLock(const std::string &path) {
@@ -99,8 +162,8 @@ std::string archForCapability(int major, int minor) {
 }
 
 json CompileOutcome::toJson() const {
-  json j = {{"status", status}, {"log", log},     {"errors", errors}, {"cache_hit", cacheHit},
-            {"ms", ms},         {"key", key},     {"arch", arch}};
+  json j = {{"status", status}, {"log", log},   {"errors", errors},  {"cache_hit", cacheHit},
+            {"ms", ms},         {"key", key},   {"arch", arch},      {"sandbox", sandbox}};
   return j;
 }
 
@@ -135,6 +198,8 @@ std::optional<std::string> parseCandidate(const json &req, CandidateSpec &out) {
       out.flags.push_back(f);
     }
   }
+  if (auto bad = checkFlags(out.flags, out.mode))
+    return *bad;
   out.launches = c.value("launches", json::array());
   if (out.mode == "nvrtc" && (!out.launches.is_array() || out.launches.empty()))
     return "nvrtc candidates need a non-empty candidate.launches array";
@@ -142,7 +207,8 @@ std::optional<std::string> parseCandidate(const json &req, CandidateSpec &out) {
 }
 
 Compiler::Compiler(std::string cacheDir, std::string nvcc, std::string cudaInclude)
-    : cacheDir_(std::move(cacheDir)), nvcc_(std::move(nvcc)), cudaInclude_(std::move(cudaInclude)) {
+    : cacheDir_(std::move(cacheDir)), nvcc_(std::move(nvcc)), cudaInclude_(std::move(cudaInclude)),
+      nvrtcExe_(defaultNvrtcExe()) {
   mkdirs(cacheDir_ + "/tmp");
   // Candidates include "pike/Runtime/KernelABI.h"; ship the copy this worker was built with.
   includeDir_ = cacheDir_ + "/include";
@@ -169,6 +235,40 @@ std::string Compiler::nvccVersion() {
   return nvccVersion_;
 }
 
+const std::vector<std::string> &Compiler::hostIncludeDirs() {
+  std::lock_guard<std::mutex> lk(versionMu_);
+  if (hostDirsKnown_)
+    return hostIncludeDirs_;
+  hostDirsKnown_ = true;
+  // nvcc compiles host code with the host C++ compiler on PATH: its system
+  // include dirs hold the standard headers a launcher may use (<stdint.h>, <cmath>).
+  for (const char *cxx : {"g++", "c++"}) {
+    std::string out;
+    bool to = false;
+    if (runProcess({cxx, "-xc++", "-E", "-v", "/dev/null"}, "/", 20000, out, to) != 0)
+      continue;
+    std::istringstream in(out);
+    bool inList = false;
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("#include <...> search starts here:", 0) == 0) {
+        inList = true;
+      } else if (line.rfind("End of search list.", 0) == 0) {
+        break;
+      } else if (inList && !line.empty() && line[0] == ' ') {
+        std::string dir = line.substr(line.find_first_not_of(' '));
+        if (dir.size() > 20 && dir.compare(dir.size() - 20, 20, " (framework directory)") == 0)
+          continue;
+        hostIncludeDirs_.push_back(realPath(dir));
+      }
+    }
+    if (!hostIncludeDirs_.empty())
+      break;
+  }
+  if (hostIncludeDirs_.empty())
+    hostIncludeDirs_ = {"/usr/local/include", "/usr/include"};
+  return hostIncludeDirs_;
+}
+
 CompileOutcome Compiler::compile(const CandidateSpec &c, const std::string &arch, int timeoutMs) {
   auto t0 = Clock::now();
   std::string version = c.mode == "nvrtc" ? nvrtcVersion() : nvccVersion();
@@ -178,6 +278,27 @@ CompileOutcome Compiler::compile(const CandidateSpec &c, const std::string &arch
     keyText += f + '\0';
   keyText += '\0' + c.source;
   std::string key = sha256Hex(keyText);
+
+  // The include policy depends on what the include dirs hold now, so it is
+  // checked on every request, cached artifact or not.
+  std::vector<std::string> roots = {cudaInclude_, includeDir_};
+  if (c.mode == "nvcc")
+    for (const auto &d : hostIncludeDirs())
+      roots.push_back(d);
+  std::vector<std::string> problems = checkIncludes(c.source, roots, kSourceName);
+  if (!problems.empty()) {
+    CompileOutcome out;
+    out.status = "compile_error";
+    for (const auto &p : problems)
+      out.log += (out.log.empty() ? "" : "\n") + p;
+    out.errors = includeDiagnostics(problems, c.source);
+    out.sandbox = {{"include_policy", "rejected"}};
+    out.key = key;
+    out.arch = arch;
+    out.ms = msSince(t0);
+    return out;
+  }
+
   std::string dir = cacheDir_ + "/" + key.substr(0, 2);
   mkdirs(dir);
   std::string base = dir + "/" + key;
@@ -190,6 +311,13 @@ CompileOutcome Compiler::compile(const CandidateSpec &c, const std::string &arch
     out.cacheHit = true;
     out.artifact = artifact;
     readFile(base + ".log", out.log);
+    std::string sb;
+    if (readFile(base + ".sandbox.json", sb)) {
+      try {
+        out.sandbox = json::parse(sb);
+      } catch (const std::exception &) {
+      }
+    }
   } else if (std::string failed; readFile(failFile, failed)) {
     // Compile errors are cached too: a repeated broken candidate never recompiles.
     try {
@@ -197,19 +325,26 @@ CompileOutcome Compiler::compile(const CandidateSpec &c, const std::string &arch
       out.status = j.value("status", "compile_error");
       out.log = j.value("log", "");
       out.errors = j.value("errors", json::array());
+      out.sandbox = j.value("sandbox", json::object());
       out.cacheHit = true;
     } catch (const std::exception &) {
       std::remove(failFile.c_str());
     }
   }
   if (!out.cacheHit) {
-    out = c.mode == "nvrtc" ? compileNvrtc(c, arch, artifact) : compileNvcc(c, arch, artifact, timeoutMs);
+    out = c.mode == "nvrtc" ? compileNvrtc(c, arch, artifact, timeoutMs)
+                            : compileNvcc(c, arch, artifact, timeoutMs);
     out.errors = diagnosticsJson(parseCompileLog(out.log, kSourceName), c.source);
-    if (out.status == "ok")
+    if (out.status == "ok") {
       writeFileAtomic(base + ".log", out.log);
-    else if (out.status == "compile_error") // timeouts may pass on a quieter machine: not cached
-      writeFileAtomic(failFile, json{{"status", out.status}, {"log", out.log}, {"errors", out.errors}}
+      writeFileAtomic(base + ".sandbox.json", out.sandbox.dump());
+    } else if (out.status == "compile_error") { // timeouts may pass on a quieter machine: not cached
+      writeFileAtomic(failFile, json{{"status", out.status},
+                                     {"log", out.log},
+                                     {"errors", out.errors},
+                                     {"sandbox", out.sandbox}}
                                     .dump(-1, ' ', false, json::error_handler_t::replace));
+    }
   }
   out.key = key;
   out.arch = arch;
@@ -217,118 +352,163 @@ CompileOutcome Compiler::compile(const CandidateSpec &c, const std::string &arch
   return out;
 }
 
-CompileOutcome Compiler::compileNvrtc(const CandidateSpec &c, const std::string &arch,
-                                      const std::string &outPath) {
-  CompileOutcome out;
-  nvrtcProgram prog;
-  const char *hdrNames[] = {"pike/Runtime/KernelABI.h"};
-  const char *hdrSrcs[] = {kKernelABIHeader};
-  nvrtcResult rc = nvrtcCreateProgram(&prog, c.source.c_str(), kSourceName, 1, hdrSrcs, hdrNames);
-  if (rc != NVRTC_SUCCESS) {
+std::string Compiler::runCompiler(const CandidateSpec &c, std::vector<std::string> argv,
+                                  int timeoutMs, const char *what, CompileOutcome &out) {
+  std::string tmpl = cacheDir_ + "/tmp/" + what + "-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (!::mkdtemp(buf.data())) {
     out.status = "compile_error";
-    out.log = std::string("nvrtcCreateProgram: ") + nvrtcGetErrorString(rc);
-    return out;
+    out.log = "cannot create a build directory under " + cacheDir_ + "/tmp: " + std::strerror(errno);
+    return "";
   }
-  std::vector<std::string> opts = {"--gpu-architecture=" + arch, "-std=c++17", "-lineinfo"};
-  if (!cudaInclude_.empty())
-    opts.push_back("-I" + cudaInclude_);
-  opts.insert(opts.end(), c.flags.begin(), c.flags.end());
-  std::vector<const char *> optPtrs;
-  for (auto &o : opts)
-    optPtrs.push_back(o.c_str());
-  rc = nvrtcCompileProgram(prog, static_cast<int>(optPtrs.size()), optPtrs.data());
-  size_t logSize = 0;
-  nvrtcGetProgramLogSize(prog, &logSize);
-  std::string log(logSize, '\0');
-  if (logSize > 0)
-    nvrtcGetProgramLog(prog, log.data());
-  while (!log.empty() && (log.back() == '\0' || log.back() == '\n'))
-    log.pop_back();
-  out.log = log;
-  if (rc != NVRTC_SUCCESS) {
+  std::string work = buf.data();
+  if (!writeFileAtomic(work + "/" + kSourceName, c.source)) {
+    out.status = "compile_error";
+    out.log = "cannot write " + work + "/" + kSourceName + ": " + std::strerror(errno);
+    return work;
+  }
+
+  ProcessSandbox sb;
+  sb.env = compilerEnvironment(work);
+  json landlock;
+  std::string why;
+  if (int abi = landlockAbi(&why); abi > 0) {
+    LandlockPaths lp;
+    // Reads: the toolkit (wherever its pieces are), pike's include dir, the
+    // compile child itself, system binaries/libraries/headers. Writes: its temp dir.
+    lp.readDirs = {realPath(dirName(dirName(realPath(nvcc_)))), realPath(cudaInclude_),
+                   includeDir_, dirName(realPath(nvrtcExe_)), nvrtcLibraryDir(),
+                   "/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/alternatives", "/etc/ld.so.conf.d"};
+    lp.readFiles = {"/etc/ld.so.cache", "/etc/ld.so.conf", "/dev/urandom", "/dev/random"};
+    lp.writeDirs = {work};
+    lp.writeFiles = {"/dev/null"};
+    std::string err;
+    sb.landlockFd = buildLandlockRuleset(lp, err);
+    if (sb.landlockFd >= 0)
+      landlock = {{"applied", true}, {"abi", abi}};
+    else
+      landlock = {{"applied", false}, {"reason", err}};
+  } else {
+    landlock = {{"applied", false}, {"reason", why}};
+  }
+  out.sandbox = {{"process", what},
+                 {"timeout_ms", timeoutMs},
+                 {"environment", "allow-list"},
+                 {"include_policy", "checked"},
+                 {"log", "scrubbed"},
+                 {"landlock", landlock}};
+
+  std::string raw;
+  bool timedOut = false;
+  int rc = runProcess(argv, work, timeoutMs, raw, timedOut, sb);
+  if (sb.landlockFd >= 0)
+    ::close(sb.landlockFd);
+  out.log = scrubCompileLog(raw, kSourceName);
+  auto note = [&](const std::string &line) { out.log += (out.log.empty() ? "" : "\n") + line; };
+  if (timedOut) {
+    out.status = "timeout";
+    note(std::string(what) + " exceeded the compile time limit of " + std::to_string(timeoutMs) +
+         " ms and was killed");
+  } else if (rc == 127) {
+    out.status = "compile_error";
+    note("cannot run " + argv[0] + (c.mode == "nvcc" ? "; set --nvcc or PIKE_NVCC" : "; set --nvrtc or PIKE_NVRTC"));
+  } else if (rc == 125) {
+    out.status = "compile_error";
+    note("the compile sandbox could not be applied: " + raw.substr(0, 300));
+  } else if (rc != 0) {
     out.status = "compile_error";
     if (out.log.empty())
-      out.log = std::string("NVRTC: ") + nvrtcGetErrorString(rc);
-    nvrtcDestroyProgram(&prog);
-    return out;
+      note(std::string(what) + " failed (" + (rc < 0 ? std::string("killed") : "exit status " + std::to_string(rc)) + ")");
   }
-  size_t cubinSize = 0;
-  rc = nvrtcGetCUBINSize(prog, &cubinSize);
-  std::string cubin(cubinSize, '\0');
-  if (rc == NVRTC_SUCCESS && cubinSize > 0)
-    rc = nvrtcGetCUBIN(prog, cubin.data());
-  nvrtcDestroyProgram(&prog);
-  if (rc != NVRTC_SUCCESS || cubinSize == 0) {
+  return work;
+}
+
+CompileOutcome Compiler::compileNvrtc(const CandidateSpec &c, const std::string &arch,
+                                      const std::string &outPath, int timeoutMs) {
+  CompileOutcome out;
+  // The source's own directory is never searched; includes come from the
+  // toolkit and pike's include dir only (the policy already checked the names).
+  std::vector<std::string> argv = {nvrtcExe_, kSourceName, kSourceName, "candidate.cubin",
+                                   "--gpu-architecture=" + arch, "-std=c++17", "-lineinfo",
+                                   "--no-source-include", "-I" + includeDir_};
+  if (!cudaInclude_.empty())
+    argv.push_back("-I" + cudaInclude_);
+  argv.insert(argv.end(), c.flags.begin(), c.flags.end());
+  std::string work = runCompiler(c, argv, timeoutMs, "pike-nvrtc", out);
+  if (out.status == "ok" && std::rename((work + "/candidate.cubin").c_str(), outPath.c_str()) != 0) {
     out.status = "compile_error";
-    out.log += std::string("\nNVRTC produced no cubin for ") + arch + " (" +
-               nvrtcGetErrorString(rc) + "); is it a real sm_ architecture?";
-    return out;
+    out.log += "\nNVRTC produced no cubin: " + std::string(std::strerror(errno));
+  } else if (out.status == "ok") {
+    out.artifact = outPath;
   }
-  if (!writeFileAtomic(outPath, cubin)) {
-    out.status = "compile_error";
-    out.log += "\ncannot write " + outPath + ": " + std::strerror(errno);
-    return out;
-  }
-  out.artifact = outPath;
+  if (!work.empty())
+    removeTree(work);
   return out;
 }
 
 CompileOutcome Compiler::compileNvcc(const CandidateSpec &c, const std::string &arch,
                                      const std::string &outPath, int timeoutMs) {
   CompileOutcome out;
-  std::string tmpl = cacheDir_ + "/tmp/nvcc-XXXXXX";
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back('\0');
-  if (!::mkdtemp(buf.data())) {
-    out.status = "compile_error";
-    out.log = "cannot create a build directory under " + cacheDir_ + "/tmp: " + std::strerror(errno);
-    return out;
-  }
-  std::string work = buf.data();
-  writeFileAtomic(work + "/" + kSourceName, c.source);
   std::string num = arch.substr(3); // "90a"
   std::vector<std::string> argv = {nvcc_, "-shared", "-Xcompiler", "-fPIC", "-O3", "-std=c++17",
                                    "-gencode=arch=compute_" + num + ",code=sm_" + num,
                                    "-I" + includeDir_};
   argv.insert(argv.end(), c.flags.begin(), c.flags.end());
   argv.insert(argv.end(), {"-o", "candidate.so", kSourceName});
-  bool timedOut = false;
-  int rc = runProcess(argv, work, timeoutMs, out.log, timedOut);
-  while (!out.log.empty() && out.log.back() == '\n')
-    out.log.pop_back();
-  if (timedOut) {
-    out.status = "timeout";
-    out.log += "\nnvcc exceeded the compile time limit of " + std::to_string(timeoutMs) +
-               " ms and was killed";
-  } else if (rc != 0) {
-    out.status = "compile_error";
-    if (rc == 127)
-      out.log += "\ncannot run nvcc ('" + nvcc_ + "'); set --nvcc or PIKE_NVCC";
-  } else if (std::rename((work + "/candidate.so").c_str(), outPath.c_str()) != 0) {
+  std::string work = runCompiler(c, argv, timeoutMs, "nvcc", out);
+  if (out.status == "ok" && std::rename((work + "/candidate.so").c_str(), outPath.c_str()) != 0) {
     out.status = "compile_error";
     out.log += "\nnvcc produced no candidate.so: " + std::string(std::strerror(errno));
-  } else {
+  } else if (out.status == "ok") {
     out.artifact = outPath;
   }
-  std::string ignored;
-  bool to2;
-  runProcess({"rm", "-rf", work}, "/", 10000, ignored, to2);
+  if (!work.empty())
+    removeTree(work);
   return out;
 }
 
+std::vector<std::string> compilerEnvironment(const std::string &tmpDir) {
+  static const char *const kAllowed[] = {"PATH", "HOME", "TMPDIR", "LD_LIBRARY_PATH",
+                                         "CUDA_PATH", "CUDA_HOME", "CUDA_ROOT"};
+  std::vector<std::string> env;
+  for (char **e = environ; *e; ++e) {
+    const char *eq = std::strchr(*e, '=');
+    if (!eq)
+      continue;
+    std::string name(*e, static_cast<size_t>(eq - *e));
+    bool allowed = false;
+    for (const char *a : kAllowed)
+      allowed |= name == a;
+    if (allowed && !(name == "TMPDIR" && !tmpDir.empty()))
+      env.push_back(*e);
+  }
+  if (!tmpDir.empty())
+    env.push_back("TMPDIR=" + tmpDir);
+  env.push_back("LC_ALL=C");
+  return env;
+}
+
 int runProcess(const std::vector<std::string> &args, const std::string &cwd, int timeoutMs,
-               std::string &output, bool &timedOut) {
+               std::string &output, bool &timedOut, const ProcessSandbox &sandbox) {
   timedOut = false;
   int pipefd[2];
   if (::pipe2(pipefd, O_CLOEXEC) != 0) {
     output = std::string("pipe: ") + std::strerror(errno);
     return -1;
   }
+  // Everything the child needs is built before fork (only async-signal-safe calls after it).
   std::vector<std::string> a = args;
   std::vector<char *> argv;
   for (auto &s : a)
     argv.push_back(s.data());
   argv.push_back(nullptr);
+  std::vector<std::string> envStore = sandbox.env.empty() ? compilerEnvironment() : sandbox.env;
+  std::vector<char *> envp;
+  for (auto &e : envStore)
+    envp.push_back(e.data());
+  envp.push_back(nullptr);
+  static const char kSandboxFailed[] = "pike-worker: cannot apply the Landlock sandbox\n";
   pid_t pid = ::fork();
   if (pid < 0) {
     output = std::string("fork: ") + std::strerror(errno);
@@ -346,7 +526,14 @@ int runProcess(const std::vector<std::string> &args, const std::string &cwd, int
     int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0)
       ::dup2(devnull, 0);
-    ::execvp(argv[0], argv.data());
+    if (sandbox.landlockFd >= 0 && applyLandlockRuleset(sandbox.landlockFd) != 0) {
+      ssize_t ignored = ::write(2, kSandboxFailed, sizeof kSandboxFailed - 1);
+      (void)ignored;
+      ::_exit(125);
+    }
+    // Nothing of the worker's (its protocol pipes, sockets, locks) reaches the compiler.
+    ::syscall(SYS_close_range, 3u, ~0u, 0u);
+    ::execvpe(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   ::setpgid(pid, pid);

@@ -7,14 +7,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <thread>
 #include <vector>
 
 namespace pike::worker {
@@ -25,7 +28,18 @@ struct SupervisorOptions {
   bool testOps = false;                 // PIKE_WORKER_TEST_OPS=1
   int maxResends = 2;                   // re-sends of a request whose child died under another one
   int defaultDeadlineMs = 30000;
+  size_t maxLineBytes = 64u << 20;      // longer request lines get a too_long error
+  int maxJsonDepth = 64;                // deeper requests get a too_deep error (never parsed)
+  std::string token;                    // non-empty: every TCP client must authenticate first
+  int authTimeoutMs = 10000;            // a TCP client that does not authenticate by then is closed
+  int maxClients = 256;                 // further TCP connections are answered and closed
 };
+
+/// Constant-time equality of two secrets (the time depends only on their lengths).
+bool secretsEqual(const std::string &a, const std::string &b);
+/// True when every address `host` resolves to is a loopback address (127/8, ::1).
+/// Sets `error` when it cannot be resolved.
+bool isLoopbackHost(const std::string &host, std::string &error);
 
 class Supervisor {
 public:
@@ -37,11 +51,23 @@ public:
   int runTcp(const std::string &host, int port, const std::string &portFile);
 
 private:
-  struct Client {
+  // One connection (or stdio). Replies are queued and written by the client's own
+  // writer thread, so a client that stops reading stalls only itself.
+  struct Client : std::enable_shared_from_this<Client> {
     int fd;
     std::mutex mu;
-    bool open = true;
+    std::condition_variable cv;
+    std::deque<std::string> queue;
+    size_t queuedBytes = 0;
+    bool open = true;     // false once a write failed or the queue overflowed
+    bool closing = false; // writer exits when the queue is empty
+    bool writing = false; // a popped line is being written
+    std::atomic<int> inFlight{0};
+    std::thread writer;
     void send(const nlohmann::json &msg);
+    void startWriter();
+    /// Flushes what is queued (at most waitMs), then stops the writer.
+    void finish(int waitMs);
   };
   struct Pending {
     std::shared_ptr<Client> client;
@@ -56,7 +82,7 @@ private:
     int resends = 0;
   };
 
-  void serveClient(std::shared_ptr<Client> c, int readFd);
+  void serveClient(std::shared_ptr<Client> c, int readFd, bool needAuth);
   void handleLine(const std::shared_ptr<Client> &c, const std::string &line);
   void childManager();
   void watchdog();

@@ -8,11 +8,16 @@
 #include "Child.h"
 #include "Supervisor.h"
 
+#include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,8 +29,15 @@ Evaluates candidate CUDA kernels against LibTorch references. Speaks newline-
 delimited JSON (docs/worker-protocol.md) on stdin/stdout, or over TCP with --listen.
 
 options:
-  --listen HOST:PORT     serve TCP clients (PORT 0 picks a free port)
+  --listen [HOST]:PORT   serve TCP clients (PORT 0 picks a free port). No HOST
+                         means 127.0.0.1; a non-loopback HOST needs a shared token
+  --token-file FILE      shared token (first line of FILE, at least 16 characters);
+                         else $PIKE_WORKER_TOKEN. With a token every TCP client
+                         must authenticate first (docs/worker-protocol.md)
   --port-file FILE       with --listen: write the bound port to FILE
+  --max-request-bytes N  longest request line (default 67108864)
+  --nvrtc PATH           the NVRTC compile child (default $PIKE_NVRTC, else
+                         pike-nvrtc beside this executable)
   --cache-dir DIR        compile cache (default $PIKE_WORKER_CACHE, else
                          $XDG_CACHE_HOME/pike-worker, else ~/.cache/pike-worker)
   --nvcc PATH            nvcc for the nvcc path (default $PIKE_NVCC, else the
@@ -77,6 +89,52 @@ std::string defaultCudaInclude() {
   return "";
 }
 
+// Daemon hygiene: a worker started with stdin/stdout/stderr closed would get its
+// own pipes or sockets as fds 0-2 and read or write them by mistake.
+void ensureStandardFds() {
+  for (int fd = 0; fd <= 2; ++fd)
+    if (::fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+      int n = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+      if (n >= 0 && n != fd) {
+        ::dup2(n, fd);
+        ::close(n);
+      }
+    }
+}
+
+// Takes PIKE_WORKER_TOKEN out of this process's environment, so neither the
+// evaluator (which runs candidate code) nor the compilers inherit it. The value
+// is overwritten where it lives first: /proc/PID/environ shows the original
+// block, which unsetenv alone leaves intact.
+std::string takeTokenFromEnvironment() {
+  const char *name = "PIKE_WORKER_TOKEN=";
+  std::string token;
+  for (char **e = environ; *e; ++e)
+    if (std::strncmp(*e, name, std::strlen(name)) == 0) {
+      char *v = *e + std::strlen(name);
+      token = v;
+      std::memset(v, 0, std::strlen(v));
+    }
+  ::unsetenv("PIKE_WORKER_TOKEN");
+  return token;
+}
+
+bool readTokenFile(const std::string &path, std::string &token, std::string &error) {
+  std::ifstream f(path);
+  if (!f) {
+    error = "cannot read token file " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  std::getline(f, token);
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ' || token.back() == '\t'))
+    token.pop_back();
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH))
+    std::cerr << "pike-worker: warning: token file " << path
+              << " is readable by every user; chmod 600 it\n";
+  return true;
+}
+
 std::string selfExe(const char *argv0) {
   char buf[PATH_MAX];
   ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
@@ -88,7 +146,10 @@ std::string selfExe(const char *argv0) {
 } // namespace
 
 int main(int argc, char **argv) {
-  std::string listen, portFile;
+  ensureStandardFds();
+  std::string envToken = takeTokenFromEnvironment();
+  std::string listen, portFile, tokenFile;
+  size_t maxRequestBytes = 64u << 20;
   bool child = false;
   pike::worker::ChildOptions copts;
   copts.cacheDir = defaultCacheDir();
@@ -125,6 +186,21 @@ int main(int argc, char **argv) {
       listen = value();
     } else if (a == "--port-file") {
       portFile = value();
+    } else if (a == "--token-file") {
+      tokenFile = value();
+    } else if (a == "--token" || a.rfind("--token=", 0) == 0) {
+      std::cerr << "pike-worker: the token is never taken from the command line (other users "
+                   "can read it there): use --token-file FILE or PIKE_WORKER_TOKEN\n";
+      return 2;
+    } else if (a == "--max-request-bytes") {
+      int v = intValue();
+      if (v < 1024) {
+        std::cerr << "pike-worker: --max-request-bytes must be at least 1024\n";
+        return 2;
+      }
+      maxRequestBytes = static_cast<size_t>(v);
+    } else if (a == "--nvrtc") {
+      ::setenv("PIKE_NVRTC", value().c_str(), 1); // read by the compiler in the evaluator
     } else if (a == "--cache-dir") {
       copts.cacheDir = value();
     } else if (a == "--nvcc") {
@@ -142,14 +218,37 @@ int main(int argc, char **argv) {
     return pike::worker::runChild(copts);
 
   pike::worker::SupervisorOptions sopts;
+  sopts.maxLineBytes = maxRequestBytes;
+  sopts.token = envToken;
+  if (!tokenFile.empty()) {
+    std::string err;
+    if (!readTokenFile(tokenFile, sopts.token, err)) {
+      std::cerr << "pike-worker: " << err << "\n";
+      return 2;
+    }
+  }
+  if (!sopts.token.empty() && sopts.token.size() < 16) {
+    std::cerr << "pike-worker: the shared token is shorter than 16 characters; use a random one "
+                 "(e.g. openssl rand -hex 32)\n";
+    return 2;
+  }
+  if (!sopts.token.empty())
+    ::prctl(PR_SET_DUMPABLE, 0); // other processes of this user cannot read our memory
   sopts.childExe = selfExe(argv[0]);
   sopts.testOps = copts.testOps;
   sopts.childArgs = {"--cache-dir", copts.cacheDir, "--nvcc", copts.nvcc,
                      "--compile-threads", std::to_string(copts.compileThreads),
                      "--compile-timeout-ms", std::to_string(copts.compileTimeoutMs)};
   pike::worker::Supervisor sup(sopts);
+  // Every reply is written and the evaluator is gone when these return: skip the
+  // static destructors of the libraries (LibTorch's take a noticeable moment).
+  auto finish = [](int rc) {
+    std::cout.flush();
+    std::cerr.flush();
+    ::_exit(rc);
+  };
   if (listen.empty())
-    return sup.runStdio();
+    finish(sup.runStdio());
   auto colon = listen.rfind(':');
   if (colon == std::string::npos) {
     std::cerr << "pike-worker: --listen needs HOST:PORT, got '" << listen << "'\n";
@@ -165,5 +264,6 @@ int main(int argc, char **argv) {
   std::string host = listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']')
     host = host.substr(1, host.size() - 2);
-  return sup.runTcp(host, port, portFile);
+  finish(sup.runTcp(host, port, portFile));
+  return 0;
 }

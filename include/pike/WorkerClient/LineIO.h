@@ -24,6 +24,7 @@ private:
   int fd_;
   size_t maxLine_;
   std::string buf_;
+  size_t scanned_ = 0; // bytes of buf_ already known to hold no '\n' (keeps long lines linear)
   bool skipping_ = false;
   std::string error_;
 };

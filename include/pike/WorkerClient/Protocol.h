@@ -16,6 +16,14 @@ namespace pike::worker {
 constexpr int kProtocolVersion = 1;
 /// Longest accepted line (a request carries a full kernel source).
 constexpr size_t kMaxLineBytes = 64u << 20;
+/// Deepest accepted nesting of arrays/objects in one message. Checked on the raw
+/// text before parsing: nlohmann::json parses and destroys values recursively, so
+/// a deep enough value would overflow the stack.
+constexpr int kMaxJsonDepth = 64;
+
+/// Scans one line's raw JSON text (outside string literals) for nesting deeper
+/// than maxDepth. Returns the reason it is refused, or nullopt. Linear, no allocation.
+std::optional<std::string> checkJsonDepth(const std::string &line, int maxDepth = kMaxJsonDepth);
 
 /// Ops every worker answers. Test-only ops ("crash", "hang", "sleep") exist only
 /// when the worker runs with PIKE_WORKER_TEST_OPS=1.

@@ -69,6 +69,7 @@ private:
   };
   void readerLoop(int fd, uint64_t gen);
   void failAll(const std::string &why);
+  std::string notice_; // last error the worker sent without an id (e.g. "unauthorized: ...")
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
@@ -111,11 +112,20 @@ private:
   std::string exitReason_;
 };
 
-/// A pike-worker started elsewhere with --listen HOST:PORT.
+/// The shared token for TCP workers: $PIKE_WORKER_TOKEN, else the first line of
+/// the file $PIKE_WORKER_TOKEN_FILE names, else "". Throws WorkerError when that
+/// file cannot be read.
+std::string workerTokenFromEnvironment();
+
+/// A pike-worker started elsewhere with --listen HOST:PORT. When the worker wants
+/// a shared token, the connection authenticates first ({"op":"auth","token":...})
+/// with `token`, by default workerTokenFromEnvironment().
 class RemoteWorker : public WorkerConnection {
 public:
   RemoteWorker(std::string host, int port, std::chrono::milliseconds connectTimeout =
                                                std::chrono::milliseconds(10000));
+  RemoteWorker(std::string host, int port, std::string token,
+               std::chrono::milliseconds connectTimeout = std::chrono::milliseconds(10000));
   ~RemoteWorker() override;
   std::string describe() const override;
   /// "host:port" -> (host, port); throws std::invalid_argument.
@@ -128,8 +138,10 @@ protected:
   void release() override;
 
 private:
+  void authenticate(int sock);
   std::string host_;
   int port_;
+  std::string token_;
   std::chrono::milliseconds connectTimeout_;
   int sock_ = -1, sock2_ = -1;
 };

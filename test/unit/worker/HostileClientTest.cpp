@@ -1,0 +1,471 @@
+// pike-worker against hostile candidates (at compile time) and hostile clients,
+// driving the real binary on this host (no GPU needed): the compile sandbox
+// (include policy, hard timeout, scrubbed environment and log, flag allow-list),
+// protocol limits (deep JSON, huge lines, EOF anywhere), and TCP (loopback by
+// default, shared-token authentication, one bad client never blocks the others).
+#include "pike/WorkerClient/Landlock.h"
+#include "pike/WorkerClient/LineIO.h"
+#include "pike/WorkerClient/Protocol.h"
+#include "pike/WorkerClient/Worker.h"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <netinet/in.h>
+#include <sstream>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace pike::worker;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+const char *kSecret = "sk-pike-hostile-test-7d3f9a61c2";
+const char *kToken = "0123456789abcdef-pike-test-token";
+
+struct TempDirs {
+  std::vector<std::string> dirs;
+  ~TempDirs() {
+    for (const auto &d : dirs) {
+      std::error_code ec;
+      std::filesystem::remove_all(d, ec);
+    }
+  }
+};
+
+std::string tempDir() {
+  static TempDirs all;
+  char t[] = "/tmp/pike-hostile-test-XXXXXX";
+  EXPECT_NE(mkdtemp(t), nullptr);
+  all.dirs.push_back(t);
+  return t;
+}
+
+long msSince(Clock::time_point t0) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+}
+
+std::string readAll(const std::string &path) {
+  std::ifstream f(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// pike-worker with the given arguments and extra environment; stdin/stdout are
+// pipes unless stdinMode says otherwise ("devnull", "closed"); stderr to a file.
+struct Proc {
+  pid_t pid = -1;
+  int in = -1, out = -1;
+  std::string errPath;
+  std::unique_ptr<LineReader> reader;
+
+  Proc(std::vector<std::string> args, std::vector<std::pair<std::string, std::string>> env = {},
+       const std::string &stdinMode = "pipe") {
+    ignoreSigpipe();
+    errPath = tempDir() + "/stderr";
+    int a[2], b[2];
+    EXPECT_EQ(pipe(a), 0);
+    EXPECT_EQ(pipe(b), 0);
+    args.insert(args.begin(), PIKE_WORKER_EXE);
+    pid = fork();
+    if (pid == 0) {
+      if (stdinMode == "pipe")
+        dup2(a[0], 0);
+      else if (stdinMode == "devnull")
+        dup2(open("/dev/null", O_RDONLY), 0);
+      else
+        close(0);
+      dup2(b[1], 1);
+      int e = open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(e, 2);
+      for (int fd : {a[0], a[1], b[0], b[1], e})
+        if (fd > 2)
+          close(fd);
+      unsetenv("PIKE_WORKER_TOKEN");
+      for (auto &kv : env)
+        setenv(kv.first.c_str(), kv.second.c_str(), 1);
+      std::vector<char *> argv;
+      for (auto &s : args)
+        argv.push_back(s.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(a[0]);
+    close(b[1]);
+    in = a[1];
+    out = b[0];
+    reader = std::make_unique<LineReader>(out, kMaxLineBytes);
+  }
+  ~Proc() {
+    if (in >= 0)
+      close(in);
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+    close(out);
+  }
+  void send(const std::string &line) { ASSERT_TRUE(writeLine(in, line)); }
+  json recv(int timeoutMs = 60000) {
+    std::string line;
+    auto r = reader->read(line, timeoutMs);
+    EXPECT_EQ(r, LineReader::Result::Line) << "no reply from the worker";
+    return r == LineReader::Result::Line ? json::parse(line) : json();
+  }
+  json call(const json &req, int timeoutMs = 60000) {
+    send(req.dump());
+    return recv(timeoutMs);
+  }
+  void closeStdin() {
+    close(in);
+    in = -1;
+  }
+  // Exit status within timeoutMs, or -1 (then it is killed by the destructor).
+  int waitExit(int timeoutMs) {
+    int st = 0;
+    auto t0 = Clock::now();
+    while (msSince(t0) < timeoutMs) {
+      if (waitpid(pid, &st, WNOHANG) == pid) {
+        pid = -1;
+        return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    return -1;
+  }
+  std::string stderrText() { return readAll(errPath); }
+};
+
+json compileReq(const std::string &mode, const std::string &src, int timeoutMs = 120000,
+                json flags = json::array()) {
+  json c = {{"source", src}, {"mode", mode}, {"flags", flags}};
+  if (mode == "nvrtc")
+    c["launches"] = {{{"kernel", "k"}, {"grid", {1}}, {"block", {32}}, {"args", {"in0"}}}};
+  return {{"protocol", 1}, {"op", "compile"}, {"candidate", c}, {"arch", "sm_90a"},
+          {"compile_timeout_ms", timeoutMs}, {"id", "c"}};
+}
+
+int waitForPort(const std::string &portFile) {
+  int port = 0;
+  for (int i = 0; i < 1000 && port == 0; ++i) {
+    std::ifstream f(portFile);
+    if (!(f >> port))
+      std::this_thread::sleep_for(10ms);
+  }
+  return port;
+}
+
+int connectTo(int port) {
+  int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(connect(s, reinterpret_cast<sockaddr *>(&a), sizeof a), 0);
+  return s;
+}
+
+std::string tokenFile() {
+  std::string f = tempDir() + "/token";
+  std::ofstream(f) << kToken << "\n";
+  chmod(f.c_str(), 0600);
+  return f;
+}
+
+// ------------------------------------------------------------ compile sandbox
+
+TEST(CompileSandbox, FifoIncludeEndsWithinTheLimit) {
+  std::string dir = tempDir();
+  std::string fifo = dir + "/hang.h";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0644), 0);
+  Proc w({"--cache-dir", dir + "/cache"});
+  for (const char *mode : {"nvrtc", "nvcc"}) {
+    auto t0 = Clock::now();
+    json r = w.call(compileReq(mode, "#include \"" + fifo + "\"\n__global__ void k(float *p) {}\n", 3000));
+    long ms = msSince(t0);
+    EXPECT_EQ(r["status"], "compile_error") << r.dump();
+    EXPECT_NE(r["log"].get<std::string>().find("include not allowed: candidate.cu(1)"), std::string::npos)
+        << r["log"];
+    EXPECT_LT(ms, 3000) << mode;
+  }
+  EXPECT_EQ(w.call({{"protocol", 1}, {"op", "ping"}})["ok"], true);
+}
+
+TEST(CompileSandbox, HungCompileChildIsKilledAtTheLimit) {
+  // Stands in for an NVRTC call that never returns (a special file, a compiler
+  // bug): the compile child is killed with its process group at compile_timeout_ms.
+  std::string dir = tempDir();
+  std::string fake = dir + "/pike-nvrtc-hang";
+  std::ofstream(fake) << "#!/bin/sh\nsleep 60 &\nexec sleep 60\n";
+  chmod(fake.c_str(), 0755);
+  Proc w({"--cache-dir", dir + "/cache", "--nvrtc", fake});
+  auto t0 = Clock::now();
+  json r = w.call(compileReq("nvrtc", "__global__ void k(float *p) {}\n", 700));
+  long ms = msSince(t0);
+  EXPECT_EQ(r["status"], "timeout") << r.dump();
+  EXPECT_NE(r["log"].get<std::string>().find("700 ms"), std::string::npos) << r["log"];
+  EXPECT_LT(ms, 5000);
+  EXPECT_EQ(w.call({{"protocol", 1}, {"op", "ping"}})["ok"], true);
+}
+
+TEST(CompileSandbox, EnvironIncludeNeverReturnsTheSecret) {
+  std::string dir = tempDir();
+  Proc w({"--cache-dir", dir + "/cache"}, {{"OPENAI_API_KEY", kSecret}});
+  std::vector<std::string> sources = {
+      "#include \"/proc/self/environ\"\n__global__ void k(float *p) {}\n",
+      "#include </proc/self/environ>\n__global__ void k(float *p) {}\n",
+      "#include \"../../../../../../proc/self/environ\"\n__global__ void k(float *p) {}\n",
+      "#define F \"/proc/self/environ\"\n#include F\n__global__ void k(float *p) {}\n",
+      "#inc\\\nlude \"/proc/self/environ\"\n__global__ void k(float *p) {}\n",
+      "%:include \"/proc/1/environ\"\n__global__ void k(float *p) {}\n",
+      // No include at all: the compiler's own environment must not hold the key either.
+      "__global__ void k(float *p) { static_assert(sizeof(p) == 3, \"x\"); }\n"};
+  for (const char *mode : {"nvrtc", "nvcc"})
+    for (const auto &src : sources) {
+      json r = w.call(compileReq(mode, src));
+      std::string all = r.dump();
+      EXPECT_EQ(all.find(kSecret), std::string::npos) << mode << ": " << all;
+      EXPECT_EQ(all.find("OPENAI_API_KEY"), std::string::npos) << mode << ": " << all;
+      EXPECT_EQ(r["status"], "compile_error") << all;
+    }
+}
+
+TEST(CompileSandbox, ClientFlagsOutsideTheAllowListAreRejected) {
+  std::string dir = tempDir();
+  Proc w({"--cache-dir", dir + "/cache"});
+  for (json flags : {json{"-ccbin", "/bin/sh"}, json{"--compiler-bindir=/tmp"}, json{"-I/proc/self"},
+                     json{"-Xcompiler", "-fplugin=/tmp/x.so"}, json{"@/tmp/flags.rsp"}}) {
+    json r = w.call(compileReq("nvcc", "__global__ void k(float *p) {}\n", 120000, flags));
+    EXPECT_EQ(r["status"], "rejected") << r.dump();
+    std::string want = "flag not allowed: " + flags[0].get<std::string>();
+    EXPECT_NE(r["log"].get<std::string>().find(want), std::string::npos) << r["log"];
+  }
+  json ok = w.call(compileReq("nvrtc", "__global__ void k(float *p) { p[0] = TILE; }\n", 120000,
+                              json{"-DTILE=16", "-lineinfo", "--use_fast_math"}));
+  EXPECT_EQ(ok["status"], "ok") << ok.dump();
+  // The reply says what confined the compile.
+  json sb = ok["compile"]["sandbox"];
+  EXPECT_EQ(sb["process"], "pike-nvrtc") << sb.dump();
+  EXPECT_EQ(sb["environment"], "allow-list");
+  EXPECT_EQ(sb["landlock"]["applied"].get<bool>(), landlockAbi() > 0) << sb.dump();
+}
+
+// ------------------------------------------------------------ protocol limits
+
+TEST(HostileProtocol, DeepJsonIsAnsweredAndTheWorkerStillAnswersPing) {
+  Proc w({"--cache-dir", tempDir()});
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  w.send(deep);
+  json e = w.recv();
+  EXPECT_EQ(e["error"]["code"], "too_deep") << e.dump();
+  EXPECT_NE(e["error"]["message"].get<std::string>().find("deeper than 64"), std::string::npos);
+  // Deep inside an otherwise valid request.
+  w.send("{\"protocol\":1,\"op\":\"ping\",\"id\":1,\"x\":" + std::string(100000, '{') + "}");
+  EXPECT_EQ(w.recv()["error"]["code"], "too_deep");
+  json p = w.call({{"protocol", 1}, {"op", "ping"}, {"id", "after"}});
+  EXPECT_EQ(p["id"], "after");
+  EXPECT_EQ(p["ok"], true);
+}
+
+TEST(HostileProtocol, HugeLineIsRefusedNamingTheLimit) {
+  Proc w({"--cache-dir", tempDir(), "--max-request-bytes", "1048576"});
+  std::thread writer([&] { writeLine(w.in, "{\"protocol\":1,\"pad\":\"" + std::string(3 << 20, 'x') + "\"}"); });
+  json e = w.recv();
+  writer.join();
+  EXPECT_EQ(e["error"]["code"], "too_long") << e.dump();
+  EXPECT_NE(e["error"]["message"].get<std::string>().find("1048576 bytes"), std::string::npos);
+  EXPECT_EQ(w.call({{"protocol", 1}, {"op", "ping"}})["ok"], true);
+}
+
+TEST(HostileProtocol, StdinClosedAtStartExitsWithinTwoSeconds) {
+  for (int i = 0; i < 10; ++i) {
+    Proc w({"--cache-dir", tempDir()}, {}, i % 2 ? "closed" : "devnull");
+    auto t0 = Clock::now();
+    EXPECT_EQ(w.waitExit(2000), 0) << "run " << i << " (" << (i % 2 ? "closed" : "/dev/null")
+                                   << " stdin) did not exit within 2 s";
+    EXPECT_LT(msSince(t0), 2000);
+  }
+}
+
+TEST(HostileProtocol, EofMidLineIsAnsweredThenExits) {
+  Proc w({"--cache-dir", tempDir()});
+  ASSERT_EQ(write(w.in, "{\"protocol\":1,\"op\":\"pi", 22), 22);
+  w.closeStdin();
+  json e = w.recv(5000);
+  EXPECT_EQ(e["error"]["code"], "parse_error") << e.dump();
+  EXPECT_EQ(w.waitExit(2000), 0);
+}
+
+// ------------------------------------------------------------ TCP
+
+TEST(HostileTcp, NonLoopbackWithoutTokenRefusesToStart) {
+  std::string dir = tempDir();
+  Proc w({"--listen", "0.0.0.0:0", "--port-file", dir + "/port", "--cache-dir", dir});
+  EXPECT_EQ(w.waitExit(5000), 2);
+  EXPECT_NE(w.stderrText().find("refusing to listen on 0.0.0.0"), std::string::npos) << w.stderrText();
+  EXPECT_FALSE(std::filesystem::exists(dir + "/port"));
+  Proc cmdline({"--listen", "0.0.0.0:0", "--token", kToken, "--cache-dir", dir});
+  EXPECT_EQ(cmdline.waitExit(5000), 2);
+  EXPECT_NE(cmdline.stderrText().find("never taken from the command line"), std::string::npos);
+  EXPECT_EQ(cmdline.stderrText().find(kToken), std::string::npos);
+}
+
+TEST(HostileTcp, NoHostMeansLoopback) {
+  std::string dir = tempDir();
+  Proc w({"--listen", ":0", "--port-file", dir + "/port", "--cache-dir", dir});
+  int port = waitForPort(dir + "/port");
+  ASSERT_GT(port, 0) << w.stderrText();
+  EXPECT_NE(w.stderrText().find("listening on 127.0.0.1:"), std::string::npos) << w.stderrText();
+  RemoteWorker r("127.0.0.1", port, std::string());
+  r.start();
+  EXPECT_EQ(r.call({{"op", "ping"}}, 10s)["ok"], true);
+}
+
+TEST(HostileTcp, WithATokenOnlyAuthenticatedClientsAreServed) {
+  std::string dir = tempDir();
+  std::string tf = tokenFile();
+  Proc w({"--listen", "0.0.0.0:0", "--port-file", dir + "/port", "--cache-dir", dir, "--token-file", tf});
+  int port = waitForPort(dir + "/port");
+  ASSERT_GT(port, 0) << w.stderrText();
+
+  // A raw client that skips authentication gets an error and is disconnected.
+  int s = connectTo(port);
+  ASSERT_TRUE(writeLine(s, R"({"protocol":1,"op":"ping","id":1})"));
+  LineReader rd(s, kMaxLineBytes);
+  std::string line;
+  ASSERT_EQ(rd.read(line, 10000), LineReader::Result::Line);
+  json e = json::parse(line);
+  EXPECT_EQ(e["error"]["code"], "unauthorized") << line;
+  EXPECT_EQ(rd.read(line, 10000), LineReader::Result::Eof) << "connection should be closed";
+  close(s);
+
+  // A wrong token: the client says the worker refused it.
+  RemoteWorker wrong("127.0.0.1", port, std::string("not-the-token-but-long-enough"));
+  try {
+    wrong.start();
+    FAIL() << "a wrong token was accepted";
+  } catch (const WorkerError &err) {
+    EXPECT_NE(std::string(err.what()).find("refused authentication"), std::string::npos) << err.what();
+  }
+  // A client without a token learns why its call failed.
+  RemoteWorker none("127.0.0.1", port, std::string());
+  none.start();
+  try {
+    none.call({{"op", "ping"}}, 10s);
+    FAIL() << "an unauthenticated call was answered";
+  } catch (const WorkerError &err) {
+    EXPECT_NE(std::string(err.what()).find("unauthorized"), std::string::npos) << err.what();
+  }
+
+  // The right token, from the file named by PIKE_WORKER_TOKEN_FILE (as WorkerPool::remote does).
+  setenv("PIKE_WORKER_TOKEN_FILE", tf.c_str(), 1);
+  unsetenv("PIKE_WORKER_TOKEN");
+  auto pool = WorkerPool::remote({"127.0.0.1:" + std::to_string(port)});
+  unsetenv("PIKE_WORKER_TOKEN_FILE");
+  json p = pool->call({{"op", "ping"}}, 10s);
+  EXPECT_EQ(p["ok"], true) << p.dump();
+  EXPECT_EQ(w.stderrText().find(kToken), std::string::npos) << "the token was logged";
+}
+
+TEST(HostileTcp, TokenNeverReachesTheEvaluatorOrTheEnvironmentFile) {
+  std::string dir = tempDir();
+  Proc w({"--listen", "127.0.0.1:0", "--port-file", dir + "/port", "--cache-dir", dir},
+         {{"PIKE_WORKER_TOKEN", kToken}});
+  int port = waitForPort(dir + "/port");
+  ASSERT_GT(port, 0) << w.stderrText();
+  RemoteWorker r("127.0.0.1", port, std::string(kToken));
+  r.start();
+  json p;
+  for (int i = 0; i < 200; ++i) { // the evaluator starts in the background
+    p = r.call({{"op", "ping"}}, 10s);
+    if (p.value("child_alive", false))
+      break;
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(p.value("child_alive", false)) << p.dump();
+  // Right after fork (before exec) the child is not readable yet: retry a moment.
+  std::string childEnv;
+  for (int i = 0; i < 200 && childEnv.empty(); ++i) {
+    childEnv = readAll("/proc/" + std::to_string(p["child_pid"].get<int>()) + "/environ");
+    if (childEnv.empty())
+      std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_NE(childEnv.find("PATH="), std::string::npos) << "cannot read the evaluator's environment";
+  EXPECT_EQ(childEnv.find(kToken), std::string::npos) << "the evaluator inherited the token";
+  std::string ownEnv = readAll("/proc/" + std::to_string(p["pid"].get<int>()) + "/environ");
+  EXPECT_EQ(ownEnv.find(kToken), std::string::npos) << "the token is still in /proc/PID/environ";
+}
+
+TEST(HostileTcp, MisbehavingClientsNeverBlockAWellBehavedOne) {
+  std::string dir = tempDir();
+  Proc w({"--listen", "127.0.0.1:0", "--port-file", dir + "/port", "--cache-dir", dir},
+         {{"PIKE_WORKER_TEST_OPS", "1"}});
+  int port = waitForPort(dir + "/port");
+  ASSERT_GT(port, 0) << w.stderrText();
+
+  // 1. Half a line, then silence.
+  int half = connectTo(port);
+  ASSERT_TRUE(::send(half, "{\"protocol\":1,\"op\":\"pi", 22, 0) == 22);
+  // 2. Thousands of requests whose replies it never reads.
+  int deaf = connectTo(port);
+  std::thread flood([&] {
+    std::string ping = R"({"protocol":1,"op":"ping","id":1})";
+    std::string batch;
+    for (int i = 0; i < 1000; ++i)
+      batch += ping + "\n";
+    for (int i = 0; i < 100; ++i)
+      if (::send(deaf, batch.data(), batch.size(), MSG_NOSIGNAL) < 0)
+        break;
+  });
+  // 3. A request, then a disconnect before the reply.
+  int quitter = connectTo(port);
+  ASSERT_TRUE(writeLine(quitter, R"({"protocol":1,"op":"sleep","ms":300,"id":"q"})"));
+  close(quitter);
+  // 4. Garbage and deep JSON.
+  int garbage = connectTo(port);
+  ASSERT_TRUE(writeLine(garbage, "\x01\x02 not json"));
+  ASSERT_TRUE(writeLine(garbage, std::string(200000, '[')));
+
+  RemoteWorker good("127.0.0.1", port, std::string());
+  good.start();
+  for (int i = 0; i < 5; ++i) {
+    auto t0 = Clock::now();
+    EXPECT_EQ(good.call({{"op", "ping"}}, 10s)["ok"], true);
+    EXPECT_LT(msSince(t0), 2000) << "ping " << i << " was held up";
+  }
+  json c = good.call(json{{"op", "compile"},
+                          {"candidate", compileReq("nvrtc", "__global__ void k(float *p) {}\n")["candidate"]},
+                          {"arch", "sm_90a"}},
+                     120s);
+  EXPECT_EQ(c["status"], "ok") << c.dump();
+  LineReader gr(garbage, kMaxLineBytes);
+  std::string line;
+  ASSERT_EQ(gr.read(line, 10000), LineReader::Result::Line);
+  EXPECT_EQ(json::parse(line)["error"]["code"], "parse_error");
+  ASSERT_EQ(gr.read(line, 10000), LineReader::Result::Line);
+  EXPECT_EQ(json::parse(line)["error"]["code"], "too_deep");
+  EXPECT_EQ(good.call({{"op", "ping"}}, 10s)["ok"], true);
+  shutdown(deaf, SHUT_RDWR);
+  flood.join();
+  for (int fd : {half, deaf, garbage})
+    close(fd);
+  EXPECT_EQ(good.call({{"op", "shutdown"}}, 10s)["ok"], true);
+  EXPECT_EQ(w.waitExit(10000), 0);
+}
+
+} // namespace
