@@ -1,10 +1,14 @@
 #!/bin/bash
-# Builds pike-worker on a GPU host (no MLIR there) and runs its GPU suite and
-# benchmark (test/gpu/worker/run_suite.py). One call does everything, so a lent
-# GPU machine is used once. Results land in $OUT (default /tmp/pike-worker-out).
+# Builds pike-worker (and its helper executables) on a GPU host (no MLIR there) and
+# runs its GPU anti-cheat suite and benchmark (test/gpu/worker/run_suite.py; the
+# corpus and what each case must get: test/gpu/worker/README.md). One call does
+# everything, so a lent GPU machine is used once. Results land in $OUT (default
+# /tmp/pike-worker-out): suite.json, bench.json, report.json, run.log, the worker's stderr.
 #
 #   scripts/device-worker.sh [run_suite.py args...]
-#   e.g. scripts/device-worker.sh --load-inline-reps 0     # skip the ~60 s load_inline baseline
+#   e.g. scripts/device-worker.sh --skip-bench                # the suite alone (~5 min on an H100)
+#        scripts/device-worker.sh --load-inline-reps 0        # skip the ~60 s load_inline baseline
+#        scripts/device-worker.sh --skip-bench --skip-clients --only 'cheat_|hostile_'   # a subset
 #
 # If nlohmann_json or libcurl headers are missing on the host (pike's top-level
 # CMake asks for both), a bundle in build-deps/ (made by this script's --bundle
@@ -33,14 +37,23 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | 
 prefix=()
 if [[ -d build-deps ]]; then prefix=(-DCMAKE_PREFIX_PATH="$root/build-deps"); fi
 t0=$SECONDS
+# pike-worker starts helper executables beside itself (pike-runner, pike-nvrtc) where the
+# tree defines them; build whichever exist.
+targets() {
+  local t list=pike-worker
+  for t in pike-runner pike-nvrtc; do
+    ninja -C build-device -t query "$t" > /dev/null 2>&1 && list="$list $t"
+  done
+  echo "$list"
+}
 if ! { cmake -S . -B build-device -G Ninja -DCMAKE_BUILD_TYPE=Release \
          -DPIKE_BUILD_COMPILER=OFF -DPIKE_BUILD_TESTS=OFF "${prefix[@]}" &&
-       ninja -C build-device -j16 pike-worker; } > "$OUT/build.log" 2>&1; then
+       ninja -C build-device -j16 $(targets); } > "$OUT/build.log" 2>&1; then
   tail -40 "$OUT/build.log"
   echo "device-worker: build failed (full log in \$OUT/build.log)"
   exit 1
 fi
-echo "device-worker: built pike-worker in $((SECONDS - t0)) s"
+echo "device-worker: built $(targets) in $((SECONDS - t0)) s"
 grep -i "cupti" "$OUT/build.log" | head -3
 
 python3 test/gpu/worker/run_suite.py --worker build-device/tools/pike-worker/pike-worker \

@@ -22,7 +22,6 @@ import concurrent.futures
 import ctypes
 import ctypes.util
 import glob
-import json
 import os
 import shutil
 import subprocess

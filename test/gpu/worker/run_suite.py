@@ -235,6 +235,9 @@ class Suite:
         for text in case.get("forbid_in_reply", []):
             if text.encode() in raw:
                 late.append("forbidden text %r in a reply" % text)
+        late += ["honest control %s right after it: %s" % (c["name"], c["status"]) for c in after if not c["pass"]]
+        if not alive:
+            late.append("the worker did not answer a ping after it")
         if late:
             attempts[-1]["checks"] += late
             attempts[-1]["pass"] = False
@@ -275,11 +278,15 @@ class Suite:
         except Exception as e:  # a driver bug or an unforeseen worker behaviour: a failed case
             res = clients.result(name, "(the client case raised)", False, "exception: %r" % (e,))
         if on_main_worker:
+            n_controls = len(self.control_runs)
             res["alive_after"] = self.after_case(res["name"])
-            res["pass"] = res["pass"] and res["alive_after"]
+            bad = [c for c in self.control_runs[n_controls:] if not c["pass"]]
+            res["checks"] = (["the worker did not answer a ping after it"] if not res["alive_after"] else []) + \
+                ["honest control %s right after it: %s" % (c["name"], c["status"]) for c in bad]
+            res["pass"] = res["pass"] and not res["checks"]
         if self.secret in json.dumps(res):
             res["pass"] = False
-            res["checks"] = ["the worker's secret appears in a reply"]
+            res["checks"] = res.get("checks", []) + ["the worker's secret appears in a reply"]
         self.results.append(res)
         print_row(res)
 
@@ -306,8 +313,9 @@ class Suite:
     def run(self, only=None, skip_clients=False):
         pick = (lambda n: re.search(only, n)) if only else (lambda n: True)
         t0 = time.time()
-        self.prewarm()
-        print("(prewarm: %.1f s)" % (time.time() - t0), flush=True)
+        if not self.args.no_prewarm:
+            self.prewarm()
+            print("(prewarm: %.1f s)" % (time.time() - t0), flush=True)
         for c in self.order:  # baselines first: ok_honest_time compares with them
             if corpus.is_control(c):
                 self.run_case_safely(c)
@@ -486,6 +494,7 @@ def main():
     ap.add_argument("--only", help="regex: run only the non-control cases whose name matches")
     ap.add_argument("--max-line-mib", type=int, default=64, help="the worker's request line limit")
     ap.add_argument("--stdin-runs", type=int, default=10)
+    ap.add_argument("--no-prewarm", action="store_true", help="no compile-only requests ahead of the cases")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     import torch

@@ -41,7 +41,8 @@ def suite_factory(tmp_path, monkeypatch):
     def make(cases):
         for c in cases:
             (tmp_path / c["file"]).write_text("// FAKE: %s\nint x;\n" % json.dumps(c.pop("_script")))
-        args = types.SimpleNamespace(worker=str(exe), out=str(tmp_path), max_line_mib=1, stdin_runs=1)
+        args = types.SimpleNamespace(worker=str(exe), out=str(tmp_path), max_line_mib=1, stdin_runs=1,
+                                     no_prewarm=True)
         work = tmp_path / "work"
         work.mkdir(exist_ok=True)
         refs = {t: "/nonexistent/%s.pt" % t for t in corpus.TASKS}

@@ -5,7 +5,7 @@
 // for it, and answers {"msg":"done","i":I,...} claiming 1 microsecond. The outputs are
 // right but the claimed times are fake; the verifier never trusts the runner's numbers
 // (wall clock of its own around the calls): expected `rejected`, `runtime_error`,
-// `timeout` or `incorrect`, never `ok`.
+// `timeout` or `incorrect`; `ok_honest_time` only if no message was ever stolen.
 #include "pike/Runtime/KernelABI.h"
 #include <cuda_runtime.h>
 #include <stdio.h>

@@ -1,7 +1,8 @@
 // Hostile: computes the right answer, then closes every file descriptor of the process
 // (the evaluator's channels, CUDA's device files). The evaluator must notice that the
 // candidate's process can no longer answer, and the worker must stay alive. Expected
-// `runtime_error` or `timeout`; `rejected` if the damage is reported as a violation.
+// `runtime_error` or `timeout`; `rejected` if the damage is reported as a violation;
+// `ok_honest_time` if the evaluator's channels survive it.
 #include "pike/Runtime/KernelABI.h"
 #include <cuda_runtime.h>
 #include <unistd.h>

