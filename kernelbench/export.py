@@ -2,9 +2,12 @@
 """Export a KernelBench-format task to a frozen TorchScript module for pike.
 
     python kernelbench/export.py TASK.py -o OUT/ [--seed N] [--mode auto|trace|script] [--small]
+                                 [--format torchscript|pt2|both]
 
 Writes into OUT/:
-  model.pt         frozen TorchScript module; forward takes the task's tensor inputs only,
+  model.pt2        with --format pt2/both: the torch.export program (torch.export.save),
+                   which pike-opt imports in C++ with its own input shapes
+  model.pt         frozen TorchScript module (not with --format pt2); forward takes the task's tensor inputs only,
                    in order (non-tensor inputs such as ints are bound as constants);
                    traced on --device (default cpu; use cuda for a package run on the GPU)
   input_spec.json  {"inputs": [{"name","shape","dtype"}], "outputs": [...], "task", "seed",
@@ -127,7 +130,26 @@ def _to(obj, device):
     return obj
 
 
-def export(task_path, out_dir, seed=0, mode="auto", small=False, freeze=True, tol=1e-3, device="cpu"):
+def export_program(model, template, tensors, ref, out_dir, tol):
+    """torch.export of the task (non-tensor inputs bound), saved as model.pt2 and checked after reloading."""
+    wrapper = BoundInputs(model, template).eval()
+    try:
+        with torch.no_grad():
+            ep = torch.export.export(wrapper, tuple(tensors))
+    except Exception as e:  # noqa: BLE001
+        raise ExportError(f"torch.export failed: {type(e).__name__}: {str(e).strip().splitlines()[0]}") from e
+    path = os.path.join(out_dir, "model.pt2")
+    torch.export.save(ep, path)
+    with torch.no_grad():
+        got = taskload.flat_outputs(torch.export.load(path).module()(*tensors))
+    errs = [max_rel_err(g, r) for g, r in zip(got, ref)]
+    if len(got) != len(ref) or max(errs) > tol:
+        raise ExportError(f"reloaded torch.export program disagrees with eager (max relative error {max(errs):.3g})")
+    return max(errs)
+
+
+def export(task_path, out_dir, seed=0, mode="auto", small=False, freeze=True, tol=1e-3, device="cpu",
+           fmt="torchscript"):
     mod = taskload.load_task(task_path)
     if device != "cpu" and not torch.cuda.is_available():
         raise ExportError(f"--device {device} requested but CUDA is not available")
@@ -147,6 +169,16 @@ def export(task_path, out_dir, seed=0, mode="auto", small=False, freeze=True, to
     if not ref:
         raise ExportError("the model returned no tensors")
 
+    os.makedirs(out_dir, exist_ok=True)
+    files = {"inputs": "inputs.pt", "outputs": "outputs.pt", "io_container": "io.pt"}
+    if fmt in ("pt2", "both"):
+        pt2_err = export_program(model, template, tensors, ref, out_dir, tol)
+        files["program"] = "model.pt2"
+    if fmt == "pt2":
+        _save_io(out_dir, tensors, ref)
+        return _write_spec(task_path, out_dir, seed, small, "export", False, device, tensors, ref, template,
+                           [], pt2_err, files)
+
     with torch.no_grad():
         ts, used, notes = to_torchscript(model, template, tensors, mode)
         ts = ts.eval()
@@ -156,7 +188,6 @@ def export(task_path, out_dir, seed=0, mode="auto", small=False, freeze=True, to
             except Exception as e:  # noqa: BLE001
                 raise ExportError(f"torch.jit.freeze failed: {type(e).__name__}: {e}") from e
 
-    os.makedirs(out_dir, exist_ok=True)
     model_path = os.path.join(out_dir, "model.pt")
     torch.jit.save(ts, model_path)
 
@@ -170,10 +201,19 @@ def export(task_path, out_dir, seed=0, mode="auto", small=False, freeze=True, to
     if max(errs) > tol:
         raise ExportError(f"reloaded model disagrees with eager: max relative error {max(errs):.3g} > {tol}")
 
+    _save_io(out_dir, tensors, ref)
+    files["model"] = "model.pt"
+    return _write_spec(task_path, out_dir, seed, small, used, freeze, device, tensors, ref, template, notes,
+                       max(errs), files)
+
+
+def _save_io(out_dir, tensors, ref):
     torch.save([t.detach().cpu() for t in tensors], os.path.join(out_dir, "inputs.pt"))
     torch.save([t.detach().cpu() for t in ref], os.path.join(out_dir, "outputs.pt"))
     make_io_container(tensors, ref).save(os.path.join(out_dir, "io.pt"))
 
+
+def _write_spec(task_path, out_dir, seed, small, used, freeze, device, tensors, ref, template, notes, err, files):
     spec = {
         "task": taskload.task_name(task_path),
         "level": taskload.task_level(task_path),
@@ -189,8 +229,8 @@ def export(task_path, out_dir, seed=0, mode="auto", small=False, freeze=True, to
         "bound_constants": taskload.bound_constants(template),
         "input_template": template,
         "notes": notes,
-        "check_max_rel_err": max(errs),
-        "files": {"model": "model.pt", "inputs": "inputs.pt", "outputs": "outputs.pt", "io_container": "io.pt"},
+        "check_max_rel_err": err,
+        "files": files,
     }
     with open(os.path.join(out_dir, "input_spec.json"), "w") as f:
         json.dump(spec, f, indent=2, default=repr)
@@ -209,11 +249,13 @@ def main(argv=None):
                     help="device to trace on (cpu or cuda). Traced graphs bake in the device of tensors the "
                          "model creates (torch.arange(..., device=x.device)), so trace on the device it will run on")
     ap.add_argument("--no-freeze", action="store_true", help="skip torch.jit.freeze")
+    ap.add_argument("--format", choices=["torchscript", "pt2", "both"], default="torchscript",
+                    help="torchscript: model.pt; pt2: model.pt2 (torch.export); both: both")
     ap.add_argument("-v", "--verbose", action="store_true", help="print tracebacks on failure")
     args = ap.parse_args(argv)
     try:
         spec = export(args.task, args.out, seed=args.seed, mode=args.mode, small=args.small,
-                      freeze=not args.no_freeze, device=args.device)
+                      freeze=not args.no_freeze, device=args.device, fmt=args.format)
     except TaskError as e:
         if args.verbose:
             traceback.print_exc()
