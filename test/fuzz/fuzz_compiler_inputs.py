@@ -282,11 +282,13 @@ def main():
             c["nonzero_exit"] += sum(1 for r in results if r[1] not in (0, None))
             for cmd, rc, err, why, secs in bad:
                 c["failed"] += 1
+                # The message, not the stack dump: where it failed and why.
+                message = "\n".join(l for l in err.splitlines() if not re.match(r"\s*#\d+ ", l)).strip()
                 failures.append({"kind": kind, "case": name, "input": "failures/%04d-%s%s" % (index, kind, suffix[kind]),
                                  "command": " ".join(cmd), "exit": rc, "why": why,
-                                 "stderr_tail": err[-1500:]})
+                                 "stderr_head": message[:1500], "stderr_tail": err[-1500:]})
                 print("FAIL [%s] %s: %s\n  %s\n  %s" % (kind, name, why, " ".join(cmd),
-                                                         err.strip().splitlines()[-1] if err.strip() else "(no stderr)"))
+                                                         message[:300] or "(no stderr)"))
     with open(os.path.join(work, "failures.json"), "w") as f:
         json.dump({"seed": args.seed, "mutants_per_kind": args.mutants, "counts": counts, "failures": failures}, f, indent=1)
     for kind, c in counts.items():
