@@ -297,6 +297,10 @@ void TuningDb::loadFile() {
     ++lineNo;
     if (line.find_first_not_of(" \t\r") == std::string::npos)
       continue;
+    if (in.eof()) { // no newline: a writer was cut off (pike's own writes are atomic)
+      damaged("torn last line (no newline; the writer was interrupted)");
+      break;
+    }
     if (line.size() > kMaxRecordLineBytes) {
       damaged("longer than " + std::to_string(kMaxRecordLineBytes) + " bytes");
       continue;
