@@ -6,9 +6,11 @@
 // source is either byte-identical to what pike's own generator emits for the
 // record's knobs or passes the same Clang candidate checker the LLM path uses.
 // Every refusal is a warning naming the record and the reason, and the slot
-// keeps its reference ops.
+// keeps its reference ops. Checker verdicts are cached beside the database
+// (<db>.checker-verdicts, authenticated per user; see CheckerVerdictCache.h).
 #include "pike/Passes/Passes.h"
 #include "pike/Passes/SlotSupport.h"
+#include "pike/Search/CheckerVerdictCache.h"
 #include "pike/Search/TuningDb.h"
 #if __has_include("pike/Codegen/Codegen.h")
 #include "pike/Codegen/Codegen.h"
@@ -132,6 +134,7 @@ struct ApplyTuningDbPass : public pike::impl::PikeApplyTuningDbBase<ApplyTuningD
       env.toolkit = toolkit;
     if (!torchVersion.empty())
       env.torch = torchVersion;
+    search::CheckerVerdictCache verdicts(db + ".checker-verdicts");
     Builder b(module.getContext());
     unsigned applied = 0;
     for (KernelOp kernel : module.getOps<KernelOp>()) {
@@ -173,8 +176,17 @@ struct ApplyTuningDbPass : public pike::impl::PikeApplyTuningDbBase<ApplyTuningD
       if (generatorReproduces(kernel, record->code)) {
         sourceCheck = "source byte-identical to pike's generator output for its knobs";
       } else if (check) {
-        if (std::string why = checkerVerdict(record->code); !why.empty()) {
-          refuse(why);
+        std::string digest = search::CheckerVerdictCache::codeDigest(record->code);
+        std::optional<search::CheckerVerdict> verdict = verdicts.lookup(digest);
+        if (!verdict) {
+          std::string why = checkerVerdict(record->code);
+          verdict = search::CheckerVerdict{why.empty(), why};
+#ifdef PIKE_HAVE_CHECKER
+          verdicts.store(digest, *verdict); // "no checker in this build" is not a verdict
+#endif
+        }
+        if (!verdict->accepted) {
+          refuse(verdict->why);
           continue;
         }
         sourceCheck = "source passed the candidate checker";
