@@ -26,6 +26,7 @@
 #include "llvm/Support/Path.h"
 
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 namespace pike {
@@ -55,8 +56,40 @@ bool generatorReproduces(KernelOp kernel, const search::CandidateCode &code) {
 #endif
 }
 
+/// Why an #include (or __has_include) of the source would make the checker
+/// open a file outside the include paths, or "". The checker rejects such
+/// includes too, but only after Clang has opened the file, and opening a FIFO
+/// blocks forever; a computed include (a macro) could name anything.
+std::string includeHazard(const std::string &source) {
+  static const std::regex directive(R"(^[ \t]*#[ \t]*include(_next)?[ \t]*([<"]([^>"\n]*)[>"])?)");
+  static const std::regex hasInclude(R"(__has_include(_next)?[ \t]*\([ \t]*[<"]([^>"\n]*)[>"])");
+  auto outside = [](const std::string &path) {
+    return path.empty() || path[0] == '/' || path.find("..") != std::string::npos || path[0] == '~';
+  };
+  std::istringstream lines(source);
+  unsigned lineNo = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++lineNo;
+    std::smatch m;
+    if (std::regex_search(line, m, directive)) {
+      if (!m[2].matched)
+        return "line " + std::to_string(lineNo) + ": computed #include (a macro names the file)";
+      if (outside(m[3].str()))
+        return "line " + std::to_string(lineNo) + ": #include of '" + m[3].str().substr(0, 80) +
+               "' (absolute or parent path)";
+    }
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), hasInclude); it != std::sregex_iterator(); ++it)
+      if (outside((*it)[2].str()))
+        return "line " + std::to_string(lineNo) + ": __has_include of '" + (*it)[2].str().substr(0, 80) +
+               "' (absolute or parent path)";
+  }
+  return "";
+}
+
 /// "" when the candidate checker accepts the record's source, else why not.
 std::string checkerVerdict(const search::CandidateCode &code) {
+  if (std::string hazard = includeHazard(code.source); !hazard.empty())
+    return "include outside the toolkit and pike's ABI header, " + hazard;
 #ifdef PIKE_HAVE_CHECKER
   checker::CheckOptions options;
   options.mode = code.mode;

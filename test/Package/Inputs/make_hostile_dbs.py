@@ -10,6 +10,8 @@ what it holds, not for a missing key):
   args.db          a launch passing in7, which the slot does not have
   signature.db     a record measured on another signature
   mode.db          mode "python"
+  fifo.db          nvcc source including OUTDIR/fifo (a FIFO: opening it blocks)
+  macro-include.db nvcc source with a computed #include
   damaged.db       the honest record, then a line that is not JSON
   deep.db          a line nested 100000 levels deep
 
@@ -86,6 +88,8 @@ def write(name, *lines):
 write("honest.db", honest)
 write("system.db", nvcc(SYSTEM))
 write("checker-ok.db", nvcc(KERNEL + ENTRY))
+write("fifo.db", nvcc('#include "%s/fifo"\n' % os.path.abspath(out) + KERNEL + ENTRY))
+write("macro-include.db", nvcc('#define HEADER "/etc/hostname"\n#include HEADER\n' + KERNEL + ENTRY))
 claim = copy.deepcopy(honest)
 claim.update(speedup=1e9, candidateMs=0.04, referenceMs=0.02)
 write("claim.db", claim)
