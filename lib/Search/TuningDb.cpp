@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace pike::search {
@@ -281,16 +282,30 @@ void TuningDb::reload() {
 void TuningDb::loadFile() {
   if (path_.empty())
     return;
+  struct stat st;
+  if (::stat(path_.c_str(), &st) != 0)
+    return;
+  size_t lineNo = 0;
+  auto damaged = [&](const std::string &why) {
+    std::string w = lineNo == 0 ? path_ + ": cannot read: " + why
+                                : path_ + ":" + std::to_string(lineNo) + ": ignoring line: " + why;
+    warnings_.push_back(w);
+    damaged_.push_back(w);
+  };
+  // A device or FIFO would be read forever (or block): only regular files.
+  if (!S_ISREG(st.st_mode)) {
+    damaged("not a regular file");
+    return;
+  }
+  if (static_cast<uint64_t>(st.st_size) > kMaxDatabaseBytes) {
+    damaged("the file is " + std::to_string(st.st_size) + " bytes, more than " +
+            std::to_string(kMaxDatabaseBytes));
+    return;
+  }
   std::ifstream in(path_, std::ios::binary);
   if (!in)
     return;
   std::string line;
-  size_t lineNo = 0;
-  auto damaged = [&](const std::string &why) {
-    std::string w = path_ + ":" + std::to_string(lineNo) + ": ignoring line: " + why;
-    warnings_.push_back(w);
-    damaged_.push_back(w);
-  };
   // Line by line with bounds, so neither a huge line nor deep nesting reaches
   // the JSON parser (a database is untrusted input).
   while (std::getline(in, line)) {

@@ -55,6 +55,7 @@ inline constexpr size_t kMaxRecordSourceBytes = 1u << 20;   // 1 MiB of CUDA
 inline constexpr size_t kMaxRecordLineBytes = 8u << 20;     // one JSON line
 inline constexpr int kMaxRecordJsonDepth = 32;              // records nest about 5 deep
 inline constexpr size_t kMaxRecordLaunches = 64;
+inline constexpr uint64_t kMaxDatabaseBytes = uint64_t(1) << 30; // a whole file
 
 /// Why `r` is not self-consistent, or "" when it is: key fields present and
 /// printable, times finite and positive, `speedup` equal to referenceMs /
