@@ -265,6 +265,16 @@ TuningRecord makeTuningRecord(const TuningKey &key, const Candidate &c, nlohmann
   provenance["origin"] = c.origin;
   provenance["parents"] = c.parents;
   provenance["fixDepth"] = c.fixDepth;
+  // The card the worker measured on (its reply's "device"), for the package
+  // report's provenance lines.
+  const nlohmann::json &details = c.result.details;
+  if (details.is_object() && details.contains("device") && details["device"].is_object()) {
+    const nlohmann::json &device = details["device"];
+    if (device.contains("name") && device["name"].is_string())
+      provenance["gpu"] = device["name"];
+    if (device.contains("arch") && device["arch"].is_string())
+      provenance["gpuArch"] = device["arch"];
+  }
   r.provenance = std::move(provenance);
   return r;
 }

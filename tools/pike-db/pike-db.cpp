@@ -282,6 +282,8 @@ int verify(const VerifyOptions &o) {
     pike::search::EvalResult result = evaluator.evaluate(*task, r.code);
     if (result.ok()) {
       ++verified;
+      if (r.signature.is_null())
+        r.signature = task->signature; // later applies check it against the slot
       r.verifiedOn = {{"gpu", gpu},
                       {"arch", arch},
                       {"host", std::string(host)},

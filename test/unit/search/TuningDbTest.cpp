@@ -182,6 +182,11 @@ TEST(SearchTuningDb, RecordFromCandidate) {
   EXPECT_EQ(r.provenance["candidateId"], "abc");
   EXPECT_EQ(r.provenance["run"], "r1");
   EXPECT_EQ(toJson(tuningRecordFromJson(toJson(r))), toJson(r));
+  EXPECT_FALSE(r.provenance.contains("gpu"));
+  cand.result.details = {{"device", {{"name", "NVIDIA H200"}, {"arch", "sm_90a"}}}};
+  TuningRecord measured = makeTuningRecord({"fp", "sm_90", "13.0", "2.11.0"}, cand);
+  EXPECT_EQ(measured.provenance["gpu"], "NVIDIA H200");
+  EXPECT_EQ(measured.provenance["gpuArch"], "sm_90a");
   cand.result.status = EvalStatus::Incorrect;
   EXPECT_THROW(makeTuningRecord({}, cand), std::invalid_argument);
 }
