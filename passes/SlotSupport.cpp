@@ -214,15 +214,7 @@ nlohmann::json pike::launchesFromAttr(ArrayAttr attr) {
   return list;
 }
 
-FailureOr<search::TaskSpec> pike::makeTaskSpec(ModuleOp module, KernelOp kernel,
-                                               const std::string &referenceDir) {
-  search::TaskSpec task;
-  task.regionName = kernel.getSymName().str();
-  task.fingerprint = slotFingerprint(kernel);
-  task.pytorchCode = pytorchLike(kernel);
-  llvm::raw_string_ostream ir(task.irText);
-  kernel->print(ir, OpPrintingFlags().elideLargeElementsAttrs(16));
-  ir.flush();
+nlohmann::json pike::slotSignature(KernelOp kernel) {
   nlohmann::json inputs = nlohmann::json::array(), outputs = nlohmann::json::array();
   FunctionType ft = kernel.getFunctionType();
   for (unsigned i = 0; i < ft.getNumInputs(); ++i) {
@@ -234,7 +226,19 @@ FailureOr<search::TaskSpec> pike::makeTaskSpec(ModuleOp module, KernelOp kernel,
     auto t = cast<RankedTensorType>(r);
     outputs.push_back({{"shape", t.getShape()}, {"dtype", dtypeName(t.getElementType())}});
   }
-  task.signature = {{"inputs", inputs}, {"outputs", outputs}};
+  return {{"inputs", inputs}, {"outputs", outputs}};
+}
+
+FailureOr<search::TaskSpec> pike::makeTaskSpec(ModuleOp module, KernelOp kernel,
+                                               const std::string &referenceDir) {
+  search::TaskSpec task;
+  task.regionName = kernel.getSymName().str();
+  task.fingerprint = slotFingerprint(kernel);
+  task.pytorchCode = pytorchLike(kernel);
+  llvm::raw_string_ostream ir(task.irText);
+  kernel->print(ir, OpPrintingFlags().elideLargeElementsAttrs(16));
+  ir.flush();
+  task.signature = slotSignature(kernel);
   if (std::error_code ec = llvm::sys::fs::create_directories(referenceDir))
     return kernel.emitError() << "cannot create '" << referenceDir << "': " << ec.message();
   llvm::SmallString<256> path(referenceDir);

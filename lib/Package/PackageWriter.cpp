@@ -254,7 +254,9 @@ std::string reportMarkdown(const nlohmann::ordered_json &doc) {
     std::string ops;
     for (const auto &o : s["ops"])
       ops += (ops.empty() ? "" : " ") + o.get<std::string>();
-    std::string why = s.value("verified", std::string(s.value("fallback_reason", std::string("-"))));
+    // A searched slot says how the worker verified it; a database slot says it
+    // was not re-verified (see the provenance list below); a fallback says why.
+    std::string why = s.value("verified", s.value("verification", s.value("fallback_reason", std::string("-"))));
     // order=profile: the slot's share of the profiled eager time.
     std::string reference = num(s, "reference_ms");
     if (s.contains("eager_share")) {
@@ -267,6 +269,20 @@ std::string reportMarkdown(const nlohmann::ordered_json &doc) {
     os << "| " << s["slot"].get<std::string>() << " | " << s.value("pattern", std::string("?"))
        << " | " << ops << " | " << s["impl"].get<std::string>() << " | " << reference
        << " | " << num(s, "kernel_ms") << " | " << num(s, "speedup") << " | " << why << " |\n";
+  }
+  // Where every kernel that came from a tuning database came from. The times
+  // are the record's claim, measured wherever the record was made.
+  bool header = false;
+  for (const auto &s : doc["slots"]) {
+    if (!s.contains("db_record"))
+      continue;
+    if (!header)
+      os << "\n## Provenance of tuning-database kernels\n\n";
+    header = true;
+    auto str = [&](const char *k) { return s.value(k, std::string("?")); };
+    os << "- " << s["slot"].get<std::string>() << ": from " << str("origin") << ", record `"
+       << str("db_record") << "`, searched on " << str("db_searched_on") << ", claims "
+       << str("db_claim") << "; " << str("db_source_check") << "; " << str("verification") << "\n";
   }
   return os.str();
 }

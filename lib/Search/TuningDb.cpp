@@ -3,11 +3,17 @@
 #include "pike/Search/JsonlLog.h"
 #include "pike/Search/Serialize.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
+#include <regex>
+#include <sstream>
 #include <stdexcept>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace pike::search {
@@ -17,7 +23,7 @@ std::string TuningKey::toString() const {
 }
 
 nlohmann::json toJson(const TuningRecord &r) {
-  return {{"key",
+  nlohmann::json j = {{"key",
            {{"fingerprint", r.key.fingerprint},
             {"arch", r.key.arch},
             {"toolkit", r.key.toolkit},
@@ -28,6 +34,11 @@ nlohmann::json toJson(const TuningRecord &r) {
           {"referenceMs", r.referenceMs},
           {"compileMs", r.compileMs},
           {"provenance", r.provenance}};
+  if (!r.signature.is_null())
+    j["signature"] = r.signature;
+  if (!r.verifiedOn.is_null())
+    j["verified_on"] = r.verifiedOn;
+  return j;
 }
 
 TuningRecord tuningRecordFromJson(const nlohmann::json &j) {
@@ -49,7 +60,193 @@ TuningRecord tuningRecordFromJson(const nlohmann::json &j) {
   r.referenceMs = j.value("referenceMs", 0.0);
   r.compileMs = j.value("compileMs", 0.0);
   r.provenance = j.value("provenance", nlohmann::json::object());
+  if (!r.provenance.is_object())
+    throw std::runtime_error("tuning record: 'provenance' is not an object");
+  r.signature = j.value("signature", nlohmann::json());
+  r.verifiedOn = j.value("verified_on", nlohmann::json());
+  if (!r.verifiedOn.is_null() && !r.verifiedOn.is_object())
+    throw std::runtime_error("tuning record: 'verified_on' is not an object");
   return r;
+}
+
+namespace {
+
+bool printable(const std::string &s) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f)
+      return false;
+  return true;
+}
+
+bool isIdentifier(const std::string &s) {
+  static const std::regex id("[A-Za-z_][A-Za-z0-9_]{0,255}");
+  return std::regex_match(s, id);
+}
+
+bool finitePositive(double v) { return std::isfinite(v) && v > 0; }
+
+/// "" or why `v` is not an array of three integers in [1, max[i]].
+std::string checkDim3(const nlohmann::json &v, const char *what, const int64_t (&max)[3]) {
+  if (!v.is_array() || v.size() != 3)
+    return std::string("'") + what + "' is not an array of 3 integers";
+  for (size_t i = 0; i < 3; ++i) {
+    if (!v[i].is_number_integer())
+      return std::string("'") + what + "' is not an array of 3 integers";
+    int64_t x = v[i].get<int64_t>();
+    if (x < 1 || x > max[i])
+      return std::string("'") + what + "[" + std::to_string(i) + "]' = " + std::to_string(x) +
+             " is outside [1, " + std::to_string(max[i]) + "]";
+  }
+  return "";
+}
+
+std::string checkLaunch(const nlohmann::json &l, size_t index) {
+  std::string where = "launch " + std::to_string(index) + ": ";
+  if (!l.is_object())
+    return where + "not an object";
+  if (!l.contains("kernel") || !l["kernel"].is_string() || !isIdentifier(l["kernel"].get<std::string>()))
+    return where + "'kernel' is not a C identifier";
+  static const int64_t gridMax[3] = {2147483647, 65535, 65535};
+  static const int64_t blockMax[3] = {1024, 1024, 64};
+  for (auto [field, max] : {std::pair<const char *, const int64_t(&)[3]>{"grid", gridMax},
+                            std::pair<const char *, const int64_t(&)[3]>{"block", blockMax}}) {
+    if (!l.contains(field))
+      return where + "no '" + field + "'";
+    if (std::string why = checkDim3(l[field], field, max); !why.empty())
+      return where + why;
+  }
+  const auto &block = l["block"];
+  if (block[0].get<int64_t>() * block[1].get<int64_t>() * block[2].get<int64_t>() > 1024)
+    return where + "'block' has more than 1024 threads";
+  if (l.contains("smem") &&
+      (!l["smem"].is_number_integer() || l["smem"].get<int64_t>() < 0 || l["smem"].get<int64_t>() > (1 << 20)))
+    return where + "'smem' is not an integer in [0, 1 MiB]";
+  if (!l.contains("args") || !l["args"].is_array())
+    return where + "no 'args' array";
+  static const std::regex arg("(in|out)[0-9]{1,4}");
+  for (const auto &a : l["args"])
+    if (!a.is_string() || !std::regex_match(a.get<std::string>(), arg))
+      return where + "argument " + a.dump().substr(0, 40) + " is not inN or outN";
+  for (auto &[key, value] : l.items())
+    if (key != "kernel" && key != "grid" && key != "block" && key != "smem" && key != "args")
+      return where + "unknown field '" + key.substr(0, 40) + "'";
+  return "";
+}
+
+} // namespace
+
+std::string checkTuningRecord(const TuningRecord &r) {
+  for (const std::string *f : {&r.key.fingerprint, &r.key.arch, &r.key.toolkit, &r.key.torch})
+    if (f->empty() || f->size() > 128 || !printable(*f))
+      return "key field '" + f->substr(0, 40) + "' is empty, longer than 128 or not printable";
+  if (!finitePositive(r.candidateMs))
+    return "candidateMs " + std::to_string(r.candidateMs) + " is not a finite positive time";
+  if (!finitePositive(r.referenceMs))
+    return "referenceMs " + std::to_string(r.referenceMs) + " is not a finite positive time";
+  if (!std::isfinite(r.compileMs) || r.compileMs < 0)
+    return "compileMs is not a finite non-negative time";
+  if (!finitePositive(r.speedup))
+    return "speedup is not a finite positive number";
+  double own = r.referenceMs / r.candidateMs;
+  if (std::fabs(r.speedup - own) > 1e-3 * own) {
+    std::ostringstream why;
+    why << "speedup " << r.speedup << " contradicts its own times (referenceMs / candidateMs = "
+        << own << ")";
+    return why.str();
+  }
+  const CandidateCode &c = r.code;
+  if (c.source.empty())
+    return "no kernel source";
+  if (c.source.size() > kMaxRecordSourceBytes)
+    return "kernel source of " + std::to_string(c.source.size()) + " bytes exceeds the limit of " +
+           std::to_string(kMaxRecordSourceBytes);
+  if (c.source.find('\0') != std::string::npos)
+    return "kernel source contains a NUL byte";
+  if (!c.knobs.is_object())
+    return "'knobs' is not an object";
+  if (!c.launches.is_array())
+    return "'launches' is not an array";
+  if (c.mode == "nvcc") {
+    if (!isIdentifier(c.entry))
+      return "nvcc entry '" + c.entry.substr(0, 40) + "' is not a C identifier";
+    if (!c.launches.empty())
+      return "an nvcc record has a launch list";
+  } else if (c.mode == "nvrtc") {
+    if (c.launches.empty())
+      return "an nvrtc record has no launches";
+    if (c.launches.size() > kMaxRecordLaunches)
+      return "more than " + std::to_string(kMaxRecordLaunches) + " launches";
+    for (size_t i = 0; i < c.launches.size(); ++i)
+      if (std::string why = checkLaunch(c.launches[i], i); !why.empty())
+        return why;
+  } else {
+    return "unknown mode '" + c.mode.substr(0, 40) + "' (expected nvrtc or nvcc)";
+  }
+  if (!r.signature.is_null() && !r.signature.is_object())
+    return "'signature' is not an object";
+  return "";
+}
+
+std::string checkRecordSignature(const TuningRecord &r, const nlohmann::json &signature) {
+  auto count = [&](const char *side) -> size_t {
+    return signature.contains(side) && signature[side].is_array() ? signature[side].size() : 0;
+  };
+  // Only shape and dtype define the slot; "init" and other hints do not.
+  auto shapes = [](const nlohmann::json &sig) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const char *side : {"inputs", "outputs"}) {
+      out[side] = nlohmann::json::array();
+      if (sig.is_object() && sig.contains(side) && sig[side].is_array())
+        for (const auto &t : sig[side])
+          out[side].push_back(t.is_object() ? nlohmann::json{{"shape", t.value("shape", nlohmann::json())},
+                                                             {"dtype", t.value("dtype", nlohmann::json())}}
+                                            : t);
+    }
+    return out;
+  };
+  if (!r.signature.is_null() && shapes(r.signature) != shapes(signature))
+    return "the record was measured on signature " + shapes(r.signature).dump().substr(0, 200) +
+           ", the slot has " + shapes(signature).dump().substr(0, 200);
+  for (size_t i = 0; i < r.code.launches.size(); ++i) {
+    const auto &l = r.code.launches[i];
+    if (!l.is_object() || !l.contains("args") || !l["args"].is_array())
+      continue;
+    for (const auto &a : l["args"]) {
+      if (!a.is_string())
+        continue;
+      const std::string name = a.get<std::string>();
+      bool in = name.rfind("in", 0) == 0;
+      size_t index = std::strtoul(name.c_str() + (in ? 2 : 3), nullptr, 10);
+      if (index >= count(in ? "inputs" : "outputs"))
+        return "launch " + std::to_string(i) + " passes '" + name + "', the slot has " +
+               std::to_string(count("inputs")) + " inputs and " + std::to_string(count("outputs")) +
+               " outputs";
+    }
+  }
+  return "";
+}
+
+int jsonNestingDepth(const std::string &text) {
+  int depth = 0, deepest = 0;
+  bool inString = false, escaped = false;
+  for (char ch : text) {
+    if (inString) {
+      if (escaped)
+        escaped = false;
+      else if (ch == '\\')
+        escaped = true;
+      else if (ch == '"')
+        inString = false;
+      continue;
+    }
+    if (ch == '"')
+      inString = true;
+    else if (ch == '[' || ch == '{')
+      deepest = std::max(deepest, ++depth);
+    else if (ch == ']' || ch == '}')
+      --depth;
+  }
+  return deepest;
 }
 
 TuningRecord makeTuningRecord(const TuningKey &key, const Candidate &c, nlohmann::json provenance) {
@@ -68,6 +265,16 @@ TuningRecord makeTuningRecord(const TuningKey &key, const Candidate &c, nlohmann
   provenance["origin"] = c.origin;
   provenance["parents"] = c.parents;
   provenance["fixDepth"] = c.fixDepth;
+  // The card the worker measured on (its reply's "device"), for the package
+  // report's provenance lines.
+  const nlohmann::json &details = c.result.details;
+  if (details.is_object() && details.contains("device") && details["device"].is_object()) {
+    const nlohmann::json &device = details["device"];
+    if (device.contains("name") && device["name"].is_string())
+      provenance["gpu"] = device["name"];
+    if (device.contains("arch") && device["arch"].is_string())
+      provenance["gpuArch"] = device["arch"];
+  }
   r.provenance = std::move(provenance);
   return r;
 }
@@ -76,22 +283,84 @@ TuningDb::TuningDb(std::string path) : path_(std::move(path)) { loadFile(); }
 
 void TuningDb::reload() {
   best_.clear();
+  rejected_.clear();
   warnings_.clear();
+  damaged_.clear();
   loadFile();
 }
 
 void TuningDb::loadFile() {
   if (path_.empty())
     return;
-  JsonlContents contents = readJsonl(path_);
-  warnings_.insert(warnings_.end(), contents.warnings.begin(), contents.warnings.end());
-  for (const JsonlRecord &rec : contents.records) {
-    try {
-      mergeOne(tuningRecordFromJson(rec.value));
-    } catch (const std::exception &e) {
-      warnings_.push_back(path_ + ":" + std::to_string(rec.line) + ": ignoring record: " + e.what());
-    }
+  struct stat st;
+  if (::stat(path_.c_str(), &st) != 0)
+    return;
+  size_t lineNo = 0;
+  auto damaged = [&](const std::string &why) {
+    std::string w = lineNo == 0 ? path_ + ": cannot read: " + why
+                                : path_ + ":" + std::to_string(lineNo) + ": ignoring line: " + why;
+    warnings_.push_back(w);
+    damaged_.push_back(w);
+  };
+  // A device or FIFO would be read forever (or block): only regular files.
+  if (!S_ISREG(st.st_mode)) {
+    damaged("not a regular file");
+    return;
   }
+  if (static_cast<uint64_t>(st.st_size) > kMaxDatabaseBytes) {
+    damaged("the file is " + std::to_string(st.st_size) + " bytes, more than " +
+            std::to_string(kMaxDatabaseBytes));
+    return;
+  }
+  std::ifstream in(path_, std::ios::binary);
+  if (!in)
+    return;
+  std::string line;
+  // Line by line with bounds, so neither a huge line nor deep nesting reaches
+  // the JSON parser (a database is untrusted input).
+  while (std::getline(in, line)) {
+    ++lineNo;
+    if (line.find_first_not_of(" \t\r") == std::string::npos)
+      continue;
+    if (in.eof()) { // no newline: a writer was cut off (pike's own writes are atomic)
+      damaged("torn last line (no newline; the writer was interrupted)");
+      break;
+    }
+    if (line.size() > kMaxRecordLineBytes) {
+      damaged("longer than " + std::to_string(kMaxRecordLineBytes) + " bytes");
+      continue;
+    }
+    if (jsonNestingDepth(line) > kMaxRecordJsonDepth) {
+      damaged("JSON nested deeper than " + std::to_string(kMaxRecordJsonDepth) + " levels");
+      continue;
+    }
+    nlohmann::json value = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (value.is_discarded()) {
+      damaged("not valid JSON");
+      continue;
+    }
+    TuningRecord r;
+    try {
+      r = tuningRecordFromJson(value);
+    } catch (const std::exception &e) {
+      warnings_.push_back(path_ + ":" + std::to_string(lineNo) + ": ignoring record: " + e.what());
+      continue;
+    }
+    if (std::string why = checkTuningRecord(r); !why.empty()) {
+      warnings_.push_back(path_ + ":" + std::to_string(lineNo) + ": ignoring record " + r.key.toString() +
+                          ": " + why);
+      rejected_.emplace(r.key, why);
+      continue;
+    }
+    mergeOne(r);
+  }
+}
+
+std::optional<std::string> TuningDb::rejection(const TuningKey &key) const {
+  auto it = rejected_.find(key);
+  if (it == rejected_.end() || best_.count(key))
+    return std::nullopt;
+  return it->second;
 }
 
 bool TuningDb::mergeOne(const TuningRecord &r) {
@@ -149,7 +418,45 @@ size_t TuningDb::persist(const std::vector<TuningRecord> &incoming) {
   return kept;
 }
 
-bool TuningDb::insert(const TuningRecord &record) { return persist({record}) > 0; }
+bool TuningDb::insert(const TuningRecord &record) {
+  if (std::string why = checkTuningRecord(record); !why.empty())
+    throw std::invalid_argument("tuning record " + record.key.toString() + ": " + why);
+  return persist({record}) > 0;
+}
+
+void TuningDb::replaceAll(const std::vector<TuningRecord> &records) {
+  if (path_.empty()) {
+    best_.clear();
+    for (const TuningRecord &r : records)
+      best_[r.key] = r;
+    return;
+  }
+  std::string lockPath = path_ + ".lock";
+  int lfd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lfd < 0)
+    throw std::runtime_error("cannot open lock file '" + lockPath + "': " + std::strerror(errno));
+  while (::flock(lfd, LOCK_EX) != 0) {
+    if (errno != EINTR) {
+      ::close(lfd);
+      throw std::runtime_error("cannot lock '" + lockPath + "': " + std::strerror(errno));
+    }
+  }
+  try {
+    std::string content;
+    best_.clear();
+    for (const TuningRecord &r : records)
+      best_[r.key] = r;
+    for (const auto &[key, rec] : best_)
+      content += toJson(rec).dump() + "\n";
+    writeFileAtomically(path_, content);
+  } catch (...) {
+    ::flock(lfd, LOCK_UN);
+    ::close(lfd);
+    throw;
+  }
+  ::flock(lfd, LOCK_UN);
+  ::close(lfd);
+}
 
 nlohmann::json TuningDb::exportJson() const {
   nlohmann::json recs = nlohmann::json::array();
@@ -165,16 +472,25 @@ size_t TuningDb::importJson(const nlohmann::json &doc) {
     throw std::runtime_error("tuning database import: unsupported version " +
                              doc.value("version", nlohmann::json()).dump());
   std::vector<TuningRecord> incoming;
+  std::vector<std::string> skipped;
   size_t i = 0;
   for (const auto &r : doc["records"]) {
+    TuningRecord record;
     try {
-      incoming.push_back(tuningRecordFromJson(r));
+      record = tuningRecordFromJson(r);
     } catch (const std::exception &e) {
       throw std::runtime_error("tuning database import: records[" + std::to_string(i) + "]: " + e.what());
     }
+    if (std::string why = checkTuningRecord(record); !why.empty())
+      skipped.push_back("import: records[" + std::to_string(i) + "] " + record.key.toString() +
+                        ": not merged: " + why);
+    else
+      incoming.push_back(std::move(record));
     ++i;
   }
-  return persist(incoming);
+  size_t kept = persist(incoming); // re-reads the file, which resets warnings_
+  warnings_.insert(warnings_.end(), skipped.begin(), skipped.end());
+  return kept;
 }
 
 std::vector<TuningRecord> TuningDb::records() const {

@@ -4,6 +4,7 @@
 // partitioning prefix and its reporting/emission suffix.
 #include "pike/Importer/TorchScriptImporter.h"
 #include "pike/Passes/Passes.h"
+#include "pike/Support/MlirInputBounds.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -62,6 +63,12 @@ static cl::opt<std::string> applyDbOpt(
     "pike-apply-db",
     cl::desc("Install each slot's best kernel from this tuning database (no search, no GPU)"),
     cl::init(""), cl::cat(pikeCategory));
+static cl::opt<uint64_t> maxInputBytesOpt(
+    "max-input-bytes", cl::desc("Refuse a .mlir input larger than this (bytes)"),
+    cl::init(pike::kDefaultMaxMlirInputBytes), cl::cat(pikeCategory));
+static cl::opt<unsigned> maxNestingOpt(
+    "max-nesting", cl::desc("Refuse a .mlir input nested deeper than this (brackets, braces, regions)"),
+    cl::init(pike::kDefaultMaxMlirNesting), cl::cat(pikeCategory));
 static cl::opt<std::string> weightsFileOpt(
     "weights-file",
     cl::desc("Where imported weights go (default: <model>.weights.safetensors beside the model)"),
@@ -210,6 +217,11 @@ int main(int argc, char **argv) {
       llvm::errs() << error << "\n";
       return 1;
     }
+    // MLIR's parser recurses per nesting level; refuse what would overflow the stack.
+    if (!pike::checkMlirInputBounds(*buffer, maxInputBytesOpt, maxNestingOpt, error)) {
+      llvm::errs() << error << "\n";
+      return 1;
+    }
   }
 
   // Ladder prefix, then the command line's own passes, then the ladder suffix.
@@ -219,9 +231,13 @@ int main(int argc, char **argv) {
   config.setPassPipelineSetupFn([cliConfig, steps, applyDb](PassManager &pm) mutable -> LogicalResult {
     if (!steps.prefix.empty() && failed(parsePassPipeline(steps.prefix, pm)))
       return failure();
-    if (!applyDb.empty() &&
-        failed(parsePassPipeline("pike-apply-tuning-db{db=" + applyDb + "}", pm)))
-      return failure();
+    // Built directly, not spliced into a pipeline string: a path holding '}',
+    // ',' or spaces must not end the option or add a pass.
+    if (!applyDb.empty()) {
+      pike::PikeApplyTuningDbOptions dbOptions;
+      dbOptions.db = applyDb;
+      pm.addPass(pike::createPikeApplyTuningDb(dbOptions));
+    }
     if (failed(cliConfig.setupPassPipeline(pm)))
       return failure();
     if (!steps.suffix.empty() && failed(parsePassPipeline(steps.suffix, pm)))

@@ -103,7 +103,11 @@ def PikeApplyTuningDb : Pass<"pike-apply-tuning-db", "mlir::ModuleOp"> {
   let description = [{
     Looks each reference slot up by (fingerprint, arch, CUDA toolkit, torch)
     and installs the recorded code with its measured times, so rebuilding a
-    package from the database is deterministic and free.
+    package from the database is deterministic and free. The database is
+    untrusted input: a record must be self-consistent, fit the slot's signature
+    and have a source that pike's generator reproduces byte for byte or that
+    passes the candidate checker; otherwise the slot keeps its reference and a
+    warning says why. Lines that are not records at all are an error.
   }];
   let options = [
     Option<"db", "db", "std::string", /*default=*/"\"\"", "Tuning database file">,
@@ -115,7 +119,13 @@ def PikeApplyTuningDb : Pass<"pike-apply-tuning-db", "mlir::ModuleOp"> {
     Option<"require", "require", "bool", /*default=*/"false",
            "Fail when a slot has no record (instead of keeping its reference)">,
     Option<"minSpeedup", "min-speedup", "double", /*default=*/"1.02",
-           "Install a record only when it was measured at least this much faster">
+           "Install a record only when it was measured at least this much faster">,
+    Option<"check", "check", "bool", /*default=*/"true",
+           "Install a record whose source is not byte-identical to pike's generator output "
+           "only if it passes the Clang candidate checker">,
+    Option<"references", "references", "std::string", /*default=*/"\"\"",
+           "Write each slot's reference (<fingerprint>.pt) and task (<fingerprint>.task.json) "
+           "here, for `pike-db verify --references`">
   ];
 }
 

@@ -4,6 +4,11 @@
 // it is never torn by a crash and concurrent pike-opt runs merge instead of
 // overwriting each other. A torn or hand-damaged file still loads: bad lines are
 // skipped with a file:line warning.
+//
+// A database is untrusted input (it travels between machines and people):
+// every record is checked for self-consistency when it is loaded or merged
+// (checkTuningRecord) and for fit with the slot it is applied to
+// (checkRecordSignature); records that fail are never returned by lookup().
 #ifndef PIKE_SEARCH_TUNINGDB_H
 #define PIKE_SEARCH_TUNINGDB_H
 
@@ -37,7 +42,35 @@ struct TuningRecord {
   double referenceMs = 0;
   double compileMs = 0;
   nlohmann::json provenance = nlohmann::json::object(); // origin, candidate id, run, time...
+  // {"inputs":[{shape,dtype}],"outputs":[...]} of the slot it was measured on;
+  // null in records written before signatures were kept.
+  nlohmann::json signature;
+  // Set by `pike-db verify`: {"gpu","arch","date","host"} of the re-run that
+  // found the kernel correct; null when never re-verified.
+  nlohmann::json verifiedOn;
 };
+
+/// Bounds on what a record may hold (a database is untrusted input).
+inline constexpr size_t kMaxRecordSourceBytes = 1u << 20;   // 1 MiB of CUDA
+inline constexpr size_t kMaxRecordLineBytes = 8u << 20;     // one JSON line
+inline constexpr int kMaxRecordJsonDepth = 32;              // records nest about 5 deep
+inline constexpr size_t kMaxRecordLaunches = 64;
+inline constexpr uint64_t kMaxDatabaseBytes = uint64_t(1) << 30; // a whole file
+
+/// Why `r` is not self-consistent, or "" when it is: key fields present and
+/// printable, times finite and positive, `speedup` equal to referenceMs /
+/// candidateMs (0.1% tolerance), mode nvrtc/nvcc with a well-formed entry or
+/// launch list, source present and at most kMaxRecordSourceBytes.
+std::string checkTuningRecord(const TuningRecord &r);
+
+/// Why `r` cannot run in a slot of this signature ({"inputs":[{shape,dtype}],
+/// "outputs":[...]}), or "": the record's own signature, when it has one, must
+/// be equal, and every launch argument must name an input or output the slot has.
+std::string checkRecordSignature(const TuningRecord &r, const nlohmann::json &signature);
+
+/// Deepest [ / { nesting of a JSON text (brackets inside strings do not count);
+/// lets a reader refuse a hostile line before a recursive parser sees it.
+int jsonNestingDepth(const std::string &text);
 
 nlohmann::json toJson(const TuningRecord &r);
 TuningRecord tuningRecordFromJson(const nlohmann::json &j); // throws std::runtime_error
@@ -53,18 +86,26 @@ public:
   explicit TuningDb(std::string path = "");
 
   const std::string &path() const { return path_; }
-  /// Warnings from loading (file:line of skipped lines).
+  /// Warnings from loading (file:line of skipped lines and rejected records).
   const std::vector<std::string> &warnings() const { return warnings_; }
+  /// The subset of warnings() about lines that are not a record at all
+  /// (malformed JSON, too long, nested too deep): file:line: why.
+  const std::vector<std::string> &damagedLines() const { return damaged_; }
+  /// Why the record stored under `key` was rejected (checkTuningRecord), if it was
+  /// and no acceptable record has that key.
+  std::optional<std::string> rejection(const TuningKey &key) const;
 
   std::optional<TuningRecord> lookup(const TuningKey &key) const;
   /// Keeps the record if its key is new or it is strictly faster than the stored
-  /// one; returns whether it was kept. Persists immediately. Throws on I/O error.
+  /// one; returns whether it was kept. Persists immediately. Throws on I/O error
+  /// and (std::invalid_argument) on a record failing checkTuningRecord.
   bool insert(const TuningRecord &record);
 
   /// {"version":1,"records":[...]} in key order.
   nlohmann::json exportJson() const;
   /// Merges another export (best per key wins); returns how many records were
-  /// kept. Throws std::runtime_error on a malformed document.
+  /// kept. Records failing checkTuningRecord are skipped with a warning.
+  /// Throws std::runtime_error on a malformed document.
   size_t importJson(const nlohmann::json &doc);
 
   /// All records in key order.
@@ -74,6 +115,10 @@ public:
   /// Re-reads the file (records other processes added).
   void reload();
 
+  /// Rewrites the file with exactly `records` (pike-db verify: marks and drops),
+  /// under the same lock and atomic replacement as insert().
+  void replaceAll(const std::vector<TuningRecord> &records);
+
 private:
   bool mergeOne(const TuningRecord &r);
   size_t persist(const std::vector<TuningRecord> &incoming);
@@ -81,7 +126,9 @@ private:
 
   std::string path_;
   std::map<TuningKey, TuningRecord> best_;
+  std::map<TuningKey, std::string> rejected_;
   std::vector<std::string> warnings_;
+  std::vector<std::string> damaged_;
 };
 
 /// What, besides the region, a tuned kernel depends on.

@@ -14,7 +14,8 @@ slot = next(r for r in regions if r["pattern"] == "elementwise")
 m = re.search(r"pike\.kernel @%s\(.*?attributes \{(.*?)\} \{" % slot["name"], ir, re.S)
 attrs = m.group(1)
 source = re.search(r'source = "((?:[^"\\]|\\.)*)"', attrs).group(1)
-source = bytes(source, "utf-8").decode("unicode_escape")
+# MLIR prints non-printable bytes, '"' and '\\' as \XX hex escapes.
+source = re.sub(r"\\([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), source)
 kernel = re.search(r'kernel = "([^"]+)"', attrs).group(1)
 grid = [int(x) for x in re.search(r"grid = \[([^\]]*)\]", attrs).group(1).split(",")]
 block = [int(x) for x in re.search(r"block = \[([^\]]*)\]", attrs).group(1).split(",")]

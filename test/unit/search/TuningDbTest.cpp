@@ -149,7 +149,8 @@ TEST(SearchTuningDb, SurvivesATornFile) {
   EXPECT_EQ(db.lookup(rec("fp1", "sm_90", 1).key)->code.source, "one");
   ASSERT_EQ(db.warnings().size(), 2u);
   EXPECT_NE(db.warnings()[0].find(path + ":2:"), std::string::npos) << db.warnings()[0];
-  EXPECT_NE(db.warnings()[1].find(path + ":3: ignoring torn last line"), std::string::npos) << db.warnings()[1];
+  EXPECT_NE(db.warnings()[1].find(path + ":3: ignoring line: torn last line"), std::string::npos) << db.warnings()[1];
+  EXPECT_EQ(db.damagedLines().size(), 2u);
   // Writing rewrites a clean file.
   EXPECT_TRUE(db.insert(rec("fp2", "sm_90", 1.7, "two again")));
   TuningDb clean(path);
@@ -181,6 +182,11 @@ TEST(SearchTuningDb, RecordFromCandidate) {
   EXPECT_EQ(r.provenance["candidateId"], "abc");
   EXPECT_EQ(r.provenance["run"], "r1");
   EXPECT_EQ(toJson(tuningRecordFromJson(toJson(r))), toJson(r));
+  EXPECT_FALSE(r.provenance.contains("gpu"));
+  cand.result.details = {{"device", {{"name", "NVIDIA H200"}, {"arch", "sm_90a"}}}};
+  TuningRecord measured = makeTuningRecord({"fp", "sm_90", "13.0", "2.11.0"}, cand);
+  EXPECT_EQ(measured.provenance["gpu"], "NVIDIA H200");
+  EXPECT_EQ(measured.provenance["gpuArch"], "sm_90a");
   cand.result.status = EvalStatus::Incorrect;
   EXPECT_THROW(makeTuningRecord({}, cand), std::invalid_argument);
 }
@@ -217,4 +223,173 @@ TEST(SearchTuningDb, SeedsASearchAndRecordsItsBest) {
   TuningEnv other = env;
   other.arch = "sm_80";
   EXPECT_TRUE(seedsFromTuningDb(db, tasks, other)[1].empty());
+}
+
+// A database is untrusted input: records are checked before anyone can use them.
+TEST(SearchTuningDb, ChecksRecordConsistency) {
+  EXPECT_EQ(checkTuningRecord(rec("fp", "sm_90", 1.5)), "");
+  auto why = [](TuningRecord r) { return checkTuningRecord(r); };
+  TuningRecord r = rec("fp", "sm_90", 1.5);
+  r.speedup = 1e9;
+  EXPECT_NE(why(r).find("speedup 1e+09 contradicts its own times"), std::string::npos) << why(r);
+  r = rec("fp", "sm_90", 1.5);
+  r.speedup = 1.5004; // within 0.1%
+  EXPECT_EQ(why(r), "");
+  r = rec("fp", "sm_90", 1.5);
+  r.candidateMs = std::nan("");
+  EXPECT_NE(why(r).find("candidateMs"), std::string::npos);
+  r = rec("fp", "sm_90", 1.5);
+  r.referenceMs = -1;
+  EXPECT_NE(why(r).find("referenceMs"), std::string::npos);
+  r = rec("fp", "sm_90", 1.5);
+  r.compileMs = std::numeric_limits<double>::infinity();
+  EXPECT_NE(why(r).find("compileMs"), std::string::npos);
+  r = rec("fp", "sm_90", 1.5, "");
+  EXPECT_EQ(why(r), "no kernel source");
+  r = rec("fp", "sm_90", 1.5, std::string(kMaxRecordSourceBytes + 1, 'x'));
+  EXPECT_NE(why(r).find("exceeds the limit"), std::string::npos);
+  r = rec("fp", "sm_90", 1.5, std::string("a\0b", 3));
+  EXPECT_EQ(why(r), "kernel source contains a NUL byte");
+  r = rec("", "sm_90", 1.5);
+  EXPECT_NE(why(r).find("key field"), std::string::npos);
+  r = rec("fp\n", "sm_90", 1.5);
+  EXPECT_NE(why(r).find("not printable"), std::string::npos);
+  r = rec("fp", "sm_90", 1.5);
+  r.code.mode = "python";
+  EXPECT_EQ(why(r), "unknown mode 'python' (expected nvrtc or nvcc)");
+  r = rec("fp", "sm_90", 1.5);
+  r.code.entry = "pike_entry(); system";
+  EXPECT_NE(why(r).find("is not a C identifier"), std::string::npos);
+}
+
+TEST(SearchTuningDb, ChecksLaunchLists) {
+  auto nvrtc = [](nlohmann::json launch) {
+    TuningRecord r = rec("fp", "sm_90", 1.5);
+    r.code.mode = "nvrtc";
+    r.code.entry = "k";
+    r.code.launches = nlohmann::json::array({launch});
+    return checkTuningRecord(r);
+  };
+  nlohmann::json good = {{"kernel", "k"}, {"grid", {4, 1, 1}}, {"block", {256, 1, 1}}, {"smem", 0},
+                         {"args", {"in0", "out0"}}};
+  EXPECT_EQ(nvrtc(good), "");
+  auto with = [&](const char *field, nlohmann::json v) {
+    nlohmann::json l = good;
+    l[field] = v;
+    return nvrtc(l);
+  };
+  EXPECT_NE(with("block", {2048, 1, 1}).find("'block[0]' = 2048"), std::string::npos);
+  EXPECT_NE(with("block", {32, 32, 2}).find("more than 1024 threads"), std::string::npos);
+  EXPECT_NE(with("grid", {0, 1, 1}).find("'grid[0]' = 0"), std::string::npos);
+  EXPECT_NE(with("grid", {1.5, 1, 1}).find("not an array of 3 integers"), std::string::npos);
+  EXPECT_NE(with("grid", "big").find("not an array of 3 integers"), std::string::npos);
+  EXPECT_NE(with("smem", -1).find("'smem'"), std::string::npos);
+  EXPECT_NE(with("args", {"in0", "/etc/passwd"}).find("is not inN or outN"), std::string::npos);
+  EXPECT_NE(with("args", {"in0", 3}).find("is not inN or outN"), std::string::npos);
+  EXPECT_NE(with("kernel", "k; rm").find("'kernel' is not a C identifier"), std::string::npos);
+  EXPECT_NE(with("extra", 1).find("unknown field 'extra'"), std::string::npos);
+  EXPECT_NE(nvrtc("not an object").find("not an object"), std::string::npos);
+  TuningRecord none = rec("fp", "sm_90", 1.5);
+  none.code.mode = "nvrtc";
+  EXPECT_EQ(checkTuningRecord(none), "an nvrtc record has no launches");
+  TuningRecord nvccWithLaunches = rec("fp", "sm_90", 1.5);
+  nvccWithLaunches.code.launches = nlohmann::json::array({good});
+  EXPECT_EQ(checkTuningRecord(nvccWithLaunches), "an nvcc record has a launch list");
+}
+
+TEST(SearchTuningDb, ChecksTheSlotSignature) {
+  nlohmann::json sig = {{"inputs", {{{"shape", {4, 16}}, {"dtype", "float32"}, {"init", "normal"}}}},
+                        {"outputs", {{{"shape", {4, 32}}, {"dtype", "float32"}}}}};
+  TuningRecord r = rec("fp", "sm_90", 1.5);
+  r.code.mode = "nvrtc";
+  r.code.launches = {{{"kernel", "k"}, {"grid", {1, 1, 1}}, {"block", {32, 1, 1}}, {"args", {"in0", "out0"}}}};
+  EXPECT_EQ(checkRecordSignature(r, sig), "");
+  r.code.launches[0]["args"] = {"in0", "in1", "out0"};
+  EXPECT_EQ(checkRecordSignature(r, sig), "launch 0 passes 'in1', the slot has 1 inputs and 1 outputs");
+  r.code.launches[0]["args"] = {"in0", "out1"};
+  EXPECT_NE(checkRecordSignature(r, sig).find("passes 'out1'"), std::string::npos);
+  r.code.launches[0]["args"] = {"in0", "out0"};
+  // The record's own signature must match (init hints do not count).
+  r.signature = {{"inputs", {{{"shape", {4, 16}}, {"dtype", "float32"}}}},
+                 {"outputs", {{{"shape", {4, 32}}, {"dtype", "float32"}}}}};
+  EXPECT_EQ(checkRecordSignature(r, sig), "");
+  r.signature["inputs"][0]["dtype"] = "float16";
+  EXPECT_NE(checkRecordSignature(r, sig).find("the record was measured on signature"), std::string::npos);
+}
+
+TEST(SearchTuningDb, LoadRefusesHostileLinesAndKeepsTheRest) {
+  std::string path = tempPath("hostile.jsonl");
+  TuningRecord good = rec("fp1", "sm_90", 1.5, "good");
+  TuningRecord claim = rec("fp2", "sm_90", 1.5, "claim");
+  claim.speedup = 1e9;
+  TuningRecord shadow = rec("fp1", "sm_90", 1.5, "shadow");
+  shadow.speedup = 1e9; // would beat `good` if it were believed
+  {
+    std::ofstream out(path);
+    out << toJson(good).dump() << "\n"
+        << toJson(claim).dump() << "\n"
+        << toJson(shadow).dump() << "\n"
+        << std::string(100000, '[') << std::string(100000, ']') << "\n"
+        << "{\"key\": {\"fingerprint\": 1}}\n";
+  }
+  TuningDb db(path);
+  EXPECT_EQ(db.size(), 1u);
+  EXPECT_EQ(db.lookup(good.key)->code.source, "good") << "an inconsistent record cannot shadow a good one";
+  EXPECT_FALSE(db.lookup(claim.key));
+  ASSERT_TRUE(db.rejection(claim.key));
+  EXPECT_NE(db.rejection(claim.key)->find("contradicts its own times"), std::string::npos);
+  EXPECT_FALSE(db.rejection(good.key)) << "a good record under the key wins over a rejection";
+  ASSERT_EQ(db.damagedLines().size(), 1u);
+  EXPECT_NE(db.damagedLines()[0].find(path + ":4: ignoring line: JSON nested deeper than 32 levels"),
+            std::string::npos)
+      << db.damagedLines()[0];
+  ASSERT_EQ(db.warnings().size(), 4u);
+  EXPECT_NE(db.warnings()[0].find(path + ":2: ignoring record fp2/sm_90/13.0/2.11.0: speedup"), std::string::npos)
+      << db.warnings()[0];
+  EXPECT_NE(db.warnings()[3].find(path + ":5: ignoring record: tuning record: key lacks string"),
+            std::string::npos)
+      << db.warnings()[3];
+}
+
+TEST(SearchTuningDb, InsertAndImportRefuseInconsistentRecords) {
+  TuningDb db;
+  TuningRecord claim = rec("fp", "sm_90", 1.5);
+  claim.speedup = 1e9;
+  EXPECT_THROW(db.insert(claim), std::invalid_argument);
+  nlohmann::json doc = {{"version", 1}, {"records", {toJson(claim), toJson(rec("fp2", "sm_90", 1.2))}}};
+  EXPECT_EQ(db.importJson(doc), 1u);
+  EXPECT_FALSE(db.lookup(claim.key));
+  ASSERT_EQ(db.warnings().size(), 1u);
+  EXPECT_NE(db.warnings()[0].find("records[0] fp/sm_90/13.0/2.11.0: not merged: speedup"), std::string::npos)
+      << db.warnings()[0];
+}
+
+TEST(SearchTuningDb, VerifiedMarkRoundTripsAndReplaceAllRewrites) {
+  std::string path = tempPath("verified.jsonl");
+  TuningDb db(path);
+  db.insert(rec("fp1", "sm_90", 1.5, "one"));
+  db.insert(rec("fp2", "sm_90", 1.7, "two"));
+  std::vector<TuningRecord> keep = {db.records()[0]};
+  keep[0].verifiedOn = {{"gpu", "NVIDIA H100 80GB HBM3"}, {"arch", "sm_90a"}, {"date", "2026-12-06T17:00:00Z"}};
+  keep[0].signature = {{"inputs", nlohmann::json::array()}, {"outputs", nlohmann::json::array()}};
+  db.replaceAll(keep);
+  TuningDb again(path);
+  ASSERT_EQ(again.size(), 1u);
+  TuningRecord r = again.records()[0];
+  EXPECT_EQ(r.verifiedOn["gpu"], "NVIDIA H100 80GB HBM3");
+  EXPECT_EQ(r.signature, keep[0].signature);
+  EXPECT_EQ(toJson(tuningRecordFromJson(toJson(r))), toJson(r));
+  nlohmann::json bad = toJson(r);
+  bad["verified_on"] = "yes";
+  EXPECT_THROW(tuningRecordFromJson(bad), std::runtime_error);
+  bad = toJson(r);
+  bad["provenance"] = "x";
+  EXPECT_THROW(tuningRecordFromJson(bad), std::runtime_error);
+}
+
+TEST(SearchTuningDb, JsonNestingDepthIgnoresStrings) {
+  EXPECT_EQ(jsonNestingDepth("{}"), 1);
+  EXPECT_EQ(jsonNestingDepth("{\"a\": [[1], {\"b\": 2}]}"), 3);
+  EXPECT_EQ(jsonNestingDepth("{\"a\": \"[[[[{{{{\\\"[[[\"}"), 1);
+  EXPECT_EQ(jsonNestingDepth(std::string(5000, '[')), 5000);
 }
