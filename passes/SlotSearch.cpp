@@ -41,7 +41,8 @@ LogicalResult pike::checkSlotOrder(ModuleOp module, const std::string &order) {
 LogicalResult
 pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Proposer &proposer,
                     search::Fixer *fixer,
-                    const std::function<void(const std::string &, KernelOp)> &registerSlot) {
+                    const std::function<void(const std::string &, KernelOp)> &registerSlot,
+                    search::Spend *spent) {
   if (failed(checkSlotOrder(module, config.order)))
     return failure();
   std::optional<search::SlotOrder> order = search::parseSlotOrder(config.order);
@@ -179,6 +180,8 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   } catch (const std::exception &e) {
     return module.emitError() << "search failed: " << e.what();
   }
+  if (spent)
+    *spent = report.spend;
   if (database)
     search::recordInTuningDb(*database, report, env, {{"source", "pike " + config.provenance}});
   {
