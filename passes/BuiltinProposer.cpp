@@ -6,11 +6,19 @@
 
 #include "mlir/IR/Diagnostics.h"
 
+#include <algorithm>
+
 using namespace pike;
 
 search::Proposal BuiltinProposer::propose(const search::TaskSpec &task,
                                           const std::vector<const search::Candidate *> &parents,
                                           uint64_t seed) {
+  return propose(task, parents, search::ProposalContext{seed, 0});
+}
+
+search::Proposal BuiltinProposer::propose(const search::TaskSpec &task,
+                                          const std::vector<const search::Candidate *> &parents,
+                                          const search::ProposalContext &ctx) {
   std::lock_guard<std::mutex> lock(mutex);
   search::Proposal p;
   p.origin = "builtin";
@@ -26,13 +34,14 @@ search::Proposal BuiltinProposer::propose(const search::TaskSpec &task,
     return p;
   }
   // Explore the ordered knob space first; afterwards mutate a chosen parent.
+  // Only the plan's index and seed decide, never how often we were called: a
+  // resumed search does not call us for the proposals it replays.
   codegen::Knobs knobs;
-  size_t &next = nextKnob[task.regionName];
-  if (next < space.size() || parents.empty()) {
-    knobs = space[next % space.size()];
-    ++next;
+  uint64_t index = static_cast<uint64_t>(std::max<int64_t>(0, ctx.index));
+  if (index < space.size() || parents.empty()) {
+    knobs = space[index % space.size()];
   } else {
-    knobs = codegen::mutate(kernel, codegen::Knobs::fromJson(parents.front()->code.knobs), seed);
+    knobs = codegen::mutate(kernel, codegen::Knobs::fromJson(parents.front()->code.knobs), ctx.seed);
     p.origin = "builtin-mutation";
   }
   if (!allowTF32)

@@ -68,14 +68,15 @@ struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
       config.wrapEvaluator = [](std::unique_ptr<search::Evaluator> inner) {
         return std::unique_ptr<search::Evaluator>(new CheckedEvaluator(std::move(inner)));
       };
+    // The search's own total, not the agents': after a resume the agents have
+    // seen only this run's calls, the replayed ones were paid for before.
+    search::Spend spend;
     if (failed(runSlotSearch(module, config, *proposer, fixer.get(),
-                             [](const std::string &, KernelOp) {})))
+                             [](const std::string &, KernelOp) {}, &spend)))
       return signalPassFailure();
-    search::Spend spend = proposer->totalSpend();
-    search::Spend fixSpend = fixer->totalSpend();
     Builder b(module.getContext());
-    module->setAttr("pike.llm_queries", b.getI64IntegerAttr(spend.queries + fixSpend.queries));
-    module->setAttr("pike.llm_usd", b.getF64FloatAttr(spend.usd + fixSpend.usd));
+    module->setAttr("pike.llm_queries", b.getI64IntegerAttr(spend.queries));
+    module->setAttr("pike.llm_usd", b.getF64FloatAttr(spend.usd));
 #endif
   }
 };

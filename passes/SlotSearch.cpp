@@ -41,13 +41,32 @@ LogicalResult pike::checkSlotOrder(ModuleOp module, const std::string &order) {
 LogicalResult
 pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Proposer &proposer,
                     search::Fixer *fixer,
-                    const std::function<void(const std::string &, KernelOp)> &registerSlot) {
+                    const std::function<void(const std::string &, KernelOp)> &registerSlot,
+                    search::Spend *spent) {
   if (failed(checkSlotOrder(module, config.order)))
     return failure();
   std::optional<search::SlotOrder> order = search::parseSlotOrder(config.order);
   search::SearchOptions opts;
   if (std::string err = opts.parse(config.searchOptions); !err.empty())
     return module.emitError() << "bad search options: " << err;
+
+  std::vector<KernelOp> all;
+  for (KernelOp k : module.getOps<KernelOp>())
+    if (k.getImpl() == "reference")
+      all.push_back(k);
+  if (all.empty())
+    return success();
+
+  // Fail loudly before anything is written or spent: every worker must start,
+  // answer and see a GPU. A search without one used to spend its whole budget on
+  // "exec failed" / "no CUDA device" answers and package nothing but fallbacks.
+  StartedWorkers started = startWorkers(config.workers, config.workerPath);
+  if (!started.evaluator) // at the module's location, without an IR dump as a note
+    return mlir::emitError(module.getLoc()) << "cannot start the search: " << started.error;
+  for (const std::string &w : started.warnings)
+    mlir::emitWarning(module.getLoc()) << w;
+  std::unique_ptr<search::Evaluator> evaluator = std::move(started.evaluator);
+
   llvm::SmallString<256> work(config.workDir);
   if (std::error_code ec = llvm::sys::fs::create_directories(work))
     return module.emitError() << "cannot create work directory '" << config.workDir
@@ -58,24 +77,9 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
     opts.tracePath = (work + "/trace.json").str();
   const std::string referenceDir = (work + "/references").str();
 
-  std::vector<KernelOp> all;
-  for (KernelOp k : module.getOps<KernelOp>())
-    if (k.getImpl() == "reference")
-      all.push_back(k);
-  if (all.empty())
-    return success();
   std::vector<search::SlotProfile> profiles(all.size());
   for (size_t i = 0; i < all.size(); ++i)
     profiles[i].sizeEstimate = estimatedCost(all[i]);
-
-  std::unique_ptr<search::Evaluator> evaluator;
-  auto startEvaluator = [&]() -> LogicalResult {
-    std::string error;
-    evaluator = makeWorkerEvaluator(config.workers, config.workerPath, error);
-    if (!evaluator)
-      return module.emitError() << "cannot start pike-worker (" << config.workers << "): " << error;
-    return success();
-  };
 
   std::vector<std::optional<search::TaskSpec>> specs(all.size());
   if (*order == search::SlotOrder::Profile) {
@@ -87,8 +91,6 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
         return failure();
       specs[i] = std::move(*task);
     }
-    if (failed(startEvaluator()))
-      return failure();
     std::vector<search::TaskSpec> unique;
     std::map<std::string, size_t> uniqueIndex;
     for (const auto &spec : specs)
@@ -157,8 +159,6 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
     tasks.push_back(task);
   }
 
-  if (!evaluator && failed(startEvaluator()))
-    return failure();
   if (config.wrapEvaluator)
     evaluator = config.wrapEvaluator(std::move(evaluator));
 
@@ -179,6 +179,8 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   } catch (const std::exception &e) {
     return module.emitError() << "search failed: " << e.what();
   }
+  if (spent)
+    *spent = report.spend;
   if (database)
     search::recordInTuningDb(*database, report, env, {{"source", "pike " + config.provenance}});
   {

@@ -63,6 +63,7 @@ struct Job {
   JobKind kind = JobKind::Propose;
   int island = 0;
   uint64_t callSeed = 0;
+  int64_t proposalIndex = 0;      // propose jobs: the task's proposal number
   std::vector<Candidate> parents; // copies: the population may change meanwhile
   PendingFix fix;
   SeedCode seed;
@@ -339,6 +340,7 @@ std::vector<std::unique_ptr<Job>> Run::plan(int64_t gen, const std::vector<std::
     while (slots > 0) {
       auto j = make(JobKind::Propose);
       int64_t p = ts.nextProposal++;
+      j->proposalIndex = p;
       j->island = static_cast<int>(p % opts.islands);
       std::mt19937_64 rng = deriveRng(opts.seed, {uint64_t(RngPurpose::SelectParents), t, uint64_t(p)});
       const Island &isl = ts.islands[j->island];
@@ -441,7 +443,7 @@ void Run::doWork(Job &job) {
             std::vector<const Candidate *> ptrs;
             for (const Candidate &c : job.parents)
               ptrs.push_back(&c);
-            job.proposal = proposer.propose(spec, ptrs, job.callSeed);
+            job.proposal = proposer.propose(spec, ptrs, ProposalContext{job.callSeed, job.proposalIndex});
           } else {
             job.proposal = fixer->fix(spec, job.fix.broken, job.callSeed);
           }

@@ -1,8 +1,9 @@
 """End to end on a machine without a GPU: pike-opt -pike-llm-search against the
 scripted server. The proposal has a typo, the Clang checker rejects it before
 any GPU time, the fix agent gets the checker's diagnostics and answers with the
-right kernel, the checker accepts it and pike-worker is asked to evaluate it
-(here it answers that there is no CUDA device), and the fix agent is asked again.
+right kernel, the checker accepts it and pike-worker is asked to evaluate it.
+The worker runs as a TEST-ONLY fake GPU (a search whose worker sees no GPU stops
+before its first query); its verdict is a hash of the kernel.
 
 usage: cpu_chain.py MODEL.pt SPEC.json WORKER WORKDIR
 Prints the requests the server saw, in order, and the slot's report line.
@@ -31,9 +32,10 @@ try:
     llm = f"provider=openai,model=scripted,base-url=http://127.0.0.1:{port}/v1,retries=0"
     opts = (f"llm=\"{llm},record-dir={work}/rec\" workers=local:1 worker-path={worker} "
             f"work-dir={work}/search search=budget=3,fix-attempts=2,parallel=1,generation-size=1")
+    env = dict(os.environ, PIKE_WORKER_TEST_OPS="1", PIKE_WORKER_FAKE_GPU="1")
     p = subprocess.run(["pike-opt", model, "--input-spec", spec, "--emit=package", "-o",
                         os.path.join(work, "pkg"), f"-pike-llm-search={opts}"],
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, env=env)
     print("pike-opt exit", p.returncode)
     if p.returncode != 0:
         print(p.stderr[-2000:])

@@ -1,6 +1,7 @@
 #include "Child.h"
 
 #include "Compiler.h"
+#include "FakeGpu.h"
 #include "Gpu.h"
 #include "pike/WorkerClient/LineIO.h"
 #include "pike/WorkerClient/Protocol.h"
@@ -182,6 +183,8 @@ private:
   void finish(const json &req, json &reply, bool fatal) {
     reply["id"] = req.value("id", json());
     reply["op"] = req.value("op", "");
+    if (opts_.fakeGpu)
+      reply["test_fake_gpu"] = true;
     send(reply);
     if (fatal) {
       std::cerr << "pike-worker: fatal CUDA error, evaluator exits for a restart\n";
@@ -209,7 +212,7 @@ private:
     json id = req.value("id", json());
     auto t0 = Clock::now();
     if (op == "device_info") {
-      json r = gpu::device().info;
+      json r = opts_.fakeGpu ? fakegpu::deviceInfo() : gpu::device().info;
       r["ok"] = true;
       r["cache_dir"] = compiler_.cacheDir();
       r["compile_threads"] = opts_.compileThreads;
@@ -251,6 +254,8 @@ private:
     // evaluate
     if (auto err = validateEvaluate(req))
       return errorReply(id, op, "bad_request", *err);
+    if (opts_.fakeGpu)
+      return fakegpu::evaluate(req, cand);
     const gpu::DeviceState &dev = gpu::device();
     if (!dev.available)
       return json{{"status", "runtime_error"}, {"phase", "device"}, {"log", "no CUDA device: " + dev.reason}};

@@ -18,6 +18,7 @@ struct ChildOptions {
   int compileThreads = 4;
   int compileTimeoutMs = 120000;
   bool testOps = false;
+  bool fakeGpu = false; // TEST-ONLY: FakeGpu.h answers device_info and evaluate
 };
 
 int runChild(const ChildOptions &opts);

@@ -48,7 +48,8 @@ options:
 
 environment: CUDA_VISIBLE_DEVICES picks the GPU (the worker uses device 0 of what it
 sees); PIKE_WORKER_ARCH overrides the target (e.g. sm_90); PIKE_WORKER_TEST_OPS=1
-enables the test-only ops crash/hang/sleep.
+enables the test-only ops crash/hang/sleep; with it, PIKE_WORKER_FAKE_GPU=1 makes
+the worker a TEST-ONLY fake GPU (invented verdicts and times, see FakeGpu.h).
 )";
 
 bool exists(const std::string &p) {
@@ -156,6 +157,11 @@ int main(int argc, char **argv) {
   copts.nvcc = defaultNvcc();
   copts.cudaInclude = defaultCudaInclude();
   copts.testOps = env("PIKE_WORKER_TEST_OPS") == "1";
+  if (env("PIKE_WORKER_FAKE_GPU") == "1" && !copts.testOps) {
+    std::cerr << "pike-worker: PIKE_WORKER_FAKE_GPU=1 is a test-only mode and needs PIKE_WORKER_TEST_OPS=1\n";
+    return 2;
+  }
+  copts.fakeGpu = env("PIKE_WORKER_FAKE_GPU") == "1";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {

@@ -1,5 +1,7 @@
 // The LLM-free proposer: the built-in generator's knob space first, then
-// deterministic mutations of the parents the search driver picked.
+// deterministic mutations of the parents the search driver picked. Stateless:
+// which it does is a function of the proposal's index and seed (ProposalContext),
+// so a resumed search proposes exactly what an uninterrupted one would.
 #ifndef PIKE_PASSES_BUILTINPROPOSER_H
 #define PIKE_PASSES_BUILTINPROPOSER_H
 
@@ -16,6 +18,14 @@ public:
   explicit BuiltinProposer(bool allowTF32) : allowTF32(allowTF32) {}
   void addSlot(const std::string &regionName, KernelOp kernel) { slots[regionName] = kernel; }
 
+  /// Proposal `ctx.index` of a task: entry `index` of the slot's knob space
+  /// while there are unexplored entries (or no parent to mutate; the space is
+  /// then walked again from the start), afterwards a mutation of the first parent
+  /// seeded by `ctx.seed`.
+  search::Proposal propose(const search::TaskSpec &task,
+                           const std::vector<const search::Candidate *> &parents,
+                           const search::ProposalContext &ctx) override;
+  /// Without a place in a plan: as proposal 0 (the first knob-space entry).
   search::Proposal propose(const search::TaskSpec &task,
                            const std::vector<const search::Candidate *> &parents,
                            uint64_t seed) override;
@@ -23,8 +33,7 @@ public:
 private:
   bool allowTF32;
   std::map<std::string, KernelOp> slots;
-  std::map<std::string, size_t> nextKnob; // next unexplored entry of candidateKnobs
-  std::mutex mutex;                       // MLIR diagnostics and codegen are not reentrant
+  std::mutex mutex; // MLIR diagnostics and codegen are not reentrant
 };
 
 } // namespace pike

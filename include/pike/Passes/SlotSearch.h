@@ -36,10 +36,13 @@ struct SlotSearchConfig {
 mlir::LogicalResult checkSlotOrder(mlir::ModuleOp module, const std::string &order);
 
 /// `registerSlot` is called for every slot searched (the proposer may need it).
+/// `spent` (optional) gets the whole search's proposer + fixer spend, replayed
+/// jobs of a resumed run included (the agents' own totals count only this run's calls).
 mlir::LogicalResult
 runSlotSearch(mlir::ModuleOp module, const SlotSearchConfig &config, search::Proposer &proposer,
               search::Fixer *fixer,
-              const std::function<void(const std::string &, KernelOp)> &registerSlot);
+              const std::function<void(const std::string &, KernelOp)> &registerSlot,
+              search::Spend *spent = nullptr);
 
 } // namespace pike
 

@@ -1,21 +1,38 @@
-// The evaluator the search passes use: a pool of pike-worker processes.
+// The evaluator the search passes use: a pool of pike-worker processes, checked
+// before the search spends anything.
 #ifndef PIKE_PASSES_WORKEREVALUATOR_H
 #define PIKE_PASSES_WORKEREVALUATOR_H
 
 #include "pike/Search/Interfaces.h"
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace pike {
 
-/// `workers` is "local:N" (spawn N copies of `workerPath` on GPU 0),
+/// Where a local pike-worker is looked for. A `workerPath` with a '/' is taken as
+/// is; a bare name ("pike-worker", the default) is looked for next to the running
+/// pike-opt, then in the build tree's tools/pike-worker beside its directory, then
+/// in every directory of $PATH. Returns the first executable file; `tried` gets
+/// the places looked at ("$PATH" for the last step).
+std::optional<std::string> findWorkerExecutable(const std::string &workerPath,
+                                                std::vector<std::string> &tried);
+
+struct StartedWorkers {
+  std::unique_ptr<search::Evaluator> evaluator; // null when the search cannot start
+  std::string error;                            // why, naming the worker(s) tried
+  std::vector<std::string> warnings;            // e.g. a TEST-ONLY fake GPU answered
+};
+
+/// `workers` is "local:N" (spawn N copies of the worker on GPU 0),
 /// "local:N@0,1,..." (N copies on each listed GPU index), or a comma-separated
-/// list of host:port of listening workers. Returns null and sets `error` when
-/// the pool cannot start.
-std::unique_ptr<search::Evaluator> makeWorkerEvaluator(const std::string &workers,
-                                                       const std::string &workerPath,
-                                                       std::string &error);
+/// list of host:port of listening workers. Every worker must start, answer
+/// `ping` and report a GPU in `device_info` before the search begins; otherwise
+/// the result has no evaluator and an error that names the reason and where the
+/// worker was looked for (or which address failed).
+StartedWorkers startWorkers(const std::string &workers, const std::string &workerPath);
 
 } // namespace pike
 

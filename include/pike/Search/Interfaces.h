@@ -77,12 +77,29 @@ struct Proposal {
   Spend spend;
 };
 
+/// Where a proposal stands in its task's search. Both values come from the
+/// driver's plan, so a resumed run passes the same ones for the same job, although
+/// it does not ask again for the proposals it replays from the checkpoint.
+struct ProposalContext {
+  uint64_t seed = 0;  // derived from (search seed, task, index)
+  int64_t index = 0;  // the task's proposal number: 0, 1, 2, ...
+};
+
 class Proposer {
 public:
   virtual ~Proposer() = default;
   /// Propose a new candidate from the chosen parents (may be empty at the start).
   virtual Proposal propose(const TaskSpec &task, const std::vector<const Candidate *> &parents,
                            uint64_t seed) = 0;
+  /// What the driver calls. A proposer whose answer depends on its place in the
+  /// task's sequence (the built-in one walks its knob space) overrides this and
+  /// reads `ctx.index`; counting its own calls instead would restart after a
+  /// resume (replayed jobs are not asked again) and depend on thread timing when
+  /// parallel > 1. The default is the seed-only form above.
+  virtual Proposal propose(const TaskSpec &task, const std::vector<const Candidate *> &parents,
+                           const ProposalContext &ctx) {
+    return propose(task, parents, ctx.seed);
+  }
 };
 
 class Fixer {

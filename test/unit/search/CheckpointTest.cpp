@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <sys/wait.h>
 #include <thread>
@@ -98,6 +99,65 @@ TEST(SearchCheckpoint, StopAndResumeEqualsUninterruptedRun) {
   EXPECT_EQ(r3.stateJson(), ref.state);
   EXPECT_EQ(p3.callCount() + f3.callCount(), 0);
   EXPECT_EQ(r3.newQueries, 0);
+}
+
+// A proposer like the built-in one: it walks an ordered list of "knob settings"
+// by the plan's proposal index, then mutates its first parent with the seed.
+// Stateless, as ProposalContext asks; it records the indices it was asked for.
+class KnobWalkProposer : public Proposer {
+public:
+  Proposal propose(const TaskSpec &task, const std::vector<const Candidate *> &parents,
+                   uint64_t seed) override {
+    return propose(task, parents, ProposalContext{seed, 0});
+  }
+  Proposal propose(const TaskSpec &task, const std::vector<const Candidate *> &parents,
+                   const ProposalContext &ctx) override {
+    {
+      std::lock_guard<std::mutex> l(mu);
+      indices.insert({task.regionName, ctx.index});
+    }
+    Proposal p;
+    p.origin = "knob-walk";
+    CandidateCode code;
+    if (ctx.index < 6 || parents.empty())
+      code.source = "kernel x=" + std::to_string(11 + (ctx.index % 6) * 3) + " knob=" +
+                    std::to_string(ctx.index % 6);
+    else
+      code.source = "kernel x=" + std::to_string(tokenValue(parents.front()->code.source, "x") +
+                                                  static_cast<long>(ctx.seed % 5)) +
+                    " mutation=" + std::to_string(ctx.seed % 97);
+    p.code = code;
+    return p;
+  }
+  std::mutex mu;
+  std::multiset<std::pair<std::string, int64_t>> indices;
+};
+
+TEST(SearchCheckpoint, PositionalProposerResumesAtItsPlannedIndex) {
+  // The built-in proposer once counted its own calls; a resume (replayed jobs are
+  // not asked again) restarted its knob walk at 0 and the runs diverged.
+  std::string path = tempPath("knobwalk.jsonl");
+  SearchOptions o = crashTestOptions(path);
+  SearchOptions plain = o;
+  plain.checkpointPath.clear();
+  FakeEvaluator e;
+  KnobWalkProposer ref;
+  SearchReport whole = SearchDriver(plain, ref, nullptr, e).run(fakeTasks(2));
+  ASSERT_EQ(whole.stopReason, "budget");
+
+  KnobWalkProposer first, second;
+  SearchDriver d1(o, first, nullptr, e);
+  d1.setJobLimit(7);
+  EXPECT_EQ(d1.run(fakeTasks(2)).stopReason, "job_limit");
+  SearchReport resumed = SearchDriver(o, second, nullptr, e).run(fakeTasks(2));
+  EXPECT_EQ(resumed.stateJson(), whole.stateJson());
+  // Every index was asked exactly once over the two runs, as in the uninterrupted run.
+  std::multiset<std::pair<std::string, int64_t>> both = first.indices;
+  both.insert(second.indices.begin(), second.indices.end());
+  EXPECT_EQ(both, ref.indices);
+  EXPECT_EQ(first.indices.size(), 7u);
+  EXPECT_EQ(ref.indices.count({"region_0", 0}), 1u);
+  EXPECT_EQ(second.indices.count({"region_0", 0}), 0u) << "the resumed run restarted the walk";
 }
 
 TEST(SearchCheckpoint, ResumeWithLargerBudgetContinues) {

@@ -1,0 +1,72 @@
+#include "FakeGpu.h"
+
+#include <cstdint>
+#include <string>
+
+namespace pike::worker::fakegpu {
+
+using json = nlohmann::json;
+
+namespace {
+uint64_t fnv1a(const std::string &data) {
+  uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+// A made-up reference time that grows with the data the slot moves, so slot
+// ordering by measured time (order=profile) has something to sort.
+double referenceMs(const json &req) {
+  double elements = 0;
+  for (const char *side : {"inputs", "outputs"})
+    for (const auto &t : req[side]) {
+      double n = 1;
+      for (const auto &d : t["shape"])
+        n *= d.get<double>();
+      elements += n;
+    }
+  return 0.005 + elements * 4e-6;
+}
+} // namespace
+
+json deviceInfo() {
+  return {{"available", true},
+          {"name", "pike-worker TEST-ONLY fake GPU"},
+          {"compute_capability", "9.0"},
+          {"arch", "sm_90a"},
+          {"test_fake_gpu", true}};
+}
+
+json evaluate(const json &req, const CandidateSpec &cand) {
+  double ref = referenceMs(req);
+  json reply = {{"phase", "fake"}, {"test_fake_gpu", true}, {"max_abs_err", 0.0}};
+  if (cand.mode == "reference") {
+    reply["status"] = "ok";
+    reply["log"] = "";
+    reply["timing"] = {{"reference", {{"median_ms", ref}}}};
+    reply["verify"] = {{"reference_only", true}};
+    return reply;
+  }
+  json flags = cand.flags;
+  std::string key = cand.mode + '\0' + cand.entry + '\0' + cand.source + '\0' + cand.launches.dump() +
+                    '\0' + flags.dump() + '\0' + req.value("seeds", json::array()).dump() + '\0' +
+                    req["inputs"].dump() + '\0' + req["outputs"].dump();
+  uint64_t h = fnv1a(key);
+  if (h % 5 == 0) {
+    reply["status"] = "incorrect";
+    reply["log"] = "TEST-ONLY fake GPU: this candidate's hash makes it incorrect";
+    reply["max_abs_err"] = 1.0;
+    return reply;
+  }
+  // Candidate time from 0.5x to 2x the reference's, in 1/1000 steps.
+  double factor = 0.5 + static_cast<double>((h >> 8) % 1000) * 1.5 / 1000.0;
+  reply["status"] = "ok";
+  reply["log"] = "";
+  reply["timing"] = {{"candidate", {{"median_ms", ref * factor}}}, {"reference", {{"median_ms", ref}}}};
+  return reply;
+}
+
+} // namespace pike::worker::fakegpu
