@@ -311,8 +311,10 @@ Value Importer::lowerTensorConstant(const at::Tensor &raw, const tj::Value *v, L
     RawTensor rt;
     rt.dtype = safetensorsDType(t.scalar_type());
     rt.shape.assign(t.sizes().begin(), t.sizes().end());
-    auto bytes = static_cast<const uint8_t *>(t.data_ptr());
-    rt.bytes.assign(bytes, bytes + t.nbytes());
+    auto owner = std::make_shared<at::Tensor>(t);
+    rt.borrowed = static_cast<const uint8_t *>(owner->data_ptr());
+    rt.borrowedSize = owner->nbytes();
+    rt.owner = std::move(owner);
     weights[name] = std::move(rt);
     weightByStorage[raw.data_ptr()] = name;
   }
@@ -726,6 +728,13 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
 OwningOpRef<ModuleOp> pike::importTorchScript(MLIRContext &context, const std::string &path,
                                               const ImportOptions &options) {
   context.loadDialect<pike::PikeDialect, func::FuncDialect>();
+  // Import computes nothing large (shapes come from meta tensors); LibTorch's
+  // OpenMP pool would only spin on the few small folds it does.
+  struct SingleThread {
+    int previous = at::get_num_threads();
+    SingleThread() { at::set_num_threads(1); }
+    ~SingleThread() { at::set_num_threads(previous); }
+  } singleThread;
   Importer importer(context, options);
   // LibTorch reports damaged archives and unexpected graphs by throwing, from
   // places no narrower handler covers (lazy reads of the archive's records).
