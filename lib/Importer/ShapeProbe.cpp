@@ -7,6 +7,7 @@
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -115,6 +116,14 @@ c10::IValue toMeta(const c10::IValue &iv) {
       list.push_back(t.defined() && !t.is_meta() ? t.to(c10::kMeta) : t);
     return list;
   }
+  auto holdsTensor = [](const c10::IValue &e) { return e.isTensor(); };
+  if (iv.isList() && std::any_of(iv.toListRef().begin(), iv.toListRef().end(), holdsTensor)) {
+    // Tensor?[] (index's indices): a list of tensors and Nones.
+    c10::impl::GenericList list(iv.toList().elementType());
+    for (const c10::IValue &e : iv.toListRef())
+      list.push_back(toMeta(e));
+    return list;
+  }
   if (iv.isDevice())
     return c10::Device(c10::kMeta);
   return iv;
@@ -165,7 +174,7 @@ bool evaluate(tj::Node *node, const std::vector<tj::Value *> &inputs, tj::Stack 
 }
 
 /// Operators whose result's shape depends on the values of their inputs.
-bool hasDataDependentShape(const tj::Node *node) {
+bool hasDataDependentShape(const tj::Node *node, const tj::Stack &inputs) {
   static const std::set<std::string> kinds = {
       "aten::nonzero", "aten::nonzero_numpy", "aten::argwhere", "aten::masked_select",
       "aten::unique", "aten::_unique", "aten::_unique2", "aten::unique_dim",
@@ -175,6 +184,11 @@ bool hasDataDependentShape(const tj::Node *node) {
   // where(condition) is nonzero; index with a boolean mask selects by value.
   if (node->kind() == c10::aten::where && node->inputs().size() == 1)
     return true;
+  if (node->kind() == c10::aten::index && inputs.size() > 1 && inputs[1].isList())
+    for (const c10::IValue &index : inputs[1].toListRef())
+      if (index.isTensor() && (index.toTensor().scalar_type() == c10::kBool ||
+                               index.toTensor().scalar_type() == c10::kByte))
+        return true;
   // A number or flag computed from tensor data (item, Int, Bool, equal, ...).
   for (const tj::Value *out : node->outputs()) {
     auto kind = out->type()->kind();
@@ -324,7 +338,7 @@ bool pike::probeShapes(const tj::Graph &graph, const c10::IValue &self,
       stack.push_back(onShapes ? toMeta(iv) : toCpuDevice(iv));
     }
     std::string error;
-    if (onShapes && hasDataDependentShape(node)) {
+    if (onShapes && hasDataDependentShape(node, stack)) {
       failure = {node, "its result depends on tensor data"};
       return false;
     }
