@@ -42,10 +42,16 @@ bool parseInline(const std::string &text, InputSpec &spec, std::string &error) {
         return false;
       }
       if (std::isdigit(static_cast<unsigned char>(part[0]))) {
+        // Whole-string integers only: stoll would read "1e8" as 1.
+        size_t used = 0;
         try {
-          t.shape.push_back(std::stoll(part));
+          t.shape.push_back(std::stoll(part, &used));
         } catch (...) {
-          error = "bad dimension '" + part + "' in input spec item '" + item + "'";
+          used = 0;
+        }
+        if (used != part.size()) {
+          error = "bad dimension '" + part + "' in input spec item '" + item +
+                  "' (expected a non-negative integer)";
           return false;
         }
       } else {
@@ -64,12 +70,46 @@ bool parseInline(const std::string &text, InputSpec &spec, std::string &error) {
   }
   return true;
 }
+
+int64_t elementBytes(const std::string &dtype) {
+  if (dtype == "float64" || dtype == "int64")
+    return 8;
+  if (dtype == "float32" || dtype == "int32")
+    return 4;
+  if (dtype == "float16" || dtype == "bfloat16")
+    return 2;
+  return 1;
+}
+
+/// Shapes no GPU can hold are a mistake in the spec (and overflow size arithmetic downstream).
+bool checkSizes(const InputSpec &spec, std::string &error) {
+  for (size_t i = 0; i < spec.inputs.size(); ++i) {
+    const TensorSpec &t = spec.inputs[i];
+    int64_t bytes = elementBytes(t.dtype);
+    bool tooLarge = false;
+    for (int64_t d : t.shape)
+      if (d != 0 && bytes > kMaxInputBytes / d)
+        tooLarge = true;
+      else
+        bytes *= d;
+    if (tooLarge) {
+      std::string shape;
+      for (int64_t d : t.shape)
+        shape += (shape.empty() ? "" : "x") + std::to_string(d);
+      error = "input #" + std::to_string(i) + " ('" + t.name + "', " + shape + " " + t.dtype +
+              ") is larger than " + std::to_string(kMaxInputBytes >> 40) +
+              " TiB, more than any GPU holds";
+      return false;
+    }
+  }
+  return true;
+}
 } // namespace
 
 bool InputSpec::parse(const std::string &text, InputSpec &spec, std::string &error) {
   spec.inputs.clear();
   if (text.size() < 5 || text.substr(text.size() - 5) != ".json")
-    return parseInline(text, spec, error);
+    return parseInline(text, spec, error) && checkSizes(spec, error);
   std::ifstream in(text);
   if (!in) {
     error = "cannot open input spec '" + text + "'";
@@ -109,5 +149,5 @@ bool InputSpec::parse(const std::string &text, InputSpec &spec, std::string &err
     spec.inputs.push_back(t);
     ++index;
   }
-  return true;
+  return checkSizes(spec, error);
 }

@@ -13,8 +13,8 @@ bool pike::writeSafeTensors(const std::string &path,
   uint64_t offset = 0;
   for (const auto &[name, t] : tensors) {
     header[name] = {{"dtype", t.dtype}, {"shape", t.shape},
-                    {"data_offsets", {offset, offset + t.bytes.size()}}};
-    offset += t.bytes.size();
+                    {"data_offsets", {offset, offset + t.size()}}};
+    offset += t.size();
   }
   std::string text = header.dump();
   // The format asks for 8-byte alignment of the data section.
@@ -33,8 +33,7 @@ bool pike::writeSafeTensors(const std::string &path,
   out.write(reinterpret_cast<const char *>(lenBytes), 8);
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
   for (const auto &[name, t] : tensors)
-    out.write(reinterpret_cast<const char *>(t.bytes.data()),
-              static_cast<std::streamsize>(t.bytes.size()));
+    out.write(reinterpret_cast<const char *>(t.data()), static_cast<std::streamsize>(t.size()));
   out.close();
   if (!out) {
     error = "failed writing '" + tmp + "'";

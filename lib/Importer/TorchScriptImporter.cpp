@@ -8,6 +8,9 @@
 #include "pike/Dialect/PikeOps.h"
 #include "pike/Importer/SafeTensors.h"
 
+#include "ShapeProbe.h"
+#include "TorchSaveFile.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -35,8 +38,14 @@ namespace tj = torch::jit;
 using pike::ImportOptions;
 using pike::RawTensor;
 using pike::TensorSpec;
+using pike::isMetadataQuery;
+using pike::scalarTypeOf;
 
 namespace {
+
+constexpr const char *kNotTorchScript =
+    "this is a state_dict (or pickled module), not a TorchScript model: export with "
+    "torch.jit.trace/script and torch.jit.save, e.g. kernelbench/export.py (see README)";
 
 /// The first non-blank line (TorchScript's ErrorReport starts with a newline).
 std::string firstLine(const std::string &s) {
@@ -45,20 +54,6 @@ std::string firstLine(const std::string &s) {
     return "";
   auto pos = s.find('\n', start);
   return s.substr(start, pos == std::string::npos ? std::string::npos : pos - start);
-}
-
-/// The location of a TorchScript node: its Python source range when it has one.
-Location nodeLoc(MLIRContext &ctx, const tj::Node *node) {
-  // Traced and serialized graphs point into the module's own code; the range
-  // it was generated from, when recorded, is the user's Python source.
-  tj::SourceRange range = node->sourceRange();
-  if (auto original = range.findSourceRangeThatGenerated())
-    range = *original;
-  if (auto flc = range.file_line_col()) {
-    auto [file, line, col] = *flc;
-    return FileLineColLoc::get(&ctx, file, line, col + 1);
-  }
-  return NameLoc::get(StringAttr::get(&ctx, node->kind().toQualString()));
 }
 
 Type elementType(MLIRContext &ctx, c10::ScalarType st) {
@@ -94,25 +89,8 @@ const char *safetensorsDType(c10::ScalarType st) {
   }
 }
 
-c10::ScalarType scalarTypeOf(const std::string &dtype) {
-  static const std::unordered_map<std::string, c10::ScalarType> m = {
-      {"float32", c10::kFloat}, {"float16", c10::kHalf}, {"bfloat16", c10::kBFloat16},
-      {"float64", c10::kDouble}, {"int64", c10::kLong}, {"int32", c10::kInt},
-      {"bool", c10::kBool}, {"uint8", c10::kByte}, {"int8", c10::kChar}};
-  auto it = m.find(dtype);
-  return it == m.end() ? c10::kFloat : it->second;
-}
-
-/// Node kinds whose non-tensor result depends only on tensor metadata.
 const char *loadFailure(const std::string &path) {
   return pike::isExportedProgramPath(path) ? "cannot load torch.export program: " : "cannot load TorchScript module: ";
-}
-
-bool isMetadataQuery(const tj::Node *n) {
-  static const std::set<std::string> kinds = {
-      "aten::size", "aten::dim", "aten::numel", "prim::dtype", "prim::device",
-      "aten::len", "prim::shape", "prim::layout", "aten::__getitem__", "prim::is_cuda"};
-  return kinds.count(n->kind().toQualString()) > 0;
 }
 
 bool isTensorType(const c10::TypePtr &t) { return t->kind() == c10::TypeKind::TensorType; }
@@ -158,6 +136,7 @@ private:
   std::string nameFromFirstUse(const tj::Value *v);
   std::unordered_map<const tj::Node *, int> consumerIndex; // n-th node of its kind
   void opaque(tj::Node *node, const std::string &reason);
+  Location nodeLoc(const tj::Node *node);
 
   /// A value is "static" when the probe may fold it: constants and values
   /// computed from constants and tensor metadata only.
@@ -165,6 +144,7 @@ private:
 
   MLIRContext &ctx;
   ImportOptions opts; // a copy: a .pt2 archive fills in its own input spec
+  std::string sourcePath;
   OpBuilder b;
   std::unordered_map<const tj::Value *, c10::IValue> probed;
   std::set<const tj::Value *> staticValues;
@@ -173,7 +153,35 @@ private:
   std::map<std::string, RawTensor> weights;
   std::unordered_map<const void *, std::string> weightByStorage;
   bool failedNode = false;
+  bool debugInfoUnreadable = false;
 };
+
+/// The location of a TorchScript node: its Python source range when it has one.
+Location Importer::nodeLoc(const tj::Node *node) {
+  Location fallback = NameLoc::get(StringAttr::get(&ctx, node->kind().toQualString()));
+  if (debugInfoUnreadable)
+    return fallback;
+  try {
+    // Traced and serialized graphs point into the module's own code; the range
+    // it was generated from, when recorded, is the user's Python source.
+    tj::SourceRange range = node->sourceRange();
+    if (auto original = range.findSourceRangeThatGenerated())
+      range = *original;
+    if (auto flc = range.file_line_col()) {
+      auto [file, line, col] = *flc;
+      return FileLineColLoc::get(&ctx, file, line, col + 1);
+    }
+  } catch (const std::exception &e) {
+    // Source ranges are read from the archive's debug_pkl on first use: a
+    // damaged one costs the locations, not the import.
+    debugInfoUnreadable = true;
+    emitWarning(FileLineColLoc::get(&ctx, sourcePath, 0, 0))
+        << "the model's debug information (debug_pkl) is unreadable, importing without Python "
+           "source locations: "
+        << firstLine(e.what());
+  }
+  return fallback;
+}
 
 RankedTensorType Importer::tensorType(const at::Tensor &t) {
   Type et = elementType(ctx, t.scalar_type());
@@ -183,7 +191,7 @@ RankedTensorType Importer::tensorType(const at::Tensor &t) {
 }
 
 void Importer::opaque(tj::Node *node, const std::string &reason) {
-  Location loc = nodeLoc(ctx, node);
+  Location loc = nodeLoc(node);
   SmallVector<Value> inputs;
   for (tj::Value *in : node->inputs())
     if (mapped.count(in))
@@ -312,8 +320,10 @@ Value Importer::lowerTensorConstant(const at::Tensor &raw, const tj::Value *v, L
     RawTensor rt;
     rt.dtype = safetensorsDType(t.scalar_type());
     rt.shape.assign(t.sizes().begin(), t.sizes().end());
-    auto bytes = static_cast<const uint8_t *>(t.data_ptr());
-    rt.bytes.assign(bytes, bytes + t.nbytes());
+    auto owner = std::make_shared<at::Tensor>(t);
+    rt.borrowed = static_cast<const uint8_t *>(owner->data_ptr());
+    rt.borrowedSize = owner->nbytes();
+    rt.owner = std::move(owner);
     weights[name] = std::move(rt);
     weightByStorage[raw.data_ptr()] = name;
   }
@@ -322,76 +332,40 @@ Value Importer::lowerTensorConstant(const at::Tensor &raw, const tj::Value *v, L
 }
 
 LogicalResult Importer::probe(tj::Module &module, const std::shared_ptr<tj::Graph> &graph) {
-  // Run a copy whose single output is a tuple of every value, then read the
-  // values back in node order (copy() preserves it).
-  std::shared_ptr<tj::Graph> copy = graph->copy();
-  std::vector<tj::Value *> watched, watchedCopy;
-  auto origNodes = graph->nodes();
-  auto copyNodes = copy->nodes();
-  for (auto it = origNodes.begin(), ct = copyNodes.begin(); it != origNodes.end(); ++it, ++ct)
-    for (size_t i = 0; i < it->outputs().size(); ++i) {
-      tj::Value *out = it->output(i);
-      if (out->type()->kind() == c10::TypeKind::NoneType ||
-          out->type()->kind() == c10::TypeKind::FunctionType)
-        continue;
-      watched.push_back(out);
-      watchedCopy.push_back(ct->output(i));
-    }
-  // Models traced for a GPU create tensors on it (masks, positions); the probe
-  // runs on the CPU, so their device constants are redirected there. The IR
-  // keeps the original device.
-  std::vector<tj::Node *> deviceConstants;
-  for (tj::Node *n : copy->nodes())
-    if (n->kind() == c10::prim::Constant &&
-        n->output()->type()->kind() == c10::TypeKind::DeviceObjType)
-      deviceConstants.push_back(n);
-  for (tj::Node *n : deviceConstants) {
-    tj::WithInsertPoint guard(n);
-    n->output()->replaceAllUsesWith(copy->insertConstant(c10::Device(c10::kCPU)));
+  // Shapes first, on meta tensors; a real run only when a node needs data.
+  pike::ProbeFailure metaFailure, realFailure;
+  if (pike::probeShapes(*graph, module._ivalue(), opts.inputSpec.inputs, pike::ProbeMode::Meta,
+                        opts.inlineConstantLimit, probed, metaFailure))
+    return success();
+  probed.clear();
+  if (pike::probeShapes(*graph, module._ivalue(), opts.inputSpec.inputs, pike::ProbeMode::Real,
+                        opts.inlineConstantLimit, probed, realFailure)) {
+    Location loc = metaFailure.node ? nodeLoc(metaFailure.node) : UnknownLoc::get(&ctx);
+    emitRemark(loc) << "'"
+                    << (metaFailure.node ? metaFailure.node->kind().toQualString() : "the inputs")
+                    << "' needs tensor data for its shapes (" << metaFailure.message
+                    << "): ran the model once on the CPU at the input spec's sizes";
+    return success();
   }
-  while (!copy->outputs().empty())
-    copy->eraseOutput(copy->outputs().size() - 1);
-  tj::Node *tuple = copy->createTuple(watchedCopy);
-  copy->appendNode(tuple);
-  copy->registerOutput(tuple->output());
-
-  std::vector<c10::IValue> stack;
-  stack.emplace_back(module._ivalue());
-  torch::manual_seed(0);
-  for (const TensorSpec &spec : opts.inputSpec.inputs) {
-    auto st = scalarTypeOf(spec.dtype);
-    at::Tensor t = c10::isFloatingType(st) ? torch::randn(spec.shape, torch::dtype(st))
-                                          : torch::zeros(spec.shape, torch::dtype(st));
-    stack.emplace_back(t);
+  Location loc = realFailure.node ? nodeLoc(realFailure.node) : UnknownLoc::get(&ctx);
+  InFlightDiagnostic diag = emitError(loc)
+                            << "running the model on inputs of the given spec failed (wrong input "
+                               "spec?): "
+                            << realFailure.message;
+  std::string spec;
+  for (const TensorSpec &t : opts.inputSpec.inputs) {
+    spec += spec.empty() ? "" : ", ";
+    for (int64_t d : t.shape)
+      spec += std::to_string(d) + "x";
+    spec += t.dtype;
   }
-  std::string error;
-  try {
-    tj::GraphFunction fn("pike_probe", copy, nullptr);
-    fn.run(stack);
-  } catch (const c10::Error &e) {
-    error = firstLine(e.what_without_backtrace());
-  } catch (const std::exception &e) {
-    error = firstLine(e.what());
-  }
-  if (!error.empty()) {
-    emitError(UnknownLoc::get(&ctx))
-        << "running the model on inputs of the given spec failed (wrong input spec?): " << error;
-    return failure();
-  }
-  if (stack.size() != 1 || !stack[0].isTuple() ||
-      stack[0].toTupleRef().elements().size() != watched.size()) {
-    emitError(UnknownLoc::get(&ctx)) << "shape probe returned an unexpected value";
-    return failure();
-  }
-  const auto &elems = stack[0].toTupleRef().elements();
-  for (size_t i = 0; i < watched.size(); ++i)
-    probed[watched[i]] = elems[i];
-  return success();
+  diag.attachNote() << "input spec: " << spec;
+  return failure();
 }
 
 LogicalResult Importer::lowerAten(tj::Node *node, const c10::FunctionSchema &schema,
                                   const std::string &name) {
-  Location loc = nodeLoc(ctx, node);
+  Location loc = nodeLoc(node);
   SmallVector<Value> operands;
   SmallVector<Attribute> operandNames;
   SmallVector<NamedAttribute> attrs;
@@ -486,7 +460,7 @@ LogicalResult Importer::lowerAten(tj::Node *node, const c10::FunctionSchema &sch
 }
 
 LogicalResult Importer::lowerNode(tj::Node *node) {
-  Location loc = nodeLoc(ctx, node);
+  Location loc = nodeLoc(node);
   std::string kind = node->kind().toQualString();
 
   // Fold: constants, metadata queries and anything computed only from them.
@@ -618,8 +592,12 @@ LogicalResult Importer::lowerNode(tj::Node *node) {
       functional = kind.substr(0, kind.size() - 1);
     }
     if (!pike::lookupAtenOp(functional)) {
+      // Reported, then lowered as opaque so that the rest of the model is
+      // checked too: every unsupported operator shows up in one run.
       emitError(loc) << "unsupported operator '" << kind << "'";
-      return failure();
+      failedNode = true;
+      opaque(node, "unsupported operator");
+      return success();
     }
     const c10::FunctionSchema *schema = node->maybeSchema();
     if (!schema) {
@@ -629,16 +607,20 @@ LogicalResult Importer::lowerNode(tj::Node *node) {
     return lowerAten(node, *schema, functional);
   }
   emitError(loc) << "unsupported TorchScript node '" << kind << "'";
-  return failure();
+  failedNode = true;
+  opaque(node, "unsupported TorchScript node");
+  return success();
 }
 
 OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
+  sourcePath = path;
   Location fileLoc = FileLineColLoc::get(&ctx, path, 0, 0);
   if (!std::filesystem::exists(path)) {
     emitError(fileLoc) << "no such file '" << path << "'";
     return nullptr;
   }
   tj::Module module;
+  std::string loadError;
   try {
     if (pike::isExportedProgramPath(path)) {
       pike::InputSpec fromProgram;
@@ -650,10 +632,15 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
       module = tj::load(path, c10::Device(c10::kCPU));
     }
   } catch (const c10::Error &e) {
-    emitError(fileLoc) << loadFailure(path) << firstLine(e.what_without_backtrace());
-    return nullptr;
+    loadError = firstLine(e.what_without_backtrace());
   } catch (const std::exception &e) {
-    emitError(fileLoc) << loadFailure(path) << firstLine(e.what());
+    loadError = firstLine(e.what());
+  }
+  if (!loadError.empty()) {
+    if (pike::isTorchSaveFile(path))
+      emitError(fileLoc) << kNotTorchScript;
+    else
+      emitError(fileLoc) << loadFailure(path) << loadError;
     return nullptr;
   }
   if (!module.find_method("forward")) {
@@ -720,6 +707,8 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
   for (tj::Node *node : graph->nodes())
     if (failed(lowerNode(node)))
       return nullptr;
+  if (failedNode)
+    return nullptr;
 
   SmallVector<Value> results;
   for (tj::Value *out : graph->outputs()) {
@@ -755,8 +744,26 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
 OwningOpRef<ModuleOp> pike::importTorchScript(MLIRContext &context, const std::string &path,
                                               const ImportOptions &options) {
   context.loadDialect<pike::PikeDialect, func::FuncDialect>();
+  // Import computes nothing large (shapes come from meta tensors); LibTorch's
+  // OpenMP pool would only spin on the few small folds it does.
+  struct SingleThread {
+    int previous = at::get_num_threads();
+    SingleThread() { at::set_num_threads(1); }
+    ~SingleThread() { at::set_num_threads(previous); }
+  } singleThread;
   Importer importer(context, options);
-  return importer.run(path);
+  // LibTorch reports damaged archives and unexpected graphs by throwing, from
+  // places no narrower handler covers (lazy reads of the archive's records).
+  try {
+    return importer.run(path);
+  } catch (const c10::Error &e) {
+    emitError(FileLineColLoc::get(&context, path, 0, 0))
+        << "cannot import TorchScript module: " << firstLine(e.what_without_backtrace());
+  } catch (const std::exception &e) {
+    emitError(FileLineColLoc::get(&context, path, 0, 0))
+        << "cannot import TorchScript module: " << firstLine(e.what());
+  }
+  return nullptr;
 }
 
 bool pike::dumpTorchScriptGraph(MLIRContext &context, const std::string &path,
@@ -777,11 +784,15 @@ bool pike::dumpTorchScriptGraph(MLIRContext &context, const std::string &path,
     graphText = graph->toString(false);
     return true;
   } catch (const c10::Error &e) {
-    emitError(FileLineColLoc::get(&context, path, 0, 0))
-        << loadFailure(path) << firstLine(e.what_without_backtrace());
+    Location loc = FileLineColLoc::get(&context, path, 0, 0);
+    if (pike::isTorchSaveFile(path))
+      emitError(loc) << kNotTorchScript;
+    else
+      emitError(loc) << loadFailure(path) << firstLine(e.what_without_backtrace());
     return false;
   } catch (const std::exception &e) {
-    emitError(FileLineColLoc::get(&context, path, 0, 0)) << loadFailure(path) << firstLine(e.what());
+    emitError(FileLineColLoc::get(&context, path, 0, 0))
+        << loadFailure(path) << firstLine(e.what());
     return false;
   }
 }

@@ -207,7 +207,8 @@ int main(int argc, char **argv) {
       return 1;
     std::string text;
     llvm::raw_string_ostream os(text);
-    module->print(os, OpPrintingFlags().enableDebugInfo(config.shouldEmitBytecode() ? false : false));
+    // With locations: passes after the import point at the model's Python lines.
+    module->print(os, OpPrintingFlags().enableDebugInfo(true));
     os.flush();
     buffer = llvm::MemoryBuffer::getMemBufferCopy(text, inputFilename);
   } else {

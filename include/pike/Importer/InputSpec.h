@@ -15,12 +15,16 @@ struct TensorSpec {
   std::string dtype = "float32"; // canonical torch name without "torch."
 };
 
+/// Largest input the spec may describe, in bytes (1 TiB: above any GPU's memory).
+constexpr int64_t kMaxInputBytes = int64_t(1) << 40;
+
 struct InputSpec {
   std::vector<TensorSpec> inputs;
 
   /// Accepts a JSON file path ({"inputs":[{"name","shape","dtype"}]}) or an
   /// inline list "1x3x32x32xf32,16xi64" (dtype suffix optional, f32 default).
-  /// On failure returns false and sets `error` to a sentence naming the cause.
+  /// On failure (also: an input above kMaxInputBytes) returns false and sets
+  /// `error` to a sentence naming the cause.
   static bool parse(const std::string &text, InputSpec &spec, std::string &error);
 };
 

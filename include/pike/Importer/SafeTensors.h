@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,14 @@ struct RawTensor {
   std::string dtype; // safetensors names: F32, F16, BF16, F64, I64, I32, BOOL, U8, I8
   std::vector<int64_t> shape;
   std::vector<uint8_t> bytes;
+  /// Instead of `bytes`: data owned elsewhere (the importer's LibTorch tensors,
+  /// hundreds of MB for large models), kept alive by `owner`, never copied.
+  std::shared_ptr<const void> owner;
+  const uint8_t *borrowed = nullptr;
+  size_t borrowedSize = 0;
+
+  const uint8_t *data() const { return borrowed ? borrowed : bytes.data(); }
+  size_t size() const { return borrowed ? borrowedSize : bytes.size(); }
 };
 
 bool writeSafeTensors(const std::string &path, const std::map<std::string, RawTensor> &tensors,
