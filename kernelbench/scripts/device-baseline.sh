@@ -24,7 +24,8 @@
 # KB_PHASE: all = A then B in this call (default); warm = A only, with up to KB_TOTAL_S for
 #   it (for the whole networks, whose max-autotune compiles take minutes); time = B only,
 #   reusing the manifest an earlier warm call of the same run left on this machine (if the
-#   machine was replaced in between, there is none: this call then warms as in `all`).
+#   machine was replaced in between, there is none: this call then warms as in `all`). A
+#   time call may cover the tasks of several warm calls (it reads all the run's manifests).
 # Merge: one run JSON (+ markdown, plots if matplotlib is there, summary) under OUTDIR/results.
 #
 # Knobs (environment): KB_RUN_ID (generated when unset; printed), KB_LEVELS (all),
@@ -77,10 +78,10 @@ $PY -c "import torch,sys; print('torch', torch.__version__, 'python', sys.versio
 COMPILE_METHODS=$(echo "$METHODS" | tr ',' '\n' | grep '^torch_compile' | paste -sd, -)
 MANIFEST=()
 if [ "$PHASE" = time ]; then
-  if ls "$WARM_DIR"/warm-"$PART"-*.json >/dev/null 2>&1; then
-    log "phase A skipped: reusing the warm manifest of run $RUN_ID on this machine"
+  if ls "$WARM_DIR"/warm-*.json >/dev/null 2>&1; then
+    log "phase A skipped: reusing the warm manifests of run $RUN_ID on this machine: $(cd "$WARM_DIR" && ls warm-*.json | sed 's/-[0-9]*\.json$//' | sort -u | paste -sd' ')"
   else
-    log "no warm manifest of run $RUN_ID for part $PART on this machine (another machine?): warming here"
+    log "no warm manifest of run $RUN_ID on this machine (another machine?): warming here"
     PHASE=all
   fi
 fi
@@ -96,7 +97,8 @@ if [ -n "$COMPILE_METHODS" ] && [ "$PHASE" != time ]; then
   log "phase A done: $(cat "$WORK"/warm-*.log | grep -c ': ok ') compiles ok, $(cat "$WORK"/warm-*.log | grep -c FAILED) failed"
   cp "$WARM_DIR"/warm-"$PART"-*.json "$WORK"/ 2>/dev/null
 fi
-[ -n "$COMPILE_METHODS" ] && MANIFEST=(--warm-manifest "$WARM_DIR/warm-$PART-*.json")
+# Every warm part of this run on this machine: a time call may cover several warm calls' tasks.
+[ -n "$COMPILE_METHODS" ] && MANIFEST=(--warm-manifest "$WARM_DIR/warm-*.json")
 
 if [ "$PHASE" != warm ]; then
   NOW=$(date +%s)
