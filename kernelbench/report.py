@@ -315,9 +315,10 @@ def markdown(run, stats=None):
     lines.append("")
     lines.append("## Per task")
     lines.append("")
-    lines.append("| level | task | " + " | ".join(methods) + " | compile s (" + ", ".join(
-        m for m in methods if m in COMPILE_METHODS) + ") |")
-    lines.append("|---|---|" + "---|" * len(methods) + "---|")
+    compiled = [m for m in methods if m in COMPILE_METHODS]
+    lines.append("| level | task | " + " | ".join(methods) + " |" +
+                 (" compile s (" + ", ".join(compiled) + ") |" if compiled else ""))
+    lines.append("|---|---|" + "---|" * (len(methods) + (1 if compiled else 0)))
     for t in tasks:
         comp = []
         for m in methods:
@@ -325,8 +326,8 @@ def markdown(run, stats=None):
                 e = method_entry(t, m) or {}
                 cs = e.get("warm_compile_s", e.get("compile_s"))
                 comp.append(_fmt(cs, 1))
-        lines.append(f"| {t['level']} | {t['task']} | " + " | ".join(_cell(t, m) for m in methods)
-                     + " | " + ", ".join(comp) + " |")
+        lines.append(f"| {t['level']} | {t['task']} | " + " | ".join(_cell(t, m) for m in methods) + " |"
+                     + (" " + ", ".join(comp) + " |" if compiled else ""))
     errs = [(t["task"], m, method_entry(t, m).get("error")) for t in tasks for m in methods
             if method_entry(t, m) and method_entry(t, m).get("status") in ("error", "skipped")
             and method_entry(t, m).get("error")]

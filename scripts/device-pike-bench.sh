@@ -37,7 +37,9 @@
 # torch_compile_max_autotune,pike), PRECISION (fp32|tf32), OUT (/tmp/pike-bench-out),
 # TF32 (1: also package every task with --precision=tf32 from the same kernels and
 # time it as the method pike_tf32 in the same harness run), NHWC (1: likewise with
-# --channels-last=auto, timed as pike_nhwc).
+# --channels-last=auto, timed as pike_nhwc), BF16 (1: likewise with --precision=bf16, timed
+# as pike_bf16 and checked against eager with bench.py's --relaxed-atol/--relaxed-rtol,
+# RELAXED_TOL (0.05) each; needs a pike-opt that has the bf16 policy, else recorded as skipped).
 set -u
 cd "$(dirname "$0")/.."
 SEARCH_TASKS=${SEARCH_TASKS:-}
@@ -59,6 +61,9 @@ TF32=${TF32:-0}
 [ "$TF32" = 1 ] && METHODS=$METHODS,pike_tf32
 NHWC=${NHWC:-0}
 [ "$NHWC" = 1 ] && METHODS=$METHODS,pike_nhwc
+BF16=${BF16:-0}
+RELAXED_TOL=${RELAXED_TOL:-0.05}
+[ "$BF16" = 1 ] && METHODS=$METHODS,pike_bf16
 WORK=${WORK:-/tmp/pike-bench-work}
 rm -rf "$WORK"   # a warm machine keeps /tmp: never reuse the last run's exports
 mkdir -p "$OUT" "$WORK"
@@ -134,6 +139,7 @@ search_one() {
   elif [ -n "${APPLY_DB:-}" ]; then db=$APPLY_DB; fi
   [ "$TF32" = 1 ] && variant_one "$1" "$db" tf32 --precision=tf32
   [ "$NHWC" = 1 ] && variant_one "$1" "$db" nhwc --channels-last=auto
+  [ "$BF16" = 1 ] && variant_one "$1" "$db" bf16 --precision=bf16
   return 0
 }
 search_one_fp32() {
@@ -167,14 +173,14 @@ search_one_fp32() {
     -o "$WORK/pkgs/$n" ${fdb:+-pike-apply-db="$fdb"} >"$WORK/package-$n.log" 2>&1 || echo "package of $n failed"
 }
 export -f search_one search_one_fp32 variant_one
-export WORK PIKE_OPT WORKER SEARCH SEARCH_END SEARCH_PER_TASK_S PRECISION APPLY_DB SEARCH_TASKS TF32 NHWC
+export WORK PIKE_OPT WORKER SEARCH SEARCH_END SEARCH_PER_TASK_S PRECISION APPLY_DB SEARCH_TASKS TF32 NHWC BF16
 log "search: until $((SEARCH_END - T0))s, ${SEARCH_PER_TASK_S}s per task, $PAR tasks at once, options $SEARCH"
 ls "$WORK/export" | xargs -P "$PAR" -I{} bash -c 'search_one {}'
 # The per-task databases merge into one (best per key).
 cat "$WORK"/tune-*.db 2>/dev/null > "$OUT/tune.db.jsonl"
 
 # 4. Build every package (cmake, all cores).
-PKG_DIRS=$(ls -d "$WORK"/pkgs/* "$WORK"/pkgs-tf32/* "$WORK"/pkgs-nhwc/* 2>/dev/null)
+PKG_DIRS=$(ls -d "$WORK"/pkgs/* "$WORK"/pkgs-tf32/* "$WORK"/pkgs-nhwc/* "$WORK"/pkgs-bf16/* 2>/dev/null)
 log "building $(echo "$PKG_DIRS" | grep -c .) packages"
 echo "$PKG_DIRS" | xargs -P 6 -I{} sh -c \
   'cmake -S {} -B {}/build -G Ninja -DCMAKE_BUILD_TYPE=Release >{}/build.log 2>&1 && cmake --build {}/build -j 4 >>{}/build.log 2>&1 || echo "package build failed: {}"'
@@ -186,7 +192,8 @@ L=$(left)
 log "timing (${L}s left)"
 timeout -k 5 $((L - 10)) $PY kernelbench/bench.py --device "$DEVICE" --levels "$LEVELS" ${TASKS:+--tasks "$TASKS"} \
   ${TASK_RANGE:+--task-range "$TASK_RANGE"} --run-id "$RUN_ID" \
-  --methods "$METHODS" --pike-packages "$WORK/pkgs" --pike-tf32-packages "$WORK/pkgs-tf32" --pike-nhwc-packages "$WORK/pkgs-nhwc" --warm-manifest "$WORK/warm-*.json" \
+  --methods "$METHODS" --pike-packages "$WORK/pkgs" --pike-tf32-packages "$WORK/pkgs-tf32" --pike-nhwc-packages "$WORK/pkgs-nhwc" \
+  --pike-bf16-packages "$WORK/pkgs-bf16" --relaxed-atol "$RELAXED_TOL" --relaxed-rtol "$RELAXED_TOL" --warm-manifest "$WORK/warm-*.json" \
   --deadline $((T0 + TOTAL - 20)) --time-budget 0.3 --results-dir "$OUT/results" \
   --note "scripts/device-pike-bench.sh: pike built-in search ($SEARCH) with ${SEARCH_PER_TASK_S}s per task (wall clock, $PAR tasks at once), precision $PRECISION${APPLY_DB:+, tuning database replayed: $(basename "$APPLY_DB")}" \
   >"$OUT/bench.log" 2>&1
