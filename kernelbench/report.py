@@ -266,6 +266,30 @@ def _cell(task, method):
     return f"{ms:.3f}" + (f" ({sp:.2f}x)" if sp is not None else "") + mark
 
 
+def pike_vs_compile_table(tasks, methods):
+    """Per task: torch_compile_best (and its mode), the default mode, and each pike method's
+    speedup over both. Empty without a pike method or a torch.compile mode."""
+    pikes = [m for m in methods if m.startswith("pike")]
+    if not pikes or BASELINE_COMPILE_BEST not in methods:
+        return []
+    lines = ["", "## pike against torch.compile", "",
+             "Speedup = torch.compile time / pike time, same run, same inputs; - = undefined "
+             "(a side failed, was wrong or was skipped).", "",
+             "| level | task | compile-best ms [mode] | default ms | " +
+             " | ".join(f"{m} vs best | {m} vs default" for m in pikes) + " |",
+             "|---|---|---|---|" + "---|---|" * len(pikes)]
+    for t in tasks:
+        best = method_entry(t, BASELINE_COMPILE_BEST) or {}
+        bms = median_ms(t, BASELINE_COMPILE_BEST)
+        mode = (best.get("best_of") or "").replace("torch_compile_", "").replace("torch_compile", "default")
+        cells = [f"{_fmt(bms, 3)} [{mode}]" + ("*" if best.get("modes_skipped") else "") if bms else "-",
+                 _fmt(median_ms(t, BASELINE_COMPILE), 3)]
+        for m in pikes:
+            cells += [_fmt(speedup(t, m, BASELINE_COMPILE_BEST), 2, "x"), _fmt(speedup(t, m, BASELINE_COMPILE), 2, "x")]
+        lines.append(f"| {t['level']} | {t['task']} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def markdown(run, stats=None):
     run = with_compile_best(run)
     stats = stats or compute_stats(run)
@@ -328,6 +352,7 @@ def markdown(run, stats=None):
                 comp.append(_fmt(cs, 1))
         lines.append(f"| {t['level']} | {t['task']} | " + " | ".join(_cell(t, m) for m in methods) + " |"
                      + (" " + ", ".join(comp) + " |" if compiled else ""))
+    lines += pike_vs_compile_table(tasks, methods)
     errs = [(t["task"], m, method_entry(t, m).get("error")) for t in tasks for m in methods
             if method_entry(t, m) and method_entry(t, m).get("status") in ("error", "skipped")
             and method_entry(t, m).get("error")]

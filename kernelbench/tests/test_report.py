@@ -165,6 +165,10 @@ def test_compile_best_is_the_fastest_correct_mode():
     md = report.markdown(run)
     assert "geomean vs compile-best" in md and "torch_compile_best (1 partial)" in md
     assert "1.600 (2.50x) [reduce_overhead]" in md and "2.000 (2.00x) [default]*" in md
+    # per-task pike vs best and vs the default mode
+    assert "| level3 | t1 | 1.600 [reduce_overhead] | 2.000 | 1.60x | 2.00x |" in md
+    assert "| level3 | t2 | 2.000 [default]* | 2.000 | 2.00x | 2.00x |" in md
+    assert "| level3 | t3 | - | - | - | - |" in md
     # the derived entry never lands in the run itself
     assert "torch_compile_best" not in t1["methods"]
 
