@@ -13,10 +13,15 @@ Sharded / cache-warming use (see scripts/device-baseline.sh):
     bench.py --shard 0/4 --gpu-lock /tmp/gpu.lock --warm-manifest 'w*.json' --out-json r0.json --no-report
     bench.py --merge w*.json r*.json --out-json run.json           # merged JSON + reports + summary
 
-Methods: eager, torch_compile (mode=default), torch_compile_max_autotune
-(mode="max-autotune-no-cudagraphs"), pike (torch.ops.load_library(<pkg>/lib/libpike_ops.so);
+Methods: eager; eager_cudagraph (eager captured once in a torch.cuda.CUDAGraph, inputs copied
+into its static buffers, replayed); torch_compile (mode=default), torch_compile_reduce_overhead
+(mode="reduce-overhead"), torch_compile_max_autotune (mode="max-autotune", CUDA graphs on),
+torch_compile_max_autotune_no_cudagraphs; pike (torch.ops.load_library(<pkg>/lib/libpike_ops.so);
 torch.jit.load(<pkg>/model.pt) called with the task's tensor inputs, as exported by export.py
-with --seed 0). A method that fails is recorded with its error; the run goes on.
+with --seed 0). A method that fails is recorded with its error; the run goes on. Reports add
+torch_compile_best per task: the fastest correct torch.compile mode of the same run.
+Every run has a run id (--run-id; shards and device calls of one run share it): merges and
+summaries refuse to mix runs.
 """
 import argparse
 import contextlib
@@ -38,12 +43,25 @@ sys.path.insert(0, HERE)
 import report  # noqa: E402
 import taskload  # noqa: E402
 
-ALL_METHODS = ["eager", "torch_compile", "torch_compile_max_autotune", "pike", "pike_tf32", "pike_nhwc"]
+ALL_METHODS = ["eager", "eager_cudagraph", "torch_compile", "torch_compile_reduce_overhead",
+               "torch_compile_max_autotune", "torch_compile_max_autotune_no_cudagraphs",
+               "pike", "pike_tf32", "pike_nhwc", "pike_bf16"]
+# What a run does without --methods: every baseline and pike (max-autotune without CUDA
+# graphs only on request: it compiles as long as max-autotune and is rarely the best mode).
+DEFAULT_METHODS = [m for m in ALL_METHODS if m != "torch_compile_max_autotune_no_cudagraphs"]
 # pike methods: packages of one model emitted with different options, each from
-# its own directory (pike_tf32: --precision=tf32; pike_nhwc: --channels-last=auto).
+# its own directory (pike_tf32: --precision=tf32; pike_nhwc: --channels-last=auto;
+# pike_bf16: --precision=bf16).
 PIKE_PACKAGE_DIRS = {"pike": "pike_packages", "pike_tf32": "pike_tf32_packages",
-                     "pike_nhwc": "pike_nhwc_packages"}
-COMPILE_MODES = {"torch_compile": "default", "torch_compile_max_autotune": "max-autotune-no-cudagraphs"}
+                     "pike_nhwc": "pike_nhwc_packages", "pike_bf16": "pike_bf16_packages"}
+# Methods whose precision policy is relaxed on purpose: checked against eager with
+# --relaxed-atol/--relaxed-rtol instead of --atol/--rtol (each entry records what it used).
+RELAXED_METHODS = {"pike_bf16"}
+# torch.compile method -> mode. Runs before 2026-12-06 used "torch_compile_max_autotune" for
+# mode="max-autotune-no-cudagraphs"; a run JSON names its modes under "compile_modes".
+COMPILE_MODES = {"torch_compile": "default", "torch_compile_reduce_overhead": "reduce-overhead",
+                 "torch_compile_max_autotune": "max-autotune",
+                 "torch_compile_max_autotune_no_cudagraphs": "max-autotune-no-cudagraphs"}
 FLUSH_BYTES = 256 * 1024 * 1024
 
 
@@ -227,10 +245,48 @@ class Skip(Exception):
 _loaded_libs = set()
 
 
-def build_method(method, model, task, args, device):
+class EagerCudaGraph:
+    """The eager model captured once in a torch.cuda.CUDAGraph and replayed.
+
+    What any user gets without a compiler: static input buffers, a few warm-up calls on
+    a side stream (cuBLAS/cuDNN workspaces, lazy initialisation) and one capture. A call
+    copies its tensor arguments into the static buffers (as torch.compile's
+    reduce-overhead mode does for inputs it does not own), replays, and returns the
+    graph's output tensors, which the next call overwrites."""
+
+    def __init__(self, model, example_inputs, warmup_calls=3):
+        tensors, self.template = taskload.flatten(list(example_inputs))
+        self.static = [t.clone() for t in tensors]
+        args = taskload.unflatten(self.template, self.static)
+        side = torch.cuda.Stream()
+        side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):
+            for _ in range(warmup_calls):
+                model(*args)
+        torch.cuda.current_stream().wait_stream(side)
+        self.graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(self.graph):
+            self.out = model(*args)
+
+    def __call__(self, *inputs):
+        tensors, _ = taskload.flatten(list(inputs))
+        if len(tensors) != len(self.static):
+            raise ValueError(f"captured with {len(self.static)} input tensors, called with {len(tensors)}")
+        for dst, src in zip(self.static, tensors):
+            if dst is not src:
+                dst.copy_(src)
+        self.graph.replay()
+        return self.out
+
+
+def build_method(method, model, task, args, device, example_inputs=None):
     """Returns (callable, takes_flat_tensors)."""
     if method == "eager":
         return model, False
+    if method == "eager_cudagraph":
+        if device != "cuda":
+            raise Skip("eager_cudagraph needs a CUDA device")
+        return EagerCudaGraph(model, example_inputs), False
     if method in COMPILE_MODES:
         torch._dynamo.reset()
         mode = COMPILE_MODES[method]
@@ -262,7 +318,8 @@ def call(fn, flat, inputs):
 
 def bench_task(path, args, timer, device, warm_status, deadline):
     name, level = taskload.task_name(path), taskload.task_level(path)
-    rec = {"task": name, "level": level, "path": os.path.relpath(path, args.tasks_dir), "methods": {}}
+    rec = {"task": name, "level": level, "path": os.path.relpath(path, args.tasks_dir), "run_id": args.run_id,
+           "methods": {}}
     mod = taskload.load_task(path)
     small = args.small and taskload.has_small(mod)
     rec["small"] = small
@@ -293,19 +350,24 @@ def bench_task(path, args, timer, device, warm_status, deadline):
         try:
             with torch.no_grad():
                 t0 = time.perf_counter()
-                fn, flat = build_method(method, model, name, args, device)
+                # graph capture is GPU work: under the lock; compilation is not
+                with gpu_lock(args.gpu_lock if method == "eager_cudagraph" else None):
+                    fn, flat = build_method(method, model, name, args, device, inputs[0])
                 # first call (compilation for torch.compile) outside the GPU lock
-                with gpu_lock(args.gpu_lock if method == "eager" else None):
+                with gpu_lock(args.gpu_lock if method in ("eager", "eager_cudagraph") else None):
                     out = call(fn, flat, inputs[0])
                     sync(device)
                 e["compile_s"] = time.perf_counter() - t0
                 del out
+                atol, rtol = ((args.relaxed_atol, args.relaxed_rtol) if method in RELAXED_METHODS
+                              else (args.atol, args.rtol))
+                e["atol"], e["rtol"] = atol, rtol
                 with gpu_lock(args.gpu_lock):
                     errs, ok, msg = [], True, ""
                     for inp, ref in zip(inputs, refs):
                         got = taskload.flat_outputs(call(fn, flat, inp))
                         sync(device)
-                        good, err, why = compare(got, ref, args.atol, args.rtol)
+                        good, err, why = compare(got, ref, atol, rtol)
                         errs.append(err)
                         if not good and ok:
                             ok, msg = False, why
@@ -320,6 +382,7 @@ def bench_task(path, args, timer, device, warm_status, deadline):
         except Exception as ex:  # noqa: BLE001
             e.update(status="error", error=err_text(ex))
         finally:
+            fn = None                      # a captured graph's memory goes with it
             if method in COMPILE_MODES:
                 torch._dynamo.reset()
     del model, inputs, refs
@@ -352,6 +415,24 @@ def warm_task_method(path, method, args, device):
 
 
 # ---------------------------------------------------------------- selection
+def parse_task_range(text):
+    """'18-29' -> (18, 29); '5' -> (5, 5)."""
+    try:
+        lo, _, hi = text.partition("-")
+        lo, hi = int(lo), int(hi or lo)
+    except ValueError:
+        raise SystemExit(f"bench.py: error: bad --task-range {text!r} (expected N or N-M)") from None
+    if lo > hi:
+        raise SystemExit(f"bench.py: error: bad --task-range {text!r}: {lo} > {hi}")
+    return lo, hi
+
+
+def task_number(path):
+    """The leading number of a task file name (18_resnet50.py -> 18); -1 without one."""
+    m = re.match(r"(\d+)", os.path.basename(path))
+    return int(m.group(1)) if m else -1
+
+
 def select_tasks(args):
     names = None
     smoke = False
@@ -367,6 +448,9 @@ def select_tasks(args):
         missing = [n for n in names if n not in found]
         if missing:
             raise SystemExit(f"bench.py: error: no task file for: {', '.join(missing)} under {args.tasks_dir}")
+    if args.task_range:
+        lo, hi = parse_task_range(args.task_range)
+        paths = [p for p in paths if lo <= task_number(p) <= hi]
     if smoke:
         firsts = {}
         for p in paths:
@@ -450,19 +534,42 @@ def now_iso():
 
 
 # ---------------------------------------------------------------- merge
+run_id_of = report.run_id_of
+
+
+def check_one_run(runs, paths=None):
+    """Parts (shards, device calls) merge only when they are one harness run: the same run id
+    (given to every part with --run-id), card and torch version."""
+    names = paths or [f"part {i}" for i in range(len(runs))]
+    for key, what in (("run_id", "run id"), ("card", "card"), ("torch", "torch version")):
+        seen = {}
+        for name, r in zip(names, runs):
+            seen.setdefault(run_id_of(r) if key == "run_id" else r.get(key), []).append(os.path.basename(name))
+        if len(seen) > 1:
+            listing = "; ".join(f"{v}: {', '.join(n)}" for v, n in seen.items())
+            raise SystemExit(f"bench.py: error: --merge refuses to mix harness runs: different {what}s ({listing}). "
+                             "Parts of one run share --run-id; compare methods only within one run.")
+
+
 def merge(paths, out_path, results_dir, make_report=True):
-    runs, warms = [], []
+    runs, warms, all_docs = [], [], []
     for p in paths:
         with open(p) as f:
             d = json.load(f)
+        all_docs.append(d)
         (warms if d.get("kind") == "warm" else runs).append(d)
     if not runs:
         raise SystemExit("bench.py: error: --merge got no run JSONs (only warm-compile ones)")
+    check_one_run(runs, paths=[p for p, d in zip(paths, all_docs) if d.get("kind") != "warm"])
     base = {k: v for k, v in runs[0].items() if k not in ("tasks", "planned", "skipped_tasks", "shard")}
     tasks, planned, skipped, notes = {}, [], [], list(base.get("notes", []))
     for r in runs:
         for t in r.get("tasks", []):
-            tasks[(t["level"], t["task"])] = t
+            key = (t["level"], t["task"])
+            if key in tasks:
+                raise SystemExit(f"bench.py: error: --merge: {key[0]}/{key[1]} is in two parts of run "
+                                 f"{base.get('run_id')}; a run times each task once (drop one part)")
+            tasks[key] = t
         planned += r.get("planned", [])
         for n in r.get("notes", []):
             if n not in notes:
@@ -483,6 +590,8 @@ def merge(paths, out_path, results_dir, make_report=True):
     base["skipped_tasks"] = skipped
     base["notes"] = notes
     base["merged_from"] = [os.path.basename(p) for p in paths]
+    base["run_id"] = run_id_of(runs[0])
+    base["hosts"] = sorted({h for r in runs for h in (r.get("hosts") or [r.get("host")]) if h})
     base["finished"] = max((r.get("finished") or "") for r in runs) or None
     base["started"] = min((r.get("started") or "~") for r in runs)
     if warms:
@@ -503,11 +612,18 @@ def parse_args(argv):
     ap.add_argument("--levels", help="comma list, e.g. level1,level3")
     ap.add_argument("--tasks", help="comma list of task names (or level/name), or 'small' for the CI smoke set "
                                     "(first task of each level, small shapes)")
-    ap.add_argument("--methods", default=",".join(ALL_METHODS), help=f"comma list from {ALL_METHODS}")
+    ap.add_argument("--methods", default=",".join(DEFAULT_METHODS), help=f"comma list from {ALL_METHODS}")
+    ap.add_argument("--task-range", help="N-M: only tasks whose file name starts with a number in [N, M]")
+    ap.add_argument("--run-id", help="id of this harness run; every shard and device call of one run passes the "
+                                     "same id (default: <card>-<UTC time>-<pid>)")
     ap.add_argument("--device", default=None, help="cuda (default when available) or cpu")
     ap.add_argument("--small", action="store_true", help="use get_small_inputs() shapes where defined")
     ap.add_argument("--seeds", type=int, default=3, help="input seeds for the correctness check (>= 1)")
     ap.add_argument("--atol", type=float, default=1e-2)
+    ap.add_argument("--relaxed-atol", type=float, default=5e-2,
+                    help=f"atol for the relaxed-precision methods {sorted(RELAXED_METHODS)}")
+    ap.add_argument("--relaxed-rtol", type=float, default=5e-2,
+                    help=f"rtol for the relaxed-precision methods {sorted(RELAXED_METHODS)}")
     ap.add_argument("--rtol", type=float, default=1e-2)
     ap.add_argument("--time-budget", type=float, default=0.5, help="seconds of timed reps per method and task")
     ap.add_argument("--warmup", type=float, default=0.05, help="seconds of warm-up calls per method and task")
@@ -517,6 +633,8 @@ def parse_args(argv):
     ap.add_argument("--pike-packages", help="DIR with DIR/<task>/lib/libpike_ops.so and DIR/<task>/model.pt")
     ap.add_argument("--pike-tf32-packages", help="like --pike-packages, for the method pike_tf32 "
                     "(packages emitted with --precision=tf32)")
+    ap.add_argument("--pike-bf16-packages", help="like --pike-packages, for the method pike_bf16 "
+                    "(packages emitted with --precision=bf16; checked with --relaxed-atol/--relaxed-rtol)")
     ap.add_argument("--pike-nhwc-packages", help="like --pike-packages, for the method pike_nhwc "
                     "(packages emitted with --channels-last=auto)")
     ap.add_argument("--shard", help="i/n: run tasks[i::n] only")
@@ -548,6 +666,13 @@ def parse_args(argv):
 
 
 def main(argv=None):
+    try:
+        return _main(argv)
+    except report.MixedRunsError as e:
+        raise SystemExit(f"bench.py: error: {e}") from None
+
+
+def _main(argv=None):
     args = parse_args(argv)
     if args.report:
         with open(args.report) as f:
@@ -575,10 +700,16 @@ def main(argv=None):
     paths = select_tasks(args)
     env = environment(device)
     out_path = args.out_json or default_json_path(args.results_dir, env["card"])
+    if not args.run_id:
+        args.run_id = f"{env['card']}-{datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')}-{os.getpid()}"
     planned = [f"{taskload.task_level(p)}/{taskload.task_name(p)}" for p in paths]
     run = dict(env)
-    run.update({"kind": "warm" if args.warm_compile_only else "run", "started": now_iso(),
+    run.update({"kind": "warm" if args.warm_compile_only else "run", "run_id": args.run_id, "hosts": [env["host"]],
+                "compile_modes": {m: COMPILE_MODES[m] for m in args.methods if m in COMPILE_MODES},
+                "started": now_iso(),
                 "methods": args.methods, "seeds": args.seeds, "atol": args.atol, "rtol": args.rtol,
+                "relaxed_tolerance": {"methods": sorted(RELAXED_METHODS), "atol": args.relaxed_atol,
+                                      "rtol": args.relaxed_rtol},
                 "small": args.small, "time_budget_s": args.time_budget, "flush_mb": args.flush_mb,
                 "shard": args.shard, "planned": planned, "compile_backend": args.compile_backend, "argv": sys.argv[1:], "notes": list(args.note),
                 "clocks_start": nvidia_smi() if device == "cuda" else {}})
@@ -618,7 +749,7 @@ def main(argv=None):
         try:
             rec = bench_task(p, args, timer, device, warm_status, deadline)
         except Exception as ex:  # noqa: BLE001 - task-level failure (load, build, eager)
-            rec = {"task": taskload.task_name(p), "level": taskload.task_level(p), "methods": {
+            rec = {"task": taskload.task_name(p), "level": taskload.task_level(p), "run_id": args.run_id, "methods": {
                 m: {"status": "error", "correct": False, "error": "task setup failed: " + err_text(ex)}
                 for m in args.methods}}
         rec["wall_s"] = time.time() - t0

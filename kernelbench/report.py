@@ -9,6 +9,12 @@ Definitions (all per level, and over all tasks):
                    / (number of tasks M was attempted on); KernelBench's fast_p.
   tasks          = tasks where M was attempted (status other than "skipped").
   correct        = tasks where M ran and matched eager within atol/rtol on every seed.
+  torch_compile_best (derived per task, never timed itself) = the fastest correct of the
+                   torch.compile modes the run timed on that task (its median and the mode it
+                   came from); attempted when any mode was, correct when any mode was.
+                   "partial" counts tasks where a mode was skipped, so the best is over fewer.
+Summaries take every method of a level from one harness run (one run id) and refuse a
+run JSON whose tasks come from several runs.
 """
 import json
 import math
@@ -16,6 +22,65 @@ import os
 
 BASELINE_EAGER = "eager"
 BASELINE_COMPILE = "torch_compile"
+BASELINE_COMPILE_BEST = "torch_compile_best"
+BASELINE_EAGER_CUDAGRAPH = "eager_cudagraph"
+# The torch.compile modes torch_compile_best chooses from (bench.COMPILE_MODES).
+COMPILE_METHODS = ("torch_compile", "torch_compile_reduce_overhead", "torch_compile_max_autotune",
+                   "torch_compile_max_autotune_no_cudagraphs")
+SUMMARY_FORMAT = 2
+
+
+class MixedRunsError(ValueError):
+    """A summary or merge was given timings from more than one harness run."""
+
+
+def run_id_of(run):
+    """A run's id; runs written before run ids existed are named by their start time."""
+    return run.get("run_id") or f"started-{run.get('started')}"
+
+
+def check_single_run(run):
+    """Raises MixedRunsError unless every task record carries the run's own id."""
+    rid = run_id_of(run)
+    other = sorted({t.get("run_id") for t in run.get("tasks", []) if t.get("run_id") not in (None, rid)})
+    if other:
+        raise MixedRunsError(f"run {rid} holds tasks of other harness runs ({', '.join(other)}); "
+                             "a summary takes every method of a level from one run")
+    return rid
+
+
+# ------------------------------------------------------------------ torch.compile best
+def compile_best_entry(task):
+    """The derived torch_compile_best entry of a task, or None when no compile mode was planned."""
+    entries = {m: e for m, e in task.get("methods", {}).items() if m in COMPILE_METHODS}
+    if not entries:
+        return None
+    skipped = [m for m, e in entries.items() if e.get("status") == "skipped"]
+    tried = [m for m in entries if m not in skipped]
+    failed = [m for m in tried if not entries[m].get("correct")]
+    timed = [(entries[m]["time"]["median_ms"], m) for m in tried
+             if entries[m].get("correct") and (entries[m].get("time") or {}).get("median_ms")]
+    out = {"derived": True, "modes_tried": tried, "modes_skipped": skipped, "modes_failed": failed}
+    if timed:
+        _ms, best = min(timed)
+        out.update(status="ok", correct=True, best_of=best, time=dict(entries[best]["time"]))
+    elif not tried:
+        out.update(status="skipped", correct=False, error="no torch.compile mode ran on this task")
+    else:
+        out.update(status="error", correct=False,
+                   error="no torch.compile mode was correct and timed: " + ", ".join(failed))
+    return out
+
+
+def with_compile_best(run):
+    """A copy of run whose tasks carry the derived torch_compile_best entry (where any mode was planned)."""
+    tasks = []
+    for t in run.get("tasks", []):
+        best = compile_best_entry(t)
+        if best is not None:
+            t = {**t, "methods": {**t.get("methods", {}), BASELINE_COMPILE_BEST: best}}
+        tasks.append(t)
+    return {**run, "tasks": tasks}
 
 
 def geomean(values):
@@ -66,18 +131,35 @@ def fast_p(tasks, method, baseline, p):
     return hits / len(att)
 
 
+STAT_KEYS = ("tasks", "correct", "geomean_vs_eager", "geomean_vs_compile", "geomean_vs_compile_best",
+             "geomean_vs_eager_cudagraph", "fast_1", "fast_1_vs_compile_best")
+
+
 def level_stats(tasks, method):
     att = attempted(tasks, method)
-    return {
+    st = {
         "tasks": len(att),
         "correct": sum(1 for t in att if method_entry(t, method).get("correct")),
         "geomean_vs_eager": geomean([speedup(t, method, BASELINE_EAGER) for t in att]),
         "geomean_vs_compile": geomean([speedup(t, method, BASELINE_COMPILE) for t in att]),
+        "geomean_vs_compile_best": geomean([speedup(t, method, BASELINE_COMPILE_BEST) for t in att]),
+        "geomean_vs_eager_cudagraph": geomean([speedup(t, method, BASELINE_EAGER_CUDAGRAPH) for t in att]),
         "fast_1": fast_p(tasks, method, BASELINE_EAGER, 1.0),
+        "fast_1_vs_compile_best": fast_p(tasks, method, BASELINE_COMPILE_BEST, 1.0),
     }
+    if method == BASELINE_COMPILE_BEST:
+        st["partial"] = sum(1 for t in att if method_entry(t, method).get("modes_skipped"))
+        wins = {}
+        for t in att:
+            m = method_entry(t, method).get("best_of")
+            if m:
+                wins[m] = wins.get(m, 0) + 1
+        st["best_of"] = wins
+    return st
 
 
 def methods_of(run):
+    """Methods in the run's order; torch_compile_best right after the last compile mode."""
     seen = []
     for m in run.get("methods", []):
         if m not in seen:
@@ -86,6 +168,10 @@ def methods_of(run):
         for m in t.get("methods", {}):
             if m not in seen:
                 seen.append(m)
+    if BASELINE_COMPILE_BEST in seen:
+        seen.remove(BASELINE_COMPILE_BEST)
+        last = max(i for i, m in enumerate(seen) if m in COMPILE_METHODS)
+        seen.insert(last + 1, BASELINE_COMPILE_BEST)
     return seen
 
 
@@ -94,7 +180,8 @@ def levels_of(run):
 
 
 def compute_stats(run):
-    """{level: {method: stats}} plus an 'all' level."""
+    """{level: {method: stats}} plus an 'all' level (torch_compile_best included)."""
+    run = with_compile_best(run)
     out = {}
     tasks = run.get("tasks", [])
     for lvl in levels_of(run) + ["all"]:
@@ -104,25 +191,43 @@ def compute_stats(run):
 
 
 # ------------------------------------------------------------------ summary
-def update_summary(path, run, stats=None):
-    """Merge this run's per-level stats into the stable summary file (other methods kept)."""
+def update_summary(path, run, stats=None, source=None):
+    """Writes this run's per-level stats into the card's summary file.
+
+    Each level entry comes whole from ONE harness run: a run that covers a level replaces
+    that level's entry (all its methods); levels the run does not cover keep their entry,
+    which names its own run. A run JSON holding tasks of several runs is refused
+    (MixedRunsError), and so is a run of another card. A summary file of the old format
+    (methods of one level taken from different runs) is not carried over."""
+    rid = check_single_run(run)
     stats = stats or compute_stats(run)
-    summary = {"card": run.get("card"), "torch": run.get("torch"), "levels": {}}
+    summary = {"card": run.get("card"), "format": SUMMARY_FORMAT, "levels": {}}
     if os.path.exists(path):
         with open(path) as f:
             old = json.load(f)
-        if old.get("card") == run.get("card"):
+        if old.get("card") not in (None, run.get("card")):
+            raise MixedRunsError(f"{path} is the summary of card {old.get('card')}, this run is on {run.get('card')}")
+        if old.get("format") == SUMMARY_FORMAT:
             summary["levels"] = old.get("levels", {})
     for lvl, per_method in stats.items():
         if lvl == "all":
             continue
-        dst = summary["levels"].setdefault(lvl, {})
+        methods = {}
         for m, st in per_method.items():
             if st["tasks"] == 0:
                 continue
-            dst[m] = {k: st[k] for k in ("tasks", "correct", "geomean_vs_eager", "geomean_vs_compile", "fast_1")}
-            # Entries come from different runs: say which (its start time).
-            dst[m]["run"] = run.get("started")
+            methods[m] = {k: st[k] for k in STAT_KEYS}
+            for k in ("partial", "best_of"):
+                if k in st:
+                    methods[m][k] = st[k]
+            methods[m].update(run_id=rid, card=run.get("card"))
+        if not methods:
+            continue
+        summary["levels"][lvl] = {
+            "run_id": rid, "card": run.get("card"), "device_name": run.get("device_name"),
+            "torch": run.get("torch"), "started": run.get("started"), "finished": run.get("finished"),
+            "hosts": run.get("hosts") or ([run["host"]] if run.get("host") else []),
+            "compile_modes": run.get("compile_modes"), "source": source, "methods": methods}
     summary["levels"] = dict(sorted(summary["levels"].items()))
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
@@ -155,13 +260,44 @@ def _cell(task, method):
     if ms is None:
         return "no time" + mark
     sp = speedup(task, method, BASELINE_EAGER) if method != BASELINE_EAGER else None
+    if e.get("best_of"):               # torch_compile_best: which mode, * = a mode was skipped
+        mark += f" [{e['best_of'].replace('torch_compile_', '').replace('torch_compile', 'default')}]"
+        mark += "*" if e.get("modes_skipped") else ""
     return f"{ms:.3f}" + (f" ({sp:.2f}x)" if sp is not None else "") + mark
 
 
+def pike_vs_compile_table(tasks, methods):
+    """Per task: torch_compile_best (and its mode), the default mode, and each pike method's
+    speedup over both. Empty without a pike method or a torch.compile mode."""
+    pikes = [m for m in methods if m.startswith("pike")]
+    if not pikes or BASELINE_COMPILE_BEST not in methods:
+        return []
+    lines = ["", "## pike against torch.compile", "",
+             "Speedup = torch.compile time / pike time, same run, same inputs; - = undefined "
+             "(a side failed, was wrong or was skipped).", "",
+             "| level | task | compile-best ms [mode] | default ms | " +
+             " | ".join(f"{m} vs best | {m} vs default" for m in pikes) + " |",
+             "|---|---|---|---|" + "---|---|" * len(pikes)]
+    for t in tasks:
+        best = method_entry(t, BASELINE_COMPILE_BEST) or {}
+        bms = median_ms(t, BASELINE_COMPILE_BEST)
+        mode = (best.get("best_of") or "").replace("torch_compile_", "").replace("torch_compile", "default")
+        cells = [f"{_fmt(bms, 3)} [{mode}]" + ("*" if best.get("modes_skipped") else "") if bms else "-",
+                 _fmt(median_ms(t, BASELINE_COMPILE), 3)]
+        for m in pikes:
+            cells += [_fmt(speedup(t, m, BASELINE_COMPILE_BEST), 2, "x"), _fmt(speedup(t, m, BASELINE_COMPILE), 2, "x")]
+        lines.append(f"| {t['level']} | {t['task']} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def markdown(run, stats=None):
+    run = with_compile_best(run)
     stats = stats or compute_stats(run)
     methods = methods_of(run)
     lines = [f"# KernelBench-style run: {run.get('card')}", ""]
+    lines.append(f"- run id: {run_id_of(run)}; hosts: {', '.join(run.get('hosts') or [str(run.get('host'))])}")
+    if run.get("compile_modes"):
+        lines.append("- torch.compile modes: " + ", ".join(f"{m} = {v}" for m, v in run["compile_modes"].items()))
     lines.append(f"- device: {run.get('device_name')}  torch {run.get('torch')}  CUDA {run.get('cuda')}")
     clk = run.get("clocks_start") or {}
     if clk:
@@ -176,12 +312,15 @@ def markdown(run, stats=None):
            else "host wall clock, no cache flush; CPU numbers are a smoke test, not a benchmark")
     lines.append(f"Times are median milliseconds per call ({how}); "
                  "(Nx) is speedup vs eager; WRONG = outside tolerance; ERR = method failed (see JSON); "
-                 "skip = not run.")
+                 "skip = not run. torch_compile_best = the fastest correct torch.compile mode of this run "
+                 "on the task [mode]; * = a mode was skipped there, so the best is over fewer modes.")
     lines.append("")
     lines.append("## Per level")
     lines.append("")
-    lines.append("| level | method | tasks | correct | geomean vs eager | geomean vs torch.compile | fast_1 vs eager | fast_1 vs compile |")
-    lines.append("|---|---|---|---|---|---|---|---|")
+    lines.append("| level | method | tasks | correct | geomean vs eager | geomean vs torch.compile | "
+                 "geomean vs compile-best | geomean vs eager+CUDA graph | fast_1 vs eager | fast_1 vs compile | "
+                 "fast_1 vs compile-best |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
     tasks = run.get("tasks", [])
     for lvl, per in stats.items():
         lt = tasks if lvl == "all" else [t for t in tasks if t["level"] == lvl]
@@ -190,23 +329,30 @@ def markdown(run, stats=None):
             if not st or st["tasks"] == 0:
                 continue
             f1c = fast_p(lt, m, BASELINE_COMPILE, 1.0)
-            lines.append(f"| {lvl} | {m} | {st['tasks']} | {st['correct']} | {_fmt(st['geomean_vs_eager'], 3)} | "
-                         f"{_fmt(st['geomean_vs_compile'], 3)} | {_fmt(st['fast_1'], 2)} | {_fmt(f1c, 2)} |")
+            name = m
+            if m == BASELINE_COMPILE_BEST and st.get("partial"):
+                name += f" ({st['partial']} partial)"
+            lines.append(f"| {lvl} | {name} | {st['tasks']} | {st['correct']} | {_fmt(st['geomean_vs_eager'], 3)} | "
+                         f"{_fmt(st['geomean_vs_compile'], 3)} | {_fmt(st['geomean_vs_compile_best'], 3)} | "
+                         f"{_fmt(st['geomean_vs_eager_cudagraph'], 3)} | {_fmt(st['fast_1'], 2)} | {_fmt(f1c, 2)} | "
+                         f"{_fmt(st['fast_1_vs_compile_best'], 2)} |")
     lines.append("")
     lines.append("## Per task")
     lines.append("")
-    lines.append("| level | task | " + " | ".join(methods) + " | compile s (" + ", ".join(
-        m for m in methods if m.startswith("torch_compile")) + ") |")
-    lines.append("|---|---|" + "---|" * len(methods) + "---|")
+    compiled = [m for m in methods if m in COMPILE_METHODS]
+    lines.append("| level | task | " + " | ".join(methods) + " |" +
+                 (" compile s (" + ", ".join(compiled) + ") |" if compiled else ""))
+    lines.append("|---|---|" + "---|" * (len(methods) + (1 if compiled else 0)))
     for t in tasks:
         comp = []
         for m in methods:
-            if m.startswith("torch_compile"):
+            if m in COMPILE_METHODS:
                 e = method_entry(t, m) or {}
                 cs = e.get("warm_compile_s", e.get("compile_s"))
                 comp.append(_fmt(cs, 1))
-        lines.append(f"| {t['level']} | {t['task']} | " + " | ".join(_cell(t, m) for m in methods)
-                     + " | " + ", ".join(comp) + " |")
+        lines.append(f"| {t['level']} | {t['task']} | " + " | ".join(_cell(t, m) for m in methods) + " |"
+                     + (" " + ", ".join(comp) + " |" if compiled else ""))
+    lines += pike_vs_compile_table(tasks, methods)
     errs = [(t["task"], m, method_entry(t, m).get("error")) for t in tasks for m in methods
             if method_entry(t, m) and method_entry(t, m).get("status") in ("error", "skipped")
             and method_entry(t, m).get("error")]
@@ -232,14 +378,17 @@ def plots(run, prefix):
         import matplotlib.pyplot as plt
     except Exception:  # noqa: BLE001
         return []
+    run = with_compile_best(run)
     tasks = run.get("tasks", [])
     methods = [m for m in methods_of(run) if m != BASELINE_EAGER]
     paths = []
     if not tasks or not methods:
         return paths
+    bases = [BASELINE_EAGER, BASELINE_COMPILE] + ([BASELINE_COMPILE_BEST] if BASELINE_COMPILE_BEST in methods else [])
     # speedup bars, one panel per baseline
-    fig, axes = plt.subplots(2, 1, figsize=(max(10, 0.32 * len(tasks) * max(1, len(methods)) / 2), 10))
-    for ax, base in zip(axes, [BASELINE_EAGER, BASELINE_COMPILE]):
+    fig, axes = plt.subplots(len(bases), 1, figsize=(max(10, 0.32 * len(tasks) * max(1, len(methods)) / 2),
+                                                     5 * len(bases)))
+    for ax, base in zip(axes, bases):
         ms = [m for m in methods if m != base]
         width = 0.8 / max(1, len(ms))
         for j, m in enumerate(ms):
@@ -272,8 +421,8 @@ def plots(run, prefix):
     paths.append(p)
     # fast_p curves
     ps = [i / 20 for i in range(0, 61)]
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
-    for ax, base in zip(axes, [BASELINE_EAGER, BASELINE_COMPILE]):
+    fig, axes = plt.subplots(1, len(bases), figsize=(6 * len(bases), 4.5))
+    for ax, base in zip(axes, bases):
         for m in methods_of(run):
             if m == base:
                 continue
@@ -297,7 +446,10 @@ def plots(run, prefix):
 
 
 def write_reports(run, json_path, results_dir, summary=True, make_plots=True):
-    """Markdown + plots next to json_path; summary in results_dir. Returns written paths."""
+    """Markdown + plots next to json_path; summary in results_dir. Returns written paths.
+    Raises MixedRunsError before writing anything when the summary would mix runs."""
+    if summary:
+        check_single_run(run)
     stats = compute_stats(run)
     prefix = os.path.splitext(json_path)[0]
     written = []
@@ -310,6 +462,6 @@ def write_reports(run, json_path, results_dir, summary=True, make_plots=True):
     if summary:
         os.makedirs(results_dir, exist_ok=True)
         sp = os.path.join(results_dir, f"{run.get('card')}-summary.json")
-        update_summary(sp, run, stats)
+        update_summary(sp, run, stats, source=os.path.basename(json_path))
         written.append(sp)
     return written

@@ -11,14 +11,35 @@
 #   build/tools/pike-worker/pike-worker        built against the same torch 2.11+cu130
 # The worker is rebuilt here if the carried one cannot load its libraries.
 #
-# Environment knobs: LEVELS (level3), TASKS (all of LEVELS), SEARCH ("budget=4,..."),
-# SEARCH_S (seconds for the search phase), PAR (tasks searched at once), TOTAL_S (540),
+# Level 3 (29 tasks) does not fit one call: run it in task ranges that share one RUN_ID,
+# then merge the calls' run JSONs into one harness run on any machine (docs/kernelbench.md):
+#   RUN_ID=l3-h100-1 TASK_RANGE=1-17  scripts/device-pike-bench.sh
+#   RUN_ID=l3-h100-1 TASK_RANGE=18-23 SEARCH_PER_TASK_S=120 scripts/device-pike-bench.sh
+#   RUN_ID=l3-h100-1 TASK_RANGE=24-29 SEARCH_PER_TASK_S=120 scripts/device-pike-bench.sh
+#   python3 kernelbench/bench.py --merge OUT1/results/*Z.json OUT2/... --out-json kernelbench/results/<card>-<stamp>.json
+# The harness times pike against eager, eager in a CUDA graph and every torch.compile mode
+# (default, reduce-overhead, max-autotune), so the report's torch_compile_best is from the
+# same run. torch.compile compiles in the background during the search (the inductor cache
+# is shared with kernelbench/scripts/device-baseline.sh: after its KB_PHASE=warm call for the
+# same tasks on the same machine, those compiles are cache hits and do not compete with the
+# search for the GPU).
+#
+# Environment knobs: LEVELS (level3), TASKS (all of LEVELS), TASK_RANGE (N-M: tasks whose
+# number is in [N, M]), RUN_ID (shared by the calls of one harness run; generated when unset),
+# SEARCH ("budget=4,..."), SEARCH_PER_TASK_S (60: each task's search budget, wall clock, passed
+# to the search as wall-clock-sec so it stops launching and writes its package),
+# SEARCH_S (the search phase's cap; default: enough rounds of PAR tasks for every task at
+# SEARCH_PER_TASK_S, leaving TIMING_RESERVE_S (200) of TOTAL_S for builds and timing),
+# PAR (tasks searched at once), TOTAL_S (540),
 # APPLY_DB (a tuning database to replay instead of searching), SEARCH_TASKS (with
 # APPLY_DB: these tasks are searched anyway, seeded with APPLY_DB's records),
-# METHODS (eager,torch_compile,pike), PRECISION (fp32|tf32), OUT (/tmp/pike-bench-out),
+# METHODS (eager,eager_cudagraph,torch_compile,torch_compile_reduce_overhead,
+# torch_compile_max_autotune,pike), PRECISION (fp32|tf32), OUT (/tmp/pike-bench-out),
 # TF32 (1: also package every task with --precision=tf32 from the same kernels and
 # time it as the method pike_tf32 in the same harness run), NHWC (1: likewise with
-# --channels-last=auto, timed as pike_nhwc).
+# --channels-last=auto, timed as pike_nhwc), BF16 (1: likewise with --precision=bf16, timed
+# as pike_bf16 and checked against eager with bench.py's --relaxed-atol/--relaxed-rtol,
+# RELAXED_TOL (0.05) each; needs a pike-opt that has the bf16 policy, else recorded as skipped).
 set -u
 cd "$(dirname "$0")/.."
 SEARCH_TASKS=${SEARCH_TASKS:-}
@@ -27,23 +48,29 @@ T0=$(date +%s)
 OUT=${OUT:-/tmp/pike-bench-out}
 LEVELS=${LEVELS:-level3}
 TOTAL=${TOTAL_S:-540}
-SEARCH_S=${SEARCH_S:-170}
+SEARCH_PER_TASK_S=${SEARCH_PER_TASK_S:-60}
+TIMING_RESERVE_S=${TIMING_RESERVE_S:-200}
+TASK_RANGE=${TASK_RANGE:-}
+RUN_ID=${RUN_ID:-pike-bench-$(date -u +%Y%m%dT%H%M%SZ)-$$}
 APPLY_DB=${APPLY_DB:-}
 PAR=${PAR:-4}
 SEARCH=${SEARCH:-budget=4,islands=1,elite-k=3,parallel=2}
-METHODS=${METHODS:-eager,torch_compile,pike}
+METHODS=${METHODS:-eager,eager_cudagraph,torch_compile,torch_compile_reduce_overhead,torch_compile_max_autotune,pike}
 PRECISION=${PRECISION:-fp32}
 TF32=${TF32:-0}
 [ "$TF32" = 1 ] && METHODS=$METHODS,pike_tf32
 NHWC=${NHWC:-0}
 [ "$NHWC" = 1 ] && METHODS=$METHODS,pike_nhwc
+BF16=${BF16:-0}
+RELAXED_TOL=${RELAXED_TOL:-0.05}
+[ "$BF16" = 1 ] && METHODS=$METHODS,pike_bf16
 WORK=${WORK:-/tmp/pike-bench-work}
 rm -rf "$WORK"   # a warm machine keeps /tmp: never reuse the last run's exports
 mkdir -p "$OUT" "$WORK"
 log() { echo "[$(($(date +%s) - T0))s] $*"; }
 left() { echo $((T0 + TOTAL - $(date +%s))); }
 
-export TORCHINDUCTOR_CACHE_DIR=${TORCHINDUCTOR_CACHE_DIR:-/tmp/pike-bench-inductor} TORCHINDUCTOR_FX_GRAPH_CACHE=1
+export TORCHINDUCTOR_CACHE_DIR=${TORCHINDUCTOR_CACHE_DIR:-/tmp/kb-inductor-cache} TORCHINDUCTOR_FX_GRAPH_CACHE=1
 DEVICE=${DEVICE:-cuda}   # cpu: a dry run of the plumbing on a machine without a GPU
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv,noheader 2>&1 | head -2
 
@@ -63,10 +90,19 @@ for lvl in ${LEVELS//,/ }; do
   for f in kernelbench/tasks/$lvl/*.py; do
     name=$(basename "$f" .py)
     if [ -n "${TASKS:-}" ] && ! echo ",$TASKS," | grep -q ",$name,"; then continue; fi
+    if [ -n "$TASK_RANGE" ]; then
+      num=$((10#${name%%_*})) lo=${TASK_RANGE%-*} hi=${TASK_RANGE#*-}
+      if [ "$num" -lt "$lo" ] || [ "$num" -gt "$hi" ]; then continue; fi
+    fi
     TASK_FILES+=("$f")
   done
 done
-log "exporting ${#TASK_FILES[@]} tasks"
+NTASKS=${#TASK_FILES[@]}
+[ "$NTASKS" -gt 0 ] || { log "no task selected (LEVELS=$LEVELS TASKS=${TASKS:-} TASK_RANGE=$TASK_RANGE)"; exit 2; }
+ROUNDS=$(((NTASKS + PAR - 1) / PAR))
+SEARCH_S=${SEARCH_S:-$((ROUNDS * SEARCH_PER_TASK_S + 30))}
+log "run id $RUN_ID: $NTASKS tasks; search budget ${SEARCH_PER_TASK_S}s per task, $PAR at once ($ROUNDS rounds, phase cap ${SEARCH_S}s)"
+log "exporting $NTASKS tasks"
 printf '%s\n' "${TASK_FILES[@]}" | xargs -P 8 -I{} sh -c \
   'n=$(basename {} .py); '"$PY"' kernelbench/export.py {} -o '"$WORK"'/export/$n --device '"$DEVICE"' --seed 0 >'"$WORK"'/export-$n.log 2>&1 || echo "export failed: $n"'
 
@@ -74,6 +110,7 @@ printf '%s\n' "${TASK_FILES[@]}" | xargs -P 8 -I{} sh -c \
 if echo "$METHODS" | grep -q torch_compile; then
   for i in 0 1 2 3 4 5; do
     timeout -k 5 $((SEARCH_S + 60)) $PY kernelbench/bench.py --device "$DEVICE" --levels "$LEVELS" ${TASKS:+--tasks "$TASKS"} \
+      ${TASK_RANGE:+--task-range "$TASK_RANGE"} --run-id "$RUN_ID" \
       --warm-compile-only --methods "$(echo "$METHODS" | tr ',' '\n' | grep '^torch_compile' | paste -sd,)" \
       --shard $i/6 --out-json "$WORK/warm-$i.json" >"$WORK/warm-$i.log" 2>&1 &
   done
@@ -81,7 +118,9 @@ fi
 
 # 3. Search + package per task (PAR at once), time-boxed; a task whose search does
 #    not finish in time gets a package without searched kernels.
+# The search phase ends at SEARCH_S, and early enough to leave TIMING_RESERVE_S of TOTAL_S.
 SEARCH_END=$(($(date +%s) + SEARCH_S))
+[ $SEARCH_END -gt $((T0 + TOTAL - TIMING_RESERVE_S)) ] && SEARCH_END=$((T0 + TOTAL - TIMING_RESERVE_S))
 # A variant of a task's package: the same kernels (replayed from the database
 # the fp32 package used), other emit options (tf32: TF32 allowed for
 # cuBLAS/cuDNN inside it; nhwc: the runtime tries channels-last).
@@ -100,6 +139,7 @@ search_one() {
   elif [ -n "${APPLY_DB:-}" ]; then db=$APPLY_DB; fi
   [ "$TF32" = 1 ] && variant_one "$1" "$db" tf32 --precision=tf32
   [ "$NHWC" = 1 ] && variant_one "$1" "$db" nhwc --channels-last=auto
+  [ "$BF16" = 1 ] && variant_one "$1" "$db" bf16 --precision=bf16
   return 0
 }
 search_one_fp32() {
@@ -107,6 +147,7 @@ search_one_fp32() {
   d=$WORK/export/$n
   [ -f "$d/model.pt" ] || return 0
   budget=$((SEARCH_END - $(date +%s)))
+  [ $budget -gt $SEARCH_PER_TASK_S ] && budget=$SEARCH_PER_TASK_S
   if [ -n "${APPLY_DB:-}" ] && echo ",${SEARCH_TASKS:-}," | grep -q ",$n,"; then
     # Search this task anyway, starting from the database's records (seeds).
     cp "$APPLY_DB" "$WORK/tune-$n.db"
@@ -117,9 +158,11 @@ search_one_fp32() {
       -o "$WORK/pkgs/$n" -pike-apply-db="$APPLY_DB" >"$WORK/package-$n.log" 2>&1 && { echo "applied $n"; return 0; }
     echo "apply-db of $n failed: $(grep -m1 -i error "$WORK/package-$n.log" | cut -c1-200)"
   elif [ $budget -gt 10 ]; then
-    timeout -k 3 $budget "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package \
+    # wall-clock-sec stops launching candidates at the budget; the timeout (budget + 45 s for
+    # the jobs in flight and the package) is the backstop.
+    timeout -k 3 $((budget + 45)) "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package \
       --precision="$PRECISION" -o "$WORK/pkgs/$n" \
-      -pike-search="workers=local:1 worker-path=$WORKER search=$SEARCH work-dir=$WORK/search/$n db=$WORK/tune-$n.db min-speedup=1.03" \
+      -pike-search="workers=local:1 worker-path=$WORKER search=$SEARCH,wall-clock-sec=$budget work-dir=$WORK/search/$n db=$WORK/tune-$n.db min-speedup=1.03" \
       >"$WORK/search-$n.log" 2>&1 && { echo "searched $n"; return 0; }
     echo "search of $n failed or ran out of time: $(grep -m1 -i error "$WORK/search-$n.log" | cut -c1-200)"
   fi
@@ -130,14 +173,14 @@ search_one_fp32() {
     -o "$WORK/pkgs/$n" ${fdb:+-pike-apply-db="$fdb"} >"$WORK/package-$n.log" 2>&1 || echo "package of $n failed"
 }
 export -f search_one search_one_fp32 variant_one
-export WORK PIKE_OPT WORKER SEARCH SEARCH_END PRECISION APPLY_DB SEARCH_TASKS TF32 NHWC
-log "search: ${SEARCH_S}s, $PAR tasks at once, options $SEARCH"
+export WORK PIKE_OPT WORKER SEARCH SEARCH_END SEARCH_PER_TASK_S PRECISION APPLY_DB SEARCH_TASKS TF32 NHWC BF16
+log "search: until $((SEARCH_END - T0))s, ${SEARCH_PER_TASK_S}s per task, $PAR tasks at once, options $SEARCH"
 ls "$WORK/export" | xargs -P "$PAR" -I{} bash -c 'search_one {}'
 # The per-task databases merge into one (best per key).
 cat "$WORK"/tune-*.db 2>/dev/null > "$OUT/tune.db.jsonl"
 
 # 4. Build every package (cmake, all cores).
-PKG_DIRS=$(ls -d "$WORK"/pkgs/* "$WORK"/pkgs-tf32/* "$WORK"/pkgs-nhwc/* 2>/dev/null)
+PKG_DIRS=$(ls -d "$WORK"/pkgs/* "$WORK"/pkgs-tf32/* "$WORK"/pkgs-nhwc/* "$WORK"/pkgs-bf16/* 2>/dev/null)
 log "building $(echo "$PKG_DIRS" | grep -c .) packages"
 echo "$PKG_DIRS" | xargs -P 6 -I{} sh -c \
   'cmake -S {} -B {}/build -G Ninja -DCMAKE_BUILD_TYPE=Release >{}/build.log 2>&1 && cmake --build {}/build -j 4 >>{}/build.log 2>&1 || echo "package build failed: {}"'
@@ -148,9 +191,11 @@ log "packages built: $(ls "$WORK"/pkgs*/*/lib/libpike_ops.so 2>/dev/null | wc -l
 L=$(left)
 log "timing (${L}s left)"
 timeout -k 5 $((L - 10)) $PY kernelbench/bench.py --device "$DEVICE" --levels "$LEVELS" ${TASKS:+--tasks "$TASKS"} \
-  --methods "$METHODS" --pike-packages "$WORK/pkgs" --pike-tf32-packages "$WORK/pkgs-tf32" --pike-nhwc-packages "$WORK/pkgs-nhwc" --warm-manifest "$WORK/warm-*.json" \
+  ${TASK_RANGE:+--task-range "$TASK_RANGE"} --run-id "$RUN_ID" \
+  --methods "$METHODS" --pike-packages "$WORK/pkgs" --pike-tf32-packages "$WORK/pkgs-tf32" --pike-nhwc-packages "$WORK/pkgs-nhwc" \
+  --pike-bf16-packages "$WORK/pkgs-bf16" --relaxed-atol "$RELAXED_TOL" --relaxed-rtol "$RELAXED_TOL" --warm-manifest "$WORK/warm-*.json" \
   --deadline $((T0 + TOTAL - 20)) --time-budget 0.3 --results-dir "$OUT/results" \
-  --note "scripts/device-pike-bench.sh: pike built-in search ($SEARCH), precision $PRECISION" \
+  --note "scripts/device-pike-bench.sh: pike built-in search ($SEARCH) with ${SEARCH_PER_TASK_S}s per task (wall clock, $PAR tasks at once), precision $PRECISION${APPLY_DB:+, tuning database replayed: $(basename "$APPLY_DB")}" \
   >"$OUT/bench.log" 2>&1
 tail -30 "$OUT/bench.log"
 

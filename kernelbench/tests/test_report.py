@@ -73,24 +73,104 @@ def test_level_stats():
     assert stats["all"]["eager"]["tasks"] == 5
 
 
-def test_summary_merges_methods(tmp_path):
+def with_run_id(tasks, rid):
+    return [{**t, "run_id": rid} for t in tasks]
+
+
+def test_summary_takes_each_level_from_one_run(tmp_path):
+    """A run covering a level replaces that level's entry whole; other levels keep theirs."""
     path = str(tmp_path / "TEST-CARD-summary.json")
-    only_compile = [{**t, "methods": {k: v for k, v in t["methods"].items() if k != "pike"}} for t in TASKS]
-    report.update_summary(path, run_of(only_compile))
+    run_a = {**run_of(with_run_id(TASKS, "run-A")), "run_id": "run-A", "started": "t0", "hosts": ["h1"]}
+    report.update_summary(path, run_a, source="a.json")
     s1 = json.load(open(path))
-    assert set(s1["levels"]["level1"]) == {"eager", "torch_compile"}
-    only_pike = [{**t, "methods": {k: v for k, v in t["methods"].items() if k in ("eager", "pike")}}
-                 for t in TASKS]
-    report.update_summary(path, run_of(only_pike))
+    assert s1["card"] == "TEST-CARD" and s1["format"] == report.SUMMARY_FORMAT
+    l1 = s1["levels"]["level1"]
+    assert l1["run_id"] == "run-A" and l1["card"] == "TEST-CARD" and l1["source"] == "a.json"
+    assert set(l1["methods"]) == {"eager", "torch_compile", "pike", "torch_compile_best"}
+    for entry in l1["methods"].values():            # every entry names its run and card
+        assert entry["run_id"] == "run-A" and entry["card"] == "TEST-CARD"
+    # run B: level1 only, eager + pike (no torch.compile)
+    lvl1_b = [{**t, "methods": {k: v for k, v in t["methods"].items() if k in ("eager", "pike")}}
+              for t in TASKS if t["level"] == "level1"]
+    run_b = {**run_of(with_run_id(lvl1_b, "run-B")), "run_id": "run-B", "started": "t1"}
+    report.update_summary(path, run_b)
     s2 = json.load(open(path))
-    assert set(s2) == {"card", "torch", "levels"}
-    assert set(s2["levels"]["level1"]) == {"eager", "torch_compile", "pike"}
-    assert s2["levels"]["level1"]["torch_compile"] == s1["levels"]["level1"]["torch_compile"]
-    assert set(s2["levels"]["level1"]["pike"]) == {"tasks", "correct", "geomean_vs_eager",
-                                                   "geomean_vs_compile", "fast_1", "run"}
-    # another card does not inherit this card's entries
-    report.update_summary(path, run_of(only_pike, card="OTHER"))
-    assert "torch_compile" not in json.load(open(path))["levels"]["level1"]
+    assert s2["levels"]["level1"]["run_id"] == "run-B"
+    # torch_compile of run A is NOT kept beside run B's pike: that would mix runs
+    assert set(s2["levels"]["level1"]["methods"]) == {"eager", "pike"}
+    assert s2["levels"]["level3"] == s1["levels"]["level3"]          # untouched level keeps run A
+
+
+def test_summary_refuses_a_run_that_mixes_runs(tmp_path):
+    path = str(tmp_path / "TEST-CARD-summary.json")
+    mixed = with_run_id(TASKS[:2], "run-A") + with_run_id(TASKS[2:], "run-B")
+    run = {**run_of(mixed), "run_id": "run-A"}
+    with pytest.raises(report.MixedRunsError, match="run-B"):
+        report.update_summary(path, run)
+    with pytest.raises(report.MixedRunsError):
+        report.write_reports(run, str(tmp_path / "mixed.json"), str(tmp_path), make_plots=False)
+    assert not (tmp_path / "TEST-CARD-summary.json").exists()
+    assert not (tmp_path / "mixed.md").exists()
+
+
+def test_summary_refuses_another_card_and_drops_the_old_format(tmp_path):
+    path = str(tmp_path / "TEST-CARD-summary.json")
+    json.dump({"card": "TEST-CARD", "torch": "9.9", "levels": {"level2": {"eager": {"tasks": 1}}}}, open(path, "w"))
+    run = {**run_of(with_run_id(TASKS, "r")), "run_id": "r"}
+    report.update_summary(path, run)
+    s = json.load(open(path))
+    assert "level2" not in s["levels"]      # old-format entries mixed runs: not carried over
+    with pytest.raises(report.MixedRunsError, match="OTHER"):
+        report.update_summary(path, {**run, "card": "OTHER"})
+
+
+def compile_task(name, **methods):
+    return task(name, "level3", eager=ok(4.0), pike=ok(1.0), **methods)
+
+
+def test_compile_best_is_the_fastest_correct_mode():
+    wrong = {"status": "incorrect", "correct": False, "time": {"median_ms": 0.1}}
+    skipped = {"status": "skipped", "correct": False}
+    err = {"status": "error", "correct": False}
+    t1 = compile_task("t1", torch_compile=ok(2.0), torch_compile_reduce_overhead=ok(1.6),
+                      torch_compile_max_autotune=wrong)              # fastest is wrong: not chosen
+    b1 = report.compile_best_entry(t1)
+    assert b1["status"] == "ok" and b1["correct"] and b1["best_of"] == "torch_compile_reduce_overhead"
+    assert b1["time"]["median_ms"] == 1.6 and b1["modes_failed"] == ["torch_compile_max_autotune"]
+    assert b1["modes_skipped"] == []
+    t2 = compile_task("t2", torch_compile=ok(2.0), torch_compile_max_autotune=skipped)
+    b2 = report.compile_best_entry(t2)
+    assert b2["best_of"] == "torch_compile" and b2["modes_skipped"] == ["torch_compile_max_autotune"]
+    t3 = compile_task("t3", torch_compile=err, torch_compile_reduce_overhead=wrong)
+    b3 = report.compile_best_entry(t3)
+    assert b3["status"] == "error" and not b3["correct"] and "torch_compile" in b3["error"]
+    t4 = compile_task("t4", torch_compile=skipped)
+    assert report.compile_best_entry(t4)["status"] == "skipped"
+    assert report.compile_best_entry(task("t5", "level3", eager=ok(1.0))) is None   # no mode planned
+    # eager+CUDA graph is not a torch.compile mode
+    t6 = compile_task("t6", torch_compile=ok(3.0), eager_cudagraph=ok(0.5))
+    assert report.compile_best_entry(t6)["best_of"] == "torch_compile"
+
+    run = {**run_of([t1, t2, t3, t4]), "methods": ["eager", "torch_compile", "torch_compile_reduce_overhead",
+                                                   "torch_compile_max_autotune", "pike"]}
+    st = report.compute_stats(run)["level3"]
+    best = st["torch_compile_best"]
+    assert best["tasks"] == 3 and best["correct"] == 2 and best["partial"] == 1
+    assert best["best_of"] == {"torch_compile_reduce_overhead": 1, "torch_compile": 1}
+    pike = st["pike"]
+    # pike 1.0 ms vs best 1.6 (t1) and 2.0 (t2); vs the default mode 2.0 and 2.0
+    assert pike["geomean_vs_compile_best"] == pytest.approx(math.sqrt(1.6 * 2.0))
+    assert pike["geomean_vs_compile"] == pytest.approx(2.0)
+    assert pike["fast_1_vs_compile_best"] == pytest.approx(2 / 4)
+    md = report.markdown(run)
+    assert "geomean vs compile-best" in md and "torch_compile_best (1 partial)" in md
+    assert "1.600 (2.50x) [reduce_overhead]" in md and "2.000 (2.00x) [default]*" in md
+    # per-task pike vs best and vs the default mode
+    assert "| level3 | t1 | 1.600 [reduce_overhead] | 2.000 | 1.60x | 2.00x |" in md
+    assert "| level3 | t2 | 2.000 [default]* | 2.000 | 2.00x | 2.00x |" in md
+    assert "| level3 | t3 | - | - | - | - |" in md
+    # the derived entry never lands in the run itself
+    assert "torch_compile_best" not in t1["methods"]
 
 
 def test_markdown_and_plots(tmp_path):

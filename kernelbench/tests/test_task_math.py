@@ -156,3 +156,57 @@ def test_static_flag_branch_changes_the_function():
     x = torch.randn(2, 4, 6, 6)
     with torch.no_grad():
         assert not torch.allclose(on(x), off(x))
+
+
+def test_gru_stack_matches_torch_nn_gru():
+    """The written-out GRU is torch.nn.GRU (same gate equations, same weight layout)."""
+    mod = load("level3/28_gru_stack.py")
+    m = taskload.make_model(mod, 0, small=True).double()
+    x, h0 = (t.double() for t in taskload.make_inputs(mod, 0, small=True))
+    ref = torch.nn.GRU(x.shape[2], h0.shape[2], num_layers=len(m.layers)).double()
+    with torch.no_grad():
+        for i, layer in enumerate(m.layers):
+            getattr(ref, f"weight_ih_l{i}").copy_(layer.w_ih.weight)
+            getattr(ref, f"bias_ih_l{i}").copy_(layer.w_ih.bias)
+            getattr(ref, f"weight_hh_l{i}").copy_(layer.w_hh.weight)
+            getattr(ref, f"bias_hh_l{i}").copy_(layer.w_hh.bias)
+        out, h = m(x, h0)
+        ref_out, ref_h = ref(x, h0)
+    torch.testing.assert_close(out, ref_out, atol=1e-12, rtol=1e-12)
+    torch.testing.assert_close(h, ref_h, atol=1e-12, rtol=1e-12)
+
+
+def test_mamba2_lm_scan_matches_sequential_recurrence():
+    mod = load("level3/27_mamba2_lm.py")
+    b, L, h, p, n, chunk = 2, 12, 3, 4, 5, 4
+    x = torch.randn(b, L, h, p, dtype=torch.float64)
+    dt = torch.nn.functional.softplus(torch.randn(b, L, h, dtype=torch.float64))
+    A = -torch.rand(h, dtype=torch.float64) * 2
+    B = torch.randn(b, L, n, dtype=torch.float64)
+    C = torch.randn(b, L, n, dtype=torch.float64)
+    got = mod.ssd_scan(x, dt, A, B, C, chunk)
+    state = torch.zeros(b, h, p, n, dtype=torch.float64)
+    ys = []
+    for t in range(L):
+        state = state * torch.exp(A * dt[:, t])[..., None, None] + \
+            (x[:, t] * dt[:, t, :, None])[..., None] * B[:, t, None, None, :]
+        ys.append(torch.einsum("bhpn,bn->bhp", state, C[:, t]))
+    torch.testing.assert_close(got, torch.stack(ys, 1), atol=1e-10, rtol=1e-10)
+
+
+def test_swin_shift_mask_separates_wrapped_regions():
+    """After the roll by -shift, tokens from different original regions never attend to each other."""
+    mod = load("level3/25_swin_tiny.py")
+    res, ws, shift = 8, 4, 2
+    mask = mod.shift_mask(res, res, ws, shift)
+    # region id of every position of the rolled map, by brute force from the un-rolled coordinates
+    ids = torch.zeros(res, res)
+    for i in range(res):
+        for j in range(res):
+            ri = 0 if i < res - ws else (1 if i < res - shift else 2)
+            rj = 0 if j < res - ws else (1 if j < res - shift else 2)
+            ids[i, j] = ri * 3 + rj
+    win = mod.window_partition(ids.view(1, res, res, 1), ws).squeeze(-1)
+    expect = torch.where(win[:, :, None] == win[:, None, :], 0.0, -100.0)
+    assert torch.equal(mask, expect)
+    assert (mask[0] == 0).all() and (mask[-1] != 0).any()
