@@ -330,21 +330,6 @@ struct SharedBuffer {
   }
 };
 
-// The value of every environment variable of this process that could be a
-// secret (8+ characters), so that candidate output echoing one is redacted.
-std::string redactSecrets(std::string s) {
-  for (char **e = environ; e && *e; ++e) {
-    const char *eq = std::strchr(*e, '=');
-    if (!eq)
-      continue;
-    std::string v = eq + 1;
-    if (v.size() < 8)
-      continue;
-    for (size_t pos; (pos = s.find(v)) != std::string::npos;)
-      s.replace(pos, v.size(), "[redacted]");
-  }
-  return s;
-}
 
 void fillInput(at::Tensor &dst, const TensorSpec &s, uint64_t seed) {
   auto gen = at::cuda::detail::createCUDAGenerator(0);
@@ -1174,7 +1159,7 @@ json evaluate(const json &req, const CandidateSpec &cand, const CompileOutcome &
     reply["log"] = e.what();
   }
   if (s.runner) {
-    reply["candidate_output"] = redactSecrets(s.runner->output());
+    reply["candidate_output"] = runner::redactEnvironmentValues(s.runner->output(), environ);
     reply["sandbox"] = {{"process", "pike-runner pid " + std::to_string(s.runner->pid()) +
                                         ", fresh for this request, own process group, fds 0-3 only, "
                                         "environment allow-list, killed after the request"},
