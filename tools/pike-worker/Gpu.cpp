@@ -119,6 +119,8 @@ std::unique_ptr<RunnerProcess> spawnRunner(Globals &g, std::string &err) {
     args.push_back("--debug");
   if (const char *v = std::getenv("PIKE_WORKER_ALLOW_UNSANDBOXED"); v && std::string(v) == "1")
     args.push_back("--allow-unsandboxed");
+  if (const char *v = std::getenv("PIKE_WORKER_NO_LANDLOCK"); v && std::string(v) == "1")
+    args.push_back("--no-landlock");
   auto r = RunnerProcess::spawn(g.runnerExe, args, err);
   if (r)
     dbg("spawned runner pid " + std::to_string(r->pid()));
@@ -167,8 +169,8 @@ void init(Globals &g) {
   nvrtcVersion(&nvMaj, &nvMin);
   // Candidates run in pike-runner, a child of this process with the same uid:
   // not dumpable means it cannot open /proc/<verifier>/mem or /environ.
+  g.runnerExe = findRunner(); // (reads /proc/self/exe before the process turns non-dumpable)
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  g.runnerExe = findRunner();
   s.available = true;
   s.info = {{"available", true},
             {"name", p.name},
