@@ -896,9 +896,12 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   // Null calls: what a call costs without a candidate, seen by the runner (wall
   // around event pair + device sync) and by the verifier (message round trip).
   std::vector<double> nullWall, nullRt;
-  int64_t callIndex = 0;
+  // Call ids are random: a `done` written ahead by candidate code cannot name
+  // the call it would have to answer without reading the verifier's message.
+  std::mt19937_64 callIds(std::random_device{}());
+  auto nextCallId = [&] { return static_cast<int64_t>(callIds() >> 2); };
   for (int k = 0; k < kNullCalls; ++k) {
-    CallTimes t = callRunner(g, s, callIndex++, true, false, "null call " + std::to_string(k));
+    CallTimes t = callRunner(g, s, nextCallId(), true, false, "null call " + std::to_string(k));
     if (k > 0) {
       nullWall.push_back(t.wallMs);
       nullRt.push_back(t.verifierMs);
@@ -962,7 +965,7 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   };
   // Returns after a clean check, throws the failure otherwise.
   auto runChecked = [&](bool profileCall, const std::string &where, const json &extra, bool exact) {
-    CallTimes t = callRunner(g, s, callIndex++, false, profileCall, where);
+    CallTimes t = callRunner(g, s, nextCallId(), false, profileCall, where);
     ++calls;
     at::Tensor bad = at::zeros({}, at::TensorOptions().dtype(at::kBool).device(at::kCUDA, 0));
     for (auto *side : {&s.ins, &s.outs})
