@@ -538,6 +538,7 @@ constexpr int kNullCalls = 8;                 // calibration before the candidat
 constexpr int kSupervisorGraceMs = 5000;      // the verifier answers `timeout` itself first
 struct Session {
   std::unique_ptr<RunnerProcess> runner;
+  uint64_t callIdKey = 0; // random per request, see wireCallId
   std::vector<SharedBuffer> ins, outs;
   std::string sandbox;
   bool l2Flush = false;
@@ -677,7 +678,18 @@ struct CallTimes {
   runner::Done done;
 };
 
-CallTimes callRunner(Globals &g, Session &s, int64_t i, bool null, bool profile, const std::string &where) {
+// The id call `index` carries on the wire: a keyed scramble (splitmix64), so a
+// `done` written ahead by candidate code cannot name the call it would have to
+// answer without reading the verifier's message first.
+int64_t wireCallId(const Session &s, int64_t index) {
+  uint64_t z = static_cast<uint64_t>(index) + s.callIdKey + 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return static_cast<int64_t>((z ^ (z >> 31)) >> 2);
+}
+
+CallTimes callRunner(Globals &g, Session &s, int64_t index, bool null, bool profile, const std::string &where) {
+  const int64_t i = wireCallId(s, index);
   cudaError_t e = cudaStreamSynchronize(g.stream); // inputs, poison, canaries in place
   if (e != cudaSuccess)
     throw Failure{"runtime_error", "verify", "before call " + std::to_string(i) + ": " + cudaErr(e)};
@@ -896,12 +908,9 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   // Null calls: what a call costs without a candidate, seen by the runner (wall
   // around event pair + device sync) and by the verifier (message round trip).
   std::vector<double> nullWall, nullRt;
-  // Call ids are random: a `done` written ahead by candidate code cannot name
-  // the call it would have to answer without reading the verifier's message.
-  std::mt19937_64 callIds(std::random_device{}());
-  auto nextCallId = [&] { return static_cast<int64_t>(callIds() >> 2); };
+  int64_t callIndex = 0;
   for (int k = 0; k < kNullCalls; ++k) {
-    CallTimes t = callRunner(g, s, nextCallId(), true, false, "null call " + std::to_string(k));
+    CallTimes t = callRunner(g, s, callIndex++, true, false, "null call " + std::to_string(k));
     if (k > 0) {
       nullWall.push_back(t.wallMs);
       nullRt.push_back(t.verifierMs);
@@ -965,7 +974,7 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   };
   // Returns after a clean check, throws the failure otherwise.
   auto runChecked = [&](bool profileCall, const std::string &where, const json &extra, bool exact) {
-    CallTimes t = callRunner(g, s, nextCallId(), false, profileCall, where);
+    CallTimes t = callRunner(g, s, callIndex++, false, profileCall, where);
     ++calls;
     at::Tensor bad = at::zeros({}, at::TensorOptions().dtype(at::kBool).device(at::kCUDA, 0));
     for (auto *side : {&s.ins, &s.outs})
@@ -1139,6 +1148,7 @@ json evaluate(const json &req, const CandidateSpec &cand, const CompileOutcome &
   std::lock_guard<std::mutex> lk(g.gpuMutex);
   FileLock crossProcess(g.lockPath); // other workers on this GPU wait: no overlapping timings
   Session s;
+  s.callIdKey = (static_cast<uint64_t>(std::random_device{}()) << 32) | std::random_device{}();
   s.deadlineMs = req.value("deadline_ms", 30000);
   // The supervisor's watchdog (which restarts this process) fires only if the
   // verifier itself hangs; a hung candidate is the verifier's own timeout.
