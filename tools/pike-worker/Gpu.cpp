@@ -692,7 +692,7 @@ CallTimes callRunner(Globals &g, Session &s, int64_t index, bool null, bool prof
   const int64_t i = wireCallId(s, index);
   cudaError_t e = cudaStreamSynchronize(g.stream); // inputs, poison, canaries in place
   if (e != cudaSuccess)
-    throw Failure{"runtime_error", "verify", "before call " + std::to_string(i) + ": " + cudaErr(e)};
+    throw Failure{"runtime_error", "verify", "before call " + std::to_string(index) + ": " + cudaErr(e)};
   json m = {{"op", null ? "null" : "run"}, {"i", i}};
   if (profile)
     m["profile"] = true;
