@@ -119,6 +119,8 @@ std::unique_ptr<RunnerProcess> spawnRunner(Globals &g, std::string &err) {
     args.push_back("--debug");
   if (const char *v = std::getenv("PIKE_WORKER_ALLOW_UNSANDBOXED"); v && std::string(v) == "1")
     args.push_back("--allow-unsandboxed");
+  if (const char *v = std::getenv("PIKE_WORKER_NO_LANDLOCK"); v && std::string(v) == "1")
+    args.push_back("--no-landlock");
   auto r = RunnerProcess::spawn(g.runnerExe, args, err);
   if (r)
     dbg("spawned runner pid " + std::to_string(r->pid()));
@@ -167,8 +169,8 @@ void init(Globals &g) {
   nvrtcVersion(&nvMaj, &nvMin);
   // Candidates run in pike-runner, a child of this process with the same uid:
   // not dumpable means it cannot open /proc/<verifier>/mem or /environ.
+  g.runnerExe = findRunner(); // (reads /proc/self/exe before the process turns non-dumpable)
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  g.runnerExe = findRunner();
   s.available = true;
   s.info = {{"available", true},
             {"name", p.name},
@@ -330,21 +332,6 @@ struct SharedBuffer {
   }
 };
 
-// The value of every environment variable of this process that could be a
-// secret (8+ characters), so that candidate output echoing one is redacted.
-std::string redactSecrets(std::string s) {
-  for (char **e = environ; e && *e; ++e) {
-    const char *eq = std::strchr(*e, '=');
-    if (!eq)
-      continue;
-    std::string v = eq + 1;
-    if (v.size() < 8)
-      continue;
-    for (size_t pos; (pos = s.find(v)) != std::string::npos;)
-      s.replace(pos, v.size(), "[redacted]");
-  }
-  return s;
-}
 
 void fillInput(at::Tensor &dst, const TensorSpec &s, uint64_t seed) {
   auto gen = at::cuda::detail::createCUDAGenerator(0);
@@ -554,6 +541,7 @@ constexpr int kNullCalls = 8;                 // calibration before the candidat
 constexpr int kSupervisorGraceMs = 5000;      // the verifier answers `timeout` itself first
 struct Session {
   std::unique_ptr<RunnerProcess> runner;
+  uint64_t callIdKey = 0; // random per request, see wireCallId
   std::vector<SharedBuffer> ins, outs;
   std::string sandbox;
   bool l2Flush = false;
@@ -693,10 +681,21 @@ struct CallTimes {
   runner::Done done;
 };
 
-CallTimes callRunner(Globals &g, Session &s, int64_t i, bool null, bool profile, const std::string &where) {
+// The id call `index` carries on the wire: a keyed scramble (splitmix64), so a
+// `done` written ahead by candidate code cannot name the call it would have to
+// answer without reading the verifier's message first.
+int64_t wireCallId(const Session &s, int64_t index) {
+  uint64_t z = static_cast<uint64_t>(index) + s.callIdKey + 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return static_cast<int64_t>((z ^ (z >> 31)) >> 2);
+}
+
+CallTimes callRunner(Globals &g, Session &s, int64_t index, bool null, bool profile, const std::string &where) {
+  const int64_t i = wireCallId(s, index);
   cudaError_t e = cudaStreamSynchronize(g.stream); // inputs, poison, canaries in place
   if (e != cudaSuccess)
-    throw Failure{"runtime_error", "verify", "before call " + std::to_string(i) + ": " + cudaErr(e)};
+    throw Failure{"runtime_error", "verify", "before call " + std::to_string(index) + ": " + cudaErr(e)};
   json m = {{"op", null ? "null" : "run"}, {"i", i}};
   if (profile)
     m["profile"] = true;
@@ -1063,6 +1062,17 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
                  false);
     }
     phases["time_ms"] = msSince(t0);
+  } else {
+    // Without timing, still two calls on inputs nobody can know in advance: the
+    // request's seeds are public, so outputs precomputed for them must not pass.
+    for (int r = 0; r < 2; ++r) {
+      uint64_t seed = (static_cast<uint64_t>(rd()) << 32) | rd();
+      fillPristine(pristine, inSpecs, seed);
+      refOut = checkedReference(ref, pristine, outSpecs);
+      prepareReference();
+      loadBuffers();
+      runChecked(false, "random-input call " + std::to_string(r + 1), {{"seed", seed}, {"run", 1}}, false);
+    }
   }
   if (profile) {
     auto t0 = Clock::now();
@@ -1146,6 +1156,7 @@ json evaluate(const json &req, const CandidateSpec &cand, const CompileOutcome &
   std::lock_guard<std::mutex> lk(g.gpuMutex);
   FileLock crossProcess(g.lockPath); // other workers on this GPU wait: no overlapping timings
   Session s;
+  s.callIdKey = (static_cast<uint64_t>(std::random_device{}()) << 32) | std::random_device{}();
   s.deadlineMs = req.value("deadline_ms", 30000);
   // The supervisor's watchdog (which restarts this process) fires only if the
   // verifier itself hangs; a hung candidate is the verifier's own timeout.
@@ -1182,7 +1193,7 @@ json evaluate(const json &req, const CandidateSpec &cand, const CompileOutcome &
     reply["log"] = e.what();
   }
   if (s.runner) {
-    reply["candidate_output"] = redactSecrets(s.runner->output());
+    reply["candidate_output"] = runner::redactEnvironmentValues(s.runner->output(), environ);
     reply["sandbox"] = {{"process", "pike-runner pid " + std::to_string(s.runner->pid()) +
                                         ", fresh for this request, own process group, fds 0-3 only, "
                                         "environment allow-list, killed after the request"},

@@ -99,7 +99,7 @@ struct Launch {
 
 class Runner {
 public:
-  explicit Runner(bool allowUnsandboxed) : allowUnsandboxed_(allowUnsandboxed) {}
+  Runner(bool allowUnsandboxed, bool landlock) : allowUnsandboxed_(allowUnsandboxed), landlock_(landlock) {}
 
   void initCuda() {
     auto t0 = Clock::now();
@@ -233,7 +233,7 @@ private:
       return fail("load", "protocol", "a candidate is already loaded");
     std::string mode = m.value("mode", ""), artifact = m.value("artifact", "");
     // Fixed order: the sandbox goes on before any candidate code can run.
-    sandbox::Report sb = sandbox::install();
+    sandbox::Report sb = sandbox::install(landlock_);
     if (!sb.ok && !allowUnsandboxed_)
       return fail("sandbox", "sandbox", sb.error);
     sandbox_ = sb.ok ? sb.applied : "none (" + sb.error + "; allowed by PIKE_WORKER_ALLOW_UNSANDBOXED)";
@@ -389,7 +389,7 @@ private:
     send(reply);
   }
 
-  bool allowUnsandboxed_;
+  bool allowUnsandboxed_, landlock_;
   Driver drv_;
   std::string cudaStatus_ = "not initialised";
   std::string sandbox_;
@@ -407,7 +407,7 @@ private:
 
 int main(int argc, char **argv) {
   long parent = -1;
-  bool allowUnsandboxed = false;
+  bool allowUnsandboxed = false, landlock = true;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--parent" && i + 1 < argc)
@@ -416,6 +416,8 @@ int main(int argc, char **argv) {
       gDebug = true;
     else if (a == "--allow-unsandboxed")
       allowUnsandboxed = true;
+    else if (a == "--no-landlock")
+      landlock = false;
     else {
       std::fprintf(stderr, "pike-runner: unknown argument '%s' (started by pike-worker only)\n", a.c_str());
       return 64;
@@ -435,7 +437,7 @@ int main(int argc, char **argv) {
     return 64;
   }
   ignoreSigpipe(); // a verifier gone away shows up as a write error, then EOF
-  Runner r(allowUnsandboxed);
+  Runner r(allowUnsandboxed, landlock);
   r.initCuda();
   r.serve();
 }

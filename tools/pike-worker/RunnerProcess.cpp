@@ -62,6 +62,21 @@ std::string signalName(int sig) {
 
 } // namespace
 
+std::string redactEnvironmentValues(std::string text, char *const *env) {
+  for (char *const *e = env; e && *e; ++e) {
+    const char *eq = std::strchr(*e, '=');
+    if (!eq)
+      continue;
+    std::string v = eq + 1;
+    if (v.size() < 8)
+      continue;
+    static const std::string mark = "[redacted]";
+    for (size_t pos = 0; (pos = text.find(v, pos)) != std::string::npos; pos += mark.size())
+      text.replace(pos, v.size(), mark);
+  }
+  return text;
+}
+
 std::unique_ptr<RunnerProcess> RunnerProcess::spawn(const std::string &exe, const std::vector<std::string> &args,
                                                     std::string &err) {
   int sv[2], lp[2];

@@ -25,6 +25,12 @@ const std::vector<std::string> &environmentAllowList();
 /// counted and dropped.
 constexpr size_t kOutputKeepBytes = 4096;
 
+/// Replaces every occurrence of the value of an environment variable in `env`
+/// (NAME=VALUE strings, null-terminated array) that is 8+ characters long with
+/// "[redacted]": candidate output must not carry the worker's secrets back to the
+/// client, whichever way the candidate found them.
+std::string redactEnvironmentValues(std::string text, char *const *env);
+
 class RunnerProcess {
 public:
   using Clock = std::chrono::steady_clock;

@@ -13,6 +13,7 @@
 //     {"op":"map","inputs":[Buf],"outputs":[Buf],"l2_flush_bytes":N}
 //                                             {"msg":"mapped"}
 //     {"op":"null","i":I}                     {"msg":"done","i":I,"event_ms","wall_ms","err":""}
+//       (I: a random id per call, so an answer cannot be written ahead)
 //     {"op":"load","mode","artifact","entry","launches":[Launch]}
 //                                             {"msg":"loaded","sandbox":"<what applies>"}
 //     {"op":"run","i":I,"profile":bool}       {"msg":"done","i":I,"event_ms","wall_ms","err","rewrote"[,"kernels"]}

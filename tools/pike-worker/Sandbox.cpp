@@ -189,7 +189,7 @@ std::string restrictWrites() {
 
 } // namespace
 
-Report install() {
+Report install(bool landlock) {
   Report r;
   if (std::string e = dropCapabilities(); !e.empty()) {
     r.error = e;
@@ -206,7 +206,7 @@ Report install() {
   }
   // Before seccomp: the filter does not list the landlock calls, but keeping
   // the order fixed makes the report reflect the state candidate code meets.
-  std::string landlock = restrictWrites();
+  std::string fsRule = landlock ? restrictWrites() : "landlock off (PIKE_WORKER_NO_LANDLOCK)";
   std::vector<sock_filter> code = buildFilter(::getpid());
   sock_fprog prog{static_cast<unsigned short>(code.size()), code.data()};
   if (::syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog) != 0) {
@@ -214,7 +214,7 @@ Report install() {
     return r;
   }
   r.ok = true;
-  r.applied = landlock + ",seccomp(deny: execve,execveat,fork,vfork,clone-without-CLONE_THREAD,clone3=ENOSYS,ptrace,"
+  r.applied = fsRule + ",seccomp(deny: execve,execveat,fork,vfork,clone-without-CLONE_THREAD,clone3=ENOSYS,ptrace,"
               "process_vm_readv/writev,pidfd_*,kcmp,setns,unshare,setsid,setpgid,io_uring,"
               "socket(AF_INET|AF_INET6),prctl(PDEATHSIG|DUMPABLE|PTRACER),"
               "kill/tkill/tgkill/rt_sigqueueinfo/rt_tgsigqueueinfo to other pids),"

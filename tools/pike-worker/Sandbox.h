@@ -28,7 +28,9 @@ struct Report {
 /// driver's, get it too). Drops every capability (a runner started by root keeps
 /// uid 0 but cannot bypass permissions or ptrace checks), sets PR_SET_NO_NEW_PRIVS
 /// and RLIMIT_CORE 0. Irreversible.
-Report install();
+/// `landlock` false skips the filesystem rule (PIKE_WORKER_NO_LANDLOCK=1, for
+/// debugging a driver that needs to write somewhere).
+Report install(bool landlock = true);
 
 } // namespace pike::worker::sandbox
 

@@ -226,3 +226,21 @@ TEST(RunnerProcess, RunnerDiesWithItsParent) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(RunnerOutput, EnvironmentValuesAreRedacted) {
+  char secret[] = "OPENAI_API_KEY=sk-abc123456789";
+  char shorty[] = "X=short";
+  char noeq[] = "garbage";
+  char *env[] = {secret, shorty, noeq, nullptr};
+  std::string out = pike::worker::runner::redactEnvironmentValues(
+      "key sk-abc123456789 and again sk-abc123456789; short stays", env);
+  EXPECT_EQ(out, "key [redacted] and again [redacted]; short stays");
+  EXPECT_EQ(pike::worker::runner::redactEnvironmentValues("nothing", nullptr), "nothing");
+  char self[] = "ODD=[redacted]"; // a value equal to the mark must not loop
+  char *env2[] = {self, nullptr};
+  EXPECT_EQ(pike::worker::runner::redactEnvironmentValues("a [redacted] b", env2), "a [redacted] b");
+}
+
+} // namespace
