@@ -109,7 +109,7 @@ def compile(model, example_inputs, *, out_dir=None, search=False, search_options
     needs no GPU; search=True searches kernels with the built-in proposer through a
     local pike-worker (needs a GPU) and records them in `db` (default:
     out_dir/tune.db). `search_options` is appended to -pike-search (e.g.
-    "budget=200"). `build` (default: when nvcc is present) builds the package's
+    "search=budget=200"). `build` (default: when nvcc is present) builds the package's
     library; without it the package holds sources only and cannot be called.
     """
     if precision not in ("fp32", "tf32"):
