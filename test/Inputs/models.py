@@ -161,6 +161,15 @@ class Router(nn.Module):
         return torch.softmax(weights, dim=-1), experts
 
 
+class PT2MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc2 = nn.Linear(8, 16), nn.Linear(16, 4)
+
+    def forward(self, x):
+        return self.fc2(torch.relu(self.fc1(x)))
+
+
 class Unsupported(nn.Module):
     def forward(self, x):
         return torch.cosh(x)
@@ -181,6 +190,7 @@ MODELS = {
     "unsupported": (Unsupported, [(4, 4)], "trace"),
     "bias_relu": (BiasRelu, [(4096, 1024)], "trace"),
     "router": (Router, [(16, 32)], "trace"),
+    "pt2_mlp": (PT2MLP, [(2, 8)], "export"),
 }
 
 
@@ -190,6 +200,10 @@ def main():
     torch.manual_seed(0)
     model = cls().eval()
     inputs = [torch.randn(*s) for s in shapes]
+    os.makedirs(out_dir, exist_ok=True)
+    if mode == "export":  # torch.export archive: carries its own input shapes
+        torch.export.save(torch.export.export(model, tuple(inputs)), os.path.join(out_dir, name + ".pt2"))
+        return
     with torch.no_grad():
         if mode == "script":
             ts = torch.jit.script(model)
