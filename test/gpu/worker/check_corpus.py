@@ -158,7 +158,7 @@ def compile_all(cases, jobs):
     def one(item):
         name, (mode, case) = item
         with open(os.path.join(CORPUS, name)) as f:
-            src = corpus.substitute(f.read(), {"@REQ_ID@": "check-1", "@FIFO@": "/dev/null"})
+            src = corpus.substitute(f.read(), {"@REQ_ID@": "check-1", "@FIFO@": "/dev/null", "@SECRET_FILE@": "/dev/null"})
         path = os.path.join(work, name)
         with open(path, "w") as f:
             f.write(src)

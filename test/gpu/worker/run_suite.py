@@ -17,6 +17,7 @@ NVRTC and nvcc paths, next to torch.utils.cpp_extension.load_inline for the elem
 References are TorchScript modules generated here with torch.jit.script.
 """
 import argparse
+import base64
 import itertools
 import json
 import os
@@ -96,8 +97,14 @@ class Suite:
         self.env = {k: v for k, v in os.environ.items() if k != "PIKE_WORKER_TOKEN"}
         self.env.update(PIKE_SUITE_SECRET=self.secret, OPENAI_API_KEY=self.secret,
                         ANTHROPIC_API_KEY=self.secret, GEMINI_API_KEY=self.secret)
+        # A leak counts in any of the encodings a candidate could use to dodge redaction.
+        self.secret_forms = [f.encode() for f in (self.secret, self.secret.encode().hex(), self.secret[::-1],
+                                                  base64.b64encode(self.secret.encode()).decode())]
         self.fifo = os.path.join(work, "pike-suite.fifo")
         os.mkfifo(self.fifo)
+        self.secret_file = os.path.join(work, "pike-suite-secret.txt")
+        with open(self.secret_file, "w") as f:
+            f.write(self.secret)
         self.stderr_log = os.path.join(args.out, "worker-stderr.log")
         self.cache = os.path.join(work, "cache")
         self.results = []
@@ -109,6 +116,13 @@ class Suite:
         self.rotation = itertools.cycle([n for n in CONTROL_ROTATION if n in self.cases])
         self.ping_timeout = 15
         self.worker = Worker(args.worker, self.cache, self.stderr_log, self.env)
+
+    def leaks(self, data):
+        """The encoding ('plain', 'hex', 'reversed', 'base64') in which data holds the secret, or ''."""
+        for label, form in zip(("plain", "hex", "reversed", "base64"), self.secret_forms):
+            if form in data:
+                return label
+        return ""
 
     # ---- worker lifecycle ---------------------------------------------------------------
     def restart(self, why):
@@ -193,7 +207,7 @@ class Suite:
         worker, stray0, raw0 = self.worker, self.worker.stray_count(), len(self.worker.raw)
         for k in range(case.get("repeat", 1)):
             rid = "%s-%d-%s" % (name, k, uuid.uuid4().hex[:8])
-            req = evaluate_request(case, self.refs, fifo=self.fifo, request_id=rid)
+            req = evaluate_request(case, self.refs, fifo=self.fifo, request_id=rid, secret_file=self.secret_file)
             t0 = time.time()
             try:
                 self.worker.send(req, rid)
@@ -230,8 +244,8 @@ class Suite:
             late.append("%d reply lines nobody asked for (forged or duplicated), first: %r"
                         % (len(strays), strays[0][1][:200]))
         raw = b"".join(worker.raw[raw0:])
-        if self.secret.encode() in raw:
-            late.append("the worker's secret appears in a reply")
+        if self.leaks(raw):
+            late.append("the worker's secret appears in a reply (%s)" % self.leaks(raw))
         for text in case.get("forbid_in_reply", []):
             if text.encode() in raw:
                 late.append("forbidden text %r in a reply" % text)
@@ -284,7 +298,7 @@ class Suite:
             res["checks"] = (["the worker did not answer a ping after it"] if not res["alive_after"] else []) + \
                 ["honest control %s right after it: %s" % (c["name"], c["status"]) for c in bad]
             res["pass"] = res["pass"] and not res["checks"]
-        if self.secret in json.dumps(res):
+        if self.leaks(json.dumps(res).encode()):
             res["pass"] = False
             res["checks"] = res.get("checks", []) + ["the worker's secret appears in a reply"]
         self.results.append(res)

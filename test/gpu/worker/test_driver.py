@@ -92,6 +92,7 @@ def test_forged_reply_leaked_secret_and_forbidden_text_fail(suite_factory):
     s = suite_factory(controls() + [
         case("forged", "incorrect", {"status": "incorrect", "forge": True}),
         case("leaks", "incorrect", {"status": "incorrect", "leak": True}),
+        case("leaks_hex", "incorrect", {"status": "incorrect", "leak": "hex"}),
         case("forbidden", "incorrect", {"status": "incorrect", "say": "ptrace attach succeeded"},
              forbid_in_reply=["ptrace attach succeeded"]),
         case("clean", "incorrect", {"status": "incorrect", "say": "nothing to see"},
@@ -99,7 +100,8 @@ def test_forged_reply_leaked_secret_and_forbidden_text_fail(suite_factory):
     ])
     r = run_all(s)
     assert not r["forged"]["pass"] and "nobody asked for" in r["forged"]["checks"][0]
-    assert not r["leaks"]["pass"] and "secret" in r["leaks"]["checks"][0]
+    assert not r["leaks"]["pass"] and "secret appears in a reply (plain)" in r["leaks"]["checks"][0]
+    assert not r["leaks_hex"]["pass"] and "(hex)" in r["leaks_hex"]["checks"][0]
     assert not r["forbidden"]["pass"] and "forbidden" in r["forbidden"]["checks"][0]
     assert r["clean"]["pass"]
     # The secret is in the worker's environment only, never in the driver's own.
