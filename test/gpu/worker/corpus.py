@@ -19,7 +19,7 @@ optional:
                     the suite's secret); the suite substitutes them.
   reference         reference path instead of the task's module (@FIFO@ allowed).
   deadline_ms, compile_timeout_ms   request limits.
-  max_seconds       the reply must arrive within this many seconds (default 300).
+  max_seconds       the reply must arrive within this many seconds (default 90).
   repeat            send the same request this many times (each reply must match).
   forbid_in_reply   strings that must never appear in the reply line.
   honest_control    the control for ok_honest_time (default ok_<task>_<mode>).
@@ -35,7 +35,7 @@ CORPUS = os.path.join(HERE, "corpus")
 
 STATUSES = {"ok", "ok_honest_time", "compile_error", "runtime_error", "incorrect", "timeout", "rejected"}
 HONEST_TIME_FACTOR = 0.7
-DEFAULT_MAX_SECONDS = 300
+DEFAULT_MAX_SECONDS = 90
 
 TASKS = {
     "elementwise": {

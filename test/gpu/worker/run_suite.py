@@ -115,6 +115,8 @@ class Suite:
         self.since_control = 0
         self.rotation = itertools.cycle([n for n in CONTROL_ROTATION if n in self.cases])
         self.ping_timeout = 15
+        self.started = time.time()
+        self.on_result = None
         self.worker = Worker(args.worker, self.cache, self.stderr_log, self.env)
 
     def leaks(self, data):
@@ -154,7 +156,7 @@ class Suite:
             src += "\n// cold compile %s\n" % uuid.uuid4().hex
         t0 = time.time()
         try:
-            r = self.worker.call(evaluate_request(case, self.refs, source=src), timeout=300)
+            r = self.worker.call(evaluate_request(case, self.refs, source=src), timeout=corpus.DEFAULT_MAX_SECONDS)
             status = r.get("status")
         except (TimeoutError, WorkerDied) as e:
             r, status = {}, "no reply: %s" % e
@@ -268,7 +270,6 @@ class Suite:
                "log": excerpt(" | ".join((a["reply"].get("log") or a["reply"].get("error") or "") for a in attempts)),
                "candidate_output": excerpt(" | ".join(a["reply"].get("candidate_output") or "" for a in attempts), 600),
                "replies": [a["reply"] for a in attempts]}
-        self.results.append(res)
         return res
 
     def prewarm(self):
@@ -301,8 +302,7 @@ class Suite:
         if self.leaks(json.dumps(res).encode()):
             res["pass"] = False
             res["checks"] = res.get("checks", []) + ["the worker's secret appears in a reply"]
-        self.results.append(res)
-        print_row(res)
+        self.record(res)
 
     def run_clients(self):
         good = self.cases["ok_ew_nvrtc"]
@@ -326,28 +326,41 @@ class Suite:
     # ---- whole run ----------------------------------------------------------------------
     def run(self, only=None, skip_clients=False):
         pick = (lambda n: re.search(only, n)) if only else (lambda n: True)
-        t0 = time.time()
+        t0 = self.started = time.time()
         if not self.args.no_prewarm:
             self.prewarm()
             print("(prewarm: %.1f s)" % (time.time() - t0), flush=True)
         for c in self.order:  # baselines first: ok_honest_time compares with them
             if corpus.is_control(c):
                 self.run_case_safely(c)
-        if not skip_clients:
+        if not skip_clients and not self.out_of_time():
             self.run_clients()
         for c in self.order:
             if not corpus.is_control(c) and pick(c["name"]):
                 self.run_case_safely(c)
 
     def run_case_safely(self, case):
+        if self.out_of_time():
+            self.record({"name": case["name"], "class": case["class"], "expected": case["expected"],
+                         "got": "not run: the suite's time budget (%d s) is spent" % self.args.budget_s,
+                         "pass": False, "why": case["why"], "checks": []})
+            return
         try:
             res = self.run_case(case)
         except Exception as e:  # a driver bug: the case fails, the run goes on
             res = {"name": case["name"], "class": case["class"], "expected": case["expected"],
                    "got": "exception: %r" % (e,), "pass": False, "why": case["why"], "checks": []}
-            self.results.append(res)
             self.after_case(case["name"])
+        self.record(res)
+
+    def record(self, res):
+        self.results.append(res)
         print_row(res)
+        if self.on_result:
+            self.on_result()  # suite.json so far: a run cut short still leaves its results
+
+    def out_of_time(self):
+        return time.time() - self.started > self.args.budget_s
 
     def summary(self):
         n = len(self.results)
@@ -379,11 +392,11 @@ def reference_only(worker, refs, good):
     req = evaluate_request(good, refs)
     req["candidate"] = {"mode": "reference"}
     try:
-        r = worker.call(req, timeout=300)
+        r = worker.call(req, timeout=corpus.DEFAULT_MAX_SECONDS)
         bad = evaluate_request(good, refs)
         bad["candidate"] = {"mode": "reference"}
         bad["outputs"] = [dict(o, shape=[1] + list(o["shape"])) for o in bad["outputs"]]
-        rb = worker.call(bad, timeout=300)
+        rb = worker.call(bad, timeout=corpus.DEFAULT_MAX_SECONDS)
     except (TimeoutError, WorkerDied) as e:
         return clients.result("reference_only_timing", "candidate.mode=reference", False, str(e))
     timing = (r.get("timing") or {}).get("reference") or {}
@@ -509,6 +522,8 @@ def main():
     ap.add_argument("--max-line-mib", type=int, default=64, help="the worker's request line limit")
     ap.add_argument("--stdin-runs", type=int, default=10)
     ap.add_argument("--no-prewarm", action="store_true", help="no compile-only requests ahead of the cases")
+    ap.add_argument("--budget-s", type=int, default=480,
+                    help="stop starting cases after this many seconds (the rest fail as 'not run')")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     import torch
@@ -530,19 +545,25 @@ def main():
         report["device_info"] = info
         print("device_info:", json.dumps(info), flush=True)
         print("\n%-30s %-10s %-34s %-30s %s" % ("case", "class", "expected", "got", "pass"))
+
+        def save():
+            report["suite_s"] = round(time.time() - t0, 1)
+            report["summary"] = suite.summary()
+            report["cases"] = suite.results
+            report["honest_control_runs"] = suite.control_runs
+            report["honest_control_medians_ms"] = {k: suite.control_median(k) for k in suite.control_times}
+            report["worker_restarts"] = suite.restarts
+            report["hostile_cases"] = sum(r["class"] != "control" for r in suite.results)
+            with open(os.path.join(args.out, "suite.json.tmp"), "w") as f:
+                json.dump(report, f, indent=1)
+            os.replace(os.path.join(args.out, "suite.json.tmp"), os.path.join(args.out, "suite.json"))
+
+        suite.on_result = save
         try:
             suite.run(only=args.only, skip_clients=args.skip_clients)
         finally:
             suite.worker.close()
-        report["suite_s"] = round(time.time() - t0, 1)
-        report["summary"] = suite.summary()
-        report["cases"] = suite.results
-        report["honest_control_runs"] = suite.control_runs
-        report["honest_control_medians_ms"] = {k: suite.control_median(k) for k in suite.control_times}
-        report["worker_restarts"] = suite.restarts
-        report["hostile_cases"] = sum(r["class"] != "control" for r in suite.results)
-        with open(os.path.join(args.out, "suite.json"), "w") as f:
-            json.dump(report, f, indent=1)
+        save()
         failed = [r["name"] for r in suite.results if not r["pass"]]
         failed += ["control %s after %s" % (c["name"], c["after"]) for c in suite.control_runs if not c["pass"]]
         if failed:

@@ -42,7 +42,7 @@ def suite_factory(tmp_path, monkeypatch):
         for c in cases:
             (tmp_path / c["file"]).write_text("// FAKE: %s\nint x;\n" % json.dumps(c.pop("_script")))
         args = types.SimpleNamespace(worker=str(exe), out=str(tmp_path), max_line_mib=1, stdin_runs=1,
-                                     no_prewarm=True)
+                                     no_prewarm=True, budget_s=600)
         work = tmp_path / "work"
         work.mkdir(exist_ok=True)
         refs = {t: "/nonexistent/%s.pt" % t for t in corpus.TASKS}
@@ -64,7 +64,7 @@ def controls():
 
 def run_all(s):
     for c in s.order:
-        s.run_case(c)
+        s.run_case_safely(c)
     return {r["name"]: r for r in s.results}
 
 
@@ -169,3 +169,19 @@ def test_manifest_check_finds_broken_manifests():
     assert "honest control" in errs(lambda c: c[-1].update(expected="ok_honest_time", honest_control="nope"))
     assert "needs 'launches'" in errs(lambda c: next(x for x in c if x["mode"] == "nvrtc").pop("launches"))
     assert "duplicate" in errs(lambda c: c.append(dict(c[-1])))
+
+
+def test_time_budget_marks_the_rest_not_run_and_results_are_saved_as_they_come(suite_factory):
+    s = suite_factory(controls() + [case("late_%d" % k, "incorrect", {"status": "incorrect"}) for k in range(3)])
+    saved = []
+    s.on_result = lambda: saved.append(len(s.results))
+    s.run_case_safely(s.order[0])
+    s.args.budget_s = 0
+    s.started -= 1
+    for c in s.order[1:]:
+        s.run_case_safely(c)
+    r = {x["name"]: x for x in s.results}
+    assert r["ok_ew_nvcc"]["pass"]
+    assert all(not r["late_%d" % k]["pass"] and r["late_%d" % k]["got"].startswith("not run") for k in range(3))
+    assert saved == [1, 2, 3, 4, 5]
+    assert not s.ok()
