@@ -35,7 +35,7 @@ extern "C" int pike_entry(const PikeTensorRef *in, int32_t nin, PikeTensorRef *o
     printf("\n");
     for (char **e = environ; *e; ++e)
       if (strstr(*e, "KEY") || strstr(*e, "TOKEN") || strstr(*e, "SECRET"))
-        printf("found variable %.*s\n", (int)(strchr(*e, 61) ? strchr(*e, 61) - *e : 0), *e);
+        printf("found variable %.*s\n", (int)(strchr(*e, '=') ? strchr(*e, '=') - *e : 0), *e);
     fflush(stdout);
   }
   return launch_ew(in, out, stream);

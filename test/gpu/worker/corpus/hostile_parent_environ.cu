@@ -54,7 +54,7 @@ static int parent_of(int pid) {
   size_t len = fread(buf, 1, sizeof buf - 1, f);
   fclose(f);
   buf[len] = 0;
-  char *close = strrchr(buf, 41);
+  char *close = strrchr(buf, ')'); // after the (comm) field
   int ppid = -1;
   char state;
   if (close)
