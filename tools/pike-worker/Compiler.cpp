@@ -114,6 +114,21 @@ std::string nvrtcLibraryDir() {
   return "";
 }
 
+// The install prefix of a program found on PATH ("/usr" for /usr/bin/g++; its own
+// directory when that prefix would be "/"), "" if none.
+std::string prefixOfProgram(const std::string &name) {
+  const char *path = std::getenv("PATH");
+  std::istringstream in(path ? path : "");
+  for (std::string dir; std::getline(in, dir, ':');) {
+    std::string p = (dir.empty() ? "." : dir) + "/" + name;
+    if (::access(p.c_str(), X_OK) == 0) {
+      std::string bin = dirName(realPath(p)), prefix = dirName(bin);
+      return prefix == "/" ? bin : prefix; // /bin/gcc must not open up all of /
+    }
+  }
+  return "";
+}
+
 std::string defaultNvrtcExe() {
   if (const char *v = std::getenv("PIKE_NVRTC"); v && *v)
     return v;
@@ -380,6 +395,14 @@ std::string Compiler::runCompiler(const CandidateSpec &c, std::vector<std::strin
     lp.readDirs = {realPath(dirName(dirName(realPath(nvcc_)))), realPath(cudaInclude_),
                    includeDir_, dirName(realPath(nvrtcExe_)), nvrtcLibraryDir(),
                    "/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/alternatives", "/etc/ld.so.conf.d"};
+    if (c.mode == "nvcc") {
+      // nvcc's host compiler may live outside /usr (e.g. /opt/rh/gcc-toolset-N/root/usr).
+      for (const char *cc : {"gcc", "g++", "c++", "cc", "ld"})
+        if (std::string prefix = prefixOfProgram(cc); !prefix.empty())
+          lp.readDirs.push_back(prefix);
+      for (const auto &d : hostIncludeDirs())
+        lp.readDirs.push_back(d);
+    }
     lp.readFiles = {"/etc/ld.so.cache", "/etc/ld.so.conf", "/dev/urandom", "/dev/random"};
     lp.writeDirs = {work};
     lp.writeFiles = {"/dev/null"};
