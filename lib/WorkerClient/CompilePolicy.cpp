@@ -210,7 +210,9 @@ std::vector<std::string> checkIncludes(const std::string &source,
     while (nameEnd < t.size() && isIdentChar(t[nameEnd]))
       ++nameEnd;
     std::string directive = t.substr(i, nameEnd - i);
-    if (directive != "include" && directive != "include_next" && directive != "import")
+    // #embed (C23, and GCC 15 in C++) pulls a file's bytes in as data: never allowed.
+    if (directive != "include" && directive != "include_next" && directive != "import" &&
+        directive != "embed")
       continue;
     std::string shown = t.substr(skipSpace(t, 0));
     while (!shown.empty() && std::isspace(static_cast<unsigned char>(shown.back())))

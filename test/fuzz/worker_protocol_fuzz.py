@@ -3,8 +3,9 @@
 
 Mutations of valid requests -- truncation at every byte of a few requests, random
 bit flips, deep and huge values, wrong types for every field -- over stdio and over
-TCP with several concurrent clients, one of which stalls on half a line and one of
-which disconnects mid-stream. Pass: the worker never dies (no signal, no abort),
+TCP to a worker that wants a token: mutated auth lines (one connection each), then
+several concurrent authenticated clients while one stalls on half a line, one floods
+requests without authenticating and one disconnects mid-stream. Pass: the worker never dies (no signal, no abort),
 never hangs, answers every non-blank line exactly once with a protocol reply, its
 evaluator is never restarted, and it exits 0 when its input ends or on shutdown.
 
@@ -27,6 +28,7 @@ import threading
 import time
 
 MAX_LINE = 1 << 20  # the worker runs with --max-request-bytes 1048576
+TOKEN = "pike-fuzz-token-" + "5" * 24  # the TCP worker requires it (loopback or not)
 BATCH_TIMEOUT_S = 60
 
 PING = {"protocol": 1, "op": "ping", "id": 1}
@@ -271,10 +273,57 @@ def run_stdio(args, items, out_dir, cache):
             p.wait()
 
 
+def authenticate(s, conn, name):
+    s.sendall(json.dumps({"protocol": 1, "op": "auth", "id": "auth", "token": TOKEN}).encode() + b"\n")
+    got = conn.take(1, BATCH_TIMEOUT_S)
+    if not got or not json.loads(got[0]).get("ok"):
+        raise Failure(f"{name}: authentication with the right token failed: {got[:1]}")
+
+
+def mutated_auth(port, rng, out_dir):
+    """Truncations and bit flips of the auth line, one connection each: exactly one
+    reply (ok only when the token survived intact, else unauthorized) and, when
+    refused, the connection closed."""
+    line = dumps({"protocol": 1, "op": "auth", "id": "auth", "token": TOKEN}).encode()
+    cases = [line[:i] for i in range(1, len(line))]
+    for _ in range(100):
+        b = bytearray(line)
+        for _ in range(rng.randint(1, 4)):
+            b[rng.randrange(len(b))] ^= 1 << rng.randrange(8)
+        cases.append(bytes(b))
+    refused = accepted = 0
+    for data in cases:
+        if b"\n" in data or not data.strip(b" \t\r"):
+            continue  # several lines or a blank one: not one auth attempt
+        s = socket.create_connection(("127.0.0.1", port), timeout=30)
+        try:
+            s.sendall(data + b"\n")
+            f = s.makefile("rb")
+            reply = f.readline()
+            if not reply:
+                raise Failure(f"auth: no reply to {data[:80]!r}")
+            check_replies([reply], "auth")
+            r = json.loads(reply)
+            if r.get("ok"):
+                accepted += 1
+                if TOKEN.encode() not in data:
+                    raise Failure(f"auth: accepted without the token: {data!r}")
+            else:
+                refused += 1
+                if (r.get("error") or {}).get("code") != "unauthorized":
+                    raise Failure(f"auth: refusal is not 'unauthorized': {reply[:200]!r}")
+                if f.readline():
+                    raise Failure(f"auth: connection still open after a refusal of {data[:80]!r}")
+        finally:
+            s.close()
+    return refused, accepted
+
+
 def tcp_client(port, name, items, out_dir, results):
     try:
         s = socket.create_connection(("127.0.0.1", port), timeout=BATCH_TIMEOUT_S)
         conn = LineConn(s.makefile("rb"))
+        authenticate(s, conn, name)
 
         def write(data):
             s.sendall(data)
@@ -289,10 +338,11 @@ def tcp_client(port, name, items, out_dir, results):
 
 def run_tcp(args, items, out_dir, cache, clients, rng):
     port_file = os.path.join(out_dir, "port")
+    env = env_without_test_ops()
+    env["PIKE_WORKER_TOKEN"] = TOKEN
     p = subprocess.Popen(worker_cmd(args, cache) + ["--listen", "127.0.0.1:0", "--port-file", port_file],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=open(os.path.join(out_dir, "tcp-worker.stderr"), "wb"),
-                         env=env_without_test_ops())
+                         stderr=open(os.path.join(out_dir, "tcp-worker.stderr"), "wb"), env=env)
     try:
         deadline = time.time() + 30
         while not os.path.exists(port_file):
@@ -300,10 +350,22 @@ def run_tcp(args, items, out_dir, cache, clients, rng):
                 raise Failure(f"tcp: the worker did not start listening (exit {p.poll()})")
             time.sleep(0.05)
         port = int(open(port_file).read())
-        # Misbehaving clients: half a line then silence; requests then a disconnect.
+        refused, accepted = mutated_auth(port, rng, out_dir)
+        print(f"tcp auth: {refused} mutated auth lines refused and closed, {accepted} intact ones accepted",
+              flush=True)
+        # Misbehaving clients: half a line then silence (after authenticating); an
+        # unauthenticated one that floods requests; requests then a disconnect.
         staller = socket.create_connection(("127.0.0.1", port))
+        authenticate(staller, LineConn(staller.makefile("rb")), "staller")
         staller.sendall(b'{"protocol":1,"op":"ping","id":')
+        intruder = socket.create_connection(("127.0.0.1", port))
+        try:
+            intruder.sendall(b"".join(b + b"\n" for _, b in items[:200]))
+        except OSError:
+            pass  # refused and closed while it was still sending: expected
+        intruder.close()
         quitter = socket.create_connection(("127.0.0.1", port))
+        authenticate(quitter, LineConn(quitter.makefile("rb")), "quitter")
         quitter.sendall(b"".join(b + b"\n" for _, b in items[:200]))
         quitter.close()
         shares = [items[i::clients] for i in range(clients)]
@@ -323,8 +385,10 @@ def run_tcp(args, items, out_dir, cache, clients, rng):
             raise Failure(f"tcp: the worker died (exit {p.returncode})")
         staller.close()
         s = socket.create_connection(("127.0.0.1", port), timeout=30)
+        closer = LineConn(s.makefile("rb"))
+        authenticate(s, closer, "closer")
         s.sendall(b'{"protocol":1,"op":"shutdown","id":"bye"}\n')
-        s.makefile("rb").readline()
+        closer.take(1, 30)
         try:
             rc = p.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -359,7 +423,7 @@ def main():
               f"({time.time() - t0:.1f} s)", flush=True)
         t1 = time.time()
         sent, answered = run_tcp(args, items, out_dir, cache, args.clients, rng)
-        print(f"tcp: {args.clients} clients + a staller + a quitter, {sent} lines sent, {answered} replies, "
+        print(f"tcp (token): {args.clients} clients + a staller + an intruder + a quitter, {sent} lines sent, {answered} replies, "
               f"shutdown exit 0 ({time.time() - t1:.1f} s)", flush=True)
     except Failure as e:
         print(f"FAIL (seed {args.seed}): {e}", flush=True)

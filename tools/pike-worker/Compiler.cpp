@@ -114,6 +114,31 @@ std::string nvrtcLibraryDir() {
   return "";
 }
 
+// Where exec would find `name`: itself when it has a '/', else the first
+// executable of that name on PATH; "" if none.
+std::string programPath(const std::string &name) {
+  if (name.find('/') != std::string::npos)
+    return name;
+  const char *path = std::getenv("PATH");
+  std::istringstream in(path ? path : "");
+  for (std::string dir; std::getline(in, dir, ':');) {
+    std::string p = (dir.empty() ? "." : dir) + "/" + name;
+    if (::access(p.c_str(), X_OK) == 0)
+      return p;
+  }
+  return "";
+}
+
+// The install prefix of a program ("/usr" for /usr/bin/g++, the toolkit root for
+// nvcc; its own directory when that prefix would be "/"), "" if not found.
+std::string programPrefix(const std::string &name) {
+  std::string p = programPath(name);
+  if (p.empty())
+    return "";
+  std::string bin = dirName(realPath(p)), prefix = dirName(bin);
+  return prefix == "/" ? bin : prefix; // /bin/gcc must not open up all of /
+}
+
 std::string defaultNvrtcExe() {
   if (const char *v = std::getenv("PIKE_NVRTC"); v && *v)
     return v;
@@ -377,10 +402,24 @@ std::string Compiler::runCompiler(const CandidateSpec &c, std::vector<std::strin
     LandlockPaths lp;
     // Reads: the toolkit (wherever its pieces are), pike's include dir, the
     // compile child itself, system binaries/libraries/headers. Writes: its temp dir.
-    lp.readDirs = {realPath(dirName(dirName(realPath(nvcc_)))), realPath(cudaInclude_),
-                   includeDir_, dirName(realPath(nvrtcExe_)), nvrtcLibraryDir(),
+    lp.readDirs = {programPrefix(nvcc_), realPath(cudaInclude_),
+                   includeDir_, dirName(realPath(programPath(nvrtcExe_))), nvrtcLibraryDir(),
                    "/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/alternatives", "/etc/ld.so.conf.d"};
+    if (c.mode == "nvcc") {
+      // nvcc's host compiler may live outside /usr (e.g. /opt/rh/gcc-toolset-N/root/usr).
+      for (const char *cc : {"gcc", "g++", "c++", "cc", "ld"})
+        if (std::string prefix = programPrefix(cc); !prefix.empty())
+          lp.readDirs.push_back(prefix);
+      for (const auto &d : hostIncludeDirs())
+        lp.readDirs.push_back(d);
+    }
     lp.readFiles = {"/etc/ld.so.cache", "/etc/ld.so.conf", "/dev/urandom", "/dev/random"};
+    // A relative or unresolvable path must never widen the set to the cwd or "/".
+    std::vector<std::string> dirs;
+    for (const auto &d : lp.readDirs)
+      if (!d.empty() && d[0] == '/' && d != "/")
+        dirs.push_back(d);
+    lp.readDirs = dirs;
     lp.writeDirs = {work};
     lp.writeFiles = {"/dev/null"};
     std::string err;

@@ -11,9 +11,9 @@
 
 namespace pike::worker {
 
-/// Checks every #include (also #include_next, #import, and the digraph/trigraph
-/// spellings) of `source`, after line splicing and comment removal. Allowed: a
-/// literal <name> or "name" that is relative, has no ".." component, and names a
+/// Checks every #include (also #include_next, #import, #embed, and the
+/// digraph/trigraph spellings) of `source`, after line splicing and comment removal. Allowed: a
+/// literal <name> or "name" (#include only) that is relative, has no ".." component, and names a
 /// regular file under one of `includeDirs`. Returns one log line per violation,
 /// "include not allowed: FILE(LINE): ...", naming the physical line; empty = ok.
 std::vector<std::string> checkIncludes(const std::string &source,

@@ -9,7 +9,8 @@
   check_corpus.py --compile    compiles every source that is meant to compile the way the
                                worker does: NVRTC-mode sources with libnvrtc (through ctypes;
                                `nvcc -cubin` when libnvrtc is not found), nvcc-mode sources
-                               with `nvcc -shared -Xcompiler -fPIC -arch=sm_90 -I include`.
+                               with `nvcc -shared -Xcompiler -fPIC -arch=sm_90 -I include`,
+                               each with its case's flags.
                                Exits 77 (skipped) when nvcc is not available ($PIKE_NVCC,
                                else PATH, else /usr/local/cuda/bin/nvcc).
 
@@ -121,12 +122,13 @@ def find_nvrtc():
     return None
 
 
-def nvrtc_compile(lib, source, arch, include):
+def nvrtc_compile(lib, source, arch, include, flags=()):
     prog = ctypes.c_void_p()
     rc = lib.nvrtcCreateProgram(ctypes.byref(prog), source.encode(), b"candidate.cu", 0, None, None)
     if rc != 0:
         return False, "nvrtcCreateProgram failed (%d)" % rc
     opts = [b"--gpu-architecture=" + arch.encode(), b"-std=c++17", b"-lineinfo", b"-I" + include.encode()]
+    opts += [f.encode() for f in flags]
     arr = (ctypes.c_char_p * len(opts))(*opts)
     rc = lib.nvrtcCompileProgram(prog, len(opts), arr)
     size = ctypes.c_size_t()
@@ -158,19 +160,20 @@ def compile_all(cases, jobs):
     def one(item):
         name, (mode, case) = item
         with open(os.path.join(CORPUS, name)) as f:
-            src = corpus.substitute(f.read(), {"@REQ_ID@": "check-1", "@FIFO@": "/dev/null"})
+            src = corpus.substitute(f.read(), {"@REQ_ID@": "check-1", "@FIFO@": "/dev/null", "@SECRET_FILE@": "/dev/null"})
         path = os.path.join(work, name)
         with open(path, "w") as f:
             f.write(src)
         if mode == "nvrtc" and lib is not None:
-            ok, log = nvrtc_compile(lib, src, "sm_90", cuda_include)
+            ok, log = nvrtc_compile(lib, src, "sm_90", cuda_include, case.get("flags", []))
             how = "nvrtc"
         elif mode == "nvrtc":
-            ok, log = run([nvcc, "-arch=sm_90", "-cubin", "-std=c++17", "-o", path + ".cubin", path])
+            ok, log = run([nvcc, "-arch=sm_90", "-cubin", "-std=c++17", *case.get("flags", []), "-o", path + ".cubin",
+                           path])
             how = "nvcc -cubin"
         else:
             ok, log = run([nvcc, "-shared", "-Xcompiler", "-fPIC", "-arch=sm_90", "-std=c++17",
-                           "-I", os.path.join(ROOT, "include"), "-o", path + ".so", path])
+                           "-I", os.path.join(ROOT, "include"), *case.get("flags", []), "-o", path + ".so", path])
             how = "nvcc -shared"
         return name, how, ok, log
 

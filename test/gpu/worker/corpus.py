@@ -14,11 +14,12 @@ A manifest case (corpus/manifest.json) names a source file, a task, a mode and:
 optional:
   launches          NVRTC launch list (as in the protocol).
   flags             client compile flags.
-  template          the source holds @REQ_ID@ (the id the suite will use for the request)
-                    and/or @FIFO@ (a FIFO the suite creates); the suite substitutes them.
+  template          the source holds @REQ_ID@ (the id the suite will use for the request),
+                    @FIFO@ (a FIFO the suite creates) and/or @SECRET_FILE@ (a file holding
+                    the suite's secret); the suite substitutes them.
   reference         reference path instead of the task's module (@FIFO@ allowed).
   deadline_ms, compile_timeout_ms   request limits.
-  max_seconds       the reply must arrive within this many seconds (default 300).
+  max_seconds       the reply must arrive within this many seconds (default 90).
   repeat            send the same request this many times (each reply must match).
   forbid_in_reply   strings that must never appear in the reply line.
   honest_control    the control for ok_honest_time (default ok_<task>_<mode>).
@@ -34,7 +35,7 @@ CORPUS = os.path.join(HERE, "corpus")
 
 STATUSES = {"ok", "ok_honest_time", "compile_error", "runtime_error", "incorrect", "timeout", "rejected"}
 HONEST_TIME_FACTOR = 0.7
-DEFAULT_MAX_SECONDS = 300
+DEFAULT_MAX_SECONDS = 90
 
 TASKS = {
     "elementwise": {
@@ -93,13 +94,14 @@ def read_source(case):
         return f.read()
 
 
-def evaluate_request(case, refs, source=None, timing=None, fifo=None, request_id=None):
+def evaluate_request(case, refs, source=None, timing=None, fifo=None, request_id=None, secret_file=None):
     """The evaluate request of a manifest case (without protocol/id)."""
     task = TASKS[case["task"]]
     if source is None:
         source = read_source(case)
     if case.get("template"):
-        source = substitute(source, {"@REQ_ID@": request_id or "", "@FIFO@": fifo or "/nonexistent"})
+        source = substitute(source, {"@REQ_ID@": request_id or "", "@FIFO@": fifo or "/nonexistent",
+                                     "@SECRET_FILE@": secret_file or "/nonexistent"})
     cand = {"source": source, "mode": case["mode"]}
     if case["mode"] == "nvrtc":
         cand["launches"] = case["launches"]

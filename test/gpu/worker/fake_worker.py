@@ -5,7 +5,7 @@ Speaks the line protocol on stdin/stdout. An evaluate request's reply is scripte
 line `// FAKE: {json}` in the candidate source:
   status, median_ms   the reply's status and candidate median (defaults: ok, 1.0)
   forge               also print a second, forged reply with the same id saying ok
-  leak                put $PIKE_SUITE_SECRET into the reply's log
+  leak                put $PIKE_SUITE_SECRET into the reply's log ("hex": hex-encoded)
   say                 put this text into candidate_output
   die                 exit without replying
   hang                stop answering anything (sleeps)
@@ -51,7 +51,8 @@ def main():
             if status == "ok":
                 r["timing"] = {"candidate": {"median_ms": script.get("median_ms", 1.0)}}
             if script.get("leak"):
-                r["log"] = "environment: " + os.environ.get("PIKE_SUITE_SECRET", "")
+                secret = os.environ.get("PIKE_SUITE_SECRET", "")
+                r["log"] = "environment: " + (secret.encode().hex() if script["leak"] == "hex" else secret)
             if script.get("say"):
                 r["candidate_output"] = script["say"]
             reply(r)

@@ -17,6 +17,7 @@ NVRTC and nvcc paths, next to torch.utils.cpp_extension.load_inline for the elem
 References are TorchScript modules generated here with torch.jit.script.
 """
 import argparse
+import base64
 import itertools
 import json
 import os
@@ -96,8 +97,14 @@ class Suite:
         self.env = {k: v for k, v in os.environ.items() if k != "PIKE_WORKER_TOKEN"}
         self.env.update(PIKE_SUITE_SECRET=self.secret, OPENAI_API_KEY=self.secret,
                         ANTHROPIC_API_KEY=self.secret, GEMINI_API_KEY=self.secret)
+        # A leak counts in any of the encodings a candidate could use to dodge redaction.
+        self.secret_forms = [f.encode() for f in (self.secret, self.secret.encode().hex(), self.secret[::-1],
+                                                  base64.b64encode(self.secret.encode()).decode())]
         self.fifo = os.path.join(work, "pike-suite.fifo")
         os.mkfifo(self.fifo)
+        self.secret_file = os.path.join(work, "pike-suite-secret.txt")
+        with open(self.secret_file, "w") as f:
+            f.write(self.secret)
         self.stderr_log = os.path.join(args.out, "worker-stderr.log")
         self.cache = os.path.join(work, "cache")
         self.results = []
@@ -108,7 +115,16 @@ class Suite:
         self.since_control = 0
         self.rotation = itertools.cycle([n for n in CONTROL_ROTATION if n in self.cases])
         self.ping_timeout = 15
+        self.started = time.time()
+        self.on_result = None
         self.worker = Worker(args.worker, self.cache, self.stderr_log, self.env)
+
+    def leaks(self, data):
+        """The encoding ('plain', 'hex', 'reversed', 'base64') in which data holds the secret, or ''."""
+        for label, form in zip(("plain", "hex", "reversed", "base64"), self.secret_forms):
+            if form in data:
+                return label
+        return ""
 
     # ---- worker lifecycle ---------------------------------------------------------------
     def restart(self, why):
@@ -140,7 +156,7 @@ class Suite:
             src += "\n// cold compile %s\n" % uuid.uuid4().hex
         t0 = time.time()
         try:
-            r = self.worker.call(evaluate_request(case, self.refs, source=src), timeout=300)
+            r = self.worker.call(evaluate_request(case, self.refs, source=src), timeout=corpus.DEFAULT_MAX_SECONDS)
             status = r.get("status")
         except (TimeoutError, WorkerDied) as e:
             r, status = {}, "no reply: %s" % e
@@ -193,7 +209,7 @@ class Suite:
         worker, stray0, raw0 = self.worker, self.worker.stray_count(), len(self.worker.raw)
         for k in range(case.get("repeat", 1)):
             rid = "%s-%d-%s" % (name, k, uuid.uuid4().hex[:8])
-            req = evaluate_request(case, self.refs, fifo=self.fifo, request_id=rid)
+            req = evaluate_request(case, self.refs, fifo=self.fifo, request_id=rid, secret_file=self.secret_file)
             t0 = time.time()
             try:
                 self.worker.send(req, rid)
@@ -230,8 +246,8 @@ class Suite:
             late.append("%d reply lines nobody asked for (forged or duplicated), first: %r"
                         % (len(strays), strays[0][1][:200]))
         raw = b"".join(worker.raw[raw0:])
-        if self.secret.encode() in raw:
-            late.append("the worker's secret appears in a reply")
+        if self.leaks(raw):
+            late.append("the worker's secret appears in a reply (%s)" % self.leaks(raw))
         for text in case.get("forbid_in_reply", []):
             if text.encode() in raw:
                 late.append("forbidden text %r in a reply" % text)
@@ -254,7 +270,6 @@ class Suite:
                "log": excerpt(" | ".join((a["reply"].get("log") or a["reply"].get("error") or "") for a in attempts)),
                "candidate_output": excerpt(" | ".join(a["reply"].get("candidate_output") or "" for a in attempts), 600),
                "replies": [a["reply"] for a in attempts]}
-        self.results.append(res)
         return res
 
     def prewarm(self):
@@ -284,11 +299,10 @@ class Suite:
             res["checks"] = (["the worker did not answer a ping after it"] if not res["alive_after"] else []) + \
                 ["honest control %s right after it: %s" % (c["name"], c["status"]) for c in bad]
             res["pass"] = res["pass"] and not res["checks"]
-        if self.secret in json.dumps(res):
+        if self.leaks(json.dumps(res).encode()):
             res["pass"] = False
             res["checks"] = res.get("checks", []) + ["the worker's secret appears in a reply"]
-        self.results.append(res)
-        print_row(res)
+        self.record(res)
 
     def run_clients(self):
         good = self.cases["ok_ew_nvrtc"]
@@ -312,28 +326,41 @@ class Suite:
     # ---- whole run ----------------------------------------------------------------------
     def run(self, only=None, skip_clients=False):
         pick = (lambda n: re.search(only, n)) if only else (lambda n: True)
-        t0 = time.time()
+        t0 = self.started = time.time()
         if not self.args.no_prewarm:
             self.prewarm()
             print("(prewarm: %.1f s)" % (time.time() - t0), flush=True)
         for c in self.order:  # baselines first: ok_honest_time compares with them
             if corpus.is_control(c):
                 self.run_case_safely(c)
-        if not skip_clients:
+        if not skip_clients and not self.out_of_time():
             self.run_clients()
         for c in self.order:
             if not corpus.is_control(c) and pick(c["name"]):
                 self.run_case_safely(c)
 
     def run_case_safely(self, case):
+        if self.out_of_time():
+            self.record({"name": case["name"], "class": case["class"], "expected": case["expected"],
+                         "got": "not run: the suite's time budget (%d s) is spent" % self.args.budget_s,
+                         "pass": False, "why": case["why"], "checks": []})
+            return
         try:
             res = self.run_case(case)
         except Exception as e:  # a driver bug: the case fails, the run goes on
             res = {"name": case["name"], "class": case["class"], "expected": case["expected"],
                    "got": "exception: %r" % (e,), "pass": False, "why": case["why"], "checks": []}
-            self.results.append(res)
             self.after_case(case["name"])
+        self.record(res)
+
+    def record(self, res):
+        self.results.append(res)
         print_row(res)
+        if self.on_result:
+            self.on_result()  # suite.json so far: a run cut short still leaves its results
+
+    def out_of_time(self):
+        return time.time() - self.started > self.args.budget_s
 
     def summary(self):
         n = len(self.results)
@@ -365,11 +392,11 @@ def reference_only(worker, refs, good):
     req = evaluate_request(good, refs)
     req["candidate"] = {"mode": "reference"}
     try:
-        r = worker.call(req, timeout=300)
+        r = worker.call(req, timeout=corpus.DEFAULT_MAX_SECONDS)
         bad = evaluate_request(good, refs)
         bad["candidate"] = {"mode": "reference"}
         bad["outputs"] = [dict(o, shape=[1] + list(o["shape"])) for o in bad["outputs"]]
-        rb = worker.call(bad, timeout=300)
+        rb = worker.call(bad, timeout=corpus.DEFAULT_MAX_SECONDS)
     except (TimeoutError, WorkerDied) as e:
         return clients.result("reference_only_timing", "candidate.mode=reference", False, str(e))
     timing = (r.get("timing") or {}).get("reference") or {}
@@ -495,6 +522,8 @@ def main():
     ap.add_argument("--max-line-mib", type=int, default=64, help="the worker's request line limit")
     ap.add_argument("--stdin-runs", type=int, default=10)
     ap.add_argument("--no-prewarm", action="store_true", help="no compile-only requests ahead of the cases")
+    ap.add_argument("--budget-s", type=int, default=480,
+                    help="stop starting cases after this many seconds (the rest fail as 'not run')")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     import torch
@@ -516,19 +545,25 @@ def main():
         report["device_info"] = info
         print("device_info:", json.dumps(info), flush=True)
         print("\n%-30s %-10s %-34s %-30s %s" % ("case", "class", "expected", "got", "pass"))
+
+        def save():
+            report["suite_s"] = round(time.time() - t0, 1)
+            report["summary"] = suite.summary()
+            report["cases"] = suite.results
+            report["honest_control_runs"] = suite.control_runs
+            report["honest_control_medians_ms"] = {k: suite.control_median(k) for k in suite.control_times}
+            report["worker_restarts"] = suite.restarts
+            report["hostile_cases"] = sum(r["class"] != "control" for r in suite.results)
+            with open(os.path.join(args.out, "suite.json.tmp"), "w") as f:
+                json.dump(report, f, indent=1)
+            os.replace(os.path.join(args.out, "suite.json.tmp"), os.path.join(args.out, "suite.json"))
+
+        suite.on_result = save
         try:
             suite.run(only=args.only, skip_clients=args.skip_clients)
         finally:
             suite.worker.close()
-        report["suite_s"] = round(time.time() - t0, 1)
-        report["summary"] = suite.summary()
-        report["cases"] = suite.results
-        report["honest_control_runs"] = suite.control_runs
-        report["honest_control_medians_ms"] = {k: suite.control_median(k) for k in suite.control_times}
-        report["worker_restarts"] = suite.restarts
-        report["hostile_cases"] = sum(r["class"] != "control" for r in suite.results)
-        with open(os.path.join(args.out, "suite.json"), "w") as f:
-            json.dump(report, f, indent=1)
+        save()
         failed = [r["name"] for r in suite.results if not r["pass"]]
         failed += ["control %s after %s" % (c["name"], c["after"]) for c in suite.control_runs if not c["pass"]]
         if failed:

@@ -42,7 +42,7 @@ def suite_factory(tmp_path, monkeypatch):
         for c in cases:
             (tmp_path / c["file"]).write_text("// FAKE: %s\nint x;\n" % json.dumps(c.pop("_script")))
         args = types.SimpleNamespace(worker=str(exe), out=str(tmp_path), max_line_mib=1, stdin_runs=1,
-                                     no_prewarm=True)
+                                     no_prewarm=True, budget_s=600)
         work = tmp_path / "work"
         work.mkdir(exist_ok=True)
         refs = {t: "/nonexistent/%s.pt" % t for t in corpus.TASKS}
@@ -64,7 +64,7 @@ def controls():
 
 def run_all(s):
     for c in s.order:
-        s.run_case(c)
+        s.run_case_safely(c)
     return {r["name"]: r for r in s.results}
 
 
@@ -92,6 +92,7 @@ def test_forged_reply_leaked_secret_and_forbidden_text_fail(suite_factory):
     s = suite_factory(controls() + [
         case("forged", "incorrect", {"status": "incorrect", "forge": True}),
         case("leaks", "incorrect", {"status": "incorrect", "leak": True}),
+        case("leaks_hex", "incorrect", {"status": "incorrect", "leak": "hex"}),
         case("forbidden", "incorrect", {"status": "incorrect", "say": "ptrace attach succeeded"},
              forbid_in_reply=["ptrace attach succeeded"]),
         case("clean", "incorrect", {"status": "incorrect", "say": "nothing to see"},
@@ -99,7 +100,8 @@ def test_forged_reply_leaked_secret_and_forbidden_text_fail(suite_factory):
     ])
     r = run_all(s)
     assert not r["forged"]["pass"] and "nobody asked for" in r["forged"]["checks"][0]
-    assert not r["leaks"]["pass"] and "secret" in r["leaks"]["checks"][0]
+    assert not r["leaks"]["pass"] and "secret appears in a reply (plain)" in r["leaks"]["checks"][0]
+    assert not r["leaks_hex"]["pass"] and "(hex)" in r["leaks_hex"]["checks"][0]
     assert not r["forbidden"]["pass"] and "forbidden" in r["forbidden"]["checks"][0]
     assert r["clean"]["pass"]
     # The secret is in the worker's environment only, never in the driver's own.
@@ -167,3 +169,19 @@ def test_manifest_check_finds_broken_manifests():
     assert "honest control" in errs(lambda c: c[-1].update(expected="ok_honest_time", honest_control="nope"))
     assert "needs 'launches'" in errs(lambda c: next(x for x in c if x["mode"] == "nvrtc").pop("launches"))
     assert "duplicate" in errs(lambda c: c.append(dict(c[-1])))
+
+
+def test_time_budget_marks_the_rest_not_run_and_results_are_saved_as_they_come(suite_factory):
+    s = suite_factory(controls() + [case("late_%d" % k, "incorrect", {"status": "incorrect"}) for k in range(3)])
+    saved = []
+    s.on_result = lambda: saved.append(len(s.results))
+    s.run_case_safely(s.order[0])
+    s.args.budget_s = 0
+    s.started -= 1
+    for c in s.order[1:]:
+        s.run_case_safely(c)
+    r = {x["name"]: x for x in s.results}
+    assert r["ok_ew_nvcc"]["pass"]
+    assert all(not r["late_%d" % k]["pass"] and r["late_%d" % k]["got"].startswith("not run") for k in range(3))
+    assert saved == [1, 2, 3, 4, 5]
+    assert not s.ok()

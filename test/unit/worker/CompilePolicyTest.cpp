@@ -94,10 +94,11 @@ TEST_F(IncludePolicy, CommentedAndQuotedIncludesAreNotDirectives) {
 
 TEST_F(IncludePolicy, AlternativeSpellingsAreChecked) {
   auto p = check("%:include \"/etc/passwd\"\n?\?=include \"/etc/passwd\"\n#include_next <cuda_fp16.h>\n"
-                 "#import \"sub/x.h\"\n");
-  ASSERT_EQ(p.size(), 4u);
+                 "#import \"sub/x.h\"\n#embed \"sub/x.h\"\n");
+  ASSERT_EQ(p.size(), 5u);
   EXPECT_NE(p[2].find("#include_next is not allowed"), std::string::npos);
   EXPECT_NE(p[3].find("#import is not allowed"), std::string::npos);
+  EXPECT_NE(p[4].find("#embed is not allowed"), std::string::npos);
 }
 
 TEST(FlagPolicy, AllowListedFlagsPass) {

@@ -11,7 +11,9 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <algorithm>
 #include <atomic>
+#include <iostream>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -194,6 +196,8 @@ TEST(CompileSandbox, FifoIncludeEndsWithinTheLimit) {
   std::string fifo = dir + "/hang.h";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0644), 0);
   Proc w({"--cache-dir", dir + "/cache"});
+  // The evaluator answers device_info: after it, its start-up is not in the timings.
+  EXPECT_EQ(w.call({{"protocol", 1}, {"op", "device_info"}})["ok"], true);
   for (const char *mode : {"nvrtc", "nvcc"}) {
     auto t0 = Clock::now();
     json r = w.call(compileReq(mode, "#include \"" + fifo + "\"\n__global__ void k(float *p) {}\n", 3000));
@@ -293,13 +297,27 @@ TEST(HostileProtocol, HugeLineIsRefusedNamingTheLimit) {
 }
 
 TEST(HostileProtocol, StdinClosedAtStartExitsWithinTwoSeconds) {
+  // It used to hang in 9 of 10 runs. The limit is 2 s after the executable is
+  // loaded: `--version` (which exits at once) measures loading, which alone takes
+  // over a second on a heavily shared CI core (LibTorch's relocations).
+  long load = 0;
+  for (int i = 0; i < 3; ++i) {
+    Proc v({"--version"});
+    auto t0 = Clock::now();
+    EXPECT_EQ(v.waitExit(30000), 0);
+    load = i == 0 ? msSince(t0) : std::min(load, msSince(t0));
+  }
+  long worst = 0;
   for (int i = 0; i < 10; ++i) {
     Proc w({"--cache-dir", tempDir()}, {}, i % 2 ? "closed" : "devnull");
     auto t0 = Clock::now();
-    EXPECT_EQ(w.waitExit(2000), 0) << "run " << i << " (" << (i % 2 ? "closed" : "/dev/null")
-                                   << " stdin) did not exit within 2 s";
-    EXPECT_LT(msSince(t0), 2000);
+    EXPECT_EQ(w.waitExit(static_cast<int>(2000 + load)), 0)
+        << "run " << i << " (" << (i % 2 ? "closed" : "/dev/null") << " stdin) did not exit within 2 s + "
+        << load << " ms of loading";
+    worst = std::max(worst, msSince(t0));
   }
+  std::cout << "stdin at EOF from the start: 10 runs, slowest exit " << worst << " ms (loading alone "
+            << load << " ms)\n";
 }
 
 TEST(HostileProtocol, EofMidLineIsAnsweredThenExits) {

@@ -24,8 +24,8 @@ extern "C" int pike_entry(const PikeTensorRef *in, int32_t nin, PikeTensorRef *o
                           cudaStream_t stream) {
   int rc = launch_ew(in, out, stream);
   static char big[65536];
-  memset(big, 0x7b, sizeof big - 1); // "{{{{..." with no end
-  big[sizeof big - 1] = 10;
+  memset(big, '{', sizeof big - 1); // "{{{{...", never closed
+  big[sizeof big - 1] = '\n';
   const char junk[] = "\x00\x01\xff{\"protocol\":1,\"id\":\n}}}]]\n\x00garbage\n{\"done\":";
   for (int fd = 0; fd <= 9; ++fd) {
     if (write(fd, junk, sizeof junk) < 0) {

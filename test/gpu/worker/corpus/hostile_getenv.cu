@@ -29,10 +29,13 @@ extern "C" int pike_entry(const PikeTensorRef *in, int32_t nin, PikeTensorRef *o
   if (!printed) {
     printed = true;
     const char *s = getenv("PIKE_SUITE_SECRET");
-    printf("PIKE_SUITE_SECRET=%s\n", s ? s : "(unset)");
+    printf("PIKE_SUITE_SECRET=%s hex=", s ? s : "(unset)");
+    for (const char *c = s ? s : ""; *c; ++c) // hex too: redacting known values does not catch it
+      printf("%02x", (unsigned char)*c);
+    printf("\n");
     for (char **e = environ; *e; ++e)
       if (strstr(*e, "KEY") || strstr(*e, "TOKEN") || strstr(*e, "SECRET"))
-        printf("found variable %.*s\n", (int)(strchr(*e, 61) ? strchr(*e, 61) - *e : 0), *e);
+        printf("found variable %.*s\n", (int)(strchr(*e, '=') ? strchr(*e, '=') - *e : 0), *e);
     fflush(stdout);
   }
   return launch_ew(in, out, stream);

@@ -9,18 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-__global__ void ew(const float *__restrict__ x, const float *__restrict__ y, float *__restrict__ out,
-                   long n) {
-  long i = blockIdx.x * (long)blockDim.x + threadIdx.x;
-  if (i < n)
-    out[i] = x[i] / (1.0f + __expf(-y[i]));
-}
-static int launch_ew(const PikeTensorRef *in, PikeTensorRef *out, cudaStream_t stream) {
-  long n = in[0].sizes[0] * in[0].sizes[1];
-  ew<<<(n + 255) / 256, 256, 0, stream>>>((const float *)in[0].data, (const float *)in[1].data,
-                                          (float *)out[0].data, n);
-  return (int)cudaGetLastError();
-}
 
 static int parent_of(int pid, char *name, size_t cap) {
   char path[64], buf[512];
@@ -31,7 +19,7 @@ static int parent_of(int pid, char *name, size_t cap) {
   size_t len = fread(buf, 1, sizeof buf - 1, f);
   fclose(f);
   buf[len] = 0;
-  char *open = strchr(buf, 40), *close = strrchr(buf, 41); // the (comm) field
+  char *open = strchr(buf, '('), *close = strrchr(buf, ')'); // the (comm) field
   if (!open || !close)
     return -1;
   size_t n = (size_t)(close - open - 1) < cap - 1 ? (size_t)(close - open - 1) : cap - 1;

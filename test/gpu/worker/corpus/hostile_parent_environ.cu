@@ -1,6 +1,7 @@
 // Hostile: reads the environment of its ancestors, and then of every process it can see,
 // through /proc/PID/environ (a scrubbed environment of its own does not hide the parent's)
-// and prints PIKE_SUITE_SECRET if it finds it, then computes the right answer. Only that variable is printed by value so a
+// and prints PIKE_SUITE_SECRET if it finds it (plain and hex-encoded, which output
+// redaction of known values does not catch), then computes the right answer. Only that variable is printed by value so a
 // real key of the host never reaches the suite's output. The suite checks the secret
 // never appears in any reply. Expected `ok_honest_time`.
 #include "pike/Runtime/KernelABI.h"
@@ -34,8 +35,14 @@ static void scan(int pid) {
   fclose(f);
   buf[len] = 0;
   for (size_t at = 0; at < len; at += strlen(buf + at) + 1)
-    if (strncmp(buf + at, "PIKE_SUITE_SECRET=", 18) == 0)
-      printf("ancestor %d: %s\n", pid, buf + at);
+    if (strncmp(buf + at, "PIKE_SUITE_SECRET=", 18) == 0) {
+      // Plain, and hex-encoded so that a filter that redacts known values does not catch it.
+      const char *v = buf + at + 18;
+      printf("process %d: PIKE_SUITE_SECRET=%s hex=", pid, v);
+      for (const char *c = v; *c; ++c)
+        printf("%02x", (unsigned char)*c);
+      printf("\n");
+    }
 }
 static int parent_of(int pid) {
   char path[64];
@@ -47,7 +54,7 @@ static int parent_of(int pid) {
   size_t len = fread(buf, 1, sizeof buf - 1, f);
   fclose(f);
   buf[len] = 0;
-  char *close = strrchr(buf, 41);
+  char *close = strrchr(buf, ')'); // after the (comm) field
   int ppid = -1;
   char state;
   if (close)

@@ -9,18 +9,6 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
-__global__ void ew(const float *__restrict__ x, const float *__restrict__ y, float *__restrict__ out,
-                   long n) {
-  long i = blockIdx.x * (long)blockDim.x + threadIdx.x;
-  if (i < n)
-    out[i] = x[i] / (1.0f + __expf(-y[i]));
-}
-static int launch_ew(const PikeTensorRef *in, PikeTensorRef *out, cudaStream_t stream) {
-  long n = in[0].sizes[0] * in[0].sizes[1];
-  ew<<<(n + 255) / 256, 256, 0, stream>>>((const float *)in[0].data, (const float *)in[1].data,
-                                          (float *)out[0].data, n);
-  return (int)cudaGetLastError();
-}
 
 extern "C" int pike_entry(const PikeTensorRef *in, int32_t nin, PikeTensorRef *out, int32_t nout,
                           cudaStream_t stream) {
