@@ -238,8 +238,9 @@ int main(int argc, char **argv) {
                  "(e.g. openssl rand -hex 32)\n";
     return 2;
   }
-  if (!sopts.token.empty())
-    ::prctl(PR_SET_DUMPABLE, 0); // other processes of this user cannot read our memory
+  // Always: candidates run as this user, and /proc/<supervisor>/environ and mem
+  // would otherwise be readable to them (the client's API keys, the token).
+  ::prctl(PR_SET_DUMPABLE, 0);
   sopts.childExe = selfExe(argv[0]);
   sopts.testOps = copts.testOps;
   sopts.childArgs = {"--cache-dir", copts.cacheDir, "--nvcc", copts.nvcc,
