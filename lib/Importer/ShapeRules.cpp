@@ -70,17 +70,26 @@ at::Tensor convolution(const at::Tensor &input, const at::Tensor &weight, const 
   } else {
     p = intList(padding, k, 0);
   }
+  if (!transposed) {
+    std::string padded, kernel;
+    bool tooSmall = false;
+    for (int64_t i = 0; i < k; ++i) {
+      int64_t x = in[i + 2] + 2 * p[i], w = d[i] * (weight.size(i + 2) - 1) + 1;
+      tooSmall |= x < w;
+      padded += (i ? " x " : "") + std::to_string(x);
+      kernel += (i ? " x " : "") + std::to_string(w);
+    }
+    if (tooSmall && !same)
+      throw ShapeError{"Calculated padded input size per channel: (" + padded +
+                       "). Kernel size: (" + kernel +
+                       "). Kernel size can't be greater than actual input size"};
+  }
   std::vector<int64_t> out = {in[0], transposed ? weight.size(1) * groups : weight.size(0)};
   for (int64_t i = 0; i < k; ++i) {
     int64_t x = in[i + 2], w = weight.size(i + 2);
     int64_t y = same ? x
                 : transposed ? (x - 1) * s[i] - 2 * p[i] + d[i] * (w - 1) + op[i] + 1
                              : (x + 2 * p[i] - d[i] * (w - 1) - 1) / s[i] + 1;
-    if (!transposed && x + 2 * p[i] < d[i] * (w - 1) + 1)
-      throw ShapeError{"Calculated padded input size per channel: (" +
-                       std::to_string(x + 2 * p[i]) + "). Kernel size: (" +
-                       std::to_string(d[i] * (w - 1) + 1) +
-                       "). Kernel size can't be greater than actual input size"};
     if (y <= 0)
       throw ShapeError{"Given input size per channel " + std::to_string(x) +
                        ", calculated output size " + std::to_string(y) + " is too small"};
