@@ -124,7 +124,8 @@ const std::unordered_map<std::string, Rule> &rules() {
     std::unordered_map<std::string, Rule> t;
     for (const char *name : {"aten::relu", "aten::relu6", "aten::hardtanh", "aten::hardswish",
                              "aten::selu", "aten::celu", "aten::prelu", "aten::dropout",
-                             "aten::feature_dropout", "aten::alpha_dropout"})
+                             "aten::feature_dropout", "aten::alpha_dropout", "aten::flip",
+                             "aten::roll", "aten::channel_shuffle"})
       t[name] = likeInput;
     // In place: the result is the input itself.
     for (const char *name : {"aten::relu_", "aten::relu6_", "aten::hardtanh_", "aten::hardswish_",

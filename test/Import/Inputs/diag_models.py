@@ -51,6 +51,15 @@ class TopKAfterLinear(nn.Module):
         return torch.topk(self.fc(x), 2).values
 
 
+class NoMetaKernels(nn.Module):
+    """Operators LibTorch has no C++ meta kernel for: shape rules (roll, flip,
+    channel_shuffle) and the zeros proxy (reflection padding)."""
+
+    def forward(self, x):
+        y = torch.channel_shuffle(torch.roll(torch.flip(x, [2]), 1, 3), 2)
+        return torch.nn.functional.pad(y, (1, 1, 2, 2), mode="reflect")
+
+
 def traced(model, *shapes):
     model.eval()
     with torch.no_grad():
@@ -94,6 +103,8 @@ def main():
         save(traced(DataDependent(), (16,)), out, name, (16,))
     elif name == "topk_after_linear":
         save(traced(TopKAfterLinear(), (4, 16)), out, name, (4, 16))
+    elif name == "no_meta_kernels":
+        save(traced(NoMetaKernels(), (2, 4, 8, 8)), out, name, (2, 4, 8, 8))
     elif name == "state_dict":
         torch.save(Linear().state_dict(), os.path.join(out, name + ".pt"))
     elif name == "pickled_module":
