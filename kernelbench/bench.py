@@ -591,6 +591,9 @@ def merge(paths, out_path, results_dir, make_report=True):
     base["notes"] = notes
     base["merged_from"] = [os.path.basename(p) for p in paths]
     base["run_id"] = run_id_of(runs[0])
+    # parts may time different methods (e.g. a level without pike packages)
+    base["methods"] = list(dict.fromkeys(m for r in runs for m in r.get("methods", [])))
+    base["compile_modes"] = {k: v for r in runs for k, v in (r.get("compile_modes") or {}).items()}
     base["hosts"] = sorted({h for r in runs for h in (r.get("hosts") or [r.get("host")]) if h})
     base["finished"] = max((r.get("finished") or "") for r in runs) or None
     base["started"] = min((r.get("started") or "~") for r in runs)

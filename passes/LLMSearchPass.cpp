@@ -64,6 +64,20 @@ struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
     config.maxSlots = maxSlots;
     config.order = order;
     config.provenance = "llm " + options.provider + "/" + options.model;
+    // The client's ledger enforces budget-usd / max-queries within this process.
+    // A resumed search charges it with what its checkpoint says was paid before,
+    // so the caps stop it where an uninterrupted run would have stopped.
+    config.onResume = [client](const search::Spend &paid) {
+      llm::Ledger &ledger = client->ledger();
+      for (int64_t q = 0; q < paid.queries; ++q) {
+        try {
+          ledger.reserve(client->model());
+        } catch (const llm::LLMError &) {
+          break; // a cap is reached: it stays reached, whatever else is charged
+        }
+      }
+      ledger.charge(client->model(), llm::Usage{paid.promptTokens, paid.completionTokens}, paid.usd);
+    };
     if (check)
       config.wrapEvaluator = [](std::unique_ptr<search::Evaluator> inner) {
         return std::unique_ptr<search::Evaluator>(new CheckedEvaluator(std::move(inner)));

@@ -175,6 +175,8 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
     search::SearchDriver driver(opts, proposer, fixer, *evaluator);
     search::ProgressPrinter progress(std::cerr, search::isTerminal(2));
     driver.setProgressCallback(std::ref(progress));
+    if (config.onResume)
+      driver.setResumeCallback(config.onResume);
     report = driver.run(tasks, seeds);
   } catch (const std::exception &e) {
     return module.emitError() << "search failed: " << e.what();

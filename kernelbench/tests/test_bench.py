@@ -42,8 +42,10 @@ def test_cpu_smoke(tmp_path):
             assert c["correct"]
     assert os.path.exists(runs[0][:-5] + ".md")
     summary = json.load(open(res / "cpu-summary.json"))
-    assert set(summary) == {"card", "torch", "levels"}
-    assert summary["levels"]["level1"]["eager"]["tasks"] == 1
+    assert set(summary) == {"card", "format", "levels"}
+    l1 = summary["levels"]["level1"]
+    assert l1["run_id"] == run["run_id"] and l1["card"] == "cpu" and l1["torch"] == torch.__version__
+    assert l1["methods"]["eager"]["tasks"] == 1 and l1["methods"]["eager"]["run_id"] == run["run_id"]
 
 
 def test_failing_method_is_recorded_and_merge(tmp_path):

@@ -70,17 +70,26 @@ at::Tensor convolution(const at::Tensor &input, const at::Tensor &weight, const 
   } else {
     p = intList(padding, k, 0);
   }
+  if (!transposed) {
+    std::string padded, kernel;
+    bool tooSmall = false;
+    for (int64_t i = 0; i < k; ++i) {
+      int64_t x = in[i + 2] + 2 * p[i], w = d[i] * (weight.size(i + 2) - 1) + 1;
+      tooSmall |= x < w;
+      padded += (i ? " x " : "") + std::to_string(x);
+      kernel += (i ? " x " : "") + std::to_string(w);
+    }
+    if (tooSmall && !same)
+      throw ShapeError{"Calculated padded input size per channel: (" + padded +
+                       "). Kernel size: (" + kernel +
+                       "). Kernel size can't be greater than actual input size"};
+  }
   std::vector<int64_t> out = {in[0], transposed ? weight.size(1) * groups : weight.size(0)};
   for (int64_t i = 0; i < k; ++i) {
     int64_t x = in[i + 2], w = weight.size(i + 2);
     int64_t y = same ? x
                 : transposed ? (x - 1) * s[i] - 2 * p[i] + d[i] * (w - 1) + op[i] + 1
                              : (x + 2 * p[i] - d[i] * (w - 1) - 1) / s[i] + 1;
-    if (!transposed && x + 2 * p[i] < d[i] * (w - 1) + 1)
-      throw ShapeError{"Calculated padded input size per channel: (" +
-                       std::to_string(x + 2 * p[i]) + "). Kernel size: (" +
-                       std::to_string(d[i] * (w - 1) + 1) +
-                       "). Kernel size can't be greater than actual input size"};
     if (y <= 0)
       throw ShapeError{"Given input size per channel " + std::to_string(x) +
                        ", calculated output size " + std::to_string(y) + " is too small"};
@@ -115,7 +124,8 @@ const std::unordered_map<std::string, Rule> &rules() {
     std::unordered_map<std::string, Rule> t;
     for (const char *name : {"aten::relu", "aten::relu6", "aten::hardtanh", "aten::hardswish",
                              "aten::selu", "aten::celu", "aten::prelu", "aten::dropout",
-                             "aten::feature_dropout", "aten::alpha_dropout"})
+                             "aten::feature_dropout", "aten::alpha_dropout", "aten::flip",
+                             "aten::roll", "aten::channel_shuffle"})
       t[name] = likeInput;
     // In place: the result is the input itself.
     for (const char *name : {"aten::relu_", "aten::relu6_", "aten::hardtanh_", "aten::hardswish_",

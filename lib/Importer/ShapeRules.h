@@ -1,6 +1,7 @@
 // Result shapes of operators that LibTorch, without Python, cannot run on meta
 // tensors (their meta kernels live in torch/_meta_registrations.py): the
-// convolutions, the normalisations, relu and friends, where, rfft/irfft.
+// convolutions, the normalisations, relu and friends, flip/roll/channel_shuffle,
+// where, rfft/irfft.
 // Each rule also makes the operator's own shape checks, with its own message,
 // so a wrong input spec is still reported where the model breaks.
 #ifndef PIKE_LIB_IMPORTER_SHAPERULES_H

@@ -170,10 +170,10 @@ std::vector<std::string> idsOf(const std::vector<Candidate> &cs) {
 class Run {
 public:
   Run(const SearchOptions &o, Proposer &p, Fixer *f, Evaluator &e,
-      const std::function<void(const ProgressInfo &)> &progress, int64_t jobLimit,
-      std::atomic<bool> &stop)
-      : opts(o), proposer(p), fixer(f), evaluator(e), progress(progress), jobLimit(jobLimit),
-        stop(stop) {}
+      const std::function<void(const ProgressInfo &)> &progress,
+      const std::function<void(const Spend &)> &resume, int64_t jobLimit, std::atomic<bool> &stop)
+      : opts(o), proposer(p), fixer(f), evaluator(e), progress(progress), resume(resume),
+        jobLimit(jobLimit), stop(stop) {}
 
   SearchReport execute(const std::vector<TaskSpec> &specs, const std::vector<std::vector<SeedCode>> &seeds);
 
@@ -197,6 +197,7 @@ private:
   Fixer *fixer;
   Evaluator &evaluator;
   const std::function<void(const ProgressInfo &)> &progress;
+  const std::function<void(const Spend &)> &resume;
   int64_t jobLimit;
   std::atomic<bool> &stop;
 
@@ -674,11 +675,20 @@ SearchReport Run::execute(const std::vector<TaskSpec> &specs, const std::vector<
     tasks[i].out.fingerprint = specs[i].fingerprint;
   }
   openCheckpoint(specs, seeds);
-  liveUsd = 0;
-  // Replayed spend is known before launching, so the dollar check sees it.
-  for (const auto &[key, rec] : loggedProposals)
-    if (rec->value.contains("spend") && rec->value["spend"].is_object())
-      liveUsd = liveUsd.load() + rec->value["spend"].value("usd", 0.0);
+  // Replayed spend is known before launching, so the dollar check sees it, and
+  // so do proposers with caps of their own (resume callback).
+  Spend replayed;
+  for (const auto &[key, rec] : loggedProposals) {
+    try {
+      if (rec->value.contains("spend"))
+        addSpend(replayed, spendFromJson(rec->value["spend"]));
+    } catch (const std::exception &) {
+      // A malformed spend is reported, naming the line, when its job is bound.
+    }
+  }
+  liveUsd = replayed.usd;
+  if (resume)
+    resume(replayed);
 
   ThreadPool pool(opts.parallel);
   std::string why;
@@ -857,7 +867,7 @@ SearchDriver::SearchDriver(SearchOptions options, Proposer &proposer, Fixer *fix
 }
 
 SearchReport SearchDriver::run(const std::vector<TaskSpec> &tasks, const std::vector<std::vector<SeedCode>> &seeds) {
-  Run r(opts_, proposer_, fixer_, evaluator_, progress_, jobLimit_, stop_);
+  Run r(opts_, proposer_, fixer_, evaluator_, progress_, resume_, jobLimit_, stop_);
   return r.execute(tasks, seeds);
 }
 

@@ -28,6 +28,9 @@ struct SlotSearchConfig {
   std::string order = "size";
   std::string precision = "fp32 kernels; PyTorch ops keep its TF32 settings";
   std::string provenance = "builtin";
+  /// Gets the spend a resumed search replays from its checkpoint, before any
+  /// new query (SearchDriver::setResumeCallback); may be empty.
+  std::function<void(const search::Spend &)> onResume;
   /// Wraps the worker pool (e.g. with the Clang candidate checker); may be empty.
   std::function<std::unique_ptr<search::Evaluator>(std::unique_ptr<search::Evaluator>)> wrapEvaluator;
 };

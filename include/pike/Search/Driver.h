@@ -77,6 +77,12 @@ public:
   void setJobLimit(int64_t jobs) { jobLimit_ = jobs; }
   /// Thread-safe: stop launching (e.g. from a SIGINT handler's watcher thread).
   void requestStop() { stop_ = true; }
+  /// Called once per run(), after the checkpoint is read and before any job
+  /// starts, with the summed spend of every proposal record it holds (zero for a
+  /// fresh run): what was paid before an interruption. A proposer or fixer with
+  /// spend caps of its own (the LLM client's dollar and query limits) charges it,
+  /// so the resumed run stops where an uninterrupted one would have.
+  void setResumeCallback(std::function<void(const Spend &)> cb) { resume_ = std::move(cb); }
 
   /// Runs the search over all tasks (one population per task). When
   /// options.checkpointPath exists it is replayed first: logged proposals and
@@ -91,6 +97,7 @@ private:
   Fixer *fixer_;
   Evaluator &evaluator_;
   std::function<void(const ProgressInfo &)> progress_;
+  std::function<void(const Spend &)> resume_;
   int64_t jobLimit_ = -1;
   std::atomic<bool> stop_{false};
 };

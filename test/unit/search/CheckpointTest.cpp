@@ -2,6 +2,7 @@
 
 #include "pike/Search/Driver.h"
 #include "pike/Search/JsonlLog.h"
+#include "pike/Search/Serialize.h"
 
 #include <gtest/gtest.h>
 
@@ -158,6 +159,47 @@ TEST(SearchCheckpoint, PositionalProposerResumesAtItsPlannedIndex) {
   EXPECT_EQ(first.indices.size(), 7u);
   EXPECT_EQ(ref.indices.count({"region_0", 0}), 1u);
   EXPECT_EQ(second.indices.count({"region_0", 0}), 0u) << "the resumed run restarted the walk";
+}
+
+TEST(SearchCheckpoint, ResumeCallbackGetsTheReplayedSpendBeforeAnyQuery) {
+  // Proposers with spend caps of their own (the LLM client's ledger) learn what
+  // was paid before the interruption, before they are asked anything.
+  std::string path = tempPath("resumespend.jsonl");
+  SearchOptions o = crashTestOptions(path);
+  FakeEvaluator e;
+  FakeProposer p1;
+  FakeFixer f1;
+  SearchDriver d1(o, p1, &f1, e);
+  d1.setJobLimit(9);
+  SearchReport first = d1.run(fakeTasks(2));
+  ASSERT_EQ(first.stopReason, "job_limit");
+  ASSERT_GT(first.spend.usd, 0);
+
+  FakeProposer p2;
+  FakeFixer f2;
+  SearchDriver d2(o, p2, &f2, e);
+  std::vector<Spend> seen;
+  int64_t callsBefore = -1;
+  d2.setResumeCallback([&](const Spend &s) {
+    seen.push_back(s);
+    callsBefore = p2.callCount() + f2.callCount();
+  });
+  d2.run(fakeTasks(2));
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(callsBefore, 0);
+  EXPECT_EQ(toJson(seen[0]), toJson(first.spend));
+
+  // A fresh run reports nothing paid.
+  std::string fresh = tempPath("freshspend.jsonl");
+  FakeProposer p3;
+  FakeFixer f3;
+  SearchDriver d3(crashTestOptions(fresh), p3, &f3, e);
+  std::vector<Spend> none;
+  d3.setResumeCallback([&](const Spend &s) { none.push_back(s); });
+  d3.setJobLimit(1);
+  d3.run(fakeTasks(2));
+  ASSERT_EQ(none.size(), 1u);
+  EXPECT_EQ(toJson(none[0]), toJson(Spend{}));
 }
 
 TEST(SearchCheckpoint, ResumeWithLargerBudgetContinues) {
