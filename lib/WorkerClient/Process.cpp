@@ -1,5 +1,6 @@
 #include "pike/WorkerClient/Process.h"
 
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -10,6 +11,16 @@
 extern char **environ;
 
 namespace pike::worker {
+
+bool isSecretEnvName(const std::string &name) {
+  std::string up;
+  for (char c : name)
+    up += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const char *word : {"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH"})
+    if (up.find(word) != std::string::npos)
+      return true;
+  return false;
+}
 
 PipedProcess spawnPiped(const std::vector<std::string> &args, const SpawnOptions &opts,
                         std::string &error) {
@@ -32,6 +43,8 @@ PipedProcess spawnPiped(const std::vector<std::string> &args, const SpawnOptions
     for (const auto &o : opts.env)
       if (kv.compare(0, o.first.size() + 1, o.first + "=") == 0)
         replaced = true;
+    if (opts.dropSecrets && isSecretEnvName(kv.substr(0, kv.find('='))))
+      continue;
     if (!replaced)
       envStore.push_back(kv);
   }

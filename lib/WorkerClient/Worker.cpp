@@ -199,6 +199,8 @@ std::pair<int, int> WorkerProcess::open() {
   argv.insert(argv.end(), opts_.args.begin(), opts_.args.end());
   SpawnOptions so;
   so.env = opts_.env;
+  // The worker runs candidate code: it gets no API keys or tokens of ours.
+  so.dropSecrets = true;
   if (!opts_.stderrPath.empty())
     so.stderrFd = ::open(opts_.stderrPath.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   std::string err;

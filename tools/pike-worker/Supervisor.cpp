@@ -317,6 +317,8 @@ bool Supervisor::spawnChild() {
   // The evaluator must not outlive its supervisor (e.g. a client SIGKILLs us).
   // This runs on the manager thread, which lives as long as the process.
   so.dieWithParent = true;
+  // Candidates run under the evaluator: no credentials in its environment.
+  so.dropSecrets = true;
   std::string err;
   PipedProcess p = spawnPiped(argv, so, err);
   if (p.pid < 0) {

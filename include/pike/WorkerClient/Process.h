@@ -20,7 +20,16 @@ struct SpawnOptions {
   std::vector<std::pair<std::string, std::string>> env; // added to (or replacing in) ours
   int stderrFd = -1;          // >= 0: the child's stderr; else inherited
   bool dieWithParent = false; // SIGKILL the child when the spawning thread's process dies
+  /// Leave out inherited variables that look like credentials (isSecretEnvName);
+  /// variables named in `env` still pass.
+  bool dropSecrets = false;
 };
+
+/// True for environment variable names that usually hold credentials: any name
+/// containing KEY, TOKEN, SECRET, PASSWORD, PASSWD, CREDENTIAL or AUTH, in any case
+/// (OPENAI_API_KEY, HF_TOKEN, AWS_SECRET_ACCESS_KEY, PIKE_WORKER_TOKEN,
+/// SSH_AUTH_SOCK, ...). pike-worker needs none of them.
+bool isSecretEnvName(const std::string &name);
 
 /// Starts argv[0] (searched on PATH when it has no '/'). Both returned fds are
 /// close-on-exec. Returns pid -1 and sets `error` on failure; exec failures show

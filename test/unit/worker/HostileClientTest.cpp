@@ -5,6 +5,7 @@
 // default, shared-token authentication, one bad client never blocks the others).
 #include "pike/WorkerClient/Landlock.h"
 #include "pike/WorkerClient/LineIO.h"
+#include "pike/WorkerClient/Process.h"
 #include "pike/WorkerClient/Protocol.h"
 #include "pike/WorkerClient/Worker.h"
 
@@ -267,6 +268,48 @@ TEST(CompileSandbox, ClientFlagsOutsideTheAllowListAreRejected) {
   EXPECT_EQ(sb["process"], "pike-nvrtc") << sb.dump();
   EXPECT_EQ(sb["environment"], "allow-list");
   EXPECT_EQ(sb["landlock"]["applied"].get<bool>(), landlockAbi() > 0) << sb.dump();
+}
+
+TEST(CompileSandbox, CredentialNamesAreRecognised) {
+  for (const char *n : {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "HF_TOKEN",
+                        "PIKE_WORKER_TOKEN", "PIKE_WORKER_TOKEN_FILE", "AWS_SECRET_ACCESS_KEY",
+                        "DB_PASSWORD", "SSH_AUTH_SOCK", "my_api_key"})
+    EXPECT_TRUE(isSecretEnvName(n)) << n;
+  for (const char *n : {"PATH", "HOME", "CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "PIKE_WORKER_CACHE",
+                        "PIKE_NVCC", "PIKE_WORKER_TEST_OPS", "TMPDIR"})
+    EXPECT_FALSE(isSecretEnvName(n)) << n;
+}
+
+TEST(CompileSandbox, LocalWorkersInheritNoCredentials) {
+  // pike-opt has the LLM keys in its environment; the workers it starts (and the
+  // evaluator under them, where candidates run) must not.
+  setenv("OPENAI_API_KEY", kSecret, 1);
+  WorkerProcess::Options o;
+  o.executable = PIKE_WORKER_EXE;
+  o.args = {"--cache-dir", tempDir()};
+  o.env.emplace_back("PIKE_WORKER_TEST_OPS", "1"); // asked for explicitly: passes
+  WorkerProcess w(o);
+  w.start();
+  unsetenv("OPENAI_API_KEY");
+  json p;
+  for (int i = 0; i < 500; ++i) {
+    p = w.call({{"op", "ping"}}, 10s);
+    if (p.value("child_alive", false))
+      break;
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(p.value("child_alive", false)) << p.dump();
+  std::string workerEnv = readAll("/proc/" + std::to_string(p["pid"].get<int>()) + "/environ");
+  std::string childEnv;
+  for (int i = 0; i < 200 && childEnv.find("PATH=") == std::string::npos; ++i) {
+    childEnv = readAll("/proc/" + std::to_string(p["child_pid"].get<int>()) + "/environ");
+    std::this_thread::sleep_for(10ms);
+  }
+  for (const std::string &env : {workerEnv, childEnv}) {
+    EXPECT_NE(env.find("PATH="), std::string::npos) << "cannot read the environment";
+    EXPECT_EQ(env.find(kSecret), std::string::npos) << "a credential reached the worker";
+    EXPECT_NE(env.find("PIKE_WORKER_TEST_OPS=1"), std::string::npos);
+  }
 }
 
 // ------------------------------------------------------------ protocol limits
