@@ -626,11 +626,13 @@ void startSession(Globals &g, Session &s) {
   std::string err;
   s.runner = std::move(g.spare);
   if (s.runner) {
-    // A spare that died while it waited (e.g. the GPU went away) is replaced once.
+    // A spare that died while it waited (e.g. the GPU went away), or whose CUDA
+    // start-up failed (it started while the last candidate held all GPU memory),
+    // is replaced once.
     json m;
     std::string why;
     auto w = s.runner->receive(m, s.deadline, why);
-    if (w == RunnerProcess::Wait::Message) {
+    if (w == RunnerProcess::Wait::Message && m.value("msg", "") == "hello" && m.value("cuda", "") == "ok") {
       s.runner->pushBack(m);
     } else {
       dbg("spare runner unusable, starting a fresh one");
