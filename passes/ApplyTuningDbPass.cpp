@@ -167,7 +167,7 @@ struct ApplyTuningDbPass : public pike::impl::PikeApplyTuningDbBase<ApplyTuningD
       env.toolkit = toolkit;
     if (!torchVersion.empty())
       env.torch = torchVersion;
-    search::CheckerVerdictCache verdicts(db + ".checker-verdicts");
+    std::optional<search::CheckerVerdictCache> verdicts;
     Builder b(module.getContext());
     unsigned applied = 0;
     for (KernelOp kernel : module.getOps<KernelOp>()) {
@@ -188,13 +188,19 @@ struct ApplyTuningDbPass : public pike::impl::PikeApplyTuningDbBase<ApplyTuningD
         }
         continue;
       }
+      // require=true: a refused record is an error, like a missing one.
       auto refuse = [&](const std::string &why) {
         std::string text = "tuning record " + key.toString() + " not used: " + why;
-        kernel.emitWarning() << text;
+        if (require)
+          kernel.emitError() << text;
+        else
+          kernel.emitWarning() << text;
         kernel->setAttr("pike.fallback_reason", b.getStringAttr(text));
       };
       if (std::string why = search::checkRecordSignature(*record, slotSignature(kernel)); !why.empty()) {
         refuse(why);
+        if (require)
+          return signalPassFailure();
         continue;
       }
       if (record->speedup < minSpeedup) {
@@ -210,16 +216,20 @@ struct ApplyTuningDbPass : public pike::impl::PikeApplyTuningDbBase<ApplyTuningD
         sourceCheck = "source byte-identical to pike's generator output for its knobs";
       } else if (check) {
         std::string digest = search::CheckerVerdictCache::codeDigest(record->code);
-        std::optional<search::CheckerVerdict> verdict = verdicts.lookup(digest);
+        if (!verdicts) // only now: the key file is created on first use
+          verdicts.emplace(db + ".checker-verdicts");
+        std::optional<search::CheckerVerdict> verdict = verdicts->lookup(digest);
         if (!verdict) {
           std::string why = checkerVerdict(record->code);
           verdict = search::CheckerVerdict{why.empty(), why};
 #ifdef PIKE_HAVE_CHECKER
-          verdicts.store(digest, *verdict); // "no checker in this build" is not a verdict
+          verdicts->store(digest, *verdict); // "no checker in this build" is not a verdict
 #endif
         }
         if (!verdict->accepted) {
           refuse(verdict->why);
+          if (require)
+            return signalPassFailure();
           continue;
         }
         sourceCheck = "source passed the candidate checker";

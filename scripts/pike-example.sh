@@ -35,7 +35,7 @@ regions = json.load(open(pkg + "/regions.json"))["regions"]
 report = json.load(open(pkg + "/report.json"))
 print(f"pike: {len(regions)} kernel slots, package namespace {report['namespace']}")
 for r, s in zip(regions, report["slots"]):
-    how = s.get("verified") or s.get("fallback_reason") or "reference ops"
+    how = s.get("verified") or s.get("verification") or s.get("fallback_reason") or "reference ops"
     print(f"  {r['name']:>10} {r['pattern']:<16} impl={s['impl']:<9} {' '.join(r['ops'])}")
     print(f"  {'':>10} -> {how}")
 PY

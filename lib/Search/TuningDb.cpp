@@ -85,6 +85,13 @@ bool isIdentifier(const std::string &s) {
 
 bool finitePositive(double v) { return std::isfinite(v) && v > 0; }
 
+/// Writes replace the file by rename; never do that to a device, FIFO or directory.
+void requireRegularOrMissing(const std::string &path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw std::runtime_error("'" + path + "' is not a regular file; refusing to replace it");
+}
+
 /// "" or why `v` is not an array of three integers in [1, max[i]].
 std::string checkDim3(const nlohmann::json &v, const char *what, const int64_t (&max)[3]) {
   if (!v.is_array() || v.size() != 3)
@@ -386,6 +393,7 @@ size_t TuningDb::persist(const std::vector<TuningRecord> &incoming) {
       kept += mergeOne(r);
     return kept;
   }
+  requireRegularOrMissing(path_);
   // Serialize read-merge-write among processes sharing the file.
   std::string lockPath = path_ + ".lock";
   int lfd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -431,6 +439,7 @@ void TuningDb::replaceAll(const std::vector<TuningRecord> &records) {
       best_[r.key] = r;
     return;
   }
+  requireRegularOrMissing(path_);
   std::string lockPath = path_ + ".lock";
   int lfd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lfd < 0)

@@ -117,7 +117,7 @@ def PikeApplyTuningDb : Pass<"pike-apply-tuning-db", "mlir::ModuleOp"> {
     Option<"torchVersion", "torch", "std::string", /*default=*/"\"\"",
            "torch version of the records (default: the one pike was built with)">,
     Option<"require", "require", "bool", /*default=*/"false",
-           "Fail when a slot has no record (instead of keeping its reference)">,
+           "Fail when a slot has no usable record (missing, inconsistent or refused; instead of keeping its reference)">,
     Option<"minSpeedup", "min-speedup", "double", /*default=*/"1.02",
            "Install a record only when it was measured at least this much faster">,
     Option<"check", "check", "bool", /*default=*/"true",

@@ -12,6 +12,7 @@ what it holds, not for a missing key):
   mode.db          mode "python"
   fifo.db          nvcc source including OUTDIR/fifo (a FIFO: opening it blocks)
   macro-include.db nvcc source with a computed #include
+  require.db       every other slot's generated code, and system.db's record
   damaged.db       the honest record, then a line that is not JSON
   deep.db          a line nested 100000 levels deep
 
@@ -105,5 +106,26 @@ write("signature.db", other_sig)
 mode = copy.deepcopy(honest)
 mode["code"]["mode"] = "python"
 write("mode.db", mode)
+others = []
+for r in regions:
+    if r is slot:
+        continue
+    m = re.search(r"pike\.kernel @%s\(.*?attributes \{(.*?)\} \{" % r["name"], ir, re.S)
+    src = m and re.search(r'source = "((?:[^"\\]|\\.)*)"', m.group(1))
+    kern = m and re.search(r'kernel = "([^"]+)"', m.group(1))
+    if not src or not kern:
+        continue
+    a = m.group(1)
+    g = [int(x) for x in re.search(r"grid = \[([^\]]*)\]", a).group(1).split(",")]
+    b = [int(x) for x in re.search(r"block = \[([^\]]*)\]", a).group(1).split(",")]
+    rec = copy.deepcopy(honest)
+    rec["key"]["fingerprint"] = r["fingerprint"]
+    rec["code"] = {"source": re.sub(r"\\([0-9A-Fa-f]{2})", lambda x: chr(int(x.group(1), 16)), src.group(1)),
+                   "mode": "nvrtc", "entry": kern.group(1), "knobs": {},
+                   "launches": [{"kernel": kern.group(1), "grid": g, "block": b, "smem": 0,
+                                 "args": [f"in{i}" for i in range(len(r["inputs"]))]
+                                         + [f"out{i}" for i in range(len(r["outputs"]))]}]}
+    others.append(rec)
+write("require.db", *(others + [nvcc(SYSTEM)]))
 write("damaged.db", honest, '{"key": {"fingerprint": "x"}, "code": [tru')
 write("deep.db", "[" * 100000 + "]" * 100000)

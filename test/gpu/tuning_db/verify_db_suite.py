@@ -65,11 +65,14 @@ def main():
     assert r.returncode == 0, r.stderr
     refs, empty = os.path.join(out, "refs"), os.path.join(out, "empty.db")
     open(empty, "w").close()
-    r = sh([a.pike_opt, model, "--input-spec", spec, "--emit=kernels", "-o", os.devnull, "--report=" + os.devnull,
+    refs_run = os.path.join(out, "refs-run.mlir")
+    r = sh([a.pike_opt, model, "--input-spec", spec, "--emit=kernels", "-o", refs_run, "--report=" + os.devnull,
             "-pike-apply-tuning-db=db=%s references=%s" % (empty, refs)])
     assert r.returncode == 0, r.stderr
-
-    torch_version = __import__("torch").__version__.split("+")[0]
+    # Key records with the toolkit and torch versions this pike-opt was built
+    # for (its fallback reasons name the key it looked up).
+    key = re.search(r'no tuning record for [0-9a-f]+/(sm_[0-9a-z]+)/([^/"]+)/([^/"]+)"', open(refs_run).read())
+    toolkit, torch_version = key.group(2), key.group(3)
     ir = open(kernels).read()
     records = []
     for slot in json.load(open(report))["regions"]:
@@ -82,7 +85,7 @@ def main():
         knobs = re.search(r'pike\.knobs = "((?:[^"\\]|\\.)*)"', attrs)
         args = [f"in{i}" for i in range(len(slot["inputs"]))] + [f"out{i}" for i in range(len(slot["outputs"]))]
         records.append({
-            "key": {"fingerprint": slot["fingerprint"], "arch": "sm_90", "toolkit": "13.0", "torch": torch_version},
+            "key": {"fingerprint": slot["fingerprint"], "arch": "sm_90", "toolkit": toolkit, "torch": torch_version},
             "code": {"source": src, "mode": "nvrtc", "entry": kern, "knobs": json.loads(mlir_unescape(knobs.group(1))) if knobs else {},
                      "launches": [{"kernel": kern, "grid": grid, "block": block, "smem": 0, "args": args}]},
             "speedup": 1.25, "candidateMs": 0.008, "referenceMs": 0.01, "compileMs": 50.0,
@@ -101,7 +104,7 @@ def main():
     r = sh([a.pike_db, "verify", db, "--references", refs, "--worker", a.worker])
     print(r.stdout, r.stderr)
     ok_lines = [l for l in r.stdout.splitlines() if l.startswith("OK ")]
-    checks["verify exits 1 with a failing record kept"] = r.returncode == 1
+    checks["verify ran on a GPU and exits 1 with a failing record kept"] = r.returncode == 1 and "verifying " in r.stdout
     checks["honest records verified (%d)" % (len(records) - 2)] = len(ok_lines) == len(records) - 2
     checks["wrong record fails"] = any(l.startswith("FAIL " + wrong_key) for l in r.stdout.splitlines())
     checks["unknown record skipped"] = any(l.startswith("SKIP ffff") for l in r.stdout.splitlines())
