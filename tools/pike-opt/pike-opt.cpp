@@ -18,6 +18,8 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+
+#include <new>
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -116,6 +118,10 @@ FailureOr<Ladder> ladderFor(StringRef emit, StringRef report, StringRef packageD
 
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
+  // InitLLVM makes a failed allocation abort ("LLVM ERROR: out of memory"); a
+  // damaged model asking LibTorch for an absurd buffer must throw std::bad_alloc
+  // instead, which the importer turns into a diagnostic.
+  std::set_new_handler(nullptr);
   DialectRegistry registry;
   registry.insert<pike::PikeDialect, func::FuncDialect>();
   pike::registerPikePasses();
