@@ -139,6 +139,12 @@ bool InputSpec::parse(const std::string &text, InputSpec &spec, std::string &err
       }
       t.shape.push_back(d.get<int64_t>());
     }
+    for (const char *key : {"name", "dtype"})
+      if (e.contains(key) && !e[key].is_string()) {
+        error = "input #" + std::to_string(index) + " in '" + text + "' has a \"" + key +
+                "\" that is not a string";
+        return false;
+      }
     t.name = e.value("name", "input_" + std::to_string(index));
     t.dtype = canonicalDType(e.value("dtype", std::string("float32")));
     if (t.dtype.empty()) {
