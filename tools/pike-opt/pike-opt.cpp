@@ -144,8 +144,14 @@ int main(int argc, char **argv) {
 
   // The command line's passes, set up once here to see what they hold: a
   // --pass-pipeline replaces the whole pipeline, so it must hold the ladder's steps.
+  // MLIR's --dump-pass-pipeline would print each partial pipeline: pike-opt
+  // prints the whole one itself once it is assembled.
+  const bool dumpPipeline = config.shouldDumpPassPipeline();
+  if (dumpPipeline) // MLIR's callback reads the flag through its option
+    cl::getRegisteredOptions()["dump-pass-pipeline"]->addOccurrence(0, "dump-pass-pipeline", "false");
+  MlirOptMainConfig cliConfig = config;
   PassManager cliPasses(&importContext, ModuleOp::getOperationName());
-  if (failed(config.setupPassPipeline(cliPasses)))
+  if (failed(cliConfig.setupPassPipeline(cliPasses)))
     return 1;
   if (cli.fullPipeline) {
     std::string text;
@@ -231,10 +237,9 @@ int main(int argc, char **argv) {
   // Ladder prefix, apply-db, the command line's own passes, the ladder suffix.
   // A --pass-pipeline already holds the prefix (checked above) and replaces
   // the pass manager it is set up into, so it goes first.
-  MlirOptMainConfig cliConfig = config;
   std::string archForSearch = arch.arch;
   config.setPassPipelineSetupFn(
-      [cliConfig, settings, archForSearch, explicitArch,
+      [cliConfig, settings, archForSearch, explicitArch, dumpPipeline,
        fullPipeline = cli.fullPipeline](PassManager &pm) -> LogicalResult {
         if (fullPipeline) {
           if (failed(cliConfig.setupPassPipeline(pm)))
@@ -251,6 +256,10 @@ int main(int argc, char **argv) {
           return failure();
         }
         pike::tools::addLadderSuffix(pm, settings);
+        if (dumpPipeline) {
+          pm.dump();
+          llvm::errs() << "\n";
+        }
         return success();
       });
 
