@@ -8,6 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
+source "$root/scripts/pike-env.sh"
 cd "$root"
 task=${1:-kernelbench/tasks/level3/01_mlp.py}
 out=${PIKE_EXAMPLE_OUT:-out/example}
