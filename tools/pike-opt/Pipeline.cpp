@@ -20,9 +20,11 @@ std::string searchPassArch(Pass &pass) {
   std::string text;
   llvm::raw_string_ostream os(text);
   pass.printAsTextualPipeline(os);
-  size_t at = text.find(" arch=");
+  // Options print sorted, so arch= (first of both search passes) follows '{';
+  // looking for " arch=" first could match inside another option's value.
+  size_t at = text.find("{arch=");
   if (at == std::string::npos)
-    at = text.find("{arch=");
+    at = text.find(" arch=");
   if (at == std::string::npos)
     return "";
   size_t begin = at + 6, end = begin;
