@@ -32,7 +32,7 @@ try:
     opts = (f"llm=\"{llm},record-dir={work}/rec\" workers=local:1 worker-path={worker} "
             f"work-dir={work}/search search=budget=3,fix-attempts=2,parallel=1,generation-size=1")
     p = subprocess.run(["pike-opt", model, "--input-spec", spec, "--emit=package", "-o",
-                        os.path.join(work, "pkg"), f"-pike-llm-search={opts}"],
+                        os.path.join(work, "pkg"), "--cuda-arch=sm_90", f"-pike-llm-search={opts}"],
                        capture_output=True, text=True)
     print("pike-opt exit", p.returncode)
     if p.returncode != 0:

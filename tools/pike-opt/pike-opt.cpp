@@ -180,8 +180,12 @@ int main(int argc, char **argv) {
   if (!arch.warning.empty())
     llvm::errs() << "warning: " << arch.warning << "\n";
   bool explicitArch = cudaArchOpt != "auto";
-  if (std::string err = pike::tools::setSearchArch(cliPasses, arch.arch, explicitArch); !err.empty())
-    return fail(err);
+  // A --pass-pipeline spells its passes' options out: only an explicit
+  // --cuda-arch changes (or contradicts) its search passes' arch=.
+  const bool setArch = explicitArch || !cli.fullPipeline;
+  if (setArch)
+    if (std::string err = pike::tools::setSearchArch(cliPasses, arch.arch, explicitArch); !err.empty())
+      return fail(err);
 
   pike::tools::PipelineSettings settings;
   settings.emit = emitOpt;
@@ -239,7 +243,7 @@ int main(int argc, char **argv) {
   // the pass manager it is set up into, so it goes first.
   std::string archForSearch = arch.arch;
   config.setPassPipelineSetupFn(
-      [cliConfig, settings, archForSearch, explicitArch, dumpPipeline,
+      [cliConfig, settings, archForSearch, explicitArch, setArch, dumpPipeline,
        fullPipeline = cli.fullPipeline](PassManager &pm) -> LogicalResult {
         if (fullPipeline) {
           if (failed(cliConfig.setupPassPipeline(pm)))
@@ -250,7 +254,8 @@ int main(int argc, char **argv) {
         pike::tools::addApplyDb(pm, settings);
         if (!fullPipeline && failed(cliConfig.setupPassPipeline(pm)))
           return failure();
-        if (std::string err = pike::tools::setSearchArch(pm, archForSearch, explicitArch);
+        if (std::string err = setArch ? pike::tools::setSearchArch(pm, archForSearch, explicitArch)
+                                      : std::string();
             !err.empty()) {
           llvm::errs() << "error: " << err << "\n";
           return failure();
