@@ -1,5 +1,8 @@
 # pike_add_optimized_model(<target> MODEL model.pt INPUT_SPEC spec.json DB tune.db
-#                          [ARCH sm_90] [CUDA_GRAPHS ON|OFF])
+#                          [ARCH auto|sm_NN] [CUDA_GRAPHS ON|OFF])
+#
+# ARCH is the GPU the package is built for and whose tuning records it uses
+# (pike-opt --cuda-arch); auto (the default) takes the database's architecture.
 #
 # At build time, runs `pike-opt --emit=package -pike-apply-db=<DB>` on MODEL
 # (no GPU, no search: the tuning database decides every kernel) and builds the
@@ -15,7 +18,13 @@ function(pike_add_optimized_model target)
       message(FATAL_ERROR "pike_add_optimized_model(${target}): ${req} is required")
     endif()
   endforeach()
-  if(NOT ARG_CUDA_GRAPHS)
+  if(NOT ARG_ARCH)
+    set(ARG_ARCH auto)
+  endif()
+  if(NOT ARG_ARCH MATCHES "^(auto|sm_[0-9][0-9][0-9]?[a-z]?)$")
+    message(FATAL_ERROR "pike_add_optimized_model(${target}): ARCH '${ARG_ARCH}' is not auto or sm_NN (e.g. sm_90)")
+  endif()
+  if(NOT DEFINED ARG_CUDA_GRAPHS) # CUDA_GRAPHS OFF must stay off
     set(ARG_CUDA_GRAPHS ON)
   endif()
   if(ARG_CUDA_GRAPHS)
@@ -31,7 +40,7 @@ function(pike_add_optimized_model target)
     OUTPUT ${pkg}/model.pt ${pkg}/CMakeLists.txt
     COMMAND ${CMAKE_COMMAND} -E env PIKE_DATA_DIR=${PIKE_DATA_DIR}
             ${PIKE_OPT_EXECUTABLE} ${ARG_MODEL} --input-spec ${ARG_INPUT_SPEC}
-            --emit=package --cuda-graphs=${graphs} -pike-apply-db=${ARG_DB} -o ${pkg}
+            --emit=package --cuda-graphs=${graphs} --cuda-arch=${ARG_ARCH} -pike-apply-db=${ARG_DB} -o ${pkg}
     DEPENDS ${ARG_MODEL} ${ARG_INPUT_SPEC} ${ARG_DB} ${PIKE_OPT_EXECUTABLE}
     COMMENT "pike: packaging ${ARG_MODEL} from ${ARG_DB}"
     VERBATIM)

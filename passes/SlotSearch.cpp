@@ -1,5 +1,6 @@
 #include "pike/Passes/SlotSearch.h"
 #include "pike/Passes/SlotSupport.h"
+#include "pike/Passes/WorkerArch.h"
 #include "pike/Passes/WorkerEvaluator.h"
 #include "pike/Search/Driver.h"
 #include "pike/Search/Progress.h"
@@ -76,6 +77,17 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   if (opts.tracePath.empty())
     opts.tracePath = (work + "/trace.json").str();
   const std::string referenceDir = (work + "/references").str();
+
+  // arch=auto (pike-opt --cuda-arch=auto): the workers' GPU keys the records
+  // and, through the module attribute, the package.
+  std::string arch = config.arch;
+  if (arch == "auto") {
+    FailureOr<std::string> workerArch = queryWorkerArch(module, config.workers, config.workerPath);
+    if (failed(workerArch))
+      return failure();
+    arch = *workerArch;
+  }
+  module->setAttr(kCudaArchAttr, Builder(module.getContext()).getStringAttr(arch));
 
   std::vector<search::SlotProfile> profiles(all.size());
   for (size_t i = 0; i < all.size(); ++i)
@@ -162,7 +174,7 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   if (config.wrapEvaluator)
     evaluator = config.wrapEvaluator(std::move(evaluator));
 
-  search::TuningEnv env = tuningEnv(config.arch);
+  search::TuningEnv env = tuningEnv(arch);
   std::optional<search::TuningDb> database;
   std::vector<std::vector<search::SeedCode>> seeds;
   if (!config.db.empty()) {

@@ -8,6 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
+source "$root/scripts/pike-env.sh"
 cd "$root"
 task=${1:-kernelbench/tasks/level3/01_mlp.py}
 out=${PIKE_EXAMPLE_OUT:-out/example}
@@ -16,8 +17,17 @@ db=${PIKE_TUNING_DB:-data/tuning/h200-builtin.jsonl}
 mkdir -p "$out"
 python3 kernelbench/export.py "$task" -o "$out"
 
+# A path inside a pass option string is quoted (MLIR's rules), so spaces,
+# ',' or '}' in it stay part of the value.
+quote() {
+  case "$1" in
+    *"'"*) case "$1" in *'"'*) echo "pike: cannot quote a path holding both ' and \": $1" >&2; exit 1;; esac
+           printf '"%s"' "$1";;
+    *) printf "'%s'" "$1";;
+  esac
+}
 if [ "${PIKE_SEARCH:-0}" = 1 ]; then
-  kernels=(-pike-search="workers=local:1 worker-path=$build/tools/pike-worker/pike-worker work-dir=$out/search db=$out/tune.db")
+  kernels=(-pike-search="workers=local:1 worker-path=$(quote "$build/tools/pike-worker/pike-worker") work-dir=$(quote "$out/search") db=$(quote "$out/tune.db")")
 else
   kernels=(-pike-apply-db="$db")
 fi

@@ -4,5 +4,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
+source "$root/scripts/pike-env.sh"
 cd "$root"
 ctest --test-dir "${PIKE_BUILD_DIR:-build}" --output-on-failure -j "${PIKE_JOBS:-$(nproc)}" "$@"

@@ -253,7 +253,7 @@ std::string dataDir() {
   if (n > 0) {
     buf[n] = 0;
     fs::path exeDir = fs::path(buf).parent_path();
-    for (const char *rel : {"../share/pike/data", "../data", "../../data"}) {
+    for (const char *rel : {"../share/pike", "../share/pike/data", "../data", "../../data"}) {
       fs::path p = (exeDir / rel).lexically_normal();
       if (ok(p)) return p.string();
       tried.push_back(p.string());

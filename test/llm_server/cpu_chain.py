@@ -34,7 +34,7 @@ try:
             f"work-dir={work}/search search=budget=3,fix-attempts=2,parallel=1,generation-size=1")
     env = dict(os.environ, PIKE_WORKER_TEST_OPS="1", PIKE_WORKER_FAKE_GPU="1")
     p = subprocess.run(["pike-opt", model, "--input-spec", spec, "--emit=package", "-o",
-                        os.path.join(work, "pkg"), f"-pike-llm-search={opts}"],
+                        os.path.join(work, "pkg"), "--cuda-arch=sm_90", f"-pike-llm-search={opts}"],
                        capture_output=True, text=True, env=env)
     print("pike-opt exit", p.returncode)
     if p.returncode != 0:

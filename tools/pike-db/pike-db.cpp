@@ -12,6 +12,7 @@
 // Merging goes through TuningDb, so OUT is written atomically under its lock and
 // a record replaces another only when it is strictly faster. Records that fail
 // TuningDb's consistency check are never merged, listed or verified.
+#include "pike/BuildInfo.h"
 #include "pike/Search/TuningDb.h"
 #include "pike/WorkerClient/Worker.h"
 #include "pike/WorkerClient/WorkerEvaluator.h"
@@ -34,15 +35,31 @@ namespace fs = std::filesystem;
 
 namespace {
 
+const char *kUsage = "usage: pike-db list DB\n"
+                     "       pike-db merge OUT IN...\n"
+                     "       pike-db export DB [-o FILE]\n"
+                     "       pike-db verify DB --references DIR [--workers local:N[@G,..]|HOST:PORT,..]\n"
+                     "                         [--worker PATH] [--drop-failing]\n"
+                     "       pike-db --help | --version\n";
+
+/// A usage error: the usage on stderr, exit 2.
 int usage(const char *why = nullptr) {
   if (why)
     std::cerr << "pike-db: error: " << why << "\n";
-  std::cerr << "usage: pike-db list DB\n"
-               "       pike-db merge OUT IN...\n"
-               "       pike-db export DB [-o FILE]\n"
-               "       pike-db verify DB --references DIR [--workers local:N[@G,..]|HOST:PORT,..]\n"
-               "                         [--worker PATH] [--drop-failing]\n";
+  std::cerr << kUsage;
   return 2;
+}
+
+/// --help: asked for, so stdout and exit 0.
+int help() {
+  std::cout << "pike-db: inspect and combine pike tuning databases (JSON lines).\n\n"
+            << kUsage
+            << "\n  list     one line per record: key, speedup, times, origin\n"
+               "  merge    best record per key of every IN (database or export) into OUT\n"
+               "  export   {\"version\":1,\"records\":[...]} to stdout or FILE\n"
+               "  verify   re-run every record through a pike-worker on a GPU; mark (verified_on) or,\n"
+               "           with --drop-failing, drop the ones that fail\n";
+  return 0;
 }
 
 int fail(const std::string &message) {
@@ -314,8 +331,14 @@ int verify(const VerifyOptions &o) {
 
 int main(int argc, char **argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "-h" || args[0] == "--help")
+  if (args.empty())
     return usage();
+  if (args[0] == "-h" || args[0] == "--help")
+    return help();
+  if (args[0] == "--version") {
+    std::cout << "pike-db (pike " << PIKE_VERSION_STRING << ", commit " << PIKE_GIT_COMMIT << ")\n";
+    return 0;
+  }
   const std::string cmd = args[0];
   try {
     if (cmd == "list" && args.size() == 2)

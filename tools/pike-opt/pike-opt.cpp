@@ -1,7 +1,11 @@
 // pike-opt: mlir-opt for the pike dialect that also reads TorchScript (.pt)
 // files. A .pt input is imported first; `--emit=` picks how far the default
 // pipeline goes; passes named on the command line run between the ladder's
-// partitioning prefix and its reporting/emission suffix.
+// partitioning prefix and its reporting/emission suffix (Pipeline.h).
+#include "CommandLine.h"
+#include "CudaArch.h"
+#include "Pipeline.h"
+
 #include "pike/Importer/TorchScriptImporter.h"
 #include "pike/Passes/Passes.h"
 #include "pike/Support/MlirInputBounds.h"
@@ -30,51 +34,56 @@
 
 using namespace mlir;
 namespace cl = llvm::cl;
+using pike::tools::compileCategory;
 
-static cl::OptionCategory pikeCategory("pike options");
 static cl::opt<std::string> inputSpecOpt(
     "input-spec", cl::desc("Input shapes for a .pt model: a JSON file or e.g. 1x3x32x32xf32,8xi64"),
-    cl::init(""), cl::cat(pikeCategory));
+    cl::init(""), cl::cat(compileCategory()));
 static cl::opt<std::string> emitOpt(
     "emit", cl::desc("How far to go: torchscript-graph, pike, regions, kernels, package"),
-    cl::init("pike"), cl::cat(pikeCategory));
+    cl::init("pike"), cl::cat(compileCategory()));
 static cl::opt<std::string> reportOpt(
     "report", cl::desc("Region report destination for --emit=regions/kernels ('-' is stderr; .json for JSON)"),
-    cl::init("-"), cl::cat(pikeCategory));
+    cl::init("-"), cl::cat(compileCategory()));
+static cl::opt<std::string> cudaArchOpt(
+    "cuda-arch",
+    cl::desc("GPU architecture of tuning keys, search and package: sm_NN, or auto (default): "
+             "the worker's GPU when a search runs, else the tuning database's records, else sm_90"),
+    cl::init("auto"), cl::cat(compileCategory()));
 static cl::opt<bool> cudaGraphsOpt(
     "cuda-graphs", cl::desc("--emit=package: run the model as one CUDA graph"), cl::init(true),
-    cl::cat(pikeCategory));
+    cl::cat(compileCategory()));
 static cl::opt<bool> buildPackageOpt(
     "build-package", cl::desc("--emit=package: build lib/libpike_ops.so with CMake"),
-    cl::init(false), cl::cat(pikeCategory));
+    cl::init(false), cl::cat(compileCategory()));
 static cl::opt<std::string> precisionOpt(
     "precision", cl::desc("--emit=package precision policy: fp32 (default) or tf32"),
-    cl::init("fp32"), cl::cat(pikeCategory));
+    cl::init("fp32"), cl::cat(compileCategory()));
 static cl::opt<std::string> channelsLastOpt(
     "channels-last",
     cl::desc("--emit=package layout policy of the runtime: never, auto (default: time both "
              "layouts on the first call, keep the faster) or always"),
-    cl::init("auto"), cl::cat(pikeCategory));
+    cl::init("auto"), cl::cat(compileCategory()));
 static cl::opt<std::string> llmRecordOpt(
     "llm-record", cl::desc("Record every LLM exchange of -pike-llm-search into this directory"),
-    cl::init(""), cl::cat(pikeCategory));
+    cl::init(""), cl::cat(compileCategory()));
 static cl::opt<std::string> llmReplayOpt(
     "llm-replay", cl::desc("Serve every LLM exchange of -pike-llm-search from this directory"),
-    cl::init(""), cl::cat(pikeCategory));
+    cl::init(""), cl::cat(compileCategory()));
 static cl::opt<std::string> applyDbOpt(
     "pike-apply-db",
     cl::desc("Install each slot's best kernel from this tuning database (no search, no GPU)"),
-    cl::init(""), cl::cat(pikeCategory));
+    cl::init(""), cl::cat(compileCategory()));
 static cl::opt<uint64_t> maxInputBytesOpt(
     "max-input-bytes", cl::desc("Refuse a .mlir input larger than this (bytes)"),
-    cl::init(pike::kDefaultMaxMlirInputBytes), cl::cat(pikeCategory));
+    cl::init(pike::kDefaultMaxMlirInputBytes), cl::cat(compileCategory()));
 static cl::opt<unsigned> maxNestingOpt(
     "max-nesting", cl::desc("Refuse a .mlir input nested deeper than this (brackets, braces, regions)"),
-    cl::init(pike::kDefaultMaxMlirNesting), cl::cat(pikeCategory));
+    cl::init(pike::kDefaultMaxMlirNesting), cl::cat(compileCategory()));
 static cl::opt<std::string> weightsFileOpt(
     "weights-file",
     cl::desc("Where imported weights go (default: <model>.weights.safetensors beside the model)"),
-    cl::init(""), cl::cat(pikeCategory));
+    cl::init(""), cl::cat(compileCategory()));
 
 namespace {
 
@@ -89,29 +98,9 @@ bool isTorchScriptFile(StringRef path) {
   return magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
 }
 
-struct Ladder {
-  std::string prefix;
-  std::string suffix;
-};
-
-FailureOr<Ladder> ladderFor(StringRef emit, StringRef report, StringRef packageDir) {
-  std::string reportPass = "pike-region-report{output=" + report.str() + "}";
-  if (emit == "package")
-    return Ladder{"func.func(pike-fuse),pike-outline",
-                  std::string(precisionOpt == "tf32" ? "pike-check-precision," : "") +
-                      "pike-region-report{output=" + packageDir.str() + "/regions.json}," +
-                      "pike-emit-package{output-dir=" + packageDir.str() +
-                      " cuda-graphs=" + (cudaGraphsOpt ? "true" : "false") +
-                      " build=" + (buildPackageOpt ? "true" : "false") +
-                      " tf32=" + (precisionOpt == "tf32" ? "true" : "false") +
-                      " channels-last=" + channelsLastOpt + "}"};
-  if (emit == "pike")
-    return Ladder{"", ""};
-  if (emit == "regions")
-    return Ladder{"func.func(pike-fuse)", reportPass};
-  if (emit == "kernels")
-    return Ladder{"func.func(pike-fuse),pike-outline", reportPass};
-  return failure();
+int fail(const llvm::Twine &message) {
+  llvm::errs() << "error: " << message << "\n";
+  return 1;
 }
 
 } // namespace
@@ -130,9 +119,9 @@ int main(int argc, char **argv) {
   registerSymbolDCEPass();
   registerInlinerPass();
 
-  auto [inputFilename, outputFilenameArg] =
-      registerAndParseCLIOptions(argc, argv, "pike optimizer driver\n", registry);
-  std::string outputFilename = outputFilenameArg;
+  pike::tools::ParsedCommandLine cli = pike::tools::parseCommandLine(argc, argv, registry);
+  std::string inputFilename = cli.inputFilename;
+  std::string outputFilename = cli.outputFilename;
   MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
 
   // The LLM pass reads these (its own llm= options take precedence).
@@ -158,50 +147,88 @@ int main(int argc, char **argv) {
     out->keep();
     return 0;
   }
-  if (channelsLastOpt != "never" && channelsLastOpt != "auto" && channelsLastOpt != "always") {
-    llvm::errs() << "error: unknown --channels-last='" << channelsLastOpt
-                 << "' (expected never, auto or always)\n";
+  if (!pike::tools::isPipelineEmit(emitOpt))
+    return fail("unknown --emit='" + emitOpt +
+                "' (expected torchscript-graph, pike, regions, kernels or package)");
+  if (channelsLastOpt != "never" && channelsLastOpt != "auto" && channelsLastOpt != "always")
+    return fail("unknown --channels-last='" + channelsLastOpt + "' (expected never, auto or always)");
+  if (precisionOpt != "fp32" && precisionOpt != "tf32")
+    return fail("unknown --precision='" + precisionOpt + "' (expected fp32 or tf32)");
+
+  // The command line's passes, set up once here to see what they hold: a
+  // --pass-pipeline replaces the whole pipeline, so it must hold the ladder's steps.
+  // MLIR's --dump-pass-pipeline would print each partial pipeline: pike-opt
+  // prints the whole one itself once it is assembled.
+  const bool dumpPipeline = config.shouldDumpPassPipeline();
+  if (dumpPipeline) // MLIR's callback reads the flag through its option
+    cl::getRegisteredOptions()["dump-pass-pipeline"]->addOccurrence(0, "dump-pass-pipeline", "false");
+  MlirOptMainConfig cliConfig = config;
+  PassManager cliPasses(&importContext, ModuleOp::getOperationName());
+  if (failed(cliConfig.setupPassPipeline(cliPasses)))
     return 1;
+  if (cli.fullPipeline) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    cliPasses.printAsTextualPipeline(os);
+    std::vector<std::string> missing = pike::tools::missingLadderSteps(emitOpt, text);
+    if (!missing.empty()) {
+      std::string names;
+      for (const std::string &m : missing)
+        names += (names.empty() ? "" : ", ") + m;
+      return fail("--pass-pipeline replaces pike-opt's whole pipeline, and it lacks " + names +
+                  ", which --emit=" + emitOpt +
+                  " needs: add them to the pipeline, or name passes individually "
+                  "(e.g. -canonicalize) so pike-opt runs its own steps around them");
+    }
   }
-  if (precisionOpt != "fp32" && precisionOpt != "tf32") {
-    llvm::errs() << "error: unknown --precision='" << precisionOpt << "' (expected fp32 or tf32)\n";
-    return 1;
-  }
+  bool searchRuns = pike::tools::hasSearchPass(cliPasses);
+
+  pike::tools::ArchResolution arch =
+      pike::tools::resolveCudaArch(cudaArchOpt, searchRuns, applyDbOpt);
+  if (!arch.error.empty())
+    return fail(arch.error);
+  // The architecture matters for tuning keys and packages only.
+  if (!arch.note.empty() && (emitOpt == "package" || !applyDbOpt.empty()))
+    llvm::errs() << "note: " << arch.note << "\n";
+  if (!arch.warning.empty())
+    llvm::errs() << "warning: " << arch.warning << "\n";
+  bool explicitArch = cudaArchOpt != "auto";
+  // A --pass-pipeline spells its passes' options out: only an explicit
+  // --cuda-arch changes (or contradicts) its search passes' arch=.
+  const bool setArch = explicitArch || !cli.fullPipeline;
+  if (setArch)
+    if (std::string err = pike::tools::setSearchArch(cliPasses, arch.arch, explicitArch); !err.empty())
+      return fail(err);
+
+  pike::tools::PipelineSettings settings;
+  settings.emit = emitOpt;
+  settings.report = reportOpt;
+  settings.cudaGraphs = cudaGraphsOpt;
+  settings.buildPackage = buildPackageOpt;
+  settings.tf32 = precisionOpt == "tf32";
+  settings.channelsLast = channelsLastOpt;
+  settings.cudaArch = arch.arch;
+  settings.applyDb = applyDbOpt;
   // --emit=package: -o names the package directory; the IR goes inside it.
-  std::string packageDir;
   if (emitOpt == "package") {
-    if (outputFilename == "-") {
-      llvm::errs() << "error: --emit=package needs -o <package directory>\n";
-      return 1;
-    }
-    packageDir = std::string(outputFilename);
-    if (std::error_code ec = llvm::sys::fs::create_directories(packageDir)) {
-      llvm::errs() << "error: cannot create '" << packageDir << "': " << ec.message() << "\n";
-      return 1;
-    }
-    outputFilename = packageDir + "/model.pike.mlir";
-  }
-  FailureOr<Ladder> ladder = ladderFor(emitOpt, reportOpt, packageDir);
-  if (failed(ladder)) {
-    llvm::errs() << "error: unknown --emit='" << emitOpt
-                 << "' (expected torchscript-graph, pike, regions, kernels or package)\n";
-    return 1;
+    if (outputFilename == "-")
+      return fail("--emit=package needs -o <package directory>");
+    settings.packageDir = outputFilename;
+    if (std::error_code ec = llvm::sys::fs::create_directories(settings.packageDir))
+      return fail("cannot create '" + settings.packageDir + "': " + ec.message());
+    outputFilename = settings.packageDir + "/model.pike.mlir";
   }
 
   std::unique_ptr<llvm::MemoryBuffer> buffer;
   if (isTorchScriptFile(inputFilename)) {
     // A torch.export archive records its input shapes; TorchScript does not.
-    if (inputSpecOpt.empty() && !pike::isExportedProgramPath(inputFilename)) {
-      llvm::errs() << "error: '" << inputFilename
-                   << "' is a TorchScript model: pass --input-spec (JSON file or e.g. 1x3x32x32xf32)\n";
-      return 1;
-    }
+    if (inputSpecOpt.empty() && !pike::isExportedProgramPath(inputFilename))
+      return fail("'" + inputFilename +
+                  "' is a TorchScript model: pass --input-spec (JSON file or e.g. 1x3x32x32xf32)");
     pike::ImportOptions options;
     std::string error;
-    if (!inputSpecOpt.empty() && !pike::InputSpec::parse(inputSpecOpt, options.inputSpec, error)) {
-      llvm::errs() << "error: bad --input-spec: " << error << "\n";
-      return 1;
-    }
+    if (!inputSpecOpt.empty() && !pike::InputSpec::parse(inputSpecOpt, options.inputSpec, error))
+      return fail("bad --input-spec: " + error);
     options.weightsFile = weightsFileOpt;
     if (options.weightsFile.empty()) {
       llvm::SmallString<256> p(inputFilename);
@@ -231,26 +258,35 @@ int main(int argc, char **argv) {
     }
   }
 
-  // Ladder prefix, then the command line's own passes, then the ladder suffix.
-  MlirOptMainConfig cliConfig = config;
-  Ladder steps = *ladder;
-  std::string applyDb = applyDbOpt;
-  config.setPassPipelineSetupFn([cliConfig, steps, applyDb](PassManager &pm) mutable -> LogicalResult {
-    if (!steps.prefix.empty() && failed(parsePassPipeline(steps.prefix, pm)))
-      return failure();
-    // Built directly, not spliced into a pipeline string: a path holding '}',
-    // ',' or spaces must not end the option or add a pass.
-    if (!applyDb.empty()) {
-      pike::PikeApplyTuningDbOptions dbOptions;
-      dbOptions.db = applyDb;
-      pm.addPass(pike::createPikeApplyTuningDb(dbOptions));
-    }
-    if (failed(cliConfig.setupPassPipeline(pm)))
-      return failure();
-    if (!steps.suffix.empty() && failed(parsePassPipeline(steps.suffix, pm)))
-      return failure();
-    return success();
-  });
+  // Ladder prefix, apply-db, the command line's own passes, the ladder suffix.
+  // A --pass-pipeline already holds the prefix (checked above) and replaces
+  // the pass manager it is set up into, so it goes first.
+  std::string archForSearch = arch.arch;
+  config.setPassPipelineSetupFn(
+      [cliConfig, settings, archForSearch, explicitArch, setArch, dumpPipeline,
+       fullPipeline = cli.fullPipeline](PassManager &pm) -> LogicalResult {
+        if (fullPipeline) {
+          if (failed(cliConfig.setupPassPipeline(pm)))
+            return failure();
+        } else {
+          pike::tools::addLadderPrefix(pm, settings);
+        }
+        pike::tools::addApplyDb(pm, settings);
+        if (!fullPipeline && failed(cliConfig.setupPassPipeline(pm)))
+          return failure();
+        if (std::string err = setArch ? pike::tools::setSearchArch(pm, archForSearch, explicitArch)
+                                      : std::string();
+            !err.empty()) {
+          llvm::errs() << "error: " << err << "\n";
+          return failure();
+        }
+        pike::tools::addLadderSuffix(pm, settings);
+        if (dumpPipeline) {
+          pm.dump();
+          llvm::errs() << "\n";
+        }
+        return success();
+      });
 
   std::string error;
   auto output = openOutputFile(outputFilename, &error);
