@@ -41,6 +41,10 @@ fi
 # Scripts that run setup.sh (pike-test.sh, pike-example.sh) source
 # scripts/pike-env.sh next, so their python3 is this one too.
 
+# `import pike` (python/pike: pike.compile, pike.load) in the environment.
+site=$("$python" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+[ "$(cat "$site/pike.pth" 2>/dev/null)" = "$root/python" ] || echo "$root/python" > "$site/pike.pth"
+
 if ! command -v nvcc >/dev/null 2>&1 && [ -x /usr/local/cuda/bin/nvcc ]; then
   export PATH=/usr/local/cuda/bin:$PATH
 fi
