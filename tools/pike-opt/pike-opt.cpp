@@ -24,6 +24,7 @@
 #include "llvm/Support/InitLLVM.h"
 
 #include <new>
+#include <sys/prctl.h>
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -111,6 +112,9 @@ int main(int argc, char **argv) {
   // damaged model asking LibTorch for an absurd buffer must throw std::bad_alloc
   // instead, which the importer turns into a diagnostic.
   std::set_new_handler(nullptr);
+  // pike-opt holds the LLM keys in its environment, and the candidates its
+  // workers run have this user's uid: keep /proc/<pid>/environ and mem closed.
+  ::prctl(PR_SET_DUMPABLE, 0);
   DialectRegistry registry;
   registry.insert<pike::PikeDialect, func::FuncDialect>();
   pike::registerPikePasses();
