@@ -25,12 +25,11 @@ struct EmitPackagePass : public pike::impl::PikeEmitPackageBase<EmitPackagePass>
     if (options.cudaArch == "auto") {
       // The architecture the search resolved from its workers' GPU.
       auto searched = getOperation()->getAttrOfType<StringAttr>(kCudaArchAttr);
-      if (!searched) {
-        getOperation().emitError() << "cuda-arch=auto needs the architecture a search resolved "
-                                      "(module attribute " << kCudaArchAttr << "); none ran";
-        return signalPassFailure();
-      }
-      StringRef arch = searched.getValue();
+      // No slot was left to search, so no worker was asked: the default.
+      if (!searched)
+        getOperation().emitWarning() << "cuda-arch=auto: no search asked a worker for its GPU "
+                                        "(no slot to search); building for sm_90";
+      StringRef arch = searched ? searched.getValue() : StringRef("sm_90");
       arch.consume_front("sm_");
       options.cudaArch = arch.str();
     }

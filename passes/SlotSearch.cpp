@@ -67,6 +67,14 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   for (const std::string &w : started.warnings)
     mlir::emitWarning(module.getLoc()) << w;
   std::unique_ptr<search::Evaluator> evaluator = std::move(started.evaluator);
+  // arch=auto (pike-opt --cuda-arch=auto): the workers' GPU keys the records
+  // and, through the module attribute, the package.
+  const std::string arch = config.arch == "auto" ? tuningArchOf(started.deviceArch) : config.arch;
+  if (arch.rfind("sm_", 0) != 0)
+    return mlir::emitError(module.getLoc())
+           << "arch=auto: the worker reported no GPU architecture ('" << started.deviceArch
+           << "'); pass --cuda-arch=sm_NN";
+  module->setAttr(kCudaArchAttr, Builder(module.getContext()).getStringAttr(arch));
 
   llvm::SmallString<256> work(config.workDir);
   if (std::error_code ec = llvm::sys::fs::create_directories(work))
@@ -77,17 +85,6 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   if (opts.tracePath.empty())
     opts.tracePath = (work + "/trace.json").str();
   const std::string referenceDir = (work + "/references").str();
-
-  // arch=auto (pike-opt --cuda-arch=auto): the workers' GPU keys the records
-  // and, through the module attribute, the package.
-  std::string arch = config.arch;
-  if (arch == "auto") {
-    FailureOr<std::string> workerArch = queryWorkerArch(module, config.workers, config.workerPath);
-    if (failed(workerArch))
-      return failure();
-    arch = *workerArch;
-  }
-  module->setAttr(kCudaArchAttr, Builder(module.getContext()).getStringAttr(arch));
 
   std::vector<search::SlotProfile> profiles(all.size());
   for (size_t i = 0; i < all.size(); ++i)

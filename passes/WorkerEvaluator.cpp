@@ -28,7 +28,7 @@ std::string joinList(const std::vector<std::string> &items) {
 // ping (answered by the supervisor) proves the process runs the protocol;
 // device_info (answered by the evaluator child) proves it sees a GPU. Returns the
 // reason the worker cannot serve the search, empty when it can.
-std::string checkWorker(worker::WorkerConnection &w, bool &fakeGpu) {
+std::string checkWorker(worker::WorkerConnection &w, bool &fakeGpu, std::string &arch) {
   using nlohmann::json;
   try {
     if (!w.alive())
@@ -42,6 +42,7 @@ std::string checkWorker(worker::WorkerConnection &w, bool &fakeGpu) {
     if (!info.value("available", false))
       return "it sees no GPU (" + info.value("reason", std::string("device_info: not available")) + ")";
     fakeGpu = info.value("test_fake_gpu", false);
+    arch = info.value("arch", std::string());
   } catch (const worker::WorkerError &e) {
     return e.what();
   }
@@ -131,12 +132,13 @@ StartedWorkers pike::startWorkers(const std::string &workers, const std::string 
   // All at once: each evaluator child takes a moment to load LibTorch and CUDA.
   std::vector<std::string> problems(pool->size());
   std::vector<char> fake(pool->size(), 0);
+  std::vector<std::string> archs(pool->size());
   {
     std::vector<std::thread> threads;
     for (size_t i = 0; i < pool->size(); ++i)
       threads.emplace_back([&, i] {
         bool isFake = false;
-        problems[i] = checkWorker(pool->worker(i), isFake);
+        problems[i] = checkWorker(pool->worker(i), isFake, archs[i]);
         fake[i] = isFake;
       });
     for (std::thread &t : threads)
@@ -152,6 +154,7 @@ StartedWorkers pike::startWorkers(const std::string &workers, const std::string 
       out.warnings.push_back(who + " is a TEST-ONLY fake GPU (PIKE_WORKER_FAKE_GPU=1): its "
                                    "verdicts and times are invented, not measured");
   }
+  out.deviceArch = archs[0];
   out.evaluator = std::make_unique<worker::WorkerEvaluator>(pool);
   return out;
 }

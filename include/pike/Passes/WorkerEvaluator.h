@@ -24,6 +24,7 @@ struct StartedWorkers {
   std::unique_ptr<search::Evaluator> evaluator; // null when the search cannot start
   std::string error;                            // why, naming the worker(s) tried
   std::vector<std::string> warnings;            // e.g. a TEST-ONLY fake GPU answered
+  std::string deviceArch;                       // the first worker's device_info arch (sm_90a)
 };
 
 /// `workers` is "local:N" (spawn N copies of the worker on GPU 0),
