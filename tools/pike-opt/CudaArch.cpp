@@ -58,7 +58,9 @@ ArchResolution resolveCudaArch(llvm::StringRef option, bool searchRuns, llvm::St
       if (it->second > best->second)
         best = it;
     out.arch = best->first;
-    out.note = "--cuda-arch=auto: building for " + out.arch + ", the architecture of the tuning database's records";
+    // Said only when it is news: the default architecture alone needs no note.
+    if (dbArchs.size() > 1 || out.arch != kDefaultCudaArch)
+      out.note = "--cuda-arch=auto: building for " + out.arch + ", the architecture of the tuning database's records";
     if (dbArchs.size() > 1)
       out.note += " (it also holds " + listArchs(out.arch) + "; pass --cuda-arch to choose)";
     return out;

@@ -33,6 +33,6 @@ check "tuning records keyed on sm_$cc" records_keyed
 "$PIKE_OPT" "$W/model/model.pt" --input-spec "$W/model/input_spec.json" --emit=package -o "$W/pkg2" \
   -pike-apply-db="$W/tune.db" >"$OUT/apply.log" 2>&1
 check "apply-db with auto takes the records' arch" \
-  "grep -q 'building for sm_$cc, the architecture of the tuning database' '$OUT/apply.log' && grep -q 'set(CMAKE_CUDA_ARCHITECTURES $cc)' '$W/pkg2/CMakeLists.txt'"
+  "grep -q 'set(CMAKE_CUDA_ARCHITECTURES $cc)' '$W/pkg2/CMakeLists.txt'"
 cp "$W/pkg/CMakeLists.txt" "$OUT/package-CMakeLists.txt" 2>/dev/null
 exit $fail
