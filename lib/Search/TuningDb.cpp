@@ -386,6 +386,44 @@ std::optional<TuningRecord> TuningDb::lookup(const TuningKey &key) const {
   return it->second;
 }
 
+namespace {
+
+/// An exclusive flock on `path` for this scope (created if missing); released and
+/// closed on every exit, exceptions included.
+class DbFileLock {
+public:
+  explicit DbFileLock(const std::string &path) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0)
+      throw std::runtime_error("cannot open lock file '" + path + "': " + std::strerror(errno));
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno != EINTR) {
+        int err = errno;
+        ::close(fd_);
+        throw std::runtime_error("cannot lock '" + path + "': " + std::strerror(err));
+      }
+    }
+  }
+  ~DbFileLock() {
+    ::flock(fd_, LOCK_UN);
+    ::close(fd_);
+  }
+  DbFileLock(const DbFileLock &) = delete;
+  DbFileLock &operator=(const DbFileLock &) = delete;
+
+private:
+  int fd_ = -1;
+};
+
+template <typename Map> std::string serialized(const Map &best) {
+  std::string content;
+  for (const auto &[key, rec] : best)
+    content += toJson(rec).dump() + "\n";
+  return content;
+}
+
+} // namespace
+
 size_t TuningDb::persist(const std::vector<TuningRecord> &incoming) {
   if (path_.empty()) {
     size_t kept = 0;
@@ -395,34 +433,13 @@ size_t TuningDb::persist(const std::vector<TuningRecord> &incoming) {
   }
   requireRegularOrMissing(path_);
   // Serialize read-merge-write among processes sharing the file.
-  std::string lockPath = path_ + ".lock";
-  int lfd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lfd < 0)
-    throw std::runtime_error("cannot open lock file '" + lockPath + "': " + std::strerror(errno));
-  while (::flock(lfd, LOCK_EX) != 0) {
-    if (errno != EINTR) {
-      ::close(lfd);
-      throw std::runtime_error("cannot lock '" + lockPath + "': " + std::strerror(errno));
-    }
-  }
+  DbFileLock lock(path_ + ".lock");
+  reload();
   size_t kept = 0;
-  try {
-    reload();
-    for (const TuningRecord &r : incoming)
-      kept += mergeOne(r);
-    if (kept > 0) {
-      std::string content;
-      for (const auto &[key, rec] : best_)
-        content += toJson(rec).dump() + "\n";
-      writeFileAtomically(path_, content);
-    }
-  } catch (...) {
-    ::flock(lfd, LOCK_UN);
-    ::close(lfd);
-    throw;
-  }
-  ::flock(lfd, LOCK_UN);
-  ::close(lfd);
+  for (const TuningRecord &r : incoming)
+    kept += mergeOne(r);
+  if (kept > 0)
+    writeFileAtomically(path_, serialized(best_));
   return kept;
 }
 
@@ -440,31 +457,11 @@ void TuningDb::replaceAll(const std::vector<TuningRecord> &records) {
     return;
   }
   requireRegularOrMissing(path_);
-  std::string lockPath = path_ + ".lock";
-  int lfd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lfd < 0)
-    throw std::runtime_error("cannot open lock file '" + lockPath + "': " + std::strerror(errno));
-  while (::flock(lfd, LOCK_EX) != 0) {
-    if (errno != EINTR) {
-      ::close(lfd);
-      throw std::runtime_error("cannot lock '" + lockPath + "': " + std::strerror(errno));
-    }
-  }
-  try {
-    std::string content;
-    best_.clear();
-    for (const TuningRecord &r : records)
-      best_[r.key] = r;
-    for (const auto &[key, rec] : best_)
-      content += toJson(rec).dump() + "\n";
-    writeFileAtomically(path_, content);
-  } catch (...) {
-    ::flock(lfd, LOCK_UN);
-    ::close(lfd);
-    throw;
-  }
-  ::flock(lfd, LOCK_UN);
-  ::close(lfd);
+  DbFileLock lock(path_ + ".lock");
+  best_.clear();
+  for (const TuningRecord &r : records)
+    best_[r.key] = r;
+  writeFileAtomically(path_, serialized(best_));
 }
 
 nlohmann::json TuningDb::exportJson() const {
