@@ -30,7 +30,15 @@ if [ ! -x "$venv/bin/python" ]; then
   echo "pike setup: creating the virtual environment $venv"
   venv_flags=--system-site-packages
   [ "${PIKE_VENV_ISOLATED:-0}" = 1 ] && venv_flags=
+  # Debian's own python3 needs python3-venv for this; install it once if missing.
+  if ! "$base_python" -m venv --help >/dev/null 2>&1 || ! "$base_python" -c "import ensurepip" 2>/dev/null; then
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq \
+      --no-install-recommends python3-venv >/dev/null || true
+  fi
   "$base_python" -m venv $venv_flags "$venv" || {
+    rm -rf "$venv"
     echo "pike setup: '$base_python -m venv' failed (Debian: apt-get install python3-venv)" >&2; exit 1; }
 fi
 python="$venv/bin/python"
