@@ -22,9 +22,6 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
-
-#include <new>
-#include <sys/prctl.h>
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -32,6 +29,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <new>
+#include <sys/prctl.h>
 
 using namespace mlir;
 namespace cl = llvm::cl;
