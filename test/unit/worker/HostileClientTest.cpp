@@ -8,6 +8,7 @@
 #include "pike/WorkerClient/Process.h"
 #include "pike/WorkerClient/Protocol.h"
 #include "pike/WorkerClient/Worker.h"
+#include "RawWorker.h"
 
 #include <gtest/gtest.h>
 
@@ -32,127 +33,13 @@
 using namespace pike::worker;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
+using namespace pike::worker::test;
 
 namespace {
 
 const char *kSecret = "sk-pike-hostile-test-7d3f9a61c2";
 const char *kToken = "0123456789abcdef-pike-test-token";
 
-struct TempDirs {
-  std::vector<std::string> dirs;
-  ~TempDirs() {
-    for (const auto &d : dirs) {
-      std::error_code ec;
-      std::filesystem::remove_all(d, ec);
-    }
-  }
-};
-
-std::string tempDir() {
-  static TempDirs all;
-  char t[] = "/tmp/pike-hostile-test-XXXXXX";
-  EXPECT_NE(mkdtemp(t), nullptr);
-  all.dirs.push_back(t);
-  return t;
-}
-
-long msSince(Clock::time_point t0) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
-}
-
-std::string readAll(const std::string &path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-// pike-worker with the given arguments and extra environment; stdin/stdout are
-// pipes unless stdinMode says otherwise ("devnull", "closed"); stderr to a file.
-struct Proc {
-  pid_t pid = -1;
-  int in = -1, out = -1;
-  std::string errPath;
-  std::unique_ptr<LineReader> reader;
-
-  Proc(std::vector<std::string> args, std::vector<std::pair<std::string, std::string>> env = {},
-       const std::string &stdinMode = "pipe") {
-    ignoreSigpipe();
-    errPath = tempDir() + "/stderr";
-    int a[2], b[2];
-    EXPECT_EQ(pipe(a), 0);
-    EXPECT_EQ(pipe(b), 0);
-    args.insert(args.begin(), PIKE_WORKER_EXE);
-    pid = fork();
-    if (pid == 0) {
-      if (stdinMode == "pipe")
-        dup2(a[0], 0);
-      else if (stdinMode == "devnull")
-        dup2(open("/dev/null", O_RDONLY), 0);
-      else
-        close(0);
-      dup2(b[1], 1);
-      int e = open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(e, 2);
-      for (int fd : {a[0], a[1], b[0], b[1], e})
-        if (fd > 2)
-          close(fd);
-      unsetenv("PIKE_WORKER_TOKEN");
-      for (auto &kv : env)
-        setenv(kv.first.c_str(), kv.second.c_str(), 1);
-      std::vector<char *> argv;
-      for (auto &s : args)
-        argv.push_back(s.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(a[0]);
-    close(b[1]);
-    in = a[1];
-    out = b[0];
-    reader = std::make_unique<LineReader>(out, kMaxLineBytes);
-  }
-  ~Proc() {
-    if (in >= 0)
-      close(in);
-    if (pid > 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-    close(out);
-  }
-  void send(const std::string &line) { ASSERT_TRUE(writeLine(in, line)); }
-  json recv(int timeoutMs = 60000) {
-    std::string line;
-    auto r = reader->read(line, timeoutMs);
-    EXPECT_EQ(r, LineReader::Result::Line) << "no reply from the worker";
-    return r == LineReader::Result::Line ? json::parse(line) : json();
-  }
-  json call(const json &req, int timeoutMs = 60000) {
-    send(req.dump());
-    return recv(timeoutMs);
-  }
-  void closeStdin() {
-    close(in);
-    in = -1;
-  }
-  // Exit status within timeoutMs, or -1 (then it is killed by the destructor).
-  int waitExit(int timeoutMs) {
-    int st = 0;
-    auto t0 = Clock::now();
-    while (msSince(t0) < timeoutMs) {
-      if (waitpid(pid, &st, WNOHANG) == pid) {
-        pid = -1;
-        return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    return -1;
-  }
-  std::string stderrText() { return readAll(errPath); }
-};
 
 json compileReq(const std::string &mode, const std::string &src, int timeoutMs = 120000,
                 json flags = json::array()) {
@@ -196,7 +83,7 @@ TEST(CompileSandbox, FifoIncludeEndsWithinTheLimit) {
   std::string dir = tempDir();
   std::string fifo = dir + "/hang.h";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0644), 0);
-  Proc w({"--cache-dir", dir + "/cache"});
+  RawWorker w({"--cache-dir", dir + "/cache"});
   // The evaluator answers device_info: after it, its start-up is not in the timings.
   EXPECT_EQ(w.call({{"protocol", 1}, {"op", "device_info"}})["ok"], true);
   for (const char *mode : {"nvrtc", "nvcc"}) {
@@ -218,7 +105,7 @@ TEST(CompileSandbox, HungCompileChildIsKilledAtTheLimit) {
   std::string fake = dir + "/pike-nvrtc-hang";
   std::ofstream(fake) << "#!/bin/sh\nsleep 60 &\nexec sleep 60\n";
   chmod(fake.c_str(), 0755);
-  Proc w({"--cache-dir", dir + "/cache", "--nvrtc", fake});
+  RawWorker w({"--cache-dir", dir + "/cache", "--nvrtc", fake});
   auto t0 = Clock::now();
   json r = w.call(compileReq("nvrtc", "__global__ void k(float *p) {}\n", 700));
   long ms = msSince(t0);
@@ -230,7 +117,7 @@ TEST(CompileSandbox, HungCompileChildIsKilledAtTheLimit) {
 
 TEST(CompileSandbox, EnvironIncludeNeverReturnsTheSecret) {
   std::string dir = tempDir();
-  Proc w({"--cache-dir", dir + "/cache"}, {{"OPENAI_API_KEY", kSecret}});
+  RawWorker w({"--cache-dir", dir + "/cache"}, {{"OPENAI_API_KEY", kSecret}});
   std::vector<std::string> sources = {
       "#include \"/proc/self/environ\"\n__global__ void k(float *p) {}\n",
       "#include </proc/self/environ>\n__global__ void k(float *p) {}\n",
@@ -252,7 +139,7 @@ TEST(CompileSandbox, EnvironIncludeNeverReturnsTheSecret) {
 
 TEST(CompileSandbox, ClientFlagsOutsideTheAllowListAreRejected) {
   std::string dir = tempDir();
-  Proc w({"--cache-dir", dir + "/cache"});
+  RawWorker w({"--cache-dir", dir + "/cache"});
   for (json flags : {json{"-ccbin", "/bin/sh"}, json{"--compiler-bindir=/tmp"}, json{"-I/proc/self"},
                      json{"-Xcompiler", "-fplugin=/tmp/x.so"}, json{"@/tmp/flags.rsp"}}) {
     json r = w.call(compileReq("nvcc", "__global__ void k(float *p) {}\n", 120000, flags));
@@ -315,7 +202,7 @@ TEST(CompileSandbox, LocalWorkersInheritNoCredentials) {
 // ------------------------------------------------------------ protocol limits
 
 TEST(HostileProtocol, DeepJsonIsAnsweredAndTheWorkerStillAnswersPing) {
-  Proc w({"--cache-dir", tempDir()});
+  RawWorker w({"--cache-dir", tempDir()});
   std::string deep = std::string(100000, '[') + std::string(100000, ']');
   w.send(deep);
   json e = w.recv();
@@ -330,7 +217,7 @@ TEST(HostileProtocol, DeepJsonIsAnsweredAndTheWorkerStillAnswersPing) {
 }
 
 TEST(HostileProtocol, HugeLineIsRefusedNamingTheLimit) {
-  Proc w({"--cache-dir", tempDir(), "--max-request-bytes", "1048576"});
+  RawWorker w({"--cache-dir", tempDir(), "--max-request-bytes", "1048576"});
   std::thread writer([&] { writeLine(w.in, "{\"protocol\":1,\"pad\":\"" + std::string(3 << 20, 'x') + "\"}"); });
   json e = w.recv();
   writer.join();
@@ -345,14 +232,14 @@ TEST(HostileProtocol, StdinClosedAtStartExitsWithinTwoSeconds) {
   // over a second on a heavily shared CI core (LibTorch's relocations).
   long load = 0;
   for (int i = 0; i < 3; ++i) {
-    Proc v({"--version"});
+    RawWorker v({"--version"});
     auto t0 = Clock::now();
     EXPECT_EQ(v.waitExit(30000), 0);
     load = i == 0 ? msSince(t0) : std::min(load, msSince(t0));
   }
   long worst = 0;
   for (int i = 0; i < 10; ++i) {
-    Proc w({"--cache-dir", tempDir()}, {}, i % 2 ? "closed" : "devnull");
+    RawWorker w({"--cache-dir", tempDir()}, {}, i % 2 ? "closed" : "devnull");
     auto t0 = Clock::now();
     EXPECT_EQ(w.waitExit(static_cast<int>(2000 + load)), 0)
         << "run " << i << " (" << (i % 2 ? "closed" : "/dev/null") << " stdin) did not exit within 2 s + "
@@ -364,7 +251,7 @@ TEST(HostileProtocol, StdinClosedAtStartExitsWithinTwoSeconds) {
 }
 
 TEST(HostileProtocol, EofMidLineIsAnsweredThenExits) {
-  Proc w({"--cache-dir", tempDir()});
+  RawWorker w({"--cache-dir", tempDir()});
   ASSERT_EQ(write(w.in, "{\"protocol\":1,\"op\":\"pi", 22), 22);
   w.closeStdin();
   json e = w.recv(5000);
@@ -376,11 +263,11 @@ TEST(HostileProtocol, EofMidLineIsAnsweredThenExits) {
 
 TEST(HostileTcp, NonLoopbackWithoutTokenRefusesToStart) {
   std::string dir = tempDir();
-  Proc w({"--listen", "0.0.0.0:0", "--port-file", dir + "/port", "--cache-dir", dir});
+  RawWorker w({"--listen", "0.0.0.0:0", "--port-file", dir + "/port", "--cache-dir", dir});
   EXPECT_EQ(w.waitExit(5000), 2);
   EXPECT_NE(w.stderrText().find("refusing to listen on 0.0.0.0"), std::string::npos) << w.stderrText();
   EXPECT_FALSE(std::filesystem::exists(dir + "/port"));
-  Proc cmdline({"--listen", "0.0.0.0:0", "--token", kToken, "--cache-dir", dir});
+  RawWorker cmdline({"--listen", "0.0.0.0:0", "--token", kToken, "--cache-dir", dir});
   EXPECT_EQ(cmdline.waitExit(5000), 2);
   EXPECT_NE(cmdline.stderrText().find("never taken from the command line"), std::string::npos);
   EXPECT_EQ(cmdline.stderrText().find(kToken), std::string::npos);
@@ -388,7 +275,7 @@ TEST(HostileTcp, NonLoopbackWithoutTokenRefusesToStart) {
 
 TEST(HostileTcp, NoHostMeansLoopback) {
   std::string dir = tempDir();
-  Proc w({"--listen", ":0", "--port-file", dir + "/port", "--cache-dir", dir});
+  RawWorker w({"--listen", ":0", "--port-file", dir + "/port", "--cache-dir", dir});
   int port = waitForPort(dir + "/port");
   ASSERT_GT(port, 0) << w.stderrText();
   EXPECT_NE(w.stderrText().find("listening on 127.0.0.1:"), std::string::npos) << w.stderrText();
@@ -400,7 +287,7 @@ TEST(HostileTcp, NoHostMeansLoopback) {
 TEST(HostileTcp, WithATokenOnlyAuthenticatedClientsAreServed) {
   std::string dir = tempDir();
   std::string tf = tokenFile();
-  Proc w({"--listen", "0.0.0.0:0", "--port-file", dir + "/port", "--cache-dir", dir, "--token-file", tf});
+  RawWorker w({"--listen", "0.0.0.0:0", "--port-file", dir + "/port", "--cache-dir", dir, "--token-file", tf});
   int port = waitForPort(dir + "/port");
   ASSERT_GT(port, 0) << w.stderrText();
 
@@ -445,7 +332,7 @@ TEST(HostileTcp, WithATokenOnlyAuthenticatedClientsAreServed) {
 
 TEST(HostileTcp, TokenNeverReachesTheEvaluatorOrTheEnvironmentFile) {
   std::string dir = tempDir();
-  Proc w({"--listen", "127.0.0.1:0", "--port-file", dir + "/port", "--cache-dir", dir},
+  RawWorker w({"--listen", "127.0.0.1:0", "--port-file", dir + "/port", "--cache-dir", dir},
          {{"PIKE_WORKER_TOKEN", kToken}});
   int port = waitForPort(dir + "/port");
   ASSERT_GT(port, 0) << w.stderrText();
@@ -474,7 +361,7 @@ TEST(HostileTcp, TokenNeverReachesTheEvaluatorOrTheEnvironmentFile) {
 
 TEST(HostileTcp, MisbehavingClientsNeverBlockAWellBehavedOne) {
   std::string dir = tempDir();
-  Proc w({"--listen", "127.0.0.1:0", "--port-file", dir + "/port", "--cache-dir", dir},
+  RawWorker w({"--listen", "127.0.0.1:0", "--port-file", dir + "/port", "--cache-dir", dir},
          {{"PIKE_WORKER_TEST_OPS", "1"}});
   int port = waitForPort(dir + "/port");
   ASSERT_GT(port, 0) << w.stderrText();

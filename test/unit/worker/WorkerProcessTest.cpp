@@ -6,6 +6,7 @@
 #include "pike/WorkerClient/Worker.h"
 #include "pike/Search/SlotOrder.h"
 #include "pike/WorkerClient/WorkerEvaluator.h"
+#include "RawWorker.h"
 
 #include <gtest/gtest.h>
 
@@ -26,27 +27,9 @@
 using namespace pike::worker;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
+using namespace pike::worker::test;
 
 namespace {
-
-// Temporary directories, removed when the test binary exits.
-struct TempDirs {
-  std::vector<std::string> dirs;
-  ~TempDirs() {
-    for (const auto &d : dirs) {
-      std::error_code ec;
-      std::filesystem::remove_all(d, ec);
-    }
-  }
-};
-
-std::string tempDir() {
-  static TempDirs all;
-  char t[] = "/tmp/pike-worker-test-XXXXXX";
-  EXPECT_NE(mkdtemp(t), nullptr);
-  all.dirs.push_back(t);
-  return t;
-}
 
 WorkerProcess::Options options(const std::string &cache, bool testOps = true) {
   WorkerProcess::Options o;
@@ -57,56 +40,10 @@ WorkerProcess::Options options(const std::string &cache, bool testOps = true) {
   return o;
 }
 
-// A worker process with raw access to its pipes, for malformed input.
-struct RawWorker {
-  pid_t pid = -1;
-  int in = -1, out = -1;
-  std::unique_ptr<LineReader> reader;
-  explicit RawWorker(const std::string &cache, bool testOps = true) {
-    int a[2], b[2];
-    EXPECT_EQ(pipe(a), 0);
-    EXPECT_EQ(pipe(b), 0);
-    pid = fork();
-    if (pid == 0) {
-      dup2(a[0], 0);
-      dup2(b[1], 1);
-      close(a[1]);
-      close(b[0]);
-      if (testOps)
-        setenv("PIKE_WORKER_TEST_OPS", "1", 1);
-      else
-        unsetenv("PIKE_WORKER_TEST_OPS");
-      execl(PIKE_WORKER_EXE, PIKE_WORKER_EXE, "--cache-dir", cache.c_str(), (char *)nullptr);
-      _exit(127);
-    }
-    close(a[0]);
-    close(b[1]);
-    in = a[1];
-    out = b[0];
-    reader = std::make_unique<LineReader>(out, kMaxLineBytes);
-    ignoreSigpipe();
-  }
-  ~RawWorker() {
-    if (in >= 0)
-      close(in);
-    if (pid > 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-    close(out);
-  }
-  void send(const std::string &line) { ASSERT_TRUE(writeLine(in, line)); }
-  json recv(int timeoutMs = 60000) {
-    std::string line;
-    auto r = reader->read(line, timeoutMs);
-    EXPECT_EQ(r, LineReader::Result::Line) << "no reply from the worker";
-    return r == LineReader::Result::Line ? json::parse(line) : json();
-  }
-  json call(const json &req, int timeoutMs = 60000) {
-    send(req.dump());
-    return recv(timeoutMs);
-  }
-};
+// A worker with test ops on (or explicitly off) and raw access to its pipes.
+RawWorker rawWorker(const std::string &cache, bool testOps = true) {
+  return RawWorker({"--cache-dir", cache}, {{"PIKE_WORKER_TEST_OPS", testOps ? "1" : "0"}});
+}
 
 const char *kGoodNvrtc = R"(extern "C" __global__ void add1(const float *x, float *y, int n) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
@@ -163,7 +100,7 @@ bool hostHasGpu(WorkerConnection &w) {
 } // namespace
 
 TEST(WorkerProcess, MalformedRequestsGetClearErrorsAndTheWorkerStaysAlive) {
-  RawWorker w(tempDir());
+  RawWorker w = rawWorker(tempDir());
   json r = w.call(json::parse(R"({"protocol":1,"op":"ping","id":1})"));
   EXPECT_EQ(r["ok"], true);
   EXPECT_EQ(r["id"], 1);
@@ -215,7 +152,7 @@ TEST(WorkerProcess, MalformedRequestsGetClearErrorsAndTheWorkerStaysAlive) {
 }
 
 TEST(WorkerProcess, TestOpsAreRefusedWithoutTheEnvironmentSwitch) {
-  RawWorker w(tempDir(), /*testOps=*/false);
+  RawWorker w = rawWorker(tempDir(), /*testOps=*/false);
   json r = w.call({{"protocol", 1}, {"op", "crash"}, {"id", 1}});
   EXPECT_EQ(r["error"]["code"], "unknown_op");
   EXPECT_EQ(w.call({{"protocol", 1}, {"op", "ping"}})["restarts"], 0);
@@ -401,7 +338,7 @@ TEST(WorkerSupervisor, HungRequestIsKilledAtItsDeadlineAndTheChildRestarts) {
 }
 
 TEST(WorkerSupervisor, CrashAnswersWithTheReasonAndBystandersAreResent) {
-  RawWorker w(tempDir());
+  RawWorker w = rawWorker(tempDir());
   // Start the child and let it come up.
   EXPECT_EQ(w.call({{"protocol", 1}, {"op", "sleep"}, {"ms", 1}, {"id", "warm"}})["ok"], true);
   w.send(json({{"protocol", 1}, {"op", "sleep"}, {"ms", 1500}, {"id", "bystander"}}).dump());
@@ -422,7 +359,7 @@ TEST(WorkerSupervisor, CrashAnswersWithTheReasonAndBystandersAreResent) {
 }
 
 TEST(WorkerSupervisor, ClosingStdinDrainsThenExits) {
-  RawWorker w(tempDir());
+  RawWorker w = rawWorker(tempDir());
   w.send(json({{"protocol", 1}, {"op", "sleep"}, {"ms", 300}, {"id", "last"}}).dump());
   close(w.in);
   w.in = -1;
