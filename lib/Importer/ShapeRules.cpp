@@ -191,6 +191,49 @@ const std::unordered_map<std::string, Rule> &rules() {
       std::vector<int64_t> shape = at::infer_size(at::infer_size(c.sizes(), a.sizes()), b.sizes());
       return std::vector<c10::IValue>{metaEmpty(shape, at::result_type(a, b))};
     };
+    // scaled_dot_product_attention(query, key, value, attn_mask, dropout_p, is_causal, scale,
+    // enable_gqa): no meta kernel without Python; on zeros it computed the whole attention
+    // (60 ms per GPT-2 layer).
+    t["aten::scaled_dot_product_attention"] = [](const tj::Stack &in) {
+      const at::Tensor &q = tensorArg(in, 0), &k = tensorArg(in, 1), &v = tensorArg(in, 2);
+      if (q.scalar_type() != k.scalar_type() || q.scalar_type() != v.scalar_type())
+        throw ShapeError{std::string("Expected query, key, and value to have the same dtype, but "
+                                     "got query.dtype: ") +
+                         c10::toString(q.scalar_type()) + " key.dtype: " +
+                         c10::toString(k.scalar_type()) + " and value.dtype: " +
+                         c10::toString(v.scalar_type()) + " instead."};
+      if (q.dim() < 2 || k.dim() < 2 || v.dim() < 2)
+        throw ShapeError{"scaled_dot_product_attention: query, key and value must have at least "
+                         "2 dimensions, got " +
+                         sizesText(q.sizes()) + ", " + sizesText(k.sizes()) + ", " +
+                         sizesText(v.sizes())};
+      if (q.size(-1) != k.size(-1))
+        throw ShapeError{"scaled_dot_product_attention: the last dimension of query " +
+                         sizesText(q.sizes()) + " and key " + sizesText(k.sizes()) +
+                         " must match"};
+      if (k.size(-2) != v.size(-2))
+        throw ShapeError{"scaled_dot_product_attention: key " + sizesText(k.sizes()) +
+                         " and value " + sizesText(v.sizes()) +
+                         " must have the same sequence length"};
+      std::vector<int64_t> shape(q.sizes().begin(), q.sizes().end());
+      shape.back() = v.size(-1);
+      return std::vector<c10::IValue>{metaEmpty(shape, q.scalar_type())};
+    };
+    // embedding(weight, indices, padding_idx, scale_grad_by_freq, sparse): index_select has
+    // no meta kernel here; on zeros it materialised the whole table (150 MB for GPT-2).
+    t["aten::embedding"] = [](const tj::Stack &in) {
+      const at::Tensor &w = tensorArg(in, 0), &idx = tensorArg(in, 1);
+      if (w.dim() != 2)
+        throw ShapeError{"'weight' must be 2-D"};
+      if (idx.scalar_type() != c10::kLong && idx.scalar_type() != c10::kInt)
+        throw ShapeError{std::string("Expected tensor for argument #1 'indices' to have one of "
+                                     "the following scalar types: Long, Int; but got ") +
+                         c10::toString(idx.scalar_type()) + " instead (while checking arguments "
+                                                            "for embedding)"};
+      std::vector<int64_t> shape(idx.sizes().begin(), idx.sizes().end());
+      shape.push_back(w.size(1));
+      return std::vector<c10::IValue>{metaEmpty(shape, w.scalar_type())};
+    };
     auto fftDim = [](const at::Tensor &x, const c10::IValue &dimArg) {
       int64_t dim = dimArg.isInt() ? dimArg.toInt() : -1;
       return c10::maybe_wrap_dim(dim, x.dim());

@@ -15,6 +15,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/Support/Format.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/api/module.h>
@@ -28,6 +29,8 @@
 #include <torch/csrc/jit/serialization/import.h>
 #include <torch/torch.h>
 
+#include <chrono>
+#include <ctime>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -619,7 +622,33 @@ LogicalResult Importer::lowerNode(tj::Node *node) {
   return success();
 }
 
+/// PIKE_IMPORT_TIMING=1: wall and CPU time of each import phase on stderr (where a
+/// slow import spends its time; the benchmark in docs/import.md).
+class PhaseTimer {
+public:
+  PhaseTimer() : on(std::getenv("PIKE_IMPORT_TIMING") != nullptr) { read(wall, cpu); }
+  void mark(const char *phase) {
+    if (!on)
+      return;
+    double w, c;
+    read(w, c);
+    llvm::errs() << llvm::format("pike-import: %-12s %8.1f ms wall %8.1f ms cpu\n", phase,
+                                 (w - wall) * 1e3, (c - cpu) * 1e3);
+    wall = w;
+    cpu = c;
+  }
+
+private:
+  static void read(double &w, double &c) {
+    w = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    c = static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+  }
+  bool on;
+  double wall = 0, cpu = 0;
+};
+
 OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
+  PhaseTimer timer;
   sourcePath = path;
   Location fileLoc = FileLineColLoc::get(&ctx, path, 0, 0);
   if (!std::filesystem::exists(path)) {
@@ -650,20 +679,33 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
       emitError(fileLoc) << loadFailure(path) << loadError;
     return nullptr;
   }
+  timer.mark("load");
   if (!module.find_method("forward")) {
     emitError(fileLoc) << "TorchScript module has no forward() method";
     return nullptr;
   }
   module.eval();
   std::shared_ptr<tj::Graph> graph;
-  try {
-    tj::Module frozen = tj::freeze(module);
-    graph = frozen.get_method("forward").graph()->copy();
-    module = frozen;
-  } catch (const c10::Error &e) {
-    // Already-frozen modules without a `training` attribute land here: use as is.
+  // A frozen module (export.py's, torch.jit.freeze's) reads nothing from `self`:
+  // freezing it again clones and re-optimises the whole graph for nothing (1.5 s
+  // of the 1026-slot GRU stack's import).
+  auto readsSelf = [](tj::Module &m) {
+    std::shared_ptr<tj::Graph> g = m.get_method("forward").graph();
+    return !g->inputs().empty() && g->inputs()[0]->hasUses();
+  };
+  if (!readsSelf(module)) {
     graph = module.get_method("forward").graph()->copy();
+  } else {
+    try {
+      tj::Module frozen = tj::freeze(module);
+      graph = frozen.get_method("forward").graph()->copy();
+      module = frozen;
+    } catch (const c10::Error &e) {
+      // Modules that cannot be frozen (no `training` attribute): use as is.
+      graph = module.get_method("forward").graph()->copy();
+    }
   }
+  timer.mark("freeze");
   tj::Inline(*graph);
   tj::LowerSimpleTuples(graph);
   tj::RemoveTensorMutation(graph);
@@ -672,6 +714,7 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
   tj::ConstantPropagation(graph);
   tj::EliminateDeadCode(graph);
   tj::ConstantPooling(graph);
+  timer.mark("graph passes");
 
   // inputs()[0] is `self`.
   size_t numInputs = graph->inputs().size() - 1;
@@ -690,6 +733,7 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
     }
   if (failed(probe(module, graph)))
     return nullptr;
+  timer.mark("shapes");
 
   OwningOpRef<ModuleOp> result = ModuleOp::create(fileLoc);
   b.setInsertionPointToEnd(result->getBody());
@@ -716,6 +760,7 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
       return nullptr;
   if (failedNode)
     return nullptr;
+  timer.mark("lowering");
 
   SmallVector<Value> results;
   for (tj::Value *out : graph->outputs()) {
@@ -741,6 +786,7 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
       return nullptr;
     }
   }
+  timer.mark("weights file");
   (*result)->setAttr(pike::kWeightsFileAttr, b.getStringAttr(weightsPath));
   (*result)->setAttr("pike.source", b.getStringAttr(path));
   return result;

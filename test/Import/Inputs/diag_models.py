@@ -60,6 +60,20 @@ class NoMetaKernels(nn.Module):
         return torch.nn.functional.pad(y, (1, 1, 2, 2), mode="reflect")
 
 
+class AttentionOverTokens(nn.Module):
+    """Embedding and scaled_dot_product_attention: no C++ meta kernels; shape rules
+    (on zeros they computed the whole attention and materialised the table)."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(50, 16)
+        self.qkv = nn.Linear(16, 48)
+
+    def forward(self, tokens):
+        q, k, v = self.qkv(self.emb(tokens)).view(2, 6, 3, 2, 8).permute(2, 0, 3, 1, 4)
+        return torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True)
+
+
 def traced(model, *shapes):
     model.eval()
     with torch.no_grad():
@@ -105,6 +119,17 @@ def main():
         save(traced(TopKAfterLinear(), (4, 16)), out, name, (4, 16))
     elif name == "no_meta_kernels":
         save(traced(NoMetaKernels(), (2, 4, 8, 8)), out, name, (2, 4, 8, 8))
+    elif name == "attention_tokens":
+        model = AttentionOverTokens().eval()
+        tokens = torch.randint(0, 50, (2, 6))
+        with torch.no_grad():
+            ts = torch.jit.freeze(torch.jit.trace(model, (tokens,), check_trace=False))
+        torch.jit.save(ts, os.path.join(out, name + ".pt"))
+        # The same model not frozen: pike-opt freezes it itself.
+        torch.jit.save(torch.jit.trace(model, (tokens,), check_trace=False),
+                       os.path.join(out, name + "_unfrozen.pt"))
+        with open(os.path.join(out, name + ".json"), "w") as f:
+            json.dump({"inputs": [{"name": "tokens", "shape": [2, 6], "dtype": "int64"}]}, f)
     elif name == "state_dict":
         torch.save(Linear().state_dict(), os.path.join(out, name + ".pt"))
     elif name == "pickled_module":
