@@ -137,11 +137,21 @@ def gpu_lock(path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def compare(got, ref, atol, rtol):
-    """(ok, max_abs_err, message)."""
+# A method whose outputs differ from eager's by more than atol/rtol still matches when
+# the difference stays within this multiple of eager's own TF32 deviation (eager with
+# cuDNN's default TF32 vs eager in strict fp32, same inputs): deep CNNs in TF32 move by
+# up to 3 % of their output between two correct graphs (ResNet-50 on the H100), so
+# atol=rtol=1e-2 called correct fp32 graphs wrong. If got is as close to the strict
+# result as eager is (<= 2 noise), it is within 3 noise of eager.
+TF32_NOISE_FACTOR = 3.0
+
+
+def compare(got, ref, atol, rtol, noise=None):
+    """(ok, max_abs_err, message). `noise`: per output, eager's own TF32 deviation; a
+    match that needed it says so in the message."""
     if len(got) != len(ref):
         return False, None, f"returned {len(got)} tensors, eager returns {len(ref)}"
-    worst = 0.0
+    worst, note = 0.0, ""
     for i, (g, r) in enumerate(zip(got, ref)):
         if g.shape != r.shape:
             return False, None, f"output {i}: shape {tuple(g.shape)} != eager {tuple(r.shape)}"
@@ -150,10 +160,32 @@ def compare(got, ref, atol, rtol):
             return False, float("nan"), f"output {i}: non-finite values where eager has none"
         diff = (g - r).abs()
         fin = torch.isfinite(r)
-        worst = max(worst, float(diff[fin].max()) if fin.any() else 0.0)
+        err = float(diff[fin].max()) if fin.any() else 0.0
+        worst = max(worst, err)
         if not torch.allclose(g, r, atol=atol, rtol=rtol, equal_nan=True):
-            return False, worst, f"output {i}: max abs err {worst:.3g} outside atol=rtol"
-    return True, worst, ""
+            bound = TF32_NOISE_FACTOR * noise[i] if noise else 0.0
+            if not (bound > 0 and err <= bound):
+                extra = f" (eager's own TF32 deviation x{TF32_NOISE_FACTOR:g}: {bound:.3g})" if bound else ""
+                return False, worst, f"output {i}: max abs err {err:.3g} outside atol=rtol{extra}"
+            note = (f"output {i}: max abs err {err:.3g} outside atol=rtol, within {TF32_NOISE_FACTOR:g}x "
+                    f"eager's own TF32 deviation ({noise[i]:.3g})")
+    return True, worst, note
+
+
+def tf32_noise(model, inputs, refs, device):
+    """Per seed, per output: max |eager (TF32 defaults) - eager (strict fp32)|; None
+    where TF32 cannot apply (CPU) or nothing moved."""
+    if device != "cuda":
+        return [None] * len(inputs)
+    out = []
+    with taskload.strict_fp32():
+        for inp, ref in zip(inputs, refs):
+            strict = taskload.flat_outputs(model(*inp))
+            n = [float((r.float() - t.float()).abs()[torch.isfinite(t.float())].max())
+                 if r.is_floating_point() and r.shape == t.shape and r.numel() else 0.0
+                 for r, t in zip(ref, strict)]
+            out.append(n if any(n) else None)
+    return out
 
 
 def percentile(sorted_vals, q):
@@ -331,7 +363,10 @@ def bench_task(path, args, timer, device, warm_status, deadline):
     rec["bound_constants"] = taskload.bound_constants(taskload.flatten(inputs[0])[1])
     with torch.no_grad(), gpu_lock(args.gpu_lock):
         refs = [taskload.flat_outputs(model(*inp)) for inp in inputs]
+        noise = tf32_noise(model, inputs, refs, device)
         sync(device)
+    if any(noise):
+        rec["eager_tf32_noise"] = [max(n) if n else 0.0 for n in noise]
     for method in args.methods:
         e = {"status": "error", "correct": False}
         rec["methods"][method] = e
@@ -364,11 +399,13 @@ def bench_task(path, args, timer, device, warm_status, deadline):
                 e["atol"], e["rtol"] = atol, rtol
                 with gpu_lock(args.gpu_lock):
                     errs, ok, msg = [], True, ""
-                    for inp, ref in zip(inputs, refs):
+                    for inp, ref, nz in zip(inputs, refs, noise):
                         got = taskload.flat_outputs(call(fn, flat, inp))
                         sync(device)
-                        good, err, why = compare(got, ref, atol, rtol)
+                        good, err, why = compare(got, ref, atol, rtol, nz)
                         errs.append(err)
+                        if good and why:
+                            e["tf32_noise_match"] = why
                         if not good and ok:
                             ok, msg = False, why
                     e["max_abs_err"] = errs
@@ -385,7 +422,7 @@ def bench_task(path, args, timer, device, warm_status, deadline):
             fn = None                      # a captured graph's memory goes with it
             if method in COMPILE_MODES:
                 torch._dynamo.reset()
-    del model, inputs, refs
+    del model, inputs, refs, noise
     if device == "cuda":
         torch.cuda.empty_cache()
     return rec

@@ -200,3 +200,40 @@ def test_compare():
     assert not bench.compare([a, a], [a], 1e-2, 1e-2)[0]
     assert not bench.compare([a.view(2, 2)], [a], 1e-2, 1e-2)[0]
     assert not bench.compare([a * float("nan")], [a], 1e-2, 1e-2)[0]
+
+
+def test_compare_tf32_noise():
+    """Outside atol/rtol but within 3x eager's own TF32 deviation: correct, and said so;
+    beyond it (or with no deviation measured): wrong."""
+    import torch
+    a = torch.ones(4)
+    good, err, why = bench.compare([a + 0.05], [a], 1e-2, 1e-2, noise=[0.02])
+    assert good and err == pytest.approx(0.05) and "TF32 deviation" in why
+    good, _, why = bench.compare([a + 0.07], [a], 1e-2, 1e-2, noise=[0.02])
+    assert not good and "TF32 deviation x3" in why
+    assert not bench.compare([a + 0.05], [a], 1e-2, 1e-2, noise=None)[0]
+    assert not bench.compare([a + 0.05], [a], 1e-2, 1e-2, noise=[0.0])[0]
+    # within atol/rtol: no note
+    assert bench.compare([a + 0.005], [a], 1e-2, 1e-2, noise=[0.02]) == (True, pytest.approx(0.005), "")
+
+
+def test_strict_fp32_restores_tf32_flags():
+    import torch
+    import taskload
+    before = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
+    torch.backends.cudnn.allow_tf32 = True
+    try:
+        with pytest.raises(RuntimeError):
+            with taskload.strict_fp32():
+                assert not torch.backends.cuda.matmul.allow_tf32 and not torch.backends.cudnn.allow_tf32
+                raise RuntimeError("inside")
+        assert torch.backends.cudnn.allow_tf32
+    finally:
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = before
+
+
+def test_tf32_noise_is_none_on_cpu():
+    import torch
+    m = torch.nn.Linear(4, 4)
+    x = [(torch.randn(2, 4),)]
+    assert bench.tf32_noise(m, x, [[m(*x[0])]], "cpu") == [None]
