@@ -1,5 +1,7 @@
 #include "pike/WorkerClient/CompilePolicy.h"
 
+#include <algorithm>
+
 #include <cctype>
 #include <regex>
 #include <sys/stat.h>
@@ -308,6 +310,25 @@ std::string scrubCompileLog(const std::string &log, const std::string &fileName)
   while (!out.empty() && out.back() == '\n')
     out.pop_back();
   return out;
+}
+
+std::vector<std::string> linkLibrariesFor(const std::string &source) {
+  // Matched on #include lines only: a header named in a comment or string links nothing
+  // (an unused library would only cost load time).
+  static const std::regex include(R"(^[ \t]*#[ \t]*include[ \t]*[<"]([A-Za-z0-9_./]+)[>"])",
+                                  std::regex::multiline);
+  static const std::pair<const char *, const char *> kLibraries[] = {
+      {"cublasLt.h", "-lcublasLt"}, {"cublas_v2.h", "-lcublas"}, {"cublas.h", "-lcublas"},
+      {"cufft.h", "-lcufft"},       {"curand.h", "-lcurand"}};
+  std::vector<std::string> flags;
+  for (auto it = std::sregex_iterator(source.begin(), source.end(), include);
+       it != std::sregex_iterator(); ++it) {
+    std::string header = (*it)[1].str();
+    for (const auto &[name, flag] : kLibraries)
+      if (header == name && std::find(flags.begin(), flags.end(), flag) == flags.end())
+        flags.push_back(flag);
+  }
+  return flags;
 }
 
 } // namespace pike::worker

@@ -8,6 +8,7 @@
 
 #include <nvrtc.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <climits>
@@ -38,7 +39,9 @@ namespace {
 constexpr const char *kSourceName = "candidate.cu";
 // Bump when the artifact layout or default flags change, so old entries are not reused.
 // 3: logs are scrubbed (older cached logs may quote other files) and carry the sandbox.
-constexpr const char *kCacheFormat = "pike-worker-cache-3";
+// 4: nvcc candidates linked against the CUDA libraries they include (cache-3 ones
+// failed to load in the LibTorch-free runner: undefined cublasLt symbols).
+constexpr const char *kCacheFormat = "pike-worker-cache-4";
 
 double msSince(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -486,6 +489,22 @@ CompileOutcome Compiler::compileNvrtc(const CandidateSpec &c, const std::string 
   return out;
 }
 
+/// The toolkit's library directory next to nvcc (bin/../lib64, or the targets/ layout).
+static std::string toolkitLibraryDir(const std::string &nvcc) {
+  std::string bin = nvcc.substr(0, nvcc.find_last_of('/'));
+  if (bin == nvcc)
+    return "";
+  for (const char *rel : {"/../lib64", "/../targets/x86_64-linux/lib", "/../lib"}) {
+    std::string dir = bin + rel;
+    struct stat st {};
+    if (::stat((dir + "/libcudart.so").c_str(), &st) == 0 || ::stat((dir + "/libcublas.so").c_str(), &st) == 0) {
+      char resolved[PATH_MAX];
+      return ::realpath(dir.c_str(), resolved) ? std::string(resolved) : dir;
+    }
+  }
+  return "";
+}
+
 CompileOutcome Compiler::compileNvcc(const CandidateSpec &c, const std::string &arch,
                                      const std::string &outPath, int timeoutMs) {
   CompileOutcome out;
@@ -494,6 +513,15 @@ CompileOutcome Compiler::compileNvcc(const CandidateSpec &c, const std::string &
                                    "-gencode=arch=compute_" + num + ",code=sm_" + num,
                                    "-I" + includeDir_};
   argv.insert(argv.end(), c.flags.begin(), c.flags.end());
+  // The runner has no LibTorch to provide cuBLAS & co: link what the source includes,
+  // found at load time through the toolkit's library directory.
+  std::vector<std::string> libs = linkLibrariesFor(c.source);
+  for (const std::string &lib : libs)
+    if (std::find(c.flags.begin(), c.flags.end(), lib) == c.flags.end())
+      argv.push_back(lib);
+  if (!libs.empty())
+    if (std::string dir = toolkitLibraryDir(nvcc_); !dir.empty())
+      argv.insert(argv.end(), {"-L" + dir, "-Xlinker", "-rpath=" + dir});
   argv.insert(argv.end(), {"-o", "candidate.so", kSourceName});
   std::string work = runCompiler(c, argv, timeoutMs, "nvcc", out);
   if (out.status == "ok" && std::rename((work + "/candidate.so").c_str(), outPath.c_str()) != 0) {

@@ -27,6 +27,12 @@ std::vector<std::string> checkIncludes(const std::string &source,
 std::optional<std::string> checkFlags(const std::vector<std::string> &flags,
                                       const std::string &mode);
 
+/// The CUDA libraries an nvcc candidate is linked against, from the headers it
+/// includes (<cublasLt.h> -> cublasLt, <cublas_v2.h>/<cublas.h> -> cublas, <cufft.h> ->
+/// cufft, <curand.h> -> curand): the runner that loads it is a CUDA-only process (no
+/// LibTorch), so nothing else provides their symbols. Returns "-l..." flags.
+std::vector<std::string> linkLibrariesFor(const std::string &source);
+
 /// Keeps only what a client may see of a compiler log: diagnostics about `fileName`
 /// (NVRTC/EDG "FILE(LINE): ..." and gcc "FILE:LINE:COL: ..." with their source
 /// echo and notes), the compilers' summary lines (error counts, ptxas, nvcc/nvrtc,

@@ -240,3 +240,17 @@ TEST(Landlock, RestrictsReadsToTheListedDirectories) {
 }
 
 } // namespace
+
+// The runner is LibTorch-free: an nvcc candidate calling cuBLASLt must be linked
+// against it (the H100 run of 2026-12-06 lost every cuBLASLt candidate to
+// "dlopen: undefined symbol: cublasLtMatmulDescCreate").
+TEST(LinkLibraries, FromIncludedHeaders) {
+  EXPECT_EQ(linkLibrariesFor("#include <cublasLt.h>\n#include <cublas_v2.h>\n"),
+            (std::vector<std::string>{"-lcublasLt", "-lcublas"}));
+  EXPECT_EQ(linkLibrariesFor("  #  include \"cufft.h\"\n#include <curand.h>\n#include <cublasLt.h>\n"
+                             "#include <cublasLt.h>\n"),
+            (std::vector<std::string>{"-lcufft", "-lcurand", "-lcublasLt"}));
+  EXPECT_TRUE(linkLibrariesFor("#include <cuda_runtime.h>\n// #include is not <cublasLt.h>\n"
+                               "const char *s = \"cublas.h\";\n")
+                  .empty());
+}

@@ -21,6 +21,7 @@
 #include <set>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <dlfcn.h>
 #include <thread>
 #include <unistd.h>
 
@@ -290,6 +291,28 @@ TEST(WorkerProcess, NvccCompileBuildsSharedLibraryAndReportsErrors) {
   json again = w.call(compileReq("nvcc", kGoodNvcc), 300s);
   EXPECT_EQ(again["cache_hit"], true);
   EXPECT_LT(again["compile_ms"].get<double>(), okReply["compile_ms"].get<double>());
+}
+
+// A candidate that calls cuBLASLt loads in a process without LibTorch (pike-runner's
+// situation; this test binary links no LibTorch): the worker links the libraries the
+// source includes and records where they are. Before, every cuBLASLt candidate failed
+// on the H100 with "undefined symbol: cublasLtMatmulDescCreate".
+TEST(WorkerProcess, NvccCandidateCallingCublasLtLoadsWithoutLibTorch) {
+  std::string cache = tempDir();
+  WorkerProcess w(options(cache));
+  w.start();
+  std::string src = std::string("#include <cublasLt.h>\n") + kGoodNvcc +
+                    "\nextern \"C\" int pike_uses_cublaslt() {\n"
+                    "  cublasLtMatmulDesc_t d = nullptr;\n"
+                    "  return (int)cublasLtMatmulDescCreate(&d, CUBLAS_COMPUTE_32F, CUDA_R_32F);\n}\n";
+  json r = w.call(compileReq("nvcc", src), 300s);
+  ASSERT_EQ(r["status"], "ok") << r["log"];
+  std::string key = r["compile"]["key"];
+  std::string so = cache + "/" + key.substr(0, 2) + "/" + key + ".so";
+  void *h = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
+  ASSERT_NE(h, nullptr) << dlerror();
+  EXPECT_NE(dlsym(h, "pike_uses_cublaslt"), nullptr);
+  dlclose(h);
 }
 
 // An "nvcc" that answers --version and otherwise sleeps: a compile that stays in flight.
