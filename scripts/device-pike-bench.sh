@@ -200,5 +200,9 @@ timeout -k 5 $((L - 10)) $PY kernelbench/bench.py --device "$DEVICE" --levels "$
 tail -30 "$OUT/bench.log"
 
 # 6. What comes back: the results, the tuning database, each package's report.
-tar czf "$OUT/pike-reports.tgz" -C "$WORK" $(cd "$WORK" && ls -d pkgs/*/report.json pkgs/*/report.md pkgs-tf32/*/report.json search-*.log search/*/search-report.json 2>/dev/null) 2>/dev/null
+# The device tool returns at most 8 files: results (5) + tune.db.jsonl + this tarball,
+# which also takes the logs (bench, worker build, exports, searches, packages, builds).
+mv "$OUT/bench.log" "$OUT/worker-build.log" "$WORK/" 2>/dev/null
+tar czf "$OUT/pike-reports.tgz" -C "$WORK" $(cd "$WORK" && ls -d pkgs/*/report.json pkgs/*/report.md pkgs-tf32/*/report.json \
+  search-*.log search/*/search-report.json export-*.log package-*.log warm-*.log pkgs*/*/build.log bench.log worker-build.log 2>/dev/null) 2>/dev/null
 log "done"

@@ -66,7 +66,8 @@ SELECT=()
 [ -n "${KB_TASK_RANGE:-}" ] && SELECT+=(--task-range "$KB_TASK_RANGE")
 [ -n "${KB_TASKS:-}" ] && SELECT+=(--tasks "$KB_TASKS")
 # The name of this call's part: which tasks it covers.
-PART=$(echo "${KB_LEVELS:-all}-${KB_TASK_RANGE:-all}" | tr ',/' '+_')
+# '+' would be dropped by the device tool's file transfer: levels joined with '_'.
+PART=$(echo "${KB_LEVELS:-all}-${KB_TASK_RANGE:-all}" | tr ',/' '__')
 [ -n "${KB_TASKS:-}" ] && PART=$PART-tasks$(echo "$KB_TASKS" | cksum | cut -c1-6)
 
 log() { echo "[$(($(date +%s) - T0))s] $*"; }
