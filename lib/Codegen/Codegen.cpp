@@ -58,7 +58,7 @@ namespace detail {
 Kind classify(pike::KernelOp kernel, std::string *why) {
   bool contraction = false, conv = false;
   int row = 0, softmaxes = 0;
-  int matmuls = 0;
+  int matmuls = 0, sdpa = 0;
   for (Operation &op : kernel.getBody().front()) {
     if (isa<pike::YieldOp, pike::ConstantOp>(op))
       continue;
@@ -82,6 +82,8 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
     case OpCategory::Contraction:
       contraction = true;
       ++matmuls;
+      if (a.getName() == "aten::scaled_dot_product_attention")
+        ++sdpa;
       if (isConvolution(a)) {
         // Pointwise convolutions are GEMMs; depthwise ones have their own
         // generator; the rest stay on cuDNN.
@@ -124,6 +126,14 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
       return Kind::Unknown;
     }
     return Kind::Conv;
+  }
+  if (sdpa) {
+    if (matmuls > 1 || row || conv) {
+      if (why)
+        *why = "scaled_dot_product_attention with other contractions or reductions in one region";
+      return Kind::Unknown;
+    }
+    return Kind::Attention;
   }
   if (contraction) {
     if (matmuls == 2 && softmaxes == 1 && row == 1)
@@ -295,14 +305,34 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     add(mk(512, 4, 1, second));
     break;
   }
-  case Kind::Attention:
+  case Kind::Attention: {
+    // Tensor-core flash kernel (mma): blockSize / 32 warps of 16 query rows,
+    // itemsPerThread 2 = 64-key tiles (1: 32). mma-tf32 carries allowTF32; the
+    // proposer clears it under the fp32 policy and the generator then refuses it.
+    // With fewer than 64 keys (window attention) the measured warp-per-row
+    // kernel goes first.
+    const bool mma = attentionMmaFits(kernel);
+    const bool mmaEarly = mma && attentionKeyLength(kernel) >= 64;
+    Knobs tf32 = mk(128, 4, 2, "mma-tf32");
+    tf32.allowTF32 = true;
     if (attentionTiledFirst(kernel))
       add(mk(256, 4, 1, "tiled"));
+    if (mmaEarly) {
+      add(mk(128, 4, 2, "mma-3xtf32"));
+      add(tf32);
+    }
     add(mk(128, 4, 1));
     add(mk(256, 4, 1));
     add(mk(64, 4, 1));
-    add(mk(256, 4, 1, "tiled"));
+    if (attentionTiledFits(kernel))
+      add(mk(256, 4, 1, "tiled"));
+    if (mma) {
+      add(mk(128, 4, 2, "mma-3xtf32"));
+      add(tf32);
+      add(mk(256, 4, 2, "mma-3xtf32")); // 128 query rows per block
+    }
     break;
+  }
   case Kind::Conv:
     // Depthwise: threads per block x rows per block (1: the whole plane if it fits).
     add(mk(256, 4, 1));
@@ -400,12 +430,18 @@ Knobs mutate(pike::KernelOp kernel, const Knobs &k, uint64_t seed) {
                                           : (m.blockSize == 256) ? 64 : 256;
       break;
     }
-    case Kind::Attention:
-      if (r % 2 == 0)
-        m.variant = m.variant == "tiled" ? "" : "tiled";
+    case Kind::Attention: {
+      // mma-tf32 is a neighbour only where the parent already had TF32.
+      static const char *vars[] = {"", "tiled", "mma-3xtf32", "mma-tf32"};
+      const bool mma = llvm::StringRef(m.variant).starts_with("mma");
+      if (r % 3 == 0)
+        m.variant = vars[(r >> 4) % (k.allowTF32 ? 4 : 3)];
+      else if (r % 3 == 1 && mma)
+        m.itemsPerThread = m.itemsPerThread >= 2 ? 1 : 2; // 64 <-> 32-key tiles
       else
-        m.blockSize = stepBlock(m.blockSize, up);
+        m.blockSize = mma ? (m.blockSize >= 256 ? 64 : m.blockSize * 2) : stepBlock(m.blockSize, up);
       break;
+    }
     case Kind::Conv:
       if (r % 2 == 0)
         m.blockSize = stepBlock(m.blockSize, up);

@@ -152,6 +152,12 @@ bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, Generat
                    Unsupported &err);
 /// The tiled (online-softmax) attention kernel is the better first guess here.
 bool attentionTiledFirst(pike::KernelOp kernel);
+/// The tiled SIMT attention kernel takes this slot (head dims up to 64).
+bool attentionTiledFits(pike::KernelOp kernel);
+/// The tensor-core (mma) attention kernel takes this slot.
+bool attentionMmaFits(pike::KernelOp kernel);
+/// Key length of an attention slot, 0 when not one.
+int64_t attentionKeyLength(pike::KernelOp kernel);
 bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err);
 /// batch*M*N*K of a GEMM slot, 0 when not one.
 int64_t gemmWork(pike::KernelOp kernel);
