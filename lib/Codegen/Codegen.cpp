@@ -58,7 +58,7 @@ namespace detail {
 Kind classify(pike::KernelOp kernel, std::string *why) {
   bool contraction = false, conv = false;
   int row = 0, softmaxes = 0;
-  int matmuls = 0, sdpa = 0;
+  int matmuls = 0, sdpa = 0, einsum = 0;
   for (Operation &op : kernel.getBody().front()) {
     if (isa<pike::YieldOp, pike::ConstantOp>(op))
       continue;
@@ -84,6 +84,8 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
       ++matmuls;
       if (a.getName() == "aten::scaled_dot_product_attention")
         ++sdpa;
+      if (a.getName() == "aten::einsum")
+        ++einsum;
       if (isConvolution(a)) {
         // Pointwise convolutions are GEMMs; depthwise ones have their own
         // generator; the rest stay on cuDNN.
@@ -126,6 +128,15 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
       return Kind::Unknown;
     }
     return Kind::Conv;
+  }
+  if (einsum) {
+    if (matmuls > 1 || row || conv) {
+      if (why)
+        *why = "einsum with other contractions or reductions in one region";
+      return Kind::Unknown;
+    }
+    // Plain (batched) GEMM layouts go to the GEMM planner; the rest are strided.
+    return isEinsumGemm(kernel) ? Kind::Gemm : Kind::Einsum;
   }
   if (sdpa) {
     if (matmuls > 1 || row || conv) {
@@ -217,6 +228,9 @@ static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knob
     break;
   case Kind::Conv:
     ok = emitDepthwiseConv(kernel, knobs, host, out, err);
+    break;
+  case Kind::Einsum:
+    ok = emitEinsum(kernel, knobs, host, out, err);
     break;
   case Kind::Unknown:
     err.op = kernel;
@@ -333,6 +347,11 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     }
     break;
   }
+  case Kind::Einsum:
+    // Strided SIMT: 64x64 tiles (256 threads), 32x32 (64 threads).
+    add(mk(256, 4, 1));
+    add(mk(64, 4, 1));
+    break;
   case Kind::Conv:
     // Depthwise: threads per block x rows per block (1: the whole plane if it fits).
     add(mk(256, 4, 1));

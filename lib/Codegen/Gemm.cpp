@@ -114,6 +114,9 @@ bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
       p.alpha = numAttr(a, "alpha", 1);
       p.beta = numAttr(a, "beta", 1);
     }
+  } else if (name == "einsum") {
+    if (!einsumAsGemm(a, p.A, p.B, p.transB, p.batch, p.M, p.N, p.K, p.strideA, p.strideB))
+      return err.fail(a, "this einsum is not a plain batched GEMM (the einsum generator takes it)");
   } else if (isConvolution(a)) {
     ConvGeom g;
     if (!convGeometry(a, g, err))

@@ -166,7 +166,7 @@ int64_t gemmWork(pike::KernelOp kernel);
 int64_t tf32ConvInputChannels(pike::KernelOp kernel);
 
 /// Classification used by candidateKnobs/generate.
-enum class Kind { Elementwise, RowOp, Gemm, Attention, Conv, Unknown };
+enum class Kind { Elementwise, RowOp, Gemm, Attention, Conv, Einsum, Unknown };
 Kind classify(pike::KernelOp kernel, std::string *why = nullptr);
 /// Row length of a row op slot (softmax/reduction/norm), 0 when not a row op.
 int64_t rowLength(pike::KernelOp kernel);
@@ -207,6 +207,16 @@ bool emitChannelValue(mlir::Value v, int64_t channels, const std::string &channe
                       Unsupported &err);
 /// True when `a` is a convolution op (any rank or flavour).
 bool isConvolution(pike::AtenOp a);
+
+/// Two-operand einsum + elementwise epilogue as a strided batched GEMM (Einsum.cpp).
+bool emitEinsum(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
+                Unsupported &err);
+/// The slot's einsum is a plain (batched) GEMM the GEMM planner takes.
+bool isEinsumGemm(pike::KernelOp kernel);
+/// `a` (aten::einsum) as A [batch][M][K] x B [batch][K][N] (or [N][K], transB)
+/// -> [batch][M][N] with one batch stride per operand (0: broadcast).
+bool einsumAsGemm(pike::AtenOp a, mlir::Value &A, mlir::Value &B, bool &transB, int64_t &batch,
+                  int64_t &M, int64_t &N, int64_t &K, int64_t &strideA, int64_t &strideB);
 
 /// Depthwise convolution + elementwise epilogue (Conv.cpp).
 bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
