@@ -58,7 +58,7 @@ namespace detail {
 Kind classify(pike::KernelOp kernel, std::string *why) {
   bool contraction = false, conv = false;
   int row = 0, softmaxes = 0;
-  int matmuls = 0, sdpa = 0, einsum = 0;
+  int matmuls = 0, sdpa = 0, einsum = 0, scans = 0;
   for (Operation &op : kernel.getBody().front()) {
     if (isa<pike::YieldOp, pike::ConstantOp>(op))
       continue;
@@ -74,6 +74,10 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
     }
     if (isGlobalAvgPool(a)) {
       ++row;
+      continue;
+    }
+    if (a.getName() == "aten::cumsum") {
+      ++scans;
       continue;
     }
     switch (info->category) {
@@ -128,6 +132,14 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
       return Kind::Unknown;
     }
     return Kind::Conv;
+  }
+  if (scans) {
+    if (scans > 1 || row || contraction) {
+      if (why)
+        *why = "a cumsum region with other scans, reductions or contractions";
+      return Kind::Unknown;
+    }
+    return Kind::Scan;
   }
   if (einsum) {
     if (matmuls > 1 || row || conv) {
@@ -231,6 +243,9 @@ static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knob
     break;
   case Kind::Einsum:
     ok = emitEinsum(kernel, knobs, host, out, err);
+    break;
+  case Kind::Scan:
+    ok = emitScan(kernel, knobs, host, out, err);
     break;
   case Kind::Unknown:
     err.op = kernel;
@@ -347,6 +362,18 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     }
     break;
   }
+  case Kind::Scan: {
+    // Scans of the last dim: a warp per line; strided scans: a thread per line
+    // (coalesced across adjacent lines).
+    bool lastDim = scanInner(kernel) == 1;
+    std::string first = lastDim ? "warp-scan" : "thread-scan";
+    std::string second = lastDim ? "thread-scan" : "warp-scan";
+    add(mk(128, 4, 1, first));
+    add(mk(256, 4, 1, first));
+    add(mk(128, 4, 1, second));
+    add(mk(512, 4, 1, first));
+    break;
+  }
   case Kind::Einsum:
     // Strided SIMT: 64x64 tiles (256 threads), 32x32 (64 threads).
     add(mk(256, 4, 1));
@@ -461,6 +488,12 @@ Knobs mutate(pike::KernelOp kernel, const Knobs &k, uint64_t seed) {
         m.blockSize = mma ? (m.blockSize >= 256 ? 64 : m.blockSize * 2) : stepBlock(m.blockSize, up);
       break;
     }
+    case Kind::Scan:
+      if (r % 2 == 0)
+        m.variant = m.variant == "warp-scan" ? "thread-scan" : "warp-scan";
+      else
+        m.blockSize = stepBlock(m.blockSize, up);
+      break;
     case Kind::Conv:
       if (r % 2 == 0)
         m.blockSize = stepBlock(m.blockSize, up);

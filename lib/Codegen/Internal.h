@@ -166,7 +166,7 @@ int64_t gemmWork(pike::KernelOp kernel);
 int64_t tf32ConvInputChannels(pike::KernelOp kernel);
 
 /// Classification used by candidateKnobs/generate.
-enum class Kind { Elementwise, RowOp, Gemm, Attention, Conv, Einsum, Unknown };
+enum class Kind { Elementwise, RowOp, Gemm, Attention, Conv, Einsum, Scan, Unknown };
 Kind classify(pike::KernelOp kernel, std::string *why = nullptr);
 /// Row length of a row op slot (softmax/reduction/norm), 0 when not a row op.
 int64_t rowLength(pike::KernelOp kernel);
@@ -217,6 +217,13 @@ bool isEinsumGemm(pike::KernelOp kernel);
 /// -> [batch][M][N] with one batch stride per operand (0: broadcast).
 bool einsumAsGemm(pike::AtenOp a, mlir::Value &A, mlir::Value &B, bool &transB, int64_t &batch,
                   int64_t &M, int64_t &N, int64_t &K, int64_t &strideA, int64_t &strideB);
+
+/// cumsum with elementwise prologue / epilogue (Scan.cpp).
+bool emitScan(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
+              Unsupported &err);
+/// Elements between consecutive scanned elements of a scan slot (1: the last
+/// dim is scanned); 0 when not a scan slot.
+int64_t scanInner(pike::KernelOp kernel);
 
 /// Depthwise convolution + elementwise epilogue (Conv.cpp).
 bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
