@@ -388,6 +388,11 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     add(mk(128, 4, 4));
     break;
   case Kind::Gemm: {
+    if (gemmExpands(kernel)) {
+      add(mk(256, 4, 1, "simt"));
+      add(mk(64, 4, 1, "simt"));
+      break;
+    }
     if (int64_t K = tf32ConvInputChannels(kernel)) {
       // A pointwise convolution whose reference runs on TF32 tensor cores. Order
       // from H200 timings of level-3 shapes (docs/results/pike-h200.md, run 7):

@@ -159,6 +159,9 @@ bool attentionMmaFits(pike::KernelOp kernel);
 /// Key length of an attention slot, 0 when not one.
 int64_t attentionKeyLength(pike::KernelOp kernel);
 bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err);
+/// A GEMM slot whose epilogue broadcasts the result over larger outputs
+/// (squeeze-excite's gate times the feature map): only the simt variant.
+bool gemmExpands(pike::KernelOp kernel);
 /// batch*M*N*K of a GEMM slot, 0 when not one.
 int64_t gemmWork(pike::KernelOp kernel);
 /// Input channels of a pointwise-convolution GEMM slot whose reference allows
