@@ -3,13 +3,14 @@
 // One warp per query row: the row's scores live in shared memory (exact
 // max-then-sum softmax, like torch), K^T reads and V reads are coalesced over
 // lanes. Meant for small head dims and moderate key lengths; nvrtc mode.
-#include "Internal.h"
+#include "AttentionPlan.h"
 
 #include "pike/Dialect/OpRegistry.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include <algorithm>
+#include <cmath>
 
 using namespace mlir;
 
@@ -17,15 +18,113 @@ namespace pike::codegen::detail {
 
 namespace {
 
-struct AttnPlan {
-  pike::AtenOp mm1, softmax, mm2;
-  Value Q, Kt, V, S, Sp, P, O;
-  std::vector<int64_t> sshape, oshape;
-  int64_t batch = 1, Lq = 0, Lk = 0, D = 0, Dv = 0;
-  int64_t sQ = 0, sK = 0, sV = 0; // batch strides (0: broadcast)
-};
+/// Batch stride of an operand of shape `s` whose matrices have `mat` elements:
+/// `mat` when it has the full batch, 0 when broadcast, -1 otherwise.
+int64_t batchStride(const std::vector<int64_t> &s, int64_t mat, int64_t batch) {
+  int64_t b = numel(s) / mat;
+  if (b == batch)
+    return mat;
+  if (b == 1)
+    return 0;
+  return -1;
+}
 
-bool plan(pike::KernelOp kernel, AttnPlan &p, Unsupported &err) {
+bool checkOutputs(pike::KernelOp kernel, const AttnPlan &p, Unsupported &err) {
+  // Only the score path feeds the softmax; the output path reads O (and inputs).
+  auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
+  for (Value v : yield.getValues())
+    if (numel(shapeOf(v)) != numel(p.oshape) || !broadcastsTo(shapeOf(v), p.oshape))
+      return err.fail(v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation(),
+                      "an attention output does not have the attention result's shape");
+  if (p.D > 256 || p.Dv > 256)
+    return err.fail(p.anchor(), "head dim above 256");
+  return true;
+}
+
+/// aten::scaled_dot_product_attention(query [.., Lq, D], key [.., Lk, D],
+/// value [.., Lk, Dv], attn_mask?, dropout_p, is_causal, scale?, enable_gqa)
+/// followed by elementwise ops.
+bool planSdpa(pike::KernelOp kernel, pike::AtenOp a, AttnPlan &p, Unsupported &err) {
+  p.sdpa = a;
+  p.keyRows = true;
+  for (Operation &op : kernel.getBody().front()) {
+    auto e = dyn_cast<pike::AtenOp>(op);
+    if (!e || e == a)
+      continue;
+    std::string why;
+    if (!ElemEmitter::supports(e, &why))
+      return err.fail(e, why);
+  }
+  p.Q = operandNamed(a, "query");
+  p.Kt = operandNamed(a, "key");
+  p.V = operandNamed(a, "value");
+  p.mask = operandNamed(a, "attn_mask");
+  p.O = a->getResult(0);
+  if (!p.Q || !p.Kt || !p.V)
+    return err.fail(a, "scaled_dot_product_attention without query, key or value");
+  for (Value v : {p.Q, p.Kt, p.V, p.mask})
+    if (v && !isa<BlockArgument>(v))
+      return err.fail(v.getDefiningOp(), "attention operands must be region inputs");
+  for (Value v : {p.Q, p.Kt, p.V, p.O})
+    if (!elementTypeOf(v.getType()).isF32())
+      return err.fail(a, "attention on non-f32 tensors");
+  if (auto d = a->getAttrOfType<FloatAttr>("dropout_p"); d && d.getValueAsDouble() != 0.0)
+    return err.fail(a, "scaled_dot_product_attention with dropout_p > 0 has no code generator "
+                       "(dropout is random)");
+  if (auto c = a->getAttrOfType<BoolAttr>("is_causal"))
+    p.causal = c.getValue();
+  if (p.causal && p.mask)
+    return err.fail(a, "scaled_dot_product_attention with both attn_mask and is_causal "
+                       "(torch rejects it)");
+  auto qs = shapeOf(p.Q), ks = shapeOf(p.Kt), vs = shapeOf(p.V);
+  if (qs.size() < 2 || ks.size() < 2 || vs.size() < 2)
+    return err.fail(a, "attention with 1-d operands");
+  p.Lq = qs[qs.size() - 2];
+  p.D = qs.back();
+  p.Lk = ks[ks.size() - 2];
+  p.Dv = vs.back();
+  if (ks.back() != p.D || vs[vs.size() - 2] != p.Lk)
+    return err.fail(a, "attention contraction sizes differ");
+  if (p.Lq == 0 || p.Lk == 0 || p.D == 0 || p.Dv == 0)
+    return err.fail(a, "attention with an empty dimension");
+  if (auto s = a->getAttrOfType<FloatAttr>("scale"))
+    p.scale = s.getValueAsDouble();
+  else
+    p.scale = 1.0 / std::sqrt((double)p.D);
+  p.batch = numel(qs) / (p.Lq * p.D);
+  p.oshape = shapeOf(p.O);
+  p.sshape = p.oshape;
+  p.sshape.back() = p.Lk;
+  bool gqa = false;
+  if (auto g = a->getAttrOfType<BoolAttr>("enable_gqa"))
+    gqa = g.getValue();
+  p.sQ = batchStride(qs, p.Lq * p.D, p.batch);
+  p.sK = batchStride(ks, p.Lk * p.D, p.batch);
+  p.sV = batchStride(vs, p.Lk * p.Dv, p.batch);
+  if (p.sQ < 0 || p.sK < 0 || p.sV < 0)
+    return err.fail(a, gqa ? "grouped-query attention (enable_gqa with fewer key/value heads) "
+                             "has no code generator"
+                           : "partially broadcast attention batch dims");
+  if (numel(p.oshape) != p.batch * p.Lq * p.Dv)
+    return err.fail(a, "unexpected attention output shape");
+  if (p.mask) {
+    Type mt = elementTypeOf(p.mask.getType());
+    if (mt.isInteger(1))
+      p.maskBool = true;
+    else if (!mt.isF32())
+      return err.fail(a, "attn_mask is neither bool nor f32");
+    if (!broadcastsTo(shapeOf(p.mask), p.sshape))
+      return err.fail(a, "attn_mask does not broadcast to the scores' shape");
+  }
+  return checkOutputs(kernel, p, err);
+}
+
+} // namespace
+
+bool planAttention(pike::KernelOp kernel, AttnPlan &p, Unsupported &err) {
+  for (Operation &op : kernel.getBody().front())
+    if (auto a = dyn_cast<pike::AtenOp>(op); a && a.getName() == "aten::scaled_dot_product_attention")
+      return planSdpa(kernel, a, p, err);
   for (Operation &op : kernel.getBody().front()) {
     auto a = dyn_cast<pike::AtenOp>(op);
     if (!a)
@@ -85,33 +184,65 @@ bool plan(pike::KernelOp kernel, AttnPlan &p, Unsupported &err) {
   if (numel(shapeOf(p.Sp)) != numel(p.sshape))
     return err.fail(p.softmax, "the softmax input is broadcast");
   p.batch = numel(p.sshape) / (p.Lq * p.Lk);
-  auto stride = [&](const std::vector<int64_t> &s, int64_t mat) -> int64_t {
-    int64_t b = numel(s) / mat;
-    if (b == p.batch)
-      return mat;
-    if (b == 1)
-      return 0;
-    return -1;
-  };
-  p.sQ = stride(qs, p.Lq * p.D);
-  p.sK = stride(ks, p.D * p.Lk);
-  p.sV = stride(vs, p.Lk * p.Dv);
+  p.sQ = batchStride(qs, p.Lq * p.D, p.batch);
+  p.sK = batchStride(ks, p.D * p.Lk, p.batch);
+  p.sV = batchStride(vs, p.Lk * p.Dv, p.batch);
   if (p.sQ < 0 || p.sK < 0 || p.sV < 0)
     return err.fail(p.mm1, "partially broadcast attention batch dims");
   if (numel(p.oshape) != p.batch * p.Lq * p.Dv)
     return err.fail(p.mm2, "unexpected attention output shape");
-  // Only the score path feeds the softmax; the output path reads O (and inputs).
-  auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
-  for (Value v : yield.getValues())
-    if (numel(shapeOf(v)) != numel(p.oshape) || !broadcastsTo(shapeOf(v), p.oshape))
-      return err.fail(v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation(),
-                  "an attention output does not have the attention result's shape");
-  if (p.D > 256 || p.Dv > 256)
-    return err.fail(p.mm1, "head dim above 256");
-  return true;
+  return checkOutputs(kernel, p, err);
 }
 
-} // namespace
+std::string keyOffset(const AttnPlan &p, const std::string &d, const std::string &k) {
+  // Uses the kernels' constants D and Lk; compound arguments are parenthesised.
+  auto wrap = [](const std::string &x) {
+    return x.find(' ') == std::string::npos ? x : "(" + x + ")";
+  };
+  if (p.keyRows)
+    return wrap(k) + " * D + " + wrap(d);
+  return wrap(d) + " * Lk + " + wrap(k);
+}
+
+bool emitScore(const AttnPlan &p, const llvm::DenseMap<Value, TensorRef> &tensors, bool host,
+               const std::string &acc, const std::string &lin, const std::string &q,
+               const std::string &k, const std::string &ind, std::ostringstream &os,
+               std::string &result, Unsupported &err) {
+  if (!p.sdpa) {
+    ElemEmitter e(p.sshape, lin, "c", ind);
+    e.host = host;
+    e.tensors = tensors;
+    e.scalars[p.S] = {acc, "float"};
+    std::ostringstream b;
+    auto sv = e.value(p.Sp, b, err);
+    if (!sv)
+      return false;
+    if (e.usesCoords())
+      e.emitCoords(os);
+    os << b.str();
+    result = sv->first;
+    return true;
+  }
+  os << ind << "float pike_sc = " << acc << " * " << floatLiteral(p.scale, "float") << ";\n";
+  if (p.causal)
+    os << ind << "if ((" << k << ") > (" << q << ")) pike_sc = -PIKE_INF;\n";
+  if (p.mask) {
+    auto it = tensors.find(p.mask);
+    if (it == tensors.end())
+      return err.fail(p.sdpa, "attn_mask is not a kernel argument");
+    std::string idx = broadcastIndex(shapeOf(p.mask), p.sshape, lin, "pike_mc");
+    if (idx.find("pike_mc") != std::string::npos) {
+      ElemEmitter coords(p.sshape, lin, "pike_mc", ind);
+      coords.emitCoords(os);
+    }
+    if (p.maskBool)
+      os << ind << "if (!" << it->second.name << "[" << idx << "]) pike_sc = -PIKE_INF;\n";
+    else
+      os << ind << "pike_sc += " << it->second.name << "[" << idx << "];\n";
+  }
+  result = "pike_sc";
+  return true;
+}
 
 /// variant "tiled": 64 query rows x 64-key tiles per block of 256 threads; each
 /// thread owns a 4x4 tile of scores and of outputs (rows ty + 16i, keys / output
@@ -122,7 +253,7 @@ bool plan(pike::KernelOp kernel, AttnPlan &p, Unsupported &err) {
 static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsupported &err,
                                GeneratedKernel &out) {
   if (p.D > 64 || p.Dv > 64)
-    return err.fail(p.mm1, "the tiled attention variant needs head dims up to 64");
+    return err.fail(p.anchor(), "the tiled attention variant needs head dims up to 64");
   std::string defs;
   llvm::DenseMap<Value, TensorRef> tensors;
   if (!bindSlotTensors(kernel, /*host=*/false, defs, tensors, err))
@@ -131,7 +262,7 @@ static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsuppo
   auto outs = kernel.getFunctionType().getResults();
   std::string Qn = tensors[p.Q].name, Kn = tensors[p.Kt].name, Vn = tensors[p.V].name;
   if (p.batch > 65535)
-    return err.fail(p.mm1, "attention batch too large for the tiled variant's grid");
+    return err.fail(p.anchor(), "attention batch too large for the tiled variant's grid");
   const int64_t BQ = 64, BK = 64;
   const int64_t kvFloats = std::max(p.D, p.Dv) * BK;
   const int64_t smem = (p.D * (BQ + 1) + kvFloats + BQ * BK) * 4;
@@ -160,11 +291,17 @@ static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsuppo
   os << "  float m[4], l[4], o[4][4];\n";
   os << "#pragma unroll\n  for (int i = 0; i < 4; ++i) {\n    m[i] = -PIKE_INF;\n    l[i] = 0.0f;\n";
   os << "#pragma unroll\n    for (int j = 0; j < 4; ++j) o[i][j] = 0.0f;\n  }\n";
-  os << "  for (pike_idx k0 = 0; k0 < Lk; k0 += BK) {\n";
+  // Causal: keys after the block's last query row are all masked.
+  os << "  const pike_idx kEnd = " << (p.causal ? "(q0 + BQ < Lk ? q0 + BQ : Lk)" : "Lk") << ";\n";
+  os << "  for (pike_idx k0 = 0; k0 < kEnd; k0 += BK) {\n";
   os << "    __syncthreads();\n";
   os << "    for (int e = t; e < D * BK; e += 256) {\n";
-  os << "      const int d = e / BK, kk = e % BK;\n";
-  os << "      KV[e] = (k0 + kk < Lk) ? __ldg(Kb + d * Lk + k0 + kk) : 0.0f;\n    }\n";
+  if (p.keyRows) // K is [Lk][D]: read along d, store transposed.
+    os << "      const int kk = e / D, d = e % D;\n"
+          "      KV[d * BK + kk] = (k0 + kk < Lk) ? __ldg(Kb + (k0 + kk) * D + d) : 0.0f;\n    }\n";
+  else
+    os << "      const int d = e / BK, kk = e % BK;\n"
+          "      KV[e] = (k0 + kk < Lk) ? __ldg(Kb + d * Lk + k0 + kk) : 0.0f;\n    }\n";
   os << "    __syncthreads();\n";
   os << "    float s[4][4];\n";
   os << "#pragma unroll\n    for (int i = 0; i < 4; ++i)\n#pragma unroll\n      for (int j = 0; j < 4; ++j) s[i][j] = 0.0f;\n";
@@ -183,17 +320,10 @@ static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsuppo
   os << "          const pike_idx i_ = (bz * Lq + q) * Lk + k;\n";
   os << "          const float sacc = s[i][j];\n";
   {
-    ElemEmitter e(p.sshape, "i_", "c", "          ");
-    e.tensors = tensors;
-    e.scalars[p.S] = {"sacc", "float"};
-    std::ostringstream b;
-    auto sv = e.value(p.Sp, b, err);
-    if (!sv)
+    std::string sv;
+    if (!emitScore(p, tensors, false, "sacc", "i_", "q", "k", "          ", os, sv, err))
       return false;
-    if (e.usesCoords())
-      e.emitCoords(os);
-    os << b.str();
-    os << "          s[i][j] = " << sv->first << ";\n";
+    os << "          s[i][j] = " << sv << ";\n";
   }
   os << "        } else {\n          s[i][j] = -PIKE_INF;\n        }\n";
   os << "        mt = (s[i][j] > mt || s[i][j] != s[i][j]) ? s[i][j] : mt;\n      }\n";
@@ -256,16 +386,38 @@ bool attentionTiledFirst(pike::KernelOp kernel) {
   Unsupported err;
   // Long key rows favour the tiled kernel (measured: 0.62x -> see docs/codegen.md);
   // short ones (window attention) the warp-per-row kernel.
-  return plan(kernel, p, err) && p.Lk >= 128 && p.D <= 64 && p.Dv <= 64;
+  return planAttention(kernel, p, err) && p.Lk >= 128 && p.D <= 64 && p.Dv <= 64;
+}
+
+bool attentionTiledFits(pike::KernelOp kernel) {
+  AttnPlan p;
+  Unsupported err;
+  return planAttention(kernel, p, err) && p.D <= 64 && p.Dv <= 64;
+}
+
+bool attentionMmaFits(pike::KernelOp kernel) {
+  AttnPlan p;
+  Unsupported err;
+  return planAttention(kernel, p, err) && attentionMmaFits(p);
+}
+
+int64_t attentionKeyLength(pike::KernelOp kernel) {
+  AttnPlan p;
+  Unsupported err;
+  return planAttention(kernel, p, err) ? p.Lk : 0;
 }
 
 bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
                    Unsupported &err) {
   AttnPlan p;
-  if (!plan(kernel, p, err))
+  if (!planAttention(kernel, p, err))
     return false;
   if (!host && knobs.variant == "tiled")
     return emitAttentionTiled(p, kernel, err, out);
+  if (!host && llvm::StringRef(knobs.variant).starts_with("mma"))
+    return emitAttentionMma(p, kernel, knobs, out, err);
+  if (!host && !knobs.variant.empty())
+    return err.fail(p.anchor(), "unknown attention variant '" + knobs.variant + "'");
   std::string defs;
   llvm::DenseMap<Value, TensorRef> tensors;
   if (!bindSlotTensors(kernel, host, defs, tensors, err))
@@ -281,7 +433,7 @@ bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, Generat
   while (rpb > 1 && smemFor(rpb) > 48 * 1024)
     rpb /= 2;
   if (!host && smemFor(rpb) > 48 * 1024) {
-    err.op = p.mm1;
+    err.op = p.anchor();
     err.reason = "attention key length too long for the per-row shared-memory kernel";
     return false;
   }
@@ -329,23 +481,16 @@ bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, Generat
   os << ind << "float pike_m = -PIKE_INF;\n";
   os << ind << "for (pike_idx k = " << J0 << "; k < Lk; k += " << JS << ") {\n";
   os << ind << "  float acc = 0.0f;\n";
-  os << ind << "  for (pike_idx d = 0; d < D; ++d) acc += pike_q[d] * Kb[d * Lk + k];\n";
+  os << ind << "  for (pike_idx d = 0; d < D; ++d) acc += pike_q[d] * Kb[" << keyOffset(p, "d", "k")
+     << "];\n";
   os << ind << "  const pike_idx i = row * Lk + k;\n";
   {
-    ElemEmitter e(p.sshape, "i", "c", ind + "  ");
-    e.host = host;
-    e.tensors = tensors;
-    e.scalars[p.S] = {"acc", "float"};
-    std::ostringstream b;
-    auto sv = e.value(p.Sp, b, err);
-    if (!sv)
+    std::string sv;
+    if (!emitScore(p, tensors, host, "acc", "i", "row % Lq", "k", ind + "  ", os, sv, err))
       return false;
-    if (e.usesCoords())
-      e.emitCoords(os);
-    os << b.str();
-    os << ind << "  pike_p[k] = " << sv->first << ";\n";
-    os << ind << "  pike_m = (" << sv->first << " > pike_m || " << sv->first << " != " << sv->first
-       << ") ? " << sv->first << " : pike_m;\n";
+    os << ind << "  pike_p[k] = " << sv << ";\n";
+    os << ind << "  pike_m = (" << sv << " > pike_m || " << sv << " != " << sv << ") ? " << sv
+       << " : pike_m;\n";
   }
   os << ind << "}\n";
   if (!host)

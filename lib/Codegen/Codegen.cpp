@@ -58,7 +58,7 @@ namespace detail {
 Kind classify(pike::KernelOp kernel, std::string *why) {
   bool contraction = false, conv = false;
   int row = 0, softmaxes = 0;
-  int matmuls = 0;
+  int matmuls = 0, sdpa = 0, einsum = 0, scans = 0;
   for (Operation &op : kernel.getBody().front()) {
     if (isa<pike::YieldOp, pike::ConstantOp>(op))
       continue;
@@ -76,12 +76,20 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
       ++row;
       continue;
     }
+    if (a.getName() == "aten::cumsum") {
+      ++scans;
+      continue;
+    }
     switch (info->category) {
     case OpCategory::Elementwise:
       break;
     case OpCategory::Contraction:
       contraction = true;
       ++matmuls;
+      if (a.getName() == "aten::scaled_dot_product_attention")
+        ++sdpa;
+      if (a.getName() == "aten::einsum")
+        ++einsum;
       if (isConvolution(a)) {
         // Pointwise convolutions are GEMMs; depthwise ones have their own
         // generator; the rest stay on cuDNN.
@@ -124,6 +132,31 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
       return Kind::Unknown;
     }
     return Kind::Conv;
+  }
+  if (scans) {
+    if (scans > 1 || row || contraction) {
+      if (why)
+        *why = "a cumsum region with other scans, reductions or contractions";
+      return Kind::Unknown;
+    }
+    return Kind::Scan;
+  }
+  if (einsum) {
+    if (matmuls > 1 || row || conv) {
+      if (why)
+        *why = "einsum with other contractions or reductions in one region";
+      return Kind::Unknown;
+    }
+    // Plain (batched) GEMM layouts go to the GEMM planner; the rest are strided.
+    return isEinsumGemm(kernel) ? Kind::Gemm : Kind::Einsum;
+  }
+  if (sdpa) {
+    if (matmuls > 1 || row || conv) {
+      if (why)
+        *why = "scaled_dot_product_attention with other contractions or reductions in one region";
+      return Kind::Unknown;
+    }
+    return Kind::Attention;
   }
   if (contraction) {
     if (matmuls == 2 && softmaxes == 1 && row == 1)
@@ -207,6 +240,12 @@ static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knob
     break;
   case Kind::Conv:
     ok = emitDepthwiseConv(kernel, knobs, host, out, err);
+    break;
+  case Kind::Einsum:
+    ok = emitEinsum(kernel, knobs, host, out, err);
+    break;
+  case Kind::Scan:
+    ok = emitScan(kernel, knobs, host, out, err);
     break;
   case Kind::Unknown:
     err.op = kernel;
@@ -295,13 +334,50 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     add(mk(512, 4, 1, second));
     break;
   }
-  case Kind::Attention:
+  case Kind::Attention: {
+    // Tensor-core flash kernel (mma): blockSize / 32 warps of 16 query rows,
+    // itemsPerThread 2 = 64-key tiles (1: 32). mma-tf32 carries allowTF32; the
+    // proposer clears it under the fp32 policy and the generator then refuses it.
+    // With fewer than 64 keys (window attention) the measured warp-per-row
+    // kernel goes first.
+    const bool mma = attentionMmaFits(kernel);
+    const bool mmaEarly = mma && attentionKeyLength(kernel) >= 64;
+    Knobs tf32 = mk(128, 4, 2, "mma-tf32");
+    tf32.allowTF32 = true;
     if (attentionTiledFirst(kernel))
       add(mk(256, 4, 1, "tiled"));
+    if (mmaEarly) {
+      add(mk(128, 4, 2, "mma-3xtf32"));
+      add(tf32);
+    }
     add(mk(128, 4, 1));
     add(mk(256, 4, 1));
     add(mk(64, 4, 1));
-    add(mk(256, 4, 1, "tiled"));
+    if (attentionTiledFits(kernel))
+      add(mk(256, 4, 1, "tiled"));
+    if (mma) {
+      add(mk(128, 4, 2, "mma-3xtf32"));
+      add(tf32);
+      add(mk(256, 4, 2, "mma-3xtf32")); // 128 query rows per block
+    }
+    break;
+  }
+  case Kind::Scan: {
+    // Scans of the last dim: a warp per line; strided scans: a thread per line
+    // (coalesced across adjacent lines).
+    bool lastDim = scanInner(kernel) == 1;
+    std::string first = lastDim ? "warp-scan" : "thread-scan";
+    std::string second = lastDim ? "thread-scan" : "warp-scan";
+    add(mk(128, 4, 1, first));
+    add(mk(256, 4, 1, first));
+    add(mk(128, 4, 1, second));
+    add(mk(512, 4, 1, first));
+    break;
+  }
+  case Kind::Einsum:
+    // Strided SIMT: 64x64 tiles (256 threads), 32x32 (64 threads).
+    add(mk(256, 4, 1));
+    add(mk(64, 4, 1));
     break;
   case Kind::Conv:
     // Depthwise: threads per block x rows per block (1: the whole plane if it fits).
@@ -312,6 +388,11 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     add(mk(128, 4, 4));
     break;
   case Kind::Gemm: {
+    if (gemmExpands(kernel)) {
+      add(mk(256, 4, 1, "simt"));
+      add(mk(64, 4, 1, "simt"));
+      break;
+    }
     if (int64_t K = tf32ConvInputChannels(kernel)) {
       // A pointwise convolution whose reference runs on TF32 tensor cores. Order
       // from H200 timings of level-3 shapes (docs/results/pike-h200.md, run 7):
@@ -400,9 +481,21 @@ Knobs mutate(pike::KernelOp kernel, const Knobs &k, uint64_t seed) {
                                           : (m.blockSize == 256) ? 64 : 256;
       break;
     }
-    case Kind::Attention:
+    case Kind::Attention: {
+      // mma-tf32 is a neighbour only where the parent already had TF32.
+      static const char *vars[] = {"", "tiled", "mma-3xtf32", "mma-tf32"};
+      const bool mma = llvm::StringRef(m.variant).starts_with("mma");
+      if (r % 3 == 0)
+        m.variant = vars[(r >> 4) % (k.allowTF32 ? 4 : 3)];
+      else if (r % 3 == 1 && mma)
+        m.itemsPerThread = m.itemsPerThread >= 2 ? 1 : 2; // 64 <-> 32-key tiles
+      else
+        m.blockSize = mma ? (m.blockSize >= 256 ? 64 : m.blockSize * 2) : stepBlock(m.blockSize, up);
+      break;
+    }
+    case Kind::Scan:
       if (r % 2 == 0)
-        m.variant = m.variant == "tiled" ? "" : "tiled";
+        m.variant = m.variant == "warp-scan" ? "thread-scan" : "warp-scan";
       else
         m.blockSize = stepBlock(m.blockSize, up);
       break;

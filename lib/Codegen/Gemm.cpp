@@ -35,6 +35,11 @@ struct GemmPlan {
   double alpha = 1, beta = 1;
   Value G;             // the contraction's result
   std::vector<int64_t> gshape;
+  // Outputs larger than the GEMM result (squeeze-excite: the [N,C,1,1] gate times
+  // the [N,C,H,W] feature map): the result broadcasts over `expand` trailing
+  // elements, output element g * expand + e reads GEMM element g.
+  std::vector<int64_t> oshape;
+  int64_t expand = 1;
   bool conv = false;       // a pointwise convolution: its bias is per output channel (row m)
   bool convTF32 = false;   // a convolution whose reference allows TF32
   /// TF32 tensor-core math is allowed for this GEMM.
@@ -114,6 +119,9 @@ bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
       p.alpha = numAttr(a, "alpha", 1);
       p.beta = numAttr(a, "beta", 1);
     }
+  } else if (name == "einsum") {
+    if (!einsumAsGemm(a, p.A, p.B, p.transB, p.batch, p.M, p.N, p.K, p.strideA, p.strideB))
+      return err.fail(a, "this einsum is not a plain batched GEMM (the einsum generator takes it)");
   } else if (isConvolution(a)) {
     ConvGeom g;
     if (!convGeometry(a, g, err))
@@ -140,11 +148,51 @@ bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
   if (numel(p.gshape) != p.batch * p.M * p.N)
     return err.fail(a, "unexpected GEMM result shape");
   auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
+  p.oshape = p.gshape;
+  // An epilogue that broadcasts the result over trailing dims (same rank, the
+  // result's trailing dims 1): the outputs have that larger shape.
+  if (!yield.getValues().empty()) {
+    auto os0 = shapeOf(yield.getValues()[0]);
+    size_t r = os0.size();
+    if (numel(os0) > numel(p.gshape) && r == p.gshape.size() && broadcastsTo(p.gshape, os0)) {
+      size_t k = r;
+      while (k > 0 && p.gshape[k - 1] == 1 && os0[k - 1] != 1)
+        --k;
+      bool trailingOnly = true;
+      for (size_t d = 0; d < k; ++d)
+        trailingOnly &= p.gshape[d] == os0[d];
+      if (trailingOnly) {
+        p.oshape = os0;
+        p.expand = numel(os0) / numel(p.gshape);
+      }
+    }
+  }
   for (Value v : yield.getValues())
-    if (numel(shapeOf(v)) != numel(p.gshape) || !broadcastsTo(shapeOf(v), p.gshape))
+    if (numel(shapeOf(v)) != numel(p.oshape) || !broadcastsTo(shapeOf(v), p.oshape))
       return err.fail(v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation(),
                   "an output of this GEMM region does not have the GEMM result's shape");
   return true;
+}
+
+/// Statements computing `pike_g` (the contraction's value, bias/addmm included
+/// unless `skipBias`) from `raw` at GEMM-result linear index `o`; coordinates
+/// first when an index needs them.
+bool emitGemmValue(const GemmPlan &p, const llvm::DenseMap<Value, TensorRef> &tensors,
+                   const std::string &raw, bool skipBias, bool host, const std::string &ind,
+                   std::ostringstream &os, Unsupported &err);
+
+/// The epilogue of an expanding GEMM (p.expand > 1) for output element `lin`
+/// (over p.oshape), the GEMM value being `pike_g`.
+bool emitExpandedStores(const GemmPlan &p, pike::KernelOp kernel,
+                        const llvm::DenseMap<Value, TensorRef> &tensors, bool host,
+                        const std::string &lin, const std::string &ind, std::ostringstream &os,
+                        Unsupported &err) {
+  ElemEmitter e(p.oshape, lin, "d", ind);
+  e.host = host;
+  e.tensors = tensors;
+  e.scalars[p.G] = {"pike_g", "float"};
+  std::ostringstream b;
+  return emitStores(e, kernel, lin, b, os, err);
 }
 
 /// Statements computing `pike_g` (the contraction's value, bias/addmm included
@@ -152,7 +200,17 @@ bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
 bool emitEpilogue(const GemmPlan &p, pike::KernelOp kernel,
                   const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &raw,
                   bool skipBias, const std::string &ind, std::ostringstream &os,
-                  Unsupported &err) {
+                  Unsupported &err, bool host = false) {
+  if (p.expand > 1) {
+    if (!emitGemmValue(p, tensors, raw, skipBias, host, ind, os, err))
+      return false;
+    os << ind << "for (pike_idx pike_e = 0; pike_e < " << p.expand << "; ++pike_e) {\n";
+    os << ind << "  const pike_idx pike_o = o * " << p.expand << " + pike_e;\n";
+    if (!emitExpandedStores(p, kernel, tensors, host, "pike_o", ind + "  ", os, err))
+      return false;
+    os << ind << "}\n";
+    return true;
+  }
   ElemEmitter e(p.gshape, "o", "c", ind);
   e.tensors = tensors;
   std::ostringstream b;
@@ -180,6 +238,38 @@ bool emitEpilogue(const GemmPlan &p, pike::KernelOp kernel,
   return emitStores(e, kernel, "o", b, os, err);
 }
 
+bool emitGemmValue(const GemmPlan &p, const llvm::DenseMap<Value, TensorRef> &tensors,
+                   const std::string &raw, bool skipBias, bool host, const std::string &ind,
+                   std::ostringstream &os, Unsupported &err) {
+  ElemEmitter e(p.gshape, "o", "c", ind);
+  e.host = host;
+  e.tensors = tensors;
+  std::ostringstream b;
+  std::string g = raw;
+  if (p.addSelf) {
+    auto s = e.value(p.addSelf, b, err);
+    if (!s)
+      return false;
+    g = floatLiteral(p.alpha, "float") + " * " + raw + " + " + floatLiteral(p.beta, "float") +
+        " * (float)" + s->first;
+  } else if (p.bias && !skipBias && p.conv) {
+    b << ind << "const pike_idx pike_row = (o / " << p.N << ") % " << p.M << ";\n";
+    if (!emitChannelValue(p.bias, p.M, "pike_row", tensors, ind, "pike_bias", b, err))
+      return false;
+    g = raw + " + pike_bias";
+  } else if (p.bias && !skipBias) {
+    auto s = e.value(p.bias, b, err);
+    if (!s)
+      return false;
+    g = raw + " + (float)" + s->first;
+  }
+  b << ind << "const float pike_g = " << g << ";\n";
+  if (e.usesCoords())
+    e.emitCoords(os);
+  os << b.str();
+  return true;
+}
+
 std::string argsList(size_t nin, size_t nout) {
   std::string s;
   for (size_t i = 0; i < nin; ++i)
@@ -200,7 +290,7 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
       !operandPtr(p.B, tensors, B, err, p.op, "GEMM operand"))
     return false;
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_gemm";
-  std::string idx = p.batch * p.M * p.N >= (int64_t(1) << 31) - 1 ||
+  std::string idx = numel(p.oshape) >= (int64_t(1) << 31) - 1 ||
                             p.batch * std::max(p.M, p.N) * p.K >= (int64_t(1) << 31) - 1
                         ? "long long"
                         : "int";
@@ -214,7 +304,18 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
      << ", TM = 4, TN = 4, NT = " << nt << ";\n";
   os << "  __shared__ float As[BK][BM + 4];\n  __shared__ float Bs[BK][BN + 4];\n";
   os << "  const int tx = threadIdx.x % (BN / TN), ty = threadIdx.x / (BN / TN);\n";
-  os << "  const pike_idx bz = blockIdx.z, m0 = (pike_idx)blockIdx.y * BM, n0 = (pike_idx)blockIdx.x * BN;\n";
+  // Expanding epilogue: blockIdx.x also splits the broadcast elements S ways.
+  int64_t gx = (p.N + tile - 1) / tile, gy = (p.M + tile - 1) / tile, S = 1;
+  if (p.expand > 1) {
+    int64_t blocks = gx * gy * p.batch;
+    S = std::max<int64_t>(1, std::min<int64_t>((4 * 132 + blocks - 1) / blocks,
+                                               (p.expand + 255) / 256));
+  }
+  if (S > 1)
+    os << "  const pike_idx bz = blockIdx.z, m0 = (pike_idx)blockIdx.y * BM, n0 = (pike_idx)(blockIdx.x / "
+       << S << ") * BN;\n";
+  else
+    os << "  const pike_idx bz = blockIdx.z, m0 = (pike_idx)blockIdx.y * BM, n0 = (pike_idx)blockIdx.x * BN;\n";
   os << "  const float* Ab = " << A << " + bz * (pike_idx)" << p.strideA << ";\n";
   os << "  const float* Bb = " << B << " + bz * (pike_idx)" << p.strideB << ";\n";
   os << "  float acc[TM][TN];\n";
@@ -241,6 +342,33 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   os << "#pragma unroll\n      for (int j = 0; j < TN; ++j) b[j] = Bs[kk][tx * TN + j];\n";
   os << "#pragma unroll\n      for (int i = 0; i < TM; ++i)\n#pragma unroll\n        for (int j = 0; j < TN; ++j) acc[i][j] += a[i] * b[j];\n";
   os << "    }\n    __syncthreads();\n  }\n";
+  if (p.expand > 1) {
+    // The tile's GEMM values go to shared memory; then the whole block walks
+    // its cells x its share of the broadcast elements, consecutive threads on
+    // consecutive output elements.
+    os << "  __shared__ float Gs[BM][BN + 1];\n";
+    os << "#pragma unroll\n  for (int i = 0; i < TM; ++i) {\n";
+    os << "#pragma unroll\n    for (int j = 0; j < TN; ++j) {\n";
+    os << "      const pike_idx m = m0 + ty * TM + i, n = n0 + tx * TN + j;\n";
+    os << "      if (m >= M || n >= N) continue;\n";
+    os << "      const pike_idx o = (bz * M + m) * N + n;\n";
+    if (!emitGemmValue(p, tensors, "acc[i][j]", false, false, "      ", os, err))
+      return false;
+    os << "      Gs[ty * TM + i][tx * TN + j] = pike_g;\n";
+    os << "    }\n  }\n  __syncthreads();\n";
+    os << "  const pike_idx E = " << p.expand << ", S = " << S << ";\n";
+    os << "  const pike_idx rv = M - m0 < BM ? M - m0 : BM, cv = N - n0 < BN ? N - n0 : BN;\n";
+    os << "  const pike_idx chunk = (E + S - 1) / S, e0 = (pike_idx)(blockIdx.x % S) * chunk;\n";
+    os << "  const pike_idx ne = E - e0 < chunk ? E - e0 : chunk;\n";
+    os << "  for (pike_idx t = threadIdx.x; t < rv * cv * ne; t += NT) {\n";
+    os << "    const pike_idx cell = t / ne, mm = cell / cv, nn = cell % cv;\n";
+    os << "    const pike_idx o = (bz * M + m0 + mm) * N + n0 + nn;\n";
+    os << "    const float pike_g = Gs[mm][nn];\n";
+    os << "    const pike_idx pike_o = o * E + e0 + t % ne;\n";
+    if (!emitExpandedStores(p, kernel, tensors, false, "pike_o", "    ", os, err))
+      return false;
+    os << "  }\n}\n";
+  } else {
   os << "  // Fused epilogue.\n";
   os << "#pragma unroll\n  for (int i = 0; i < TM; ++i) {\n";
   os << "#pragma unroll\n    for (int j = 0; j < TN; ++j) {\n";
@@ -250,10 +378,11 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   if (!emitEpilogue(p, kernel, tensors, "acc[i][j]", false, "      ", os, err))
     return false;
   os << "    }\n  }\n}\n";
+  }
   auto ins = kernel.getFunctionType().getInputs();
   auto outs = kernel.getFunctionType().getResults();
   nlohmann::json args = pointerArgs(ins.size(), outs.size());
-  int64_t gx = (p.N + tile - 1) / tile, gy = (p.M + tile - 1) / tile;
+  gx *= S;
   if (gy > 65535 || p.batch > 65535) {
     err.op = p.op;
     err.reason = "GEMM too large for the SIMT variant's grid";
@@ -269,6 +398,9 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
                                           {"args", args}}});
   out.summary = (p.conv ? "pointwise conv as gemm simt " : "gemm simt ") + std::to_string(p.batch) + "x" + std::to_string(p.M) + "x" +
                 std::to_string(p.N) + "x" + std::to_string(p.K) + ", tile " + std::to_string(tile);
+  if (p.expand > 1)
+    out.summary += ", epilogue broadcast x" + std::to_string(p.expand) + " (" + std::to_string(S) +
+                   " splits)";
   return true;
 }
 
@@ -278,6 +410,9 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
 bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, const std::string &defs,
               const llvm::DenseMap<Value, TensorRef> &tensors, GeneratedKernel &out,
               Unsupported &err) {
+  if (p.expand > 1)
+    return err.fail(p.op, "an epilogue broadcast over larger outputs is generated by the simt "
+                          "variant only");
   if (!p.tf32(knobs))
     return err.fail(p.op, "the wmma variant needs TF32 (the tf32 precision policy, or a "
                           "convolution whose reference allows TF32)");
@@ -405,6 +540,9 @@ const char *kAbi =
 bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, bool lt,
                  const std::string &defsConst, const llvm::DenseMap<Value, TensorRef> &tensors,
                  GeneratedKernel &out, Unsupported &err) {
+  if (p.expand > 1)
+    return err.fail(p.op, "an epilogue broadcast over larger outputs is generated by the simt "
+                          "variant only (the library variants run their epilogue in place)");
   auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
   auto ins = kernel.getFunctionType().getInputs();
   auto outs = kernel.getFunctionType().getResults();
@@ -603,6 +741,12 @@ int64_t tf32ConvInputChannels(pike::KernelOp kernel) {
   return plan(kernel, p, err) && p.convTF32 ? p.K : 0;
 }
 
+bool gemmExpands(pike::KernelOp kernel) {
+  GemmPlan p;
+  Unsupported err;
+  return plan(kernel, p, err) && p.expand > 1;
+}
+
 int64_t gemmWork(pike::KernelOp kernel) {
   GemmPlan p;
   Unsupported err;
@@ -655,7 +799,7 @@ bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err)
   os << "    for (pike_idx k = 0; k < K; ++k) acc += Ab[m * K + k] * "
      << (p.transB ? "Bb[n * K + k]" : "Bb[k * N + n]") << ";\n";
   os << "    const pike_idx o = (bz * M + m) * N + n;\n";
-  if (!emitEpilogue(p, kernel, tensors, "acc", false, "    ", os, err))
+  if (!emitEpilogue(p, kernel, tensors, "acc", false, "    ", os, err, /*host=*/true))
     return false;
   os << "  }\n}\n";
   out.source = os.str();

@@ -152,7 +152,16 @@ bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, Generat
                    Unsupported &err);
 /// The tiled (online-softmax) attention kernel is the better first guess here.
 bool attentionTiledFirst(pike::KernelOp kernel);
+/// The tiled SIMT attention kernel takes this slot (head dims up to 64).
+bool attentionTiledFits(pike::KernelOp kernel);
+/// The tensor-core (mma) attention kernel takes this slot.
+bool attentionMmaFits(pike::KernelOp kernel);
+/// Key length of an attention slot, 0 when not one.
+int64_t attentionKeyLength(pike::KernelOp kernel);
 bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err);
+/// A GEMM slot whose epilogue broadcasts the result over larger outputs
+/// (squeeze-excite's gate times the feature map): only the simt variant.
+bool gemmExpands(pike::KernelOp kernel);
 /// batch*M*N*K of a GEMM slot, 0 when not one.
 int64_t gemmWork(pike::KernelOp kernel);
 /// Input channels of a pointwise-convolution GEMM slot whose reference allows
@@ -160,7 +169,7 @@ int64_t gemmWork(pike::KernelOp kernel);
 int64_t tf32ConvInputChannels(pike::KernelOp kernel);
 
 /// Classification used by candidateKnobs/generate.
-enum class Kind { Elementwise, RowOp, Gemm, Attention, Conv, Unknown };
+enum class Kind { Elementwise, RowOp, Gemm, Attention, Conv, Einsum, Scan, Unknown };
 Kind classify(pike::KernelOp kernel, std::string *why = nullptr);
 /// Row length of a row op slot (softmax/reduction/norm), 0 when not a row op.
 int64_t rowLength(pike::KernelOp kernel);
@@ -201,6 +210,23 @@ bool emitChannelValue(mlir::Value v, int64_t channels, const std::string &channe
                       Unsupported &err);
 /// True when `a` is a convolution op (any rank or flavour).
 bool isConvolution(pike::AtenOp a);
+
+/// Two-operand einsum + elementwise epilogue as a strided batched GEMM (Einsum.cpp).
+bool emitEinsum(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
+                Unsupported &err);
+/// The slot's einsum is a plain (batched) GEMM the GEMM planner takes.
+bool isEinsumGemm(pike::KernelOp kernel);
+/// `a` (aten::einsum) as A [batch][M][K] x B [batch][K][N] (or [N][K], transB)
+/// -> [batch][M][N] with one batch stride per operand (0: broadcast).
+bool einsumAsGemm(pike::AtenOp a, mlir::Value &A, mlir::Value &B, bool &transB, int64_t &batch,
+                  int64_t &M, int64_t &N, int64_t &K, int64_t &strideA, int64_t &strideB);
+
+/// cumsum with elementwise prologue / epilogue (Scan.cpp).
+bool emitScan(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
+              Unsupported &err);
+/// Elements between consecutive scanned elements of a scan slot (1: the last
+/// dim is scanned); 0 when not a scan slot.
+int64_t scanInner(pike::KernelOp kernel);
 
 /// Depthwise convolution + elementwise epilogue (Conv.cpp).
 bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,

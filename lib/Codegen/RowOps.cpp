@@ -34,6 +34,10 @@ struct RowPlan {
   int64_t groups = 1, channels = 1, spatial = 1; // group norm
   double correction = 1;                          // var/std
   bool reducesToRow = false;                      // reductions: output index = row
+  // Reductions whose (keepdim) result is broadcast back over the row by the
+  // epilogue (x * rsqrt(mean(x*x) + eps), RMSNorm written out): the outputs
+  // have the input's shape and are written per element.
+  bool broadcastBack = false;
 };
 
 std::string rowKindName(RowKind k) {
@@ -214,9 +218,18 @@ bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
   if (p.L <= 0)
     return err.fail(anchor, "empty rows");
   p.R = n / p.L;
-  // Outputs: same number of elements as the anchor's result.
+  // Outputs: same number of elements as the anchor's result, or (a keepdim
+  // reduction broadcast back) as its input.
   auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
-  int64_t outN = numel(shapeOf(anchor->getResult(0)));
+  auto rs = shapeOf(anchor->getResult(0));
+  int64_t outN = numel(rs);
+  if (p.reducesToRow && outN != n && rs.size() == p.xshape.size() && broadcastsTo(rs, p.xshape) &&
+      !yield.getValues().empty() && llvm::all_of(yield.getValues(), [&](Value v) {
+        return numel(shapeOf(v)) == n && broadcastsTo(shapeOf(v), p.xshape);
+      })) {
+    p.broadcastBack = true;
+    return true;
+  }
   for (Value v : yield.getValues())
     if (numel(shapeOf(v)) != outN || !broadcastsTo(shapeOf(v), shapeOf(anchor->getResult(0))))
       return err.fail(v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation(),
@@ -353,7 +366,7 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
     if (elementTypeOf(arg.getType()).isF32() && numel(shapeOf(arg)) == xn &&
         broadcastsTo(shapeOf(arg), p.xshape))
       vecIns.push_back(k);
-  if (!p.reducesToRow)
+  if (!p.reducesToRow || p.broadcastBack)
     for (auto [k, t] : llvm::enumerate(outs))
       if (elementTypeOf(t).isF32() && numel(shapeOf(t)) == xn)
         vecOuts.push_back(k);
@@ -603,7 +616,7 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
     }
     return true;
   };
-  if (p.reducesToRow) {
+  if (p.reducesToRow && !p.broadcastBack) {
     os << ind << "if (" << leader << ") {\n";
     ElemEmitter e(rshape, "row", "o", ind + "  ");
     e.host = host;
@@ -643,7 +656,8 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
         yexpr += " + " + bb;
       break;
     }
-    default:
+    default: // a reduction broadcast back: its row statistic
+      yexpr = y;
       break;
     }
     b << e.ind << "const " << T << " pike_y = " << yexpr << ";\n";
