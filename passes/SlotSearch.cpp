@@ -86,40 +86,50 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
     opts.tracePath = (work + "/trace.json").str();
   const std::string referenceDir = (work + "/references").str();
 
+  // Slots computing the same function (a recurrent net's steps, a stack of
+  // identical blocks) are profiled and searched once, through their group's
+  // first slot; the outcome is applied to every member.
+  std::vector<std::string> fingerprints;
   std::vector<search::SlotProfile> profiles(all.size());
-  for (size_t i = 0; i < all.size(); ++i)
+  for (size_t i = 0; i < all.size(); ++i) {
+    fingerprints.push_back(slotFingerprint(all[i]));
     profiles[i].sizeEstimate = estimatedCost(all[i]);
+  }
+  const std::vector<std::vector<size_t>> groups = search::groupByFingerprint(fingerprints);
+  std::vector<std::optional<search::TaskSpec>> specs(groups.size());
+  auto makeSpec = [&](size_t g) -> LogicalResult {
+    if (specs[g])
+      return success();
+    FailureOr<search::TaskSpec> task = makeTaskSpec(module, all[groups[g].front()], referenceDir);
+    if (failed(task))
+      return failure();
+    specs[g] = std::move(*task);
+    return success();
+  };
 
-  std::vector<std::optional<search::TaskSpec>> specs(all.size());
   if (*order == search::SlotOrder::Profile) {
-    // Time every slot's reference (its eager ops) through the workers first;
-    // slots computing the same function are timed once.
-    for (size_t i = 0; i < all.size(); ++i) {
-      FailureOr<search::TaskSpec> task = makeTaskSpec(module, all[i], referenceDir);
-      if (failed(task))
-        return failure();
-      specs[i] = std::move(*task);
-    }
+    // Time every slot function's reference (its eager ops) through the workers first.
     std::vector<search::TaskSpec> unique;
-    std::map<std::string, size_t> uniqueIndex;
-    for (const auto &spec : specs)
-      if (uniqueIndex.emplace(spec->fingerprint, unique.size()).second)
-        unique.push_back(*spec);
+    for (size_t g = 0; g < groups.size(); ++g) {
+      if (failed(makeSpec(g)))
+        return failure();
+      unique.push_back(*specs[g]);
+    }
     std::cerr << "pike: order=profile: timing the eager reference of " << unique.size()
               << " slot function(s)\n";
     std::vector<search::ReferenceTiming> times =
         search::timeReferences(*evaluator, unique, static_cast<unsigned>(std::max(1, opts.parallel)));
     std::set<std::string> reasons;
     size_t failures = 0;
-    for (size_t i = 0; i < all.size(); ++i) {
-      const search::ReferenceTiming &t = times[uniqueIndex[specs[i]->fingerprint]];
-      profiles[i].referenceMs = t.ms;
-      profiles[i].failure = t.failure;
-      if (!t.ms) {
-        ++failures;
-        reasons.insert(t.failure);
+    for (size_t g = 0; g < groups.size(); ++g)
+      for (size_t i : groups[g]) {
+        profiles[i].referenceMs = times[g].ms;
+        profiles[i].failure = times[g].failure;
+        if (!times[g].ms) {
+          ++failures;
+          reasons.insert(times[g].failure);
+        }
       }
-    }
     std::vector<std::optional<double>> shares = search::eagerShares(profiles);
     Builder b(module.getContext());
     for (size_t i = 0; i < all.size(); ++i) {
@@ -137,36 +147,44 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
       module.emitWarning() << "order=profile: no slot's reference could be timed ("
                            << *reasons.begin() << "); searching in size order";
     else
-      for (size_t i = 0; i < all.size(); ++i)
-        if (!profiles[i].referenceMs)
-          all[i].emitWarning() << "order=profile: the reference of " << all[i].getSymName()
-                               << " could not be timed (" << profiles[i].failure
-                               << "); it keeps its size-order position";
+      for (size_t g = 0; g < groups.size(); ++g)
+        if (!times[g].ms) {
+          KernelOp first = all[groups[g].front()];
+          auto diag = first.emitWarning() << "order=profile: the reference of " << first.getSymName();
+          if (groups[g].size() > 1)
+            diag << " (and " << groups[g].size() - 1 << " slot(s) computing the same function)";
+          diag << " could not be timed (" << times[g].failure << "); it keeps its size-order position";
+        }
   }
 
-  // Under a budget the slots that take the most time matter most: largest
-  // estimate first (order=size) or largest measured eager time (order=profile).
-  std::vector<size_t> chosen = search::orderSlots(profiles, *order, config.maxSlots);
+  // Under a budget the slot functions that take the most time matter most:
+  // largest estimate first (order=size) or largest measured eager time
+  // (order=profile), summed over the slots computing the function.
+  std::vector<size_t> chosen =
+      search::orderSlots(search::groupProfiles(profiles, groups), *order, config.maxSlots);
 
   std::vector<search::TaskSpec> tasks;
   std::map<std::string, std::vector<KernelOp>> byFingerprint;
-  for (size_t i : chosen) {
-    KernelOp k = all[i];
-    if (!specs[i]) {
-      FailureOr<search::TaskSpec> task = makeTaskSpec(module, k, referenceDir);
-      if (failed(task))
-        return failure();
-      specs[i] = std::move(*task);
+  size_t sharing = 0;
+  Builder attrs(module.getContext());
+  for (size_t g : chosen) {
+    if (failed(makeSpec(g)))
+      return failure();
+    const search::TaskSpec &task = *specs[g];
+    auto &members = byFingerprint[task.fingerprint];
+    for (size_t i : groups[g]) {
+      members.push_back(all[i]);
+      if (groups[g].size() > 1)
+        all[i]->setAttr("pike.shared_by", attrs.getI64IntegerAttr(groups[g].size()));
     }
-    const search::TaskSpec &task = *specs[i];
-    // Slots computing the same function are searched once.
-    auto &same = byFingerprint[task.fingerprint];
-    same.push_back(k);
-    if (same.size() > 1)
-      continue;
-    registerSlot(task.regionName, k);
+    if (groups[g].size() > 1)
+      sharing += groups[g].size();
+    registerSlot(task.regionName, all[groups[g].front()]);
     tasks.push_back(task);
   }
+  std::cerr << "pike: " << all.size() << " reference slot(s), " << groups.size()
+            << " distinct function(s); searching " << tasks.size() << " ("
+            << sharing << " slot(s) share a kernel with another)\n";
 
   if (config.wrapEvaluator)
     evaluator = config.wrapEvaluator(std::move(evaluator));

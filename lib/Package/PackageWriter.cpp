@@ -257,6 +257,9 @@ std::string reportMarkdown(const nlohmann::ordered_json &doc) {
     // A searched slot says how the worker verified it; a database slot says it
     // was not re-verified (see the provenance list below); a fallback says why.
     std::string why = s.value("verified", s.value("verification", s.value("fallback_reason", std::string("-"))));
+    // Slots computing the same function were searched once and got one outcome.
+    if (s.contains("shared_by"))
+      why += "; " + std::to_string(s["shared_by"].get<int64_t>()) + " slots share this kernel";
     // order=profile: the slot's share of the profiled eager time.
     std::string reference = num(s, "reference_ms");
     if (s.contains("eager_share")) {

@@ -42,6 +42,19 @@ std::vector<size_t> orderSlots(const std::vector<SlotProfile> &slots, SlotOrder 
 /// without a time (or when no slot has a positive time).
 std::vector<std::optional<double>> eagerShares(const std::vector<SlotProfile> &slots);
 
+/// Slots computing the same function (equal fingerprints) share one search and
+/// one kernel. Returns the groups in order of first appearance; each lists its
+/// members' indices ascending, the first being the group's representative.
+std::vector<std::vector<size_t>> groupByFingerprint(const std::vector<std::string> &fingerprints);
+
+/// One profile per group, to order groups with orderSlots: sizes and times are
+/// summed over the members (each member costs its time in the eager model, so a
+/// kernel for the function saves it that many times). A group is timed when its
+/// members are (they run the same reference); its failure is its first untimed
+/// member's.
+std::vector<SlotProfile> groupProfiles(const std::vector<SlotProfile> &slots,
+                                       const std::vector<std::vector<size_t>> &groups);
+
 /// The candidate that asks the evaluator to time the task's reference alone
 /// (pike-worker `evaluate` with `candidate.mode = "reference"`).
 CandidateCode referenceOnlyCandidate();
