@@ -5,11 +5,13 @@
 #include "pike/Search/Driver.h"
 #include "pike/Search/Progress.h"
 #include "pike/Search/SlotOrder.h"
+#include "pike/Search/TimeBudget.h"
 #include "pike/Search/TuningDb.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/Support/FileSystem.h"
 
+#include <chrono>
 #include <iostream>
 #include <map>
 #include <set>
@@ -32,11 +34,21 @@ int64_t estimatedCost(KernelOp k) {
 } // namespace
 
 LogicalResult pike::checkSlotOrder(ModuleOp module, const std::string &order) {
-  if (search::parseSlotOrder(order))
+  if (order == "auto" || search::parseSlotOrder(order))
     return success();
   return module.emitError() << "bad order '" << order
-                            << "': expected 'size' (largest signature first) or 'profile' "
-                               "(largest measured eager time first)";
+                            << "': expected 'size' (largest signature first), 'profile' "
+                               "(largest measured eager time first) or 'auto'";
+}
+
+LogicalResult pike::checkSearchTime(ModuleOp module, const std::string &searchTime,
+                                    const std::string &minSlotTime) {
+  std::string err;
+  if (!searchTime.empty() && !search::parseDuration(searchTime, &err))
+    return module.emitError() << "search-time: " << err;
+  if (!search::parseDuration(minSlotTime, &err))
+    return module.emitError() << "min-slot-time: " << err;
+  return success();
 }
 
 LogicalResult
@@ -44,9 +56,15 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
                     search::Fixer *fixer,
                     const std::function<void(const std::string &, KernelOp)> &registerSlot,
                     search::Spend *spent) {
-  if (failed(checkSlotOrder(module, config.order)))
+  if (failed(checkSlotOrder(module, config.order)) ||
+      failed(checkSearchTime(module, config.searchTime, config.minSlotTime)))
     return failure();
-  std::optional<search::SlotOrder> order = search::parseSlotOrder(config.order);
+  // --search-time counts from here: the profile and the references are part of it.
+  const auto passStart = std::chrono::steady_clock::now();
+  std::optional<double> searchTimeSec;
+  if (!config.searchTime.empty())
+    searchTimeSec = search::parseDuration(config.searchTime);
+  const double minSlotSec = *search::parseDuration(config.minSlotTime);
   search::SearchOptions opts;
   if (std::string err = opts.parse(config.searchOptions); !err.empty())
     return module.emitError() << "bad search options: " << err;
@@ -107,7 +125,10 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
     return success();
   };
 
-  if (*order == search::SlotOrder::Profile) {
+  const search::SlotOrder order = config.order == "auto"
+                                      ? search::autoSlotOrder(groups.size(), searchTimeSec.has_value())
+                                      : *search::parseSlotOrder(config.order);
+  if (order == search::SlotOrder::Profile) {
     // Time every slot function's reference (its eager ops) through the workers first.
     std::vector<search::TaskSpec> unique;
     for (size_t g = 0; g < groups.size(); ++g) {
@@ -117,8 +138,14 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
     }
     std::cerr << "pike: order=profile: timing the eager reference of " << unique.size()
               << " slot function(s)\n";
+    const auto profileStart = std::chrono::steady_clock::now();
     std::vector<search::ReferenceTiming> times =
         search::timeReferences(*evaluator, unique, static_cast<unsigned>(std::max(1, opts.parallel)));
+    std::cerr << "pike: order=profile: timed " << unique.size() << " slot function(s) in "
+              << search::formatDuration(std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                                      profileStart)
+                                            .count())
+              << "\n";
     std::set<std::string> reasons;
     size_t failures = 0;
     for (size_t g = 0; g < groups.size(); ++g)
@@ -160,8 +187,8 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   // Under a budget the slot functions that take the most time matter most:
   // largest estimate first (order=size) or largest measured eager time
   // (order=profile), summed over the slots computing the function.
-  std::vector<size_t> chosen =
-      search::orderSlots(search::groupProfiles(profiles, groups), *order, config.maxSlots);
+  const std::vector<search::SlotProfile> groupProfile = search::groupProfiles(profiles, groups);
+  std::vector<size_t> chosen = search::orderSlots(groupProfile, order, config.maxSlots);
 
   std::vector<search::TaskSpec> tasks;
   std::map<std::string, std::vector<KernelOp>> byFingerprint;
@@ -197,9 +224,40 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
     seeds = search::seedsFromTuningDb(*database, tasks, env);
   }
 
+  // --search-time: what the profile and the references left of it is the
+  // search's wall clock, split over the slot functions by their eager time (by
+  // the data they move when a time is missing), each with a floor.
+  std::vector<double> allotments;
+  double profileSec = 0;
+  if (searchTimeSec && !tasks.empty()) {
+    profileSec = std::chrono::duration<double>(std::chrono::steady_clock::now() - passStart).count();
+    double left = *searchTimeSec - profileSec;
+    if (left < 1) {
+      module.emitWarning() << "search-time=" << config.searchTime << ": profiling took "
+                           << search::formatDuration(profileSec) << ", leaving the search 1s";
+      left = 1;
+    }
+    opts.wallClockSec = opts.wallClockSec > 0 ? std::min(opts.wallClockSec, left) : left;
+    bool allTimed = true;
+    for (size_t g : chosen)
+      allTimed &= groupProfile[g].referenceMs.has_value();
+    std::vector<double> weights;
+    for (size_t g : chosen)
+      weights.push_back(allTimed ? *groupProfile[g].referenceMs
+                                 : static_cast<double>(groupProfile[g].sizeEstimate));
+    allotments = search::splitTimeBudget(weights, opts.wallClockSec * std::max(1, opts.parallel), minSlotSec);
+    std::cerr << "pike: search-time " << config.searchTime << ": profile and references took "
+              << search::formatDuration(profileSec) << "; " << search::formatDuration(opts.wallClockSec)
+              << " for " << tasks.size() << " slot function(s) x " << std::max(1, opts.parallel)
+              << " job(s) in flight, split by " << (allTimed ? "eager time" : "size")
+              << " with a floor of " << search::formatDuration(minSlotSec) << "\n";
+  }
+
   search::SearchReport report;
   try {
     search::SearchDriver driver(opts, proposer, fixer, *evaluator);
+    if (!allotments.empty())
+      driver.setTimeAllotments(allotments);
     search::ProgressPrinter progress(std::cerr, search::isTerminal(2));
     driver.setProgressCallback(std::ref(progress));
     if (config.onResume)
@@ -219,6 +277,17 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
 
   Builder b(module.getContext());
   module->setAttr("pike.search_stop", b.getStringAttr(report.stopReason));
+  if (!allotments.empty()) {
+    double used = 0;
+    for (const search::TaskOutcome &t : report.tasks)
+      used += t.timeUsedSec;
+    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - passStart).count();
+    std::ostringstream how;
+    how << config.searchTime << ": " << search::formatDuration(wall) << " wall (profile and references "
+        << search::formatDuration(profileSec) << "), " << search::formatDuration(used)
+        << " of search jobs over " << report.tasks.size() << " slot function(s), stop: " << report.stopReason;
+    module->setAttr("pike.search_time", b.getStringAttr(how.str()));
+  }
   module->setAttr("pike.precision", b.getStringAttr(config.precision));
   for (const search::TaskOutcome &outcome : report.tasks) {
     double referenceMs = 0;
@@ -233,6 +302,10 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
       noteReference(c);
     for (KernelOp k : byFingerprint[outcome.fingerprint]) {
       k->setAttr("pike.candidates", b.getI64IntegerAttr(outcome.evaluations + outcome.cacheHits));
+      if (outcome.timeAllottedSec > 0) {
+        k->setAttr("pike.search_sec", b.getF64FloatAttr(outcome.timeUsedSec));
+        k->setAttr("pike.search_allotted_sec", b.getF64FloatAttr(outcome.timeAllottedSec));
+      }
       if (referenceMs > 0)
         k->setAttr("pike.reference_ms", b.getF64FloatAttr(referenceMs));
       if (outcome.best && outcome.best->result.speedup() >= config.minSpeedup) {

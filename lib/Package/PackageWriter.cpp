@@ -229,6 +229,8 @@ nlohmann::ordered_json reportJson(ModuleOp module, const std::string &ns, const 
     doc["precision"] = policy.str();
   else
     doc["precision"] = "fp32 kernels (convolution kernels: TF32 where the exported convolution allows it, as cuDNN does); PyTorch ops keep its TF32 settings";
+  if (auto time = module->getAttrOfType<StringAttr>("pike.search_time"))
+    doc["search_time"] = time.str();
   doc["slots"] = slots;
   return doc;
 }
@@ -239,7 +241,11 @@ std::string reportMarkdown(const nlohmann::ordered_json &doc) {
      << "- op namespace: `" << doc["namespace"].get<std::string>() << "`\n"
      << "- CUDA graph: " << (doc["cuda_graphs"].get<bool>() ? "yes" : "no")
      << " (channels-last: " << doc["channels_last"].get<std::string>() << ")\n"
-     << "- precision policy: " << doc["precision"].get<std::string>() << "\n\n"
+     << "- precision policy: " << doc["precision"].get<std::string>() << "\n";
+  // --search-time: how the budget was spent (per slot below: searched s of allotted s).
+  if (doc.contains("search_time"))
+    os << "- search time " << doc["search_time"].get<std::string>() << "\n";
+  os << "\n"
      << "| slot | pattern | ops | impl | reference ms | kernel ms | speedup | verification / reason |\n"
      << "|---|---|---|---|---|---|---|---|\n";
   auto num = [](const nlohmann::ordered_json &s, const char *k) {
@@ -258,6 +264,14 @@ std::string reportMarkdown(const nlohmann::ordered_json &doc) {
     // was not re-verified (see the provenance list below); a fallback says why.
     std::string why = s.value("verified", s.value("verification", s.value("fallback_reason", std::string("-"))));
     // Slots computing the same function were searched once and got one outcome.
+    if (s.contains("search_sec")) {
+      std::ostringstream t;
+      t.setf(std::ios::fixed);
+      t.precision(1);
+      t << "; searched " << s["search_sec"].get<double>() << " s of "
+        << s.value("search_allotted_sec", 0.0) << " s allotted";
+      why += t.str();
+    }
     if (s.contains("shared_by"))
       why += "; " + std::to_string(s["shared_by"].get<int64_t>()) + " slots share this kernel";
     // order=profile: the slot's share of the profiled eager time.

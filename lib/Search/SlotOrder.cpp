@@ -19,6 +19,10 @@ std::optional<SlotOrder> parseSlotOrder(const std::string &s) {
 
 const char *toString(SlotOrder o) { return o == SlotOrder::Size ? "size" : "profile"; }
 
+SlotOrder autoSlotOrder(size_t distinctFunctions, bool timeBudget) {
+  return timeBudget || distinctFunctions >= kAutoProfileFunctions ? SlotOrder::Profile : SlotOrder::Size;
+}
+
 namespace {
 bool timed(const SlotProfile &s) { return s.referenceMs.has_value(); }
 } // namespace

@@ -31,6 +31,14 @@ struct SlotProfile {
   std::string failure;               // why it was not timed
 };
 
+/// order=auto (the search passes' default): profile a whole network, where
+/// sizes are a poor guide to where the time goes and a per-slot share of a time
+/// budget needs measured times; size order for a few slot functions.
+constexpr size_t kAutoProfileFunctions = 8;
+/// Profile when the search has a time budget to split or at least
+/// kAutoProfileFunctions distinct slot functions; size otherwise.
+SlotOrder autoSlotOrder(size_t distinctFunctions, bool timeBudget);
+
 /// Indices into `slots` in search order, cut to `maxSlots` (0: no cut).
 /// Size order: sizeEstimate descending, ties by index. Profile order: the slots
 /// without a time keep their size-order positions; the timed slots fill the other
