@@ -10,6 +10,15 @@
 // RUN: FileCheck %s --check-prefix=EVALS < %t/work/search-report.json
 // RUN: FileCheck %s --check-prefix=REPORT < %t/report.txt
 //
+// The package compiles a shared kernel once: with min-speedup=0 every slot
+// takes its search's fastest correct candidate, so the three sigmoid slots carry
+// one code, get one kernel source and one entry, and the report says so.
+// RUN: env PIKE_WORKER_TEST_OPS=1 PIKE_WORKER_FAKE_GPU=1 pike-opt %s -pass-pipeline='builtin.module(func.func(pike-fuse),pike-outline,pike-search{min-speedup=0 workers=local:1 worker-path=%pike_worker work-dir=%t/any search=budget=3})' -o %t/any.mlir 2>/dev/null
+// RUN: pike-opt %t/any.mlir --emit=package -o %t/pkg
+// RUN: ls %t/pkg/kernels | FileCheck %s --check-prefix=KERNELS
+// RUN: FileCheck %s --check-prefix=SLOTS < %t/pkg/src/slots.c
+// RUN: FileCheck %s --check-prefix=MD < %t/pkg/report.md
+//
 // order=profile with max-slots=1: the three sigmoid slots together take the most
 // eager time, so their function is the one searched, and max-slots counts it once.
 // RUN: env PIKE_WORKER_TEST_OPS=1 PIKE_WORKER_FAKE_GPU=1 pike-opt %s -pass-pipeline='builtin.module(func.func(pike-fuse),pike-outline,pike-search{order=profile max-slots=1 workers=local:1 worker-path=%pike_worker work-dir=%t/profile search=budget=1})' -o %t/profile.mlir 2>&1 | FileCheck %s --check-prefix=PLOG
@@ -40,6 +49,15 @@
 // REPORT: region_1 [elementwise]{{.*}}| 3 slots share this kernel
 // REPORT: region_2 [elementwise]{{.*}}| 3 slots share this kernel
 // REPORT: region_3 [elementwise]{{.*}}| 3 slots share this kernel
+
+// KERNELS: region_0.cu
+// KERNELS-NEXT: region_1.cu
+// KERNELS-EMPTY:
+// SLOTS: {"region_1", [[ENTRY:pike_[0-9a-f]+_region_1]], 1,
+// SLOTS-NEXT: {"region_2", [[ENTRY]], 1,
+// SLOTS-NEXT: {"region_3", [[ENTRY]], 1,
+// MD: | region_1 |{{.*}}; 3 slots share this kernel |
+// MD: | region_3 |{{.*}}; 3 slots share this kernel |
 
 // PLOG: pike: order=profile: timing the eager reference of 2 slot function(s)
 // PLOG: pike: 4 reference slot(s), 2 distinct function(s); searching 1 (3 slot(s) share a kernel with another)
