@@ -434,11 +434,25 @@ LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options)
     return failure();
 
   if (options.build) {
-    std::string log = dir + "/build.log";
-    if (failed(runCommand(anchor, {"cmake", "-S", dir, "-B", dir + "/build", "-G", "Ninja",
-                                   "-DCMAKE_BUILD_TYPE=Release", "-DPIKE_RUNTIME_CACHE=" + runtimeCacheDir()},
-                          log)) ||
-        failed(runCommand(anchor, {"cmake", "--build", dir + "/build", "-j"}, log)))
+    // Each command's output goes to a file of its own (a redirect writes from the
+    // file's start: the build's output used to overwrite the configure's), then
+    // build.log gets the configure's output followed by the build's.
+    std::string log = dir + "/build.log", buildLog = dir + "/build.log.build";
+    LogicalResult configured =
+        runCommand(anchor, {"cmake", "-S", dir, "-B", dir + "/build", "-G", "Ninja",
+                            "-DCMAKE_BUILD_TYPE=Release", "-DPIKE_RUNTIME_CACHE=" + runtimeCacheDir()},
+                   log);
+    LogicalResult built =
+        succeeded(configured) ? runCommand(anchor, {"cmake", "--build", dir + "/build", "-j"}, buildLog) : failure();
+    if (succeeded(configured)) {
+      std::ifstream in(buildLog, std::ios::binary);
+      std::ofstream out(log, std::ios::binary | std::ios::app);
+      out << in.rdbuf();
+      in.close();
+      if (succeeded(built)) // a failure's message names buildLog: it stays
+        llvm::sys::fs::remove(buildLog);
+    }
+    if (failed(built))
       return failure();
   }
   return success();
