@@ -28,7 +28,8 @@ struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
     module.emitError() << "this pike-opt was built without the LLM clients (PIKE_ENABLE_LLM=OFF)";
     return signalPassFailure();
 #else
-    if (failed(checkSlotOrder(module, order))) // before any client starts
+    if (failed(checkSlotOrder(module, order)) || // before any client starts
+        failed(checkSearchTime(module, searchTime, minSlotTime)))
       return signalPassFailure();
     llm::LLMOptions options;
     if (std::string err = options.parse(llm); !err.empty()) {
@@ -63,6 +64,8 @@ struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
     config.minSpeedup = minSpeedup;
     config.maxSlots = maxSlots;
     config.order = order;
+    config.searchTime = searchTime;
+    config.minSlotTime = minSlotTime;
     config.provenance = "llm " + options.provider + "/" + options.model;
     // The client's ledger enforces budget-usd / max-queries within this process.
     // A resumed search charges it with what its checkpoint says was paid before,

@@ -97,6 +97,9 @@ struct RegionReportPass : public pike::impl::PikeRegionReportBase<RegionReportPa
           r["reference_ms"] = ms.getValueAsDouble();
         if (auto share = kernel->getAttrOfType<FloatAttr>("pike.eager_share"))
           r["eager_share"] = share.getValueAsDouble();
+        // Slots computing the same function, searched once (pike-search).
+        if (auto shared = kernel->getAttrOfType<IntegerAttr>("pike.shared_by"))
+          r["shared_by"] = shared.getInt();
       }
       regions.push_back(r);
     };
@@ -135,6 +138,8 @@ struct RegionReportPass : public pike::impl::PikeRegionReportBase<RegionReportPa
           os << " | eager " << llvm::format("%.4g", r["reference_ms"].get<double>()) << " ms";
         if (r.contains("eager_share"))
           os << " (" << llvm::format("%.1f", 100 * r["eager_share"].get<double>()) << "%)";
+        if (r.contains("shared_by"))
+          os << " | " << r["shared_by"].get<int64_t>() << " slots share this kernel";
         os << "\n";
       }
     }

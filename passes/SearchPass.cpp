@@ -27,6 +27,8 @@ struct SearchPass : public pike::impl::PikeSearchBase<SearchPass> {
     config.minSpeedup = minSpeedup;
     config.maxSlots = maxSlots;
     config.order = order;
+    config.searchTime = searchTime;
+    config.minSlotTime = minSlotTime;
     config.precision = allowTF32 ? "tf32 allowed in generated GEMMs" : "fp32 kernels (convolution kernels: TF32 where the exported convolution allows it, as cuDNN does); PyTorch ops keep its TF32 settings";
     config.provenance = "builtin";
     BuiltinProposer proposer(allowTF32);

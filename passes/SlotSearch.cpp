@@ -5,11 +5,13 @@
 #include "pike/Search/Driver.h"
 #include "pike/Search/Progress.h"
 #include "pike/Search/SlotOrder.h"
+#include "pike/Search/TimeBudget.h"
 #include "pike/Search/TuningDb.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/Support/FileSystem.h"
 
+#include <chrono>
 #include <iostream>
 #include <map>
 #include <set>
@@ -32,11 +34,21 @@ int64_t estimatedCost(KernelOp k) {
 } // namespace
 
 LogicalResult pike::checkSlotOrder(ModuleOp module, const std::string &order) {
-  if (search::parseSlotOrder(order))
+  if (order == "auto" || search::parseSlotOrder(order))
     return success();
   return module.emitError() << "bad order '" << order
-                            << "': expected 'size' (largest signature first) or 'profile' "
-                               "(largest measured eager time first)";
+                            << "': expected 'size' (largest signature first), 'profile' "
+                               "(largest measured eager time first) or 'auto'";
+}
+
+LogicalResult pike::checkSearchTime(ModuleOp module, const std::string &searchTime,
+                                    const std::string &minSlotTime) {
+  std::string err;
+  if (!searchTime.empty() && !search::parseDuration(searchTime, &err))
+    return module.emitError() << "search-time: " << err;
+  if (!search::parseDuration(minSlotTime, &err))
+    return module.emitError() << "min-slot-time: " << err;
+  return success();
 }
 
 LogicalResult
@@ -44,9 +56,15 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
                     search::Fixer *fixer,
                     const std::function<void(const std::string &, KernelOp)> &registerSlot,
                     search::Spend *spent) {
-  if (failed(checkSlotOrder(module, config.order)))
+  if (failed(checkSlotOrder(module, config.order)) ||
+      failed(checkSearchTime(module, config.searchTime, config.minSlotTime)))
     return failure();
-  std::optional<search::SlotOrder> order = search::parseSlotOrder(config.order);
+  // --search-time counts from here: the profile and the references are part of it.
+  const auto passStart = std::chrono::steady_clock::now();
+  std::optional<double> searchTimeSec;
+  if (!config.searchTime.empty())
+    searchTimeSec = search::parseDuration(config.searchTime);
+  const double minSlotSec = *search::parseDuration(config.minSlotTime);
   search::SearchOptions opts;
   if (std::string err = opts.parse(config.searchOptions); !err.empty())
     return module.emitError() << "bad search options: " << err;
@@ -86,40 +104,59 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
     opts.tracePath = (work + "/trace.json").str();
   const std::string referenceDir = (work + "/references").str();
 
+  // Slots computing the same function (a recurrent net's steps, a stack of
+  // identical blocks) are profiled and searched once, through their group's
+  // first slot; the outcome is applied to every member.
+  std::vector<std::string> fingerprints;
   std::vector<search::SlotProfile> profiles(all.size());
-  for (size_t i = 0; i < all.size(); ++i)
+  for (size_t i = 0; i < all.size(); ++i) {
+    fingerprints.push_back(slotFingerprint(all[i]));
     profiles[i].sizeEstimate = estimatedCost(all[i]);
+  }
+  const std::vector<std::vector<size_t>> groups = search::groupByFingerprint(fingerprints);
+  std::vector<std::optional<search::TaskSpec>> specs(groups.size());
+  auto makeSpec = [&](size_t g) -> LogicalResult {
+    if (specs[g])
+      return success();
+    FailureOr<search::TaskSpec> task = makeTaskSpec(module, all[groups[g].front()], referenceDir);
+    if (failed(task))
+      return failure();
+    specs[g] = std::move(*task);
+    return success();
+  };
 
-  std::vector<std::optional<search::TaskSpec>> specs(all.size());
-  if (*order == search::SlotOrder::Profile) {
-    // Time every slot's reference (its eager ops) through the workers first;
-    // slots computing the same function are timed once.
-    for (size_t i = 0; i < all.size(); ++i) {
-      FailureOr<search::TaskSpec> task = makeTaskSpec(module, all[i], referenceDir);
-      if (failed(task))
-        return failure();
-      specs[i] = std::move(*task);
-    }
+  const search::SlotOrder order = config.order == "auto"
+                                      ? search::autoSlotOrder(groups.size(), searchTimeSec.has_value())
+                                      : *search::parseSlotOrder(config.order);
+  if (order == search::SlotOrder::Profile) {
+    // Time every slot function's reference (its eager ops) through the workers first.
     std::vector<search::TaskSpec> unique;
-    std::map<std::string, size_t> uniqueIndex;
-    for (const auto &spec : specs)
-      if (uniqueIndex.emplace(spec->fingerprint, unique.size()).second)
-        unique.push_back(*spec);
+    for (size_t g = 0; g < groups.size(); ++g) {
+      if (failed(makeSpec(g)))
+        return failure();
+      unique.push_back(*specs[g]);
+    }
     std::cerr << "pike: order=profile: timing the eager reference of " << unique.size()
               << " slot function(s)\n";
+    const auto profileStart = std::chrono::steady_clock::now();
     std::vector<search::ReferenceTiming> times =
         search::timeReferences(*evaluator, unique, static_cast<unsigned>(std::max(1, opts.parallel)));
+    std::cerr << "pike: order=profile: timed " << unique.size() << " slot function(s) in "
+              << search::formatDuration(std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                                      profileStart)
+                                            .count())
+              << "\n";
     std::set<std::string> reasons;
     size_t failures = 0;
-    for (size_t i = 0; i < all.size(); ++i) {
-      const search::ReferenceTiming &t = times[uniqueIndex[specs[i]->fingerprint]];
-      profiles[i].referenceMs = t.ms;
-      profiles[i].failure = t.failure;
-      if (!t.ms) {
-        ++failures;
-        reasons.insert(t.failure);
+    for (size_t g = 0; g < groups.size(); ++g)
+      for (size_t i : groups[g]) {
+        profiles[i].referenceMs = times[g].ms;
+        profiles[i].failure = times[g].failure;
+        if (!times[g].ms) {
+          ++failures;
+          reasons.insert(times[g].failure);
+        }
       }
-    }
     std::vector<std::optional<double>> shares = search::eagerShares(profiles);
     Builder b(module.getContext());
     for (size_t i = 0; i < all.size(); ++i) {
@@ -137,36 +174,44 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
       module.emitWarning() << "order=profile: no slot's reference could be timed ("
                            << *reasons.begin() << "); searching in size order";
     else
-      for (size_t i = 0; i < all.size(); ++i)
-        if (!profiles[i].referenceMs)
-          all[i].emitWarning() << "order=profile: the reference of " << all[i].getSymName()
-                               << " could not be timed (" << profiles[i].failure
-                               << "); it keeps its size-order position";
+      for (size_t g = 0; g < groups.size(); ++g)
+        if (!times[g].ms) {
+          KernelOp first = all[groups[g].front()];
+          auto diag = first.emitWarning() << "order=profile: the reference of " << first.getSymName();
+          if (groups[g].size() > 1)
+            diag << " (and " << groups[g].size() - 1 << " slot(s) computing the same function)";
+          diag << " could not be timed (" << times[g].failure << "); it keeps its size-order position";
+        }
   }
 
-  // Under a budget the slots that take the most time matter most: largest
-  // estimate first (order=size) or largest measured eager time (order=profile).
-  std::vector<size_t> chosen = search::orderSlots(profiles, *order, config.maxSlots);
+  // Under a budget the slot functions that take the most time matter most:
+  // largest estimate first (order=size) or largest measured eager time
+  // (order=profile), summed over the slots computing the function.
+  const std::vector<search::SlotProfile> groupProfile = search::groupProfiles(profiles, groups);
+  std::vector<size_t> chosen = search::orderSlots(groupProfile, order, config.maxSlots);
 
   std::vector<search::TaskSpec> tasks;
   std::map<std::string, std::vector<KernelOp>> byFingerprint;
-  for (size_t i : chosen) {
-    KernelOp k = all[i];
-    if (!specs[i]) {
-      FailureOr<search::TaskSpec> task = makeTaskSpec(module, k, referenceDir);
-      if (failed(task))
-        return failure();
-      specs[i] = std::move(*task);
+  size_t sharing = 0;
+  Builder attrs(module.getContext());
+  for (size_t g : chosen) {
+    if (failed(makeSpec(g)))
+      return failure();
+    const search::TaskSpec &task = *specs[g];
+    auto &members = byFingerprint[task.fingerprint];
+    for (size_t i : groups[g]) {
+      members.push_back(all[i]);
+      if (groups[g].size() > 1)
+        all[i]->setAttr("pike.shared_by", attrs.getI64IntegerAttr(groups[g].size()));
     }
-    const search::TaskSpec &task = *specs[i];
-    // Slots computing the same function are searched once.
-    auto &same = byFingerprint[task.fingerprint];
-    same.push_back(k);
-    if (same.size() > 1)
-      continue;
-    registerSlot(task.regionName, k);
+    if (groups[g].size() > 1)
+      sharing += groups[g].size();
+    registerSlot(task.regionName, all[groups[g].front()]);
     tasks.push_back(task);
   }
+  std::cerr << "pike: " << all.size() << " reference slot(s), " << groups.size()
+            << " distinct function(s); searching " << tasks.size() << " ("
+            << sharing << " slot(s) share a kernel with another)\n";
 
   if (config.wrapEvaluator)
     evaluator = config.wrapEvaluator(std::move(evaluator));
@@ -179,9 +224,40 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
     seeds = search::seedsFromTuningDb(*database, tasks, env);
   }
 
+  // --search-time: what the profile and the references left of it is the
+  // search's wall clock, split over the slot functions by their eager time (by
+  // the data they move when a time is missing), each with a floor.
+  std::vector<double> allotments;
+  double profileSec = 0;
+  if (searchTimeSec && !tasks.empty()) {
+    profileSec = std::chrono::duration<double>(std::chrono::steady_clock::now() - passStart).count();
+    double left = *searchTimeSec - profileSec;
+    if (left < 1) {
+      module.emitWarning() << "search-time=" << config.searchTime << ": profiling took "
+                           << search::formatDuration(profileSec) << ", leaving the search 1s";
+      left = 1;
+    }
+    opts.wallClockSec = opts.wallClockSec > 0 ? std::min(opts.wallClockSec, left) : left;
+    bool allTimed = true;
+    for (size_t g : chosen)
+      allTimed &= groupProfile[g].referenceMs.has_value();
+    std::vector<double> weights;
+    for (size_t g : chosen)
+      weights.push_back(allTimed ? *groupProfile[g].referenceMs
+                                 : static_cast<double>(groupProfile[g].sizeEstimate));
+    allotments = search::splitTimeBudget(weights, opts.wallClockSec * std::max(1, opts.parallel), minSlotSec);
+    std::cerr << "pike: search-time " << config.searchTime << ": profile and references took "
+              << search::formatDuration(profileSec) << "; " << search::formatDuration(opts.wallClockSec)
+              << " for " << tasks.size() << " slot function(s) x " << std::max(1, opts.parallel)
+              << " job(s) in flight, split by " << (allTimed ? "eager time" : "size")
+              << " with a floor of " << search::formatDuration(minSlotSec) << "\n";
+  }
+
   search::SearchReport report;
   try {
     search::SearchDriver driver(opts, proposer, fixer, *evaluator);
+    if (!allotments.empty())
+      driver.setTimeAllotments(allotments);
     search::ProgressPrinter progress(std::cerr, search::isTerminal(2));
     driver.setProgressCallback(std::ref(progress));
     if (config.onResume)
@@ -201,6 +277,17 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
 
   Builder b(module.getContext());
   module->setAttr("pike.search_stop", b.getStringAttr(report.stopReason));
+  if (!allotments.empty()) {
+    double used = 0;
+    for (const search::TaskOutcome &t : report.tasks)
+      used += t.timeUsedSec;
+    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - passStart).count();
+    std::ostringstream how;
+    how << config.searchTime << ": " << search::formatDuration(wall) << " wall (profile and references "
+        << search::formatDuration(profileSec) << "), " << search::formatDuration(used)
+        << " of search jobs over " << report.tasks.size() << " slot function(s), stop: " << report.stopReason;
+    module->setAttr("pike.search_time", b.getStringAttr(how.str()));
+  }
   module->setAttr("pike.precision", b.getStringAttr(config.precision));
   for (const search::TaskOutcome &outcome : report.tasks) {
     double referenceMs = 0;
@@ -215,6 +302,10 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
       noteReference(c);
     for (KernelOp k : byFingerprint[outcome.fingerprint]) {
       k->setAttr("pike.candidates", b.getI64IntegerAttr(outcome.evaluations + outcome.cacheHits));
+      if (outcome.timeAllottedSec > 0) {
+        k->setAttr("pike.search_sec", b.getF64FloatAttr(outcome.timeUsedSec));
+        k->setAttr("pike.search_allotted_sec", b.getF64FloatAttr(outcome.timeAllottedSec));
+      }
       if (referenceMs > 0)
         k->setAttr("pike.reference_ms", b.getF64FloatAttr(referenceMs));
       if (outcome.best && outcome.best->result.speedup() >= config.minSpeedup) {

@@ -18,6 +18,9 @@ config.environment["PATH"] = path
 for var in ["HOME", "PYTHONPATH", "TORCH_HOME", "LD_LIBRARY_PATH"]:
     if var in os.environ:
         config.environment[var] = os.environ[var]
+# Packages built by the tests share one runtime cache in the build tree, not the
+# user's ~/.cache (test/Package/runtime-cache.test uses its own).
+config.environment["PIKE_PACKAGE_CACHE"] = os.path.join(config.pike_obj_root, "test", "package-runtime-cache")
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%pike_src", config.pike_src_root))
 config.substitutions.append(("%pike_opt", os.path.join(config.pike_tools_dir, "pike-opt")))

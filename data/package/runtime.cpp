@@ -1,6 +1,7 @@
 // pike package runtime: runs the rewritten model (embedded in this library)
 // under a CUDA graph, so a launch-bound model pays the CPU launch cost once.
-// pike substitutes the package's op namespace for @PIKE_NS@.
+// The same source for every package: the namespace and policies come from the
+// package's src/slots.c (pike_package.h), so it is compiled once and reused.
 #include <ATen/cuda/CUDAContext.h>
 #include <ATen/cuda/CUDAEvent.h>
 #include <ATen/cuda/CUDAGraph.h>
@@ -8,6 +9,8 @@
 #include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/library.h>
 #include <torch/script.h>
+
+#include "pike_package.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -58,7 +61,7 @@ Policy graphPolicy() { return policyFromEnv("PIKE_CUDA_GRAPH", "auto"); }
 /// copy of the model whose 4-D floating weights and inputs are channels-last
 /// (cuDNN's NHWC kernels); auto times both layouts after capture and keeps the
 /// faster one. Outputs are always handed out in PyTorch's default layout.
-Policy channelsLastPolicy() { return policyFromEnv("PIKE_CHANNELS_LAST", "@PIKE_CHANNELS_LAST@"); }
+Policy channelsLastPolicy() { return policyFromEnv("PIKE_CHANNELS_LAST", pike_package_channels_last); }
 
 struct DeviceState {
   torch::jit::Module module;
@@ -98,11 +101,10 @@ void flatten(const c10::IValue &v, std::vector<at::Tensor> &out) {
 /// computes what eager PyTorch computes; tf32 turns TF32 on for both. The
 /// process-wide flags are restored after every call.
 struct PrecisionPolicy {
-  static constexpr bool kAllowTF32 = @PIKE_ALLOW_TF32@;
   bool cublas, cudnn;
   PrecisionPolicy()
       : cublas(at::globalContext().allowTF32CuBLAS()), cudnn(at::globalContext().allowTF32CuDNN()) {
-    if (kAllowTF32) {
+    if (pike_package_allow_tf32) {
       at::globalContext().setAllowTF32CuBLAS(true);
       at::globalContext().setAllowTF32CuDNN(true);
     }
@@ -326,8 +328,11 @@ std::vector<at::Tensor> graphForward(std::vector<at::Tensor> inputs) {
   return out;
 }
 
-} // namespace
+/// <namespace>::graph_forward, registered when the library is loaded.
+struct GraphForwardRegistration {
+  torch::Library lib{torch::Library::FRAGMENT, pike_package_namespace, std::nullopt, __FILE__, __LINE__};
+  GraphForwardRegistration() { lib.def("graph_forward(Tensor[] inputs) -> Tensor[]", &graphForward); }
+};
+GraphForwardRegistration graphForwardRegistration;
 
-TORCH_LIBRARY_FRAGMENT(@PIKE_NS@, m) {
-  m.def("graph_forward(Tensor[] inputs) -> Tensor[]", &graphForward);
-}
+} // namespace

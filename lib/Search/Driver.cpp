@@ -80,6 +80,7 @@ struct Job {
   bool replayed = false;
   std::string fatal;        // stops the run: evaluator exception or checkpoint I/O error
   std::string fatalReason;  // stopReason for it
+  bool skipped = false;     // not launched: its task had used its time allotment
   bool done = false;
 };
 
@@ -99,6 +100,8 @@ struct TaskState {
   int64_t proposalsApplied = 0;
   int64_t nextFixOrdinal = 0;
   double best = 0;
+  double usedSec = 0;     // job-seconds so far; guarded by Run::doneMu
+  bool exhausted = false; // planned nothing: query budget used, no fixes pending
   TaskOutcome out;
 };
 
@@ -171,9 +174,10 @@ class Run {
 public:
   Run(const SearchOptions &o, Proposer &p, Fixer *f, Evaluator &e,
       const std::function<void(const ProgressInfo &)> &progress,
-      const std::function<void(const Spend &)> &resume, int64_t jobLimit, std::atomic<bool> &stop)
+      const std::function<void(const Spend &)> &resume, int64_t jobLimit, std::atomic<bool> &stop,
+      const std::vector<double> &allotments, const std::function<double()> &clock)
       : opts(o), proposer(p), fixer(f), evaluator(e), progress(progress), resume(resume),
-        jobLimit(jobLimit), stop(stop) {}
+        jobLimit(jobLimit), stop(stop), allotments(allotments), clock(clock), start(now()) {}
 
   SearchReport execute(const std::vector<TaskSpec> &specs, const std::vector<std::vector<SeedCode>> &seeds);
 
@@ -185,6 +189,10 @@ private:
   void doWork(Job &job);
   void apply(Job &job);
   bool mayLaunchNew(std::string &why);
+  bool outOfTime(size_t task);
+  double now() const {
+    return clock ? clock() : std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+  }
   void report(bool final);
   void traceEvent(nlohmann::json ev);
   void writeTrace();
@@ -200,6 +208,8 @@ private:
   const std::function<void(const Spend &)> &resume;
   int64_t jobLimit;
   std::atomic<bool> &stop;
+  const std::vector<double> &allotments;
+  const std::function<double()> &clock;
 
   std::vector<TaskState> tasks;
   SearchReport rep;
@@ -215,7 +225,7 @@ private:
   int64_t memberOrder = 0;
   int64_t seq = 0;
   int64_t generation = 0;
-  Clock::time_point start = Clock::now();
+  double start = 0; // now() when the run began
   Clock::time_point lastTraceWrite = Clock::now();
   nlohmann::json trace = nlohmann::json::array();
 };
@@ -328,7 +338,14 @@ std::vector<std::unique_ptr<Job>> Run::plan(int64_t gen, const std::vector<std::
     }
     if (seedGeneration)
       continue;
+    // Checked every generation: time left unused by tasks out of queries may
+    // bring a task that ran out back in.
+    ts.out.outOfTime = outOfTime(t);
+    if (ts.out.outOfTime)
+      continue;
     int64_t slots = std::min<int64_t>(opts.generationSize, opts.budget - ts.out.queries);
+    if (slots <= 0)
+      ts.exhausted = true; // its query budget is used up
     while (slots > 0 && !ts.pendingFixes.empty()) {
       auto j = make(JobKind::Fix);
       j->fix = std::move(ts.pendingFixes.front());
@@ -410,6 +427,7 @@ void Run::bindLog(Job &job) {
 // Pool thread: the query (unless replayed) and the evaluation (unless replayed
 // or cached). Touches only the job, the cache (locked) and the log (locked).
 void Run::work(Job &job) {
+  const double t0 = now();
   try {
     doWork(job);
   } catch (const std::exception &ex) {
@@ -424,6 +442,7 @@ void Run::work(Job &job) {
   }
   {
     std::lock_guard<std::mutex> l(doneMu);
+    tasks[job.task].usedSec += now() - t0;
     job.done = true;
     --running;
   }
@@ -518,6 +537,8 @@ void Run::doWork(Job &job) {
 }
 
 void Run::apply(Job &job) {
+  if (job.skipped)
+    return;
   TaskState &ts = tasks[job.task];
   TaskOutcome &out = ts.out;
   if (job.kind != JobKind::Seed) {
@@ -606,8 +627,7 @@ bool Run::mayLaunchNew(std::string &why) {
     why = "job_limit";
     return false;
   }
-  if (opts.wallClockSec > 0 &&
-      std::chrono::duration<double>(Clock::now() - start).count() >= opts.wallClockSec) {
+  if (opts.wallClockSec > 0 && now() - start >= opts.wallClockSec) {
     why = "wall_clock";
     return false;
   }
@@ -616,6 +636,23 @@ bool Run::mayLaunchNew(std::string &why) {
     return false;
   }
   return true;
+}
+
+// Allotment plus a share of what tasks that ran out of queries left unused,
+// in proportion to the allotments of the tasks still searching.
+bool Run::outOfTime(size_t t) {
+  if (allotments.empty())
+    return false;
+  std::lock_guard<std::mutex> l(doneMu);
+  double leftover = 0, active = 0;
+  for (size_t j = 0; j < tasks.size(); ++j) {
+    if (tasks[j].exhausted)
+      leftover += std::max(0.0, allotments[j] - tasks[j].usedSec);
+    else
+      active += allotments[j];
+  }
+  double allowed = allotments[t] + (active > 0 ? leftover * allotments[t] / active : 0);
+  return tasks[t].usedSec >= allowed;
 }
 
 void Run::report(bool final) {
@@ -631,7 +668,7 @@ void Run::report(bool final) {
   }
   p.parallel = opts.parallel;
   p.generation = generation;
-  p.elapsedSec = std::chrono::duration<double>(Clock::now() - start).count();
+  p.elapsedSec = now() - start;
   p.final = final;
   for (const TaskState &ts : tasks) {
     p.queries += ts.out.queries;
@@ -642,7 +679,7 @@ void Run::report(bool final) {
 
 void Run::traceEvent(nlohmann::json ev) {
   ev["index"] = trace.size();
-  ev["t"] = std::chrono::duration<double>(Clock::now() - start).count();
+  ev["t"] = now() - start;
   trace.push_back(std::move(ev));
 }
 
@@ -667,6 +704,9 @@ SearchReport Run::execute(const std::vector<TaskSpec> &specs, const std::vector<
   if (seedsIn.size() > specs.size())
     throw std::invalid_argument("search: more seed lists than tasks");
   std::vector<std::vector<SeedCode>> seeds = seedsIn;
+  if (!allotments.empty() && allotments.size() != specs.size())
+    throw std::invalid_argument("search: " + std::to_string(allotments.size()) +
+                                " time allotments for " + std::to_string(specs.size()) + " tasks");
   tasks.resize(specs.size());
   for (size_t i = 0; i < specs.size(); ++i) {
     tasks[i].spec = &specs[i];
@@ -695,7 +735,8 @@ SearchReport Run::execute(const std::vector<TaskSpec> &specs, const std::vector<
   for (generation = 0;; ++generation) {
     std::vector<std::unique_ptr<Job>> jobs = plan(generation, seeds);
     if (jobs.empty()) {
-      rep.stopReason = "budget";
+      bool timedOut = std::any_of(tasks.begin(), tasks.end(), [](const TaskState &ts) { return ts.out.outOfTime; });
+      rep.stopReason = timedOut ? "slot_time" : "budget";
       break;
     }
     for (auto &j : jobs)
@@ -715,7 +756,11 @@ SearchReport Run::execute(const std::vector<TaskSpec> &specs, const std::vector<
     while (applied < jobs.size()) {
       while (!cut && launched < jobs.size()) {
         Job &j = *jobs[launched];
-        if (!isFree(j)) {
+        if (!isFree(j) && outOfTime(static_cast<size_t>(j.task))) {
+          tasks[j.task].out.outOfTime = true;
+          j.skipped = true;
+          j.done = true;
+        } else if (!isFree(j)) {
           {
             std::lock_guard<std::mutex> l(doneMu);
             if (running >= opts.parallel)
@@ -783,8 +828,11 @@ SearchReport Run::execute(const std::vector<TaskSpec> &specs, const std::vector<
     }
   }
 
-  for (TaskState &ts : tasks) {
+  for (size_t t = 0; t < tasks.size(); ++t) {
+    TaskState &ts = tasks[t];
     TaskOutcome &out = ts.out;
+    out.timeAllottedSec = allotments.empty() ? 0 : allotments[t];
+    out.timeUsedSec = ts.usedSec;
     std::vector<Candidate> all;
     for (const Island &isl : ts.islands) {
       std::vector<Candidate> members;
@@ -856,6 +904,13 @@ nlohmann::json SearchReport::toJson() const {
   j["stopReason"] = stopReason;
   j["error"] = error;
   j["warnings"] = warnings;
+  nlohmann::json time = nlohmann::json::array();
+  for (const TaskOutcome &t : tasks)
+    time.push_back({{"region", t.regionName},
+                    {"allottedSec", t.timeAllottedSec},
+                    {"usedSec", t.timeUsedSec},
+                    {"outOfTime", t.outOfTime}});
+  j["time"] = time;
   return j;
 }
 
@@ -867,7 +922,7 @@ SearchDriver::SearchDriver(SearchOptions options, Proposer &proposer, Fixer *fix
 }
 
 SearchReport SearchDriver::run(const std::vector<TaskSpec> &tasks, const std::vector<std::vector<SeedCode>> &seeds) {
-  Run r(opts_, proposer_, fixer_, evaluator_, progress_, resume_, jobLimit_, stop_);
+  Run r(opts_, proposer_, fixer_, evaluator_, progress_, resume_, jobLimit_, stop_, allotments_, clock_);
   return r.execute(tasks, seeds);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <map>
 #include <numeric>
 #include <thread>
 
@@ -17,6 +18,10 @@ std::optional<SlotOrder> parseSlotOrder(const std::string &s) {
 }
 
 const char *toString(SlotOrder o) { return o == SlotOrder::Size ? "size" : "profile"; }
+
+SlotOrder autoSlotOrder(size_t distinctFunctions, bool timeBudget) {
+  return timeBudget || distinctFunctions >= kAutoProfileFunctions ? SlotOrder::Profile : SlotOrder::Size;
+}
 
 namespace {
 bool timed(const SlotProfile &s) { return s.referenceMs.has_value(); }
@@ -62,6 +67,42 @@ std::vector<std::optional<double>> eagerShares(const std::vector<SlotProfile> &s
     if (timed(slots[i]))
       shares[i] = std::max(0.0, *slots[i].referenceMs) / total;
   return shares;
+}
+
+std::vector<std::vector<size_t>> groupByFingerprint(const std::vector<std::string> &fingerprints) {
+  std::vector<std::vector<size_t>> groups;
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < fingerprints.size(); ++i) {
+    auto [it, fresh] = index.emplace(fingerprints[i], groups.size());
+    if (fresh)
+      groups.emplace_back();
+    groups[it->second].push_back(i);
+  }
+  return groups;
+}
+
+std::vector<SlotProfile> groupProfiles(const std::vector<SlotProfile> &slots,
+                                       const std::vector<std::vector<size_t>> &groups) {
+  std::vector<SlotProfile> out;
+  out.reserve(groups.size());
+  for (const std::vector<size_t> &members : groups) {
+    SlotProfile g;
+    bool allTimed = !members.empty();
+    double ms = 0;
+    for (size_t i : members) {
+      g.sizeEstimate += slots[i].sizeEstimate;
+      if (timed(slots[i]))
+        ms += *slots[i].referenceMs;
+      else if (allTimed) {
+        allTimed = false;
+        g.failure = slots[i].failure;
+      }
+    }
+    if (allTimed)
+      g.referenceMs = ms;
+    out.push_back(std::move(g));
+  }
+  return out;
 }
 
 CandidateCode referenceOnlyCandidate() {

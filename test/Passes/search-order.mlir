@@ -7,7 +7,7 @@
 // RUN: pike-opt %s -pass-pipeline='builtin.module(pike-region-report{output=%t.json})' -o /dev/null
 // RUN: FileCheck %s --check-prefix=JSON < %t.json
 
-// BAD: error: bad order 'bogus': expected 'size' (largest signature first) or 'profile' (largest measured eager time first)
+// BAD: error: bad order 'bogus': expected 'size' (largest signature first), 'profile' (largest measured eager time first) or 'auto'
 // BAD-LLM: error: {{bad order 'bogus'|this pike-opt was built without the LLM clients}}
 
 // REPORT: // region_0 [elementwise] ops=1 flops={{[0-9]+}} bytes={{[0-9]+}} : aten::relu | eager 0.25 ms (25.0%)

@@ -141,4 +141,18 @@ std::string setSearchArch(OpPassManager &pm, const std::string &arch, bool expli
   return "";
 }
 
+std::string setSearchTime(OpPassManager &pm, const std::string &searchTime) {
+  for (Pass &pass : pm.getPasses()) {
+    if (!isSearchPass(pass))
+      continue;
+    std::string error;
+    if (failed(pass.initializeOptions("search-time=" + searchTime, [&](const llvm::Twine &msg) {
+          error = msg.str();
+          return failure();
+        })))
+      return "cannot set search-time=" + searchTime + " on -" + pass.getArgument().str() + ": " + error;
+  }
+  return "";
+}
+
 } // namespace pike::tools

@@ -46,6 +46,8 @@ bool hasSearchPass(mlir::OpPassManager &pm);
 /// whose arch= the user set keeps it under --cuda-arch=auto; an explicit
 /// --cuda-arch that contradicts it is an error (returned, "" when fine).
 std::string setSearchArch(mlir::OpPassManager &pm, const std::string &arch, bool explicitArch);
+/// --search-time: sets search-time= on every search pass of `pm`; "" or an error.
+std::string setSearchTime(mlir::OpPassManager &pm, const std::string &searchTime);
 
 } // namespace pike::tools
 

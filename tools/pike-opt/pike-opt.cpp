@@ -8,6 +8,7 @@
 
 #include "pike/Importer/TorchScriptImporter.h"
 #include "pike/Passes/Passes.h"
+#include "pike/Search/TimeBudget.h"
 #include "pike/Support/MlirInputBounds.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -64,6 +65,11 @@ static cl::opt<std::string> channelsLastOpt(
     cl::desc("--emit=package layout policy of the runtime: never, auto (default: time both "
              "layouts on the first call, keep the faster) or always"),
     cl::init("auto"), cl::cat(compileCategory()));
+static cl::opt<std::string> searchTimeOpt(
+    "search-time",
+    cl::desc("Wall-clock budget of -pike-search / -pike-llm-search for the whole model, e.g. 10m, "
+             "1h30m, 90s: profile first, then each slot function gets a share by its eager time"),
+    cl::init(""), cl::cat(compileCategory()));
 static cl::opt<std::string> llmRecordOpt(
     "llm-record", cl::desc("Record every LLM exchange of -pike-llm-search into this directory"),
     cl::init(""), cl::cat(compileCategory()));
@@ -185,6 +191,13 @@ int main(int argc, char **argv) {
     }
   }
   bool searchRuns = pike::tools::hasSearchPass(cliPasses);
+  if (!searchTimeOpt.empty()) {
+    if (!searchRuns)
+      return fail("--search-time=" + searchTimeOpt + " needs a search pass (-pike-search or -pike-llm-search)");
+    std::string err;
+    if (!pike::search::parseDuration(searchTimeOpt, &err))
+      return fail("--search-time: " + err);
+  }
 
   pike::tools::ArchResolution arch =
       pike::tools::resolveCudaArch(cudaArchOpt, searchRuns, applyDbOpt);
@@ -267,6 +280,7 @@ int main(int argc, char **argv) {
   std::string archForSearch = arch.arch;
   config.setPassPipelineSetupFn(
       [cliConfig, settings, archForSearch, explicitArch, setArch, dumpPipeline,
+       searchTime = std::string(searchTimeOpt),
        fullPipeline = cli.fullPipeline](PassManager &pm) -> LogicalResult {
         if (fullPipeline) {
           if (failed(cliConfig.setupPassPipeline(pm)))
@@ -279,6 +293,11 @@ int main(int argc, char **argv) {
           return failure();
         if (std::string err = setArch ? pike::tools::setSearchArch(pm, archForSearch, explicitArch)
                                       : std::string();
+            !err.empty()) {
+          llvm::errs() << "error: " << err << "\n";
+          return failure();
+        }
+        if (std::string err = searchTime.empty() ? std::string() : pike::tools::setSearchTime(pm, searchTime);
             !err.empty()) {
           llvm::errs() << "error: " << err << "\n";
           return failure();

@@ -160,8 +160,14 @@ def PikeSearch : Pass<"pike-search", "mlir::ModuleOp"> {
            "Precision policy: let generated GEMMs use TF32 (reported)">,
     Option<"maxSlots", "max-slots", "unsigned", /*default=*/"0",
            "Search only the first N slots of the order (0: all)">,
-    Option<"order", "order", "std::string", /*default=*/"\"size\"",
-           "Slot order: size (largest signature first) or profile (time every slot's "
+    Option<"searchTime", "search-time", "std::string", /*default=*/"\"\"",
+           "Wall-clock budget of the whole search, profile included, e.g. 10m, 1h30m, 90s "
+           "(empty: none); split over the slot functions by eager time">,
+    Option<"minSlotTime", "min-slot-time", "std::string", /*default=*/"\"10s\"",
+           "With search-time: the least time each slot function gets (floors take at most half)">,
+    Option<"order", "order", "std::string", /*default=*/"\"auto\"",
+           "Slot order: auto (default: profile with search-time or 8+ slot functions, else size), "
+           "size (largest signature first) or profile (time every slot's "
            "reference through the workers first; largest eager time first)">
   ];
 }
@@ -225,8 +231,14 @@ def PikeLLMSearch : Pass<"pike-llm-search", "mlir::ModuleOp"> {
            "Reject candidates with the Clang checker before any GPU time">,
     Option<"maxSlots", "max-slots", "unsigned", /*default=*/"0",
            "Search only the first N slots of the order (0: all)">,
-    Option<"order", "order", "std::string", /*default=*/"\"size\"",
-           "Slot order: size (largest signature first) or profile (time every slot's "
+    Option<"searchTime", "search-time", "std::string", /*default=*/"\"\"",
+           "Wall-clock budget of the whole search, profile included, e.g. 10m, 1h30m, 90s "
+           "(empty: none); split over the slot functions by eager time">,
+    Option<"minSlotTime", "min-slot-time", "std::string", /*default=*/"\"10s\"",
+           "With search-time: the least time each slot function gets (floors take at most half)">,
+    Option<"order", "order", "std::string", /*default=*/"\"auto\"",
+           "Slot order: auto (default: profile with search-time or 8+ slot functions, else size), "
+           "size (largest signature first) or profile (time every slot's "
            "reference through the workers first; largest eager time first)">
   ];
 }

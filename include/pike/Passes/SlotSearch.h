@@ -23,9 +23,15 @@ struct SlotSearchConfig {
   std::string arch = "sm_90";
   double minSpeedup = 1.0;
   unsigned maxSlots = 0;
-  /// "size" (largest signature first) or "profile" (every slot's reference is
-  /// timed by the workers first; largest eager time first). max-slots cuts this order.
-  std::string order = "size";
+  /// "size" (largest signature first), "profile" (every slot's reference is
+  /// timed by the workers first; largest eager time first) or "auto" (profile
+  /// with a search-time or a whole network, see search::autoSlotOrder).
+  /// max-slots cuts this order.
+  std::string order = "auto";
+  /// Wall-clock budget of the whole search, profile included ("10m"; "" none),
+  /// split over the slot functions by eager time with a floor of minSlotTime.
+  std::string searchTime;
+  std::string minSlotTime = "10s";
   std::string precision = "fp32 kernels; PyTorch ops keep its TF32 settings";
   std::string provenance = "builtin";
   /// Gets the spend a resumed search replays from its checkpoint, before any
@@ -35,8 +41,12 @@ struct SlotSearchConfig {
   std::function<std::unique_ptr<search::Evaluator>(std::unique_ptr<search::Evaluator>)> wrapEvaluator;
 };
 
-/// Error on the module unless `order` is "size" or "profile".
+/// Error on the module unless `order` is "size", "profile" or "auto".
 mlir::LogicalResult checkSlotOrder(mlir::ModuleOp module, const std::string &order);
+/// Error on the module unless `searchTime` is empty or a duration ("10m") and
+/// `minSlotTime` is a duration.
+mlir::LogicalResult checkSearchTime(mlir::ModuleOp module, const std::string &searchTime,
+                                    const std::string &minSlotTime);
 
 /// `registerSlot` is called for every slot searched (the proposer may need it).
 /// `spent` (optional) gets the whole search's proposer + fixer spend, replayed

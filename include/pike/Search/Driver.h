@@ -41,6 +41,10 @@ struct TaskOutcome {
   int64_t cacheHits = 0;     // code already evaluated in an earlier generation
   int64_t duplicates = 0;    // correct candidates already on their island
   int64_t migrations = 0;    // candidates copied by ring migration
+  // Time split (SearchDriver::setTimeAllotments); not part of stateJson: times vary.
+  double timeAllottedSec = 0; // job-seconds this task was given (0: no split)
+  double timeUsedSec = 0;     // job-seconds its queries and evaluations took
+  bool outOfTime = false;     // stopped because it used its allotment
 };
 
 struct SearchReport {
@@ -49,7 +53,8 @@ struct SearchReport {
   int64_t generations = 0;
   int64_t replayedJobs = 0;  // jobs whose query was taken from the checkpoint
   int64_t newQueries = 0;    // proposer/fixer calls made by this process
-  /// "budget" (query budget used up), "usd_budget", "wall_clock", "stopped"
+  /// "budget" (query budget used up), "slot_time" (every task still under its
+  /// query budget used its time allotment), "usd_budget", "wall_clock", "stopped"
   /// (requestStop), "job_limit" (setJobLimit), "evaluator_error" (the evaluator
   /// threw) or "checkpoint_error" (the log could not be written).
   std::string stopReason;
@@ -83,6 +88,15 @@ public:
   /// spend caps of its own (the LLM client's dollar and query limits) charges it,
   /// so the resumed run stops where an uninterrupted one would have.
   void setResumeCallback(std::function<void(const Spend &)> cb) { resume_ = std::move(cb); }
+  /// Per-task time allotments in job-seconds (the wall time of a task's queries
+  /// and evaluations, summed over the jobs in flight; see splitTimeBudget). A
+  /// task that used its allotment launches nothing new; what a task that ran out
+  /// of queries left unused goes to the others in proportion to their allotments.
+  /// Empty (the default): no per-task limit. Size must match run()'s tasks.
+  void setTimeAllotments(std::vector<double> seconds) { allotments_ = std::move(seconds); }
+  /// The clock (seconds, monotonic) for wallClockSec and job times; tests pass a
+  /// fake one. Default: std::chrono::steady_clock.
+  void setClock(std::function<double()> nowSec) { clock_ = std::move(nowSec); }
 
   /// Runs the search over all tasks (one population per task). When
   /// options.checkpointPath exists it is replayed first: logged proposals and
@@ -99,6 +113,8 @@ private:
   std::function<void(const ProgressInfo &)> progress_;
   std::function<void(const Spend &)> resume_;
   int64_t jobLimit_ = -1;
+  std::vector<double> allotments_;
+  std::function<double()> clock_;
   std::atomic<bool> stop_{false};
 };
 

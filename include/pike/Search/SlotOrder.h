@@ -31,6 +31,14 @@ struct SlotProfile {
   std::string failure;               // why it was not timed
 };
 
+/// order=auto (the search passes' default): profile a whole network, where
+/// sizes are a poor guide to where the time goes and a per-slot share of a time
+/// budget needs measured times; size order for a few slot functions.
+constexpr size_t kAutoProfileFunctions = 8;
+/// Profile when the search has a time budget to split or at least
+/// kAutoProfileFunctions distinct slot functions; size otherwise.
+SlotOrder autoSlotOrder(size_t distinctFunctions, bool timeBudget);
+
 /// Indices into `slots` in search order, cut to `maxSlots` (0: no cut).
 /// Size order: sizeEstimate descending, ties by index. Profile order: the slots
 /// without a time keep their size-order positions; the timed slots fill the other
@@ -41,6 +49,19 @@ std::vector<size_t> orderSlots(const std::vector<SlotProfile> &slots, SlotOrder 
 /// Each slot's share of the total measured time (0..1); nullopt for a slot
 /// without a time (or when no slot has a positive time).
 std::vector<std::optional<double>> eagerShares(const std::vector<SlotProfile> &slots);
+
+/// Slots computing the same function (equal fingerprints) share one search and
+/// one kernel. Returns the groups in order of first appearance; each lists its
+/// members' indices ascending, the first being the group's representative.
+std::vector<std::vector<size_t>> groupByFingerprint(const std::vector<std::string> &fingerprints);
+
+/// One profile per group, to order groups with orderSlots: sizes and times are
+/// summed over the members (each member costs its time in the eager model, so a
+/// kernel for the function saves it that many times). A group is timed when its
+/// members are (they run the same reference); its failure is its first untimed
+/// member's.
+std::vector<SlotProfile> groupProfiles(const std::vector<SlotProfile> &slots,
+                                       const std::vector<std::vector<size_t>> &groups);
 
 /// The candidate that asks the evaluator to time the task's reference alone
 /// (pike-worker `evaluate` with `candidate.mode = "reference"`).

@@ -24,6 +24,13 @@ struct EvaluatorOptions {
   bool profile = true;            // per-kernel device times via CUPTI
 };
 
+/// A reference-only request (search::referenceOnlyCandidate, the eager profile
+/// of order=profile) is timed cheaply: the first seed only, no CUPTI kernel list,
+/// at most these warm-up runs, timing budget and minimum repetitions.
+constexpr int kProfileWarmup = 2;
+constexpr double kProfileBudgetMs = 20;
+constexpr int kProfileMinReps = 5;
+
 /// The evaluate request for one candidate. TaskSpec.signature must hold
 /// {"inputs":[{shape,dtype[,init]}],"outputs":[{shape,dtype}]}; code.knobs["flags"]
 /// (array of strings), when present, is appended to the compile flags.

@@ -125,8 +125,8 @@ ok &= bool(kernels) and not differing and not missing
 def state(base):
     with open(os.path.join(base, "work", "search-report.json")) as f:
         r = json.load(f)
-    # How the run got there (replayed jobs, resume warnings) may differ; the result may not.
-    for k in ("replayedJobs", "newQueries", "warnings"):
+    # How the run got there (replayed jobs, resume warnings, job times) may differ; the result may not.
+    for k in ("replayedJobs", "newQueries", "warnings", "time"):
         r.pop(k, None)
     return r
 

@@ -133,3 +133,39 @@ TEST(SlotOrder, TimeReferencesAsksForTheReferenceAloneAndSaysWhyItFailed) {
     EXPECT_EQ(ev.modes, std::vector<std::string>(5, "reference"));
   }
 }
+
+TEST(SlotOrder, GroupsSlotsByFingerprintInOrderOfFirstAppearance) {
+  auto groups = groupByFingerprint({"gemm", "gates", "gemm", "proj", "gates", "gemm"});
+  ASSERT_EQ(groups.size(), 3u);
+  EXPECT_EQ(groups[0], (Order{0, 2, 5}));
+  EXPECT_EQ(groups[1], (Order{1, 4}));
+  EXPECT_EQ(groups[2], (Order{3}));
+  EXPECT_TRUE(groupByFingerprint({}).empty());
+}
+
+TEST(SlotOrder, AGroupWeighsWhatAllItsMembersCost) {
+  // A recurrent net: one big input projection (slot 0, 4 ms) and a small step
+  // GEMM repeated 3 times (1.5 ms each). The step's kernel saves 4.5 ms of eager
+  // time, so it is searched first, and max-slots counts it once.
+  std::vector<SlotProfile> s = {timedAt(1000, 4.0), timedAt(100, 1.5), timedAt(100, 1.5),
+                                timedAt(100, 1.5)};
+  auto groups = groupByFingerprint({"proj", "step", "step", "step"});
+  auto g = groupProfiles(s, groups);
+  ASSERT_EQ(g.size(), 2u);
+  EXPECT_EQ(g[1].sizeEstimate, 300);
+  EXPECT_DOUBLE_EQ(*g[1].referenceMs, 4.5);
+  EXPECT_EQ(orderSlots(g, SlotOrder::Profile, 0), (Order{1, 0}));
+  EXPECT_EQ(orderSlots(g, SlotOrder::Profile, 1), (Order{1}));
+  // By size the projection still moves more data than the three steps together.
+  EXPECT_EQ(orderSlots(g, SlotOrder::Size, 0), (Order{0, 1}));
+  auto shares = eagerShares(g);
+  EXPECT_DOUBLE_EQ(*shares[1], 4.5 / 8.5);
+}
+
+TEST(SlotOrder, AGroupWithAnUntimedMemberIsUntimed) {
+  std::vector<SlotProfile> s = {timedAt(10, 1.0), failed(10)};
+  auto g = groupProfiles(s, {{0, 1}});
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_FALSE(g[0].referenceMs);
+  EXPECT_EQ(g[0].sizeEstimate, 20);
+}

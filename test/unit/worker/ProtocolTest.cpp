@@ -200,7 +200,19 @@ TEST(WorkerClient, ReferenceOnlyRequestCarriesNoCode) {
   EXPECT_EQ(r["op"], "evaluate");
   EXPECT_EQ(r["candidate"], json({{"mode", "reference"}}));
   EXPECT_EQ(r["reference"]["torchscript"], "/tmp/ref.pt");
-  EXPECT_EQ(r["timing"]["min_reps"], o.minReps);
+  // Cheap: one seed, a short timing budget, no CUPTI kernel list.
+  EXPECT_EQ(r["seeds"], json({1}));
+  EXPECT_EQ(r["timing"]["min_reps"], kProfileMinReps);
+  EXPECT_EQ(r["timing"]["warmup"], kProfileWarmup);
+  EXPECT_DOUBLE_EQ(r["timing"]["budget_ms"].get<double>(), kProfileBudgetMs);
+  EXPECT_EQ(r["profile"], false);
+  // A candidate of the same task keeps the full settings.
+  pike::search::CandidateCode code;
+  code.source = "x";
+  json full = buildEvaluateRequest(task(), code, o);
+  EXPECT_EQ(full["seeds"], json({1, 2, 3}));
+  EXPECT_DOUBLE_EQ(full["timing"]["budget_ms"].get<double>(), o.budgetMs);
+  EXPECT_EQ(full["profile"], true);
   // The worker answers with the reference's timing only.
   auto res = evalResultFromReply({{"status", "ok"}, {"timing", {{"reference", {{"median_ms", 1.25}}}}}});
   EXPECT_TRUE(res.ok());
