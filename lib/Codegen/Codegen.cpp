@@ -91,14 +91,10 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
           if (why) *why = cerr.reason;
           return Kind::Unknown;
         }
-        if (g.depthwise()) {
+        // Pointwise: a GEMM; depthwise: Conv.cpp's kernel (or cuDNN); any
+        // other: cuDNN with the epilogue fused (ConvCudnn.cpp).
+        if (!g.pointwise())
           conv = true;
-        } else if (!g.pointwise()) {
-          if (why)
-            *why = "only pointwise (1x1) and depthwise convolutions have generators; this " +
-                   std::to_string(g.KH) + "x" + std::to_string(g.KW) + " convolution stays on cuDNN";
-          return Kind::Unknown;
-        }
       }
       break;
     case OpCategory::Normalization:
@@ -120,7 +116,7 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
   }
   if (conv) {
     if (matmuls > 1 || row) {
-      if (why) *why = "a depthwise convolution region with other contractions or reductions";
+      if (why) *why = "a convolution region with other contractions or reductions";
       return Kind::Unknown;
     }
     return Kind::Conv;
@@ -205,9 +201,20 @@ static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knob
   case Kind::Attention:
     ok = emitAttention(kernel, knobs, host, out, err);
     break;
-  case Kind::Conv:
-    ok = emitDepthwiseConv(kernel, knobs, host, out, err);
+  case Kind::Conv: {
+    ConvPlan p;
+    ok = planConvRegion(kernel, p, err);
+    if (!ok)
+      break;
+    if (host)
+      ok = p.g.depthwise() ? emitDepthwiseConv(kernel, knobs, true, out, err)
+                           : emitConvHost(kernel, out, err);
+    else if (p.g.depthwise() && !isCudnnVariant(knobs))
+      ok = emitDepthwiseConv(kernel, knobs, false, out, err);
+    else
+      ok = emitCudnnConv(kernel, knobs, out, err);
     break;
+  }
   case Kind::Unknown:
     err.op = kernel;
     err.reason = why;
@@ -303,14 +310,24 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     add(mk(64, 4, 1));
     add(mk(256, 4, 1, "tiled"));
     break;
-  case Kind::Conv:
-    // Depthwise: threads per block x rows per block (1: the whole plane if it fits).
-    add(mk(256, 4, 1));
-    add(mk(128, 4, 1));
-    add(mk(512, 4, 1));
-    add(mk(256, 4, 8));
-    add(mk(128, 4, 4));
+  case Kind::Conv: {
+    ConvPlan p;
+    Unsupported perr;
+    bool depthwise = planConvRegion(kernel, p, perr) && p.g.depthwise();
+    if (depthwise) {
+      // Depthwise: threads per block x rows per block (1: the whole plane if it fits).
+      add(mk(256, 4, 1));
+      add(mk(128, 4, 1));
+      add(mk(512, 4, 1));
+      add(mk(256, 4, 8));
+      add(mk(128, 4, 4));
+    }
+    // cuDNN: algorithm choice and fused call; blockSize = the epilogue kernel's.
+    for (const std::string &v : cudnnCandidateVariants(kernel))
+      if (!depthwise || v == "cudnn/find")
+        add(mk(256, 4, 1, v));
     break;
+  }
   case Kind::Gemm: {
     if (int64_t K = tf32ConvInputChannels(kernel)) {
       // A pointwise convolution whose reference runs on TF32 tensor cores. Order
@@ -407,7 +424,14 @@ Knobs mutate(pike::KernelOp kernel, const Knobs &k, uint64_t seed) {
         m.blockSize = stepBlock(m.blockSize, up);
       break;
     case Kind::Conv:
-      if (r % 2 == 0)
+      if (isCudnnVariant(m)) {
+        // Another cuDNN variant of this slot, or the epilogue kernel's block size.
+        auto vars = cudnnCandidateVariants(kernel);
+        if (r % 2 == 0 && !vars.empty())
+          m.variant = vars[(r >> 4) % vars.size()];
+        else
+          m.blockSize = stepBlock(m.blockSize, up);
+      } else if (r % 2 == 0)
         m.blockSize = stepBlock(m.blockSize, up);
       else
         m.itemsPerThread = up ? std::min(std::max(m.itemsPerThread, 2) * 2, 64) : std::max(m.itemsPerThread / 2, 1);

@@ -110,19 +110,10 @@ bool emitChannelValue(Value v, int64_t channels, const std::string &channel,
   return true;
 }
 
-namespace {
-
-struct DwPlan {
-  ConvGeom g;
-  Value G; // the convolution's result
-};
-
-bool planDepthwise(pike::KernelOp kernel, DwPlan &p, Unsupported &err) {
+bool planConvRegion(pike::KernelOp kernel, ConvPlan &p, Unsupported &err) {
   pike::AtenOp conv = singleAnchor(kernel, isConvolution, "convolution", err);
   if (!conv || !convGeometry(conv, p.g, err))
     return false;
-  if (!p.g.depthwise())
-    return err.fail(conv, "only depthwise (groups == input channels) convolutions have this generator");
   p.G = conv->getResult(0);
   std::vector<int64_t> ys = shapeOf(p.G);
   auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
@@ -133,11 +124,9 @@ bool planDepthwise(pike::KernelOp kernel, DwPlan &p, Unsupported &err) {
   return true;
 }
 
-/// Statements computing `pike_g` (conv + bias) and every output at linear
-/// index `o` of the NCHW output, channel `pike_ch`.
-bool emitDwEpilogue(const DwPlan &p, pike::KernelOp kernel,
-                    const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &ind,
-                    std::ostringstream &os, Unsupported &err) {
+bool emitConvEpilogue(const ConvPlan &p, pike::KernelOp kernel,
+                      const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &ind,
+                      std::ostringstream &os, Unsupported &err) {
   std::ostringstream b;
   std::string g = "acc";
   if (p.g.bias) {
@@ -152,11 +141,71 @@ bool emitDwEpilogue(const DwPlan &p, pike::KernelOp kernel,
   return emitStores(e, kernel, "o", b, os, err);
 }
 
+bool emitConvHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err) {
+  ConvPlan p;
+  if (!planConvRegion(kernel, p, err))
+    return false;
+  std::string defs;
+  llvm::DenseMap<Value, TensorRef> tensors;
+  if (!bindSlotTensors(kernel, /*host=*/true, defs, tensors, err))
+    return false;
+  const ConvGeom &g = p.g;
+  std::string X, Wt;
+  if (!operandPtr(g.x, tensors, X, err, g.op, "convolution input") ||
+      !operandPtr(g.w, tensors, Wt, err, g.op, "convolution weight"))
+    return false;
+  std::string name = "pike_" + sanitize(kernel.getSymName()) + "_conv";
+  const int64_t cig = g.Ci / g.groups, cog = g.Co / g.groups;
+  std::ostringstream os;
+  os << prelude(true) << defs;
+  os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
+  os << "  typedef long long pike_idx;\n";
+  emitHostPointers(kernel, os);
+  os << "  for (pike_idx n = 0; n < " << g.N << "; ++n)\n";
+  os << "  for (pike_idx pike_ch = 0; pike_ch < " << g.Co << "; ++pike_ch)\n";
+  os << "  for (pike_idx ho = 0; ho < " << g.Ho << "; ++ho)\n";
+  os << "  for (pike_idx wo = 0; wo < " << g.Wo << "; ++wo) {\n";
+  os << "    const pike_idx grp = pike_ch / " << cog << ";\n";
+  os << "    float acc = 0.0f;\n";
+  os << "    for (pike_idx ci = 0; ci < " << cig << "; ++ci) {\n";
+  os << "      const float* xp = " << X << " + (n * " << g.Ci << " + grp * " << cig << " + ci) * "
+     << g.H * g.W << ";\n";
+  os << "      const float* wp = " << Wt << " + (pike_ch * " << cig << " + ci) * " << g.KH * g.KW
+     << ";\n";
+  os << "      for (pike_idx kh = 0; kh < " << g.KH << "; ++kh)\n";
+  os << "      for (pike_idx kw = 0; kw < " << g.KW << "; ++kw) {\n";
+  os << "        const pike_idx hi = ho * " << g.SH << " - " << g.PH << " + kh * " << g.DH
+     << ", wi = wo * " << g.SW << " - " << g.PW << " + kw * " << g.DW << ";\n";
+  os << "        if (hi >= 0 && hi < " << g.H << " && wi >= 0 && wi < " << g.W << ")\n";
+  os << "          acc += xp[hi * " << g.W << " + wi] * wp[kh * " << g.KW << " + kw];\n";
+  os << "      }\n    }\n";
+  os << "    const pike_idx o = ((n * " << g.Co << " + pike_ch) * " << g.Ho << " + ho) * " << g.Wo
+     << " + wo;\n";
+  if (!emitConvEpilogue(p, kernel, tensors, "    ", os, err))
+    return false;
+  os << "  }\n}\n";
+  out.source = os.str();
+  out.mode = "host";
+  out.entry = name;
+  out.summary = "convolution (host)";
+  return true;
+}
+
+namespace {
+
+bool planDepthwise(pike::KernelOp kernel, ConvPlan &p, Unsupported &err) {
+  if (!planConvRegion(kernel, p, err))
+    return false;
+  if (!p.g.depthwise())
+    return err.fail(p.g.op, "only depthwise (groups == input channels) convolutions have this generator");
+  return true;
+}
+
 } // namespace
 
 bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
                        Unsupported &err) {
-  DwPlan p;
+  ConvPlan p;
   if (!planDepthwise(kernel, p, err))
     return false;
   std::string defs;
@@ -196,7 +245,7 @@ bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, Gen
        << " + kh) * " << g.KW << " + kw];\n    }\n";
     os << "    const pike_idx o = ((n * " << g.Co << " + pike_ch) * " << g.Ho << " + ho) * " << g.Wo
        << " + wo;\n";
-    if (!emitDwEpilogue(p, kernel, tensors, "    ", os, err))
+    if (!emitConvEpilogue(p, kernel, tensors, "    ", os, err))
       return false;
     os << "  }\n}\n";
     out.source = os.str();
@@ -247,7 +296,7 @@ bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, Gen
   os << "        acc += tile[(r * " << g.SH << " + kh * " << g.DH << ") * IW + wo * " << g.SW
      << " + kw * " << g.DW << "] * wt[kh * KW + kw];\n";
   os << "    const pike_idx o = ((n * " << g.Co << " + pike_ch) * HO + ho) * (pike_idx)WO + wo;\n";
-  if (!emitDwEpilogue(p, kernel, tensors, "    ", os, err))
+  if (!emitConvEpilogue(p, kernel, tensors, "    ", os, err))
     return false;
   os << "  }\n}\n";
   auto ins = kernel.getFunctionType().getInputs();

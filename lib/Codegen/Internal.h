@@ -202,9 +202,33 @@ bool emitChannelValue(mlir::Value v, int64_t channels, const std::string &channe
 /// True when `a` is a convolution op (any rank or flavour).
 bool isConvolution(pike::AtenOp a);
 
+/// A convolution region: one convolution anchor, every other op elementwise,
+/// every output of the convolution's shape.
+struct ConvPlan {
+  ConvGeom g;
+  mlir::Value G; // the convolution's result (bias included)
+};
+bool planConvRegion(pike::KernelOp kernel, ConvPlan &p, Unsupported &err);
+/// Statements computing `pike_g` (`acc` + bias of channel `pike_ch`) and storing
+/// every output at linear index `o` of the NCHW output.
+bool emitConvEpilogue(const ConvPlan &p, pike::KernelOp kernel,
+                      const llvm::DenseMap<mlir::Value, TensorRef> &tensors,
+                      const std::string &ind, std::ostringstream &os, Unsupported &err);
+/// Host reference of any (grouped, strided, dilated) convolution region (Conv.cpp).
+bool emitConvHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err);
+
 /// Depthwise convolution + elementwise epilogue (Conv.cpp).
 bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
                        Unsupported &err);
+/// Any convolution through cuDNN (nvcc mode) + one generated epilogue kernel, or
+/// cudnnConvolutionBiasActivationForward when it covers the epilogue (ConvCudnn.cpp).
+/// `knobs.variant` = "cudnn[-fused][/ALGO]", see docs/codegen.md.
+bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &out,
+                   Unsupported &err);
+/// True when the knobs ask for the cuDNN path ("cudnn..." variants).
+bool isCudnnVariant(const Knobs &knobs);
+/// The cuDNN variants worth timing for a convolution slot (first = best guess).
+std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel);
 
 } // namespace pike::codegen::detail
 
