@@ -394,6 +394,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   out.mode = "nvcc";
   out.entry = "pike_conv_entry";
   out.launches = nlohmann::json::array();
+  out.linkFlags = {"-lcudnn"};
   std::string kind = g.depthwise() ? "depthwise" : g.groups > 1 ? "grouped" : "dense";
   out.summary = kind + " conv " + std::to_string(g.KH) + "x" + std::to_string(g.KW) + " s" +
                 std::to_string(g.SH) + " cudnn" + (var.fused ? " fused bias" : "") +
