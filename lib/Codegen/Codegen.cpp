@@ -57,7 +57,7 @@ namespace detail {
 
 Kind classify(pike::KernelOp kernel, std::string *why) {
   bool contraction = false, conv = false;
-  int row = 0, softmaxes = 0;
+  int row = 0, softmaxes = 0, pools = 0;
   int matmuls = 0;
   for (Operation &op : kernel.getBody().front()) {
     if (isa<pike::YieldOp, pike::ConstantOp>(op))
@@ -74,6 +74,10 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
     }
     if (isGlobalAvgPool(a)) {
       ++row;
+      continue;
+    }
+    if (isPooling(a)) {
+      ++pools;
       continue;
     }
     switch (info->category) {
@@ -113,6 +117,13 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
       if (why) *why = "'" + a.getName().str() + "' (" + toString(info->category).str() + ") has no code generator";
       return Kind::Unknown;
     }
+  }
+  if (pools) {
+    if (pools > 1 || contraction || row) {
+      if (why) *why = "a pooling region with other pooling, contractions or reductions";
+      return Kind::Unknown;
+    }
+    return Kind::Pool;
   }
   if (conv) {
     if (matmuls > 1 || row) {
@@ -215,6 +226,9 @@ static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knob
       ok = emitCudnnConv(kernel, knobs, out, err);
     break;
   }
+  case Kind::Pool:
+    ok = emitPool(kernel, knobs, host, out, err);
+    break;
   case Kind::Unknown:
     err.op = kernel;
     err.reason = why;
@@ -328,6 +342,13 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
         add(mk(256, 4, 1, v));
     break;
   }
+  case Kind::Pool:
+    // One thread per output element: threads per block, outputs per thread.
+    add(mk(256, 4, 1));
+    add(mk(128, 4, 1));
+    add(mk(512, 4, 1));
+    add(mk(256, 4, 4));
+    break;
   case Kind::Gemm: {
     if (int64_t K = tf32ConvInputChannels(kernel)) {
       // A pointwise convolution whose reference runs on TF32 tensor cores. Order

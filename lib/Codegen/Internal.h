@@ -160,7 +160,7 @@ int64_t gemmWork(pike::KernelOp kernel);
 int64_t tf32ConvInputChannels(pike::KernelOp kernel);
 
 /// Classification used by candidateKnobs/generate.
-enum class Kind { Elementwise, RowOp, Gemm, Attention, Conv, Unknown };
+enum class Kind { Elementwise, RowOp, Gemm, Attention, Conv, Pool, Unknown };
 Kind classify(pike::KernelOp kernel, std::string *why = nullptr);
 /// Row length of a row op slot (softmax/reduction/norm), 0 when not a row op.
 int64_t rowLength(pike::KernelOp kernel);
@@ -168,6 +168,13 @@ int64_t rowLength(pike::KernelOp kernel);
 /// adaptive_avg_pool2d to 1x1 (global average pooling, as in squeeze-excite):
 /// a mean over the last two dims, generated as a row reduction.
 bool isGlobalAvgPool(pike::AtenOp op);
+
+/// max_pool2d, avg_pool2d, adaptive max / avg pooling (not global average
+/// pooling, which is a row reduction): Pool.cpp's generator.
+bool isPooling(pike::AtenOp op);
+/// A pooling op with an elementwise prologue / epilogue (Pool.cpp).
+bool emitPool(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
+              Unsupported &err);
 
 std::string sanitize(llvm::StringRef s);
 

@@ -19,12 +19,12 @@ pike.kernel @conv(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x3x3xf32>) -> tensor<1x
 
 // CHECK-LABEL: pike.kernel @pool
 // CHECK-SAME: impl = "reference"
-// STRICT: error: cannot generate a kernel for slot 'pool': 'aten::adaptive_avg_pool2d' (other) has no code generator
-// Pooling to 1x1 is a row reduction (rows.mlir); to any other size it has no generator.
-// expected-remark @+1 {{cannot generate a kernel for slot 'pool': 'aten::adaptive_avg_pool2d' (other) has no code generator}}
-pike.kernel @pool(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> attributes {entry = "pike_pool", impl = "reference", pike.pattern = "single"} {
-  %0 = pike.aten "aten::adaptive_avg_pool2d"(%x) {operands = ["self"], output_size = array<i64: 2, 2>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
-  pike.yield %0 : tensor<1x2x2x2xf32>
+// STRICT: error: cannot generate a kernel for slot 'pool': 'aten::max_pool3d' (other) has no code generator
+// 2-d pooling has a generator (pool.test); 3-d pooling does not.
+// expected-remark @+1 {{cannot generate a kernel for slot 'pool': 'aten::max_pool3d' (other) has no code generator}}
+pike.kernel @pool(%x: tensor<1x2x4x4x4xf32>) -> tensor<1x2x2x2x2xf32> attributes {entry = "pike_pool", impl = "reference", pike.pattern = "single"} {
+  %0 = pike.aten "aten::max_pool3d"(%x) {ceil_mode = false, dilation = array<i64: 1, 1, 1>, kernel_size = array<i64: 2, 2, 2>, operands = ["self"], padding = array<i64: 0, 0, 0>, stride = array<i64: 2, 2, 2>} : (tensor<1x2x4x4x4xf32>) -> tensor<1x2x2x2x2xf32>
+  pike.yield %0 : tensor<1x2x2x2x2xf32>
 }
 
 // -----
