@@ -169,6 +169,8 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
   Unsupported err;
   if (!planConvRegion(kernel, p, err))
     return {};
+  if (p.g.transposed)
+    return {"cudnn/find", "cudnn"}; // backward-data: no fused call, own algorithm list
   FusedEpilogue f;
   std::string why;
   bool fusable = matchFused(p, kernel, f, why);
@@ -201,6 +203,9 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   if (!elementTypeOf(outs[0]).isF32())
     return err.fail(g.op, "the first output of a cuDNN convolution region must be f32 (cuDNN writes "
                           "the convolution into it)");
+  if (g.transposed && (var.fused || var.algo->cudnn[0]))
+    return err.fail(g.op, "a transposed convolution (cuDNN backward-data) takes only the "
+                          "heuristic or find algorithm and no fused call");
   FusedEpilogue fe;
   if (var.fused && !matchFused(p, kernel, fe, why))
     return err.fail(g.op, "cudnn-fused cannot cover this region: " + why);
@@ -268,6 +273,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
         "  cudnnConvolutionDescriptor_t conv = nullptr;\n"
         "  cudnnActivationDescriptor_t act = nullptr;\n"
         "  cudnnConvolutionFwdAlgo_t algo = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;\n"
+        "  cudnnConvolutionBwdDataAlgo_t bwdAlgo = CUDNN_CONVOLUTION_BWD_DATA_ALGO_0; // transposed\n"
         "  void* workspace = nullptr;\n"
         "  size_t workspaceBytes = 0;\n"
         "  float* zeros = nullptr; // bias of a convolution without one (fused call)\n"
@@ -289,8 +295,9 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
      << g.Co << ", " << g.Ho << ", " << g.Wo << ") ||\n"
      << "      cudnnSetTensor4dDescriptor(s.bias, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, 1, " << g.Co
      << ", 1, 1) ||\n"
-     << "      cudnnSetFilter4dDescriptor(s.w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, " << g.Co << ", "
-     << g.Ci / g.groups << ", " << g.KH << ", " << g.KW << ") ||\n"
+     << "      cudnnSetFilter4dDescriptor(s.w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, "
+     << (g.transposed ? g.Ci : g.Co) << ", " << (g.transposed ? g.Co : g.Ci) / g.groups << ", "
+     << g.KH << ", " << g.KW << ") ||\n"
      << "      cudnnSetConvolution2dDescriptor(s.conv, " << g.PH << ", " << g.PW << ", " << g.SH
      << ", " << g.SW << ", " << g.DH << ", " << g.DW
      << ", CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT) ||\n"
@@ -301,7 +308,29 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
      << (fe.relu ? "CUDNN_ACTIVATION_RELU" : "CUDNN_ACTIVATION_IDENTITY")
      << ", CUDNN_NOT_PROPAGATE_NAN, 0.0))\n"
      << "    return bad(cudaErrorInvalidValue);\n";
-  if (algoMode == "fixed") {
+  if (g.transposed) {
+    // The transposed convolution is the data gradient of the forward one whose input
+    // is our output (dx = y) and whose output is our input (dy = x).
+    os << "  cudnnConvolutionBwdDataAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];\n";
+    os << "  int found = 0;\n";
+    if (algoMode == "find")
+      os << "  if (cudnnFindConvolutionBackwardDataAlgorithm(s.handle, s.w, s.x, s.conv, s.y, "
+            "CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
+            "    return bad(cudaErrorNotSupported);\n";
+    else
+      os << "  if (cudnnGetConvolutionBackwardDataAlgorithm_v7(s.handle, s.w, s.x, s.conv, s.y, "
+            "CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
+            "    return bad(cudaErrorNotSupported);\n";
+    os << "  int pick = -1;\n";
+    os << "  for (int i = 0; i < found && pick < 0; ++i)\n"
+          "    if (perf[i].status == CUDNN_STATUS_SUCCESS && perf[i].memory <= kPikeMaxWorkspace"
+       << (tf32 ? "" : " && perf[i].mathType != CUDNN_TENSOR_OP_MATH") << ") pick = i;\n";
+    os << "  if (pick < 0) return bad(cudaErrorNotSupported);\n";
+    os << "  s.bwdAlgo = perf[pick].algo;\n";
+    os << "  if (cudnnGetConvolutionBackwardDataWorkspaceSize(s.handle, s.w, s.x, s.conv, s.y, "
+          "s.bwdAlgo, &s.workspaceBytes) != CUDNN_STATUS_SUCCESS)\n"
+          "    return bad(cudaErrorNotSupported);\n";
+  } else if (algoMode == "fixed") {
     os << "  s.algo = " << fixedAlgo << ";\n";
     os << "  if (cudnnGetConvolutionForwardWorkspaceSize(s.handle, s.x, s.w, s.conv, s.y, s.algo, "
           "&s.workspaceBytes) != CUDNN_STATUS_SUCCESS || s.workspaceBytes > kPikeMaxWorkspace)\n"
@@ -381,9 +410,15 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
        << "    return (int)cudaErrorLaunchFailure;\n";
   } else {
     os << "  const float one = 1.0f, zero = 0.0f;\n";
-    os << "  if (cudnnConvolutionForward(s.handle, &one, s.x, " << Xp << ", s.w, " << Wp
-       << ", s.conv, s.algo, s.workspace, s.workspaceBytes, &zero, s.y, out0) != CUDNN_STATUS_SUCCESS)\n"
-       << "    return (int)cudaErrorLaunchFailure;\n";
+    if (g.transposed)
+      os << "  if (cudnnConvolutionBackwardData(s.handle, &one, s.w, " << Wp << ", s.x, " << Xp
+         << ", s.conv, s.bwdAlgo, s.workspace, s.workspaceBytes, &zero, s.y, out0) != "
+            "CUDNN_STATUS_SUCCESS)\n"
+         << "    return (int)cudaErrorLaunchFailure;\n";
+    else
+      os << "  if (cudnnConvolutionForward(s.handle, &one, s.x, " << Xp << ", s.w, " << Wp
+         << ", s.conv, s.algo, s.workspace, s.workspaceBytes, &zero, s.y, out0) != CUDNN_STATUS_SUCCESS)\n"
+         << "    return (int)cudaErrorLaunchFailure;\n";
     int64_t grid = std::max<int64_t>(1, std::min<int64_t>((total + nt - 1) / nt, 1 << 20));
     os << "  " << epiName << "<<<" << grid << ", " << nt << ", 0, stream>>>("
        << argsList(ins.size(), outs.size()) << ");\n";
@@ -395,7 +430,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   out.entry = "pike_conv_entry";
   out.launches = nlohmann::json::array();
   out.linkFlags = {"-lcudnn"};
-  std::string kind = g.depthwise() ? "depthwise" : g.groups > 1 ? "grouped" : "dense";
+  std::string kind = g.transposed ? "transposed" : g.depthwise() ? "depthwise" : g.groups > 1 ? "grouped" : "dense";
   out.summary = kind + " conv " + std::to_string(g.KH) + "x" + std::to_string(g.KW) + " s" +
                 std::to_string(g.SH) + " cudnn" + (var.fused ? " fused bias" : "") +
                 (fe.z ? "+residual" : "") + (fe.relu ? "+relu" : "") + ", algo " +

@@ -190,15 +190,20 @@ struct ConvGeom {
   /// The reference op itself runs with TF32 allowed (cuDNN's default,
   /// recorded as `allow_tf32` in the graph): a kernel may do the same.
   bool tf32 = false;
+  /// Transposed (weight [Ci, Co/groups, KH, KW]; cuDNN backward-data), with its
+  /// output padding.
+  bool transposed = false;
+  int64_t OPH = 0, OPW = 0;
   /// 1x1, stride 1, no padding, one group: a batched GEMM W[Co,Ci] x X[n][Ci,HW].
   bool pointwise() const {
-    return KH == 1 && KW == 1 && SH == 1 && SW == 1 && PH == 0 && PW == 0 && groups == 1;
+    return !transposed && KH == 1 && KW == 1 && SH == 1 && SW == 1 && PH == 0 && PW == 0 &&
+           groups == 1;
   }
   /// One group per input channel (channel multiplier Co / Ci).
-  bool depthwise() const { return groups > 1 && groups == Ci && Co % Ci == 0; }
+  bool depthwise() const { return !transposed && groups > 1 && groups == Ci && Co % Ci == 0; }
 };
 /// Reads the geometry of a convolution op; fails (with the reason) on
-/// transposed, non-4-d, non-f32 or string-padded convolutions.
+/// non-4-d, non-f32 or string-padded convolutions.
 bool convGeometry(pike::AtenOp a, ConvGeom &g, Unsupported &err);
 /// Emits `float <dst>` = element `channel` (a C expression) of the per-channel
 /// vector `v` (an argument, an inlined constant or a splat), in its own scope.

@@ -51,4 +51,15 @@ module {
     %2 = pike.aten "aten::relu"(%0) {operands = ["self"]} : (tensor<8x32x32x32xf32>) -> tensor<8x32x32x32xf32>
     pike.yield %2 : tensor<8x32x32x32xf32>
   }
+  // U-Net upsampling: transposed 2x2 stride 2 (cuDNN backward-data), bias.
+  pike.kernel @unet_up_tconv(%x: tensor<8x128x32x32xf32>, %w: tensor<128x64x2x2xf32>, %b: tensor<64xf32>) -> tensor<8x64x64x64xf32> attributes {entry = "pike_unet_up_tconv", impl = "reference", pike.pattern = "conv_epilogue"} {
+    %0 = pike.aten "aten::_convolution"(%x, %w, %b) {allow_tf32 = true, benchmark = false, cudnn_enabled = true, deterministic = false, dilation = array<i64: 1, 1>, groups = 1 : i64, operands = ["input", "weight", "bias"], output_padding = array<i64: 0, 0>, padding = array<i64: 0, 0>, stride = array<i64: 2, 2>, transposed = true} : (tensor<8x128x32x32xf32>, tensor<128x64x2x2xf32>, tensor<64xf32>) -> tensor<8x64x64x64xf32>
+    pike.yield %0 : tensor<8x64x64x64xf32>
+  }
+  // Level-2 transposed conv 3x3 stride 2, padding 1, output padding 1, bias, tanh.
+  pike.kernel @tconv_s2_tanh(%x: tensor<16x64x32x32xf32>, %w: tensor<64x32x3x3xf32>, %b: tensor<32xf32>) -> tensor<16x32x64x64xf32> attributes {entry = "pike_tconv_s2_tanh", impl = "reference", pike.pattern = "conv_epilogue"} {
+    %0 = pike.aten "aten::_convolution"(%x, %w, %b) {allow_tf32 = true, benchmark = false, cudnn_enabled = true, deterministic = false, dilation = array<i64: 1, 1>, groups = 1 : i64, operands = ["input", "weight", "bias"], output_padding = array<i64: 1, 1>, padding = array<i64: 1, 1>, stride = array<i64: 2, 2>, transposed = true} : (tensor<16x64x32x32xf32>, tensor<64x32x3x3xf32>, tensor<32xf32>) -> tensor<16x32x64x64xf32>
+    %1 = pike.aten "aten::tanh"(%0) {operands = ["self"]} : (tensor<16x32x64x64xf32>) -> tensor<16x32x64x64xf32>
+    pike.yield %1 : tensor<16x32x64x64xf32>
+  }
 }
