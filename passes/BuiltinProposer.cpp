@@ -63,6 +63,9 @@ search::Proposal BuiltinProposer::propose(const search::TaskSpec &task,
   code.entry = gen->entry;
   code.launches = gen->launches;
   code.knobs = gen->knobs.toJson();
+  // The worker reads candidate flags from knobs["flags"] (e.g. -lcudnn for cuDNN calls).
+  if (!gen->linkFlags.empty())
+    code.knobs["flags"] = gen->linkFlags;
   p.code = code;
   return p;
 }

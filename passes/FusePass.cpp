@@ -39,6 +39,16 @@ bool isMatmulLike(Operation *op) {
   return n == "aten::matmul" || n == "aten::bmm" || n == "aten::mm" || n == "aten::baddbmm";
 }
 
+/// 2-d pooling ops the generator fuses an elementwise prologue into (lib/Codegen/Pool.cpp).
+bool isPooling2d(Operation *op) {
+  auto aten = dyn_cast<AtenOp>(op);
+  if (!aten)
+    return false;
+  StringRef n = aten.getName();
+  return n == "aten::max_pool2d" || n == "aten::avg_pool2d" || n == "aten::adaptive_avg_pool2d" ||
+         n == "aten::adaptive_max_pool2d";
+}
+
 /// The unique user of `op`'s single result, if it has exactly one use.
 Operation *soleUser(Operation *op) {
   if (op->getNumResults() != 1 || !op->getResult(0).hasOneUse())
@@ -119,6 +129,13 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
         pattern = "reduction";
         break;
       }
+      // Elementwise ops feeding only a pooling op become its prologue (recomputed
+      // per window element, never stored): only when nothing outside uses them.
+      if (seed == OpCategory::Elementwise && isPooling2d(next) && onlyFeeds(members, next)) {
+        members.push_back(next);
+        pattern = "pooling";
+        break;
+      }
       break;
     }
     if (sawSoftmax && pattern != "attention" && seed == OpCategory::Contraction) {
@@ -134,6 +151,18 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
     if (members.size() == 1 && seed != OpCategory::Elementwise)
       return pattern == "gemm_epilogue" || pattern == "conv_epilogue" ? "single" : pattern;
     return pattern;
+  }
+
+  /// Every result of `members` is used inside the group or by `next` only.
+  bool onlyFeeds(ArrayRef<Operation *> members, Operation *next) {
+    llvm::SmallPtrSet<Operation *, 16> set(members.begin(), members.end());
+    set.insert(next);
+    for (Operation *m : members)
+      for (Value r : m->getResults())
+        for (Operation *u : r.getUsers())
+          if (!set.contains(u))
+            return false;
+    return true;
   }
 
   /// `next` may join when the group, placed after its last member, still

@@ -57,7 +57,7 @@ namespace detail {
 
 Kind classify(pike::KernelOp kernel, std::string *why) {
   bool contraction = false, conv = false;
-  int row = 0, softmaxes = 0;
+  int row = 0, softmaxes = 0, pools = 0;
   int matmuls = 0, sdpa = 0, einsum = 0, scans = 0;
   for (Operation &op : kernel.getBody().front()) {
     if (isa<pike::YieldOp, pike::ConstantOp>(op))
@@ -80,6 +80,10 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
       ++scans;
       continue;
     }
+    if (isPooling(a)) {
+      ++pools;
+      continue;
+    }
     switch (info->category) {
     case OpCategory::Elementwise:
       break;
@@ -99,14 +103,10 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
           if (why) *why = cerr.reason;
           return Kind::Unknown;
         }
-        if (g.depthwise()) {
+        // Pointwise: a GEMM; depthwise: Conv.cpp's kernel (or cuDNN); any
+        // other: cuDNN with the epilogue fused (ConvCudnn.cpp).
+        if (!g.pointwise())
           conv = true;
-        } else if (!g.pointwise()) {
-          if (why)
-            *why = "only pointwise (1x1) and depthwise convolutions have generators; this " +
-                   std::to_string(g.KH) + "x" + std::to_string(g.KW) + " convolution stays on cuDNN";
-          return Kind::Unknown;
-        }
       }
       break;
     case OpCategory::Normalization:
@@ -126,9 +126,16 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
       return Kind::Unknown;
     }
   }
+  if (pools) {
+    if (pools > 1 || contraction || row || scans) {
+      if (why) *why = "a pooling region with other pooling, contractions or reductions";
+      return Kind::Unknown;
+    }
+    return Kind::Pool;
+  }
   if (conv) {
     if (matmuls > 1 || row) {
-      if (why) *why = "a depthwise convolution region with other contractions or reductions";
+      if (why) *why = "a convolution region with other contractions or reductions";
       return Kind::Unknown;
     }
     return Kind::Conv;
@@ -238,8 +245,22 @@ static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knob
   case Kind::Attention:
     ok = emitAttention(kernel, knobs, host, out, err);
     break;
-  case Kind::Conv:
-    ok = emitDepthwiseConv(kernel, knobs, host, out, err);
+  case Kind::Conv: {
+    ConvPlan p;
+    ok = planConvRegion(kernel, p, err);
+    if (!ok)
+      break;
+    if (host)
+      ok = p.g.depthwise() ? emitDepthwiseConv(kernel, knobs, true, out, err)
+                           : emitConvHost(kernel, out, err);
+    else if (p.g.depthwise() && !isCudnnVariant(knobs))
+      ok = emitDepthwiseConv(kernel, knobs, false, out, err);
+    else
+      ok = emitCudnnConv(kernel, knobs, out, err);
+    break;
+  }
+  case Kind::Pool:
+    ok = emitPool(kernel, knobs, host, out, err);
     break;
   case Kind::Einsum:
     ok = emitEinsum(kernel, knobs, host, out, err);
@@ -379,13 +400,30 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     add(mk(256, 4, 1));
     add(mk(64, 4, 1));
     break;
-  case Kind::Conv:
-    // Depthwise: threads per block x rows per block (1: the whole plane if it fits).
+  case Kind::Conv: {
+    ConvPlan p;
+    Unsupported perr;
+    bool depthwise = planConvRegion(kernel, p, perr) && p.g.depthwise();
+    if (depthwise) {
+      // Depthwise: threads per block x rows per block (1: the whole plane if it fits).
+      add(mk(256, 4, 1));
+      add(mk(128, 4, 1));
+      add(mk(512, 4, 1));
+      add(mk(256, 4, 8));
+      add(mk(128, 4, 4));
+    }
+    // cuDNN: algorithm choice and fused call; blockSize = the epilogue kernel's.
+    for (const std::string &v : cudnnCandidateVariants(kernel))
+      if (!depthwise || v == "cudnn/find")
+        add(mk(256, 4, 1, v));
+    break;
+  }
+  case Kind::Pool:
+    // One thread per output element: threads per block, outputs per thread.
     add(mk(256, 4, 1));
     add(mk(128, 4, 1));
     add(mk(512, 4, 1));
-    add(mk(256, 4, 8));
-    add(mk(128, 4, 4));
+    add(mk(256, 4, 4));
     break;
   case Kind::Gemm: {
     if (gemmExpands(kernel)) {
@@ -500,7 +538,14 @@ Knobs mutate(pike::KernelOp kernel, const Knobs &k, uint64_t seed) {
         m.blockSize = stepBlock(m.blockSize, up);
       break;
     case Kind::Conv:
-      if (r % 2 == 0)
+      if (isCudnnVariant(m)) {
+        // Another cuDNN variant of this slot, or the epilogue kernel's block size.
+        auto vars = cudnnCandidateVariants(kernel);
+        if (r % 2 == 0 && !vars.empty())
+          m.variant = vars[(r >> 4) % vars.size()];
+        else
+          m.blockSize = stepBlock(m.blockSize, up);
+      } else if (r % 2 == 0)
         m.blockSize = stepBlock(m.blockSize, up);
       else
         m.itemsPerThread = up ? std::min(std::max(m.itemsPerThread, 2) * 2, 64) : std::max(m.itemsPerThread / 2, 1);

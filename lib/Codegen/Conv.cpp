@@ -35,16 +35,13 @@ bool convGeometry(pike::AtenOp a, ConvGeom &g, Unsupported &err) {
   if (!g.x || !g.w)
     return err.fail(a, "convolution without its input or weight operand");
   if (auto t = a->getAttrOfType<BoolAttr>("transposed"); t && t.getValue())
-    return err.fail(a, "transposed convolution has no code generator");
+    g.transposed = true;
   auto xs = shapeOf(g.x), ws = shapeOf(g.w), ys = shapeOf(a->getResult(0));
   if (xs.size() != 4 || ws.size() != 4 || ys.size() != 4)
     return err.fail(a, "convolution on non-4-d (NCHW) tensors");
   for (Value v : {g.x, g.w, Value(a->getResult(0))})
     if (!elementTypeOf(v.getType()).isF32())
       return err.fail(a, "convolution on non-f32 tensors");
-  if (g.bias && (!elementTypeOf(g.bias.getType()).isF32() || shapeOf(g.bias).size() != 1 ||
-                 shapeOf(g.bias)[0] != ws[0]))
-    return err.fail(a, "convolution bias is not an f32 vector of the output channels");
   auto pair = [&](const char *attr, int64_t &h, int64_t &w, int64_t dflt) -> bool {
     Attribute at = a->getAttr(attr);
     if (!at) {
@@ -68,10 +65,10 @@ bool convGeometry(pike::AtenOp a, ConvGeom &g, Unsupported &err) {
   if (!pair("stride", g.SH, g.SW, 1) || !pair("padding", g.PH, g.PW, 0) ||
       !pair("dilation", g.DH, g.DW, 1))
     return err.fail(a, "convolution with an unsupported stride/padding/dilation attribute");
-  if (auto op = a->getAttrOfType<DenseI64ArrayAttr>("output_padding"))
-    for (int64_t v : op.asArrayRef())
-      if (v != 0)
-        return err.fail(a, "convolution with output padding");
+  if (!pair("output_padding", g.OPH, g.OPW, 0))
+    return err.fail(a, "convolution with an unsupported output_padding attribute");
+  if (!g.transposed && (g.OPH || g.OPW))
+    return err.fail(a, "convolution with output padding");
   g.groups = 1;
   if (auto gr = a->getAttrOfType<IntegerAttr>("groups"))
     g.groups = gr.getInt();
@@ -81,17 +78,29 @@ bool convGeometry(pike::AtenOp a, ConvGeom &g, Unsupported &err) {
   g.Ci = xs[1];
   g.H = xs[2];
   g.W = xs[3];
-  g.Co = ws[0];
+  g.Co = g.transposed ? ws[1] * g.groups : ws[0];
   g.KH = ws[2];
   g.KW = ws[3];
   g.Ho = ys[2];
   g.Wo = ys[3];
+  if (g.bias && (!elementTypeOf(g.bias.getType()).isF32() || shapeOf(g.bias).size() != 1 ||
+                 shapeOf(g.bias)[0] != g.Co))
+    return err.fail(a, "convolution bias is not an f32 vector of the output channels");
+  bool weightFits = g.transposed ? ws[0] == g.Ci : ws[1] * g.groups == g.Ci;
   if (g.SH < 1 || g.SW < 1 || g.DH < 1 || g.DW < 1 || g.PH < 0 || g.PW < 0 || g.groups < 1 ||
-      g.Ci % g.groups || ws[1] * g.groups != g.Ci || ys[0] != g.N || ys[1] != g.Co)
+      g.Ci % g.groups || g.Co % g.groups || !weightFits || ys[0] != g.N || ys[1] != g.Co)
     return err.fail(a, "inconsistent convolution shapes");
-  if (g.Ho != (g.H + 2 * g.PH - g.DH * (g.KH - 1) - 1) / g.SH + 1 ||
-      g.Wo != (g.W + 2 * g.PW - g.DW * (g.KW - 1) - 1) / g.SW + 1)
+  if (g.transposed) {
+    // ATen: output padding must be smaller than the stride or the dilation.
+    if (g.OPH < 0 || g.OPW < 0 || (g.OPH >= g.SH && g.OPH >= g.DH) || (g.OPW >= g.SW && g.OPW >= g.DW))
+      return err.fail(a, "transposed convolution output padding out of range");
+    if (g.Ho != (g.H - 1) * g.SH - 2 * g.PH + g.DH * (g.KH - 1) + g.OPH + 1 ||
+        g.Wo != (g.W - 1) * g.SW - 2 * g.PW + g.DW * (g.KW - 1) + g.OPW + 1)
+      return err.fail(a, "convolution output size does not follow from its attributes");
+  } else if (g.Ho != (g.H + 2 * g.PH - g.DH * (g.KH - 1) - 1) / g.SH + 1 ||
+             g.Wo != (g.W + 2 * g.PW - g.DW * (g.KW - 1) - 1) / g.SW + 1) {
     return err.fail(a, "convolution output size does not follow from its attributes");
+  }
   return true;
 }
 
@@ -110,19 +119,10 @@ bool emitChannelValue(Value v, int64_t channels, const std::string &channel,
   return true;
 }
 
-namespace {
-
-struct DwPlan {
-  ConvGeom g;
-  Value G; // the convolution's result
-};
-
-bool planDepthwise(pike::KernelOp kernel, DwPlan &p, Unsupported &err) {
+bool planConvRegion(pike::KernelOp kernel, ConvPlan &p, Unsupported &err) {
   pike::AtenOp conv = singleAnchor(kernel, isConvolution, "convolution", err);
   if (!conv || !convGeometry(conv, p.g, err))
     return false;
-  if (!p.g.depthwise())
-    return err.fail(conv, "only depthwise (groups == input channels) convolutions have this generator");
   p.G = conv->getResult(0);
   std::vector<int64_t> ys = shapeOf(p.G);
   auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
@@ -133,11 +133,9 @@ bool planDepthwise(pike::KernelOp kernel, DwPlan &p, Unsupported &err) {
   return true;
 }
 
-/// Statements computing `pike_g` (conv + bias) and every output at linear
-/// index `o` of the NCHW output, channel `pike_ch`.
-bool emitDwEpilogue(const DwPlan &p, pike::KernelOp kernel,
-                    const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &ind,
-                    std::ostringstream &os, Unsupported &err) {
+bool emitConvEpilogue(const ConvPlan &p, pike::KernelOp kernel,
+                      const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &ind,
+                      std::ostringstream &os, Unsupported &err) {
   std::ostringstream b;
   std::string g = "acc";
   if (p.g.bias) {
@@ -152,11 +150,87 @@ bool emitDwEpilogue(const DwPlan &p, pike::KernelOp kernel,
   return emitStores(e, kernel, "o", b, os, err);
 }
 
+bool emitConvHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err) {
+  ConvPlan p;
+  if (!planConvRegion(kernel, p, err))
+    return false;
+  std::string defs;
+  llvm::DenseMap<Value, TensorRef> tensors;
+  if (!bindSlotTensors(kernel, /*host=*/true, defs, tensors, err))
+    return false;
+  const ConvGeom &g = p.g;
+  std::string X, Wt;
+  if (!operandPtr(g.x, tensors, X, err, g.op, "convolution input") ||
+      !operandPtr(g.w, tensors, Wt, err, g.op, "convolution weight"))
+    return false;
+  std::string name = "pike_" + sanitize(kernel.getSymName()) + "_conv";
+  const int64_t cig = g.Ci / g.groups, cog = g.Co / g.groups;
+  std::ostringstream os;
+  os << prelude(true) << defs;
+  os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
+  os << "  typedef long long pike_idx;\n";
+  emitHostPointers(kernel, os);
+  os << "  for (pike_idx n = 0; n < " << g.N << "; ++n)\n";
+  os << "  for (pike_idx pike_ch = 0; pike_ch < " << g.Co << "; ++pike_ch)\n";
+  os << "  for (pike_idx ho = 0; ho < " << g.Ho << "; ++ho)\n";
+  os << "  for (pike_idx wo = 0; wo < " << g.Wo << "; ++wo) {\n";
+  os << "    const pike_idx grp = pike_ch / " << cog << ";\n";
+  os << "    float acc = 0.0f;\n";
+  if (g.transposed) {
+    // y[ho] gathers x[hi] * w[ci][co][kh] over ho = hi * S - P + kh * D.
+    os << "    for (pike_idx ci = grp * " << cig << "; ci < (grp + 1) * " << cig << "; ++ci)\n";
+    os << "    for (pike_idx kh = 0; kh < " << g.KH << "; ++kh)\n";
+    os << "    for (pike_idx kw = 0; kw < " << g.KW << "; ++kw) {\n";
+    os << "      const pike_idx th = ho + " << g.PH << " - kh * " << g.DH << ", tw = wo + " << g.PW
+       << " - kw * " << g.DW << ";\n";
+    os << "      if (th < 0 || tw < 0 || th % " << g.SH << " || tw % " << g.SW << ") continue;\n";
+    os << "      const pike_idx hi = th / " << g.SH << ", wi = tw / " << g.SW << ";\n";
+    os << "      if (hi >= " << g.H << " || wi >= " << g.W << ") continue;\n";
+    os << "      acc += " << X << "[((n * " << g.Ci << " + ci) * " << g.H << " + hi) * " << g.W
+       << " + wi] * " << Wt << "[((ci * " << cog << " + pike_ch % " << cog << ") * " << g.KH
+       << " + kh) * " << g.KW << " + kw];\n";
+    os << "    }\n";
+  } else {
+  os << "    for (pike_idx ci = 0; ci < " << cig << "; ++ci) {\n";
+  os << "      const float* xp = " << X << " + (n * " << g.Ci << " + grp * " << cig << " + ci) * "
+     << g.H * g.W << ";\n";
+  os << "      const float* wp = " << Wt << " + (pike_ch * " << cig << " + ci) * " << g.KH * g.KW
+     << ";\n";
+  os << "      for (pike_idx kh = 0; kh < " << g.KH << "; ++kh)\n";
+  os << "      for (pike_idx kw = 0; kw < " << g.KW << "; ++kw) {\n";
+  os << "        const pike_idx hi = ho * " << g.SH << " - " << g.PH << " + kh * " << g.DH
+     << ", wi = wo * " << g.SW << " - " << g.PW << " + kw * " << g.DW << ";\n";
+  os << "        if (hi >= 0 && hi < " << g.H << " && wi >= 0 && wi < " << g.W << ")\n";
+  os << "          acc += xp[hi * " << g.W << " + wi] * wp[kh * " << g.KW << " + kw];\n";
+  os << "      }\n    }\n";
+  }
+  os << "    const pike_idx o = ((n * " << g.Co << " + pike_ch) * " << g.Ho << " + ho) * " << g.Wo
+     << " + wo;\n";
+  if (!emitConvEpilogue(p, kernel, tensors, "    ", os, err))
+    return false;
+  os << "  }\n}\n";
+  out.source = os.str();
+  out.mode = "host";
+  out.entry = name;
+  out.summary = "convolution (host)";
+  return true;
+}
+
+namespace {
+
+bool planDepthwise(pike::KernelOp kernel, ConvPlan &p, Unsupported &err) {
+  if (!planConvRegion(kernel, p, err))
+    return false;
+  if (!p.g.depthwise())
+    return err.fail(p.g.op, "only depthwise (groups == input channels) convolutions have this generator");
+  return true;
+}
+
 } // namespace
 
 bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
                        Unsupported &err) {
-  DwPlan p;
+  ConvPlan p;
   if (!planDepthwise(kernel, p, err))
     return false;
   std::string defs;
@@ -196,7 +270,7 @@ bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, Gen
        << " + kh) * " << g.KW << " + kw];\n    }\n";
     os << "    const pike_idx o = ((n * " << g.Co << " + pike_ch) * " << g.Ho << " + ho) * " << g.Wo
        << " + wo;\n";
-    if (!emitDwEpilogue(p, kernel, tensors, "    ", os, err))
+    if (!emitConvEpilogue(p, kernel, tensors, "    ", os, err))
       return false;
     os << "  }\n}\n";
     out.source = os.str();
@@ -247,7 +321,7 @@ bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, Gen
   os << "        acc += tile[(r * " << g.SH << " + kh * " << g.DH << ") * IW + wo * " << g.SW
      << " + kw * " << g.DW << "] * wt[kh * KW + kw];\n";
   os << "    const pike_idx o = ((n * " << g.Co << " + pike_ch) * HO + ho) * (pike_idx)WO + wo;\n";
-  if (!emitDwEpilogue(p, kernel, tensors, "    ", os, err))
+  if (!emitConvEpilogue(p, kernel, tensors, "    ", os, err))
     return false;
   os << "  }\n}\n";
   auto ins = kernel.getFunctionType().getInputs();

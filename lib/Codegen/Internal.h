@@ -169,7 +169,7 @@ int64_t gemmWork(pike::KernelOp kernel);
 int64_t tf32ConvInputChannels(pike::KernelOp kernel);
 
 /// Classification used by candidateKnobs/generate.
-enum class Kind { Elementwise, RowOp, Gemm, Attention, Conv, Einsum, Scan, Unknown };
+enum class Kind { Elementwise, RowOp, Gemm, Attention, Conv, Pool, Einsum, Scan, Unknown };
 Kind classify(pike::KernelOp kernel, std::string *why = nullptr);
 /// Row length of a row op slot (softmax/reduction/norm), 0 when not a row op.
 int64_t rowLength(pike::KernelOp kernel);
@@ -177,6 +177,13 @@ int64_t rowLength(pike::KernelOp kernel);
 /// adaptive_avg_pool2d to 1x1 (global average pooling, as in squeeze-excite):
 /// a mean over the last two dims, generated as a row reduction.
 bool isGlobalAvgPool(pike::AtenOp op);
+
+/// max_pool2d, avg_pool2d, adaptive max / avg pooling (not global average
+/// pooling, which is a row reduction): Pool.cpp's generator.
+bool isPooling(pike::AtenOp op);
+/// A pooling op with an elementwise prologue / epilogue (Pool.cpp).
+bool emitPool(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
+              Unsupported &err);
 
 std::string sanitize(llvm::StringRef s);
 
@@ -192,15 +199,20 @@ struct ConvGeom {
   /// The reference op itself runs with TF32 allowed (cuDNN's default,
   /// recorded as `allow_tf32` in the graph): a kernel may do the same.
   bool tf32 = false;
+  /// Transposed (weight [Ci, Co/groups, KH, KW]; cuDNN backward-data), with its
+  /// output padding.
+  bool transposed = false;
+  int64_t OPH = 0, OPW = 0;
   /// 1x1, stride 1, no padding, one group: a batched GEMM W[Co,Ci] x X[n][Ci,HW].
   bool pointwise() const {
-    return KH == 1 && KW == 1 && SH == 1 && SW == 1 && PH == 0 && PW == 0 && groups == 1;
+    return !transposed && KH == 1 && KW == 1 && SH == 1 && SW == 1 && PH == 0 && PW == 0 &&
+           groups == 1;
   }
   /// One group per input channel (channel multiplier Co / Ci).
-  bool depthwise() const { return groups > 1 && groups == Ci && Co % Ci == 0; }
+  bool depthwise() const { return !transposed && groups > 1 && groups == Ci && Co % Ci == 0; }
 };
 /// Reads the geometry of a convolution op; fails (with the reason) on
-/// transposed, non-4-d, non-f32 or string-padded convolutions.
+/// non-4-d, non-f32 or string-padded convolutions.
 bool convGeometry(pike::AtenOp a, ConvGeom &g, Unsupported &err);
 /// Emits `float <dst>` = element `channel` (a C expression) of the per-channel
 /// vector `v` (an argument, an inlined constant or a splat), in its own scope.
@@ -227,10 +239,33 @@ bool emitScan(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKer
 /// Elements between consecutive scanned elements of a scan slot (1: the last
 /// dim is scanned); 0 when not a scan slot.
 int64_t scanInner(pike::KernelOp kernel);
+/// A convolution region: one convolution anchor, every other op elementwise,
+/// every output of the convolution's shape.
+struct ConvPlan {
+  ConvGeom g;
+  mlir::Value G; // the convolution's result (bias included)
+};
+bool planConvRegion(pike::KernelOp kernel, ConvPlan &p, Unsupported &err);
+/// Statements computing `pike_g` (`acc` + bias of channel `pike_ch`) and storing
+/// every output at linear index `o` of the NCHW output.
+bool emitConvEpilogue(const ConvPlan &p, pike::KernelOp kernel,
+                      const llvm::DenseMap<mlir::Value, TensorRef> &tensors,
+                      const std::string &ind, std::ostringstream &os, Unsupported &err);
+/// Host reference of any (grouped, strided, dilated) convolution region (Conv.cpp).
+bool emitConvHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err);
 
 /// Depthwise convolution + elementwise epilogue (Conv.cpp).
 bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
                        Unsupported &err);
+/// Any convolution through cuDNN (nvcc mode) + one generated epilogue kernel, or
+/// cudnnConvolutionBiasActivationForward when it covers the epilogue (ConvCudnn.cpp).
+/// `knobs.variant` = "cudnn[-fused][/ALGO]", see docs/codegen.md.
+bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &out,
+                   Unsupported &err);
+/// True when the knobs ask for the cuDNN path ("cudnn..." variants).
+bool isCudnnVariant(const Knobs &knobs);
+/// The cuDNN variants worth timing for a convolution slot (first = best guess).
+std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel);
 
 } // namespace pike::codegen::detail
 

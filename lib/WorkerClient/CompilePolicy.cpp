@@ -250,7 +250,7 @@ std::optional<std::string> checkFlags(const std::vector<std::string> &flags, con
       R"(|--?std=c\+\+(17|20)|--?expt-relaxed-constexpr|--?extended-lambda|--?expt-extended-lambda)"
       R"(|-Xptxas=-v|--ptxas-options=-v)");
   static const std::regex define(R"(-D[A-Za-z_][A-Za-z0-9_]{0,127}(=[A-Za-z0-9_.+-]{0,256})?)");
-  static const std::regex nvccOnly(R"(-lcublas|-lcublasLt|-O[0-3])");
+  static const std::regex nvccOnly(R"(-lcublas|-lcublasLt|-lcudnn|-O[0-3])");
   for (size_t k = 0; k < flags.size(); ++k) {
     const std::string &f = flags[k];
     if (std::regex_match(f, plain) || std::regex_match(f, define))
@@ -268,7 +268,7 @@ std::optional<std::string> checkFlags(const std::vector<std::string> &flags, con
     return "flag not allowed: " + shown +
            " (allowed: -lineinfo, --use_fast_math, -maxrregcount=N, -std=c++17|c++20, "
            "--expt-relaxed-constexpr, --extended-lambda, -DNAME[=VALUE] of [A-Za-z0-9_.+-], "
-           "-Xptxas -v, and for nvcc -O0..-O3 -lcublas -lcublasLt)";
+           "-Xptxas -v, and for nvcc -O0..-O3 -lcublas -lcublasLt -lcudnn)";
   }
   return std::nullopt;
 }

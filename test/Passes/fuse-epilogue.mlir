@@ -59,3 +59,32 @@ func.func @dag(%x: tensor<8xf32>, %y: tensor<8xf32>) -> tensor<8xf32> {
   %r = pike.aten "aten::add"(%a, %t) {alpha = 1 : i64, operands = ["self", "other"]} : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
   return %r : tensor<8xf32>
 }
+
+// -----
+
+// Elementwise ops that only feed a 2-d pooling op become its prologue (the
+// pooling kernel recomputes them per window element).
+// CHECK-LABEL: func.func @bn_relu_pool
+// CHECK: pike.fusion_group "pooling"
+// CHECK: aten::mul
+// CHECK: aten::relu
+// CHECK: aten::max_pool2d
+// CHECK: pike.yield
+func.func @bn_relu_pool(%x: tensor<1x2x4x4xf32>, %s: tensor<2x1x1xf32>) -> tensor<1x2x2x2xf32> {
+  %0 = pike.aten "aten::mul"(%x, %s) {operands = ["self", "other"]} : (tensor<1x2x4x4xf32>, tensor<2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %1 = pike.aten "aten::relu"(%0) {operands = ["self"]} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %2 = pike.aten "aten::max_pool2d"(%1) {ceil_mode = false, dilation = array<i64: 1, 1>, kernel_size = array<i64: 2, 2>, operands = ["self"], padding = array<i64: 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
+  return %2 : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// The relu is also returned: it must be stored, so the pool stays on its own.
+// CHECK-LABEL: func.func @relu_used_twice
+// CHECK: pike.fusion_group "elementwise"
+// CHECK-NOT: pike.fusion_group "pooling"
+func.func @relu_used_twice(%x: tensor<1x2x4x4xf32>) -> (tensor<1x2x4x4xf32>, tensor<1x2x2x2xf32>) {
+  %0 = pike.aten "aten::relu"(%x) {operands = ["self"]} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %1 = pike.aten "aten::avg_pool2d"(%0) {ceil_mode = false, count_include_pad = true, divisor_override, kernel_size = array<i64: 2, 2>, operands = ["self"], padding = array<i64: 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
+  return %0, %1 : tensor<1x2x4x4xf32>, tensor<1x2x2x2xf32>
+}

@@ -3,6 +3,7 @@
 #include "KernelABIText.h" // generated: kKernelABIHeader
 #include "pike/Support/Sha256.h"
 #include "pike/WorkerClient/CompilePolicy.h"
+#include "pike/WorkerClient/CudnnLocation.h"
 #include "pike/WorkerClient/Landlock.h"
 #include "pike/WorkerClient/Protocol.h"
 
@@ -19,6 +20,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <ftw.h>
+#include <link.h>
 #include <poll.h>
 #include <sstream>
 #include <sys/file.h>
@@ -234,6 +236,46 @@ std::optional<std::string> parseCandidate(const json &req, CandidateSpec &out) {
   return std::nullopt;
 }
 
+namespace {
+
+/// torch's lib directory, from the libraries this process has loaded (the worker
+/// links LibTorch); empty when none is.
+std::string loadedTorchLibDir() {
+  std::string found;
+  dl_iterate_phdr(
+      [](struct dl_phdr_info *info, size_t, void *data) -> int {
+        std::string name = info->dlpi_name ? info->dlpi_name : "";
+        for (const char *lib : {"/libtorch_cuda.so", "/libtorch.so", "/libc10.so"})
+          if (name.size() > std::strlen(lib) &&
+              name.compare(name.size() - std::strlen(lib), std::string::npos, lib) == 0) {
+            *static_cast<std::string *>(data) = name.substr(0, name.size() - std::strlen(lib));
+            return 1;
+          }
+        return 0;
+      },
+      &found);
+  return found;
+}
+
+bool wantsCudnn(const CandidateSpec &c) {
+  return c.mode == "nvcc" && std::find(c.flags.begin(), c.flags.end(), "-lcudnn") != c.flags.end();
+}
+
+} // namespace
+
+const std::optional<CudnnLocation> &Compiler::cudnn(std::string *why) {
+  std::lock_guard<std::mutex> lk(versionMu_);
+  if (!cudnnResolved_) {
+    const char *env = std::getenv("PIKE_CUDNN_DIR");
+    std::string toolkit = cudaInclude_.empty() ? "" : dirName(realPath(cudaInclude_));
+    cudnn_ = resolveCudnn(env ? env : "", loadedTorchLibDir(), toolkit, cudnnWhy_);
+    cudnnResolved_ = true;
+  }
+  if (why)
+    *why = cudnnWhy_;
+  return cudnn_;
+}
+
 Compiler::Compiler(std::string cacheDir, std::string nvcc, std::string cudaInclude)
     : cacheDir_(std::move(cacheDir)), nvcc_(std::move(nvcc)), cudaInclude_(std::move(cudaInclude)),
       nvrtcExe_(defaultNvrtcExe()) {
@@ -304,6 +346,9 @@ CompileOutcome Compiler::compile(const CandidateSpec &c, const std::string &arch
                         '\0' + kKernelABIHeader + '\0';
   for (const auto &f : c.flags)
     keyText += f + '\0';
+  if (wantsCudnn(c)) // the artifact's rpath names the cuDNN it was linked with
+    if (const auto &loc = cudnn())
+      keyText += loc->libDir + '/' + loc->library + '\0';
   keyText += '\0' + c.source;
   std::string key = sha256Hex(keyText);
 
@@ -313,6 +358,10 @@ CompileOutcome Compiler::compile(const CandidateSpec &c, const std::string &arch
   if (c.mode == "nvcc")
     for (const auto &d : hostIncludeDirs())
       roots.push_back(d);
+  // -lcudnn: cuDNN's own include dir joins (pip installs keep it outside the toolkit).
+  if (wantsCudnn(c))
+    if (const auto &loc = cudnn())
+      roots.push_back(loc->includeDir);
   std::vector<std::string> problems = checkIncludes(c.source, roots, kSourceName);
   if (!problems.empty()) {
     CompileOutcome out;
@@ -415,6 +464,9 @@ std::string Compiler::runCompiler(const CandidateSpec &c, std::vector<std::strin
           lp.readDirs.push_back(prefix);
       for (const auto &d : hostIncludeDirs())
         lp.readDirs.push_back(d);
+      if (wantsCudnn(c))
+        if (const auto &loc = cudnn())
+          lp.readDirs.push_back(loc->root);
     }
     lp.readFiles = {"/etc/ld.so.cache", "/etc/ld.so.conf", "/dev/urandom", "/dev/random"};
     // A relative or unresolvable path must never widen the set to the cwd or "/".
@@ -512,7 +564,9 @@ CompileOutcome Compiler::compileNvcc(const CandidateSpec &c, const std::string &
   std::vector<std::string> argv = {nvcc_, "-shared", "-Xcompiler", "-fPIC", "-O3", "-std=c++17",
                                    "-gencode=arch=compute_" + num + ",code=sm_" + num,
                                    "-I" + includeDir_};
-  argv.insert(argv.end(), c.flags.begin(), c.flags.end());
+  for (const auto &f : c.flags)
+    if (f != "-lcudnn")
+      argv.push_back(f);
   // The runner has no LibTorch to provide cuBLAS & co: link what the source includes,
   // found at load time through the toolkit's library directory.
   std::vector<std::string> libs = linkLibrariesFor(c.source);
@@ -522,6 +576,18 @@ CompileOutcome Compiler::compileNvcc(const CandidateSpec &c, const std::string &
   if (!libs.empty())
     if (std::string dir = toolkitLibraryDir(nvcc_); !dir.empty())
       argv.insert(argv.end(), {"-L" + dir, "-Xlinker", "-rpath=" + dir});
+  if (wantsCudnn(c)) {
+    // The client only asks for cuDNN; where it is comes from the worker's resolution.
+    std::string why;
+    const auto &loc = cudnn(&why);
+    if (!loc) {
+      out.status = "compile_error";
+      out.log = "-lcudnn: " + why;
+      return out;
+    }
+    argv.insert(argv.end(), {"-I" + loc->includeDir, "-L" + loc->libDir, "-l:" + loc->library,
+                             "-Xlinker", "-rpath=" + loc->libDir});
+  }
   argv.insert(argv.end(), {"-o", "candidate.so", kSourceName});
   std::string work = runCompiler(c, argv, timeoutMs, "nvcc", out);
   if (out.status == "ok" && std::rename((work + "/candidate.so").c_str(), outPath.c_str()) != 0) {

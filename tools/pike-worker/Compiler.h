@@ -12,6 +12,8 @@
 #ifndef PIKE_WORKER_COMPILER_H
 #define PIKE_WORKER_COMPILER_H
 
+#include "pike/WorkerClient/CudnnLocation.h"
+
 #include <nlohmann/json.hpp>
 
 #include <mutex>
@@ -67,6 +69,12 @@ private:
   std::string runCompiler(const CandidateSpec &c, std::vector<std::string> argv, int timeoutMs,
                           const char *what, CompileOutcome &out);
   const std::vector<std::string> &hostIncludeDirs();
+  /// cuDNN for candidates linked with -lcudnn, resolved once (CudnnLocation.h);
+  /// nullopt (and `why`) when there is none.
+  const std::optional<CudnnLocation> &cudnn(std::string *why = nullptr);
+  bool cudnnResolved_ = false;
+  std::optional<CudnnLocation> cudnn_;
+  std::string cudnnWhy_;
   std::string cacheDir_, nvcc_, cudaInclude_, includeDir_, nvrtcExe_;
   std::mutex versionMu_;
   std::string nvccVersion_;

@@ -43,6 +43,9 @@ struct GeneratedKernel {
   // nvrtc: [{"kernel","grid":[x,y,z],"block":[x,y,z],"smem":n,"args":["in0",..,"out0",..]}]
   Knobs knobs;
   std::string summary;       // one line: pattern, strategy, knobs
+  /// nvcc: libraries the source calls beyond the CUDA runtime, as worker flags
+  /// ("-lcudnn": the worker links the cuDNN it resolved; docs/worker.md).
+  std::vector<std::string> linkFlags;
 };
 
 /// Generates CUDA for one kernel slot. On failure emits a diagnostic on the

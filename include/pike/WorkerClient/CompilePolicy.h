@@ -23,7 +23,7 @@ std::vector<std::string> checkIncludes(const std::string &source,
 /// Checks client-supplied compiler flags against the allow-list (-lineinfo, fast
 /// math, -maxrregcount=N, -std=c++17|c++20, relaxed constexpr, extended lambdas,
 /// -DNAME[=VALUE] with a safe charset, -Xptxas -v; nvcc only: -O0..-O3, -lcublas,
-/// -lcublasLt). Returns "flag not allowed: ..." or nullopt.
+/// -lcublasLt, -lcudnn: the worker links its resolved cuDNN, see CudnnLocation.h). Returns "flag not allowed: ..." or nullopt.
 std::optional<std::string> checkFlags(const std::vector<std::string> &flags,
                                       const std::string &mode);
 

@@ -39,10 +39,41 @@ def ref_of(t, code):
     return r
 
 
+def cudnn_root():
+    """cuDNN as the worker resolves it (pike/WorkerClient/CudnnLocation.h): PIKE_CUDNN_DIR,
+    else the pip package beside torch (site-packages/nvidia/cudnn), else the toolkit."""
+    def layout(root):
+        if not os.path.isfile(os.path.join(root, "include", "cudnn.h")):
+            return None
+        for lib in ("lib", "lib64"):
+            for name in ("libcudnn.so.9", "libcudnn.so"):
+                if os.path.isfile(os.path.join(root, lib, name)):
+                    return os.path.join(root, "include"), os.path.join(root, lib), name
+        return None
+    env = os.environ.get("PIKE_CUDNN_DIR")
+    if env:
+        found = layout(env)
+        if not found:
+            sys.exit("PIKE_CUDNN_DIR=%s has no include/cudnn.h with libcudnn.so.9 in lib/ or lib64/" % env)
+        return found
+    torch_site = os.path.dirname(os.path.dirname(os.path.abspath(torch.__file__)))
+    for root in (os.path.join(torch_site, "nvidia", "cudnn"), os.environ.get("CUDA_HOME", "/usr/local/cuda")):
+        found = layout(root)
+        if found:
+            return found
+    return None
+
+
 def build(src):
     so = src[:-3] + ".so"
     cmd = ["nvcc", "-arch=sm_90", "-std=c++17", "-shared", "-Xcompiler", "-fPIC", "-O2",
            "-Iinclude", src, "-o", so, "-lcublasLt", "-lcublas"]
+    if "#include <cudnn.h>" in open(src).read():
+        found = cudnn_root()
+        if not found:
+            return src, so, 1, "cuDNN not found (set PIKE_CUDNN_DIR)"
+        inc, lib, name = found
+        cmd += ["-I" + inc, "-L" + lib, "-l:" + name, "-Xlinker", "-rpath=" + lib]
     r = subprocess.run(cmd, capture_output=True, text=True)
     return src, so, r.returncode, r.stderr[-3000:]
 

@@ -1,6 +1,7 @@
 // The compile sandbox's source, flag and log policies, and the protocol's
 // line limits, without a worker process (pike/WorkerClient/CompilePolicy.h).
 #include "pike/WorkerClient/CompilePolicy.h"
+#include "pike/WorkerClient/CudnnLocation.h"
 #include "pike/WorkerClient/Landlock.h"
 #include "pike/WorkerClient/LineIO.h"
 #include "pike/WorkerClient/Protocol.h"
@@ -253,4 +254,77 @@ TEST(LinkLibraries, FromIncludedHeaders) {
   EXPECT_TRUE(linkLibrariesFor("#include <cuda_runtime.h>\n// #include is not <cublasLt.h>\n"
                                "const char *s = \"cublas.h\";\n")
                   .empty());
+}
+
+// -lcudnn: nvcc only, spelled exactly; the worker itself adds where cuDNN is.
+TEST(FlagPolicy, CudnnLinkFlagIsNvccOnlyAndExact) {
+  EXPECT_FALSE(checkFlags({"-lcudnn"}, "nvcc"));
+  auto r = checkFlags({"-lcudnn"}, "nvrtc");
+  ASSERT_TRUE(r);
+  EXPECT_NE(r->find("NVRTC links no libraries"), std::string::npos);
+  for (const char *bad : {"-lcudnn_cnn", "-l:libcudnn.so.9", "-L/tmp", "-lcudnn -L/tmp"})
+    EXPECT_TRUE(checkFlags({bad}, "nvcc")) << bad;
+}
+
+namespace {
+/// A scratch tree under the test's temp dir; files are created empty.
+struct ScratchTree {
+  std::string root;
+  ScratchTree() {
+    char tmpl[] = "/tmp/pike-cudnn-XXXXXX";
+    root = ::mkdtemp(tmpl);
+  }
+  ~ScratchTree() { std::system(("rm -rf '" + root + "'").c_str()); }
+  void file(const std::string &rel) {
+    std::string p = root + "/" + rel;
+    std::system(("mkdir -p '" + p.substr(0, p.rfind('/')) + "' && touch '" + p + "'").c_str());
+  }
+};
+} // namespace
+
+TEST(CudnnLocation, ExplicitDirectoryWinsAndMustBeRight) {
+  ScratchTree t;
+  t.file("env/include/cudnn.h");
+  t.file("env/lib/libcudnn.so.9");
+  t.file("site/nvidia/cudnn/include/cudnn.h");
+  t.file("site/nvidia/cudnn/lib/libcudnn.so.9");
+  t.file("site/torch/lib/libtorch.so");
+  std::string why;
+  auto loc = resolveCudnn(t.root + "/env", t.root + "/site/torch/lib", "", why);
+  ASSERT_TRUE(loc) << why;
+  EXPECT_EQ(loc->source, "PIKE_CUDNN_DIR");
+  EXPECT_EQ(loc->library, "libcudnn.so.9");
+  EXPECT_NE(loc->libDir.find("/env/lib"), std::string::npos);
+  // A wrong explicit setting is an error naming it, not a silent fallback to torch's.
+  EXPECT_FALSE(resolveCudnn(t.root + "/nowhere", t.root + "/site/torch/lib", "", why));
+  EXPECT_NE(why.find("PIKE_CUDNN_DIR=" + t.root + "/nowhere"), std::string::npos) << why;
+}
+
+TEST(CudnnLocation, TorchPipPackageThenToolkit) {
+  ScratchTree t;
+  t.file("site/nvidia/cudnn/include/cudnn.h");
+  t.file("site/nvidia/cudnn/lib/libcudnn.so.9");
+  t.file("site/torch/lib/libtorch.so");
+  t.file("cuda/include/cudnn.h");
+  t.file("cuda/lib64/libcudnn.so");
+  std::string why;
+  auto loc = resolveCudnn("", t.root + "/site/torch/lib", t.root + "/cuda", why);
+  ASSERT_TRUE(loc) << why;
+  EXPECT_EQ(loc->source, "torch");
+  EXPECT_NE(loc->includeDir.find("/site/nvidia/cudnn/include"), std::string::npos);
+  // No pip package beside torch: the toolkit's (lib64, unversioned name).
+  loc = resolveCudnn("", t.root + "/cuda/lib64", t.root + "/cuda", why);
+  ASSERT_TRUE(loc) << why;
+  EXPECT_EQ(loc->source, "toolkit");
+  EXPECT_EQ(loc->library, "libcudnn.so");
+  EXPECT_NE(loc->libDir.find("/cuda/lib64"), std::string::npos);
+}
+
+TEST(CudnnLocation, NothingFoundSaysWhereItLooked) {
+  ScratchTree t;
+  t.file("cuda/include/cudnn.h"); // header without the library does not qualify
+  std::string why;
+  EXPECT_FALSE(resolveCudnn("", t.root + "/site/torch/lib", t.root + "/cuda", why));
+  EXPECT_NE(why.find("cuDNN not found"), std::string::npos);
+  EXPECT_NE(why.find(t.root + "/cuda"), std::string::npos) << why;
 }

@@ -523,3 +523,60 @@ TEST(WorkerPool, MissingExecutableIsAnErrorReplyNotACrash) {
   EXPECT_EQ(r["status"], "runtime_error") << r.dump();
   EXPECT_FALSE(r["log"].get<std::string>().empty());
 }
+
+// -lcudnn: the worker adds the resolved cuDNN's include dir (to nvcc and to the
+// include policy), library and rpath. A pip-style layout outside the toolkit,
+// given by PIKE_CUDNN_DIR, with a stand-in header and library.
+TEST(WorkerProcess, NvccCudnnCandidateLinksTheResolvedCudnn) {
+  std::string cache = tempDir(), fake = tempDir() + "/nvidia/cudnn";
+  ASSERT_EQ(std::system(("mkdir -p " + fake + "/include " + fake + "/lib").c_str()), 0);
+  std::ofstream(fake + "/include/cudnn.h") << "extern \"C\" int pike_fake_cudnn(void);\n";
+  std::ofstream(fake + "/lib/fake.c") << "int pike_fake_cudnn(void) { return 7; }\n";
+  ASSERT_EQ(std::system(("cc -shared -fPIC -o " + fake + "/lib/libcudnn.so.9 " + fake + "/lib/fake.c").c_str()), 0);
+  std::string src = std::string("#include <cudnn.h>\n") + kGoodNvcc +
+                    "extern \"C\" int pike_probe(void) { return pike_fake_cudnn(); }\n";
+  json req = compileReq("nvcc", src);
+  req["candidate"]["flags"] = {"-lcudnn"};
+
+  WorkerProcess::Options o = options(cache);
+  o.env.emplace_back("PIKE_CUDNN_DIR", fake);
+  WorkerProcess w(o);
+  w.start();
+  json r = w.call(req, 300s);
+  ASSERT_EQ(r["status"], "ok") << r["log"];
+  std::string key = r["compile"]["key"];
+  std::string so = cache + "/" + key.substr(0, 2) + "/" + key + ".so";
+  FILE *p = ::popen(("readelf -d " + so).c_str(), "r");
+  ASSERT_TRUE(p);
+  std::string dyn;
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, p))
+    dyn += buf;
+  ::pclose(p);
+  EXPECT_NE(dyn.find("[libcudnn.so.9]"), std::string::npos) << dyn;
+  EXPECT_NE(dyn.find(fake + "/lib"), std::string::npos) << dyn; // RUNPATH/RPATH
+
+  // Without -lcudnn the stand-in is not on the include path: the name is refused by the
+  // include policy, or (a toolkit with its own cudnn.h) resolves to that header instead.
+  json plain = compileReq("nvcc", src);
+  json r2 = w.call(plain, 300s);
+  EXPECT_EQ(r2["status"], "compile_error");
+  std::string log2 = r2["log"];
+  EXPECT_TRUE(log2.find("include not allowed") != std::string::npos ||
+              log2.find("\"pike_fake_cudnn\" is undefined") != std::string::npos)
+      << log2;
+}
+
+TEST(WorkerProcess, NvccCudnnWithAWrongCudnnDirIsAClearCompileError) {
+  std::string cache = tempDir();
+  json req = compileReq("nvcc", kGoodNvcc);
+  req["candidate"]["flags"] = {"-lcudnn"};
+  WorkerProcess::Options o = options(cache);
+  o.env.emplace_back("PIKE_CUDNN_DIR", "/nonexistent/cudnn");
+  WorkerProcess w(o);
+  w.start();
+  json r = w.call(req, 300s);
+  EXPECT_EQ(r["status"], "compile_error");
+  EXPECT_NE(r["log"].get<std::string>().find("PIKE_CUDNN_DIR=/nonexistent/cudnn"), std::string::npos)
+      << r["log"];
+}

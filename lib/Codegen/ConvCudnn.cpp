@@ -1,0 +1,443 @@
+// Convolution regions through cuDNN (nvcc mode): dense, strided, dilated and
+// grouped 2-d convolutions (depthwise too, as an alternative to Conv.cpp's
+// kernel) with the region's epilogue.
+//
+// Why cuDNN's descriptor API and not the graph (backend) API with runtime
+// fusion: the descriptor calls reach the same engines for a plain convolution,
+// expose heuristics, cudnnFind and per-algorithm workspace sizes in a few calls
+// (the knobs the search times), and cudnnConvolutionBiasActivationForward
+// fuses the common conv + bias (+ residual) (+ relu) epilogue. Everything else
+// after the convolution runs in one generated epilogue kernel, so a region is
+// at most one cuDNN call and one kernel.
+//
+// Variant knob: "cudnn[-fused][/ALGO]". ALGO picks the forward algorithm:
+// heuristic (cudnnGetConvolutionForwardAlgorithm_v7's first that fits, the
+// default), find (cudnnFindConvolutionForwardAlgorithm: times them at the first
+// call), or one by name (implicit-gemm, precomp-gemm, gemm, fft, fft-tiling,
+// winograd, winograd-nonfused). "-fused" uses
+// cudnnConvolutionBiasActivationForward where the epilogue is bias, an optional
+// residual add of a slot input and an optional relu; the identity activation
+// is only implemented by IMPLICIT_PRECOMP_GEMM, so that algorithm is forced.
+//
+// State (as for the cuBLAS variants): the handle, descriptors, algorithm and
+// workspace are created once per process at the first call (a function-local
+// static, thread-safe initialisation); the workspace is one cudaMalloc of the
+// chosen algorithm's size, never freed. The first call must happen outside
+// CUDA-graph capture. TF32: CUDNN_TENSOR_OP_MATH only where the reference
+// convolution itself allows TF32 (`allow_tf32`, as eager cuDNN does) or the
+// precision policy does (allowTF32); otherwise CUDNN_FMA_MATH, as PyTorch sets.
+#include "Internal.h"
+
+#include "pike/Dialect/OpRegistry.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <algorithm>
+
+using namespace mlir;
+
+namespace pike::codegen::detail {
+
+namespace {
+
+const char *kAbiHeader =
+    "#if defined(__has_include)\n#if __has_include(\"pike/Runtime/KernelABI.h\")\n"
+    "#include \"pike/Runtime/KernelABI.h\"\n#endif\n#endif\n"
+    "#ifndef PIKE_RUNTIME_KERNELABI_H\n#define PIKE_RUNTIME_KERNELABI_H\n#define PIKE_MAX_DIMS 8\n"
+    "typedef struct PikeTensorRef { void *data; int32_t dtype; int32_t ndim; int64_t sizes[PIKE_MAX_DIMS]; } PikeTensorRef;\n"
+    "#endif\n";
+
+struct Algo {
+  const char *name;
+  const char *cudnn; // empty: chosen at the first call
+};
+const Algo kAlgos[] = {
+    {"heuristic", ""},
+    {"find", ""},
+    {"implicit-gemm", "CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM"},
+    {"precomp-gemm", "CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM"},
+    {"gemm", "CUDNN_CONVOLUTION_FWD_ALGO_GEMM"},
+    {"fft", "CUDNN_CONVOLUTION_FWD_ALGO_FFT"},
+    {"fft-tiling", "CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING"},
+    {"winograd", "CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD"},
+    {"winograd-nonfused", "CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED"},
+};
+
+struct Variant {
+  bool fused = false;
+  const Algo *algo = &kAlgos[0];
+};
+
+bool parseVariant(const std::string &v, Variant &out, std::string &why) {
+  std::string base = v, algo;
+  if (size_t slash = v.find('/'); slash != std::string::npos) {
+    base = v.substr(0, slash);
+    algo = v.substr(slash + 1);
+  }
+  if (base == "cudnn-fused")
+    out.fused = true;
+  else if (base != "cudnn") {
+    why = "unknown convolution variant '" + v + "' (expected cudnn[-fused][/ALGO])";
+    return false;
+  }
+  if (algo.empty())
+    return true;
+  for (const Algo &a : kAlgos)
+    if (algo == a.name) {
+      out.algo = &a;
+      return true;
+    }
+  why = "unknown cuDNN algorithm '" + algo +
+        "' (heuristic, find, implicit-gemm, precomp-gemm, gemm, fft, fft-tiling, winograd, "
+        "winograd-nonfused)";
+  return false;
+}
+
+/// What cudnnConvolutionBiasActivationForward can take over:
+/// y = act(conv(x) + z + bias) with z a slot input (or none) and act relu or identity.
+struct FusedEpilogue {
+  Value z;           // residual slot input, or null
+  bool relu = false;
+};
+
+bool matchFused(const ConvPlan &p, pike::KernelOp kernel, FusedEpilogue &f, std::string &why) {
+  auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
+  if (yield.getNumOperands() != 1) {
+    why = "the region has several outputs";
+    return false;
+  }
+  Value cur = p.G;
+  auto nextUser = [&](Value v) -> pike::AtenOp {
+    if (!v.hasOneUse())
+      return nullptr;
+    return dyn_cast<pike::AtenOp>(*v.getUsers().begin());
+  };
+  if (cur != yield.getOperand(0)) {
+    if (pike::AtenOp add = nextUser(cur); add && add.getName() == "aten::add") {
+      Value self = operandNamed(add, "self"), other = operandNamed(add, "other");
+      Value r = self == cur ? other : self;
+      auto alpha = add->getAttr("alpha");
+      bool unitAlpha = !alpha || (isa<IntegerAttr>(alpha) && cast<IntegerAttr>(alpha).getInt() == 1) ||
+                       (isa<FloatAttr>(alpha) && cast<FloatAttr>(alpha).getValueAsDouble() == 1.0);
+      if (r && r != cur && (self == cur || other == cur) && isa<BlockArgument>(r) && unitAlpha &&
+          shapeOf(r) == shapeOf(cur) && elementTypeOf(r.getType()).isF32() &&
+          add->getNumOperands() == 2) {
+        f.z = r;
+        cur = add->getResult(0);
+      }
+    }
+  }
+  if (cur != yield.getOperand(0)) {
+    if (pike::AtenOp act = nextUser(cur); act && act.getName() == "aten::relu") {
+      f.relu = true;
+      cur = act->getResult(0);
+    }
+  }
+  if (cur != yield.getOperand(0)) {
+    why = "the epilogue is more than bias, a residual add and relu";
+    return false;
+  }
+  return true;
+}
+
+/// Splat value of a constant operand (bias = 0 spelled as a constant).
+std::optional<double> splatValue(Value v) {
+  auto c = v.getDefiningOp<pike::ConstantOp>();
+  if (!c)
+    return std::nullopt;
+  auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
+  if (!dense || !dense.isSplat() || !dense.getElementType().isF32())
+    return std::nullopt;
+  return dense.getSplatValue<APFloat>().convertToDouble();
+}
+
+std::string argsList(size_t nin, size_t nout) {
+  std::string s;
+  for (size_t i = 0; i < nin; ++i)
+    s += (s.empty() ? "in" : ", in") + std::to_string(i);
+  for (size_t i = 0; i < nout; ++i)
+    s += (s.empty() ? "out" : ", out") + std::to_string(i);
+  return s;
+}
+
+} // namespace
+
+bool isCudnnVariant(const Knobs &knobs) { return knobs.variant.rfind("cudnn", 0) == 0; }
+
+std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
+  ConvPlan p;
+  Unsupported err;
+  if (!planConvRegion(kernel, p, err))
+    return {};
+  if (p.g.transposed)
+    return {"cudnn/find", "cudnn"}; // backward-data: no fused call, own algorithm list
+  FusedEpilogue f;
+  std::string why;
+  bool fusable = matchFused(p, kernel, f, why);
+  std::vector<std::string> v;
+  // Find times every algorithm on the real shape once; the heuristic is the
+  // cheap first-call fallback; the fused call saves the epilogue kernel's pass.
+  v.push_back("cudnn/find");
+  if (fusable)
+    v.push_back(f.relu ? "cudnn-fused/find" : "cudnn-fused");
+  v.push_back("cudnn");
+  v.push_back("cudnn/precomp-gemm");
+  if (p.g.KH == 3 && p.g.KW == 3 && p.g.SH == 1 && p.g.SW == 1 && p.g.groups == 1)
+    v.push_back("cudnn/winograd-nonfused");
+  v.push_back("cudnn/implicit-gemm");
+  return v;
+}
+
+bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &out,
+                   Unsupported &err) {
+  ConvPlan p;
+  if (!planConvRegion(kernel, p, err))
+    return false;
+  const ConvGeom &g = p.g;
+  Variant var;
+  std::string why;
+  if (!parseVariant(knobs.variant.empty() ? "cudnn" : knobs.variant, var, why))
+    return err.fail(g.op, why);
+  auto ins = kernel.getFunctionType().getInputs();
+  auto outs = kernel.getFunctionType().getResults();
+  if (!elementTypeOf(outs[0]).isF32())
+    return err.fail(g.op, "the first output of a cuDNN convolution region must be f32 (cuDNN writes "
+                          "the convolution into it)");
+  if (g.transposed && (var.fused || var.algo->cudnn[0]))
+    return err.fail(g.op, "a transposed convolution (cuDNN backward-data) takes only the "
+                          "heuristic or find algorithm and no fused call");
+  FusedEpilogue fe;
+  if (var.fused && !matchFused(p, kernel, fe, why))
+    return err.fail(g.op, "cudnn-fused cannot cover this region: " + why);
+  if (var.fused && !fe.relu && var.algo->cudnn[0] &&
+      std::string(var.algo->cudnn) != "CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM")
+    return err.fail(g.op, "cudnn-fused with the identity activation needs the precomp-gemm "
+                          "algorithm (cuDNN implements no other)");
+  std::optional<double> biasSplat = g.bias ? splatValue(g.bias) : std::optional<double>(0.0);
+  if (var.fused && g.bias && biasSplat && *biasSplat != 0.0)
+    return err.fail(g.op, "cudnn-fused needs the bias as a tensor (a non-zero splat bias is not one)");
+
+  std::string defs;
+  llvm::DenseMap<Value, TensorRef> tensors;
+  if (!bindSlotTensors(kernel, /*host=*/false, defs, tensors, err))
+    return false;
+  // __device__ (not __constant__) arrays: cuDNN reads them through global pointers.
+  for (size_t pos; (pos = defs.find("__constant__ ")) != std::string::npos;)
+    defs.replace(pos, 13, "__device__ ");
+  std::string X, Wt;
+  if (!operandPtr(g.x, tensors, X, err, g.op, "convolution input") ||
+      !operandPtr(g.w, tensors, Wt, err, g.op, "convolution weight"))
+    return false;
+
+  const std::string slot = sanitize(kernel.getSymName());
+  const std::string epiName = "pike_" + slot + "_epilogue";
+  const int64_t total = numel(shapeOf(p.G));
+  const bool needEpi = !var.fused;
+  const bool tf32 = g.tf32 || knobs.allowTF32;
+  // Identity activation: only IMPLICIT_PRECOMP_GEMM implements it in the fused call.
+  std::string fixedAlgo = var.algo->cudnn;
+  if (var.fused && !fe.relu)
+    fixedAlgo = "CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM";
+  const std::string algoMode = !fixedAlgo.empty() ? "fixed" : var.algo->name;
+
+  std::ostringstream os;
+  os << "// pike: convolution slot via cuDNN (nvcc mode), "
+     << (var.fused ? "cudnnConvolutionBiasActivationForward" : "cudnnConvolutionForward + epilogue kernel")
+     << ".\n";
+  os << "// Handle, descriptors, algorithm and workspace are made once per process at the first\n"
+        "// call (function-local static); warm the slot up before CUDA-graph capture.\n";
+  os << "#include <cuda_runtime.h>\n#include <stdint.h>\n#include <cudnn.h>\n";
+  os << kAbiHeader << prelude(false) << defs;
+  std::string idx = total >= (int64_t(1) << 31) - 1 ? "long long" : "int";
+  int nt = knobs.blockSize;
+  if (needEpi) {
+    // out0 holds the convolution without bias; the kernel adds the bias and runs the
+    // epilogue (each thread reads out0[o] before any output store at o).
+    os << "__global__ void __launch_bounds__(" << nt << ") " << epiName << "(" << paramList(kernel)
+       << ") {\n";
+    os << "  typedef " << idx << " pike_idx;\n";
+    os << "  for (pike_idx o = (pike_idx)blockIdx.x * blockDim.x + threadIdx.x; o < (pike_idx)"
+       << total << "; o += (pike_idx)gridDim.x * blockDim.x) {\n";
+    os << "    const pike_idx pike_ch = (o / " << g.Ho * g.Wo << ") % " << g.Co << ";\n";
+    os << "    const float acc = out0[o];\n";
+    if (!emitConvEpilogue(p, kernel, tensors, "    ", os, err))
+      return false;
+    os << "  }\n}\n";
+  }
+
+  os << "namespace {\n";
+  os << "struct PikeConvState {\n"
+        "  cudnnHandle_t handle = nullptr;\n"
+        "  cudnnTensorDescriptor_t x = nullptr, y = nullptr, bias = nullptr;\n"
+        "  cudnnFilterDescriptor_t w = nullptr;\n"
+        "  cudnnConvolutionDescriptor_t conv = nullptr;\n"
+        "  cudnnActivationDescriptor_t act = nullptr;\n"
+        "  cudnnConvolutionFwdAlgo_t algo = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;\n"
+        "  cudnnConvolutionBwdDataAlgo_t bwdAlgo = CUDNN_CONVOLUTION_BWD_DATA_ALGO_0; // transposed\n"
+        "  void* workspace = nullptr;\n"
+        "  size_t workspaceBytes = 0;\n"
+        "  float* zeros = nullptr; // bias of a convolution without one (fused call)\n"
+        "  int status = 0;         // a cudaError_t; non-zero: the slot cannot run\n"
+        "};\n";
+  os << "// Workspace cap: an algorithm asking for more is skipped (heuristic, find).\n";
+  os << "const size_t kPikeMaxWorkspace = size_t(1) << 30;\n";
+  os << "PikeConvState pike_conv_init() {\n";
+  os << "  PikeConvState s;\n";
+  os << "  auto bad = [&](cudaError_t e) { s.status = (int)e; return s; };\n";
+  os << "  if (cudnnCreate(&s.handle) != CUDNN_STATUS_SUCCESS) return bad(cudaErrorInitializationError);\n";
+  os << "  if (cudnnCreateTensorDescriptor(&s.x) || cudnnCreateTensorDescriptor(&s.y) ||\n"
+        "      cudnnCreateTensorDescriptor(&s.bias) || cudnnCreateFilterDescriptor(&s.w) ||\n"
+        "      cudnnCreateConvolutionDescriptor(&s.conv) || cudnnCreateActivationDescriptor(&s.act))\n"
+        "    return bad(cudaErrorInitializationError);\n";
+  os << "  if (cudnnSetTensor4dDescriptor(s.x, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, " << g.N << ", "
+     << g.Ci << ", " << g.H << ", " << g.W << ") ||\n"
+     << "      cudnnSetTensor4dDescriptor(s.y, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, " << g.N << ", "
+     << g.Co << ", " << g.Ho << ", " << g.Wo << ") ||\n"
+     << "      cudnnSetTensor4dDescriptor(s.bias, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, 1, " << g.Co
+     << ", 1, 1) ||\n"
+     << "      cudnnSetFilter4dDescriptor(s.w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, "
+     << (g.transposed ? g.Ci : g.Co) << ", " << (g.transposed ? g.Co : g.Ci) / g.groups << ", "
+     << g.KH << ", " << g.KW << ") ||\n"
+     << "      cudnnSetConvolution2dDescriptor(s.conv, " << g.PH << ", " << g.PW << ", " << g.SH
+     << ", " << g.SW << ", " << g.DH << ", " << g.DW
+     << ", CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT) ||\n"
+     << "      cudnnSetConvolutionGroupCount(s.conv, " << g.groups << ") ||\n"
+     << "      cudnnSetConvolutionMathType(s.conv, "
+     << (tf32 ? "CUDNN_TENSOR_OP_MATH" : "CUDNN_FMA_MATH") << ") ||\n"
+     << "      cudnnSetActivationDescriptor(s.act, "
+     << (fe.relu ? "CUDNN_ACTIVATION_RELU" : "CUDNN_ACTIVATION_IDENTITY")
+     << ", CUDNN_NOT_PROPAGATE_NAN, 0.0))\n"
+     << "    return bad(cudaErrorInvalidValue);\n";
+  if (g.transposed) {
+    // The transposed convolution is the data gradient of the forward one whose input
+    // is our output (dx = y) and whose output is our input (dy = x).
+    os << "  cudnnConvolutionBwdDataAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];\n";
+    os << "  int found = 0;\n";
+    if (algoMode == "find")
+      os << "  if (cudnnFindConvolutionBackwardDataAlgorithm(s.handle, s.w, s.x, s.conv, s.y, "
+            "CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
+            "    return bad(cudaErrorNotSupported);\n";
+    else
+      os << "  if (cudnnGetConvolutionBackwardDataAlgorithm_v7(s.handle, s.w, s.x, s.conv, s.y, "
+            "CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
+            "    return bad(cudaErrorNotSupported);\n";
+    os << "  int pick = -1;\n";
+    os << "  for (int i = 0; i < found && pick < 0; ++i)\n"
+          "    if (perf[i].status == CUDNN_STATUS_SUCCESS && perf[i].memory <= kPikeMaxWorkspace"
+       << (tf32 ? "" : " && perf[i].mathType != CUDNN_TENSOR_OP_MATH") << ") pick = i;\n";
+    os << "  if (pick < 0) return bad(cudaErrorNotSupported);\n";
+    os << "  s.bwdAlgo = perf[pick].algo;\n";
+    os << "  if (cudnnGetConvolutionBackwardDataWorkspaceSize(s.handle, s.w, s.x, s.conv, s.y, "
+          "s.bwdAlgo, &s.workspaceBytes) != CUDNN_STATUS_SUCCESS)\n"
+          "    return bad(cudaErrorNotSupported);\n";
+  } else if (algoMode == "fixed") {
+    os << "  s.algo = " << fixedAlgo << ";\n";
+    os << "  if (cudnnGetConvolutionForwardWorkspaceSize(s.handle, s.x, s.w, s.conv, s.y, s.algo, "
+          "&s.workspaceBytes) != CUDNN_STATUS_SUCCESS || s.workspaceBytes > kPikeMaxWorkspace)\n"
+          "    return bad(cudaErrorNotSupported);\n";
+  } else {
+    os << "  cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];\n";
+    os << "  int found = 0;\n";
+    if (algoMode == "find")
+      os << "  // Times every algorithm on this shape (cuDNN allocates its own buffers).\n"
+            "  if (cudnnFindConvolutionForwardAlgorithm(s.handle, s.x, s.w, s.conv, s.y, "
+            "CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
+            "    return bad(cudaErrorNotSupported);\n";
+    else
+      os << "  if (cudnnGetConvolutionForwardAlgorithm_v7(s.handle, s.x, s.w, s.conv, s.y, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
+            "    return bad(cudaErrorNotSupported);\n";
+    // FMA math must not come back as a tensor-op result (find reports the math it used).
+    os << "  int pick = -1;\n";
+    os << "  for (int i = 0; i < found && pick < 0; ++i)\n"
+          "    if (perf[i].status == CUDNN_STATUS_SUCCESS && perf[i].memory <= kPikeMaxWorkspace"
+       << (tf32 ? "" : " && perf[i].mathType != CUDNN_TENSOR_OP_MATH") << ") pick = i;\n";
+    os << "  if (pick < 0) return bad(cudaErrorNotSupported);\n";
+    os << "  s.algo = perf[pick].algo;\n";
+    os << "  if (cudnnGetConvolutionForwardWorkspaceSize(s.handle, s.x, s.w, s.conv, s.y, s.algo, "
+          "&s.workspaceBytes) != CUDNN_STATUS_SUCCESS)\n"
+          "    return bad(cudaErrorNotSupported);\n";
+  }
+  os << "  if (s.workspaceBytes && cudaMalloc(&s.workspace, s.workspaceBytes) != cudaSuccess)\n"
+        "    return bad(cudaErrorMemoryAllocation);\n";
+  if (var.fused && (!g.bias || biasSplat)) {
+    os << "  if (cudaMalloc((void**)&s.zeros, " << g.Co << " * sizeof(float)) != cudaSuccess ||\n"
+       << "      cudaMemset(s.zeros, 0, " << g.Co << " * sizeof(float)) != cudaSuccess)\n"
+       << "    return bad(cudaErrorMemoryAllocation);\n"
+       << "  if (cudaDeviceSynchronize() != cudaSuccess) return bad(cudaErrorUnknown);\n";
+  }
+  os << "  return s;\n}\n} // namespace\n";
+
+  os << "extern \"C\" int pike_conv_entry(const PikeTensorRef* inputs, int32_t num_inputs, "
+        "PikeTensorRef* outputs, int32_t num_outputs, cudaStream_t stream) {\n";
+  emitSignatureChecks(os, ins, outs);
+  for (auto [i, t] : llvm::enumerate(ins))
+    os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
+       << cType(elementTypeOf(t)) << "*)inputs[" << i << "].data;\n";
+  for (auto [i, t] : llvm::enumerate(outs))
+    os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
+       << "*)outputs[" << i << "].data;\n";
+  auto ptrOf = [&](Value v, const std::string &nm) -> std::string {
+    if (v.getDefiningOp<pike::ConstantOp>()) {
+      os << "  const float* " << nm << "_p = nullptr;\n"
+         << "  { void* q = nullptr; cudaError_t e = cudaGetSymbolAddress(&q, " << nm
+         << "); if (e != cudaSuccess) return (int)e; " << nm << "_p = (const float*)q; }\n";
+      return nm + "_p";
+    }
+    return nm;
+  };
+  std::string Xp = ptrOf(g.x, X), Wp = ptrOf(g.w, Wt);
+  os << "  static const PikeConvState s = pike_conv_init();\n";
+  os << "  if (s.status) return s.status;\n";
+  os << "  if (cudnnSetStream(s.handle, stream) != CUDNN_STATUS_SUCCESS) return (int)cudaErrorUnknown;\n";
+  if (var.fused) {
+    std::string biasP = "s.zeros";
+    if (g.bias && !biasSplat) {
+      std::string bn;
+      if (!operandPtr(g.bias, tensors, bn, err, g.op, "convolution bias"))
+        return false;
+      biasP = ptrOf(g.bias, bn);
+    }
+    std::string zP = "out0", alpha2 = "0.0f";
+    if (fe.z) {
+      if (!operandPtr(fe.z, tensors, zP, err, g.op, "residual"))
+        return false;
+      alpha2 = "1.0f";
+    }
+    os << "  const float alpha1 = 1.0f, alpha2 = " << alpha2 << ";\n";
+    os << "  if (cudnnConvolutionBiasActivationForward(s.handle, &alpha1, s.x, " << Xp << ", s.w, "
+       << Wp << ", s.conv, s.algo, s.workspace, s.workspaceBytes, &alpha2, s.y, " << zP
+       << ", s.bias, " << biasP << ", s.act, s.y, out0) != CUDNN_STATUS_SUCCESS)\n"
+       << "    return (int)cudaErrorLaunchFailure;\n";
+  } else {
+    os << "  const float one = 1.0f, zero = 0.0f;\n";
+    if (g.transposed)
+      os << "  if (cudnnConvolutionBackwardData(s.handle, &one, s.w, " << Wp << ", s.x, " << Xp
+         << ", s.conv, s.bwdAlgo, s.workspace, s.workspaceBytes, &zero, s.y, out0) != "
+            "CUDNN_STATUS_SUCCESS)\n"
+         << "    return (int)cudaErrorLaunchFailure;\n";
+    else
+      os << "  if (cudnnConvolutionForward(s.handle, &one, s.x, " << Xp << ", s.w, " << Wp
+         << ", s.conv, s.algo, s.workspace, s.workspaceBytes, &zero, s.y, out0) != CUDNN_STATUS_SUCCESS)\n"
+         << "    return (int)cudaErrorLaunchFailure;\n";
+    int64_t grid = std::max<int64_t>(1, std::min<int64_t>((total + nt - 1) / nt, 1 << 20));
+    os << "  " << epiName << "<<<" << grid << ", " << nt << ", 0, stream>>>("
+       << argsList(ins.size(), outs.size()) << ");\n";
+  }
+  os << "  return (int)cudaGetLastError();\n}\n";
+
+  out.source = os.str();
+  out.mode = "nvcc";
+  out.entry = "pike_conv_entry";
+  out.launches = nlohmann::json::array();
+  out.linkFlags = {"-lcudnn"};
+  std::string kind = g.transposed ? "transposed" : g.depthwise() ? "depthwise" : g.groups > 1 ? "grouped" : "dense";
+  out.summary = kind + " conv " + std::to_string(g.KH) + "x" + std::to_string(g.KW) + " s" +
+                std::to_string(g.SH) + " cudnn" + (var.fused ? " fused bias" : "") +
+                (fe.z ? "+residual" : "") + (fe.relu ? "+relu" : "") + ", algo " +
+                (algoMode == "fixed" ? std::string(var.fused && !fe.relu ? "precomp-gemm" : var.algo->name)
+                                     : algoMode) +
+                (needEpi ? ", + generated epilogue kernel" : "") + (tf32 ? ", TF32" : "");
+  return true;
+}
+
+} // namespace pike::codegen::detail
