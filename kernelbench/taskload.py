@@ -184,10 +184,24 @@ def strict_fp32():
     """TF32 off for cuBLAS and cuDNN while checking an export: the check is about the
     graph (frozen, conv-BN folded) computing what eager computes, not about TF32
     rounding, which differs between the two graphs' kernels by up to 3 % of the
-    output in 50-layer CNNs on an H100 (ResNet-50, GoogLeNet failed the check)."""
-    matmul, cudnn = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+    output in 50-layer CNNs on an H100 (ResNet-50, GoogLeNet failed the check).
+    torch >= 2.9 has per-backend fp32_precision; there the legacy `allow_tf32 = False`
+    only sets it to "none" (inherit), which on the H100 still left ResNet-50 at 2.8 %:
+    "ieee" is what forbids TF32."""
+    conv = getattr(getattr(torch.backends.cudnn, "conv", None), "fp32_precision", None)
+    matmul = getattr(torch.backends.cuda.matmul, "fp32_precision", None)
+    if conv is not None and matmul is not None:
+        torch.backends.cudnn.conv.fp32_precision = "ieee"
+        torch.backends.cuda.matmul.fp32_precision = "ieee"
+        try:
+            yield
+        finally:
+            torch.backends.cudnn.conv.fp32_precision = conv
+            torch.backends.cuda.matmul.fp32_precision = matmul
+        return
+    legacy = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
     try:
         yield
     finally:
-        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = matmul, cudnn
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = legacy

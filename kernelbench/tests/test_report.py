@@ -218,18 +218,21 @@ def test_compare_tf32_noise():
 
 
 def test_strict_fp32_restores_tf32_flags():
+    """Inside: TF32 forbidden ("ieee" where torch has per-backend fp32_precision, else
+    the legacy flags off); after, even on an exception: what was set before."""
     import torch
     import taskload
-    before = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
-    torch.backends.cudnn.allow_tf32 = True
-    try:
-        with pytest.raises(RuntimeError):
-            with taskload.strict_fp32():
-                assert not torch.backends.cuda.matmul.allow_tf32 and not torch.backends.cudnn.allow_tf32
-                raise RuntimeError("inside")
-        assert torch.backends.cudnn.allow_tf32
-    finally:
-        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = before
+    new_api = hasattr(getattr(torch.backends.cudnn, "conv", None), "fp32_precision")
+    def state():
+        if new_api:
+            return torch.backends.cudnn.conv.fp32_precision, torch.backends.cuda.matmul.fp32_precision
+        return torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
+    before = state()
+    with pytest.raises(RuntimeError):
+        with taskload.strict_fp32():
+            assert state() == (("ieee", "ieee") if new_api else (False, False))
+            raise RuntimeError("inside")
+    assert state() == before
 
 
 def test_tf32_noise_is_none_on_cpu():
