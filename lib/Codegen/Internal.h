@@ -65,6 +65,30 @@ struct TensorRef {
   std::vector<int64_t> shape;
 };
 
+/// The value of a splat (or one-element) pike.constant: `fv` when `isFloat`,
+/// else `iv`; false for anything else.
+bool splatValue(mlir::Value v, double &fv, int64_t &iv, bool &isFloat);
+
+class ElemOpContext;
+
+/// A row of the elementwise op table (ElementwiseOps.cpp): how one ATen op is
+/// printed as a C expression.
+struct ElementwiseOpRow {
+  enum : unsigned {
+    FloatOnly = 1,    // fails on a non-floating result before `emit` runs
+    SelfOptional = 2, // `self` may be absent (emit checks it)
+  };
+  llvm::StringRef op;             // registry name without "aten::"
+  bool (*emit)(ElemOpContext &c); // defines the op's value (or fails with the reason)
+  unsigned flags = 0;
+  const char *self = "self";          // operand printed first, as X
+  const char *trainingFlag = nullptr; // bool attribute that, when true, makes the op unsupported
+};
+/// Every row, in table order.
+llvm::ArrayRef<ElementwiseOpRow> elementwiseOpTable();
+/// The row of `name` (without "aten::"), null when the op has none.
+const ElementwiseOpRow *findElementwiseOp(llvm::StringRef name);
+
 /// Prints the per-element statements of elementwise ops over an iteration space.
 /// Values get `const T vN = ...;` statements; tensors (kernel arguments and
 /// non-splat constants) are loaded through broadcast indices.
@@ -99,6 +123,7 @@ public:
   bool host = false;
 
 private:
+  friend class ElemOpContext;
   llvm::DenseMap<mlir::Value, std::pair<std::string, std::string>> done;
   int counter = 0;
   bool needCoords = false;
@@ -171,6 +196,8 @@ int64_t tf32ConvInputChannels(pike::KernelOp kernel);
 /// Classification used by candidateKnobs/generate.
 enum class Kind { Elementwise, RowOp, Gemm, Attention, Conv, Pool, Einsum, Scan, Unknown };
 Kind classify(pike::KernelOp kernel, std::string *why = nullptr);
+/// The ops (registry names without "aten::") the row op table (RowOps.cpp) has a row for.
+llvm::SmallVector<llvm::StringRef> rowOpNames();
 /// Row length of a row op slot (softmax/reduction/norm), 0 when not a row op.
 int64_t rowLength(pike::KernelOp kernel);
 

@@ -38,6 +38,13 @@ struct RowPlan {
   // epilogue (x * rsqrt(mean(x*x) + eps), RMSNorm written out): the outputs
   // have the input's shape and are written per element.
   bool broadcastBack = false;
+  /// Elements in the last `k` dims of the anchor's input.
+  int64_t trailing(int64_t k) const {
+    int64_t n = 1;
+    for (int64_t d = (int64_t)xshape.size() - k; d < (int64_t)xshape.size(); ++d)
+      n *= xshape[d];
+    return n;
+  }
 };
 
 std::string rowKindName(RowKind k) {
@@ -57,13 +64,6 @@ std::string rowKindName(RowKind k) {
   case RowKind::GroupNorm: return "group_norm";
   }
   return "?";
-}
-
-Value operandNamed(pike::AtenOp a, llvm::StringRef n) {
-  for (auto [i, an] : llvm::enumerate(a.getOperandArgNames()))
-    if (an == n && i < a.getInputs().size())
-      return a.getInputs()[i];
-  return Value();
 }
 
 std::optional<double> numAttr(pike::AtenOp a, llvm::StringRef n) {
@@ -87,6 +87,137 @@ bool isGlobalAvgPool(pike::AtenOp op) {
 }
 
 namespace {
+
+// --- the row op table -----------------------------------------------------------
+// Each planner reads the anchor's attributes into the plan: the row length L,
+// the stride `inner` of the reduced dim(s) and the op's parameters. `name` is
+// the registry name without "aten::".
+
+bool planSoftmax(pike::AtenOp anchor, llvm::StringRef name, RowPlan &p, Unsupported &err) {
+  int64_t rank = p.xshape.size();
+  auto d = numAttr(anchor, "dim");
+  int64_t dim = d ? (int64_t)*d : -1;
+  if (dim < 0)
+    dim += rank;
+  if (rank == 0 || dim < 0 || dim >= rank)
+    return err.fail(anchor, "'" + anchor.getName().str() + "' dim out of range");
+  p.L = p.xshape[dim];
+  p.inner = p.trailing(rank - 1 - dim);
+  return true;
+}
+
+// layer_norm, rms_norm: rows are the trailing normalized_shape dims.
+bool planTrailingNorm(pike::AtenOp anchor, llvm::StringRef name, RowPlan &p, Unsupported &err) {
+  int64_t rank = p.xshape.size();
+  auto ns = anchor->getAttrOfType<DenseI64ArrayAttr>("normalized_shape");
+  if (!ns || (int64_t)ns.size() > rank)
+    return err.fail(anchor, "'" + anchor.getName().str() + "' without a usable normalized_shape");
+  for (size_t k = 0; k < ns.size(); ++k)
+    if (ns[k] != p.xshape[rank - ns.size() + k])
+      return err.fail(anchor, "normalized_shape does not match the input");
+  p.L = p.trailing(ns.size());
+  p.weight = operandNamed(anchor, "weight");
+  p.bias = operandNamed(anchor, "bias");
+  auto eps = numAttr(anchor, "eps");
+  Type re = elementTypeOf(anchor->getResult(0).getType());
+  // rms_norm's default eps is the result type's machine epsilon.
+  p.eps = eps ? *eps : (p.kind == RowKind::RmsNorm ? (re.isF32() ? 1.1920928955078125e-07 : 2.220446049250313e-16) : 1e-5);
+  return true;
+}
+
+// group_norm: a row is one (sample, group): channels/groups channels of `spatial` elements.
+bool planGroupNorm(pike::AtenOp anchor, llvm::StringRef name, RowPlan &p, Unsupported &err) {
+  int64_t rank = p.xshape.size();
+  auto g = numAttr(anchor, "num_groups");
+  if (!g || rank < 2)
+    return err.fail(anchor, "group_norm without num_groups");
+  p.groups = (int64_t)*g;
+  p.channels = p.xshape[1];
+  if (p.groups <= 0 || p.channels % p.groups)
+    return err.fail(anchor, "group_norm: channels not divisible by groups");
+  p.spatial = numel(p.xshape) / (p.xshape[0] * p.channels);
+  p.L = (p.channels / p.groups) * p.spatial;
+  p.weight = operandNamed(anchor, "weight");
+  p.bias = operandNamed(anchor, "bias");
+  auto eps = numAttr(anchor, "eps");
+  p.eps = eps ? *eps : 1e-5;
+  return true;
+}
+
+// Reductions over adjacent dims (`dim`: one, a list, or absent for all);
+// global average pooling reduces the last two.
+bool planReduction(pike::AtenOp anchor, llvm::StringRef name, RowPlan &p, Unsupported &err) {
+  int64_t rank = p.xshape.size();
+  std::vector<int64_t> dims;
+  Attribute da = anchor->getAttr("dim");
+  if (name == "adaptive_avg_pool2d") {
+    if (!isGlobalAvgPool(anchor) || rank < 2)
+      return err.fail(anchor, "adaptive_avg_pool2d to a size other than 1x1");
+    dims = {rank - 2, rank - 1};
+  } else if (auto arr = dyn_cast_or_null<DenseI64ArrayAttr>(da))
+    dims.assign(arr.asArrayRef().begin(), arr.asArrayRef().end());
+  else if (auto i = dyn_cast_or_null<IntegerAttr>(da))
+    dims.push_back(i.getInt());
+  if (dims.empty())
+    for (int64_t d = 0; d < rank; ++d)
+      dims.push_back(d);
+  for (int64_t &d : dims)
+    if (d < 0)
+      d += rank;
+  std::sort(dims.begin(), dims.end());
+  dims.erase(std::unique(dims.begin(), dims.end()), dims.end());
+  for (size_t k = 1; k < dims.size(); ++k)
+    if (dims[k] != dims[k - 1] + 1)
+      return err.fail(anchor, "'" + anchor.getName().str() + "' over dims that are not adjacent");
+  if (!dims.empty() && (dims.front() < 0 || dims.back() >= rank))
+    return err.fail(anchor, "'" + anchor.getName().str() + "' dim out of range");
+  p.inner = dims.empty() ? 1 : p.trailing(rank - 1 - dims.back());
+  p.L = p.trailing(rank - (dims.empty() ? rank : dims.front())) / p.inner;
+  if (p.kind == RowKind::Var || p.kind == RowKind::Std) {
+    if (auto c = numAttr(anchor, "correction"))
+      p.correction = *c;
+    else if (auto u = numAttr(anchor, "unbiased"))
+      p.correction = *u;
+  }
+  p.reducesToRow = true;
+  return true;
+}
+
+/// A row of the row op table: the kernel an anchor op becomes and how its
+/// attributes are read.
+struct RowOpRow {
+  llvm::StringRef op; // registry name without "aten::"
+  RowKind kind;
+  bool (*plan)(pike::AtenOp anchor, llvm::StringRef name, RowPlan &p, Unsupported &err);
+};
+
+const RowOpRow kRowOps[] = {
+    {"softmax", RowKind::Softmax, planSoftmax},
+    {"log_softmax", RowKind::LogSoftmax, planSoftmax},
+    {"layer_norm", RowKind::LayerNorm, planTrailingNorm},
+    {"rms_norm", RowKind::RmsNorm, planTrailingNorm},
+    {"group_norm", RowKind::GroupNorm, planGroupNorm},
+    {"sum", RowKind::Sum, planReduction},
+    {"mean", RowKind::Mean, planReduction},
+    {"amax", RowKind::Max, planReduction},
+    {"max", RowKind::Max, planReduction},
+    {"amin", RowKind::Min, planReduction},
+    {"min", RowKind::Min, planReduction},
+    {"prod", RowKind::Prod, planReduction},
+    {"var", RowKind::Var, planReduction},
+    {"std", RowKind::Std, planReduction},
+    {"logsumexp", RowKind::LogSumExp, planReduction},
+    // Global average pooling only (isGlobalAvgPool); an "other" op in the registry.
+    {"adaptive_avg_pool2d", RowKind::Mean, planReduction},
+};
+
+const RowOpRow *findRowOp(llvm::StringRef name) {
+  for (const RowOpRow &row : kRowOps)
+    if (row.op == name)
+      return &row;
+  return nullptr;
+}
+
 /// Finds the anchor and checks the row structure.
 bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
   pike::AtenOp anchor;
@@ -117,6 +248,7 @@ bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
   name.consume_front("aten::");
   if (anchor->getNumResults() != 1)
     return err.fail(anchor, "'" + anchor.getName().str() + "' with several results");
+  // ATen's normalizations name their tensor 'input', the others 'self'.
   Value x = operandNamed(anchor, name.ends_with("norm") ? "input" : "self");
   if (!x)
     return err.fail(anchor, "'" + anchor.getName().str() + "' without its tensor operand");
@@ -126,97 +258,15 @@ bool plan(pike::KernelOp kernel, RowPlan &p, Unsupported &err) {
   Type re = elementTypeOf(anchor->getResult(0).getType());
   if (!(xe.isF32() || xe.isF64()) || !(re.isF32() || re.isF64()))
     return err.fail(anchor, "'" + anchor.getName().str() + "' on non-floating tensors");
-  int64_t rank = p.xshape.size();
-  int64_t n = numel(p.xshape);
-  auto trailing = [&](int64_t k) {
-    int64_t L = 1;
-    for (int64_t d = rank - k; d < rank; ++d)
-      L *= p.xshape[d];
-    return L;
-  };
-  if (name == "softmax" || name == "log_softmax") {
-    p.kind = name == "softmax" ? RowKind::Softmax : RowKind::LogSoftmax;
-    auto d = numAttr(anchor, "dim");
-    int64_t dim = d ? (int64_t)*d : -1;
-    if (dim < 0)
-      dim += rank;
-    if (rank == 0 || dim < 0 || dim >= rank)
-      return err.fail(anchor, "'" + anchor.getName().str() + "' dim out of range");
-    p.L = p.xshape[dim];
-    p.inner = trailing(rank - 1 - dim);
-  } else if (name == "layer_norm" || name == "rms_norm") {
-    p.kind = name == "layer_norm" ? RowKind::LayerNorm : RowKind::RmsNorm;
-    auto ns = anchor->getAttrOfType<DenseI64ArrayAttr>("normalized_shape");
-    if (!ns || (int64_t)ns.size() > rank)
-      return err.fail(anchor, "'" + anchor.getName().str() + "' without a usable normalized_shape");
-    for (size_t k = 0; k < ns.size(); ++k)
-      if (ns[k] != p.xshape[rank - ns.size() + k])
-        return err.fail(anchor, "normalized_shape does not match the input");
-    p.L = trailing(ns.size());
-    p.weight = operandNamed(anchor, "weight");
-    p.bias = operandNamed(anchor, "bias");
-    auto eps = numAttr(anchor, "eps");
-    p.eps = eps ? *eps : (p.kind == RowKind::RmsNorm ? (re.isF32() ? 1.1920928955078125e-07 : 2.220446049250313e-16) : 1e-5);
-  } else if (name == "group_norm") {
-    p.kind = RowKind::GroupNorm;
-    auto g = numAttr(anchor, "num_groups");
-    if (!g || rank < 2)
-      return err.fail(anchor, "group_norm without num_groups");
-    p.groups = (int64_t)*g;
-    p.channels = p.xshape[1];
-    if (p.groups <= 0 || p.channels % p.groups)
-      return err.fail(anchor, "group_norm: channels not divisible by groups");
-    p.spatial = n / (p.xshape[0] * p.channels);
-    p.L = (p.channels / p.groups) * p.spatial;
-    p.weight = operandNamed(anchor, "weight");
-    p.bias = operandNamed(anchor, "bias");
-    auto eps = numAttr(anchor, "eps");
-    p.eps = eps ? *eps : 1e-5;
-  } else if (name == "sum" || name == "mean" || name == "amax" || name == "amin" ||
-             name == "max" || name == "min" || name == "prod" || name == "var" ||
-             name == "std" || name == "logsumexp" || name == "adaptive_avg_pool2d") {
-    p.kind = llvm::StringSwitch<RowKind>(name)
-                 .Case("sum", RowKind::Sum).Cases("mean", "adaptive_avg_pool2d", RowKind::Mean)
-                 .Case("logsumexp", RowKind::LogSumExp)
-                 .Cases("amax", "max", RowKind::Max).Cases("amin", "min", RowKind::Min)
-                 .Case("prod", RowKind::Prod).Case("var", RowKind::Var).Default(RowKind::Std);
-    std::vector<int64_t> dims;
-    Attribute da = anchor->getAttr("dim");
-    if (name == "adaptive_avg_pool2d") {
-      if (!isGlobalAvgPool(anchor) || rank < 2)
-        return err.fail(anchor, "adaptive_avg_pool2d to a size other than 1x1");
-      dims = {rank - 2, rank - 1};
-    } else if (auto arr = dyn_cast_or_null<DenseI64ArrayAttr>(da))
-      dims.assign(arr.asArrayRef().begin(), arr.asArrayRef().end());
-    else if (auto i = dyn_cast_or_null<IntegerAttr>(da))
-      dims.push_back(i.getInt());
-    if (dims.empty())
-      for (int64_t d = 0; d < rank; ++d)
-        dims.push_back(d);
-    for (int64_t &d : dims)
-      if (d < 0)
-        d += rank;
-    std::sort(dims.begin(), dims.end());
-    dims.erase(std::unique(dims.begin(), dims.end()), dims.end());
-    for (size_t k = 1; k < dims.size(); ++k)
-      if (dims[k] != dims[k - 1] + 1)
-        return err.fail(anchor, "'" + anchor.getName().str() + "' over dims that are not adjacent");
-    if (!dims.empty() && (dims.front() < 0 || dims.back() >= rank))
-      return err.fail(anchor, "'" + anchor.getName().str() + "' dim out of range");
-    p.inner = dims.empty() ? 1 : trailing(rank - 1 - dims.back());
-    p.L = trailing(rank - (dims.empty() ? rank : dims.front())) / p.inner;
-    if (p.kind == RowKind::Var || p.kind == RowKind::Std) {
-      if (auto c = numAttr(anchor, "correction"))
-        p.correction = *c;
-      else if (auto u = numAttr(anchor, "unbiased"))
-        p.correction = *u;
-    }
-    p.reducesToRow = true;
-  } else {
+  const RowOpRow *row = findRowOp(name);
+  if (!row)
     return err.fail(anchor, "'" + anchor.getName().str() + "' has no code generator");
-  }
+  p.kind = row->kind;
+  if (!row->plan(anchor, name, p, err))
+    return false;
   if (p.L <= 0)
     return err.fail(anchor, "empty rows");
+  int64_t n = numel(p.xshape);
   p.R = n / p.L;
   // Outputs: same number of elements as the anchor's result, or (a keepdim
   // reduction broadcast back) as its input.
@@ -295,6 +345,13 @@ template <class T> __device__ __forceinline__ void pike_block_softmax(T &m, T &s
 )";
 
 } // namespace
+
+llvm::SmallVector<llvm::StringRef> rowOpNames() {
+  llvm::SmallVector<llvm::StringRef> names;
+  for (const RowOpRow &row : kRowOps)
+    names.push_back(row.op);
+  return names;
+}
 
 int64_t rowLength(pike::KernelOp kernel) {
   RowPlan p;

@@ -11,7 +11,7 @@ namespace {
 const OpInfo kOps[] = {
 #define EW(n) {"aten::" n, OpCategory::Elementwise},
     EW("add") EW("sub") EW("mul") EW("div") EW("rsub") EW("neg") EW("abs") EW("pow")
-    EW("exp") EW("log") EW("log1p") EW("expm1") EW("sqrt") EW("rsqrt") EW("reciprocal")
+    EW("exp") EW("log") EW("log1p") EW("expm1") EW("sqrt") EW("rsqrt") EW("reciprocal") EW("trunc")
     EW("sin") EW("cos") EW("tanh") EW("sigmoid") EW("relu") EW("relu6") EW("leaky_relu")
     EW("gelu") EW("silu") EW("mish") EW("elu") EW("selu") EW("softplus") EW("hardtanh")
     EW("hardswish") EW("hardsigmoid") EW("clamp") EW("clamp_min") EW("clamp_max")
@@ -84,6 +84,8 @@ std::optional<OpInfo> pike::lookupAtenOp(llvm::StringRef name) {
     return std::nullopt;
   return it->second;
 }
+
+llvm::ArrayRef<OpInfo> pike::allAtenOps() { return kOps; }
 
 llvm::StringRef pike::toString(OpCategory c) {
   switch (c) {

@@ -3,6 +3,7 @@
 #ifndef PIKE_DIALECT_OPREGISTRY_H
 #define PIKE_DIALECT_OPREGISTRY_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <optional>
@@ -27,6 +28,8 @@ struct OpInfo {
 
 /// Looks up an ATen operator by qualified name ("aten::relu").
 std::optional<OpInfo> lookupAtenOp(llvm::StringRef name);
+/// Every operator of the registry, ordered by category.
+llvm::ArrayRef<OpInfo> allAtenOps();
 llvm::StringRef toString(OpCategory c);
 
 } // namespace pike
