@@ -54,9 +54,7 @@ namespace {
 using namespace clang;
 
 // pike/Runtime/KernelABI.h, embedded so candidates can include it on any host.
-const char *const kKernelABIHeader =
-#include "KernelABIHeader.inc"
-    ;
+#include "KernelABIText.h" // generated: kKernelABIHeader
 
 // Every virtual file lives under this root of the in-memory file system.
 constexpr const char *kVirtualRoot = "/pike-checker";
