@@ -4,7 +4,8 @@
 Each rule names the folders it covers and the include prefixes (or CMake link
 names) that must never appear there: the dialect knows no LibTorch, the search
 engine knows no MLIR, the worker knows no compiler library, the package writer
-knows no LibTorch, and on the compiler side only lib/TorchScript links it.
+knows no LibTorch, and on the compiler side only lib/TorchScript includes and
+links it.
 
     check_layering.py [--root DIR]
 
@@ -33,6 +34,11 @@ INCLUDE_RULES = [
     ("the worker knows no compiler library",
      ["tools/pike-worker", "lib/WorkerClient", "include/pike/WorkerClient"], MLIR + COMPILER),
     ("the package writer knows no LibTorch", ["lib/Package", "include/pike/Package"], TORCH),
+    # Public headers of lib/TorchScript included: passes and pike-opt see its API only.
+    ("only lib/TorchScript includes LibTorch on the compiler side",
+     ["lib/Codegen", "lib/Checker", "lib/LLM", "passes", "tools/pike-opt", "tools/pike-db",
+      "include/pike/Codegen", "include/pike/Checker", "include/pike/LLM", "include/pike/Passes",
+      "include/pike/TorchScript", "include/pike/Runtime"], TORCH),
     ("shared support knows no MLIR or LibTorch",
      ["lib/Support", "include/pike/Support/DType.h", "include/pike/Support/FileLock.h",
       "include/pike/Support/DataDir.h", "include/pike/Support/Sha256.h"], TORCH + MLIR),

@@ -24,6 +24,7 @@ def test_each_violation_is_reported():
         "target_link_libraries(PikePackage PRIVATE pike_torch_cpu)",
         "lib/Search/UsesMlir.cpp:2: the search engine knows no MLIR: #include mlir/IR/Builders.h",
         "lib/WorkerClient/UsesCodegen.cpp:1: the worker knows no compiler library: #include pike/Codegen/Codegen.h",
+        "passes/UsesTorch.cpp:2: only lib/TorchScript includes LibTorch on the compiler side: #include c10/core/ScalarType.h",
         "tools/pike-worker/UsesDialect.cpp:2: the worker knows no compiler library: #include pike/Dialect/PikeOps.h",
     ])
 

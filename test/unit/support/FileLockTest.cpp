@@ -11,11 +11,25 @@
 
 namespace {
 
-std::string tempPath(const char *name) {
-  char dir[] = "/tmp/pike-filelock-XXXXXX";
-  EXPECT_NE(::mkdtemp(dir), nullptr);
-  return std::string(dir) + "/" + name;
-}
+/// A file name in a fresh directory, both removed at the end of the test.
+class TempPath {
+public:
+  explicit TempPath(const char *name) {
+    char tmpl[] = "/tmp/pike-filelock-XXXXXX";
+    EXPECT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    path_ = dir_ + "/" + name;
+  }
+  ~TempPath() {
+    ::unlink(path_.c_str());
+    ::rmdir(dir_.c_str());
+  }
+  operator const std::string &() const { return path_; }
+  const char *c_str() const { return path_.c_str(); }
+
+private:
+  std::string dir_, path_;
+};
 
 /// Whether another open file description could take the lock now.
 int tryLockElsewhere(const std::string &path) {
@@ -27,7 +41,7 @@ int tryLockElsewhere(const std::string &path) {
 }
 
 TEST(FileLock, HeldUntilDestroyedThenFree) {
-  std::string path = tempPath("db.lock");
+  TempPath path("db.lock");
   {
     pike::FileLock lock(path);
     ASSERT_TRUE(lock.held()) << lock.error();
@@ -37,7 +51,7 @@ TEST(FileLock, HeldUntilDestroyedThenFree) {
 }
 
 TEST(FileLock, CreatesTheFileWithTheGivenMode) {
-  std::string path = tempPath("gpu.lock");
+  TempPath path("gpu.lock");
   mode_t old = ::umask(0);
   {
     pike::FileLock lock(path, 0666);
