@@ -9,6 +9,7 @@
 // keeps its reference ops. Checker verdicts are cached beside the database
 // (<db>.checker-verdicts, authenticated per user; see CheckerVerdictCache.h).
 #include "pike/Passes/Passes.h"
+#include "pike/Dialect/AttrNames.h"
 #include "pike/Passes/SlotSupport.h"
 #include "pike/Search/CheckerVerdictCache.h"
 #include "pike/Search/TuningDb.h"
@@ -181,7 +182,7 @@ struct ApplyTuningDbPass : public pike::impl::PikeApplyTuningDbBase<ApplyTuningD
         std::optional<std::string> rejected = database->rejection(key);
         std::string why = rejected ? "tuning record " + key.toString() + " rejected: " + *rejected
                                    : "no tuning record for " + key.toString();
-        kernel->setAttr("pike.fallback_reason", b.getStringAttr(why));
+        kernel->setAttr(pike::kFallbackReasonAttr, b.getStringAttr(why));
         if (require) {
           kernel.emitError() << why;
           return signalPassFailure();
@@ -195,9 +196,12 @@ struct ApplyTuningDbPass : public pike::impl::PikeApplyTuningDbBase<ApplyTuningD
           kernel.emitError() << text;
         else
           kernel.emitWarning() << text;
-        kernel->setAttr("pike.fallback_reason", b.getStringAttr(text));
+        kernel->setAttr(pike::kFallbackReasonAttr, b.getStringAttr(text));
       };
-      if (std::string why = search::checkRecordSignature(*record, slotSignature(kernel)); !why.empty()) {
+      FailureOr<nlohmann::json> signature = slotSignature(kernel);
+      if (failed(signature))
+        return signalPassFailure();
+      if (std::string why = search::checkRecordSignature(*record, *signature); !why.empty()) {
         refuse(why);
         if (require)
           return signalPassFailure();
@@ -208,7 +212,7 @@ struct ApplyTuningDbPass : public pike::impl::PikeApplyTuningDbBase<ApplyTuningD
         why.precision(3);
         why << "tuning record ran at " << record->speedup << "x of the reference (needs "
             << minSpeedup << "x)";
-        kernel->setAttr("pike.fallback_reason", b.getStringAttr(why.str()));
+        kernel->setAttr(pike::kFallbackReasonAttr, b.getStringAttr(why.str()));
         continue;
       }
       std::string sourceCheck;
@@ -237,22 +241,22 @@ struct ApplyTuningDbPass : public pike::impl::PikeApplyTuningDbBase<ApplyTuningD
         sourceCheck = "source NOT checked (check=false)";
       }
       applyCandidate(kernel, record->code);
-      kernel->setAttr("pike.speedup", b.getF64FloatAttr(record->speedup));
-      kernel->setAttr("pike.kernel_ms", b.getF64FloatAttr(record->candidateMs));
-      kernel->setAttr("pike.reference_ms", b.getF64FloatAttr(record->referenceMs));
+      kernel->setAttr(pike::kSpeedupAttr, b.getF64FloatAttr(record->speedup));
+      kernel->setAttr(pike::kKernelMsAttr, b.getF64FloatAttr(record->candidateMs));
+      kernel->setAttr(pike::kReferenceMsAttr, b.getF64FloatAttr(record->referenceMs));
       // Provenance for the package report. The times are the record's claim:
       // nothing here ran the kernel.
-      kernel->setAttr("pike.origin", b.getStringAttr("tuning database " + db));
-      kernel->setAttr("pike.db_record", b.getStringAttr(key.toString()));
-      kernel->setAttr("pike.db_searched_on", b.getStringAttr(searchedOn(*record)));
-      kernel->setAttr("pike.db_claim", b.getStringAttr(formatMs(record->candidateMs) + " ms, " +
+      kernel->setAttr(pike::kOriginAttr, b.getStringAttr("tuning database " + db));
+      kernel->setAttr(pike::kDbRecordAttr, b.getStringAttr(key.toString()));
+      kernel->setAttr(pike::kDbSearchedOnAttr, b.getStringAttr(searchedOn(*record)));
+      kernel->setAttr(pike::kDbClaimAttr, b.getStringAttr(formatMs(record->candidateMs) + " ms, " +
                                                         formatMs(record->speedup) + "x of " +
                                                         formatMs(record->referenceMs) + " ms"));
-      kernel->setAttr("pike.db_source_check", b.getStringAttr(sourceCheck));
-      kernel->setAttr("pike.verification", b.getStringAttr(verification(*record)));
+      kernel->setAttr(pike::kDbSourceCheckAttr, b.getStringAttr(sourceCheck));
+      kernel->setAttr(pike::kVerificationAttr, b.getStringAttr(verification(*record)));
       ++applied;
     }
-    module->setAttr("pike.tuning_db_applied", b.getI64IntegerAttr(applied));
+    module->setAttr(pike::kTuningDbAppliedAttr, b.getI64IntegerAttr(applied));
   }
 
   /// What the report may say about correctness: a record is never re-run here.

@@ -1,5 +1,5 @@
 // pike-emit-torchscript: @forward and the kernel slots' references as TorchScript.
-#include "pike/Package/TorchScriptEmitter.h"
+#include "pike/TorchScript/TorchScriptEmitter.h"
 #include "pike/Passes/Passes.h"
 
 #include "llvm/Support/FileSystem.h"

@@ -62,7 +62,7 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     llvm::DenseSet<Operation *> assigned;
-    SmallVector<std::pair<SmallVector<Operation *>, std::string>> groups;
+    SmallVector<std::pair<SmallVector<Operation *>, FusionPattern>> groups;
     for (Operation &op : func.getBody().front().without_terminator()) {
       if (assigned.contains(&op))
         continue;
@@ -70,7 +70,7 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
       if (!cat || *cat == OpCategory::View || *cat == OpCategory::Data)
         continue;
       SmallVector<Operation *> members{&op};
-      std::string pattern = grow(members, *cat, assigned);
+      FusionPattern pattern = grow(members, *cat, assigned);
       if (members.size() == 1 && !singles)
         continue;
       for (Operation *m : members)
@@ -83,23 +83,23 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
   }
 
   /// Extends the group from its seed along single-use consumers; returns the pattern.
-  std::string grow(SmallVector<Operation *> &members, OpCategory seed,
+  FusionPattern grow(SmallVector<Operation *> &members, OpCategory seed,
                    const llvm::DenseSet<Operation *> &assigned) {
-    std::string pattern;
+    FusionPattern pattern = FusionPattern::Single;
     switch (seed) {
     case OpCategory::Contraction: {
       auto aten = cast<AtenOp>(members.front());
-      pattern = aten.getName().contains("conv") ? "conv_epilogue" : "gemm_epilogue";
+      pattern = aten.getName().contains("conv") ? FusionPattern::ConvEpilogue : FusionPattern::GemmEpilogue;
       break;
     }
-    case OpCategory::Normalization: pattern = "norm_activation"; break;
-    case OpCategory::Softmax: pattern = "softmax"; break;
-    case OpCategory::Reduction: pattern = "reduction"; break;
-    case OpCategory::Elementwise: pattern = "elementwise"; break;
-    default: return "single";
+    case OpCategory::Normalization: pattern = FusionPattern::NormActivation; break;
+    case OpCategory::Softmax: pattern = FusionPattern::Softmax; break;
+    case OpCategory::Reduction: pattern = FusionPattern::Reduction; break;
+    case OpCategory::Elementwise: pattern = FusionPattern::Elementwise; break;
+    default: return FusionPattern::Single;
     }
     if (!fuseEpilogues && seed != OpCategory::Elementwise)
-      return members.size() == 1 ? "single" : pattern;
+      return members.size() == 1 ? FusionPattern::Single : pattern;
     bool sawSoftmax = false;
     while (members.size() < maxOps) {
       Operation *next = soleUser(members.back());
@@ -116,40 +116,44 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
         members.push_back(next);
         sawSoftmax = true;
         if (seed == OpCategory::Elementwise)
-          pattern = "softmax";
+          pattern = FusionPattern::Softmax;
         continue;
       }
       if (sawSoftmax && seed == OpCategory::Contraction && isMatmulLike(next)) {
         members.push_back(next);
-        pattern = "attention";
+        pattern = FusionPattern::Attention;
         break;
       }
       if (isCat(next, OpCategory::Reduction) && seed == OpCategory::Elementwise) {
         members.push_back(next);
-        pattern = "reduction";
+        pattern = FusionPattern::Reduction;
         break;
       }
       // Elementwise ops feeding only a pooling op become its prologue (recomputed
       // per window element, never stored): only when nothing outside uses them.
       if (seed == OpCategory::Elementwise && isPooling2d(next) && onlyFeeds(members, next)) {
         members.push_back(next);
-        pattern = "pooling";
+        pattern = FusionPattern::Pooling;
         break;
       }
       break;
     }
-    if (sawSoftmax && pattern != "attention" && seed == OpCategory::Contraction) {
+    if (sawSoftmax && pattern != FusionPattern::Attention && seed == OpCategory::Contraction) {
       // matmul -> softmax without the second matmul: keep the softmax out.
       while (!members.empty() && !isCat(members.back(), OpCategory::Softmax))
         members.pop_back();
       members.pop_back();
-      pattern = "gemm_epilogue";
+      pattern = FusionPattern::GemmEpilogue;
     }
-    if (pattern == "elementwise" || ((pattern == "gemm_epilogue" || pattern == "conv_epilogue" ||
-                                      pattern == "norm_activation") && members.size() > 1))
+    if (pattern == FusionPattern::Elementwise ||
+        ((pattern == FusionPattern::GemmEpilogue || pattern == FusionPattern::ConvEpilogue ||
+          pattern == FusionPattern::NormActivation) &&
+         members.size() > 1))
       absorbElementwiseUsers(members, assigned);
     if (members.size() == 1 && seed != OpCategory::Elementwise)
-      return pattern == "gemm_epilogue" || pattern == "conv_epilogue" ? "single" : pattern;
+      return pattern == FusionPattern::GemmEpilogue || pattern == FusionPattern::ConvEpilogue
+                 ? FusionPattern::Single
+                 : pattern;
     return pattern;
   }
 
@@ -228,7 +232,7 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
   }
 
   /// Replaces `members` by one pike.fusion_group placed where the last member was.
-  LogicalResult materialize(SmallVector<Operation *> members, StringRef pattern) {
+  LogicalResult materialize(SmallVector<Operation *> members, FusionPattern pattern) {
     // Clone in block order: absorbed users may sit between earlier members.
     llvm::sort(members, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
     llvm::SmallPtrSet<Operation *, 16> set(members.begin(), members.end());
@@ -258,7 +262,7 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
                        : b.getFusedLoc(llvm::to_vector(llvm::map_range(
                              members, [](Operation *m) { return m->getLoc(); })));
     auto group = b.create<FusionGroupOp>(loc, TypeRange(outputs.getArrayRef()),
-                                         inputs.getArrayRef(), b.getStringAttr(pattern));
+                                         inputs.getArrayRef(), b.getStringAttr(stringifyFusionPattern(pattern)));
     Block *body = new Block();
     group.getBody().push_back(body);
     IRMapping map;

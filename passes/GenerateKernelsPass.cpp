@@ -4,6 +4,7 @@
 // the `knobs` override on top); slots the generator cannot handle keep their
 // reference body and get a remark.
 #include "pike/Passes/Passes.h"
+#include "pike/Dialect/AttrNames.h"
 
 #include "pike/Codegen/Codegen.h"
 
@@ -128,7 +129,7 @@ struct GenerateKernelsPass : public pike::impl::PikeGenerateKernelsBase<Generate
         nlohmann::json list = nlohmann::json::array();
         for (const codegen::Knobs &c : space)
           list.push_back(c.toJson());
-        k->setAttr("pike.candidates", StringAttr::get(k.getContext(), list.dump()));
+        k->setAttr(pike::kCandidatesAttr, StringAttr::get(k.getContext(), list.dump()));
       }
       auto gen = strict ? codegen::generate(k, kn) : codegen::tryGenerate(k, kn);
       if (failed(gen)) {
@@ -149,8 +150,8 @@ struct GenerateKernelsPass : public pike::impl::PikeGenerateKernelsBase<Generate
         k.setLaunchesAttr(launchesAttr(k.getContext(), gen->launches));
       else
         k.removeLaunchesAttr();
-      k->setAttr("pike.knobs", b.getStringAttr(gen->knobs.toJson().dump()));
-      k->setAttr("pike.summary", b.getStringAttr(gen->summary));
+      k->setAttr(pike::kKnobsAttr, b.getStringAttr(gen->knobs.toJson().dump()));
+      k->setAttr(pike::kSummaryAttr, b.getStringAttr(gen->summary));
       if (!dumpDir.empty()) {
         codegen::GeneratedKernel g = *gen;
         g.source = gen->source;

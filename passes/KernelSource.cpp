@@ -1,4 +1,5 @@
 #include "pike/Passes/KernelSource.h"
+#include "pike/Dialect/AttrNames.h"
 #if __has_include("pike/Codegen/Codegen.h")
 #include "pike/Codegen/Codegen.h"
 #define PIKE_HAVE_CODEGEN 1
@@ -15,7 +16,7 @@ std::string hostLauncher(const GeneratedKernel &k, llvm::ArrayRef<mlir::Type> in
 using namespace mlir;
 
 FailureOr<std::string> pike::kernelLauncherSource(KernelOp k, const std::string &entrySymbol) {
-  if (k.getImpl() == "reference" || !k.getSource())
+  if (k.getImplKind() == KernelImpl::Reference || !k.getSource())
     return k.emitError() << "slot has no CUDA source to package";
 #ifndef PIKE_HAVE_CODEGEN
   return k.emitError() << "pike was built without the kernel generator";
@@ -24,7 +25,7 @@ FailureOr<std::string> pike::kernelLauncherSource(KernelOp k, const std::string 
   gen.source = k.getSource()->str();
   gen.mode = k.getImpl().str();
   gen.entry = k.getEntry().str();
-  if (auto e = k->getAttrOfType<StringAttr>("pike.source_entry"))
+  if (auto e = k->getAttrOfType<StringAttr>(pike::kSourceEntryAttr))
     gen.entry = e.str();
   gen.launches = launchesFromAttr(k.getLaunchesAttr());
   if (!&codegen::hostLauncher)

@@ -1,6 +1,7 @@
 // pike-llm-search: the PIKE method's proposal and error-fix agents as a pass.
 #ifdef PIKE_HAVE_LLM
 #include "pike/LLM/Agents.h"
+#include "pike/Dialect/AttrNames.h"
 #include "pike/LLM/Client.h"
 #include "pike/LLM/Options.h"
 #endif
@@ -92,8 +93,8 @@ struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
                              [](const std::string &, KernelOp) {}, &spend)))
       return signalPassFailure();
     Builder b(module.getContext());
-    module->setAttr("pike.llm_queries", b.getI64IntegerAttr(spend.queries));
-    module->setAttr("pike.llm_usd", b.getF64FloatAttr(spend.usd));
+    module->setAttr(pike::kLlmQueriesAttr, b.getI64IntegerAttr(spend.queries));
+    module->setAttr(pike::kLlmUsdAttr, b.getF64FloatAttr(spend.usd));
 #endif
   }
 };

@@ -1,6 +1,7 @@
 // pike-outline: every pike.fusion_group becomes a pike.kernel slot (reference
 // body, C ABI entry symbol) and a pike.call to it.
 #include "pike/Passes/Passes.h"
+#include "pike/Dialect/AttrNames.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
@@ -34,7 +35,7 @@ struct OutlinePass : public pike::impl::PikeOutlineBase<OutlinePass> {
       auto kernel = b.create<KernelOp>(group.getLoc(), name, type, /*arg_attrs=*/nullptr,
                                        /*res_attrs=*/nullptr, "pike_" + name, "reference",
                                        /*source=*/nullptr, /*launches=*/nullptr);
-      kernel->setAttr("pike.pattern", group.getPatternAttr());
+      kernel->setAttr(pike::kPatternAttr, group.getPatternAttr());
       kernel.getBody().takeBody(group.getBody());
       symbols.insert(kernel);
       b.setInsertionPoint(group);

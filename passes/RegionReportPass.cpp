@@ -1,6 +1,7 @@
 // pike-region-report: what the partitioner produced, per region: ops, pattern,
 // signature, an estimate of FLOPs and of the bytes a fused kernel must move.
 #include "pike/Dialect/OpRegistry.h"
+#include "pike/Dialect/AttrNames.h"
 #include "pike/Passes/Passes.h"
 #include "pike/Passes/SlotSupport.h"
 
@@ -93,12 +94,12 @@ struct RegionReportPass : public pike::impl::PikeRegionReportBase<RegionReportPa
         r["impl"] = kernel.getImpl().str();
         r["fingerprint"] = slotFingerprint(kernel);
         // Eager profile of -pike-search / -pike-llm-search order=profile.
-        if (auto ms = kernel->getAttrOfType<FloatAttr>("pike.reference_ms"))
+        if (auto ms = kernel->getAttrOfType<FloatAttr>(pike::kReferenceMsAttr))
           r["reference_ms"] = ms.getValueAsDouble();
-        if (auto share = kernel->getAttrOfType<FloatAttr>("pike.eager_share"))
+        if (auto share = kernel->getAttrOfType<FloatAttr>(pike::kEagerShareAttr))
           r["eager_share"] = share.getValueAsDouble();
         // Slots computing the same function, searched once (pike-search).
-        if (auto shared = kernel->getAttrOfType<IntegerAttr>("pike.shared_by"))
+        if (auto shared = kernel->getAttrOfType<IntegerAttr>(pike::kSharedByAttr))
           r["shared_by"] = shared.getInt();
       }
       regions.push_back(r);
@@ -106,7 +107,7 @@ struct RegionReportPass : public pike::impl::PikeRegionReportBase<RegionReportPa
     unsigned groupIndex = 0;
     getOperation().walk([&](Operation *op) {
       if (auto k = dyn_cast<KernelOp>(op)) {
-        auto pattern = k->getAttrOfType<StringAttr>("pike.pattern");
+        auto pattern = k->getAttrOfType<StringAttr>(pike::kPatternAttr);
         describe(op, k.getSymName(), pattern ? pattern.getValue() : "?", k.getBody().front(),
                  k.getFunctionType().getInputs(), k.getFunctionType().getResults());
       } else if (auto g = dyn_cast<FusionGroupOp>(op)) {

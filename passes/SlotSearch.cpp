@@ -1,4 +1,5 @@
 #include "pike/Passes/SlotSearch.h"
+#include "pike/Dialect/AttrNames.h"
 #include "pike/Passes/SlotSupport.h"
 #include "pike/Passes/WorkerArch.h"
 #include "pike/Passes/WorkerEvaluator.h"
@@ -161,11 +162,11 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
     Builder b(module.getContext());
     for (size_t i = 0; i < all.size(); ++i) {
       if (profiles[i].referenceMs) {
-        all[i]->setAttr("pike.reference_ms", b.getF64FloatAttr(*profiles[i].referenceMs));
+        all[i]->setAttr(pike::kReferenceMsAttr, b.getF64FloatAttr(*profiles[i].referenceMs));
         if (shares[i])
-          all[i]->setAttr("pike.eager_share", b.getF64FloatAttr(*shares[i]));
+          all[i]->setAttr(pike::kEagerShareAttr, b.getF64FloatAttr(*shares[i]));
       } else {
-        all[i]->setAttr("pike.profile_error", b.getStringAttr(profiles[i].failure));
+        all[i]->setAttr(pike::kProfileErrorAttr, b.getStringAttr(profiles[i].failure));
       }
     }
     // A failed profile is a warning, not an error: the slot keeps its size-order
@@ -202,7 +203,7 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
     for (size_t i : groups[g]) {
       members.push_back(all[i]);
       if (groups[g].size() > 1)
-        all[i]->setAttr("pike.shared_by", attrs.getI64IntegerAttr(groups[g].size()));
+        all[i]->setAttr(pike::kSharedByAttr, attrs.getI64IntegerAttr(groups[g].size()));
     }
     if (groups[g].size() > 1)
       sharing += groups[g].size();
@@ -276,7 +277,7 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   }
 
   Builder b(module.getContext());
-  module->setAttr("pike.search_stop", b.getStringAttr(report.stopReason));
+  module->setAttr(pike::kSearchStopAttr, b.getStringAttr(report.stopReason));
   if (!allotments.empty()) {
     double used = 0;
     for (const search::TaskOutcome &t : report.tasks)
@@ -286,9 +287,9 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
     how << config.searchTime << ": " << search::formatDuration(wall) << " wall (profile and references "
         << search::formatDuration(profileSec) << "), " << search::formatDuration(used)
         << " of search jobs over " << report.tasks.size() << " slot function(s), stop: " << report.stopReason;
-    module->setAttr("pike.search_time", b.getStringAttr(how.str()));
+    module->setAttr(pike::kSearchTimeAttr, b.getStringAttr(how.str()));
   }
-  module->setAttr("pike.precision", b.getStringAttr(config.precision));
+  module->setAttr(pike::kPrecisionAttr, b.getStringAttr(config.precision));
   for (const search::TaskOutcome &outcome : report.tasks) {
     double referenceMs = 0;
     auto noteReference = [&](const search::Candidate &c) {
@@ -301,26 +302,26 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
     for (const auto &c : outcome.failures)
       noteReference(c);
     for (KernelOp k : byFingerprint[outcome.fingerprint]) {
-      k->setAttr("pike.candidates", b.getI64IntegerAttr(outcome.evaluations + outcome.cacheHits));
+      k->setAttr(pike::kCandidatesAttr, b.getI64IntegerAttr(outcome.evaluations + outcome.cacheHits));
       if (outcome.timeAllottedSec > 0) {
-        k->setAttr("pike.search_sec", b.getF64FloatAttr(outcome.timeUsedSec));
-        k->setAttr("pike.search_allotted_sec", b.getF64FloatAttr(outcome.timeAllottedSec));
+        k->setAttr(pike::kSearchSecAttr, b.getF64FloatAttr(outcome.timeUsedSec));
+        k->setAttr(pike::kSearchAllottedSecAttr, b.getF64FloatAttr(outcome.timeAllottedSec));
       }
       if (referenceMs > 0)
-        k->setAttr("pike.reference_ms", b.getF64FloatAttr(referenceMs));
+        k->setAttr(pike::kReferenceMsAttr, b.getF64FloatAttr(referenceMs));
       if (outcome.best && outcome.best->result.speedup() >= config.minSpeedup) {
         const search::Candidate &best = *outcome.best;
         applyCandidate(k, best.code);
-        k->setAttr("pike.kernel_ms", b.getF64FloatAttr(best.result.candidateMs));
-        k->setAttr("pike.speedup", b.getF64FloatAttr(best.result.speedup()));
-        k->setAttr("pike.verified",
+        k->setAttr(pike::kKernelMsAttr, b.getF64FloatAttr(best.result.candidateMs));
+        k->setAttr(pike::kSpeedupAttr, b.getF64FloatAttr(best.result.speedup()));
+        k->setAttr(pike::kVerifiedAttr,
                    b.getStringAttr("pike-worker: correct on every seed (" + best.origin + ")"));
       } else if (outcome.best) {
         std::ostringstream why;
         why.precision(3);
         why << "fastest correct candidate ran at " << outcome.best->result.speedup()
             << "x of the reference (needs " << config.minSpeedup << "x)";
-        k->setAttr("pike.fallback_reason", b.getStringAttr(why.str()));
+        k->setAttr(pike::kFallbackReasonAttr, b.getStringAttr(why.str()));
       } else {
         std::string why = outcome.failures.empty() && outcome.evaluations == 0
                               ? "no candidate could be generated for this slot"
@@ -330,7 +331,7 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
           why += ": " + std::string(search::toString(f.result.status)) + ": " +
                  f.result.log.substr(0, 200);
         }
-        k->setAttr("pike.fallback_reason", b.getStringAttr(why));
+        k->setAttr(pike::kFallbackReasonAttr, b.getStringAttr(why));
       }
     }
   }

@@ -1,5 +1,7 @@
 #include "pike/Passes/SlotSupport.h"
-#include "pike/Package/TorchScriptEmitter.h"
+#include "pike/Dialect/AttrNames.h"
+#include "pike/Dialect/DType.h"
+#include "pike/TorchScript/TorchScriptEmitter.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -21,18 +23,6 @@ std::string typeString(Type t) {
   llvm::raw_string_ostream os(s);
   os << t;
   return s;
-}
-
-const char *dtypeName(Type t) {
-  if (t.isF32()) return "float32";
-  if (t.isF16()) return "float16";
-  if (t.isBF16()) return "bfloat16";
-  if (t.isF64()) return "float64";
-  if (t.isInteger(64)) return "int64";
-  if (t.isInteger(32)) return "int32";
-  if (t.isInteger(1)) return "bool";
-  if (t.isUnsignedInteger(8)) return "uint8";
-  return "int8";
 }
 
 /// How the worker should fill an input: index-like arguments need valid
@@ -214,19 +204,32 @@ nlohmann::json pike::launchesFromAttr(ArrayAttr attr) {
   return list;
 }
 
-nlohmann::json pike::slotSignature(KernelOp kernel) {
+FailureOr<nlohmann::json> pike::slotSignature(KernelOp kernel) {
   nlohmann::json inputs = nlohmann::json::array(), outputs = nlohmann::json::array();
   FunctionType ft = kernel.getFunctionType();
+  // The worker allocates these, so only types the kernel ABI carries.
+  auto dtypeName = [&](Type t, const char *what, unsigned i) -> FailureOr<std::string> {
+    const DTypeInfo *d = dtypeOf(cast<RankedTensorType>(t).getElementType());
+    if (!d || !d->abiName)
+      return kernel.emitError() << what << " #" << i << " has element type "
+                                << cast<RankedTensorType>(t).getElementType()
+                                << ", which the kernel ABI has no dtype for";
+    return std::string(d->name);
+  };
   for (unsigned i = 0; i < ft.getNumInputs(); ++i) {
-    auto t = cast<RankedTensorType>(ft.getInput(i));
-    inputs.push_back({{"shape", t.getShape()}, {"dtype", dtypeName(t.getElementType())},
+    FailureOr<std::string> dtype = dtypeName(ft.getInput(i), "input", i);
+    if (failed(dtype))
+      return failure();
+    inputs.push_back({{"shape", cast<RankedTensorType>(ft.getInput(i)).getShape()}, {"dtype", *dtype},
                       {"init", initFor(kernel, i)}});
   }
-  for (Type r : ft.getResults()) {
-    auto t = cast<RankedTensorType>(r);
-    outputs.push_back({{"shape", t.getShape()}, {"dtype", dtypeName(t.getElementType())}});
+  for (unsigned i = 0; i < ft.getNumResults(); ++i) {
+    FailureOr<std::string> dtype = dtypeName(ft.getResult(i), "result", i);
+    if (failed(dtype))
+      return failure();
+    outputs.push_back({{"shape", cast<RankedTensorType>(ft.getResult(i)).getShape()}, {"dtype", *dtype}});
   }
-  return {{"inputs", inputs}, {"outputs", outputs}};
+  return nlohmann::json{{"inputs", inputs}, {"outputs", outputs}};
 }
 
 FailureOr<search::TaskSpec> pike::makeTaskSpec(ModuleOp module, KernelOp kernel,
@@ -238,7 +241,10 @@ FailureOr<search::TaskSpec> pike::makeTaskSpec(ModuleOp module, KernelOp kernel,
   llvm::raw_string_ostream ir(task.irText);
   kernel->print(ir, OpPrintingFlags().elideLargeElementsAttrs(16));
   ir.flush();
-  task.signature = slotSignature(kernel);
+  FailureOr<nlohmann::json> signature = slotSignature(kernel);
+  if (failed(signature))
+    return failure();
+  task.signature = *signature;
   if (std::error_code ec = llvm::sys::fs::create_directories(referenceDir))
     return kernel.emitError() << "cannot create '" << referenceDir << "': " << ec.message();
   llvm::SmallString<256> path(referenceDir);
@@ -259,9 +265,9 @@ void pike::applyCandidate(KernelOp kernel, const search::CandidateCode &code) {
     kernel.removeLaunchesAttr();
   // The slot keeps its own ABI symbol; the package renames `code.entry` to it.
   if (code.mode == "nvcc" && !code.entry.empty())
-    kernel->setAttr("pike.source_entry", b.getStringAttr(code.entry));
+    kernel->setAttr(pike::kSourceEntryAttr, b.getStringAttr(code.entry));
   if (!code.knobs.empty())
-    kernel->setAttr("pike.knobs", b.getStringAttr(code.knobs.dump()));
+    kernel->setAttr(pike::kKnobsAttr, b.getStringAttr(code.knobs.dump()));
 }
 
 search::TuningEnv pike::tuningEnv(const std::string &arch) {

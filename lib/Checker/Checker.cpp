@@ -48,9 +48,7 @@ namespace {
 using namespace clang;
 
 // pike/Runtime/KernelABI.h, embedded so candidates can include it on any host.
-const char *const kKernelABIHeader =
-#include "KernelABIHeader.inc"
-    ;
+#include "KernelABIText.h" // generated: kKernelABIHeader
 
 // CUDA 13 dropped the texture/surface function headers that Clang 19's CUDA
 // wrapper still includes; empty stand-ins let the real headers parse.

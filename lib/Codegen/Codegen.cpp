@@ -2,6 +2,7 @@
 // host launchers and host references.
 #include "Internal.h"
 
+#include "pike/Dialect/DType.h"
 #include "pike/Dialect/OpRegistry.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -180,19 +181,8 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
 }
 
 int pikeDType(Type et) {
-  if (et.isF32()) return 0;
-  if (et.isF16()) return 1;
-  if (et.isBF16()) return 2;
-  if (et.isF64()) return 3;
-  if (auto i = dyn_cast<IntegerType>(et)) {
-    switch (i.getWidth()) {
-    case 64: return 4;
-    case 32: return 5;
-    case 1: return 6;
-    case 8: return i.isUnsigned() ? 7 : 8;
-    }
-  }
-  return -1;
+  const DTypeInfo *d = dtypeOf(et);
+  return d ? d->abiCode : -1;
 }
 
 void emitSignatureChecks(std::ostream &os, ArrayRef<Type> inputs, ArrayRef<Type> outputs) {

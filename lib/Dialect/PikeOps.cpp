@@ -8,6 +8,8 @@
 using namespace mlir;
 using namespace pike;
 
+#include "pike/Dialect/PikeEnums.cpp.inc"
+
 #define GET_OP_CLASSES
 #include "pike/Dialect/PikeOps.cpp.inc"
 
@@ -143,9 +145,21 @@ LogicalResult verifyRegionBody(Operation *op, Block &body, TypeRange argTypes) {
 }
 } // namespace
 
+namespace {
+/// "'a', 'b' or 'c'": the spellings of an enum's values 0..max.
+template <typename Enum, typename Stringify> std::string spellings(uint32_t max, Stringify stringify) {
+  std::string s;
+  for (uint32_t i = 0; i <= max; ++i)
+    s += (i == 0 ? "'" : i == max ? " or '" : ", '") + stringify(static_cast<Enum>(i)).str() + "'";
+  return s;
+}
+} // namespace
+
 LogicalResult FusionGroupOp::verify() {
-  if (getPattern().empty())
-    return emitOpError() << "requires a non-empty pattern";
+  if (!symbolizeFusionPattern(getPattern()))
+    return emitOpError() << "pattern must be "
+                         << spellings<FusionPattern>(getMaxEnumValForFusionPattern(), stringifyFusionPattern)
+                         << ", got '" << getPattern() << "'";
   return verifyRegionBody(*this, getBody().front(), getInputs().getTypes());
 }
 
@@ -171,11 +185,13 @@ void KernelOp::print(OpAsmPrinter &p) {
 
 LogicalResult KernelOp::verify() {
   StringRef impl = getImpl();
-  if (impl != "reference" && impl != "nvcc" && impl != "nvrtc")
-    return emitOpError() << "impl must be 'reference', 'nvcc' or 'nvrtc', got '" << impl << "'";
-  if (impl != "reference" && (!getSource() || getSource()->empty()))
+  std::optional<KernelImpl> kind = symbolizeKernelImpl(impl);
+  if (!kind)
+    return emitOpError() << "impl must be " << spellings<KernelImpl>(getMaxEnumValForKernelImpl(), stringifyKernelImpl)
+                         << ", got '" << impl << "'";
+  if (*kind != KernelImpl::Reference && (!getSource() || getSource()->empty()))
     return emitOpError() << "impl '" << impl << "' requires a CUDA source";
-  if (impl == "nvrtc" && !getLaunches())
+  if (*kind == KernelImpl::Nvrtc && !getLaunches())
     return emitOpError() << "impl 'nvrtc' requires static launches";
   if (getEntry().empty())
     return emitOpError() << "requires a C ABI entry symbol";

@@ -1,5 +1,6 @@
 #include "pike/LLM/Agents.h"
-#include "pike/LLM/DataDir.h"
+#include "pike/Support/DataDir.h"
+#include "pike/Support/DType.h"
 #include "pike/LLM/Extract.h"
 #include "pike/LLM/Wire.h"
 
@@ -41,15 +42,8 @@ std::string fmtMs(double ms) {
 }
 
 const char *abiDtype(const std::string &dt) {
-  static const std::pair<const char *, const char *> map[] = {
-      {"float32", "PIKE_FLOAT32"}, {"f32", "PIKE_FLOAT32"},   {"float16", "PIKE_FLOAT16"}, {"f16", "PIKE_FLOAT16"},
-      {"bfloat16", "PIKE_BFLOAT16"}, {"bf16", "PIKE_BFLOAT16"}, {"float64", "PIKE_FLOAT64"}, {"f64", "PIKE_FLOAT64"},
-      {"int64", "PIKE_INT64"},     {"i64", "PIKE_INT64"},     {"int32", "PIKE_INT32"},     {"i32", "PIKE_INT32"},
-      {"bool", "PIKE_BOOL"},       {"i1", "PIKE_BOOL"},       {"uint8", "PIKE_UINT8"},     {"ui8", "PIKE_UINT8"},
-      {"int8", "PIKE_INT8"},       {"i8", "PIKE_INT8"}};
-  for (auto &[k, v] : map)
-    if (dt == k) return v;
-  return nullptr;
+  const DTypeInfo *d = dtypeFromAlias(dt);
+  return d ? d->abiName : nullptr;
 }
 
 std::string renderSignature(const nlohmann::json &sig) {

@@ -1,5 +1,5 @@
 #include "pike/LLM/Client.h"
-#include "pike/LLM/DataDir.h"
+#include "pike/Support/DataDir.h"
 #include "pike/LLM/Http.h"
 #include "pike/LLM/Wire.h"
 

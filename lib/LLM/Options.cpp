@@ -1,6 +1,5 @@
 #include <cctype>
 #include "pike/LLM/Options.h"
-#include "pike/LLM/DataDir.h"
 #include "pike/LLM/Types.h"
 
 #include <cerrno>
@@ -232,40 +231,3 @@ nlohmann::json LLMOptions::toJson() const {
 }
 
 } // namespace pike::llm
-
-namespace pike {
-
-namespace fs = std::filesystem;
-
-std::string dataDir() {
-  std::vector<std::string> tried;
-  auto ok = [](const fs::path &p) {
-    std::error_code ec;
-    return fs::is_directory(p / "prompts", ec);
-  };
-  if (const char *env = std::getenv("PIKE_DATA_DIR"); env && *env) {
-    // An explicit setting that is wrong is an error, not a reason to look elsewhere.
-    if (ok(env)) return fs::path(env).lexically_normal().string();
-    throw std::runtime_error(std::string("PIKE_DATA_DIR=") + env + " has no prompts/ directory");
-  }
-  char buf[PATH_MAX];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n > 0) {
-    buf[n] = 0;
-    fs::path exeDir = fs::path(buf).parent_path();
-    for (const char *rel : {"../share/pike", "../share/pike/data", "../data", "../../data"}) {
-      fs::path p = (exeDir / rel).lexically_normal();
-      if (ok(p)) return p.string();
-      tried.push_back(p.string());
-    }
-  }
-#ifdef PIKE_SOURCE_DATA_DIR
-  if (ok(PIKE_SOURCE_DATA_DIR)) return PIKE_SOURCE_DATA_DIR;
-  tried.push_back(PIKE_SOURCE_DATA_DIR);
-#endif
-  std::string msg = "pike data directory not found (set PIKE_DATA_DIR); tried:";
-  for (const std::string &t : tried) msg += " " + t;
-  throw std::runtime_error(msg);
-}
-
-} // namespace pike

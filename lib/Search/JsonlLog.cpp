@@ -1,4 +1,5 @@
 #include "pike/Search/JsonlLog.h"
+#include "pike/Support/FileLock.h"
 
 #include <cerrno>
 #include <cstring>
@@ -6,7 +7,6 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -89,8 +89,7 @@ void JsonlWriter::open(const std::string &path, int64_t truncateTo, bool exclusi
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0)
     throw std::runtime_error(sysError("cannot open", path));
-  if (exclusive && ::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    int err = errno;
+  if (int err = exclusive ? lockExclusive(fd_, /*wait=*/false) : 0) {
     ::close(fd_);
     fd_ = -1;
     if (err == EWOULDBLOCK)

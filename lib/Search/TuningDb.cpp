@@ -2,6 +2,7 @@
 
 #include "pike/Search/JsonlLog.h"
 #include "pike/Search/Serialize.h"
+#include "pike/Support/FileLock.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -12,7 +13,6 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -388,31 +388,17 @@ std::optional<TuningRecord> TuningDb::lookup(const TuningKey &key) const {
 
 namespace {
 
-/// An exclusive flock on `path` for this scope (created if missing); released and
-/// closed on every exit, exceptions included.
+/// The database's writer lock (pike/Support/FileLock.h); a lock that cannot be
+/// taken is an error, never an unlocked write.
 class DbFileLock {
 public:
-  explicit DbFileLock(const std::string &path) {
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0)
-      throw std::runtime_error("cannot open lock file '" + path + "': " + std::strerror(errno));
-    while (::flock(fd_, LOCK_EX) != 0) {
-      if (errno != EINTR) {
-        int err = errno;
-        ::close(fd_);
-        throw std::runtime_error("cannot lock '" + path + "': " + std::strerror(err));
-      }
-    }
+  explicit DbFileLock(const std::string &path) : lock_(path) {
+    if (!lock_.held())
+      throw std::runtime_error(lock_.error());
   }
-  ~DbFileLock() {
-    ::flock(fd_, LOCK_UN);
-    ::close(fd_);
-  }
-  DbFileLock(const DbFileLock &) = delete;
-  DbFileLock &operator=(const DbFileLock &) = delete;
 
 private:
-  int fd_ = -1;
+  FileLock lock_;
 };
 
 template <typename Map> std::string serialized(const Map &best) {

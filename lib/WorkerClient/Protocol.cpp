@@ -1,4 +1,5 @@
 #include "pike/WorkerClient/Protocol.h"
+#include "pike/Support/DType.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -92,46 +93,22 @@ json errorReply(const json &id, const std::string &op, const std::string &code,
   return r;
 }
 
-namespace {
-struct DTypeInfo {
-  const char *name;
-  int code;
-  size_t bytes;
-};
-// Codes are PikeDType (pike/Runtime/KernelABI.h).
-const DTypeInfo kDTypes[] = {{"float32", 0, 4}, {"float16", 1, 2}, {"bfloat16", 2, 2},
-                             {"float64", 3, 8}, {"int64", 4, 8},   {"int32", 5, 4},
-                             {"bool", 6, 1},    {"uint8", 7, 1},   {"int8", 8, 1}};
-} // namespace
-
-std::optional<int> parseDType(const std::string &raw) {
-  std::string n = raw;
-  if (n.rfind("torch.", 0) == 0)
-    n = n.substr(6);
-  if (n == "float" || n == "f32") n = "float32";
-  else if (n == "half" || n == "f16") n = "float16";
-  else if (n == "bf16") n = "bfloat16";
-  else if (n == "double" || n == "f64") n = "float64";
-  else if (n == "long" || n == "i64") n = "int64";
-  else if (n == "int" || n == "i32") n = "int32";
-  for (const auto &d : kDTypes)
-    if (n == d.name)
-      return d.code;
-  return std::nullopt;
+// Slot tensors cross the protocol, so only types the kernel ABI carries.
+std::optional<int> parseDType(const std::string &name) {
+  const DTypeInfo *d = dtypeFromAlias(name);
+  if (!d || d->abiCode < 0)
+    return std::nullopt;
+  return d->abiCode;
 }
 
 const char *dtypeName(int code) {
-  for (const auto &d : kDTypes)
-    if (d.code == code)
-      return d.name;
-  return "unknown";
+  const DTypeInfo *d = dtypeFromAbiCode(code);
+  return d ? d->name : "unknown";
 }
 
 size_t dtypeBytes(int code) {
-  for (const auto &d : kDTypes)
-    if (d.code == code)
-      return d.bytes;
-  return 0;
+  const DTypeInfo *d = dtypeFromAbiCode(code);
+  return d ? static_cast<size_t>(d->bytes) : 0;
 }
 
 bool isValidInit(const std::string &init) {

@@ -124,8 +124,19 @@ func.func @group_arg_type(%x: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 func.func @group_pattern(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{requires a non-empty pattern}}
+  // expected-error @+1 {{pattern must be 'elementwise', 'gemm_epilogue', 'conv_epilogue', 'norm_activation', 'softmax', 'attention', 'reduction' or 'single', got ''}}
   %g = pike.fusion_group ""(%x) : (tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%a: tensor<4xf32>):
+    pike.yield %a : tensor<4xf32>
+  }
+  return %g : tensor<4xf32>
+}
+
+// -----
+
+func.func @group_pattern_unknown(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{pattern must be 'elementwise', 'gemm_epilogue', 'conv_epilogue', 'norm_activation', 'softmax', 'attention', 'reduction' or 'single', got 'matmul_chain'}}
+  %g = pike.fusion_group "matmul_chain"(%x) : (tensor<4xf32>) -> tensor<4xf32> {
   ^bb0(%a: tensor<4xf32>):
     pike.yield %a : tensor<4xf32>
   }

@@ -20,6 +20,10 @@ for tool in pike-opt pike-db; do
   fi
 done
 "$prefix/bin/pike-opt" --version | grep -q "^pike "
+# One data directory for package templates and LLM prompts: the installed share/pike.
+"$prefix/bin/pike-opt" --version | grep -qx "  data directory $prefix/share/pike" ||
+  { echo "installed pike-opt does not read share/pike:"; "$prefix/bin/pike-opt" --version; exit 1; }
+test -d "$prefix/share/pike/prompts" || { echo "missing share/pike/prompts in the install"; exit 1; }
 "$prefix/bin/pike-db" --help | grep -q "usage: pike-db"
 if [ -f "$build/tools/pike-worker/pike-worker" ]; then
   test -x "$prefix/bin/pike-worker" || { echo "pike-worker built but not installed"; exit 1; }

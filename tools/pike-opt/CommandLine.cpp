@@ -2,6 +2,7 @@
 #include "SearchKeysHelp.h"
 
 #include "pike/BuildInfo.h"
+#include "pike/Support/DataDir.h"
 
 #include "mlir/Debug/Counter.h"
 #include "mlir/IR/AsmState.h"
@@ -99,6 +100,12 @@ std::string versionText() {
      << "  MLIR/LLVM " << LLVM_VERSION_STRING << "\n"
      << "  LibTorch " << PIKE_BUILD_TORCH_VERSION << "\n"
      << "  CUDA toolkit " << PIKE_BUILD_CUDA_VERSION << "\n";
+  // Package templates and LLM prompts are both read from here.
+  try {
+    os << "  data directory " << pike::dataDir() << "\n";
+  } catch (const std::exception &e) {
+    os << "  data directory: " << e.what() << "\n";
+  }
   return text;
 }
 

@@ -6,7 +6,7 @@
 #include "CudaArch.h"
 #include "Pipeline.h"
 
-#include "pike/Importer/TorchScriptImporter.h"
+#include "pike/TorchScript/TorchScriptImporter.h"
 #include "pike/Passes/Passes.h"
 #include "pike/Search/TimeBudget.h"
 #include "pike/Support/MlirInputBounds.h"

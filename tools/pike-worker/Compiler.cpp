@@ -1,6 +1,7 @@
 #include "Compiler.h"
 
 #include "KernelABIText.h" // generated: kKernelABIHeader
+#include "pike/Support/FileLock.h"
 #include "pike/Support/Sha256.h"
 #include "pike/WorkerClient/CompilePolicy.h"
 #include "pike/WorkerClient/CudnnLocation.h"
@@ -23,7 +24,6 @@
 #include <link.h>
 #include <poll.h>
 #include <sstream>
-#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -169,19 +169,6 @@ json includeDiagnostics(const std::vector<std::string> &problems, const std::str
   return diagnosticsJson(diags, source);
 }
 
-struct FileLock {
-  int fd = -1;
-  explicit FileLock(const std::string &path) {
-    fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd >= 0)
-      while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
-      }
-  }
-  ~FileLock() {
-    if (fd >= 0)
-      ::close(fd); // releases the lock
-  }
-};
 } // namespace
 
 std::string archForCapability(int major, int minor) {
@@ -382,7 +369,7 @@ CompileOutcome Compiler::compile(const CandidateSpec &c, const std::string &arch
   std::string artifact = base + (c.mode == "nvrtc" ? ".cubin" : ".so");
   std::string failFile = base + ".fail.json";
 
-  FileLock lock(base + ".lock");
+  FileLock lock(base + ".lock"); // best effort: unlocked, two workers only compile twice
   CompileOutcome out;
   if (fileExists(artifact)) {
     out.cacheHit = true;

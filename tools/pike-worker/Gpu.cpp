@@ -5,6 +5,8 @@
 #include "RunnerProtocol.h"
 #include "RunnerTiming.h"
 #include "pike/Runtime/KernelABI.h"
+#include "pike/Support/DType.h"
+#include "pike/Support/FileLock.h"
 #include "pike/WorkerClient/Protocol.h"
 
 #include <ATen/ATen.h>
@@ -30,7 +32,6 @@
 #include <mutex>
 #include <random>
 #include <sstream>
-#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -193,21 +194,6 @@ void init(Globals &g) {
     s.info["runner_error"] = err;
 }
 
-
-struct FileLock {
-  int fd = -1;
-  explicit FileLock(const std::string &path) {
-    fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (fd >= 0)
-      while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
-      }
-  }
-  ~FileLock() {
-    if (fd >= 0)
-      ::close(fd);
-  }
-};
-
 // ------------------------------------------------------------ tensors
 struct TensorSpec {
   std::vector<int64_t> shape;
@@ -215,18 +201,11 @@ struct TensorSpec {
   std::string init = "normal";
 };
 
+// The table's values are LibTorch's (checked in lib/TorchScript/ScalarType.h;
+// c10::ScalarType numbers are part of the .pt format, so no LibTorch changes them).
 at::ScalarType scalarType(int pike) {
-  switch (pike) {
-  case PIKE_FLOAT32: return at::kFloat;
-  case PIKE_FLOAT16: return at::kHalf;
-  case PIKE_BFLOAT16: return at::kBFloat16;
-  case PIKE_FLOAT64: return at::kDouble;
-  case PIKE_INT64: return at::kLong;
-  case PIKE_INT32: return at::kInt;
-  case PIKE_BOOL: return at::kBool;
-  case PIKE_UINT8: return at::kByte;
-  case PIKE_INT8: return at::kChar;
-  }
+  if (const DTypeInfo *d = dtypeFromAbiCode(pike))
+    return static_cast<at::ScalarType>(d->scalarType);
   throw std::runtime_error("unknown dtype code " + std::to_string(pike));
 }
 
@@ -332,7 +311,6 @@ struct SharedBuffer {
   }
 };
 
-
 void fillInput(at::Tensor &dst, const TensorSpec &s, uint64_t seed) {
   auto gen = at::cuda::detail::createCUDAGenerator(0);
   {
@@ -410,7 +388,6 @@ std::string fmt(double v) {
   s << v;
   return s.str();
 }
-
 
 bool isStickyError(cudaError_t e) {
   switch (e) {
@@ -531,7 +508,6 @@ std::vector<at::Tensor> runReference(torch::jit::Module &m, const std::vector<at
     throw Failure{"runtime_error", "reference", "reference forward() returned neither a Tensor nor a tuple of Tensors"};
   return out;
 }
-
 
 // ------------------------------------------------------------ the runner session
 // Limits of one request's candidate calls: every call is checked, so the count is
@@ -1156,7 +1132,7 @@ json evaluate(const json &req, const CandidateSpec &cand, const CompileOutcome &
   Globals &g = G();
   json reply = json::object();
   std::lock_guard<std::mutex> lk(g.gpuMutex);
-  FileLock crossProcess(g.lockPath); // other workers on this GPU wait: no overlapping timings
+  FileLock crossProcess(g.lockPath, 0666); // other workers on this GPU wait: no overlapping timings
   Session s;
   s.callIdKey = (static_cast<uint64_t>(std::random_device{}()) << 32) | std::random_device{}();
   s.deadlineMs = req.value("deadline_ms", 30000);

@@ -11,14 +11,12 @@
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "pike/Dialect/AttrNames.h"
 #include "pike/Dialect/PikeDialect.h"
+
+#include "pike/Dialect/PikeEnums.h.inc"
 
 #define GET_OP_CLASSES
 #include "pike/Dialect/PikeOps.h.inc"
-
-namespace pike {
-/// Module attribute naming the safetensors file that holds `pike.weight` data.
-inline constexpr llvm::StringLiteral kWeightsFileAttr = "pike.weights_file";
-} // namespace pike
 
 #endif

@@ -2,6 +2,7 @@
 #define PIKE_OPS_TD
 
 include "pike/Dialect/PikeDialect.td"
+include "pike/Dialect/PikeEnums.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/IR/RegionKindInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -77,15 +78,19 @@ def Pike_FusionGroupOp : Pike_Op<"fusion_group", [IsolatedFromAbove,
   let summary = "Ops that will become one kernel";
   let description = [{
     Block arguments stand for the operands, so the body is closed and can be
-    outlined as is. `pattern` says why the ops were grouped (`elementwise`,
-    `gemm_epilogue`, `conv_epilogue`, `norm_activation`, `softmax`, `attention`,
-    `reduction`, `single`).
+    outlined as is. `pattern` says why the ops were grouped (a `FusionPattern`:
+    `elementwise`, `gemm_epilogue`, `conv_epilogue`, `norm_activation`,
+    `softmax`, `attention`, `reduction`, `single`).
   }];
   let arguments = (ins Variadic<Pike_Tensor>:$inputs, StrAttr:$pattern);
   let results = (outs Variadic<Pike_Tensor>:$outputs);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$pattern `(` $inputs `)` `:` functional-type($inputs, $outputs) attr-dict-with-keyword $body";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// `pattern` as the enum (the verifier has checked it names one).
+    FusionPattern getPatternKind() { return *symbolizeFusionPattern(getPattern()); }
+  }];
 }
 
 def Pike_KernelOp : Pike_Op<"kernel", [IsolatedFromAbove, Symbol,
@@ -93,7 +98,7 @@ def Pike_KernelOp : Pike_Op<"kernel", [IsolatedFromAbove, Symbol,
   let summary = "An outlined kernel slot: reference body, C ABI entry and CUDA source";
   let description = [{
     The body is the reference semantics (the grouped ops). `entry` is the C ABI
-    symbol (see pike/Runtime/KernelABI.h). `impl` says how the slot runs:
+    symbol (see pike/Runtime/KernelABI.h). `impl` (a `KernelImpl`) says how the slot runs:
     `reference` (the body through LibTorch, no CUDA yet), `nvcc` (host launcher +
     kernels in `source`) or `nvrtc` (device-only `source` with static `launches`).
   }];
@@ -109,6 +114,8 @@ def Pike_KernelOp : Pike_Op<"kernel", [IsolatedFromAbove, Symbol,
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
   let extraClassDeclaration = [{
+    /// `impl` as the enum (the verifier has checked it names one).
+    KernelImpl getImplKind() { return *symbolizeKernelImpl(getImpl()); }
     mlir::Region *getCallableRegion() { return &getBody(); }
     llvm::ArrayRef<mlir::Type> getArgumentTypes() { return getFunctionType().getInputs(); }
     llvm::ArrayRef<mlir::Type> getResultTypes() { return getFunctionType().getResults(); }

@@ -25,7 +25,7 @@ struct PackageOptions {
   /// The runtime's default layout policy (never, auto, always; the environment
   /// variable PIKE_CHANNELS_LAST overrides it where the package runs).
   std::string channelsLast = "never";
-  /// Where data/package templates live.
+  /// Where data/package templates live ("": pike::dataDir()).
   std::string dataDir;
   /// The nvcc-compilable C ABI source of a slot whose impl is not "reference",
   /// exporting its entry as the given symbol (unique per package, so packages
@@ -40,10 +40,6 @@ struct PackageOptions {
 std::string packageNamespace(mlir::ModuleOp module, const PackageOptions &options);
 
 mlir::LogicalResult writePackage(mlir::ModuleOp module, const PackageOptions &options);
-
-/// Directory holding pike's data files (prompt templates, package templates):
-/// $PIKE_DATA_DIR, else <exe>/../share/pike, else the source tree's data/.
-std::string findDataDir();
 
 } // namespace pike
 

@@ -22,8 +22,9 @@ std::string slotFingerprint(KernelOp kernel);
 mlir::ArrayAttr launchesToAttr(mlir::MLIRContext *ctx, const nlohmann::json &launches);
 nlohmann::json launchesFromAttr(mlir::ArrayAttr attr);
 
-/// {"inputs":[{shape,dtype,init}],"outputs":[{shape,dtype}]} of a slot (TaskSpec::signature).
-nlohmann::json slotSignature(KernelOp kernel);
+/// {"inputs":[{shape,dtype,init}],"outputs":[{shape,dtype}]} of a slot (TaskSpec::signature);
+/// an element type the kernel ABI lacks is an error on the slot.
+mlir::FailureOr<nlohmann::json> slotSignature(KernelOp kernel);
 
 /// TaskSpec of a slot; writes its reference module to `referenceDir/<slot>.pt`.
 mlir::FailureOr<search::TaskSpec> makeTaskSpec(mlir::ModuleOp module, KernelOp kernel,

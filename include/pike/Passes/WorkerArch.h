@@ -4,13 +4,11 @@
 #ifndef PIKE_PASSES_WORKERARCH_H
 #define PIKE_PASSES_WORKERARCH_H
 
+#include "pike/Dialect/AttrNames.h" // kCudaArchAttr
+
 #include <string>
 
 namespace pike {
-
-/// Module attribute holding the architecture a search resolved (e.g. "sm_90");
-/// pike-emit-package{cuda-arch=auto} builds for it.
-inline constexpr const char *kCudaArchAttr = "pike.cuda_arch";
 
 /// "sm_90a" -> "sm_90": tuning keys ignore the feature suffix.
 std::string tuningArchOf(const std::string &deviceArch);

@@ -2,7 +2,7 @@
 // shipped templates, and the ABI quote staying in sync with KernelABI.h.
 #include "LlmTestUtil.h"
 
-#include "pike/LLM/DataDir.h"
+#include "pike/Support/DataDir.h"
 #include "pike/LLM/Template.h"
 
 #include <gtest/gtest.h>

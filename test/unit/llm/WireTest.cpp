@@ -1,5 +1,5 @@
 // Pure functions: hashing, options, price table, wire formats (no server).
-#include "pike/LLM/DataDir.h"
+#include "pike/Support/DataDir.h"
 #include "pike/LLM/Http.h"
 #include "pike/LLM/Options.h"
 #include "pike/LLM/Pricing.h"

@@ -1,0 +1,71 @@
+// Names of the discardable `pike.*` attributes passes put on modules, functions
+// and kernel slots, declared once. The printed IR spells them as here.
+#ifndef PIKE_DIALECT_ATTRNAMES_H
+#define PIKE_DIALECT_ATTRNAMES_H
+
+#include "llvm/ADT/StringRef.h"
+
+namespace pike {
+
+/// Every name below starts with this (the package report lists them by it).
+inline constexpr llvm::StringLiteral kAttrPrefix = "pike.";
+
+// ---- module
+/// The safetensors file that holds `pike.weight` data.
+inline constexpr llvm::StringLiteral kWeightsFileAttr = "pike.weights_file";
+/// The model file the module was imported from.
+inline constexpr llvm::StringLiteral kSourceAttr = "pike.source";
+/// The precision policy the search or the package used ("fp32", "tf32").
+inline constexpr llvm::StringLiteral kPrecisionAttr = "pike.precision";
+/// The architecture a search resolved (e.g. "sm_90"); pike-emit-package{cuda-arch=auto} builds for it.
+inline constexpr llvm::StringLiteral kCudaArchAttr = "pike.cuda_arch";
+/// Why the search stopped.
+inline constexpr llvm::StringLiteral kSearchStopAttr = "pike.search_stop";
+/// How the search's wall-clock budget (`search-time`) was spent.
+inline constexpr llvm::StringLiteral kSearchTimeAttr = "pike.search_time";
+/// LLM queries and dollars the search spent.
+inline constexpr llvm::StringLiteral kLlmQueriesAttr = "pike.llm_queries";
+inline constexpr llvm::StringLiteral kLlmUsdAttr = "pike.llm_usd";
+/// How many slots pike-apply-tuning-db filled.
+inline constexpr llvm::StringLiteral kTuningDbAppliedAttr = "pike.tuning_db_applied";
+
+// ---- function
+/// The model's input names, one per argument of @forward.
+inline constexpr llvm::StringLiteral kInputNamesAttr = "pike.input_names";
+
+// ---- kernel slot
+/// The fusion pattern the slot was outlined from (pike.fusion_group's `pattern`).
+inline constexpr llvm::StringLiteral kPatternAttr = "pike.pattern";
+/// The entry symbol inside `source` when it differs from the slot's entry.
+inline constexpr llvm::StringLiteral kSourceEntryAttr = "pike.source_entry";
+/// The generator's knobs (JSON), its summary, and the candidates it offered.
+inline constexpr llvm::StringLiteral kKnobsAttr = "pike.knobs";
+inline constexpr llvm::StringLiteral kSummaryAttr = "pike.summary";
+inline constexpr llvm::StringLiteral kCandidatesAttr = "pike.candidates";
+/// Timings (milliseconds) and speed-up of the chosen code against the reference.
+inline constexpr llvm::StringLiteral kReferenceMsAttr = "pike.reference_ms";
+inline constexpr llvm::StringLiteral kKernelMsAttr = "pike.kernel_ms";
+inline constexpr llvm::StringLiteral kSpeedupAttr = "pike.speedup";
+/// The slot's share of the eager model's time, and why it could not be profiled.
+inline constexpr llvm::StringLiteral kEagerShareAttr = "pike.eager_share";
+inline constexpr llvm::StringLiteral kProfileErrorAttr = "pike.profile_error";
+/// How many slots share this slot's code (identical slots are searched and built once).
+inline constexpr llvm::StringLiteral kSharedByAttr = "pike.shared_by";
+/// Seconds the search spent on the slot's function, and its allotment of `search-time`.
+inline constexpr llvm::StringLiteral kSearchSecAttr = "pike.search_sec";
+inline constexpr llvm::StringLiteral kSearchAllottedSecAttr = "pike.search_allotted_sec";
+/// Why the slot kept its reference body.
+inline constexpr llvm::StringLiteral kFallbackReasonAttr = "pike.fallback_reason";
+/// How the chosen code was verified.
+inline constexpr llvm::StringLiteral kVerifiedAttr = "pike.verified";
+inline constexpr llvm::StringLiteral kVerificationAttr = "pike.verification";
+/// Where the code came from, and the tuning record behind it.
+inline constexpr llvm::StringLiteral kOriginAttr = "pike.origin";
+inline constexpr llvm::StringLiteral kDbRecordAttr = "pike.db_record";
+inline constexpr llvm::StringLiteral kDbSearchedOnAttr = "pike.db_searched_on";
+inline constexpr llvm::StringLiteral kDbClaimAttr = "pike.db_claim";
+inline constexpr llvm::StringLiteral kDbSourceCheckAttr = "pike.db_source_check";
+
+} // namespace pike
+
+#endif

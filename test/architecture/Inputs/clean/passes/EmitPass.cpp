@@ -1,0 +1,2 @@
+// Passes reach LibTorch only through lib/TorchScript's API.
+#include "pike/TorchScript/TorchScriptEmitter.h"

@@ -1,0 +1,2 @@
+#include <torch/torch.h>
+#include "pike/WorkerClient/Protocol.h"

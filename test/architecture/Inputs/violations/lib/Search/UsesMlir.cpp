@@ -1,0 +1,2 @@
+// The search engine must not see MLIR.
+#include "mlir/IR/Builders.h"

@@ -1,0 +1,1 @@
+#include "pike/Codegen/Codegen.h"

@@ -1,0 +1,2 @@
+#include "pike/TorchScript/TorchScriptEmitter.h"
+#include <c10/core/ScalarType.h>
