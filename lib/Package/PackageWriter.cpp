@@ -112,14 +112,15 @@ FailureOr<std::string> slotsSource(ModuleOp module, const std::string &ns, const
       for (int64_t d : shape)
         inSizes.push_back(std::to_string(d));
     }
-    for (Type t : ft.getResults()) {
+    for (unsigned r = 0; r < ft.getNumResults(); ++r) {
+      Type t = ft.getResult(r);
       auto tt = cast<RankedTensorType>(t);
       outNdim.push_back(std::to_string(tt.getShape().size()));
       for (int64_t d : tt.getShape())
         outSizes.push_back(std::to_string(d));
       const DTypeInfo *dtype = abiDType(tt.getElementType());
       if (!dtype)
-        return k.emitError() << "result has element type " << tt.getElementType()
+        return k.emitError() << "result #" << r << " has element type " << tt.getElementType()
                              << ", which the kernel ABI has no dtype for";
       outDtype.push_back(dtype->abiName);
     }

@@ -124,7 +124,7 @@ func.func @group_arg_type(%x: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 func.func @group_pattern(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{pattern must be 'elementwise', 'gemm_epilogue', 'conv_epilogue', 'norm_activation', 'softmax', 'attention', 'reduction' or 'single', got ''}}
+  // expected-error @+1 {{pattern must be 'elementwise', 'gemm_epilogue', 'conv_epilogue', 'norm_activation', 'softmax', 'attention', 'reduction', 'single' or 'pooling', got ''}}
   %g = pike.fusion_group ""(%x) : (tensor<4xf32>) -> tensor<4xf32> {
   ^bb0(%a: tensor<4xf32>):
     pike.yield %a : tensor<4xf32>
@@ -135,7 +135,7 @@ func.func @group_pattern(%x: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 func.func @group_pattern_unknown(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{pattern must be 'elementwise', 'gemm_epilogue', 'conv_epilogue', 'norm_activation', 'softmax', 'attention', 'reduction' or 'single', got 'matmul_chain'}}
+  // expected-error @+1 {{pattern must be 'elementwise', 'gemm_epilogue', 'conv_epilogue', 'norm_activation', 'softmax', 'attention', 'reduction', 'single' or 'pooling', got 'matmul_chain'}}
   %g = pike.fusion_group "matmul_chain"(%x) : (tensor<4xf32>) -> tensor<4xf32> {
   ^bb0(%a: tensor<4xf32>):
     pike.yield %a : tensor<4xf32>
