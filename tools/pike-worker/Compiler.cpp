@@ -530,16 +530,14 @@ CompileOutcome Compiler::compileNvrtc(const CandidateSpec &c, const std::string 
 
 /// The toolkit's library directory next to nvcc (bin/../lib64, or the targets/ layout).
 static std::string toolkitLibraryDir(const std::string &nvcc) {
-  std::string bin = nvcc.substr(0, nvcc.find_last_of('/'));
-  if (bin == nvcc)
+  if (nvcc.find('/') == std::string::npos)
     return "";
+  std::string bin = dirName(nvcc);
   for (const char *rel : {"/../lib64", "/../targets/x86_64-linux/lib", "/../lib"}) {
     std::string dir = bin + rel;
     struct stat st {};
-    if (::stat((dir + "/libcudart.so").c_str(), &st) == 0 || ::stat((dir + "/libcublas.so").c_str(), &st) == 0) {
-      char resolved[PATH_MAX];
-      return ::realpath(dir.c_str(), resolved) ? std::string(resolved) : dir;
-    }
+    if (::stat((dir + "/libcudart.so").c_str(), &st) == 0 || ::stat((dir + "/libcublas.so").c_str(), &st) == 0)
+      return realPath(dir);
   }
   return "";
 }
