@@ -9,7 +9,7 @@
 // keeps its reference ops. Checker verdicts are cached beside the database
 // (<db>.checker-verdicts, authenticated per user; see CheckerVerdictCache.h).
 #include "pike/Passes/Passes.h"
-#include "pike/Passes/SlotSupport.h"
+#include "pike/Tuning/SlotSupport.h"
 #include "pike/Search/CheckerVerdictCache.h"
 #include "pike/Search/TuningDb.h"
 #if __has_include("pike/Codegen/Codegen.h")

@@ -1,8 +1,8 @@
 // pike-emit-package: the ahead-of-time package of the optimised model.
 #include "pike/Package/PackageWriter.h"
-#include "pike/Passes/KernelSource.h"
+#include "pike/Tuning/KernelSource.h"
 #include "pike/Passes/Passes.h"
-#include "pike/Passes/WorkerArch.h"
+#include "pike/Tuning/WorkerArch.h"
 
 namespace pike {
 #define GEN_PASS_DEF_PIKEEMITPACKAGE

@@ -4,9 +4,9 @@
 #include "pike/LLM/Client.h"
 #include "pike/LLM/Options.h"
 #endif
-#include "pike/Passes/CheckedEvaluator.h"
+#include "pike/Tuning/CheckedEvaluator.h"
 #include "pike/Passes/Passes.h"
-#include "pike/Passes/SlotSearch.h"
+#include "pike/Tuning/SlotSearch.h"
 
 #include <cstdlib>
 

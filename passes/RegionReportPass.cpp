@@ -2,7 +2,7 @@
 // signature, an estimate of FLOPs and of the bytes a fused kernel must move.
 #include "pike/Dialect/OpRegistry.h"
 #include "pike/Passes/Passes.h"
-#include "pike/Passes/SlotSupport.h"
+#include "pike/Tuning/SlotSupport.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"

@@ -1,8 +1,8 @@
 // pike-search: the evolutionary search over every reference slot with the
 // built-in (LLM-free) proposer.
-#include "pike/Passes/BuiltinProposer.h"
+#include "pike/Tuning/BuiltinProposer.h"
 #include "pike/Passes/Passes.h"
-#include "pike/Passes/SlotSearch.h"
+#include "pike/Tuning/SlotSearch.h"
 
 namespace pike {
 #define GEN_PASS_DEF_PIKESEARCH

@@ -1,8 +1,8 @@
 // The part of every search pass that does not depend on who proposes: pick the
 // slots, build their tasks, run the driver against the worker pool, write the
 // winners (or the reasons there are none) back onto the slots.
-#ifndef PIKE_PASSES_SLOTSEARCH_H
-#define PIKE_PASSES_SLOTSEARCH_H
+#ifndef PIKE_TUNING_SLOTSEARCH_H
+#define PIKE_TUNING_SLOTSEARCH_H
 
 #include "pike/Dialect/PikeOps.h"
 #include "pike/Search/Interfaces.h"

@@ -1,4 +1,4 @@
-#include "pike/Passes/BuiltinProposer.h"
+#include "pike/Tuning/BuiltinProposer.h"
 
 #if __has_include("pike/Codegen/Codegen.h")
 #include "pike/Codegen/Codegen.h"

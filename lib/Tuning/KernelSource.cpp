@@ -1,4 +1,4 @@
-#include "pike/Passes/KernelSource.h"
+#include "pike/Tuning/KernelSource.h"
 #if __has_include("pike/Codegen/Codegen.h")
 #include "pike/Codegen/Codegen.h"
 #define PIKE_HAVE_CODEGEN 1
@@ -9,7 +9,7 @@ std::string hostLauncher(const GeneratedKernel &k, llvm::ArrayRef<mlir::Type> in
     __attribute__((weak));
 }
 #endif
-#include "pike/Passes/SlotSupport.h"
+#include "pike/Tuning/SlotSupport.h"
 #include <nlohmann/json.hpp>
 
 using namespace mlir;

@@ -1,6 +1,6 @@
 // The nvcc-compilable C ABI translation unit of a kernel slot, whatever its impl.
-#ifndef PIKE_PASSES_KERNELSOURCE_H
-#define PIKE_PASSES_KERNELSOURCE_H
+#ifndef PIKE_TUNING_KERNELSOURCE_H
+#define PIKE_TUNING_KERNELSOURCE_H
 
 #include "pike/Dialect/PikeOps.h"
 

@@ -1,4 +1,4 @@
-#include "pike/Passes/SlotSupport.h"
+#include "pike/Tuning/SlotSupport.h"
 #include "pike/Package/TorchScriptEmitter.h"
 
 #include "mlir/IR/Builders.h"
