@@ -74,10 +74,6 @@ std::string substitute(std::string text, const std::map<std::string, std::string
   return text;
 }
 
-bool usesCustomOp(KernelOp k) { return k.getImpl() != "reference"; }
-
-/// The C symbol a slot exports inside a package: unique per package.
-std::string packageEntry(const std::string &ns, KernelOp k) { return ns + "_" + k.getSymName().str(); }
 
 /// ops.cpp: one typed wrapper and registration per slot with generated code.
 std::string opsSource(ModuleOp module, const std::string &ns) {
@@ -127,7 +123,7 @@ std::string opsSource(ModuleOp module, const std::string &ns) {
      << "}\n} // namespace\n\n";
   std::ostringstream defs, impls;
   for (KernelOp k : module.getOps<KernelOp>()) {
-    if (!usesCustomOp(k))
+    if (!packagesAsCustomOp(k))
       continue;
     std::string sym = k.getSymName().str();
     FunctionType ft = k.getFunctionType();
@@ -345,7 +341,14 @@ std::string pike::findDataDir() {
 #endif
 }
 
-LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options) {
+bool pike::packagesAsCustomOp(KernelOp k) { return k.getImpl() != "reference"; }
+
+std::string pike::packageEntry(const std::string &ns, KernelOp k) {
+  return ns + "_" + k.getSymName().str();
+}
+
+LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options,
+                                 const PackageKernelSources &kernelSources) {
   Operation *anchor = module;
   auto forward = module.lookupSymbol<func::FuncOp>("forward");
   if (!forward)
@@ -365,14 +368,12 @@ LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options)
 
   // Kernel sources: one C ABI translation unit per slot with generated code.
   for (KernelOp k : module.getOps<KernelOp>()) {
-    if (!usesCustomOp(k))
+    if (!packagesAsCustomOp(k))
       continue;
-    if (!options.kernelSource)
-      return k.emitError() << "no kernel source generator for impl '" << k.getImpl() << "'";
-    FailureOr<std::string> src = options.kernelSource(k, packageEntry(ns, k));
-    if (failed(src))
-      return failure();
-    if (failed(writeFile(anchor, dir + "/kernels/" + k.getSymName().str() + ".cu", *src)))
+    auto src = kernelSources.find(k.getSymName().str());
+    if (src == kernelSources.end())
+      return k.emitError() << "no kernel source given for slot of impl '" << k.getImpl() << "'";
+    if (failed(writeFile(anchor, dir + "/kernels/" + k.getSymName().str() + ".cu", src->second)))
       return failure();
   }
   if (failed(writeFile(anchor, dir + "/src/ops.cpp", opsSource(module, ns))))
@@ -404,7 +405,7 @@ LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options)
   // The rewritten module: slots with code call <ns>::<slot>, the rest run inline.
   EmitTorchScriptOptions emitOptions;
   emitOptions.opNamespace = ns;
-  emitOptions.useCustomOp = usesCustomOp;
+  emitOptions.useCustomOp = packagesAsCustomOp;
   if (failed(emitTorchScriptModule(module, forward, emitOptions, dir + "/model_inner.pt")))
     return failure();
   if (options.cudaGraphs) {
