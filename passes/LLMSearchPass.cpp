@@ -6,9 +6,8 @@
 #endif
 #include "pike/Tuning/CheckedEvaluator.h"
 #include "pike/Passes/Passes.h"
+#include "pike/Passes/SlotSearchPassBase.h"
 #include "pike/Tuning/SlotSearch.h"
-
-#include <cstdlib>
 
 namespace pike {
 #define GEN_PASS_DEF_PIKELLMSEARCH
@@ -19,8 +18,8 @@ using namespace mlir;
 using namespace pike;
 
 namespace {
-struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
-  using PikeLLMSearchBase::PikeLLMSearchBase;
+struct LLMSearchPass : public SlotSearchPassBase<pike::impl::PikeLLMSearchBase<LLMSearchPass>> {
+  using SlotSearchPassBase::SlotSearchPassBase;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -28,20 +27,20 @@ struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
     module.emitError() << "this pike-opt was built without the LLM clients (PIKE_ENABLE_LLM=OFF)";
     return signalPassFailure();
 #else
-    if (failed(checkSlotOrder(module, order))) // before any client starts
+    // Before any client starts.
+    FailureOr<SlotSearchConfig> config = slotSearchConfig();
+    if (failed(config) || failed(checkSlotOrder(module, order)))
       return signalPassFailure();
     llm::LLMOptions options;
     if (std::string err = options.parse(llm); !err.empty()) {
       module.emitError() << "bad llm options: " << err;
       return signalPassFailure();
     }
-    // pike-opt --llm-record / --llm-replay.
+    // llm-record= / llm-replay= (pike-opt --llm-record / --llm-replay).
     if (options.recordDir.empty())
-      if (const char *dir = std::getenv("PIKE_LLM_RECORD"))
-        options.recordDir = dir;
+      options.recordDir = llmRecord;
     if (options.replayDir.empty())
-      if (const char *dir = std::getenv("PIKE_LLM_REPLAY"))
-        options.replayDir = dir;
+      options.replayDir = llmReplay;
     std::shared_ptr<llm::LLMClient> client;
     std::unique_ptr<llm::ProposalAgent> proposer;
     std::unique_ptr<llm::FixAgent> fixer;
@@ -53,21 +52,11 @@ struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
       module.emitError() << "cannot start the LLM agents: " << e.what();
       return signalPassFailure();
     }
-    SlotSearchConfig config;
-    config.workers = workers;
-    config.workerPath = workerPath;
-    config.searchOptions = searchOptions;
-    config.workDir = workDir;
-    config.db = db;
-    config.arch = arch;
-    config.minSpeedup = minSpeedup;
-    config.maxSlots = maxSlots;
-    config.order = order;
-    config.provenance = "llm " + options.provider + "/" + options.model;
+    config->provenance = "llm " + options.provider + "/" + options.model;
     // The client's ledger enforces budget-usd / max-queries within this process.
     // A resumed search charges it with what its checkpoint says was paid before,
     // so the caps stop it where an uninterrupted run would have stopped.
-    config.onResume = [client](const search::Spend &paid) {
+    config->onResume = [client](const search::Spend &paid) {
       llm::Ledger &ledger = client->ledger();
       for (int64_t q = 0; q < paid.queries; ++q) {
         try {
@@ -79,13 +68,13 @@ struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
       ledger.charge(client->model(), llm::Usage{paid.promptTokens, paid.completionTokens}, paid.usd);
     };
     if (check)
-      config.wrapEvaluator = [](std::unique_ptr<search::Evaluator> inner) {
+      config->wrapEvaluator = [](std::unique_ptr<search::Evaluator> inner) {
         return std::unique_ptr<search::Evaluator>(new CheckedEvaluator(std::move(inner)));
       };
     // The search's own total, not the agents': after a resume the agents have
     // seen only this run's calls, the replayed ones were paid for before.
     search::Spend spend;
-    if (failed(runSlotSearch(module, config, *proposer, fixer.get(),
+    if (failed(runSlotSearch(module, *config, *proposer, fixer.get(),
                              [](const std::string &, KernelOp) {}, &spend)))
       return signalPassFailure();
     Builder b(module.getContext());

@@ -47,9 +47,7 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   if (failed(checkSlotOrder(module, config.order)))
     return failure();
   std::optional<search::SlotOrder> order = search::parseSlotOrder(config.order);
-  search::SearchOptions opts;
-  if (std::string err = opts.parse(config.searchOptions); !err.empty())
-    return module.emitError() << "bad search options: " << err;
+  search::SearchOptions opts = config.search;
 
   std::vector<KernelOp> all;
   for (KernelOp k : module.getOps<KernelOp>())

@@ -6,6 +6,7 @@
 
 #include "pike/Dialect/PikeOps.h"
 #include "pike/Search/Interfaces.h"
+#include "pike/Search/Options.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -17,7 +18,8 @@ namespace pike {
 struct SlotSearchConfig {
   std::string workers = "local:1";
   std::string workerPath = "pike-worker";
-  std::string searchOptions;
+  /// The driver's knobs (checkpoint and trace default into workDir).
+  search::SearchOptions search;
   std::string workDir = "pike-work";
   std::string db;
   std::string arch = "sm_90";
