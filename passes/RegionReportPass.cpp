@@ -5,7 +5,6 @@
 #include "pike/Tuning/SlotSupport.h"
 
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -144,11 +143,7 @@ struct RegionReportPass : public pike::impl::PikeRegionReportBase<RegionReportPa
       llvm::errs() << text;
       return;
     }
-    // The report may go into a directory a later pass fills (a package's
-    // regions.json, when pike-default-pipeline runs without pike-opt).
     std::error_code ec;
-    if (StringRef parent = llvm::sys::path::parent_path(output); !parent.empty())
-      ec = llvm::sys::fs::create_directories(parent);
     llvm::raw_fd_ostream file(output, ec);
     if (ec) {
       getOperation().emitError() << "cannot write region report '" << output

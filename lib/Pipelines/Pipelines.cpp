@@ -5,6 +5,7 @@
 #include "mlir/Pass/PassRegistry.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -99,6 +100,10 @@ LogicalResult checkLadderOptions(const PipelineOptions &options,
                                  llvm::function_ref<LogicalResult(const llvm::Twine &)> fail) {
   if (options.emit == Emit::Package && options.packageDir.empty())
     return fail("emit=package needs package-dir=<directory>");
+  // The region report is written into it before the package pass fills it.
+  if (options.emit == Emit::Package && !llvm::sys::fs::is_directory(options.packageDir))
+    return fail("package-dir '" + options.packageDir +
+                "' is not a directory (pike-opt --emit=package creates it)");
   return success();
 }
 
