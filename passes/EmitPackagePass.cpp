@@ -1,8 +1,8 @@
 // pike-emit-package: the ahead-of-time package of the optimised model.
 #include "pike/Package/PackageWriter.h"
-#include "pike/Passes/KernelSource.h"
 #include "pike/Passes/Passes.h"
-#include "pike/Passes/WorkerArch.h"
+#include "pike/Tuning/KernelSource.h"
+#include "pike/Tuning/WorkerArch.h"
 
 namespace pike {
 #define GEN_PASS_DEF_PIKEEMITPACKAGE
@@ -35,10 +35,8 @@ struct EmitPackagePass : public pike::impl::PikeEmitPackageBase<EmitPackagePass>
     }
     options.allowTF32 = allowTF32;
     options.channelsLast = channelsLast;
-    options.kernelSource = [](KernelOp k, const std::string &entry) {
-      return kernelLauncherSource(k, entry);
-    };
-    if (failed(writePackage(getOperation(), options)))
+    FailureOr<PackageKernelSources> sources = packageKernelSources(getOperation());
+    if (failed(sources) || failed(writePackage(getOperation(), options, *sources)))
       signalPassFailure();
   }
 };

@@ -5,11 +5,10 @@
 #include "pike/LLM/Client.h"
 #include "pike/LLM/Options.h"
 #endif
-#include "pike/Passes/CheckedEvaluator.h"
+#include "pike/Tuning/CheckedEvaluator.h"
 #include "pike/Passes/Passes.h"
-#include "pike/Passes/SlotSearch.h"
-
-#include <cstdlib>
+#include "pike/Passes/SlotSearchPassBase.h"
+#include "pike/Tuning/SlotSearch.h"
 
 namespace pike {
 #define GEN_PASS_DEF_PIKELLMSEARCH
@@ -20,8 +19,8 @@ using namespace mlir;
 using namespace pike;
 
 namespace {
-struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
-  using PikeLLMSearchBase::PikeLLMSearchBase;
+struct LLMSearchPass : public SlotSearchPassBase<pike::impl::PikeLLMSearchBase<LLMSearchPass>> {
+  using SlotSearchPassBase::SlotSearchPassBase;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -29,7 +28,9 @@ struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
     module.emitError() << "this pike-opt was built without the LLM clients (PIKE_ENABLE_LLM=OFF)";
     return signalPassFailure();
 #else
-    if (failed(checkSlotOrder(module, order)) || // before any client starts
+    // Before any client starts.
+    FailureOr<SlotSearchConfig> config = slotSearchConfig();
+    if (failed(config) || failed(checkSlotOrder(module, order)) ||
         failed(checkSearchTime(module, searchTime, minSlotTime)))
       return signalPassFailure();
     llm::LLMOptions options;
@@ -37,13 +38,11 @@ struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
       module.emitError() << "bad llm options: " << err;
       return signalPassFailure();
     }
-    // pike-opt --llm-record / --llm-replay.
+    // llm-record= / llm-replay= (pike-opt --llm-record / --llm-replay).
     if (options.recordDir.empty())
-      if (const char *dir = std::getenv("PIKE_LLM_RECORD"))
-        options.recordDir = dir;
+      options.recordDir = llmRecord;
     if (options.replayDir.empty())
-      if (const char *dir = std::getenv("PIKE_LLM_REPLAY"))
-        options.replayDir = dir;
+      options.replayDir = llmReplay;
     std::shared_ptr<llm::LLMClient> client;
     std::unique_ptr<llm::ProposalAgent> proposer;
     std::unique_ptr<llm::FixAgent> fixer;
@@ -55,23 +54,11 @@ struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
       module.emitError() << "cannot start the LLM agents: " << e.what();
       return signalPassFailure();
     }
-    SlotSearchConfig config;
-    config.workers = workers;
-    config.workerPath = workerPath;
-    config.searchOptions = searchOptions;
-    config.workDir = workDir;
-    config.db = db;
-    config.arch = arch;
-    config.minSpeedup = minSpeedup;
-    config.maxSlots = maxSlots;
-    config.order = order;
-    config.searchTime = searchTime;
-    config.minSlotTime = minSlotTime;
-    config.provenance = "llm " + options.provider + "/" + options.model;
+    config->provenance = "llm " + options.provider + "/" + options.model;
     // The client's ledger enforces budget-usd / max-queries within this process.
     // A resumed search charges it with what its checkpoint says was paid before,
     // so the caps stop it where an uninterrupted run would have stopped.
-    config.onResume = [client](const search::Spend &paid) {
+    config->onResume = [client](const search::Spend &paid) {
       llm::Ledger &ledger = client->ledger();
       for (int64_t q = 0; q < paid.queries; ++q) {
         try {
@@ -83,13 +70,13 @@ struct LLMSearchPass : public pike::impl::PikeLLMSearchBase<LLMSearchPass> {
       ledger.charge(client->model(), llm::Usage{paid.promptTokens, paid.completionTokens}, paid.usd);
     };
     if (check)
-      config.wrapEvaluator = [](std::unique_ptr<search::Evaluator> inner) {
+      config->wrapEvaluator = [](std::unique_ptr<search::Evaluator> inner) {
         return std::unique_ptr<search::Evaluator>(new CheckedEvaluator(std::move(inner)));
       };
     // The search's own total, not the agents': after a resume the agents have
     // seen only this run's calls, the replayed ones were paid for before.
     search::Spend spend;
-    if (failed(runSlotSearch(module, config, *proposer, fixer.get(),
+    if (failed(runSlotSearch(module, *config, *proposer, fixer.get(),
                              [](const std::string &, KernelOp) {}, &spend)))
       return signalPassFailure();
     Builder b(module.getContext());

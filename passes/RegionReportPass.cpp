@@ -3,7 +3,7 @@
 #include "pike/Dialect/OpRegistry.h"
 #include "pike/Dialect/AttrNames.h"
 #include "pike/Passes/Passes.h"
-#include "pike/Passes/SlotSupport.h"
+#include "pike/Tuning/SlotSupport.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"

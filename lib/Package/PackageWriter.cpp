@@ -75,10 +75,14 @@ std::string substitute(std::string text, const std::map<std::string, std::string
   return text;
 }
 
-bool usesCustomOp(KernelOp k) { return k.getImplKind() != KernelImpl::Reference; }
-
-/// The C symbol a slot exports inside a package: unique per package.
-std::string packageEntry(const std::string &ns, KernelOp k) { return ns + "_" + k.getSymName().str(); }
+/// `source` with every kPackageEntryPlaceholder renamed to `entry`.
+std::string namePackageEntry(std::string source, const std::string &entry) {
+  const std::string placeholder = pike::kPackageEntryPlaceholder;
+  for (size_t pos = source.find(placeholder); pos != std::string::npos;
+       pos = source.find(placeholder, pos + entry.size()))
+    source.replace(pos, placeholder.size(), entry);
+  return source;
+}
 
 /// src/slots.c: the package's data for its prebuilt runtime (pike_package.h):
 /// namespace, policies and one table row per slot with generated code, whose
@@ -90,7 +94,7 @@ FailureOr<std::string> slotsSource(ModuleOp module, const std::string &ns, const
      << "#include \"pike_package.h\"\n\n";
   std::set<std::string> declared;
   for (KernelOp k : module.getOps<KernelOp>()) {
-    if (!usesCustomOp(k))
+    if (!packagesAsCustomOp(k))
       continue;
     std::string sym = k.getSymName().str();
     const std::string &entry = entries.at(sym);
@@ -318,7 +322,14 @@ std::string pike::packageNamespace(ModuleOp module, const PackageOptions &option
   return "pike_" + llvm::toHex(llvm::ArrayRef<uint8_t>(digest).take_front(5), /*LowerCase=*/true);
 }
 
-LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options) {
+bool pike::packagesAsCustomOp(KernelOp k) { return k.getImplKind() != KernelImpl::Reference; }
+
+std::string pike::packageEntry(const std::string &ns, KernelOp k) {
+  return ns + "_" + k.getSymName().str();
+}
+
+LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options,
+                                 const PackageKernelSources &kernelSources) {
   Operation *anchor = module;
   auto forward = module.lookupSymbol<func::FuncOp>("forward");
   if (!forward)
@@ -344,27 +355,23 @@ LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options)
   std::map<std::string, std::string> byCode;      // code (neutral entry) -> entry
   std::map<std::string, int64_t> sharing;         // entry -> slots using it
   for (KernelOp k : module.getOps<KernelOp>()) {
-    if (!usesCustomOp(k))
+    if (!packagesAsCustomOp(k))
       continue;
-    if (!options.kernelSource)
-      return k.emitError() << "no kernel source generator for impl '" << k.getImpl() << "'";
-    FailureOr<std::string> neutral = options.kernelSource(k, "pike_package_entry");
-    if (failed(neutral))
-      return failure();
-    auto [it, fresh] = byCode.emplace(*neutral, packageEntry(ns, k));
+    auto src = kernelSources.find(k.getSymName().str());
+    if (src == kernelSources.end())
+      return k.emitError() << "no kernel source given for slot of impl '" << k.getImpl() << "'";
+    auto [it, fresh] = byCode.emplace(src->second, packageEntry(ns, k));
     entries[k.getSymName().str()] = it->second;
     ++sharing[it->second];
     if (!fresh)
       continue;
-    FailureOr<std::string> src = options.kernelSource(k, it->second);
-    if (failed(src))
-      return failure();
-    if (failed(writeFile(anchor, dir + "/kernels/" + k.getSymName().str() + ".cu", *src)))
+    if (failed(writeFile(anchor, dir + "/kernels/" + k.getSymName().str() + ".cu",
+                         namePackageEntry(src->second, it->second))))
       return failure();
   }
   Builder attrs(module.getContext());
   for (KernelOp k : module.getOps<KernelOp>())
-    if (usesCustomOp(k))
+    if (packagesAsCustomOp(k))
       if (int64_t n = sharing[entries[k.getSymName().str()]]; n > 1)
         k->setAttr(pike::kSharedByAttr, attrs.getI64IntegerAttr(n));
   FailureOr<std::string> slots = slotsSource(module, ns, options, entries);
@@ -407,7 +414,7 @@ LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options)
   // The rewritten module: slots with code call <ns>::<slot>, the rest run inline.
   EmitTorchScriptOptions emitOptions;
   emitOptions.opNamespace = ns;
-  emitOptions.useCustomOp = usesCustomOp;
+  emitOptions.useCustomOp = packagesAsCustomOp;
   if (failed(emitTorchScriptModule(module, forward, emitOptions, dir + "/model_inner.pt")))
     return failure();
   if (options.cudaGraphs) {

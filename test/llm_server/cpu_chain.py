@@ -5,7 +5,10 @@ right kernel, the checker accepts it and pike-worker is asked to evaluate it.
 The worker runs as a TEST-ONLY fake GPU (a search whose worker sees no GPU stops
 before its first query); its verdict is a hash of the kernel.
 
-usage: cpu_chain.py MODEL.pt SPEC.json WORKER WORKDIR
+usage: cpu_chain.py MODEL.pt SPEC.json WORKER WORKDIR [MODE]
+MODE: record-dir (default: llm=...,record-dir=WORKDIR/rec), record-flag
+(pike-opt --llm-record=WORKDIR/rec) or replay-flag=DIR (pike-opt --llm-replay=DIR:
+no request reaches the server).
 Prints the requests the server saw, in order, and the slot's report line.
 """
 import json
@@ -15,6 +18,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 model, spec, worker, work = sys.argv[1:5]
+mode = sys.argv[5] if len(sys.argv) > 5 else "record-dir"
 chain = os.path.join(HERE, "..", "llm_recordings", "relu_fix_chain")
 os.makedirs(work, exist_ok=True)
 script = {"replies": [
@@ -30,11 +34,20 @@ server = subprocess.Popen([sys.executable, os.path.join(HERE, "server.py"), "--s
 try:
     port = int(server.stdout.readline().split()[1])
     llm = f"provider=openai,model=scripted,base-url=http://127.0.0.1:{port}/v1,retries=0"
-    opts = (f"llm=\"{llm},record-dir={work}/rec\" workers=local:1 worker-path={worker} "
+    flags = []
+    if mode == "record-dir":
+        llm += f",record-dir={work}/rec"
+    elif mode == "record-flag":
+        flags = [f"--llm-record={work}/rec"]
+    elif mode.startswith("replay-flag="):
+        flags = ["--llm-replay=" + mode[len("replay-flag="):]]
+    else:
+        sys.exit("unknown mode " + mode)
+    opts = (f"llm=\"{llm}\" workers=local:1 worker-path={worker} "
             f"work-dir={work}/search search=budget=3,fix-attempts=2,parallel=1,generation-size=1")
     env = dict(os.environ, PIKE_WORKER_TEST_OPS="1", PIKE_WORKER_FAKE_GPU="1")
     p = subprocess.run(["pike-opt", model, "--input-spec", spec, "--emit=package", "-o",
-                        os.path.join(work, "pkg"), "--cuda-arch=sm_90", f"-pike-llm-search={opts}"],
+                        os.path.join(work, "pkg"), "--cuda-arch=sm_90", f"-pike-llm-search={opts}"] + flags,
                        capture_output=True, text=True, env=env)
     print("pike-opt exit", p.returncode)
     if p.returncode != 0:
@@ -42,7 +55,7 @@ try:
 finally:
     server.terminate()
     server.wait()
-for line in open(log):
+for line in (open(log) if os.path.exists(log) else []):
     r = json.loads(line)
     body = r["body"]
     if isinstance(body, str):

@@ -26,10 +26,13 @@ namespace {
 cl::OptionCategory &passesCategory() {
   static const std::string description =
       "Passes run between partitioning and emission, in command-line order, e.g.\n"
-      "  -pike-search=\"workers=local:1 db=tune.db search=budget=64,islands=2\"\n"
+      "  -pike-search=\"workers=local:1 db=tune.db budget=64 islands=2\"\n"
       "A value holding spaces, '}' or ',' goes in quotes: db='my dir/tune.db'.\n"
+      "pike-default-pipeline, pike-search-pipeline and pike-llm-pipeline are the\n"
+      "same ladder as --emit, for --pass-pipeline.\n"
       "\n"
-      "  Keys of search= (-pike-search, -pike-llm-search), 'key=value,...':\n" +
+      "  Search knobs: options of -pike-search and -pike-llm-search (budget=64), and\n"
+      "  keys of their older search='key=value,...' string, which is applied last:\n" +
       searchKeysHelp() + (llmKeysHelp().empty() ? std::string()
                                                 : "\n  Keys of llm= (-pike-llm-search), 'key=value,...':\n" +
                                                       llmKeysHelp());

@@ -1,5 +1,6 @@
 #include "CudaArch.h"
 
+#include "pike/Pipelines/Pipelines.h"
 #include "pike/Search/TuningDb.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -8,22 +9,6 @@
 #include <map>
 
 namespace pike::tools {
-
-std::optional<std::string> normalizeCudaArch(llvm::StringRef text) {
-  llvm::StringRef digits = text;
-  digits.consume_front("sm_");
-  if (!digits.empty() && llvm::isAlpha(digits.back()))
-    digits = digits.drop_back();
-  if (digits.size() < 2 || digits.size() > 3 || !llvm::all_of(digits, llvm::isDigit))
-    return std::nullopt;
-  return ("sm_" + digits).str();
-}
-
-std::string packageArchOf(llvm::StringRef arch) {
-  llvm::StringRef digits = arch;
-  digits.consume_front("sm_");
-  return digits.str();
-}
 
 ArchResolution resolveCudaArch(llvm::StringRef option, bool searchRuns, llvm::StringRef applyDb) {
   ArchResolution out;

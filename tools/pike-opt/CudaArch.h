@@ -16,14 +16,6 @@ namespace pike::tools {
 /// The architecture pike uses when nothing says otherwise.
 inline constexpr const char *kDefaultCudaArch = "sm_90";
 
-/// "sm_90a" / "sm_90" / "90" -> "sm_90" (tuning keys ignore the feature
-/// suffix: sm_90a kernels run on every sm_90 part). nullopt when `text` is not
-/// an sm_NN architecture.
-std::optional<std::string> normalizeCudaArch(llvm::StringRef text);
-
-/// "sm_90" -> "90": CMAKE_CUDA_ARCHITECTURES of the package.
-std::string packageArchOf(llvm::StringRef arch);
-
 struct ArchResolution {
   std::string arch;  // normalized, or "auto" when the search decides
   std::string note;  // how auto was resolved ("" when nothing to say)

@@ -8,7 +8,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
-#include <functional>
+#include <map>
 #include <string>
 
 namespace pike {
@@ -27,11 +27,22 @@ struct PackageOptions {
   std::string channelsLast = "never";
   /// Where data/package templates live ("": pike::dataDir()).
   std::string dataDir;
-  /// The nvcc-compilable C ABI source of a slot whose impl is not "reference",
-  /// exporting its entry as the given symbol (unique per package, so packages
-  /// loaded into one process never bind to each other's kernels).
-  std::function<mlir::FailureOr<std::string>(KernelOp, const std::string &)> kernelSource;
 };
+
+/// Slot symbol -> the nvcc-compilable C ABI source of that slot, exporting its
+/// entry as kPackageEntryPlaceholder. The writer takes these as given, builds
+/// each distinct source once (slots whose code is the same share it) and names
+/// the entry packageEntry(namespace, first slot): unique per package, so
+/// packages loaded into one process never bind to each other's kernels.
+/// lib/Tuning's packageKernelSources makes them.
+inline constexpr const char *kPackageEntryPlaceholder = "pike_package_entry";
+using PackageKernelSources = std::map<std::string, std::string>;
+
+/// True for a slot the package runs as a custom op (its impl is not "reference").
+bool packagesAsCustomOp(KernelOp kernel);
+
+/// The C symbol slot `kernel` exports inside the package of namespace `ns`.
+std::string packageEntry(const std::string &ns, KernelOp kernel);
 
 /// Deterministic op namespace for a module built with `options` ("pike_" +
 /// hash of its IR and of the options that change the built library: CUDA
@@ -39,7 +50,9 @@ struct PackageOptions {
 /// in any of them can be loaded into one process.
 std::string packageNamespace(mlir::ModuleOp module, const PackageOptions &options);
 
-mlir::LogicalResult writePackage(mlir::ModuleOp module, const PackageOptions &options);
+/// `kernelSources` must hold every slot that packagesAsCustomOp.
+mlir::LogicalResult writePackage(mlir::ModuleOp module, const PackageOptions &options,
+                                 const PackageKernelSources &kernelSources);
 
 } // namespace pike
 

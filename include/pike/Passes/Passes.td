@@ -130,6 +130,73 @@ def PikeApplyTuningDb : Pass<"pike-apply-tuning-db", "mlir::ModuleOp"> {
 }
 
 
+// What both search passes take: where the workers are, which slots, what a
+// slot keeps, and the search driver's knobs (search::SearchOptions). Declared
+// once; each pass gives its own knob defaults. The older nested `search=` string
+// is applied last, so the keys it names win (docs/cli.md).
+class SlotSearchPassOptions<string budget, string islands, string eliteK,
+                            string fixAttempts, string parallel> {
+  list<Option> options = [
+    Option<"workers", "workers", "std::string", /*default=*/"\"local:1\"",
+           "Workers: local:N (spawn N pike-worker processes), local:N@0,1 (N on each "
+           "listed GPU) or host:port,host:port">,
+    Option<"workerPath", "worker-path", "std::string", /*default=*/"\"pike-worker\"",
+           "pike-worker executable for local workers">,
+    Option<"workDir", "work-dir", "std::string", /*default=*/"\"pike-work\"",
+           "References, checkpoint and traces go here">,
+    Option<"db", "db", "std::string", /*default=*/"\"\"",
+           "Tuning database to seed from and record into (empty: none)">,
+    Option<"arch", "arch", "std::string", /*default=*/"\"sm_90\"",
+           "GPU architecture key (auto: the workers' GPU)">,
+    Option<"minSpeedup", "min-speedup", "double", /*default=*/"1.0",
+           "Keep a candidate only when at least this much faster than the reference">,
+    Option<"maxSlots", "max-slots", "unsigned", /*default=*/"0",
+           "Search only the first N slots of the order (0: all)">,
+    Option<"searchTime", "search-time", "std::string", /*default=*/"\"\"",
+           "Wall-clock budget of the whole search, profile included, e.g. 10m, 1h30m, 90s "
+           "(empty: none); split over the slot functions by eager time">,
+    Option<"minSlotTime", "min-slot-time", "std::string", /*default=*/"\"10s\"",
+           "With search-time: the least time each slot function gets (floors take at most half)">,
+    Option<"order", "order", "std::string", /*default=*/"\"auto\"",
+           "Slot order: auto (default: profile with search-time or 8+ slot functions, else size), "
+           "size (largest signature first) or profile (time every slot's "
+           "reference through the workers first; largest eager time first)">,
+    Option<"budget", "budget", "int64_t", budget,
+           "Proposer and fixer queries per slot (>= 1)">,
+    Option<"budgetUsd", "budget-usd", "double", /*default=*/"0",
+           "Dollars for the whole run (0: no dollar cap)">,
+    Option<"islands", "islands", "int", islands,
+           "Independent populations per slot, joined by ring migration">,
+    Option<"eliteK", "elite-k", "int", eliteK,
+           "Parents are drawn from the top k of an island">,
+    Option<"parentsPerProposal", "parents-per-proposal", "int", /*default=*/"2",
+           "Elites a proposer sees (<= elite-k)">,
+    Option<"generationSize", "generation-size", "int", /*default=*/"8",
+           "Proposals per slot drawn from one population snapshot">,
+    Option<"migrationInterval", "migration-interval", "int64_t", /*default=*/"16",
+           "Proposals per slot between ring migrations (0: never)">,
+    Option<"migrants", "migrants", "int", /*default=*/"1",
+           "Best candidates each island sends to the next">,
+    Option<"fixAttempts", "fix-attempts", "int", fixAttempts,
+           "Fixer calls per broken proposal chain (a fixer: -pike-llm-search)">,
+    Option<"parallel", "parallel", "int", parallel,
+           "Jobs (query + evaluation) in flight">,
+    Option<"seed", "seed", "uint64_t", /*default=*/"0",
+           "Seed of the driver's choices">,
+    Option<"wallClockSec", "wall-clock-sec", "double", /*default=*/"0",
+           "Stop the search after this many seconds (0: no limit)">,
+    Option<"checkpointPath", "checkpoint-path", "std::string", /*default=*/"\"\"",
+           "JSONL checkpoint, resumed when it exists (empty: <work-dir>/checkpoint.jsonl)">,
+    Option<"tracePath", "trace-path", "std::string", /*default=*/"\"\"",
+           "Trace JSON written after each generation (empty: <work-dir>/trace.json)">,
+    Option<"objective2", "objective2", "std::string", /*default=*/"\"none\"",
+           "Second objective of the search: none, compile_ms or code_size">,
+    Option<"searchOptions", "search", "std::string", /*default=*/"\"\"",
+           "The knobs above as one 'key=value,...' string, applied last (the keys it "
+           "names win): budget=, islands=, elite-k=, fix-attempts=, parallel=, seed=, ...">
+  ];
+}
+
 def PikeSearch : Pass<"pike-search", "mlir::ModuleOp"> {
   let summary = "Search CUDA implementations of every reference slot and keep the verified fastest";
   let description = [{
@@ -142,33 +209,9 @@ def PikeSearch : Pass<"pike-search", "mlir::ModuleOp"> {
     reference ops unless a candidate is correct and at least `min-speedup`
     faster; the report says why.
   }];
-  let options = [
-    Option<"workers", "workers", "std::string", /*default=*/"\"local:1\"",
-           "Workers: local:N (spawn N pike-worker processes) or host:port,host:port">,
-    Option<"workerPath", "worker-path", "std::string", /*default=*/"\"pike-worker\"",
-           "pike-worker executable for local workers">,
-    Option<"searchOptions", "search", "std::string", /*default=*/"\"budget=8,islands=1,elite-k=3\"",
-           "Search driver options (budget=, budget-usd=, islands=, elite-k=, parallel=, seed=, checkpoint=, ...)">,
-    Option<"workDir", "work-dir", "std::string", /*default=*/"\"pike-work\"",
-           "References, checkpoint and traces go here">,
-    Option<"db", "db", "std::string", /*default=*/"\"\"",
-           "Tuning database to seed from and record into (empty: none)">,
-    Option<"arch", "arch", "std::string", /*default=*/"\"sm_90\"", "GPU architecture key">,
-    Option<"minSpeedup", "min-speedup", "double", /*default=*/"1.0",
-           "Keep a candidate only when at least this much faster than the reference">,
+  let options = SlotSearchPassOptions<"8", "1", "3", "5", "1">.options # [
     Option<"allowTF32", "tf32", "bool", /*default=*/"false",
-           "Precision policy: let generated GEMMs use TF32 (reported)">,
-    Option<"maxSlots", "max-slots", "unsigned", /*default=*/"0",
-           "Search only the first N slots of the order (0: all)">,
-    Option<"searchTime", "search-time", "std::string", /*default=*/"\"\"",
-           "Wall-clock budget of the whole search, profile included, e.g. 10m, 1h30m, 90s "
-           "(empty: none); split over the slot functions by eager time">,
-    Option<"minSlotTime", "min-slot-time", "std::string", /*default=*/"\"10s\"",
-           "With search-time: the least time each slot function gets (floors take at most half)">,
-    Option<"order", "order", "std::string", /*default=*/"\"auto\"",
-           "Slot order: auto (default: profile with search-time or 8+ slot functions, else size), "
-           "size (largest signature first) or profile (time every slot's "
-           "reference through the workers first; largest eager time first)">
+           "Precision policy: let generated GEMMs use TF32 (reported)">
   ];
 }
 
@@ -209,37 +252,18 @@ def PikeLLMSearch : Pass<"pike-llm-search", "mlir::ModuleOp"> {
     then pike-worker compiles, verifies and times it; broken candidates go to
     the error-fix agent up to `fix-attempts` times. `llm=` takes the client
     options (provider=, model=, base-url=, api-key-env=, budget-usd=,
-    cache-dir=, record-dir=, replay-dir=, ...). --llm-record/--llm-replay on
-    pike-opt set record-dir/replay-dir.
+    cache-dir=, record-dir=, replay-dir=, ...); `llm-record`/`llm-replay`
+    (pike-opt --llm-record/--llm-replay) give record-dir/replay-dir unless
+    `llm=` does.
   }];
-  let options = [
+  let options = SlotSearchPassOptions<"300", "1", "3", "5", "4">.options # [
     Option<"llm", "llm", "std::string", /*default=*/"\"\"", "LLM client options (key=value,...)">,
-    Option<"workers", "workers", "std::string", /*default=*/"\"local:1\"",
-           "Workers: local:N or host:port,host:port">,
-    Option<"workerPath", "worker-path", "std::string", /*default=*/"\"pike-worker\"",
-           "pike-worker executable for local workers">,
-    Option<"searchOptions", "search", "std::string",
-           /*default=*/"\"budget=300,islands=1,elite-k=3,fix-attempts=5,parallel=4\"",
-           "Search driver options">,
-    Option<"workDir", "work-dir", "std::string", /*default=*/"\"pike-work\"",
-           "References, checkpoint and traces go here">,
-    Option<"db", "db", "std::string", /*default=*/"\"\"", "Tuning database to seed from and record into">,
-    Option<"arch", "arch", "std::string", /*default=*/"\"sm_90\"", "GPU architecture key">,
-    Option<"minSpeedup", "min-speedup", "double", /*default=*/"1.0",
-           "Keep a candidate only when at least this much faster than the reference">,
+    Option<"llmRecord", "llm-record", "std::string", /*default=*/"\"\"",
+           "Record every LLM exchange into this directory (llm=record-dir= wins)">,
+    Option<"llmReplay", "llm-replay", "std::string", /*default=*/"\"\"",
+           "Serve every LLM exchange from this directory (llm=replay-dir= wins)">,
     Option<"check", "check", "bool", /*default=*/"true",
-           "Reject candidates with the Clang checker before any GPU time">,
-    Option<"maxSlots", "max-slots", "unsigned", /*default=*/"0",
-           "Search only the first N slots of the order (0: all)">,
-    Option<"searchTime", "search-time", "std::string", /*default=*/"\"\"",
-           "Wall-clock budget of the whole search, profile included, e.g. 10m, 1h30m, 90s "
-           "(empty: none); split over the slot functions by eager time">,
-    Option<"minSlotTime", "min-slot-time", "std::string", /*default=*/"\"10s\"",
-           "With search-time: the least time each slot function gets (floors take at most half)">,
-    Option<"order", "order", "std::string", /*default=*/"\"auto\"",
-           "Slot order: auto (default: profile with search-time or 8+ slot functions, else size), "
-           "size (largest signature first) or profile (time every slot's "
-           "reference through the workers first; largest eager time first)">
+           "Reject candidates with the Clang checker before any GPU time">
   ];
 }
 

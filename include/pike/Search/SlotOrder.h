@@ -1,5 +1,5 @@
 // The order in which a search visits kernel slots, and the eager profile it can
-// be based on. MLIR-free: the passes (passes/SlotSearch.cpp) map slots to
+// be based on. MLIR-free: the passes (lib/Tuning/SlotSearch.cpp) map slots to
 // SlotProfile rows, this decides.
 //
 // order=size    largest signature first (elements moved): a proxy for time.

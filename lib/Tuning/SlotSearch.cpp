@@ -1,8 +1,8 @@
-#include "pike/Passes/SlotSearch.h"
+#include "pike/Tuning/SlotSearch.h"
 #include "pike/Dialect/AttrNames.h"
-#include "pike/Passes/SlotSupport.h"
-#include "pike/Passes/WorkerArch.h"
-#include "pike/Passes/WorkerEvaluator.h"
+#include "pike/Tuning/SlotSupport.h"
+#include "pike/Tuning/WorkerArch.h"
+#include "pike/Tuning/WorkerEvaluator.h"
 #include "pike/Search/Driver.h"
 #include "pike/Search/Progress.h"
 #include "pike/Search/SlotOrder.h"
@@ -66,9 +66,7 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   if (!config.searchTime.empty())
     searchTimeSec = search::parseDuration(config.searchTime);
   const double minSlotSec = *search::parseDuration(config.minSlotTime);
-  search::SearchOptions opts;
-  if (std::string err = opts.parse(config.searchOptions); !err.empty())
-    return module.emitError() << "bad search options: " << err;
+  search::SearchOptions opts = config.search;
 
   std::vector<KernelOp> all;
   for (KernelOp k : module.getOps<KernelOp>())

@@ -1,4 +1,4 @@
-#include "pike/Passes/WorkerArch.h"
+#include "pike/Tuning/WorkerArch.h"
 
 #include <cctype>
 

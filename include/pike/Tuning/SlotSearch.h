@@ -1,11 +1,12 @@
 // The part of every search pass that does not depend on who proposes: pick the
 // slots, build their tasks, run the driver against the worker pool, write the
 // winners (or the reasons there are none) back onto the slots.
-#ifndef PIKE_PASSES_SLOTSEARCH_H
-#define PIKE_PASSES_SLOTSEARCH_H
+#ifndef PIKE_TUNING_SLOTSEARCH_H
+#define PIKE_TUNING_SLOTSEARCH_H
 
 #include "pike/Dialect/PikeOps.h"
 #include "pike/Search/Interfaces.h"
+#include "pike/Search/Options.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -17,7 +18,8 @@ namespace pike {
 struct SlotSearchConfig {
   std::string workers = "local:1";
   std::string workerPath = "pike-worker";
-  std::string searchOptions;
+  /// The driver's knobs (checkpoint and trace default into workDir).
+  search::SearchOptions search;
   std::string workDir = "pike-work";
   std::string db;
   std::string arch = "sm_90";

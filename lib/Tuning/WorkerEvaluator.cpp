@@ -1,4 +1,4 @@
-#include "pike/Passes/WorkerEvaluator.h"
+#include "pike/Tuning/WorkerEvaluator.h"
 #include "pike/WorkerClient/Worker.h"
 #include "pike/WorkerClient/WorkerEvaluator.h"
 

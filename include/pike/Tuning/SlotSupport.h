@@ -1,8 +1,8 @@
 // What the search passes share about kernel slots: their fingerprint, the
 // TaskSpec a proposer and the worker see, and how a chosen candidate is
 // written back onto the slot.
-#ifndef PIKE_PASSES_SLOTSUPPORT_H
-#define PIKE_PASSES_SLOTSUPPORT_H
+#ifndef PIKE_TUNING_SLOTSUPPORT_H
+#define PIKE_TUNING_SLOTSUPPORT_H
 
 #include "pike/Dialect/PikeOps.h"
 #include "pike/Search/Interfaces.h"

@@ -1,4 +1,4 @@
-#include "pike/Passes/CheckedEvaluator.h"
+#include "pike/Tuning/CheckedEvaluator.h"
 #ifdef PIKE_HAVE_CHECKER
 #include "pike/Checker/Checker.h"
 #endif

@@ -1,8 +1,6 @@
-#include "pike/Passes/BuiltinProposer.h"
+#include "pike/Tuning/BuiltinProposer.h"
 
-#if __has_include("pike/Codegen/Codegen.h")
 #include "pike/Codegen/Codegen.h"
-#endif
 
 #include "mlir/IR/Diagnostics.h"
 

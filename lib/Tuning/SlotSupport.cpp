@@ -1,4 +1,4 @@
-#include "pike/Passes/SlotSupport.h"
+#include "pike/Tuning/SlotSupport.h"
 #include "pike/Dialect/AttrNames.h"
 #include "pike/Dialect/DType.h"
 #include "pike/TorchScript/TorchScriptEmitter.h"

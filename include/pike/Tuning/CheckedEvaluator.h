@@ -1,7 +1,7 @@
 // An Evaluator that runs the Clang candidate checker first: a rejected source
 // never reaches a GPU, and its diagnostics become the log the fix agent sees.
-#ifndef PIKE_PASSES_CHECKEDEVALUATOR_H
-#define PIKE_PASSES_CHECKEDEVALUATOR_H
+#ifndef PIKE_TUNING_CHECKEDEVALUATOR_H
+#define PIKE_TUNING_CHECKEDEVALUATOR_H
 
 #include "pike/Search/Interfaces.h"
 

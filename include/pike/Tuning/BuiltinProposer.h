@@ -2,8 +2,8 @@
 // deterministic mutations of the parents the search driver picked. Stateless:
 // which it does is a function of the proposal's index and seed (ProposalContext),
 // so a resumed search proposes exactly what an uninterrupted one would.
-#ifndef PIKE_PASSES_BUILTINPROPOSER_H
-#define PIKE_PASSES_BUILTINPROPOSER_H
+#ifndef PIKE_TUNING_BUILTINPROPOSER_H
+#define PIKE_TUNING_BUILTINPROPOSER_H
 
 #include "pike/Dialect/PikeOps.h"
 #include "pike/Search/Interfaces.h"

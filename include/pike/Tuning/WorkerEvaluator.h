@@ -1,7 +1,7 @@
 // The evaluator the search passes use: a pool of pike-worker processes, checked
 // before the search spends anything.
-#ifndef PIKE_PASSES_WORKEREVALUATOR_H
-#define PIKE_PASSES_WORKEREVALUATOR_H
+#ifndef PIKE_TUNING_WORKEREVALUATOR_H
+#define PIKE_TUNING_WORKEREVALUATOR_H
 
 #include "pike/Search/Interfaces.h"
 

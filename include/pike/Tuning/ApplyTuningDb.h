@@ -1,0 +1,30 @@
+// Installing each reference slot's best known kernel from a tuning database:
+// no search, no GPU. The database is untrusted input; what a record must pass
+// before it reaches a slot is in ApplyTuningDb.cpp and docs/search.md.
+#ifndef PIKE_TUNING_APPLYTUNINGDB_H
+#define PIKE_TUNING_APPLYTUNINGDB_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+
+namespace pike {
+
+struct ApplyTuningDbOptions {
+  std::string db;            // the database file
+  std::string arch = "sm_90"; // GPU architecture of the records
+  std::string toolkit;       // CUDA toolkit of the records ("" = pike's build)
+  std::string torchVersion;  // torch of the records ("" = pike's build)
+  bool require = false;      // a slot without a usable record is an error
+  double minSpeedup = 1.02;  // install only records measured at least this much faster
+  bool check = true;         // a record pike's generator does not reproduce must pass the checker
+  std::string references;    // write <fingerprint>.pt/.task.json here ("" = none)
+};
+
+/// Installs the records on the module's reference slots; a refused record is a
+/// warning (an error with `require`) and leaves the slot on its reference.
+mlir::LogicalResult applyTuningDb(mlir::ModuleOp module, const ApplyTuningDbOptions &options);
+
+} // namespace pike
+
+#endif
