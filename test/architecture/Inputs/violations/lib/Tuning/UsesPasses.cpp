@@ -1,0 +1,2 @@
+// The glue reaching up into the passes.
+#include "pike/Passes/Passes.h"

@@ -1,0 +1,2 @@
+// Search glue that belongs in lib/Tuning.
+int sharedHelper() { return 1; }
