@@ -31,8 +31,8 @@ cl::OptionCategory &passesCategory() {
       "pike-default-pipeline, pike-search-pipeline and pike-llm-pipeline are the\n"
       "same ladder as --emit, for --pass-pipeline.\n"
       "\n"
-      "  Search knobs: options of -pike-search and -pike-llm-search (budget=64), and\n"
-      "  keys of their older search='key=value,...' string, which is applied last:\n" +
+      "  Search knobs: options of -pike-search and -pike-llm-search (budget=64), below;\n"
+      "  their search='key=value,...' string takes the same keys and is applied last:\n" +
       searchKeysHelp() + (llmKeysHelp().empty() ? std::string()
                                                 : "\n  Keys of llm= (-pike-llm-search), 'key=value,...':\n" +
                                                       llmKeysHelp());

@@ -42,26 +42,25 @@ std::string table(const std::vector<std::string> &keys,
 } // namespace
 
 std::string searchKeysHelp() {
-  // Defaults are SearchOptions' own; the passes' search= default overrides some.
-  static const std::map<std::string, std::string> meaning = {
-      {"budget", "proposals (queries) per slot, >= 1"},
-      {"budgetUsd", "LLM dollars for the whole run; 0 = no cap"},
-      {"islands", "independent populations per slot (ring migration between them)"},
-      {"eliteK", "parents are drawn from an island's best K"},
-      {"parentsPerProposal", "elites shown to one proposal (<= elite-k)"},
-      {"generationSize", "proposals drawn from one population snapshot"},
-      {"migrationInterval", "proposals per slot between migrations; 0 = never"},
-      {"migrants", "best candidates an island sends to the next"},
-      {"fixAttempts", "error-fix calls per broken candidate chain (LLM search)"},
-      {"parallel", "jobs (proposal + evaluation) in flight"},
-      {"seed", "random seed (same seed, same search)"},
-      {"wallClockSec", "stop after this many seconds; 0 = no limit"},
-      {"checkpointPath", "JSONL job log, resumed when it exists (default <work-dir>/checkpoint.jsonl)"},
-      {"dbPath", "tuning database (the pass's db= option sets it)"},
-      {"tracePath", "search trace JSON (default <work-dir>/trace.json)"},
-      {"objective2", "tie-break between equally fast kernels: none, compile_ms or code_size"},
-  };
-  return table(search::SearchOptions::keys(), meaning);
+  // Each key is also an option of both search passes, described there (Passes.td,
+  // SlotSearchPassOptions), so the names are all this list repeats.
+  std::ostringstream os;
+  size_t column = 0;
+  for (const std::string &key : search::SearchOptions::keys()) {
+    std::string name = kebab(key) == "db-path" ? "db-path (the passes' db=)" : kebab(key);
+    if (column == 0) {
+      os << "      " << name;
+      column = 6 + name.size();
+    } else if (column + name.size() + 2 > 80) {
+      os << ",\n      " << name;
+      column = 6 + name.size();
+    } else {
+      os << ", " << name;
+      column += name.size() + 2;
+    }
+  }
+  os << "\n";
+  return os.str();
 }
 
 std::string llmKeysHelp() {
