@@ -196,7 +196,7 @@ timeout -k 5 $((L - 10)) $PY kernelbench/bench.py --device "$DEVICE" --levels "$
   --methods "$METHODS" --pike-packages "$WORK/pkgs" --pike-tf32-packages "$WORK/pkgs-tf32" --pike-nhwc-packages "$WORK/pkgs-nhwc" \
   --pike-bf16-packages "$WORK/pkgs-bf16" --relaxed-atol "$RELAXED_TOL" --relaxed-rtol "$RELAXED_TOL" --warm-manifest "$WORK/warm-*.json" \
   --deadline $((T0 + TOTAL - 20)) --time-budget 0.3 --results-dir "$OUT/results" \
-  --note "scripts/device-pike-bench.sh: pike built-in search ($SEARCH) with ${SEARCH_PER_TASK_S}s per task (wall clock, $PAR tasks at once), precision $PRECISION${APPLY_DB:+, tuning database replayed: $(basename "$APPLY_DB")}" \
+  --note "scripts/device-pike-bench.sh: pike built-in search ($SEARCH) with --search-time=${SEARCH_PER_TASK_S}s per task ($PAR tasks at once), precision $PRECISION${APPLY_DB:+, tuning database replayed: $(basename "$APPLY_DB")}" \
   >"$OUT/bench.log" 2>&1
 tail -30 "$OUT/bench.log"
 
