@@ -108,3 +108,19 @@ def test_cli_success(tmp_path):
     assert r.returncode == 0, r.stderr
     spec = json.loads((tmp_path / "o" / "input_spec.json").read_text())
     assert spec["seed"] == 1 and len(spec["outputs"]) == 2
+
+
+def test_tracing_bakes_cudnn_tf32_into_convolutions_unless_strict():
+    """Why export's reload check re-traces in strict fp32: a traced aten::_convolution
+    carries cuDNN's TF32 flag as a constant, which no global setting overrides on the
+    reloaded module (ResNet-50 failed the check on an H100 at 2.8 %)."""
+    m = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU()).eval()
+    x = torch.randn(1, 3, 8, 8)
+    with torch.no_grad():
+        traced = torch.jit.freeze(torch.jit.trace(m, (x,)).eval())
+        with taskload.strict_fp32():
+            strict = torch.jit.freeze(torch.jit.trace(m, (x,)).eval())
+    assert export._bakes_conv_tf32(traced) == torch.backends.cudnn.allow_tf32
+    assert not export._bakes_conv_tf32(strict)
+    lin = torch.jit.freeze(torch.jit.trace(torch.nn.Linear(3, 2).eval(), (torch.randn(1, 3),)).eval())
+    assert not export._bakes_conv_tf32(lin)
