@@ -211,6 +211,15 @@ nlohmann::json pointerArgs(size_t numInputs, size_t numOutputs) {
   return args;
 }
 
+nlohmann::json singleLaunch(const std::string &kernel, std::array<int64_t, 3> grid, int64_t block,
+                            int64_t smem, nlohmann::json args) {
+  return nlohmann::json::array({{{"kernel", kernel},
+                                 {"grid", {grid[0], grid[1], grid[2]}},
+                                 {"block", {block, 1, 1}},
+                                 {"smem", smem},
+                                 {"args", std::move(args)}}});
+}
+
 } // namespace detail
 
 using namespace detail;

@@ -9,6 +9,7 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <array>
 #include <functional>
 #include <optional>
 #include <sstream>
@@ -45,6 +46,10 @@ void emitSignatureChecks(std::ostream &os, llvm::ArrayRef<mlir::Type> inputs,
                          llvm::ArrayRef<mlir::Type> outputs);
 /// Launch arguments of a device-only kernel: every input pointer, then every output.
 nlohmann::json pointerArgs(size_t numInputs, size_t numOutputs);
+/// The launch list of a slot run as one kernel launch: `kernel` on a grid of
+/// `grid` blocks of `block` (x) threads, `smem` bytes of dynamic shared memory.
+nlohmann::json singleLaunch(const std::string &kernel, std::array<int64_t, 3> grid, int64_t block,
+                            int64_t smem, nlohmann::json args);
 /// A C literal of `v` as `ctype` ("2.0f", "-INFINITY" spelled portably, "3LL").
 std::string floatLiteral(double v, const std::string &ctype);
 std::string intLiteral(int64_t v, const std::string &ctype);
