@@ -253,7 +253,7 @@ bool bindAttentionTensors(const AttnPlan &p, pike::KernelOp kernel, bool host,
   t.Q = t.tensors[p.Q].name;
   t.K = t.tensors[p.Kt].name;
   t.V = t.tensors[p.V].name;
-  t.indexType = numel(p.sshape) >= (int64_t(1) << 31) - 1 ? "long long" : "int";
+  t.indexType = indexType(numel(p.sshape));
   return true;
 }
 
@@ -268,6 +268,19 @@ void emitFlashKeyTileLoop(const AttnPlan &p, std::ostringstream &os) {
   os << "  const pike_idx kEnd = " << (p.causal ? "(q0 + BQ < Lk ? q0 + BQ : Lk)" : "Lk") << ";\n";
   os << "  for (pike_idx k0 = 0; k0 < kEnd; k0 += BK) {\n";
   os << "    __syncthreads();\n";
+}
+
+bool emitFlashScore(const AttnPlan &p, const AttnKernelTensors &t, const std::string &acc,
+                    const std::string &dest, const std::string &ind, std::ostringstream &os,
+                    Unsupported &err) {
+  os << ind << "if (q < Lq && k < Lk) {\n";
+  os << ind << "  const pike_idx i_ = (bz * Lq + q) * Lk + k;\n";
+  os << ind << "  const float sacc = " << acc << ";\n";
+  std::string sv;
+  if (!emitScore(p, t.tensors, /*host=*/false, "sacc", "i_", "q", "k", ind + "  ", os, sv, err))
+    return false;
+  os << ind << "  " << dest << " = " << sv << ";\n";
+  return true;
 }
 
 void emitFlashMaxMerge(const std::string &shuffleLoop, const std::string &r,
@@ -361,15 +374,8 @@ static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsuppo
   os << "      float mt = -PIKE_INF;\n";
   os << "#pragma unroll\n      for (int j = 0; j < 4; ++j) {\n";
   os << "        const pike_idx k = k0 + tx + 16 * j;\n";
-  os << "        if (q < Lq && k < Lk) {\n";
-  os << "          const pike_idx i_ = (bz * Lq + q) * Lk + k;\n";
-  os << "          const float sacc = s[i][j];\n";
-  {
-    std::string sv;
-    if (!emitScore(p, t.tensors, false, "sacc", "i_", "q", "k", "          ", os, sv, err))
-      return false;
-    os << "          s[i][j] = " << sv << ";\n";
-  }
+  if (!emitFlashScore(p, t, "s[i][j]", "s[i][j]", "        ", os, err))
+    return false;
   os << "        } else {\n          s[i][j] = -PIKE_INF;\n        }\n";
   os << "        mt = (s[i][j] > mt || s[i][j] != s[i][j]) ? s[i][j] : mt;\n      }\n";
   // The 16 lanes of a row group (same ty) are adjacent in one warp.
@@ -475,9 +481,7 @@ bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, Generat
     os << "PIKE_FN float pike_warp_max(float v) {\n#pragma unroll\n  for (int o = 16; o > 0; o >>= 1) { const float w = __shfl_xor_sync(0xffffffffu, v, o); v = (w > v || w != w) ? w : v; }\n  return v;\n}\n"
           "PIKE_FN float pike_warp_sum(float v) {\n#pragma unroll\n  for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);\n  return v;\n}\n";
   if (host) {
-    os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
-    os << "  typedef long long pike_idx;\n";
-    emitHostPointers(kernel, os);
+    emitHostEntry(kernel, name, os);
     os << "  static float pike_q[" << p.D << "], pike_p[" << p.Lk << "];\n";
     os << "  const pike_idx pike_lane = 0;\n";
   } else {

@@ -175,15 +175,8 @@ bool emitAttentionMma(const AttnPlan &p, pike::KernelOp kernel, const Knobs &kno
   os << "#pragma unroll\n      for (int n = 0; n < BK / 8; ++n)\n#pragma unroll\n        for (int j = 0; j < 2; ++j) {\n";
   os << "          const pike_idx k = k0 + n * 8 + 2 * tg + j;\n";
   os << "          float x = -PIKE_INF;\n";
-  os << "          if (q < Lq && k < Lk) {\n";
-  os << "            const pike_idx i_ = (bz * Lq + q) * Lk + k;\n";
-  os << "            const float sacc = s[n][2 * h + j];\n";
-  {
-    std::string sv;
-    if (!emitScore(p, t.tensors, false, "sacc", "i_", "q", "k", "            ", os, sv, err))
-      return false;
-    os << "            x = " << sv << ";\n";
-  }
+  if (!emitFlashScore(p, t, "s[n][2 * h + j]", "x", "          ", os, err))
+    return false;
   os << "          }\n";
   os << "          s[n][2 * h + j] = x;\n";
   os << "          mt = (x > mt || x != x) ? x : mt;\n        }\n";

@@ -74,6 +74,12 @@ void emitFlashKeyTileLoop(const AttnPlan &p, std::ostringstream &os);
 /// and outputs) and `ls` (the tile's sum, zero).
 void emitFlashMaxMerge(const std::string &shuffleLoop, const std::string &r,
                        const std::string &rescale, std::ostringstream &os);
+/// Opens `if (q < Lq && k < Lk) {` (a score inside the matrix) and assigns the
+/// score of query `q`, key `k` from their dot product `acc` to `dest`, with the
+/// block's lines indented by `ind` plus two; the caller closes the block.
+bool emitFlashScore(const AttnPlan &p, const AttnKernelTensors &t, const std::string &acc,
+                    const std::string &dest, const std::string &ind, std::ostringstream &os,
+                    Unsupported &err);
 /// Sums `ls` over the row group and updates the running sum `l[r]` and max.
 void emitFlashSumMerge(const std::string &shuffleLoop, const std::string &r,
                        const std::string &rescale, std::ostringstream &os);

@@ -202,6 +202,29 @@ void emitSignatureChecks(std::ostream &os, ArrayRef<Type> inputs, ArrayRef<Type>
     check("outputs", i, t);
 }
 
+std::string indexType(int64_t extent) {
+  return extent >= (int64_t(1) << 31) - 1 ? "long long" : "int";
+}
+
+void emitEntryTensorPointers(std::ostream &os, ArrayRef<Type> inputs, ArrayRef<Type> outputs) {
+  emitSignatureChecks(os, inputs, outputs);
+  for (auto [i, t] : llvm::enumerate(inputs))
+    os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
+       << cType(elementTypeOf(t)) << "*)inputs[" << i << "].data;\n";
+  for (auto [i, t] : llvm::enumerate(outputs))
+    os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
+       << "*)outputs[" << i << "].data;\n";
+}
+
+std::string entryDevicePointer(Value v, const std::string &name, std::ostream &os) {
+  if (!v.getDefiningOp<pike::ConstantOp>())
+    return name;
+  os << "  const float* " << name << "_p = nullptr;\n"
+     << "  { void* q = nullptr; cudaError_t e = cudaGetSymbolAddress(&q, " << name
+     << "); if (e != cudaSuccess) return (int)e; " << name << "_p = (const float*)q; }\n";
+  return name + "_p";
+}
+
 nlohmann::json pointerArgs(size_t numInputs, size_t numOutputs) {
   nlohmann::json args = nlohmann::json::array();
   for (size_t i = 0; i < numInputs; ++i)

@@ -248,7 +248,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
         "// call (function-local static); warm the slot up before CUDA-graph capture.\n";
   os << "#include <cuda_runtime.h>\n#include <stdint.h>\n#include <cudnn.h>\n";
   os << kAbiHeader << prelude(false) << defs;
-  std::string idx = total >= (int64_t(1) << 31) - 1 ? "long long" : "int";
+  std::string idx = indexType(total);
   int nt = knobs.blockSize;
   if (needEpi) {
     // out0 holds the convolution without bias; the kernel adds the bias and runs the
@@ -369,23 +369,8 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
 
   os << "extern \"C\" int pike_conv_entry(const PikeTensorRef* inputs, int32_t num_inputs, "
         "PikeTensorRef* outputs, int32_t num_outputs, cudaStream_t stream) {\n";
-  emitSignatureChecks(os, ins, outs);
-  for (auto [i, t] : llvm::enumerate(ins))
-    os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
-       << cType(elementTypeOf(t)) << "*)inputs[" << i << "].data;\n";
-  for (auto [i, t] : llvm::enumerate(outs))
-    os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
-       << "*)outputs[" << i << "].data;\n";
-  auto ptrOf = [&](Value v, const std::string &nm) -> std::string {
-    if (v.getDefiningOp<pike::ConstantOp>()) {
-      os << "  const float* " << nm << "_p = nullptr;\n"
-         << "  { void* q = nullptr; cudaError_t e = cudaGetSymbolAddress(&q, " << nm
-         << "); if (e != cudaSuccess) return (int)e; " << nm << "_p = (const float*)q; }\n";
-      return nm + "_p";
-    }
-    return nm;
-  };
-  std::string Xp = ptrOf(g.x, X), Wp = ptrOf(g.w, Wt);
+  emitEntryTensorPointers(os, ins, outs);
+  std::string Xp = entryDevicePointer(g.x, X, os), Wp = entryDevicePointer(g.w, Wt, os);
   os << "  static const PikeConvState s = pike_conv_init();\n";
   os << "  if (s.status) return s.status;\n";
   os << "  if (cudnnSetStream(s.handle, stream) != CUDNN_STATUS_SUCCESS) return (int)cudaErrorUnknown;\n";
@@ -395,7 +380,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
       std::string bn;
       if (!operandPtr(g.bias, tensors, bn, err, g.op, "convolution bias"))
         return false;
-      biasP = ptrOf(g.bias, bn);
+      biasP = entryDevicePointer(g.bias, bn, os);
     }
     std::string zP = "out0", alpha2 = "0.0f";
     if (fe.z) {

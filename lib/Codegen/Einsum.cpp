@@ -334,9 +334,7 @@ bool emitEinsum(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedK
   std::ostringstream os;
   os << prelude(host) << defs;
   if (host) {
-    os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
-    os << "  typedef long long pike_idx;\n";
-    emitHostPointers(kernel, os);
+    emitHostEntry(kernel, name, os);
     os << "  for (pike_idx bz = 0; bz < " << NB << "; ++bz) {\n";
     emitBatchOffsets(p, "    ", os);
     os << "    for (pike_idx m = 0; m < " << p.M.size << "; ++m)\n";
@@ -356,11 +354,8 @@ bool emitEinsum(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedK
   }
   int nt = knobs.blockSize >= 256 ? 256 : 64;
   int tile = nt == 256 ? 64 : 32; // 4x4 outputs per thread
-  std::string idx = numel(p.oshape) >= (int64_t(1) << 31) - 1 ||
-                            numel(shapeOf(p.A)) >= (int64_t(1) << 31) - 1 ||
-                            numel(shapeOf(p.B)) >= (int64_t(1) << 31) - 1
-                        ? "long long"
-                        : "int";
+  std::string idx =
+      indexType(std::max({numel(p.oshape), numel(shapeOf(p.A)), numel(shapeOf(p.B))}));
   os << "extern \"C\" __global__ void __launch_bounds__(" << nt << ") " << name << "("
      << paramList(kernel) << ") {\n";
   os << "  typedef " << idx << " pike_idx;\n";
@@ -416,11 +411,8 @@ bool emitEinsum(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedK
   out.source = os.str();
   out.mode = "nvrtc";
   out.entry = name;
-  out.launches = nlohmann::json::array({{{"kernel", name},
-                                          {"grid", {gx, gy, std::min<int64_t>(NB, 65535)}},
-                                          {"block", {nt, 1, 1}},
-                                          {"smem", 0},
-                                          {"args", pointerArgs(ins.size(), outs.size())}}});
+  out.launches = singleLaunch(name, {gx, gy, std::min<int64_t>(NB, 65535)}, nt, 0,
+                              pointerArgs(ins.size(), outs.size()));
   out.summary = "einsum '" + a->getAttrOfType<StringAttr>("equation").getValue().str() +
                 "' strided simt batch=" + std::to_string(NB) + " M=" + std::to_string(p.M.size) +
                 " N=" + std::to_string(p.N.size) + " K=" + std::to_string(p.K.size) + ", tile " +

@@ -195,25 +195,13 @@ bool emitExpandedStores(const GemmPlan &p, pike::KernelOp kernel,
   return emitStores(e, kernel, lin, b, os, err);
 }
 
-/// Statements computing `pike_g` (the contraction's value, bias/addmm included
-/// unless `skipBias`) from `raw`, then the epilogue and stores at linear index `o`.
-bool emitEpilogue(const GemmPlan &p, pike::KernelOp kernel,
-                  const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &raw,
-                  bool skipBias, const std::string &ind, std::ostringstream &os,
-                  Unsupported &err, bool host = false) {
-  if (p.expand > 1) {
-    if (!emitGemmValue(p, tensors, raw, skipBias, host, ind, os, err))
-      return false;
-    os << ind << "for (pike_idx pike_e = 0; pike_e < " << p.expand << "; ++pike_e) {\n";
-    os << ind << "  const pike_idx pike_o = o * " << p.expand << " + pike_e;\n";
-    if (!emitExpandedStores(p, kernel, tensors, host, "pike_o", ind + "  ", os, err))
-      return false;
-    os << ind << "}\n";
-    return true;
-  }
-  ElemEmitter e(p.gshape, "o", "c", ind);
-  e.tensors = tensors;
-  std::ostringstream b;
+/// Statements defining `pike_g` (the contraction's value, bias/addmm included
+/// unless `skipBias`) from `raw` into `b`; `e` iterates the GEMM result at `o`
+/// and loads the self / bias operands.
+static bool emitGemmValueStatements(const GemmPlan &p, ElemEmitter &e,
+                                    const llvm::DenseMap<Value, TensorRef> &tensors,
+                                    const std::string &raw, bool skipBias, const std::string &ind,
+                                    std::ostringstream &b, Unsupported &err) {
   std::string g = raw;
   if (p.addSelf) {
     auto s = e.value(p.addSelf, b, err);
@@ -234,6 +222,31 @@ bool emitEpilogue(const GemmPlan &p, pike::KernelOp kernel,
     g = raw + " + (float)" + s->first;
   }
   b << ind << "const float pike_g = " << g << ";\n";
+  return true;
+}
+
+/// Statements computing `pike_g` (the contraction's value, bias/addmm included
+/// unless `skipBias`) from `raw`, then the epilogue and stores at linear index `o`.
+bool emitEpilogue(const GemmPlan &p, pike::KernelOp kernel,
+                  const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &raw,
+                  bool skipBias, const std::string &ind, std::ostringstream &os,
+                  Unsupported &err, bool host = false) {
+  if (p.expand > 1) {
+    if (!emitGemmValue(p, tensors, raw, skipBias, host, ind, os, err))
+      return false;
+    os << ind << "for (pike_idx pike_e = 0; pike_e < " << p.expand << "; ++pike_e) {\n";
+    os << ind << "  const pike_idx pike_o = o * " << p.expand << " + pike_e;\n";
+    if (!emitExpandedStores(p, kernel, tensors, host, "pike_o", ind + "  ", os, err))
+      return false;
+    os << ind << "}\n";
+    return true;
+  }
+  ElemEmitter e(p.gshape, "o", "c", ind);
+  e.host = host;
+  e.tensors = tensors;
+  std::ostringstream b;
+  if (!emitGemmValueStatements(p, e, tensors, raw, skipBias, ind, b, err))
+    return false;
   e.scalars[p.G] = {"pike_g", "float"};
   return emitStores(e, kernel, "o", b, os, err);
 }
@@ -245,25 +258,8 @@ bool emitGemmValue(const GemmPlan &p, const llvm::DenseMap<Value, TensorRef> &te
   e.host = host;
   e.tensors = tensors;
   std::ostringstream b;
-  std::string g = raw;
-  if (p.addSelf) {
-    auto s = e.value(p.addSelf, b, err);
-    if (!s)
-      return false;
-    g = floatLiteral(p.alpha, "float") + " * " + raw + " + " + floatLiteral(p.beta, "float") +
-        " * (float)" + s->first;
-  } else if (p.bias && !skipBias && p.conv) {
-    b << ind << "const pike_idx pike_row = (o / " << p.N << ") % " << p.M << ";\n";
-    if (!emitChannelValue(p.bias, p.M, "pike_row", tensors, ind, "pike_bias", b, err))
-      return false;
-    g = raw + " + pike_bias";
-  } else if (p.bias && !skipBias) {
-    auto s = e.value(p.bias, b, err);
-    if (!s)
-      return false;
-    g = raw + " + (float)" + s->first;
-  }
-  b << ind << "const float pike_g = " << g << ";\n";
+  if (!emitGemmValueStatements(p, e, tensors, raw, skipBias, ind, b, err))
+    return false;
   if (e.usesCoords())
     e.emitCoords(os);
   os << b.str();
@@ -290,10 +286,7 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
       !operandPtr(p.B, tensors, B, err, p.op, "GEMM operand"))
     return false;
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_gemm";
-  std::string idx = numel(p.oshape) >= (int64_t(1) << 31) - 1 ||
-                            p.batch * std::max(p.M, p.N) * p.K >= (int64_t(1) << 31) - 1
-                        ? "long long"
-                        : "int";
+  std::string idx = indexType(std::max(numel(p.oshape), p.batch * std::max(p.M, p.N) * p.K));
   std::ostringstream os;
   os << prelude(false) << defs;
   os << "extern \"C\" __global__ void __launch_bounds__(" << nt << ") " << name << "("
@@ -391,11 +384,7 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   out.source = os.str();
   out.mode = "nvrtc";
   out.entry = name;
-  out.launches = nlohmann::json::array({{{"kernel", name},
-                                          {"grid", {gx, gy, p.batch}},
-                                          {"block", {nt, 1, 1}},
-                                          {"smem", 0},
-                                          {"args", args}}});
+  out.launches = singleLaunch(name, {gx, gy, p.batch}, nt, 0, args);
   out.summary = (p.conv ? "pointwise conv as gemm simt " : "gemm simt ") + std::to_string(p.batch) + "x" + std::to_string(p.M) + "x" +
                 std::to_string(p.N) + "x" + std::to_string(p.K) + ", tile " + std::to_string(tile);
   if (p.expand > 1)
@@ -426,10 +415,7 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
       !operandPtr(p.B, tensors, B, err, p.op, "GEMM operand"))
     return false;
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_wmma";
-  std::string idx = p.batch * p.M * p.N >= (int64_t(1) << 31) - 1 ||
-                            p.batch * std::max(p.M, p.N) * p.K >= (int64_t(1) << 31) - 1
-                        ? "long long"
-                        : "int";
+  std::string idx = indexType(std::max(p.batch * p.M * p.N, p.batch * std::max(p.M, p.N) * p.K));
   std::ostringstream os;
   os << "#include <mma.h>\n" << prelude(false) << defs;
   os << "extern \"C\" __global__ void __launch_bounds__(" << nt << ") " << name << "("
@@ -516,11 +502,7 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   out.source = os.str();
   out.mode = "nvrtc";
   out.entry = name;
-  out.launches = nlohmann::json::array({{{"kernel", name},
-                                          {"grid", {gx, gy, p.batch}},
-                                          {"block", {nt, 1, 1}},
-                                          {"smem", 0},
-                                          {"args", pointerArgs(ins.size(), outs.size())}}});
+  out.launches = singleLaunch(name, {gx, gy, p.batch}, nt, 0, pointerArgs(ins.size(), outs.size()));
   out.summary = std::string(p.conv ? "pointwise conv as gemm" : "gemm") + " wmma tf32 " +
                 std::to_string(p.batch) + "x" + std::to_string(p.M) + "x" + std::to_string(p.N) +
                 "x" + std::to_string(p.K) + ", tile " + std::to_string(BM) + "x" + std::to_string(BN) +
@@ -599,7 +581,7 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
   os << (lt ? "#include <cublasLt.h>\n" : "#include <cublas_v2.h>\n");
   os << kAbi << prelude(false) << defs;
   int64_t total = numel(p.gshape);
-  std::string idx = total >= (int64_t(1) << 31) - 1 ? "long long" : "int";
+  std::string idx = indexType(total);
   int B_ = knobs.blockSize;
   if (needEpi) {
     os << "__global__ void __launch_bounds__(" << B_ << ") " << epiName << "("
@@ -615,29 +597,13 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
   }
   os << "static const size_t kPikeWorkspaceBytes = " << (lt ? "32u << 20" : "32u << 20") << ";\n";
   os << "extern \"C\" int pike_gemm_entry(const PikeTensorRef* inputs, int32_t num_inputs, PikeTensorRef* outputs, int32_t num_outputs, cudaStream_t stream) {\n";
-  emitSignatureChecks(os, ins, outs);
-  for (auto [i, t] : llvm::enumerate(ins))
-    os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
-       << cType(elementTypeOf(t)) << "*)inputs[" << i << "].data;\n";
-  for (auto [i, t] : llvm::enumerate(outs))
-    os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
-       << "*)outputs[" << i << "].data;\n";
-  // Device pointers of constant operands.
-  auto ptrOf = [&](Value v, const std::string &nm) -> std::string {
-    if (v.getDefiningOp<pike::ConstantOp>()) {
-      os << "  const float* " << nm << "_p = nullptr;\n"
-         << "  { void* q = nullptr; cudaError_t e = cudaGetSymbolAddress(&q, " << nm
-         << "); if (e != cudaSuccess) return (int)e; " << nm << "_p = (const float*)q; }\n";
-      return nm + "_p";
-    }
-    return nm;
-  };
-  std::string Ap = ptrOf(p.A, A), Bp = ptrOf(p.B, B);
+  emitEntryTensorPointers(os, ins, outs);
+  std::string Ap = entryDevicePointer(p.A, A, os), Bp = entryDevicePointer(p.B, B, os);
   std::string biasP;
   if (biasFused) {
     std::string bn;
     operandPtr(p.bias, tensors, bn, err, p.op, "GEMM operand");
-    biasP = ptrOf(p.bias, bn);
+    biasP = entryDevicePointer(p.bias, bn, os);
   }
   os << "  static void* workspace = [] { void* w = nullptr; if (cudaMalloc(&w, kPikeWorkspaceBytes) != cudaSuccess) w = nullptr; return w; }();\n";
   os << "  if (!workspace) return (int)cudaErrorMemoryAllocation;\n";
@@ -787,9 +753,7 @@ bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err)
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_gemm";
   std::ostringstream os;
   os << prelude(true) << defs;
-  os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
-  os << "  typedef long long pike_idx;\n";
-  emitHostPointers(kernel, os);
+  emitHostEntry(kernel, name, os);
   os << "  const pike_idx M = " << p.M << ", N = " << p.N << ", K = " << p.K << ";\n";
   os << "  for (pike_idx bz = 0; bz < " << p.batch << "; ++bz)\n";
   os << "  for (pike_idx m = 0; m < M; ++m)\n  for (pike_idx n = 0; n < N; ++n) {\n";

@@ -44,6 +44,21 @@ int pikeDType(mlir::Type elementType);
 /// signature (count, ndim, dtype and sizes of every input and output).
 void emitSignatureChecks(std::ostream &os, llvm::ArrayRef<mlir::Type> inputs,
                          llvm::ArrayRef<mlir::Type> outputs);
+/// C type of a generated kernel's `pike_idx` when indices (and products that
+/// form them) stay below `extent`: "int", or "long long" from 2^31 - 1 on.
+std::string indexType(int64_t extent);
+/// Opens a host reference's entry `name(pike_inputs, pike_outputs)` with
+/// 64-bit `pike_idx` and the slot's tensor pointers (emitHostPointers).
+void emitHostEntry(pike::KernelOp kernel, const std::string &name, std::ostream &os);
+/// The start of an nvcc-mode C ABI entry: the signature checks, then
+/// `const T* inN = (const T*)inputs[N].data;` for every input and the outputs.
+void emitEntryTensorPointers(std::ostream &os, llvm::ArrayRef<mlir::Type> inputs,
+                             llvm::ArrayRef<mlir::Type> outputs);
+/// The device pointer, in an nvcc-mode entry, of the operand `v` named `name`:
+/// `name` itself for a kernel argument; for an inlined constant (a
+/// `__constant__` array) emits `name_p`, fetched with cudaGetSymbolAddress
+/// (the entry returns its error), and returns that.
+std::string entryDevicePointer(mlir::Value v, const std::string &name, std::ostream &os);
 /// Launch arguments of a device-only kernel: every input pointer, then every output.
 nlohmann::json pointerArgs(size_t numInputs, size_t numOutputs);
 /// The launch list of a slot run as one kernel launch: `kernel` on a grid of
