@@ -234,6 +234,13 @@ nlohmann::json pointerArgs(size_t numInputs, size_t numOutputs) {
   return args;
 }
 
+std::string pointerArgList(size_t numInputs, size_t numOutputs) {
+  std::string list;
+  for (const auto &arg : pointerArgs(numInputs, numOutputs))
+    list += (list.empty() ? "" : ", ") + arg.get<std::string>();
+  return list;
+}
+
 nlohmann::json singleLaunch(const std::string &kernel, std::array<int64_t, 3> grid, int64_t block,
                             int64_t smem, nlohmann::json args) {
   return nlohmann::json::array({{{"kernel", kernel},

@@ -151,13 +151,16 @@ std::optional<double> splatValue(Value v) {
   return dense.getSplatValue<APFloat>().convertToDouble();
 }
 
-std::string argsList(size_t nin, size_t nout) {
-  std::string s;
-  for (size_t i = 0; i < nin; ++i)
-    s += (s.empty() ? "in" : ", in") + std::to_string(i);
-  for (size_t i = 0; i < nout; ++i)
-    s += (s.empty() ? "out" : ", out") + std::to_string(i);
-  return s;
+/// Picks the first algorithm of cuDNN's list (`found` entries of `perf`) that
+/// ran and fits the workspace limit, and without TF32 one that does not use
+/// tensor-op math (find reports the math it used), into `field`.
+void emitAlgoPick(bool tf32, const std::string &field, std::ostream &os) {
+  os << "  int pick = -1;\n";
+  os << "  for (int i = 0; i < found && pick < 0; ++i)\n"
+        "    if (perf[i].status == CUDNN_STATUS_SUCCESS && perf[i].memory <= kPikeMaxWorkspace"
+     << (tf32 ? "" : " && perf[i].mathType != CUDNN_TENSOR_OP_MATH") << ") pick = i;\n";
+  os << "  if (pick < 0) return bad(cudaErrorNotSupported);\n";
+  os << "  " << field << " = perf[pick].algo;\n";
 }
 
 } // namespace
@@ -321,12 +324,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
       os << "  if (cudnnGetConvolutionBackwardDataAlgorithm_v7(s.handle, s.w, s.x, s.conv, s.y, "
             "CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
             "    return bad(cudaErrorNotSupported);\n";
-    os << "  int pick = -1;\n";
-    os << "  for (int i = 0; i < found && pick < 0; ++i)\n"
-          "    if (perf[i].status == CUDNN_STATUS_SUCCESS && perf[i].memory <= kPikeMaxWorkspace"
-       << (tf32 ? "" : " && perf[i].mathType != CUDNN_TENSOR_OP_MATH") << ") pick = i;\n";
-    os << "  if (pick < 0) return bad(cudaErrorNotSupported);\n";
-    os << "  s.bwdAlgo = perf[pick].algo;\n";
+    emitAlgoPick(tf32, "s.bwdAlgo", os);
     os << "  if (cudnnGetConvolutionBackwardDataWorkspaceSize(s.handle, s.w, s.x, s.conv, s.y, "
           "s.bwdAlgo, &s.workspaceBytes) != CUDNN_STATUS_SUCCESS)\n"
           "    return bad(cudaErrorNotSupported);\n";
@@ -346,13 +344,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
     else
       os << "  if (cudnnGetConvolutionForwardAlgorithm_v7(s.handle, s.x, s.w, s.conv, s.y, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
             "    return bad(cudaErrorNotSupported);\n";
-    // FMA math must not come back as a tensor-op result (find reports the math it used).
-    os << "  int pick = -1;\n";
-    os << "  for (int i = 0; i < found && pick < 0; ++i)\n"
-          "    if (perf[i].status == CUDNN_STATUS_SUCCESS && perf[i].memory <= kPikeMaxWorkspace"
-       << (tf32 ? "" : " && perf[i].mathType != CUDNN_TENSOR_OP_MATH") << ") pick = i;\n";
-    os << "  if (pick < 0) return bad(cudaErrorNotSupported);\n";
-    os << "  s.algo = perf[pick].algo;\n";
+    emitAlgoPick(tf32, "s.algo", os);
     os << "  if (cudnnGetConvolutionForwardWorkspaceSize(s.handle, s.x, s.w, s.conv, s.y, s.algo, "
           "&s.workspaceBytes) != CUDNN_STATUS_SUCCESS)\n"
           "    return bad(cudaErrorNotSupported);\n";
@@ -406,7 +398,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
          << "    return (int)cudaErrorLaunchFailure;\n";
     int64_t grid = std::max<int64_t>(1, std::min<int64_t>((total + nt - 1) / nt, 1 << 20));
     os << "  " << epiName << "<<<" << grid << ", " << nt << ", 0, stream>>>("
-       << argsList(ins.size(), outs.size()) << ");\n";
+       << pointerArgList(ins.size(), outs.size()) << ");\n";
   }
   os << "  return (int)cudaGetLastError();\n}\n";
 

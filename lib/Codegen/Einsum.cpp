@@ -388,13 +388,8 @@ bool emitEinsum(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedK
   os << "        const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
   os << "        Bs[kk][nn] = (gn < N && gk < K) ? " << B << "[offB + gk * " << p.K.sB
      << " + gn * " << p.N.sB << "] : 0.0f;\n      }\n";
-  os << "      __syncthreads();\n";
-  os << "#pragma unroll\n      for (int kk = 0; kk < BK; ++kk) {\n";
-  os << "        float a[TM], b[TN];\n";
-  os << "#pragma unroll\n        for (int i = 0; i < TM; ++i) a[i] = As[kk][ty * TM + i];\n";
-  os << "#pragma unroll\n        for (int j = 0; j < TN; ++j) b[j] = Bs[kk][tx * TN + j];\n";
-  os << "#pragma unroll\n        for (int i = 0; i < TM; ++i)\n#pragma unroll\n          for (int j = 0; j < TN; ++j) acc[i][j] += a[i] * b[j];\n";
-  os << "      }\n      __syncthreads();\n    }\n";
+  emitSimtTileProduct("      ", os);
+  os << "    }\n";
   os << "#pragma unroll\n    for (int i = 0; i < TM; ++i) {\n";
   os << "#pragma unroll\n      for (int j = 0; j < TN; ++j) {\n";
   os << "        const pike_idx m = m0 + ty * TM + i, n = n0 + tx * TN + j;\n";

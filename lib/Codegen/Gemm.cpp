@@ -198,10 +198,10 @@ bool emitExpandedStores(const GemmPlan &p, pike::KernelOp kernel,
 /// Statements defining `pike_g` (the contraction's value, bias/addmm included
 /// unless `skipBias`) from `raw` into `b`; `e` iterates the GEMM result at `o`
 /// and loads the self / bias operands.
-static bool emitGemmValueStatements(const GemmPlan &p, ElemEmitter &e,
-                                    const llvm::DenseMap<Value, TensorRef> &tensors,
-                                    const std::string &raw, bool skipBias, const std::string &ind,
-                                    std::ostringstream &b, Unsupported &err) {
+bool emitGemmValueStatements(const GemmPlan &p, ElemEmitter &e,
+                             const llvm::DenseMap<Value, TensorRef> &tensors,
+                             const std::string &raw, bool skipBias, const std::string &ind,
+                             std::ostringstream &b, Unsupported &err) {
   std::string g = raw;
   if (p.addSelf) {
     auto s = e.value(p.addSelf, b, err);
@@ -266,13 +266,19 @@ bool emitGemmValue(const GemmPlan &p, const llvm::DenseMap<Value, TensorRef> &te
   return true;
 }
 
-std::string argsList(size_t nin, size_t nout) {
-  std::string s;
-  for (size_t i = 0; i < nin; ++i)
-    s += (s.empty() ? "" : ", ") + std::string("in") + std::to_string(i);
-  for (size_t i = 0; i < nout; ++i)
-    s += (s.empty() ? "" : ", ") + std::string("out") + std::to_string(i);
-  return s;
+/// Skips a result element (m, n) outside the matrix, else defines its linear
+/// index `o` in the GEMM result.
+void emitResultIndex(const std::string &ind, std::ostream &os) {
+  os << ind << "if (m >= M || n >= N) continue;\n";
+  os << ind << "const pike_idx o = (bz * M + m) * N + n;\n";
+}
+
+/// SIMT: opens the loops over the thread's TM x TN result cells (m, n, o).
+void emitSimtResultCells(std::ostream &os) {
+  os << "#pragma unroll\n  for (int i = 0; i < TM; ++i) {\n";
+  os << "#pragma unroll\n    for (int j = 0; j < TN; ++j) {\n";
+  os << "      const pike_idx m = m0 + ty * TM + i, n = n0 + tx * TN + j;\n";
+  emitResultIndex("      ", os);
 }
 
 bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, const std::string &defs,
@@ -328,23 +334,14 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
     os << "      const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
     os << "      Bs[kk][nn] = (gn < N && gk < K) ? Bb[gk * N + gn] : 0.0f;\n    }\n";
   }
-  os << "    __syncthreads();\n";
-  os << "#pragma unroll\n    for (int kk = 0; kk < BK; ++kk) {\n";
-  os << "      float a[TM], b[TN];\n";
-  os << "#pragma unroll\n      for (int i = 0; i < TM; ++i) a[i] = As[kk][ty * TM + i];\n";
-  os << "#pragma unroll\n      for (int j = 0; j < TN; ++j) b[j] = Bs[kk][tx * TN + j];\n";
-  os << "#pragma unroll\n      for (int i = 0; i < TM; ++i)\n#pragma unroll\n        for (int j = 0; j < TN; ++j) acc[i][j] += a[i] * b[j];\n";
-  os << "    }\n    __syncthreads();\n  }\n";
+  emitSimtTileProduct("    ", os);
+  os << "  }\n";
   if (p.expand > 1) {
     // The tile's GEMM values go to shared memory; then the whole block walks
     // its cells x its share of the broadcast elements, consecutive threads on
     // consecutive output elements.
     os << "  __shared__ float Gs[BM][BN + 1];\n";
-    os << "#pragma unroll\n  for (int i = 0; i < TM; ++i) {\n";
-    os << "#pragma unroll\n    for (int j = 0; j < TN; ++j) {\n";
-    os << "      const pike_idx m = m0 + ty * TM + i, n = n0 + tx * TN + j;\n";
-    os << "      if (m >= M || n >= N) continue;\n";
-    os << "      const pike_idx o = (bz * M + m) * N + n;\n";
+    emitSimtResultCells(os);
     if (!emitGemmValue(p, tensors, "acc[i][j]", false, false, "      ", os, err))
       return false;
     os << "      Gs[ty * TM + i][tx * TN + j] = pike_g;\n";
@@ -363,11 +360,7 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
     os << "  }\n}\n";
   } else {
   os << "  // Fused epilogue.\n";
-  os << "#pragma unroll\n  for (int i = 0; i < TM; ++i) {\n";
-  os << "#pragma unroll\n    for (int j = 0; j < TN; ++j) {\n";
-  os << "      const pike_idx m = m0 + ty * TM + i, n = n0 + tx * TN + j;\n";
-  os << "      if (m >= M || n >= N) continue;\n";
-  os << "      const pike_idx o = (bz * M + m) * N + n;\n";
+  emitSimtResultCells(os);
   if (!emitEpilogue(p, kernel, tensors, "acc[i][j]", false, "      ", os, err))
     return false;
   os << "    }\n  }\n}\n";
@@ -489,8 +482,7 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   os << "  for (int e = threadIdx.x; e < BM * BN; e += NT) {\n";
   os << "    const int mi = e / BN, ni = e % BN;\n";
   os << "    const pike_idx m = m0 + mi, n = n0 + ni;\n";
-  os << "    if (m >= M || n >= N) continue;\n";
-  os << "    const pike_idx o = (bz * M + m) * N + n;\n";
+  emitResultIndex("    ", os);
   if (!emitEpilogue(p, kernel, tensors, "Cs[mi * LDC + ni]", false, "    ", os, err))
     return false;
   os << "  }\n}\n";
@@ -684,7 +676,7 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
   }
   if (needEpi) {
     int64_t grid = std::max<int64_t>(1, std::min<int64_t>((total + B_ - 1) / B_, 1 << 20));
-    os << "  " << epiName << "<<<" << grid << ", " << B_ << ", 0, stream>>>(" << argsList(ins.size(), outs.size()) << ");\n";
+    os << "  " << epiName << "<<<" << grid << ", " << B_ << ", 0, stream>>>(" << pointerArgList(ins.size(), outs.size()) << ");\n";
   }
   os << "  return (int)cudaGetLastError();\n}\n";
   out.source = os.str();
@@ -700,6 +692,17 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
 }
 
 } // namespace
+
+void emitSimtTileProduct(const std::string &ind, std::ostream &os) {
+  os << ind << "__syncthreads();\n";
+  os << "#pragma unroll\n" << ind << "for (int kk = 0; kk < BK; ++kk) {\n";
+  os << ind << "  float a[TM], b[TN];\n";
+  os << "#pragma unroll\n" << ind << "  for (int i = 0; i < TM; ++i) a[i] = As[kk][ty * TM + i];\n";
+  os << "#pragma unroll\n" << ind << "  for (int j = 0; j < TN; ++j) b[j] = Bs[kk][tx * TN + j];\n";
+  os << "#pragma unroll\n" << ind << "  for (int i = 0; i < TM; ++i)\n#pragma unroll\n"
+     << ind << "    for (int j = 0; j < TN; ++j) acc[i][j] += a[i] * b[j];\n";
+  os << ind << "}\n" << ind << "__syncthreads();\n";
+}
 
 int64_t tf32ConvInputChannels(pike::KernelOp kernel) {
   GemmPlan p;

@@ -61,6 +61,8 @@ void emitEntryTensorPointers(std::ostream &os, llvm::ArrayRef<mlir::Type> inputs
 std::string entryDevicePointer(mlir::Value v, const std::string &name, std::ostream &os);
 /// Launch arguments of a device-only kernel: every input pointer, then every output.
 nlohmann::json pointerArgs(size_t numInputs, size_t numOutputs);
+/// The same arguments as a C argument list: "in0, in1, out0".
+std::string pointerArgList(size_t numInputs, size_t numOutputs);
 /// The launch list of a slot run as one kernel launch: `kernel` on a grid of
 /// `grid` blocks of `block` (x) threads, `smem` bytes of dynamic shared memory.
 nlohmann::json singleLaunch(const std::string &kernel, std::array<int64_t, 3> grid, int64_t block,
@@ -204,6 +206,10 @@ bool attentionMmaFits(pike::KernelOp kernel);
 /// Key length of an attention slot, 0 when not one.
 int64_t attentionKeyLength(pike::KernelOp kernel);
 bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err);
+/// The SIMT tiled GEMMs (Gemm.cpp, Einsum.cpp), once a k step's tiles are
+/// staged (As[BK][BM], Bs[BK][BN]): multiplies them into the thread's TM x TN
+/// accumulator `acc`, then syncs; `ind` indents the k loop's body.
+void emitSimtTileProduct(const std::string &ind, std::ostream &os);
 /// A GEMM slot whose epilogue broadcasts the result over larger outputs
 /// (squeeze-excite's gate times the feature map): only the simt variant.
 bool gemmExpands(pike::KernelOp kernel);
