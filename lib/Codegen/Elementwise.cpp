@@ -69,7 +69,10 @@ void emitHostPointers(pike::KernelOp kernel, std::ostream &os) {
 }
 
 void emitHostEntry(pike::KernelOp kernel, const std::string &name, std::ostream &os) {
-  emitHostEntry(kernel, name, os);
+  os << "extern \"C\" void " << name
+     << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
+  os << "  typedef long long pike_idx;\n";
+  emitHostPointers(kernel, os);
 }
 
 bool emitStores(ElemEmitter &e, pike::KernelOp kernel, const std::string &lin,
