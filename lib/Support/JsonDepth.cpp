@@ -1,18 +1,10 @@
 #include "pike/Support/JsonDepth.h"
 
-#include <algorithm>
-#include <climits>
-
 namespace pike {
 
-namespace {
-/// The one scanner: tracks the depth outside string literals (a backslash
-/// escapes the next character inside one), records the deepest level in
-/// `deepest`, and stops at the first bracket deeper than `maxDepth`.
-std::optional<size_t> scanNesting(std::string_view text, int maxDepth, int &deepest) {
+std::optional<size_t> findJsonNestingDeeperThan(std::string_view text, int maxDepth) {
   int depth = 0;
-  deepest = 0;
-  bool inString = false, escaped = false;
+  bool inString = false, escaped = false; // a backslash escapes the next character in a string
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (inString) {
@@ -27,26 +19,13 @@ std::optional<size_t> scanNesting(std::string_view text, int maxDepth, int &deep
     if (c == '"') {
       inString = true;
     } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-      if (depth > maxDepth)
+      if (++depth > maxDepth)
         return i;
     } else if (c == ']' || c == '}') {
       --depth;
     }
   }
   return std::nullopt;
-}
-} // namespace
-
-std::optional<size_t> findJsonNestingDeeperThan(std::string_view text, int maxDepth) {
-  int deepest;
-  return scanNesting(text, maxDepth, deepest);
-}
-
-int jsonNestingDepth(std::string_view text) {
-  int deepest;
-  scanNesting(text, INT_MAX, deepest);
-  return deepest;
 }
 
 } // namespace pike

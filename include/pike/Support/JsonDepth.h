@@ -16,9 +16,6 @@ namespace pike {
 /// Stops there: linear, no allocation. Unbalanced text is the parser's to report.
 std::optional<size_t> findJsonNestingDeeperThan(std::string_view text, int maxDepth);
 
-/// Deepest [ / { nesting of the text (brackets inside strings do not count).
-int jsonNestingDepth(std::string_view text);
-
 } // namespace pike
 
 #endif
