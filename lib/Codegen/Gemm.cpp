@@ -196,12 +196,16 @@ bool emitExpandedStores(const GemmPlan &p, pike::KernelOp kernel,
 }
 
 /// Statements defining `pike_g` (the contraction's value, bias/addmm included
-/// unless `skipBias`) from `raw` into `b`; `e` iterates the GEMM result at `o`
-/// and loads the self / bias operands.
-bool emitGemmValueStatements(const GemmPlan &p, ElemEmitter &e,
-                             const llvm::DenseMap<Value, TensorRef> &tensors,
-                             const std::string &raw, bool skipBias, const std::string &ind,
-                             std::ostringstream &b, Unsupported &err) {
+/// unless `skipBias`) from `raw` at GEMM-result linear index `o`, into a body
+/// that `finish` writes out with the emitter `e` that loaded the operands.
+bool emitGemmValueThen(
+    const GemmPlan &p, const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &raw,
+    bool skipBias, bool host, const std::string &ind, Unsupported &err,
+    llvm::function_ref<bool(ElemEmitter &e, std::ostringstream &body)> finish) {
+  ElemEmitter e(p.gshape, "o", "c", ind);
+  e.host = host;
+  e.tensors = tensors;
+  std::ostringstream b;
   std::string g = raw;
   if (p.addSelf) {
     auto s = e.value(p.addSelf, b, err);
@@ -222,7 +226,7 @@ bool emitGemmValueStatements(const GemmPlan &p, ElemEmitter &e,
     g = raw + " + (float)" + s->first;
   }
   b << ind << "const float pike_g = " << g << ";\n";
-  return true;
+  return finish(e, b);
 }
 
 /// Statements computing `pike_g` (the contraction's value, bias/addmm included
@@ -241,29 +245,23 @@ bool emitEpilogue(const GemmPlan &p, pike::KernelOp kernel,
     os << ind << "}\n";
     return true;
   }
-  ElemEmitter e(p.gshape, "o", "c", ind);
-  e.host = host;
-  e.tensors = tensors;
-  std::ostringstream b;
-  if (!emitGemmValueStatements(p, e, tensors, raw, skipBias, ind, b, err))
-    return false;
-  e.scalars[p.G] = {"pike_g", "float"};
-  return emitStores(e, kernel, "o", b, os, err);
+  return emitGemmValueThen(p, tensors, raw, skipBias, host, ind, err,
+                           [&](ElemEmitter &e, std::ostringstream &body) {
+                             e.scalars[p.G] = {"pike_g", "float"};
+                             return emitStores(e, kernel, "o", body, os, err);
+                           });
 }
 
 bool emitGemmValue(const GemmPlan &p, const llvm::DenseMap<Value, TensorRef> &tensors,
                    const std::string &raw, bool skipBias, bool host, const std::string &ind,
                    std::ostringstream &os, Unsupported &err) {
-  ElemEmitter e(p.gshape, "o", "c", ind);
-  e.host = host;
-  e.tensors = tensors;
-  std::ostringstream b;
-  if (!emitGemmValueStatements(p, e, tensors, raw, skipBias, ind, b, err))
-    return false;
-  if (e.usesCoords())
-    e.emitCoords(os);
-  os << b.str();
-  return true;
+  return emitGemmValueThen(p, tensors, raw, skipBias, host, ind, err,
+                           [&](ElemEmitter &e, std::ostringstream &body) {
+                             if (e.usesCoords())
+                               e.emitCoords(os);
+                             os << body.str();
+                             return true;
+                           });
 }
 
 /// Skips a result element (m, n) outside the matrix, else defines its linear

@@ -1,24 +1,16 @@
 #include "pike/Support/JsonDepth.h"
+#include "pike/Support/StringLiteral.h"
 
 namespace pike {
 
 std::optional<size_t> findJsonNestingDeeperThan(std::string_view text, int maxDepth) {
   int depth = 0;
-  bool inString = false, escaped = false; // a backslash escapes the next character in a string
+  StringLiteralTracker literals;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (inString) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        inString = false;
+    if (literals.inLiteral(c))
       continue;
-    }
-    if (c == '"') {
-      inString = true;
-    } else if (c == '[' || c == '{') {
+    if (c == '[' || c == '{') {
       if (++depth > maxDepth)
         return i;
     } else if (c == ']' || c == '}') {

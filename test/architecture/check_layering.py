@@ -42,7 +42,7 @@ INCLUDE_RULES = [
     ("shared support knows no MLIR or LibTorch",
      ["lib/Support", "include/pike/Support/DType.h", "include/pike/Support/FileLock.h",
       "include/pike/Support/DataDir.h", "include/pike/Support/Sha256.h",
-      "include/pike/Support/JsonDepth.h"], TORCH + MLIR),
+      "include/pike/Support/JsonDepth.h", "include/pike/Support/StringLiteral.h"], TORCH + MLIR),
 ]
 
 # On the compiler side only lib/TorchScript links LibTorch (the worker, its
