@@ -244,6 +244,74 @@ bool emitScore(const AttnPlan &p, const llvm::DenseMap<Value, TensorRef> &tensor
   return true;
 }
 
+bool bindAttentionTensors(const AttnPlan &p, pike::KernelOp kernel, bool host,
+                          AttnKernelTensors &t, Unsupported &err) {
+  if (!bindSlotTensors(kernel, host, t.defs, t.tensors, err))
+    return false;
+  t.numInputs = kernel.getFunctionType().getInputs().size();
+  t.numOutputs = kernel.getFunctionType().getResults().size();
+  t.Q = t.tensors[p.Q].name;
+  t.K = t.tensors[p.Kt].name;
+  t.V = t.tensors[p.V].name;
+  t.indexType = indexType(numel(p.sshape));
+  return true;
+}
+
+void emitFlashBatchBases(const AttnPlan &p, const AttnKernelTensors &t, std::ostringstream &os) {
+  os << "  const float* Qb = " << t.Q << " + bz * (pike_idx)" << p.sQ << ";\n";
+  os << "  const float* Kb = " << t.K << " + bz * (pike_idx)" << p.sK << ";\n";
+  os << "  const float* Vb = " << t.V << " + bz * (pike_idx)" << p.sV << ";\n";
+}
+
+void emitFlashKeyTileLoop(const AttnPlan &p, std::ostringstream &os) {
+  // Causal: keys after the block's last query row are all masked.
+  os << "  const pike_idx kEnd = " << (p.causal ? "(q0 + BQ < Lk ? q0 + BQ : Lk)" : "Lk") << ";\n";
+  os << "  for (pike_idx k0 = 0; k0 < kEnd; k0 += BK) {\n";
+  os << "    __syncthreads();\n";
+}
+
+bool emitFlashScore(const AttnPlan &p, const AttnKernelTensors &t, const std::string &acc,
+                    const std::string &dest, const std::string &ind, std::ostringstream &os,
+                    Unsupported &err) {
+  os << ind << "if (q < Lq && k < Lk) {\n";
+  os << ind << "  const pike_idx i_ = (bz * Lq + q) * Lk + k;\n";
+  os << ind << "  const float sacc = " << acc << ";\n";
+  std::string sv;
+  if (!emitScore(p, t.tensors, /*host=*/false, "sacc", "i_", "q", "k", ind + "  ", os, sv, err))
+    return false;
+  os << ind << "  " << dest << " = " << sv << ";\n";
+  return true;
+}
+
+void emitFlashMaxMerge(const std::string &shuffleLoop, const std::string &r,
+                       const std::string &rescale, std::ostringstream &os) {
+  // NaN wins every comparison, as in torch's max.
+  os << "#pragma unroll\n      " << shuffleLoop
+     << " { const float w = __shfl_xor_sync(0xffffffffu, mt, x); mt = (w > mt || w != w) ? w : mt; }\n";
+  os << "      const float mn = (mt > m[" << r << "] || mt != mt) ? mt : m[" << r << "];\n";
+  os << "      const float " << rescale << " = mn == -PIKE_INF ? 1.0f : expf(m[" << r << "] - mn);\n";
+  os << "      float ls = 0.0f;\n";
+}
+
+void emitFlashSumMerge(const std::string &shuffleLoop, const std::string &r,
+                       const std::string &rescale, std::ostringstream &os) {
+  os << "#pragma unroll\n      " << shuffleLoop << " ls += __shfl_xor_sync(0xffffffffu, ls, x);\n";
+  os << "      l[" << r << "] = l[" << r << "] * " << rescale << " + ls;\n      m[" << r << "] = mn;\n";
+}
+
+bool emitAttentionStores(const AttnPlan &p, pike::KernelOp kernel, const AttnKernelTensors &t,
+                         bool host, const std::string &lin, const std::string &ind,
+                         const std::string &bodyPrefix, std::ostringstream &os,
+                         Unsupported &err) {
+  ElemEmitter e(p.oshape, lin, "c", ind);
+  e.host = host;
+  e.tensors = t.tensors;
+  e.scalars[p.O] = {"pike_o", "float"};
+  std::ostringstream body;
+  body << bodyPrefix;
+  return emitStores(e, kernel, lin, body, os, err);
+}
+
 /// variant "tiled": 64 query rows x 64-key tiles per block of 256 threads; each
 /// thread owns a 4x4 tile of scores and of outputs (rows ty + 16i, keys / output
 /// columns tx + 16j), so a multiply-add costs half a shared-memory load. Q is
@@ -254,25 +322,20 @@ static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsuppo
                                GeneratedKernel &out) {
   if (p.D > 64 || p.Dv > 64)
     return err.fail(p.anchor(), "the tiled attention variant needs head dims up to 64");
-  std::string defs;
-  llvm::DenseMap<Value, TensorRef> tensors;
-  if (!bindSlotTensors(kernel, /*host=*/false, defs, tensors, err))
+  AttnKernelTensors t;
+  if (!bindAttentionTensors(p, kernel, /*host=*/false, t, err))
     return false;
-  auto ins = kernel.getFunctionType().getInputs();
-  auto outs = kernel.getFunctionType().getResults();
-  std::string Qn = tensors[p.Q].name, Kn = tensors[p.Kt].name, Vn = tensors[p.V].name;
   if (p.batch > 65535)
     return err.fail(p.anchor(), "attention batch too large for the tiled variant's grid");
   const int64_t BQ = 64, BK = 64;
   const int64_t kvFloats = std::max(p.D, p.Dv) * BK;
   const int64_t smem = (p.D * (BQ + 1) + kvFloats + BQ * BK) * 4;
-  std::string idx = numel(p.sshape) >= (int64_t(1) << 31) - 1 ? "long long" : "int";
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_attention_tiled";
   std::ostringstream os;
-  os << prelude(false) << defs;
+  os << prelude(false) << t.defs;
   os << "extern \"C\" __global__ void __launch_bounds__(256) " << name << "(" << paramList(kernel)
      << ") {\n";
-  os << "  typedef " << idx << " pike_idx;\n";
+  os << "  typedef " << t.indexType << " pike_idx;\n";
   os << "  constexpr int BQ = " << BQ << ", BK = " << BK << ", D = " << p.D << ", DV = " << p.Dv
      << ", LDQ = BQ + 1;\n";
   os << "  const pike_idx Lq = " << p.Lq << ", Lk = " << p.Lk << ";\n";
@@ -282,19 +345,14 @@ static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsuppo
   os << "  float* Ps = KV + " << kvFloats << ";    // [BQ][BK]\n";
   os << "  const int t = threadIdx.x, ty = t >> 4, tx = t & 15;\n";
   os << "  const pike_idx bz = blockIdx.y, q0 = (pike_idx)blockIdx.x * BQ;\n";
-  os << "  const float* Qb = " << Qn << " + bz * (pike_idx)" << p.sQ << ";\n";
-  os << "  const float* Kb = " << Kn << " + bz * (pike_idx)" << p.sK << ";\n";
-  os << "  const float* Vb = " << Vn << " + bz * (pike_idx)" << p.sV << ";\n";
+  emitFlashBatchBases(p, t, os);
   os << "  for (int e = t; e < BQ * D; e += 256) {\n";
   os << "    const int r = e / D, d = e % D;\n";
   os << "    Qs[d * LDQ + r] = (q0 + r < Lq) ? __ldg(Qb + (q0 + r) * D + d) : 0.0f;\n  }\n";
   os << "  float m[4], l[4], o[4][4];\n";
   os << "#pragma unroll\n  for (int i = 0; i < 4; ++i) {\n    m[i] = -PIKE_INF;\n    l[i] = 0.0f;\n";
   os << "#pragma unroll\n    for (int j = 0; j < 4; ++j) o[i][j] = 0.0f;\n  }\n";
-  // Causal: keys after the block's last query row are all masked.
-  os << "  const pike_idx kEnd = " << (p.causal ? "(q0 + BQ < Lk ? q0 + BQ : Lk)" : "Lk") << ";\n";
-  os << "  for (pike_idx k0 = 0; k0 < kEnd; k0 += BK) {\n";
-  os << "    __syncthreads();\n";
+  emitFlashKeyTileLoop(p, os);
   os << "    for (int e = t; e < D * BK; e += 256) {\n";
   if (p.keyRows) // K is [Lk][D]: read along d, store transposed.
     os << "      const int kk = e / D, d = e % D;\n"
@@ -316,27 +374,17 @@ static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsuppo
   os << "      float mt = -PIKE_INF;\n";
   os << "#pragma unroll\n      for (int j = 0; j < 4; ++j) {\n";
   os << "        const pike_idx k = k0 + tx + 16 * j;\n";
-  os << "        if (q < Lq && k < Lk) {\n";
-  os << "          const pike_idx i_ = (bz * Lq + q) * Lk + k;\n";
-  os << "          const float sacc = s[i][j];\n";
-  {
-    std::string sv;
-    if (!emitScore(p, tensors, false, "sacc", "i_", "q", "k", "          ", os, sv, err))
-      return false;
-    os << "          s[i][j] = " << sv << ";\n";
-  }
+  if (!emitFlashScore(p, t, "s[i][j]", "s[i][j]", "        ", os, err))
+    return false;
   os << "        } else {\n          s[i][j] = -PIKE_INF;\n        }\n";
   os << "        mt = (s[i][j] > mt || s[i][j] != s[i][j]) ? s[i][j] : mt;\n      }\n";
   // The 16 lanes of a row group (same ty) are adjacent in one warp.
-  os << "#pragma unroll\n      for (int x = 8; x > 0; x >>= 1) { const float w = __shfl_xor_sync(0xffffffffu, mt, x); mt = (w > mt || w != w) ? w : mt; }\n";
-  os << "      const float mn = (mt > m[i] || mt != mt) ? mt : m[i];\n";
-  os << "      const float scale = mn == -PIKE_INF ? 1.0f : expf(m[i] - mn);\n";
-  os << "      float ls = 0.0f;\n";
+  const std::string rowGroup = "for (int x = 8; x > 0; x >>= 1)";
+  emitFlashMaxMerge(rowGroup, "i", "scale", os);
   os << "#pragma unroll\n      for (int j = 0; j < 4; ++j) {\n";
   os << "        const float pj = s[i][j] == -PIKE_INF ? 0.0f : expf(s[i][j] - mn);\n";
   os << "        Ps[(ty + 16 * i) * BK + tx + 16 * j] = pj;\n        ls += pj;\n      }\n";
-  os << "#pragma unroll\n      for (int x = 8; x > 0; x >>= 1) ls += __shfl_xor_sync(0xffffffffu, ls, x);\n";
-  os << "      l[i] = l[i] * scale + ls;\n      m[i] = mn;\n";
+  emitFlashSumMerge(rowGroup, "i", "scale", os);
   os << "#pragma unroll\n      for (int j = 0; j < 4; ++j) o[i][j] *= scale;\n";
   os << "    }\n";
   os << "    __syncthreads();\n";
@@ -357,23 +405,14 @@ static bool emitAttentionTiled(const AttnPlan &p, pike::KernelOp kernel, Unsuppo
   os << "      const int dv = tx + 16 * j;\n      if (dv >= DV) continue;\n";
   os << "      const pike_idx o_ = (bz * Lq + q) * DV + dv;\n";
   os << "      const float pike_o = o[i][j] / l[i];\n";
-  {
-    ElemEmitter e(p.oshape, "o_", "c", "      ");
-    e.tensors = tensors;
-    e.scalars[p.O] = {"pike_o", "float"};
-    std::ostringstream b;
-    if (!emitStores(e, kernel, "o_", b, os, err))
-      return false;
-  }
+  if (!emitAttentionStores(p, kernel, t, /*host=*/false, "o_", "      ", "", os, err))
+    return false;
   os << "    }\n  }\n}\n";
   out.source = os.str();
   out.mode = "nvrtc";
   out.entry = name;
-  out.launches = nlohmann::json::array({{{"kernel", name},
-                                          {"grid", {(p.Lq + BQ - 1) / BQ, p.batch, 1}},
-                                          {"block", {256, 1, 1}},
-                                          {"smem", smem},
-                                          {"args", pointerArgs(ins.size(), outs.size())}}});
+  out.launches = singleLaunch(name, {(p.Lq + BQ - 1) / BQ, p.batch, 1}, 256, smem,
+                              pointerArgs(t.numInputs, t.numOutputs));
   out.summary = "attention tiled (64 rows x 64-key tiles, 4x4 per thread, online softmax) batch=" +
                 std::to_string(p.batch) + " Lq=" + std::to_string(p.Lq) + " Lk=" +
                 std::to_string(p.Lk) + " D=" + std::to_string(p.D) + " Dv=" + std::to_string(p.Dv) +
@@ -418,13 +457,9 @@ bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, Generat
     return emitAttentionMma(p, kernel, knobs, out, err);
   if (!host && !knobs.variant.empty())
     return err.fail(p.anchor(), "unknown attention variant '" + knobs.variant + "'");
-  std::string defs;
-  llvm::DenseMap<Value, TensorRef> tensors;
-  if (!bindSlotTensors(kernel, host, defs, tensors, err))
+  AttnKernelTensors t;
+  if (!bindAttentionTensors(p, kernel, host, t, err))
     return false;
-  auto ins = kernel.getFunctionType().getInputs();
-  auto outs = kernel.getFunctionType().getResults();
-  std::string Qn = tensors[p.Q].name, Kn = tensors[p.Kt].name, Vn = tensors[p.V].name;
   int B = host ? 32 : std::max(32, std::min(knobs.blockSize, 256));
   B -= B % 32;
   int64_t rpb = B / 32;
@@ -439,23 +474,20 @@ bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, Generat
   }
   B = (int)rpb * 32;
   int64_t smem = host ? 0 : smemFor(rpb);
-  std::string idx = numel(p.sshape) >= (int64_t(1) << 31) - 1 ? "long long" : "int";
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_attention";
   std::ostringstream os;
-  os << prelude(host) << defs;
+  os << prelude(host) << t.defs;
   if (!host)
     os << "PIKE_FN float pike_warp_max(float v) {\n#pragma unroll\n  for (int o = 16; o > 0; o >>= 1) { const float w = __shfl_xor_sync(0xffffffffu, v, o); v = (w > v || w != w) ? w : v; }\n  return v;\n}\n"
           "PIKE_FN float pike_warp_sum(float v) {\n#pragma unroll\n  for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);\n  return v;\n}\n";
   if (host) {
-    os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
-    os << "  typedef long long pike_idx;\n";
-    emitHostPointers(kernel, os);
+    emitHostEntry(kernel, name, os);
     os << "  static float pike_q[" << p.D << "], pike_p[" << p.Lk << "];\n";
     os << "  const pike_idx pike_lane = 0;\n";
   } else {
     os << "extern \"C\" __global__ void __launch_bounds__(" << B << ") " << name << "("
        << paramList(kernel) << ") {\n";
-    os << "  typedef " << idx << " pike_idx;\n";
+    os << "  typedef " << t.indexType << " pike_idx;\n";
     os << "  extern __shared__ float pike_smem[];\n";
     os << "  const int pike_lane = threadIdx.x & 31, pike_warp = threadIdx.x >> 5;\n";
     os << "  float* pike_q = pike_smem + pike_warp * " << (p.D + p.Lk) << ";\n";
@@ -471,9 +503,9 @@ bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, Generat
        << " + pike_warp; row < R; row += (pike_idx)gridDim.x * " << rpb << ") {\n";
   std::string ind = "    ";
   os << ind << "const pike_idx bz = row / Lq;\n";
-  os << ind << "const float* Qr = " << Qn << " + bz * (pike_idx)" << p.sQ << " + (row % Lq) * D;\n";
-  os << ind << "const float* Kb = " << Kn << " + bz * (pike_idx)" << p.sK << ";\n";
-  os << ind << "const float* Vb = " << Vn << " + bz * (pike_idx)" << p.sV << ";\n";
+  os << ind << "const float* Qr = " << t.Q << " + bz * (pike_idx)" << p.sQ << " + (row % Lq) * D;\n";
+  os << ind << "const float* Kb = " << t.K << " + bz * (pike_idx)" << p.sK << ";\n";
+  os << ind << "const float* Vb = " << t.V << " + bz * (pike_idx)" << p.sV << ";\n";
   os << ind << "for (pike_idx d = " << J0 << "; d < D; d += " << JS << ") pike_q[d] = Qr[d];\n";
   if (!host)
     os << ind << "__syncwarp();\n";
@@ -486,7 +518,7 @@ bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, Generat
   os << ind << "  const pike_idx i = row * Lk + k;\n";
   {
     std::string sv;
-    if (!emitScore(p, tensors, host, "acc", "i", "row % Lq", "k", ind + "  ", os, sv, err))
+    if (!emitScore(p, t.tensors, host, "acc", "i", "row % Lq", "k", ind + "  ", os, sv, err))
       return false;
     os << ind << "  pike_p[k] = " << sv << ";\n";
     os << ind << "  pike_m = (" << sv << " > pike_m || " << sv << " != " << sv << ") ? " << sv
@@ -507,31 +539,20 @@ bool emitAttention(pike::KernelOp kernel, const Knobs &knobs, bool host, Generat
   os << ind << "  float acc = 0.0f;\n";
   os << ind << "  for (pike_idx k = 0; k < Lk; ++k) acc += pike_p[k] * Vb[k * Dv + dv];\n";
   os << ind << "  const pike_idx o = row * Dv + dv;\n";
-  {
-    ElemEmitter e(p.oshape, "o", "c", ind + "  ");
-    e.host = host;
-    e.tensors = tensors;
-    e.scalars[p.O] = {"pike_o", "float"};
-    std::ostringstream b;
-    b << ind << "  const float pike_o = acc / pike_s;\n";
-    if (!emitStores(e, kernel, "o", b, os, err))
-      return false;
-  }
+  // pike_o goes after the coordinates the epilogue's loads need.
+  if (!emitAttentionStores(p, kernel, t, host, "o", ind + "  ",
+                           ind + "  const float pike_o = acc / pike_s;\n", os, err))
+    return false;
   os << ind << "}\n";
   if (!host)
     os << ind << "__syncwarp();\n";
   os << "  }\n}\n";
-  nlohmann::json args = pointerArgs(ins.size(), outs.size());
   int64_t R = p.batch * p.Lq;
   int64_t grid = std::max<int64_t>(1, std::min<int64_t>((R + rpb - 1) / rpb, 1 << 20));
   out.source = os.str();
   out.mode = host ? "host" : "nvrtc";
   out.entry = name;
-  out.launches = nlohmann::json::array({{{"kernel", name},
-                                          {"grid", {grid, 1, 1}},
-                                          {"block", {B, 1, 1}},
-                                          {"smem", smem},
-                                          {"args", args}}});
+  out.launches = singleLaunch(name, {grid, 1, 1}, B, smem, pointerArgs(t.numInputs, t.numOutputs));
   out.summary = "attention warp-per-query-row batch=" + std::to_string(p.batch) +
                 " Lq=" + std::to_string(p.Lq) + " Lk=" + std::to_string(p.Lk) +
                 " D=" + std::to_string(p.D) + " Dv=" + std::to_string(p.Dv) + ", block " +

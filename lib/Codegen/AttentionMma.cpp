@@ -72,21 +72,16 @@ bool emitAttentionMma(const AttnPlan &p, pike::KernelOp kernel, const Knobs &kno
   }
   if (smem > kMaxSmem)
     return err.fail(p.anchor(), "attention tiles exceed shared memory for the mma variant");
-  std::string defs;
-  llvm::DenseMap<Value, TensorRef> tensors;
-  if (!bindSlotTensors(kernel, /*host=*/false, defs, tensors, err))
+  AttnKernelTensors t;
+  if (!bindAttentionTensors(p, kernel, /*host=*/false, t, err))
     return false;
-  auto ins = kernel.getFunctionType().getInputs();
-  auto outs = kernel.getFunctionType().getResults();
-  std::string Qn = tensors[p.Q].name, Kn = tensors[p.Kt].name, Vn = tensors[p.V].name;
   const int NT = sh.warps * 32;
-  std::string idx = numel(p.sshape) >= (int64_t(1) << 31) - 1 ? "long long" : "int";
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_attention_mma";
   // Staged values: rounded to TF32 once (tf32), or kept fp32 and split at use.
   const std::string stage = split ? "" : "pike_round_tf32";
 
   std::ostringstream os;
-  os << prelude(false) << defs;
+  os << prelude(false) << t.defs;
   os << "PIKE_FN unsigned pike_tf32(float x) {\n"
         "  unsigned u;\n  asm(\"cvt.rna.tf32.f32 %0, %1;\" : \"=r\"(u) : \"f\"(x));\n  return u;\n}\n"
         "PIKE_FN float pike_round_tf32(float x) { return __uint_as_float(pike_tf32(x)); }\n"
@@ -128,7 +123,7 @@ bool emitAttentionMma(const AttnPlan &p, pike::KernelOp kernel, const Knobs &kno
 
   os << "extern \"C\" __global__ void __launch_bounds__(" << NT << ") " << name << "("
      << paramList(kernel) << ") {\n";
-  os << "  typedef " << idx << " pike_idx;\n";
+  os << "  typedef " << t.indexType << " pike_idx;\n";
   os << "  constexpr int NT = " << NT << ", BQ = " << sh.BQ << ", BK = " << sh.BK
      << ", D = " << p.D << ", DV = " << p.Dv << ";\n";
   // Row paddings: fragment reads of 8 rows x 4 columns hit 32 distinct banks.
@@ -141,19 +136,14 @@ bool emitAttentionMma(const AttnPlan &p, pike::KernelOp kernel, const Knobs &kno
   os << "  float* Ps = Vs + BK * LV;   // [BQ][LP]: probabilities, each warp its 16 rows\n";
   os << "  const int t = threadIdx.x, lane = t & 31, g = lane >> 2, tg = lane & 3, wr = (t >> 5) * 16;\n";
   os << "  const pike_idx bz = blockIdx.y, q0 = (pike_idx)blockIdx.x * BQ;\n";
-  os << "  const float* Qb = " << Qn << " + bz * (pike_idx)" << p.sQ << ";\n";
-  os << "  const float* Kb = " << Kn << " + bz * (pike_idx)" << p.sK << ";\n";
-  os << "  const float* Vb = " << Vn << " + bz * (pike_idx)" << p.sV << ";\n";
+  emitFlashBatchBases(p, t, os);
   os << "  for (int e = t; e < BQ * D; e += NT) {\n";
   os << "    const int r = e / D, d = e % D;\n";
   os << "    Qs[r * LQ + d] = " << stage << "((q0 + r < Lq) ? __ldg(Qb + (q0 + r) * D + d) : 0.0f);\n  }\n";
   os << "  float o[DV / 8][4];\n";
   os << "#pragma unroll\n  for (int n = 0; n < DV / 8; ++n)\n#pragma unroll\n    for (int j = 0; j < 4; ++j) o[n][j] = 0.0f;\n";
   os << "  float m[2] = {-PIKE_INF, -PIKE_INF}, l[2] = {0.0f, 0.0f};\n";
-  // Causal: keys after the block's last query row are all masked.
-  os << "  const pike_idx kEnd = " << (p.causal ? "(q0 + BQ < Lk ? q0 + BQ : Lk)" : "Lk") << ";\n";
-  os << "  for (pike_idx k0 = 0; k0 < kEnd; k0 += BK) {\n";
-  os << "    __syncthreads();\n";
+  emitFlashKeyTileLoop(p, os);
   os << "    for (int e = t; e < BK * D; e += NT) {\n";
   if (p.keyRows)
     os << "      const int kk = e / D, d = e % D;\n"
@@ -185,31 +175,21 @@ bool emitAttentionMma(const AttnPlan &p, pike::KernelOp kernel, const Knobs &kno
   os << "#pragma unroll\n      for (int n = 0; n < BK / 8; ++n)\n#pragma unroll\n        for (int j = 0; j < 2; ++j) {\n";
   os << "          const pike_idx k = k0 + n * 8 + 2 * tg + j;\n";
   os << "          float x = -PIKE_INF;\n";
-  os << "          if (q < Lq && k < Lk) {\n";
-  os << "            const pike_idx i_ = (bz * Lq + q) * Lk + k;\n";
-  os << "            const float sacc = s[n][2 * h + j];\n";
-  {
-    std::string sv;
-    if (!emitScore(p, tensors, false, "sacc", "i_", "q", "k", "            ", os, sv, err))
-      return false;
-    os << "            x = " << sv << ";\n";
-  }
+  if (!emitFlashScore(p, t, "s[n][2 * h + j]", "x", "          ", os, err))
+    return false;
   os << "          }\n";
   os << "          s[n][2 * h + j] = x;\n";
   os << "          mt = (x > mt || x != x) ? x : mt;\n        }\n";
   // The 4 threads of a row group are lanes 4g..4g+3.
-  os << "#pragma unroll\n      for (int x = 1; x < 4; x <<= 1) { const float w = __shfl_xor_sync(0xffffffffu, mt, x); mt = (w > mt || w != w) ? w : mt; }\n";
-  os << "      const float mn = (mt > m[h] || mt != mt) ? mt : m[h];\n";
-  os << "      const float alpha = mn == -PIKE_INF ? 1.0f : expf(m[h] - mn);\n";
-  os << "      float ls = 0.0f;\n";
+  const std::string rowGroup = "for (int x = 1; x < 4; x <<= 1)";
+  emitFlashMaxMerge(rowGroup, "h", "alpha", os);
   os << "      float* pr = Ps + (wr + g + 8 * h) * LP + 2 * tg;\n";
   os << "#pragma unroll\n      for (int n = 0; n < BK / 8; ++n)\n#pragma unroll\n        for (int j = 0; j < 2; ++j) {\n";
   os << "          const float x = s[n][2 * h + j];\n";
   os << "          const float pj = x == -PIKE_INF ? 0.0f : expf(x - mn);\n";
   os << "          ls += pj;\n";
   os << "          pr[n * 8 + j] = " << stage << "(pj);\n        }\n";
-  os << "#pragma unroll\n      for (int x = 1; x < 4; x <<= 1) ls += __shfl_xor_sync(0xffffffffu, ls, x);\n";
-  os << "      l[h] = l[h] * alpha + ls;\n      m[h] = mn;\n";
+  emitFlashSumMerge(rowGroup, "h", "alpha", os);
   os << "#pragma unroll\n      for (int n = 0; n < DV / 8; ++n) {\n        o[n][2 * h] *= alpha;\n        o[n][2 * h + 1] *= alpha;\n      }\n";
   os << "    }\n";
   os << "    __syncwarp();\n";
@@ -229,23 +209,14 @@ bool emitAttentionMma(const AttnPlan &p, pike::KernelOp kernel, const Knobs &kno
   os << "        const int dv = n * 8 + 2 * tg + j;\n";
   os << "        const pike_idx o_ = (bz * Lq + q) * DV + dv;\n";
   os << "        const float pike_o = o[n][2 * h + j] / l[h];\n";
-  {
-    ElemEmitter e(p.oshape, "o_", "c", "        ");
-    e.tensors = tensors;
-    e.scalars[p.O] = {"pike_o", "float"};
-    std::ostringstream b;
-    if (!emitStores(e, kernel, "o_", b, os, err))
-      return false;
-  }
+  if (!emitAttentionStores(p, kernel, t, /*host=*/false, "o_", "        ", "", os, err))
+    return false;
   os << "      }\n  }\n}\n";
   out.source = os.str();
   out.mode = "nvrtc";
   out.entry = name;
-  out.launches = nlohmann::json::array({{{"kernel", name},
-                                          {"grid", {(p.Lq + sh.BQ - 1) / sh.BQ, p.batch, 1}},
-                                          {"block", {NT, 1, 1}},
-                                          {"smem", smem},
-                                          {"args", pointerArgs(ins.size(), outs.size())}}});
+  out.launches = singleLaunch(name, {(p.Lq + sh.BQ - 1) / sh.BQ, p.batch, 1}, NT, smem,
+                              pointerArgs(t.numInputs, t.numOutputs));
   out.summary = std::string("attention ") + (split ? "mma 3xTF32" : "mma TF32") +
                 " flash (m16n8k8, online softmax" + (p.causal ? ", causal tiles skipped" : "") +
                 ") " + std::to_string(sh.BQ) + " rows x " + std::to_string(sh.BK) +

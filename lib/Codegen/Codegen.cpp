@@ -202,6 +202,29 @@ void emitSignatureChecks(std::ostream &os, ArrayRef<Type> inputs, ArrayRef<Type>
     check("outputs", i, t);
 }
 
+std::string indexType(int64_t extent) {
+  return extent >= (int64_t(1) << 31) - 1 ? "long long" : "int";
+}
+
+void emitEntryTensorPointers(std::ostream &os, ArrayRef<Type> inputs, ArrayRef<Type> outputs) {
+  emitSignatureChecks(os, inputs, outputs);
+  for (auto [i, t] : llvm::enumerate(inputs))
+    os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
+       << cType(elementTypeOf(t)) << "*)inputs[" << i << "].data;\n";
+  for (auto [i, t] : llvm::enumerate(outputs))
+    os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
+       << "*)outputs[" << i << "].data;\n";
+}
+
+std::string entryDevicePointer(Value v, const std::string &name, std::ostream &os) {
+  if (!v.getDefiningOp<pike::ConstantOp>())
+    return name;
+  os << "  const float* " << name << "_p = nullptr;\n"
+     << "  { void* q = nullptr; cudaError_t e = cudaGetSymbolAddress(&q, " << name
+     << "); if (e != cudaSuccess) return (int)e; " << name << "_p = (const float*)q; }\n";
+  return name + "_p";
+}
+
 nlohmann::json pointerArgs(size_t numInputs, size_t numOutputs) {
   nlohmann::json args = nlohmann::json::array();
   for (size_t i = 0; i < numInputs; ++i)
@@ -209,6 +232,22 @@ nlohmann::json pointerArgs(size_t numInputs, size_t numOutputs) {
   for (size_t i = 0; i < numOutputs; ++i)
     args.push_back("out" + std::to_string(i));
   return args;
+}
+
+std::string pointerArgList(size_t numInputs, size_t numOutputs) {
+  std::string list;
+  for (const auto &arg : pointerArgs(numInputs, numOutputs))
+    list += (list.empty() ? "" : ", ") + arg.get<std::string>();
+  return list;
+}
+
+nlohmann::json singleLaunch(const std::string &kernel, std::array<int64_t, 3> grid, int64_t block,
+                            int64_t smem, nlohmann::json args) {
+  return nlohmann::json::array({{{"kernel", kernel},
+                                 {"grid", {grid[0], grid[1], grid[2]}},
+                                 {"block", {block, 1, 1}},
+                                 {"smem", smem},
+                                 {"args", std::move(args)}}});
 }
 
 } // namespace detail

@@ -150,30 +150,78 @@ bool emitConvEpilogue(const ConvPlan &p, pike::KernelOp kernel,
   return emitStores(e, kernel, "o", b, os, err);
 }
 
-bool emitConvHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err) {
-  ConvPlan p;
-  if (!planConvRegion(kernel, p, err))
-    return false;
+namespace {
+
+/// The slot's tensors and the kernel-argument names of the convolution's input
+/// `X` and weight `Wt`.
+struct ConvTensors {
   std::string defs;
   llvm::DenseMap<Value, TensorRef> tensors;
-  if (!bindSlotTensors(kernel, /*host=*/true, defs, tensors, err))
-    return false;
-  const ConvGeom &g = p.g;
   std::string X, Wt;
-  if (!operandPtr(g.x, tensors, X, err, g.op, "convolution input") ||
-      !operandPtr(g.w, tensors, Wt, err, g.op, "convolution weight"))
-    return false;
-  std::string name = "pike_" + sanitize(kernel.getSymName()) + "_conv";
-  const int64_t cig = g.Ci / g.groups, cog = g.Co / g.groups;
-  std::ostringstream os;
-  os << prelude(true) << defs;
-  os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
-  os << "  typedef long long pike_idx;\n";
-  emitHostPointers(kernel, os);
+};
+
+bool bindConvTensors(const ConvPlan &p, pike::KernelOp kernel, bool host, ConvTensors &t,
+                     Unsupported &err) {
+  return bindSlotTensors(kernel, host, t.defs, t.tensors, err) &&
+         operandPtr(p.g.x, t.tensors, t.X, err, p.g.op, "convolution input") &&
+         operandPtr(p.g.w, t.tensors, t.Wt, err, p.g.op, "convolution weight");
+}
+
+/// Host references: opens the loops over every output element (n, pike_ch, ho, wo).
+void emitHostOutputLoops(const ConvGeom &g, std::ostream &os) {
   os << "  for (pike_idx n = 0; n < " << g.N << "; ++n)\n";
   os << "  for (pike_idx pike_ch = 0; pike_ch < " << g.Co << "; ++pike_ch)\n";
   os << "  for (pike_idx ho = 0; ho < " << g.Ho << "; ++ho)\n";
   os << "  for (pike_idx wo = 0; wo < " << g.Wo << "; ++wo) {\n";
+}
+
+/// Host references of direct (not transposed) convolutions: adds the taps of
+/// the window at (ho, wo) that fall inside the input plane `xp` to `acc`;
+/// `weight` is the tap's weight, indexed by kh and kw.
+void emitHostWindowTaps(const ConvGeom &g, const std::string &weight, const std::string &ind,
+                        std::ostream &os) {
+  os << ind << "for (pike_idx kh = 0; kh < " << g.KH << "; ++kh)\n";
+  os << ind << "for (pike_idx kw = 0; kw < " << g.KW << "; ++kw) {\n";
+  os << ind << "  const pike_idx hi = ho * " << g.SH << " - " << g.PH << " + kh * " << g.DH
+     << ", wi = wo * " << g.SW << " - " << g.PW << " + kw * " << g.DW << ";\n";
+  os << ind << "  if (hi >= 0 && hi < " << g.H << " && wi >= 0 && wi < " << g.W << ")\n";
+  os << ind << "    acc += xp[hi * " << g.W << " + wi] * " << weight << ";\n";
+  os << ind << "}\n";
+}
+
+/// Host references: the epilogue of output element (n, pike_ch, ho, wo) from
+/// `acc`, the loops closed, and `out` filled.
+bool finishHostConv(const ConvPlan &p, pike::KernelOp kernel, const ConvTensors &t,
+                    const std::string &name, const std::string &summary, std::ostringstream &os,
+                    GeneratedKernel &out, Unsupported &err) {
+  const ConvGeom &g = p.g;
+  os << "    const pike_idx o = ((n * " << g.Co << " + pike_ch) * " << g.Ho << " + ho) * " << g.Wo
+     << " + wo;\n";
+  if (!emitConvEpilogue(p, kernel, t.tensors, "    ", os, err))
+    return false;
+  os << "  }\n}\n";
+  out.source = os.str();
+  out.mode = "host";
+  out.entry = name;
+  out.summary = summary;
+  return true;
+}
+
+} // namespace
+
+bool emitConvHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err) {
+  ConvPlan p;
+  ConvTensors t;
+  if (!planConvRegion(kernel, p, err) || !bindConvTensors(p, kernel, /*host=*/true, t, err))
+    return false;
+  const ConvGeom &g = p.g;
+  const std::string &X = t.X, &Wt = t.Wt;
+  std::string name = "pike_" + sanitize(kernel.getSymName()) + "_conv";
+  const int64_t cig = g.Ci / g.groups, cog = g.Co / g.groups;
+  std::ostringstream os;
+  os << prelude(true) << t.defs;
+  emitHostEntry(kernel, name, os);
+  emitHostOutputLoops(g, os);
   os << "    const pike_idx grp = pike_ch / " << cog << ";\n";
   os << "    float acc = 0.0f;\n";
   if (g.transposed) {
@@ -196,24 +244,10 @@ bool emitConvHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err)
      << g.H * g.W << ";\n";
   os << "      const float* wp = " << Wt << " + (pike_ch * " << cig << " + ci) * " << g.KH * g.KW
      << ";\n";
-  os << "      for (pike_idx kh = 0; kh < " << g.KH << "; ++kh)\n";
-  os << "      for (pike_idx kw = 0; kw < " << g.KW << "; ++kw) {\n";
-  os << "        const pike_idx hi = ho * " << g.SH << " - " << g.PH << " + kh * " << g.DH
-     << ", wi = wo * " << g.SW << " - " << g.PW << " + kw * " << g.DW << ";\n";
-  os << "        if (hi >= 0 && hi < " << g.H << " && wi >= 0 && wi < " << g.W << ")\n";
-  os << "          acc += xp[hi * " << g.W << " + wi] * wp[kh * " << g.KW << " + kw];\n";
-  os << "      }\n    }\n";
+  emitHostWindowTaps(g, "wp[kh * " + std::to_string(g.KW) + " + kw]", "      ", os);
+  os << "    }\n";
   }
-  os << "    const pike_idx o = ((n * " << g.Co << " + pike_ch) * " << g.Ho << " + ho) * " << g.Wo
-     << " + wo;\n";
-  if (!emitConvEpilogue(p, kernel, tensors, "    ", os, err))
-    return false;
-  os << "  }\n}\n";
-  out.source = os.str();
-  out.mode = "host";
-  out.entry = name;
-  out.summary = "convolution (host)";
-  return true;
+  return finishHostConv(p, kernel, t, name, "convolution (host)", os, out, err);
 }
 
 namespace {
@@ -231,53 +265,28 @@ bool planDepthwise(pike::KernelOp kernel, ConvPlan &p, Unsupported &err) {
 bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
                        Unsupported &err) {
   ConvPlan p;
-  if (!planDepthwise(kernel, p, err))
-    return false;
-  std::string defs;
-  llvm::DenseMap<Value, TensorRef> tensors;
-  if (!bindSlotTensors(kernel, host, defs, tensors, err))
+  ConvTensors t;
+  if (!planDepthwise(kernel, p, err) || !bindConvTensors(p, kernel, host, t, err))
     return false;
   const ConvGeom &g = p.g;
-  std::string X, Wt;
-  if (!operandPtr(g.x, tensors, X, err, g.op, "convolution input") ||
-      !operandPtr(g.w, tensors, Wt, err, g.op, "convolution weight"))
-    return false;
+  const std::string &X = t.X, &Wt = t.Wt;
+  const llvm::DenseMap<Value, TensorRef> &tensors = t.tensors;
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_dwconv";
   int64_t mult = g.Co / g.Ci;
   int64_t total = g.N * g.Co * g.Ho * g.Wo;
-  std::string idx = total >= (int64_t(1) << 31) - 1 || g.N * g.Ci * g.H * g.W >= (int64_t(1) << 31) - 1
-                        ? "long long"
-                        : "int";
+  std::string idx = indexType(std::max(total, g.N * g.Ci * g.H * g.W));
   std::ostringstream os;
-  os << prelude(host) << defs;
+  os << prelude(host) << t.defs;
   if (host) {
-    os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
-    os << "  typedef long long pike_idx;\n";
-    emitHostPointers(kernel, os);
-    os << "  for (pike_idx n = 0; n < " << g.N << "; ++n)\n";
-    os << "  for (pike_idx pike_ch = 0; pike_ch < " << g.Co << "; ++pike_ch)\n";
-    os << "  for (pike_idx ho = 0; ho < " << g.Ho << "; ++ho)\n";
-    os << "  for (pike_idx wo = 0; wo < " << g.Wo << "; ++wo) {\n";
+    emitHostEntry(kernel, name, os);
+    emitHostOutputLoops(g, os);
     os << "    const float* xp = " << X << " + (n * " << g.Ci << " + pike_ch / " << mult << ") * "
        << g.H * g.W << ";\n";
     os << "    float acc = 0.0f;\n";
-    os << "    for (pike_idx kh = 0; kh < " << g.KH << "; ++kh)\n";
-    os << "    for (pike_idx kw = 0; kw < " << g.KW << "; ++kw) {\n";
-    os << "      const pike_idx hi = ho * " << g.SH << " - " << g.PH << " + kh * " << g.DH
-       << ", wi = wo * " << g.SW << " - " << g.PW << " + kw * " << g.DW << ";\n";
-    os << "      if (hi >= 0 && hi < " << g.H << " && wi >= 0 && wi < " << g.W << ")\n";
-    os << "        acc += xp[hi * " << g.W << " + wi] * " << Wt << "[(pike_ch * " << g.KH
-       << " + kh) * " << g.KW << " + kw];\n    }\n";
-    os << "    const pike_idx o = ((n * " << g.Co << " + pike_ch) * " << g.Ho << " + ho) * " << g.Wo
-       << " + wo;\n";
-    if (!emitConvEpilogue(p, kernel, tensors, "    ", os, err))
-      return false;
-    os << "  }\n}\n";
-    out.source = os.str();
-    out.mode = "host";
-    out.entry = name;
-    out.summary = "depthwise conv (host)";
-    return true;
+    emitHostWindowTaps(g, Wt + "[(pike_ch * " + std::to_string(g.KH) + " + kh) * " +
+                              std::to_string(g.KW) + " + kw]",
+                       "    ", os);
+    return finishHostConv(p, kernel, t, name, "depthwise conv (host)", os, out, err);
   }
   // Rows of output per block: the knob, or as many as fit 32 KiB of staged input.
   const int64_t inW = g.W + 2 * g.PW;
@@ -329,11 +338,8 @@ bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, Gen
   out.source = os.str();
   out.mode = "nvrtc";
   out.entry = name;
-  out.launches = nlohmann::json::array({{{"kernel", name},
-                                          {"grid", {tiles, g.Co, g.N}},
-                                          {"block", {nt, 1, 1}},
-                                          {"smem", 0},
-                                          {"args", pointerArgs(ins.size(), outs.size())}}});
+  out.launches = singleLaunch(name, {tiles, g.Co, g.N}, nt, 0,
+                              pointerArgs(ins.size(), outs.size()));
   out.summary = "depthwise conv " + std::to_string(g.KH) + "x" + std::to_string(g.KW) + " s" +
                 std::to_string(g.SH) + " on " + std::to_string(g.N) + "x" + std::to_string(g.Co) +
                 "x" + std::to_string(g.Ho) + "x" + std::to_string(g.Wo) + ", " +

@@ -151,13 +151,16 @@ std::optional<double> splatValue(Value v) {
   return dense.getSplatValue<APFloat>().convertToDouble();
 }
 
-std::string argsList(size_t nin, size_t nout) {
-  std::string s;
-  for (size_t i = 0; i < nin; ++i)
-    s += (s.empty() ? "in" : ", in") + std::to_string(i);
-  for (size_t i = 0; i < nout; ++i)
-    s += (s.empty() ? "out" : ", out") + std::to_string(i);
-  return s;
+/// Picks the first algorithm of cuDNN's list (`found` entries of `perf`) that
+/// ran and fits the workspace limit, and without TF32 one that does not use
+/// tensor-op math (find reports the math it used), into `field`.
+void emitAlgoPick(bool tf32, const std::string &field, std::ostream &os) {
+  os << "  int pick = -1;\n";
+  os << "  for (int i = 0; i < found && pick < 0; ++i)\n"
+        "    if (perf[i].status == CUDNN_STATUS_SUCCESS && perf[i].memory <= kPikeMaxWorkspace"
+     << (tf32 ? "" : " && perf[i].mathType != CUDNN_TENSOR_OP_MATH") << ") pick = i;\n";
+  os << "  if (pick < 0) return bad(cudaErrorNotSupported);\n";
+  os << "  " << field << " = perf[pick].algo;\n";
 }
 
 } // namespace
@@ -248,7 +251,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
         "// call (function-local static); warm the slot up before CUDA-graph capture.\n";
   os << "#include <cuda_runtime.h>\n#include <stdint.h>\n#include <cudnn.h>\n";
   os << kAbiHeader << prelude(false) << defs;
-  std::string idx = total >= (int64_t(1) << 31) - 1 ? "long long" : "int";
+  std::string idx = indexType(total);
   int nt = knobs.blockSize;
   if (needEpi) {
     // out0 holds the convolution without bias; the kernel adds the bias and runs the
@@ -321,12 +324,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
       os << "  if (cudnnGetConvolutionBackwardDataAlgorithm_v7(s.handle, s.w, s.x, s.conv, s.y, "
             "CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
             "    return bad(cudaErrorNotSupported);\n";
-    os << "  int pick = -1;\n";
-    os << "  for (int i = 0; i < found && pick < 0; ++i)\n"
-          "    if (perf[i].status == CUDNN_STATUS_SUCCESS && perf[i].memory <= kPikeMaxWorkspace"
-       << (tf32 ? "" : " && perf[i].mathType != CUDNN_TENSOR_OP_MATH") << ") pick = i;\n";
-    os << "  if (pick < 0) return bad(cudaErrorNotSupported);\n";
-    os << "  s.bwdAlgo = perf[pick].algo;\n";
+    emitAlgoPick(tf32, "s.bwdAlgo", os);
     os << "  if (cudnnGetConvolutionBackwardDataWorkspaceSize(s.handle, s.w, s.x, s.conv, s.y, "
           "s.bwdAlgo, &s.workspaceBytes) != CUDNN_STATUS_SUCCESS)\n"
           "    return bad(cudaErrorNotSupported);\n";
@@ -346,13 +344,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
     else
       os << "  if (cudnnGetConvolutionForwardAlgorithm_v7(s.handle, s.x, s.w, s.conv, s.y, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
             "    return bad(cudaErrorNotSupported);\n";
-    // FMA math must not come back as a tensor-op result (find reports the math it used).
-    os << "  int pick = -1;\n";
-    os << "  for (int i = 0; i < found && pick < 0; ++i)\n"
-          "    if (perf[i].status == CUDNN_STATUS_SUCCESS && perf[i].memory <= kPikeMaxWorkspace"
-       << (tf32 ? "" : " && perf[i].mathType != CUDNN_TENSOR_OP_MATH") << ") pick = i;\n";
-    os << "  if (pick < 0) return bad(cudaErrorNotSupported);\n";
-    os << "  s.algo = perf[pick].algo;\n";
+    emitAlgoPick(tf32, "s.algo", os);
     os << "  if (cudnnGetConvolutionForwardWorkspaceSize(s.handle, s.x, s.w, s.conv, s.y, s.algo, "
           "&s.workspaceBytes) != CUDNN_STATUS_SUCCESS)\n"
           "    return bad(cudaErrorNotSupported);\n";
@@ -369,23 +361,8 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
 
   os << "extern \"C\" int pike_conv_entry(const PikeTensorRef* inputs, int32_t num_inputs, "
         "PikeTensorRef* outputs, int32_t num_outputs, cudaStream_t stream) {\n";
-  emitSignatureChecks(os, ins, outs);
-  for (auto [i, t] : llvm::enumerate(ins))
-    os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
-       << cType(elementTypeOf(t)) << "*)inputs[" << i << "].data;\n";
-  for (auto [i, t] : llvm::enumerate(outs))
-    os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
-       << "*)outputs[" << i << "].data;\n";
-  auto ptrOf = [&](Value v, const std::string &nm) -> std::string {
-    if (v.getDefiningOp<pike::ConstantOp>()) {
-      os << "  const float* " << nm << "_p = nullptr;\n"
-         << "  { void* q = nullptr; cudaError_t e = cudaGetSymbolAddress(&q, " << nm
-         << "); if (e != cudaSuccess) return (int)e; " << nm << "_p = (const float*)q; }\n";
-      return nm + "_p";
-    }
-    return nm;
-  };
-  std::string Xp = ptrOf(g.x, X), Wp = ptrOf(g.w, Wt);
+  emitEntryTensorPointers(os, ins, outs);
+  std::string Xp = entryDevicePointer(g.x, X, os), Wp = entryDevicePointer(g.w, Wt, os);
   os << "  static const PikeConvState s = pike_conv_init();\n";
   os << "  if (s.status) return s.status;\n";
   os << "  if (cudnnSetStream(s.handle, stream) != CUDNN_STATUS_SUCCESS) return (int)cudaErrorUnknown;\n";
@@ -395,7 +372,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
       std::string bn;
       if (!operandPtr(g.bias, tensors, bn, err, g.op, "convolution bias"))
         return false;
-      biasP = ptrOf(g.bias, bn);
+      biasP = entryDevicePointer(g.bias, bn, os);
     }
     std::string zP = "out0", alpha2 = "0.0f";
     if (fe.z) {
@@ -421,7 +398,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
          << "    return (int)cudaErrorLaunchFailure;\n";
     int64_t grid = std::max<int64_t>(1, std::min<int64_t>((total + nt - 1) / nt, 1 << 20));
     os << "  " << epiName << "<<<" << grid << ", " << nt << ", 0, stream>>>("
-       << argsList(ins.size(), outs.size()) << ");\n";
+       << pointerArgList(ins.size(), outs.size()) << ");\n";
   }
   os << "  return (int)cudaGetLastError();\n}\n";
 

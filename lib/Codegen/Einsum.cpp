@@ -334,9 +334,7 @@ bool emitEinsum(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedK
   std::ostringstream os;
   os << prelude(host) << defs;
   if (host) {
-    os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
-    os << "  typedef long long pike_idx;\n";
-    emitHostPointers(kernel, os);
+    emitHostEntry(kernel, name, os);
     os << "  for (pike_idx bz = 0; bz < " << NB << "; ++bz) {\n";
     emitBatchOffsets(p, "    ", os);
     os << "    for (pike_idx m = 0; m < " << p.M.size << "; ++m)\n";
@@ -356,11 +354,8 @@ bool emitEinsum(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedK
   }
   int nt = knobs.blockSize >= 256 ? 256 : 64;
   int tile = nt == 256 ? 64 : 32; // 4x4 outputs per thread
-  std::string idx = numel(p.oshape) >= (int64_t(1) << 31) - 1 ||
-                            numel(shapeOf(p.A)) >= (int64_t(1) << 31) - 1 ||
-                            numel(shapeOf(p.B)) >= (int64_t(1) << 31) - 1
-                        ? "long long"
-                        : "int";
+  std::string idx =
+      indexType(std::max({numel(p.oshape), numel(shapeOf(p.A)), numel(shapeOf(p.B))}));
   os << "extern \"C\" __global__ void __launch_bounds__(" << nt << ") " << name << "("
      << paramList(kernel) << ") {\n";
   os << "  typedef " << idx << " pike_idx;\n";
@@ -393,13 +388,8 @@ bool emitEinsum(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedK
   os << "        const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
   os << "        Bs[kk][nn] = (gn < N && gk < K) ? " << B << "[offB + gk * " << p.K.sB
      << " + gn * " << p.N.sB << "] : 0.0f;\n      }\n";
-  os << "      __syncthreads();\n";
-  os << "#pragma unroll\n      for (int kk = 0; kk < BK; ++kk) {\n";
-  os << "        float a[TM], b[TN];\n";
-  os << "#pragma unroll\n        for (int i = 0; i < TM; ++i) a[i] = As[kk][ty * TM + i];\n";
-  os << "#pragma unroll\n        for (int j = 0; j < TN; ++j) b[j] = Bs[kk][tx * TN + j];\n";
-  os << "#pragma unroll\n        for (int i = 0; i < TM; ++i)\n#pragma unroll\n          for (int j = 0; j < TN; ++j) acc[i][j] += a[i] * b[j];\n";
-  os << "      }\n      __syncthreads();\n    }\n";
+  emitSimtTileProduct("      ", os);
+  os << "    }\n";
   os << "#pragma unroll\n    for (int i = 0; i < TM; ++i) {\n";
   os << "#pragma unroll\n      for (int j = 0; j < TN; ++j) {\n";
   os << "        const pike_idx m = m0 + ty * TM + i, n = n0 + tx * TN + j;\n";
@@ -416,11 +406,8 @@ bool emitEinsum(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedK
   out.source = os.str();
   out.mode = "nvrtc";
   out.entry = name;
-  out.launches = nlohmann::json::array({{{"kernel", name},
-                                          {"grid", {gx, gy, std::min<int64_t>(NB, 65535)}},
-                                          {"block", {nt, 1, 1}},
-                                          {"smem", 0},
-                                          {"args", pointerArgs(ins.size(), outs.size())}}});
+  out.launches = singleLaunch(name, {gx, gy, std::min<int64_t>(NB, 65535)}, nt, 0,
+                              pointerArgs(ins.size(), outs.size()));
   out.summary = "einsum '" + a->getAttrOfType<StringAttr>("equation").getValue().str() +
                 "' strided simt batch=" + std::to_string(NB) + " M=" + std::to_string(p.M.size) +
                 " N=" + std::to_string(p.N.size) + " K=" + std::to_string(p.K.size) + ", tile " +

@@ -68,6 +68,13 @@ void emitHostPointers(pike::KernelOp kernel, std::ostream &os) {
        << "*)pike_outputs[" << i << "];\n";
 }
 
+void emitHostEntry(pike::KernelOp kernel, const std::string &name, std::ostream &os) {
+  os << "extern \"C\" void " << name
+     << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
+  os << "  typedef long long pike_idx;\n";
+  emitHostPointers(kernel, os);
+}
+
 bool emitStores(ElemEmitter &e, pike::KernelOp kernel, const std::string &lin,
                 std::ostringstream &body, std::ostringstream &os, Unsupported &err) {
   auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
@@ -148,10 +155,6 @@ bool collectConstantArrays(Block &body, bool host, std::string &defs,
   }
   return true;
 }
-
-namespace {
-std::string indexType(int64_t n) { return n >= (int64_t(1) << 31) - 1 ? "long long" : "int"; }
-} // namespace
 
 bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
                      Unsupported &err) {
@@ -327,9 +330,7 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
   out.source = os.str();
   out.mode = "nvrtc";
   out.entry = name;
-  out.launches = nlohmann::json::array(
-      {{{"kernel", name}, {"grid", {grid, 1, 1}}, {"block", {knobs.blockSize, 1, 1}},
-        {"smem", 0}, {"args", args}}});
+  out.launches = singleLaunch(name, {grid, 1, 1}, knobs.blockSize, 0, args);
   std::string shape;
   for (int64_t d : iter)
     shape += (shape.empty() ? "" : "x") + std::to_string(d);

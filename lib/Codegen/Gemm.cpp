@@ -195,23 +195,15 @@ bool emitExpandedStores(const GemmPlan &p, pike::KernelOp kernel,
   return emitStores(e, kernel, lin, b, os, err);
 }
 
-/// Statements computing `pike_g` (the contraction's value, bias/addmm included
-/// unless `skipBias`) from `raw`, then the epilogue and stores at linear index `o`.
-bool emitEpilogue(const GemmPlan &p, pike::KernelOp kernel,
-                  const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &raw,
-                  bool skipBias, const std::string &ind, std::ostringstream &os,
-                  Unsupported &err, bool host = false) {
-  if (p.expand > 1) {
-    if (!emitGemmValue(p, tensors, raw, skipBias, host, ind, os, err))
-      return false;
-    os << ind << "for (pike_idx pike_e = 0; pike_e < " << p.expand << "; ++pike_e) {\n";
-    os << ind << "  const pike_idx pike_o = o * " << p.expand << " + pike_e;\n";
-    if (!emitExpandedStores(p, kernel, tensors, host, "pike_o", ind + "  ", os, err))
-      return false;
-    os << ind << "}\n";
-    return true;
-  }
+/// Statements defining `pike_g` (the contraction's value, bias/addmm included
+/// unless `skipBias`) from `raw` at GEMM-result linear index `o`, into a body
+/// that `finish` writes out with the emitter `e` that loaded the operands.
+bool emitGemmValueThen(
+    const GemmPlan &p, const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &raw,
+    bool skipBias, bool host, const std::string &ind, Unsupported &err,
+    llvm::function_ref<bool(ElemEmitter &e, std::ostringstream &body)> finish) {
   ElemEmitter e(p.gshape, "o", "c", ind);
+  e.host = host;
   e.tensors = tensors;
   std::ostringstream b;
   std::string g = raw;
@@ -234,49 +226,57 @@ bool emitEpilogue(const GemmPlan &p, pike::KernelOp kernel,
     g = raw + " + (float)" + s->first;
   }
   b << ind << "const float pike_g = " << g << ";\n";
-  e.scalars[p.G] = {"pike_g", "float"};
-  return emitStores(e, kernel, "o", b, os, err);
+  return finish(e, b);
+}
+
+/// Statements computing `pike_g` (the contraction's value, bias/addmm included
+/// unless `skipBias`) from `raw`, then the epilogue and stores at linear index `o`.
+bool emitEpilogue(const GemmPlan &p, pike::KernelOp kernel,
+                  const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &raw,
+                  bool skipBias, const std::string &ind, std::ostringstream &os,
+                  Unsupported &err, bool host = false) {
+  if (p.expand > 1) {
+    if (!emitGemmValue(p, tensors, raw, skipBias, host, ind, os, err))
+      return false;
+    os << ind << "for (pike_idx pike_e = 0; pike_e < " << p.expand << "; ++pike_e) {\n";
+    os << ind << "  const pike_idx pike_o = o * " << p.expand << " + pike_e;\n";
+    if (!emitExpandedStores(p, kernel, tensors, host, "pike_o", ind + "  ", os, err))
+      return false;
+    os << ind << "}\n";
+    return true;
+  }
+  return emitGemmValueThen(p, tensors, raw, skipBias, host, ind, err,
+                           [&](ElemEmitter &e, std::ostringstream &body) {
+                             e.scalars[p.G] = {"pike_g", "float"};
+                             return emitStores(e, kernel, "o", body, os, err);
+                           });
 }
 
 bool emitGemmValue(const GemmPlan &p, const llvm::DenseMap<Value, TensorRef> &tensors,
                    const std::string &raw, bool skipBias, bool host, const std::string &ind,
                    std::ostringstream &os, Unsupported &err) {
-  ElemEmitter e(p.gshape, "o", "c", ind);
-  e.host = host;
-  e.tensors = tensors;
-  std::ostringstream b;
-  std::string g = raw;
-  if (p.addSelf) {
-    auto s = e.value(p.addSelf, b, err);
-    if (!s)
-      return false;
-    g = floatLiteral(p.alpha, "float") + " * " + raw + " + " + floatLiteral(p.beta, "float") +
-        " * (float)" + s->first;
-  } else if (p.bias && !skipBias && p.conv) {
-    b << ind << "const pike_idx pike_row = (o / " << p.N << ") % " << p.M << ";\n";
-    if (!emitChannelValue(p.bias, p.M, "pike_row", tensors, ind, "pike_bias", b, err))
-      return false;
-    g = raw + " + pike_bias";
-  } else if (p.bias && !skipBias) {
-    auto s = e.value(p.bias, b, err);
-    if (!s)
-      return false;
-    g = raw + " + (float)" + s->first;
-  }
-  b << ind << "const float pike_g = " << g << ";\n";
-  if (e.usesCoords())
-    e.emitCoords(os);
-  os << b.str();
-  return true;
+  return emitGemmValueThen(p, tensors, raw, skipBias, host, ind, err,
+                           [&](ElemEmitter &e, std::ostringstream &body) {
+                             if (e.usesCoords())
+                               e.emitCoords(os);
+                             os << body.str();
+                             return true;
+                           });
 }
 
-std::string argsList(size_t nin, size_t nout) {
-  std::string s;
-  for (size_t i = 0; i < nin; ++i)
-    s += (s.empty() ? "" : ", ") + std::string("in") + std::to_string(i);
-  for (size_t i = 0; i < nout; ++i)
-    s += (s.empty() ? "" : ", ") + std::string("out") + std::to_string(i);
-  return s;
+/// Skips a result element (m, n) outside the matrix, else defines its linear
+/// index `o` in the GEMM result.
+void emitResultIndex(const std::string &ind, std::ostream &os) {
+  os << ind << "if (m >= M || n >= N) continue;\n";
+  os << ind << "const pike_idx o = (bz * M + m) * N + n;\n";
+}
+
+/// SIMT: opens the loops over the thread's TM x TN result cells (m, n, o).
+void emitSimtResultCells(std::ostream &os) {
+  os << "#pragma unroll\n  for (int i = 0; i < TM; ++i) {\n";
+  os << "#pragma unroll\n    for (int j = 0; j < TN; ++j) {\n";
+  os << "      const pike_idx m = m0 + ty * TM + i, n = n0 + tx * TN + j;\n";
+  emitResultIndex("      ", os);
 }
 
 bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, const std::string &defs,
@@ -290,10 +290,7 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
       !operandPtr(p.B, tensors, B, err, p.op, "GEMM operand"))
     return false;
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_gemm";
-  std::string idx = numel(p.oshape) >= (int64_t(1) << 31) - 1 ||
-                            p.batch * std::max(p.M, p.N) * p.K >= (int64_t(1) << 31) - 1
-                        ? "long long"
-                        : "int";
+  std::string idx = indexType(std::max(numel(p.oshape), p.batch * std::max(p.M, p.N) * p.K));
   std::ostringstream os;
   os << prelude(false) << defs;
   os << "extern \"C\" __global__ void __launch_bounds__(" << nt << ") " << name << "("
@@ -335,23 +332,14 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
     os << "      const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
     os << "      Bs[kk][nn] = (gn < N && gk < K) ? Bb[gk * N + gn] : 0.0f;\n    }\n";
   }
-  os << "    __syncthreads();\n";
-  os << "#pragma unroll\n    for (int kk = 0; kk < BK; ++kk) {\n";
-  os << "      float a[TM], b[TN];\n";
-  os << "#pragma unroll\n      for (int i = 0; i < TM; ++i) a[i] = As[kk][ty * TM + i];\n";
-  os << "#pragma unroll\n      for (int j = 0; j < TN; ++j) b[j] = Bs[kk][tx * TN + j];\n";
-  os << "#pragma unroll\n      for (int i = 0; i < TM; ++i)\n#pragma unroll\n        for (int j = 0; j < TN; ++j) acc[i][j] += a[i] * b[j];\n";
-  os << "    }\n    __syncthreads();\n  }\n";
+  emitSimtTileProduct("    ", os);
+  os << "  }\n";
   if (p.expand > 1) {
     // The tile's GEMM values go to shared memory; then the whole block walks
     // its cells x its share of the broadcast elements, consecutive threads on
     // consecutive output elements.
     os << "  __shared__ float Gs[BM][BN + 1];\n";
-    os << "#pragma unroll\n  for (int i = 0; i < TM; ++i) {\n";
-    os << "#pragma unroll\n    for (int j = 0; j < TN; ++j) {\n";
-    os << "      const pike_idx m = m0 + ty * TM + i, n = n0 + tx * TN + j;\n";
-    os << "      if (m >= M || n >= N) continue;\n";
-    os << "      const pike_idx o = (bz * M + m) * N + n;\n";
+    emitSimtResultCells(os);
     if (!emitGemmValue(p, tensors, "acc[i][j]", false, false, "      ", os, err))
       return false;
     os << "      Gs[ty * TM + i][tx * TN + j] = pike_g;\n";
@@ -370,11 +358,7 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
     os << "  }\n}\n";
   } else {
   os << "  // Fused epilogue.\n";
-  os << "#pragma unroll\n  for (int i = 0; i < TM; ++i) {\n";
-  os << "#pragma unroll\n    for (int j = 0; j < TN; ++j) {\n";
-  os << "      const pike_idx m = m0 + ty * TM + i, n = n0 + tx * TN + j;\n";
-  os << "      if (m >= M || n >= N) continue;\n";
-  os << "      const pike_idx o = (bz * M + m) * N + n;\n";
+  emitSimtResultCells(os);
   if (!emitEpilogue(p, kernel, tensors, "acc[i][j]", false, "      ", os, err))
     return false;
   os << "    }\n  }\n}\n";
@@ -391,11 +375,7 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   out.source = os.str();
   out.mode = "nvrtc";
   out.entry = name;
-  out.launches = nlohmann::json::array({{{"kernel", name},
-                                          {"grid", {gx, gy, p.batch}},
-                                          {"block", {nt, 1, 1}},
-                                          {"smem", 0},
-                                          {"args", args}}});
+  out.launches = singleLaunch(name, {gx, gy, p.batch}, nt, 0, args);
   out.summary = (p.conv ? "pointwise conv as gemm simt " : "gemm simt ") + std::to_string(p.batch) + "x" + std::to_string(p.M) + "x" +
                 std::to_string(p.N) + "x" + std::to_string(p.K) + ", tile " + std::to_string(tile);
   if (p.expand > 1)
@@ -426,10 +406,7 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
       !operandPtr(p.B, tensors, B, err, p.op, "GEMM operand"))
     return false;
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_wmma";
-  std::string idx = p.batch * p.M * p.N >= (int64_t(1) << 31) - 1 ||
-                            p.batch * std::max(p.M, p.N) * p.K >= (int64_t(1) << 31) - 1
-                        ? "long long"
-                        : "int";
+  std::string idx = indexType(std::max(p.batch * p.M * p.N, p.batch * std::max(p.M, p.N) * p.K));
   std::ostringstream os;
   os << "#include <mma.h>\n" << prelude(false) << defs;
   os << "extern \"C\" __global__ void __launch_bounds__(" << nt << ") " << name << "("
@@ -503,8 +480,7 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   os << "  for (int e = threadIdx.x; e < BM * BN; e += NT) {\n";
   os << "    const int mi = e / BN, ni = e % BN;\n";
   os << "    const pike_idx m = m0 + mi, n = n0 + ni;\n";
-  os << "    if (m >= M || n >= N) continue;\n";
-  os << "    const pike_idx o = (bz * M + m) * N + n;\n";
+  emitResultIndex("    ", os);
   if (!emitEpilogue(p, kernel, tensors, "Cs[mi * LDC + ni]", false, "    ", os, err))
     return false;
   os << "  }\n}\n";
@@ -516,11 +492,7 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   out.source = os.str();
   out.mode = "nvrtc";
   out.entry = name;
-  out.launches = nlohmann::json::array({{{"kernel", name},
-                                          {"grid", {gx, gy, p.batch}},
-                                          {"block", {nt, 1, 1}},
-                                          {"smem", 0},
-                                          {"args", pointerArgs(ins.size(), outs.size())}}});
+  out.launches = singleLaunch(name, {gx, gy, p.batch}, nt, 0, pointerArgs(ins.size(), outs.size()));
   out.summary = std::string(p.conv ? "pointwise conv as gemm" : "gemm") + " wmma tf32 " +
                 std::to_string(p.batch) + "x" + std::to_string(p.M) + "x" + std::to_string(p.N) +
                 "x" + std::to_string(p.K) + ", tile " + std::to_string(BM) + "x" + std::to_string(BN) +
@@ -599,7 +571,7 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
   os << (lt ? "#include <cublasLt.h>\n" : "#include <cublas_v2.h>\n");
   os << kAbi << prelude(false) << defs;
   int64_t total = numel(p.gshape);
-  std::string idx = total >= (int64_t(1) << 31) - 1 ? "long long" : "int";
+  std::string idx = indexType(total);
   int B_ = knobs.blockSize;
   if (needEpi) {
     os << "__global__ void __launch_bounds__(" << B_ << ") " << epiName << "("
@@ -615,29 +587,13 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
   }
   os << "static const size_t kPikeWorkspaceBytes = " << (lt ? "32u << 20" : "32u << 20") << ";\n";
   os << "extern \"C\" int pike_gemm_entry(const PikeTensorRef* inputs, int32_t num_inputs, PikeTensorRef* outputs, int32_t num_outputs, cudaStream_t stream) {\n";
-  emitSignatureChecks(os, ins, outs);
-  for (auto [i, t] : llvm::enumerate(ins))
-    os << "  const " << cType(elementTypeOf(t)) << "* in" << i << " = (const "
-       << cType(elementTypeOf(t)) << "*)inputs[" << i << "].data;\n";
-  for (auto [i, t] : llvm::enumerate(outs))
-    os << "  " << cType(elementTypeOf(t)) << "* out" << i << " = (" << cType(elementTypeOf(t))
-       << "*)outputs[" << i << "].data;\n";
-  // Device pointers of constant operands.
-  auto ptrOf = [&](Value v, const std::string &nm) -> std::string {
-    if (v.getDefiningOp<pike::ConstantOp>()) {
-      os << "  const float* " << nm << "_p = nullptr;\n"
-         << "  { void* q = nullptr; cudaError_t e = cudaGetSymbolAddress(&q, " << nm
-         << "); if (e != cudaSuccess) return (int)e; " << nm << "_p = (const float*)q; }\n";
-      return nm + "_p";
-    }
-    return nm;
-  };
-  std::string Ap = ptrOf(p.A, A), Bp = ptrOf(p.B, B);
+  emitEntryTensorPointers(os, ins, outs);
+  std::string Ap = entryDevicePointer(p.A, A, os), Bp = entryDevicePointer(p.B, B, os);
   std::string biasP;
   if (biasFused) {
     std::string bn;
     operandPtr(p.bias, tensors, bn, err, p.op, "GEMM operand");
-    biasP = ptrOf(p.bias, bn);
+    biasP = entryDevicePointer(p.bias, bn, os);
   }
   os << "  static void* workspace = [] { void* w = nullptr; if (cudaMalloc(&w, kPikeWorkspaceBytes) != cudaSuccess) w = nullptr; return w; }();\n";
   os << "  if (!workspace) return (int)cudaErrorMemoryAllocation;\n";
@@ -718,7 +674,7 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
   }
   if (needEpi) {
     int64_t grid = std::max<int64_t>(1, std::min<int64_t>((total + B_ - 1) / B_, 1 << 20));
-    os << "  " << epiName << "<<<" << grid << ", " << B_ << ", 0, stream>>>(" << argsList(ins.size(), outs.size()) << ");\n";
+    os << "  " << epiName << "<<<" << grid << ", " << B_ << ", 0, stream>>>(" << pointerArgList(ins.size(), outs.size()) << ");\n";
   }
   os << "  return (int)cudaGetLastError();\n}\n";
   out.source = os.str();
@@ -734,6 +690,17 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
 }
 
 } // namespace
+
+void emitSimtTileProduct(const std::string &ind, std::ostream &os) {
+  os << ind << "__syncthreads();\n";
+  os << "#pragma unroll\n" << ind << "for (int kk = 0; kk < BK; ++kk) {\n";
+  os << ind << "  float a[TM], b[TN];\n";
+  os << "#pragma unroll\n" << ind << "  for (int i = 0; i < TM; ++i) a[i] = As[kk][ty * TM + i];\n";
+  os << "#pragma unroll\n" << ind << "  for (int j = 0; j < TN; ++j) b[j] = Bs[kk][tx * TN + j];\n";
+  os << "#pragma unroll\n" << ind << "  for (int i = 0; i < TM; ++i)\n#pragma unroll\n"
+     << ind << "    for (int j = 0; j < TN; ++j) acc[i][j] += a[i] * b[j];\n";
+  os << ind << "}\n" << ind << "__syncthreads();\n";
+}
 
 int64_t tf32ConvInputChannels(pike::KernelOp kernel) {
   GemmPlan p;
@@ -787,9 +754,7 @@ bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err)
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_gemm";
   std::ostringstream os;
   os << prelude(true) << defs;
-  os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
-  os << "  typedef long long pike_idx;\n";
-  emitHostPointers(kernel, os);
+  emitHostEntry(kernel, name, os);
   os << "  const pike_idx M = " << p.M << ", N = " << p.N << ", K = " << p.K << ";\n";
   os << "  for (pike_idx bz = 0; bz < " << p.batch << "; ++bz)\n";
   os << "  for (pike_idx m = 0; m < M; ++m)\n  for (pike_idx n = 0; n < N; ++n) {\n";

@@ -9,6 +9,7 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <array>
 #include <functional>
 #include <optional>
 #include <sstream>
@@ -43,8 +44,29 @@ int pikeDType(mlir::Type elementType);
 /// signature (count, ndim, dtype and sizes of every input and output).
 void emitSignatureChecks(std::ostream &os, llvm::ArrayRef<mlir::Type> inputs,
                          llvm::ArrayRef<mlir::Type> outputs);
+/// C type of a generated kernel's `pike_idx` when indices (and products that
+/// form them) stay below `extent`: "int", or "long long" from 2^31 - 1 on.
+std::string indexType(int64_t extent);
+/// Opens a host reference's entry `name(pike_inputs, pike_outputs)` with
+/// 64-bit `pike_idx` and the slot's tensor pointers (emitHostPointers).
+void emitHostEntry(pike::KernelOp kernel, const std::string &name, std::ostream &os);
+/// The start of an nvcc-mode C ABI entry: the signature checks, then
+/// `const T* inN = (const T*)inputs[N].data;` for every input and the outputs.
+void emitEntryTensorPointers(std::ostream &os, llvm::ArrayRef<mlir::Type> inputs,
+                             llvm::ArrayRef<mlir::Type> outputs);
+/// The device pointer, in an nvcc-mode entry, of the operand `v` named `name`:
+/// `name` itself for a kernel argument; for an inlined constant (a
+/// `__constant__` array) emits `name_p`, fetched with cudaGetSymbolAddress
+/// (the entry returns its error), and returns that.
+std::string entryDevicePointer(mlir::Value v, const std::string &name, std::ostream &os);
 /// Launch arguments of a device-only kernel: every input pointer, then every output.
 nlohmann::json pointerArgs(size_t numInputs, size_t numOutputs);
+/// The same arguments as a C argument list: "in0, in1, out0".
+std::string pointerArgList(size_t numInputs, size_t numOutputs);
+/// The launch list of a slot run as one kernel launch: `kernel` on a grid of
+/// `grid` blocks of `block` (x) threads, `smem` bytes of dynamic shared memory.
+nlohmann::json singleLaunch(const std::string &kernel, std::array<int64_t, 3> grid, int64_t block,
+                            int64_t smem, nlohmann::json args);
 /// A C literal of `v` as `ctype` ("2.0f", "-INFINITY" spelled portably, "3LL").
 std::string floatLiteral(double v, const std::string &ctype);
 std::string intLiteral(int64_t v, const std::string &ctype);
@@ -184,6 +206,10 @@ bool attentionMmaFits(pike::KernelOp kernel);
 /// Key length of an attention slot, 0 when not one.
 int64_t attentionKeyLength(pike::KernelOp kernel);
 bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err);
+/// The SIMT tiled GEMMs (Gemm.cpp, Einsum.cpp), once a k step's tiles are
+/// staged (As[BK][BM], Bs[BK][BN]): multiplies them into the thread's TM x TN
+/// accumulator `acc`, then syncs; `ind` indents the k loop's body.
+void emitSimtTileProduct(const std::string &ind, std::ostream &os);
 /// A GEMM slot whose epilogue broadcasts the result over larger outputs
 /// (squeeze-excite's gate times the feature map): only the simt variant.
 bool gemmExpands(pike::KernelOp kernel);

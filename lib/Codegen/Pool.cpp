@@ -265,7 +265,7 @@ bool emitPool(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKer
     return false;
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_pool";
   const int64_t total = p.planes * p.Ho * p.Wo;
-  std::string idx = std::max(total, p.planes * p.H * p.W) >= (int64_t(1) << 31) - 1 ? "long long" : "int";
+  std::string idx = indexType(std::max(total, p.planes * p.H * p.W));
   std::ostringstream os;
   os << prelude(host) << defs;
   const char *what[] = {"max pool", "avg pool", "adaptive max pool", "adaptive avg pool"};
@@ -278,9 +278,7 @@ bool emitPool(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKer
                         std::to_string(p.planes) + " planes" +
                         (p.prologue.empty() ? "" : ", elementwise prologue fused");
   if (host) {
-    os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
-    os << "  typedef long long pike_idx;\n";
-    emitHostPointers(kernel, os);
+    emitHostEntry(kernel, name, os);
     os << "  for (pike_idx o = 0; o < " << total << "; ++o) {\n";
   } else {
     os << "extern \"C\" __global__ void __launch_bounds__(" << knobs.blockSize << ") " << name << "("
@@ -306,11 +304,8 @@ bool emitPool(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKer
   int64_t per = int64_t(knobs.blockSize) * std::max(1, knobs.itemsPerThread);
   int64_t grid = std::max<int64_t>(1, std::min<int64_t>((total + per - 1) / per, 1 << 20));
   out.mode = "nvrtc";
-  out.launches = nlohmann::json::array({{{"kernel", name},
-                                          {"grid", {grid, 1, 1}},
-                                          {"block", {knobs.blockSize, 1, 1}},
-                                          {"smem", 0},
-                                          {"args", pointerArgs(ins.size(), outs.size())}}});
+  out.launches = singleLaunch(name, {grid, 1, 1}, knobs.blockSize, 0,
+                              pointerArgs(ins.size(), outs.size()));
   out.summary += ", " + std::to_string(knobs.blockSize) + " threads";
   return true;
 }

@@ -386,7 +386,7 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
   const std::string J0 = host ? "0" : (warp ? "pike_lane" : "(pike_idx)threadIdx.x");
   const std::string JS = host ? "1" : (warp ? "32" : "(pike_idx)blockDim.x");
   const std::string leader = host ? "true" : (warp ? "pike_lane == 0" : "threadIdx.x == 0");
-  std::string idx = numel(p.xshape) >= (int64_t(1) << 31) - 1 ? "long long" : "int";
+  std::string idx = indexType(numel(p.xshape));
 
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_" + rowKindName(p.kind);
   std::ostringstream os;
@@ -734,9 +734,7 @@ bool emitRowOp(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKe
   out.source = os.str();
   out.mode = "nvrtc";
   out.entry = name;
-  out.launches = nlohmann::json::array(
-      {{{"kernel", name}, {"grid", {std::max<int64_t>(grid, 1), 1, 1}}, {"block", {B, 1, 1}},
-        {"smem", 0}, {"args", args}}});
+  out.launches = singleLaunch(name, {std::max<int64_t>(grid, 1), 1, 1}, B, 0, args);
   out.summary = rowKindName(p.kind) + " rows=" + std::to_string(p.R) + " len=" + std::to_string(p.L) +
                 ", " + (warp ? "warp-per-row" : "block-per-row") + ", block " + std::to_string(B);
   return true;

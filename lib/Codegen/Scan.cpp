@@ -126,16 +126,14 @@ bool emitScan(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKer
   if (!host && !warp && knobs.variant != "thread-scan" && !knobs.variant.empty())
     return err.fail(p.op, "unknown scan variant '" + knobs.variant + "'");
   const int64_t lines = p.outer * p.inner;
-  std::string idx = numel(p.shape) >= (int64_t(1) << 31) - 1 ? "long long" : "int";
+  std::string idx = indexType(numel(p.shape));
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_scan";
   int B = std::max(32, std::min(knobs.blockSize, 1024));
   B -= B % 32;
   std::ostringstream os;
   os << prelude(host) << defs;
   if (host) {
-    os << "extern \"C\" void " << name << "(const void* const* pike_inputs, void* const* pike_outputs) {\n";
-    os << "  typedef long long pike_idx;\n";
-    emitHostPointers(kernel, os);
+    emitHostEntry(kernel, name, os);
   } else {
     os << "extern \"C\" __global__ void __launch_bounds__(" << B << ") " << name << "("
        << paramList(kernel) << ") {\n";
@@ -193,11 +191,7 @@ bool emitScan(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKer
   auto ins = kernel.getFunctionType().getInputs();
   auto outs = kernel.getFunctionType().getResults();
   out.mode = "nvrtc";
-  out.launches = nlohmann::json::array({{{"kernel", name},
-                                          {"grid", {grid, 1, 1}},
-                                          {"block", {B, 1, 1}},
-                                          {"smem", 0},
-                                          {"args", pointerArgs(ins.size(), outs.size())}}});
+  out.launches = singleLaunch(name, {grid, 1, 1}, B, 0, pointerArgs(ins.size(), outs.size()));
   out.summary = std::string("cumsum ") + (warp ? "warp-scan" : "thread-scan") +
                 " lines=" + std::to_string(lines) + " L=" + std::to_string(p.L) +
                 " inner=" + std::to_string(p.inner) + ", block " + std::to_string(B);

@@ -1,6 +1,7 @@
 #include "pike/Search/CheckerVerdictCache.h"
 
 #include "pike/Search/TuningDb.h"
+#include "pike/Support/JsonDepth.h"
 #include "pike/Support/Sha256.h"
 
 #include <cstdlib>
@@ -98,7 +99,7 @@ CheckerVerdictCache::CheckerVerdictCache(std::string path, std::string keyPath) 
   std::string line;
   // Bounded like a database line; entries that are not ours are skipped.
   while (std::getline(in, line)) {
-    if (line.size() > 64 * 1024 || jsonNestingDepth(line) > 2)
+    if (line.size() > 64 * 1024 || findJsonNestingDeeperThan(line, 2))
       continue;
     nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object() || !j.contains("digest") || !j["digest"].is_string() || !j.contains("accepted") ||

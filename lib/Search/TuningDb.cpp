@@ -3,6 +3,7 @@
 #include "pike/Search/JsonlLog.h"
 #include "pike/Search/Serialize.h"
 #include "pike/Support/FileLock.h"
+#include "pike/Support/JsonDepth.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -233,29 +234,6 @@ std::string checkRecordSignature(const TuningRecord &r, const nlohmann::json &si
   return "";
 }
 
-int jsonNestingDepth(const std::string &text) {
-  int depth = 0, deepest = 0;
-  bool inString = false, escaped = false;
-  for (char ch : text) {
-    if (inString) {
-      if (escaped)
-        escaped = false;
-      else if (ch == '\\')
-        escaped = true;
-      else if (ch == '"')
-        inString = false;
-      continue;
-    }
-    if (ch == '"')
-      inString = true;
-    else if (ch == '[' || ch == '{')
-      deepest = std::max(deepest, ++depth);
-    else if (ch == ']' || ch == '}')
-      --depth;
-  }
-  return deepest;
-}
-
 TuningRecord makeTuningRecord(const TuningKey &key, const Candidate &c, nlohmann::json provenance) {
   if (!c.result.ok())
     throw std::invalid_argument("makeTuningRecord: candidate " + c.id + " is not correct");
@@ -337,7 +315,7 @@ void TuningDb::loadFile() {
       damaged("longer than " + std::to_string(kMaxRecordLineBytes) + " bytes");
       continue;
     }
-    if (jsonNestingDepth(line) > kMaxRecordJsonDepth) {
+    if (findJsonNestingDeeperThan(line, kMaxRecordJsonDepth)) {
       damaged("JSON nested deeper than " + std::to_string(kMaxRecordJsonDepth) + " levels");
       continue;
     }

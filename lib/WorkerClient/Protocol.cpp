@@ -1,5 +1,6 @@
 #include "pike/WorkerClient/Protocol.h"
 #include "pike/Support/DType.h"
+#include "pike/Support/JsonDepth.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -18,29 +19,9 @@ bool isKnownOp(const std::string &op, bool testOps) {
 }
 
 std::optional<std::string> checkJsonDepth(const std::string &line, int maxDepth) {
-  int depth = 0;
-  bool inString = false, escaped = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (inString) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        inString = false;
-      continue;
-    }
-    if (c == '"') {
-      inString = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > maxDepth)
-        return "JSON nesting deeper than " + std::to_string(maxDepth) + " levels (at byte " +
-               std::to_string(i) + ")";
-    } else if (c == ']' || c == '}') {
-      --depth; // unbalanced text is the parser's to report
-    }
-  }
+  if (auto at = findJsonNestingDeeperThan(line, maxDepth))
+    return "JSON nesting deeper than " + std::to_string(maxDepth) + " levels (at byte " +
+           std::to_string(*at) + ")";
   return std::nullopt;
 }
 

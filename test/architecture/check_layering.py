@@ -46,7 +46,8 @@ INCLUDE_RULES = [
      ("pike/Passes/", "pike/Pipelines/")),
     ("shared support knows no MLIR or LibTorch",
      ["lib/Support", "include/pike/Support/DType.h", "include/pike/Support/FileLock.h",
-      "include/pike/Support/DataDir.h", "include/pike/Support/Sha256.h"], TORCH + MLIR),
+      "include/pike/Support/DataDir.h", "include/pike/Support/Sha256.h",
+      "include/pike/Support/JsonDepth.h", "include/pike/Support/StringLiteral.h"], TORCH + MLIR),
 ]
 
 # On the compiler side only lib/TorchScript links LibTorch (the worker, its

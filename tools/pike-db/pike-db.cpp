@@ -14,6 +14,7 @@
 // TuningDb's consistency check are never merged, listed or verified.
 #include "pike/BuildInfo.h"
 #include "pike/Search/TuningDb.h"
+#include "pike/Support/JsonDepth.h"
 #include "pike/WorkerClient/Worker.h"
 #include "pike/WorkerClient/WorkerEvaluator.h"
 
@@ -191,7 +192,7 @@ std::optional<pike::search::TaskSpec> loadTask(const std::string &dir, const std
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
-  if (text.str().size() > (1u << 20) || pike::search::jsonNestingDepth(text.str()) > 16) {
+  if (text.str().size() > (1u << 20) || pike::findJsonNestingDeeperThan(text.str(), 16)) {
     why = path.string() + " is too large or nested too deep";
     return std::nullopt;
   }

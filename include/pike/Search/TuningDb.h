@@ -68,10 +68,6 @@ std::string checkTuningRecord(const TuningRecord &r);
 /// be equal, and every launch argument must name an input or output the slot has.
 std::string checkRecordSignature(const TuningRecord &r, const nlohmann::json &signature);
 
-/// Deepest [ / { nesting of a JSON text (brackets inside strings do not count);
-/// lets a reader refuse a hostile line before a recursive parser sees it.
-int jsonNestingDepth(const std::string &text);
-
 nlohmann::json toJson(const TuningRecord &r);
 TuningRecord tuningRecordFromJson(const nlohmann::json &j); // throws std::runtime_error
 

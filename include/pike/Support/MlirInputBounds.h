@@ -7,6 +7,8 @@
 #ifndef PIKE_SUPPORT_MLIRINPUTBOUNDS_H
 #define PIKE_SUPPORT_MLIRINPUTBOUNDS_H
 
+#include "pike/Support/StringLiteral.h"
+
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <cstdint>
@@ -36,7 +38,8 @@ inline bool checkMlirInputBounds(const llvm::MemoryBuffer &buffer, uint64_t maxB
   if (text.starts_with("ML\xefR"))
     return true; // MLIR bytecode: not text, nesting is not visible here
   unsigned depth = 0, line = 1, col = 0;
-  bool inString = false, escaped = false, inComment = false;
+  bool inComment = false;
+  StringLiteralTracker literals;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     ++col;
@@ -46,21 +49,9 @@ inline bool checkMlirInputBounds(const llvm::MemoryBuffer &buffer, uint64_t maxB
       inComment = false;
       continue;
     }
-    if (inComment)
+    if (inComment || literals.inLiteral(c))
       continue;
-    if (inString) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        inString = false;
-      continue;
-    }
     switch (c) {
-    case '"':
-      inString = true;
-      break;
     case '/':
       if (i + 1 < text.size() && text[i + 1] == '/')
         inComment = true;

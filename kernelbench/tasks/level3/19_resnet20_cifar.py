@@ -1,6 +1,15 @@
+import os
+import sys
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+# Shared with the other whole-network tasks: kernelbench/tasks/_batchnorm_calibration.py.
+_TASKS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if _TASKS_DIR not in sys.path:
+    sys.path.insert(0, _TASKS_DIR)
+from _batchnorm_calibration import calibrate_batchnorm  # noqa: E402
 
 # ResNet-20 for 32x32 images (He et al. 2016, section 4.2): a 3x3 stem, three stages of
 # three basic blocks at 16/32/64 channels (the first block of stages 2 and 3 halves the
@@ -25,28 +34,6 @@ class BasicBlock(nn.Module):
         if self.stride != 1 or self.pad:
             shortcut = F.pad(x[:, :, ::self.stride, ::self.stride], (0, 0, 0, 0, self.pad // 2, self.pad - self.pad // 2))
         return torch.relu(out + shortcut)
-
-
-def calibrate_batchnorm(model, batch):
-    """BatchNorm as in a trained network: affine parameters away from 1/0 and running
-    statistics equal to the statistics of the activations (measured on one random batch at
-    the resolution the network is built for: at another one, zero padding changes the
-    statistics of the deep, small maps), so every layer's output stays O(1) and the
-    correctness check sees real signal.
-    Channels that the batch leaves inactive keep variance 1."""
-    bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
-    for m in bns:
-        nn.init.uniform_(m.weight, 0.5, 1.0)
-        nn.init.uniform_(m.bias, -0.1, 0.1)
-        m.reset_running_stats()
-        m.momentum = None                       # cumulative average: exactly this batch's statistics
-    model.train()
-    with torch.no_grad():
-        model(batch)
-    model.eval()
-    for m in bns:
-        m.momentum = 0.1
-        m.running_var.masked_fill_(m.running_var < 1e-3, 1.0)
 
 
 class Model(nn.Module):

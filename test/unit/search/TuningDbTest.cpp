@@ -386,10 +386,3 @@ TEST(SearchTuningDb, VerifiedMarkRoundTripsAndReplaceAllRewrites) {
   bad["provenance"] = "x";
   EXPECT_THROW(tuningRecordFromJson(bad), std::runtime_error);
 }
-
-TEST(SearchTuningDb, JsonNestingDepthIgnoresStrings) {
-  EXPECT_EQ(jsonNestingDepth("{}"), 1);
-  EXPECT_EQ(jsonNestingDepth("{\"a\": [[1], {\"b\": 2}]}"), 3);
-  EXPECT_EQ(jsonNestingDepth("{\"a\": \"[[[[{{{{\\\"[[[\"}"), 1);
-  EXPECT_EQ(jsonNestingDepth(std::string(5000, '[')), 5000);
-}
