@@ -321,7 +321,11 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
             << "x of the reference (needs " << config.minSpeedup << "x)";
         k->setAttr(pike::kFallbackReasonAttr, b.getStringAttr(why.str()));
       } else {
-        std::string why = outcome.failures.empty() && outcome.evaluations == 0
+        // A slot the driver never asked for a candidate is not one the generator failed on.
+        std::string why = outcome.proposals == 0 && outcome.evaluations == 0 && outcome.cacheHits == 0
+                              ? "not searched: the search stopped (" + report.stopReason +
+                                    ") before this slot's first candidate"
+                          : outcome.failures.empty() && outcome.evaluations == 0
                               ? "no candidate could be generated for this slot"
                               : "no correct candidate";
         if (!outcome.failures.empty()) {

@@ -202,6 +202,31 @@ TEST(TimeBudget, TheWallClockUsesTheSameClock) {
   EXPECT_EQ(rep.stopReason, "wall_clock");
 }
 
+TEST(TimeBudget, EveryTaskGetsItsFirstCandidateBeforeAnyGetsASecond) {
+  // Three slots, generations of 8 proposals, one-second candidates, 3 s of wall
+  // clock: in task order slot a would take all three; under a time budget each
+  // slot gets one.
+  FakeTime time;
+  TimedEvaluator ev(time, {{"a", 1.0}, {"b", 1.0}, {"c", 1.0}});
+  CountingProposer proposer;
+  SearchOptions o = oneJobPerGeneration(100);
+  o.generationSize = 8;
+  o.wallClockSec = 3;
+  SearchDriver driver(o, proposer, nullptr, ev);
+  driver.setClock([&] { return time.read(); });
+  driver.setTimeAllotments({10, 10, 10});
+  std::vector<TaskSpec> tasks = twoTasks();
+  tasks.push_back(tasks[0]);
+  tasks[2].regionName = "c";
+  tasks[2].fingerprint = "fc";
+  SearchReport rep = driver.run(tasks);
+  ASSERT_EQ(rep.tasks.size(), 3u);
+  EXPECT_EQ(rep.stopReason, "wall_clock");
+  EXPECT_EQ(rep.tasks[0].evaluations, 1);
+  EXPECT_EQ(rep.tasks[1].evaluations, 1);
+  EXPECT_EQ(rep.tasks[2].evaluations, 1);
+}
+
 TEST(TimeBudget, AllotmentsMustMatchTheTasks) {
   FakeTime time;
   TimedEvaluator ev(time, {{"a", 1.0}, {"b", 1.0}});
