@@ -10,6 +10,7 @@
 #include "pike/Dialect/PikeOps.h"
 #include "pike/TorchScript/SafeTensors.h"
 
+#include "ArchiveStorages.h"
 #include "ScalarType.h"
 #include "ShapeProbe.h"
 #include "TorchSaveFile.h"
@@ -136,6 +137,8 @@ private:
   std::unordered_map<const tj::Value *, std::vector<Value>> mappedLists;
   std::map<std::string, RawTensor> weights;
   std::unordered_map<const void *, std::string> weightByStorage;
+  /// Weights that lie in the model file as they are: the weights file refers to them.
+  pike::ArchiveStorages archiveStorages;
   bool failedNode = false;
   bool debugInfoUnreadable = false;
 };
@@ -308,6 +311,7 @@ Value Importer::lowerTensorConstant(const at::Tensor &raw, const tj::Value *v, L
     rt.borrowed = static_cast<const uint8_t *>(owner->data_ptr());
     rt.borrowedSize = owner->nbytes();
     rt.owner = std::move(owner);
+    rt.sourceOffset = archiveStorages.fileOffset(t);
     weights[name] = std::move(rt);
     weightByStorage[raw.data_ptr()] = name;
   }
@@ -645,7 +649,14 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
         opts.inputSpec = fromProgram;
     } else {
       // Weights land on the CPU whatever device the model was exported for.
-      module = tj::load(path, c10::Device(c10::kCPU));
+      std::string absolute = std::filesystem::absolute(path).lexically_normal().string();
+      std::optional<pike::SourceFileStamp> before = pike::stampOf(absolute);
+      auto reads = std::make_shared<pike::RecordingFileAdapter>(path);
+      module = tj::load(reads, c10::Device(c10::kCPU));
+      std::optional<pike::SourceFileStamp> after = pike::stampOf(absolute);
+      // A file rewritten while it was read cannot be referred to.
+      if (before && after && before->size == after->size && before->mtimeNs == after->mtimeNs)
+        archiveStorages.collect(module, *reads, *after);
     }
   } catch (const c10::Error &e) {
     loadError = firstLine(e.what_without_backtrace());
@@ -761,7 +772,7 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
   std::string weightsPath = std::filesystem::absolute(opts.weightsFile).lexically_normal().string();
   if (!weights.empty()) {
     std::string error;
-    if (!pike::writeSafeTensors(weightsPath, weights, error)) {
+    if (!pike::writeSafeTensors(weightsPath, weights, error, &archiveStorages.source())) {
       emitError(fileLoc) << error;
       return nullptr;
     }
