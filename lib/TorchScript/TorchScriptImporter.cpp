@@ -11,6 +11,7 @@
 #include "pike/TorchScript/SafeTensors.h"
 
 #include "ArchiveStorages.h"
+#include "LoopUnroll.h"
 #include "ScalarType.h"
 #include "ShapeProbe.h"
 #include "TorchSaveFile.h"
@@ -141,6 +142,11 @@ private:
   pike::ArchiveStorages archiveStorages;
   bool failedNode = false;
   bool debugInfoUnreadable = false;
+  /// Unrolling stops where the graph would grow past this many nodes.
+  static constexpr size_t kMaxUnrolledNodes = 200000;
+  static constexpr int kMaxUnrollRounds = 4;
+  bool derivesFromShapesOnly(const tj::Value *v);
+  std::unordered_map<const tj::Value *, bool> shapeOnly; // memo of derivesFromShapesOnly
 };
 
 /// The location of a TorchScript node: its Python source range when it has one.
@@ -317,6 +323,33 @@ Value Importer::lowerTensorConstant(const at::Tensor &raw, const tj::Value *v, L
   }
   (void)key;
   return b.create<pike::WeightOp>(loc, type, name);
+}
+
+/// True when `v` is computed from constants and tensor metadata only (sizes,
+/// dims, arithmetic on them): the same for every input of the spec's shapes.
+bool Importer::derivesFromShapesOnly(const tj::Value *v) {
+  auto memo = shapeOnly.find(v);
+  if (memo != shapeOnly.end())
+    return memo->second;
+  const tj::Node *node = v->node();
+  bool result;
+  if (node->kind() == c10::prim::Constant) {
+    auto iv = tj::toIValue(v);
+    result = !(iv && iv->isTensor() && iv->toTensor().numel() > opts.inlineConstantLimit);
+  } else if (node->kind() == c10::prim::Param || !node->blocks().empty()) {
+    result = false;
+  } else if (isMetadataQuery(node) && !isTensorType(v->type())) {
+    result = true;
+  } else {
+    result = true;
+    for (const tj::Value *in : node->inputs())
+      if (!derivesFromShapesOnly(in)) {
+        result = false;
+        break;
+      }
+  }
+  shapeOnly[v] = result;
+  return result;
 }
 
 LogicalResult Importer::probe(tj::Module &module, const std::shared_ptr<tj::Graph> &graph) {
@@ -725,6 +758,29 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
   if (failed(probe(module, graph)))
     return nullptr;
   timer.mark("shapes");
+  // A scripted `for` loop over sizes (`range(x.shape[0])`): the probe knows its
+  // trip count; unroll it and find the copies' shapes (a loop over a loop's
+  // result needs a second round).
+  for (int round = 0; round < kMaxUnrollRounds; ++round) {
+    auto tripCount = [&](const tj::Value *v) -> std::optional<int64_t> {
+      auto it = probed.find(v);
+      if (it == probed.end() || !it->second.isInt() || !derivesFromShapesOnly(v))
+        return std::nullopt;
+      return it->second.toInt();
+    };
+    if (pike::unrollForLoops(*graph, tripCount, kMaxUnrolledNodes) == 0)
+      break;
+    tj::RemoveListMutation(graph);
+    tj::ConstantPropagation(graph);
+    tj::EliminateDeadCode(graph);
+    tj::ConstantPooling(graph);
+    timer.mark("unroll loops");
+    probed.clear();
+    shapeOnly.clear();
+    if (failed(probe(module, graph)))
+      return nullptr;
+    timer.mark("shapes again");
+  }
 
   OwningOpRef<ModuleOp> result = ModuleOp::create(fileLoc);
   b.setInsertionPointToEnd(result->getBody());
