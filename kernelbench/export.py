@@ -4,6 +4,10 @@
     python kernelbench/export.py TASK.py -o OUT/ [--seed N] [--mode auto|trace|script] [--small]
                                  [--format torchscript|pt2|both]
 
+--mode auto (the default) takes the task file's EXPORT_MODE = "trace" | "script" where it
+sets one (a task whose Python loop should stay a loop: pike-opt unrolls it at import),
+else traces, scripting where tracing fails.
+
 Writes into OUT/:
   model.pt2        with --format pt2/both: the torch.export program (torch.export.save),
                    which pike-opt imports in C++ with its own input shapes
@@ -170,6 +174,13 @@ def export(task_path, out_dir, seed=0, mode="auto", small=False, freeze=True, to
         raise ExportError(f"--device {device} requested but CUDA is not available")
     if small and not taskload.has_small(mod):
         raise ExportError("--small given but the task defines no get_small_inputs()/get_small_init_inputs()")
+    if mode == "auto":
+        # A task may ask for script mode: its Python loop then stays a loop, which
+        # pike-opt unrolls at import (traced, the unrolled graph is slow for LibTorch to load).
+        hint = getattr(mod, "EXPORT_MODE", "auto")
+        if hint not in ("auto", "trace", "script"):
+            raise ExportError(f"EXPORT_MODE = {hint!r} (expected 'auto', 'trace' or 'script')")
+        mode = hint
     model = taskload.make_model(mod, seed, small).to(device)
     raw_inputs = _to(taskload.make_inputs(mod, seed, small), device)
     tensors, template = taskload.flatten(raw_inputs)
@@ -277,7 +288,8 @@ def main(argv=None):
     ap.add_argument("-o", "--out", required=True, help="output directory")
     ap.add_argument("--seed", type=int, default=0, help="seed for weights and inputs (default 0)")
     ap.add_argument("--mode", choices=["auto", "trace", "script"], default="auto",
-                    help="auto: trace, script as fallback; script: script, trace as fallback; trace: trace only")
+                    help="auto: the task's EXPORT_MODE if it sets one, else trace with script as fallback; "
+                         "script: script, trace as fallback; trace: trace only")
     ap.add_argument("--small", action="store_true", help="use get_small_inputs()/get_small_init_inputs()")
     ap.add_argument("--device", default="cpu",
                     help="device to trace on (cpu or cuda). Traced graphs bake in the device of tensors the "

@@ -72,6 +72,20 @@ def test_script_mode_and_fallback(tmp_path):
     assert spec["bound_constants"] == {"arg_3": 5}
 
 
+def test_task_export_mode(tmp_path):
+    # auto takes the task's EXPORT_MODE (the GRU stack keeps its time loop a loop);
+    # an explicit --mode wins; a bad value is an error naming it.
+    gru = os.path.join(KB, "tasks", "level3", "28_gru_stack.py")
+    spec = export.export(gru, str(tmp_path / "gru"), small=True)
+    assert spec["mode"] == "script"
+    graph = torch.jit.load(str(tmp_path / "gru" / "model.pt")).forward.graph
+    assert any(n.kind() == "prim::Loop" for n in graph.nodes())
+    assert export.export(gru, str(tmp_path / "gru_t"), mode="trace", small=True)["mode"] == "trace"
+    path = write_task(tmp_path, "t.py", GOOD + "\nEXPORT_MODE = 'jit'\n")
+    with pytest.raises(export.ExportError, match="EXPORT_MODE = 'jit'"):
+        export.export(path, str(tmp_path / "bad"))
+
+
 def run_cli(*args):
     return subprocess.run([sys.executable, EXPORT, *args], capture_output=True, text=True, timeout=120)
 

@@ -112,6 +112,11 @@ c10::IValue toMeta(const c10::IValue &iv) {
     return t.defined() && !t.is_meta() ? c10::IValue(t.to(c10::kMeta)) : iv;
   }
   if (iv.isTensorList()) {
+    // Already meta (or empty): the same list, so that a loop appending to it
+    // (a scripted `outs.append(h)`) is seen by the nodes after the loop.
+    const c10::List<at::Tensor> &in = iv.toTensorList();
+    if (std::all_of(in.begin(), in.end(), [](const at::Tensor &t) { return !t.defined() || t.is_meta(); }))
+      return iv;
     c10::List<at::Tensor> list;
     for (const at::Tensor &t : iv.toTensorList())
       list.push_back(t.defined() && !t.is_meta() ? t.to(c10::kMeta) : t);
@@ -223,6 +228,11 @@ c10::IValue materialize(const c10::IValue &iv) {
   if (iv.isTensor() && iv.toTensor().defined() && iv.toTensor().is_meta())
     return zerosLike(iv.toTensor());
   if (iv.isTensorList()) {
+    // Already meta (or empty): the same list, so that a loop appending to it
+    // (a scripted `outs.append(h)`) is seen by the nodes after the loop.
+    const c10::List<at::Tensor> &in = iv.toTensorList();
+    if (std::all_of(in.begin(), in.end(), [](const at::Tensor &t) { return !t.defined() || t.is_meta(); }))
+      return iv;
     c10::List<at::Tensor> list;
     for (const at::Tensor &t : iv.toTensorList())
       list.push_back(t.defined() && t.is_meta() ? zerosLike(t) : t);

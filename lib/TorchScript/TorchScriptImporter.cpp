@@ -10,6 +10,8 @@
 #include "pike/Dialect/PikeOps.h"
 #include "pike/TorchScript/SafeTensors.h"
 
+#include "ArchiveStorages.h"
+#include "LoopUnroll.h"
 #include "ScalarType.h"
 #include "ShapeProbe.h"
 #include "TorchSaveFile.h"
@@ -136,8 +138,15 @@ private:
   std::unordered_map<const tj::Value *, std::vector<Value>> mappedLists;
   std::map<std::string, RawTensor> weights;
   std::unordered_map<const void *, std::string> weightByStorage;
+  /// Weights that lie in the model file as they are: the weights file refers to them.
+  pike::ArchiveStorages archiveStorages;
   bool failedNode = false;
   bool debugInfoUnreadable = false;
+  /// Unrolling stops where the graph would grow past this many nodes.
+  static constexpr size_t kMaxUnrolledNodes = 200000;
+  static constexpr int kMaxUnrollRounds = 4;
+  bool derivesFromShapesOnly(const tj::Value *v);
+  std::unordered_map<const tj::Value *, bool> shapeOnly; // memo of derivesFromShapesOnly
 };
 
 /// The location of a TorchScript node: its Python source range when it has one.
@@ -308,11 +317,39 @@ Value Importer::lowerTensorConstant(const at::Tensor &raw, const tj::Value *v, L
     rt.borrowed = static_cast<const uint8_t *>(owner->data_ptr());
     rt.borrowedSize = owner->nbytes();
     rt.owner = std::move(owner);
+    rt.sourceOffset = archiveStorages.fileOffset(t);
     weights[name] = std::move(rt);
     weightByStorage[raw.data_ptr()] = name;
   }
   (void)key;
   return b.create<pike::WeightOp>(loc, type, name);
+}
+
+/// True when `v` is computed from constants and tensor metadata only (sizes,
+/// dims, arithmetic on them): the same for every input of the spec's shapes.
+bool Importer::derivesFromShapesOnly(const tj::Value *v) {
+  auto memo = shapeOnly.find(v);
+  if (memo != shapeOnly.end())
+    return memo->second;
+  const tj::Node *node = v->node();
+  bool result;
+  if (node->kind() == c10::prim::Constant) {
+    auto iv = tj::toIValue(v);
+    result = !(iv && iv->isTensor() && iv->toTensor().numel() > opts.inlineConstantLimit);
+  } else if (node->kind() == c10::prim::Param || !node->blocks().empty()) {
+    result = false;
+  } else if (isMetadataQuery(node) && !isTensorType(v->type())) {
+    result = true;
+  } else {
+    result = true;
+    for (const tj::Value *in : node->inputs())
+      if (!derivesFromShapesOnly(in)) {
+        result = false;
+        break;
+      }
+  }
+  shapeOnly[v] = result;
+  return result;
 }
 
 LogicalResult Importer::probe(tj::Module &module, const std::shared_ptr<tj::Graph> &graph) {
@@ -645,7 +682,14 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
         opts.inputSpec = fromProgram;
     } else {
       // Weights land on the CPU whatever device the model was exported for.
-      module = tj::load(path, c10::Device(c10::kCPU));
+      std::string absolute = std::filesystem::absolute(path).lexically_normal().string();
+      std::optional<pike::SourceFileStamp> before = pike::stampOf(absolute);
+      auto reads = std::make_shared<pike::RecordingFileAdapter>(path);
+      module = tj::load(reads, c10::Device(c10::kCPU));
+      std::optional<pike::SourceFileStamp> after = pike::stampOf(absolute);
+      // A file rewritten while it was read cannot be referred to.
+      if (before && after && before->size == after->size && before->mtimeNs == after->mtimeNs)
+        archiveStorages.collect(module, *reads, *after);
     }
   } catch (const c10::Error &e) {
     loadError = firstLine(e.what_without_backtrace());
@@ -714,6 +758,29 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
   if (failed(probe(module, graph)))
     return nullptr;
   timer.mark("shapes");
+  // A scripted `for` loop over sizes (`range(x.shape[0])`): the probe knows its
+  // trip count; unroll it and find the copies' shapes (a loop over a loop's
+  // result needs a second round).
+  for (int round = 0; round < kMaxUnrollRounds; ++round) {
+    auto tripCount = [&](const tj::Value *v) -> std::optional<int64_t> {
+      auto it = probed.find(v);
+      if (it == probed.end() || !it->second.isInt() || !derivesFromShapesOnly(v))
+        return std::nullopt;
+      return it->second.toInt();
+    };
+    if (pike::unrollForLoops(*graph, tripCount, kMaxUnrolledNodes) == 0)
+      break;
+    tj::RemoveListMutation(graph);
+    tj::ConstantPropagation(graph);
+    tj::EliminateDeadCode(graph);
+    tj::ConstantPooling(graph);
+    timer.mark("unroll loops");
+    probed.clear();
+    shapeOnly.clear();
+    if (failed(probe(module, graph)))
+      return nullptr;
+    timer.mark("shapes again");
+  }
 
   OwningOpRef<ModuleOp> result = ModuleOp::create(fileLoc);
   b.setInsertionPointToEnd(result->getBody());
@@ -761,7 +828,7 @@ OwningOpRef<ModuleOp> Importer::run(const std::string &path) {
   std::string weightsPath = std::filesystem::absolute(opts.weightsFile).lexically_normal().string();
   if (!weights.empty()) {
     std::string error;
-    if (!pike::writeSafeTensors(weightsPath, weights, error)) {
+    if (!pike::writeSafeTensors(weightsPath, weights, error, &archiveStorages.source())) {
       emitError(fileLoc) << error;
       return nullptr;
     }

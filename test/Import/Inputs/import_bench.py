@@ -87,6 +87,8 @@ def main():
     if args.compare:
         return compare(*args.compare)
     results = {}
+    # The machine is shared: say how busy it was (1-minute load average).
+    load_start = os.getloadavg()[0]
     for task in sorted(os.listdir(args.models)):
         d = os.path.join(args.models, task)
         if not os.path.isfile(os.path.join(d, "model.pt")):
@@ -98,7 +100,8 @@ def main():
         print(f"{name:45s} {shown}", flush=True)
     out = {"label": args.label, "command": "pike-opt MODEL --input-spec SPEC --emit=regions",
            "runs": args.runs, "host": platform.node(), "cpus": os.cpu_count(),
-           "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "tasks": results}
+           "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+           "load_average_1min": {"start": load_start, "end": os.getloadavg()[0]}, "tasks": results}
     if args.json:
         with open(args.json, "w") as f:
             json.dump(out, f, indent=2)
