@@ -6,9 +6,14 @@
 //  - "wmma": an nvrtc kernel on TF32 tensor cores (wmma 16x16x8), the epilogue fused;
 //    only where TF32 is allowed.
 // Pointwise (1x1) convolutions are planned as batched GEMMs (see Conv.cpp).
-// fp32 only; CUBLAS_COMPUTE_32F unless TF32 is allowed (then ..._FAST_TF32): by
+// fp32 data only; CUBLAS_COMPUTE_32F unless TF32 is allowed (then ..._FAST_TF32): by
 // the precision policy (knobs.allowTF32), or for a convolution by the reference
 // op itself (its allow_tf32, cuDNN's default: the kernel does what eager does).
+// Under the bf16/fp16 policies (knobs.halfOperands) the cuBLAS variants compute
+// with CUBLAS_COMPUTE_32F_FAST_16BF / _FAST_16F: cuBLAS rounds the fp32 operands
+// to bf16/fp16 for the tensor cores and accumulates in fp32; data, bias and
+// output stay fp32, so the slot ABI does not change. simt stays exact fp32 and
+// wmma TF32.
 #include "Internal.h"
 
 #include "pike/Dialect/OpRegistry.h"
@@ -641,7 +646,10 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
   }
   os << "  static void* workspace = [] { void* w = nullptr; if (cudaMalloc(&w, kPikeWorkspaceBytes) != cudaSuccess) w = nullptr; return w; }();\n";
   os << "  if (!workspace) return (int)cudaErrorMemoryAllocation;\n";
-  std::string compute = p.tf32(knobs) ? "CUBLAS_COMPUTE_32F_FAST_TF32" : "CUBLAS_COMPUTE_32F";
+  std::string compute = knobs.halfOperands == "bf16"   ? "CUBLAS_COMPUTE_32F_FAST_16BF"
+                        : knobs.halfOperands == "fp16" ? "CUBLAS_COMPUTE_32F_FAST_16F"
+                        : p.tf32(knobs)                ? "CUBLAS_COMPUTE_32F_FAST_TF32"
+                                                       : "CUBLAS_COMPUTE_32F";
   double alpha = p.addSelf ? 1.0 : 1.0; // addmm's alpha/beta are applied by the epilogue
   os << "  const float alpha = " << floatLiteral(alpha, "float") << ", beta = 0.0f;\n";
   // Column-major view: C^T[N x M] = op(B)^T-view[N x K] * A^T-view[K x M].
@@ -729,7 +737,9 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
                 "x" + std::to_string(p.M) + "x" + std::to_string(p.N) + "x" + std::to_string(p.K) +
                 (lt ? ", epilogue " + ltEpi : std::string()) +
                 (needEpi ? ", + generated epilogue kernel" : "") +
-                (p.tf32(knobs) ? ", TF32" : "");
+                (!knobs.halfOperands.empty() ? ", " + knobs.halfOperands + " operands, fp32 accumulation"
+                 : p.tf32(knobs)             ? std::string(", TF32")
+                                             : std::string());
   return true;
 }
 
