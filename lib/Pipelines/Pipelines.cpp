@@ -277,6 +277,9 @@ std::string configureSearchPasses(OpPassManager &pm, const SearchPassSettings &s
         return err;
     // One precision policy for the search, the check and the package.
     std::string own = printedOption(pass, "precision");
+    if (!own.empty() && !parsePrecision(own))
+      return "-" + pass.getArgument().str() + ": unknown precision='" + own + "' (expected " +
+             precisionChoices() + ")";
     if (!own.empty() && own != "fp32" && own != settings.precision)
       return "-" + pass.getArgument().str() + " has precision=" + own + " but the pipeline's is " +
              settings.precision + " (pike-opt --precision): give --precision=" + own +
