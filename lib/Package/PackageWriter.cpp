@@ -237,17 +237,6 @@ std::string reportMarkdown(const nlohmann::ordered_json &doc) {
     // A searched slot says how the worker verified it; a database slot says it
     // was not re-verified (see the provenance list below); a fallback says why.
     std::string why = s.value("verified", s.value("verification", s.value("fallback_reason", std::string("-"))));
-    // Slots computing the same function were searched once and got one outcome.
-    if (s.contains("search_sec")) {
-      std::ostringstream t;
-      t.setf(std::ios::fixed);
-      t.precision(1);
-      t << "; searched " << s["search_sec"].get<double>() << " s of "
-        << s.value("search_allotted_sec", 0.0) << " s allotted";
-      why += t.str();
-    }
-    if (s.contains("shared_by"))
-      why += "; " + std::to_string(s["shared_by"].get<int64_t>()) + " slots share this kernel";
     // The measured error against the fp32 reference, per output, and the tolerance.
     if (s.contains("max_abs_err") && s["max_abs_err"].is_array()) {
       std::ostringstream e;
@@ -263,6 +252,17 @@ std::string reportMarkdown(const nlohmann::ordered_json &doc) {
         e << " (" << s["tolerance"].get<std::string>() << ")";
       why += e.str();
     }
+    // Slots computing the same function were searched once and got one outcome.
+    if (s.contains("search_sec")) {
+      std::ostringstream t;
+      t.setf(std::ios::fixed);
+      t.precision(1);
+      t << "; searched " << s["search_sec"].get<double>() << " s of "
+        << s.value("search_allotted_sec", 0.0) << " s allotted";
+      why += t.str();
+    }
+    if (s.contains("shared_by"))
+      why += "; " + std::to_string(s["shared_by"].get<int64_t>()) + " slots share this kernel";
     // order=profile: the slot's share of the profiled eager time.
     std::string reference = num(s, "reference_ms");
     if (s.contains("eager_share")) {
