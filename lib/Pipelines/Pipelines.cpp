@@ -280,12 +280,13 @@ std::string configureSearchPasses(OpPassManager &pm, const SearchPassSettings &s
     if (!own.empty() && !parsePrecision(own))
       return "-" + pass.getArgument().str() + ": unknown precision='" + own + "' (expected " +
              precisionChoices() + ")";
-    if (!own.empty() && own != "fp32" && own != settings.precision)
+    if (!settings.precision.empty() && !own.empty() && own != "fp32" && own != settings.precision)
       return "-" + pass.getArgument().str() + " has precision=" + own + " but the pipeline's is " +
-             settings.precision + " (pike-opt --precision): give --precision=" + own +
-             ", the package and its precision check follow it too";
-    if (std::string err = setPassOption(pass, "precision", settings.precision); !err.empty())
-      return err;
+             settings.precision + " (pike-opt --precision, a pike-*-pipeline's precision=): give --precision=" +
+             own + ", the package and its precision check follow it too";
+    if (!settings.precision.empty())
+      if (std::string err = setPassOption(pass, "precision", settings.precision); !err.empty())
+        return err;
     for (auto [key, value] : {std::pair<const char *, double>{"atol", settings.atol}, {"rtol", settings.rtol}})
       if (value >= 0) {
         char text[40];

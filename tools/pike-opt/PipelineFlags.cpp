@@ -158,7 +158,11 @@ LogicalResult setUpPipeline(MlirOptMainConfig &config, MLIRContext &context,
   search.llmRecord = llmRecordOpt;
   search.llmReplay = llmReplayOpt;
   search.searchTime = searchTimeOpt;
-  search.precision = precisionOpt;
+  // The policy of the passes pike-opt adds (the check, the package) binds the
+  // search passes; without them and without --precision a pass keeps its own
+  // (a registered pike-search-pipeline sets its search pass's itself).
+  if (precisionOpt.getNumOccurrences() || *emit == Emit::Package)
+    search.precision = precisionOpt;
   if (tolerance) {
     search.atol = tolerance->atol;
     search.rtol = tolerance->rtol;

@@ -88,9 +88,9 @@ struct SearchPassSettings {
   std::string llmRecord;    // -pike-llm-search llm-record= ("" = leave)
   std::string llmReplay;    // -pike-llm-search llm-replay= ("" = leave)
   std::string searchTime;   // search-time= of every search pass ("" = leave)
-  /// precision= of every search pass; a pass's own different non-default
-  /// precision= is an error (the package and the check use this one).
-  std::string precision = "fp32";
+  /// precision= of every search pass ("" = leave); a pass's own different
+  /// non-default precision= is an error (the package and the check use this one).
+  std::string precision;
   double atol = -1, rtol = -1; // atol=/rtol= of every search pass (negative = leave)
 };
 
