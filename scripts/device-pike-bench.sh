@@ -160,9 +160,10 @@ search_one_bf16() {
   [ $budget -gt $BF16_SEARCH_S ] && budget=$BF16_SEARCH_S
   if [ -z "${APPLY_DB:-}" ] || [ -s "$WORK/tune-$n.db" ]; then
     if [ $budget -gt 10 ]; then
+      # As the fp32 search: --search-time is the task's whole bf16 search.
       timeout -k 3 $((budget + 45)) "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package \
-        --precision=bf16 -o "$WORK/pkgs-bf16/$n" \
-        -pike-search="workers=local:1 worker-path=$WORKER search=$SEARCH,wall-clock-sec=$budget work-dir=$WORK/search-bf16/$n db=$WORK/tune-$n.db min-speedup=1.03" \
+        --precision=bf16 -o "$WORK/pkgs-bf16/$n" --search-time="${budget}s" \
+        -pike-search="workers=local:1 worker-path=$WORKER search=$SEARCH work-dir=$WORK/search-bf16/$n db=$WORK/tune-$n.db min-speedup=1.03" \
         >"$WORK/search-bf16-$n.log" 2>&1 && { echo "searched $n under bf16"; return 0; }
       echo "bf16 search of $n failed or ran out of time: $(grep -m1 -i error "$WORK/search-bf16-$n.log" | cut -c1-200)"
     fi
@@ -223,7 +224,7 @@ timeout -k 5 $((L - 10)) $PY kernelbench/bench.py --device "$DEVICE" --levels "$
   --methods "$METHODS" --pike-packages "$WORK/pkgs" --pike-tf32-packages "$WORK/pkgs-tf32" --pike-nhwc-packages "$WORK/pkgs-nhwc" \
   --pike-bf16-packages "$WORK/pkgs-bf16" --relaxed-atol "$RELAXED_TOL" --relaxed-rtol "$RELAXED_TOL" --warm-manifest "$WORK/warm-*.json" \
   --deadline $((T0 + TOTAL - 20)) --time-budget 0.3 --results-dir "$OUT/results" \
-  --note "scripts/device-pike-bench.sh: pike built-in search ($SEARCH) with ${SEARCH_PER_TASK_S}s per task (wall clock, $PAR tasks at once), precision $PRECISION${APPLY_DB:+, tuning database replayed: $(basename "$APPLY_DB")}$([ "$BF16" = 1 ] && echo ", pike_bf16: a second search of ${BF16_SEARCH_S}s per task under --precision=bf16")" \
+  --note "scripts/device-pike-bench.sh: pike built-in search ($SEARCH) with ${SEARCH_PER_TASK_S}s per task (wall clock, $PAR tasks at once), precision $PRECISION${APPLY_DB:+, tuning database replayed: $(basename "$APPLY_DB")}" \
   >"$OUT/bench.log" 2>&1
 tail -30 "$OUT/bench.log"
 
