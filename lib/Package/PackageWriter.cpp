@@ -17,9 +17,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
-#include <cmath>
 #include <map>
 #include <set>
 #include <sstream>

@@ -326,10 +326,11 @@ LogicalResult pike::applyTuningDb(ModuleOp module, const ApplyTuningDbOptions &o
           << prov["tolerance"].value("rtol", 0.0);
       kernel->setAttr(pike::kToleranceAttr, b.getStringAttr(tol.str()));
     }
-    if (ArrayAttr errors = maxAbsErrPerOutput(
-            b, nlohmann::json{{"max_abs_err_per_output",
-                               prov.value("maxAbsErrPerOutput", nlohmann::json())}}))
-      kernel->setAttr(pike::kMaxAbsErrAttr, errors);
+    // One error per output of this slot, or none (the record is untrusted input).
+    const nlohmann::json errorList = prov.value("maxAbsErrPerOutput", nlohmann::json());
+    if (errorList.is_array() && errorList.size() == kernel.getFunctionType().getNumResults())
+      if (ArrayAttr errors = maxAbsErrPerOutput(b, nlohmann::json{{"max_abs_err_per_output", errorList}}))
+        kernel->setAttr(pike::kMaxAbsErrAttr, errors);
     ++applied;
   }
   module->setAttr(pike::kTuningDbAppliedAttr, b.getI64IntegerAttr(applied));

@@ -13,8 +13,8 @@
 #include "llvm/Support/FileSystem.h"
 
 #include <chrono>
-#include <limits>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <set>
 #include <fstream>
