@@ -25,6 +25,18 @@ struct ApplyTuningDbPass : public pike::impl::PikeApplyTuningDbBase<ApplyTuningD
     options.minSpeedup = minSpeedup;
     options.check = check;
     options.references = references;
+    std::optional<Precision> policy = parsePrecision(precision);
+    if (!policy) {
+      getOperation().emitError() << "unknown precision='" << precision << "' (expected "
+                                 << precisionChoices() << ")";
+      return signalPassFailure();
+    }
+    options.precision = *policy;
+    options.tolerance = defaultTolerance(*policy);
+    if (atol >= 0)
+      options.tolerance.atol = atol;
+    if (rtol >= 0)
+      options.tolerance.rtol = rtol;
     if (failed(applyTuningDb(getOperation(), options)))
       signalPassFailure();
   }

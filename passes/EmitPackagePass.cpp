@@ -33,7 +33,13 @@ struct EmitPackagePass : public pike::impl::PikeEmitPackageBase<EmitPackagePass>
       arch.consume_front("sm_");
       options.cudaArch = arch.str();
     }
-    options.allowTF32 = allowTF32;
+    std::optional<Precision> policy = parsePrecision(precision);
+    if (!policy) {
+      getOperation().emitError() << "unknown precision='" << precision << "' (expected "
+                                 << precisionChoices() << ")";
+      return signalPassFailure();
+    }
+    options.precision = *policy;
     options.channelsLast = channelsLast;
     FailureOr<PackageKernelSources> sources = packageKernelSources(getOperation());
     if (failed(sources) || failed(writePackage(getOperation(), options, *sources)))

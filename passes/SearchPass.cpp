@@ -21,9 +21,8 @@ struct SearchPass : public SlotSearchPassBase<pike::impl::PikeSearchBase<SearchP
     FailureOr<SlotSearchConfig> config = slotSearchConfig();
     if (failed(config))
       return signalPassFailure();
-    config->precision = allowTF32 ? "tf32 allowed in generated GEMMs" : "fp32 kernels (convolution kernels: TF32 where the exported convolution allows it, as cuDNN does); PyTorch ops keep its TF32 settings";
     config->provenance = "builtin";
-    BuiltinProposer proposer(allowTF32);
+    BuiltinProposer proposer(config->precision);
     if (failed(runSlotSearch(getOperation(), *config, proposer, /*fixer=*/nullptr,
                              [&](const std::string &name, KernelOp k) { proposer.addSlot(name, k); })))
       signalPassFailure();

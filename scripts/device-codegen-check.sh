@@ -7,7 +7,12 @@
 #   scripts/device-codegen-check.sh FILE.mlir [FILE.mlir ...]
 # Environment: CANDIDATES (indices into each slot's candidate list, "0 1 2 3 4 5";
 # a slot with fewer candidates repeats its last), TOL (relative tolerance,
-# default 5e-3: TF32 kernels), OUT.
+# default 5e-3: TF32 kernels), KNOBS (a knobs JSON merged into every candidate,
+# e.g. the bf16 policy: '{"halfOperands":"bf16","allowTF32":true}'), OUT.
+# The reference is the slot's fp32 TorchScript on the CPU, so a bf16 run checks
+# bf16 kernels against fp32:
+#   KNOBS='{"halfOperands":"bf16","allowTF32":true}' TOL=2e-2 scripts/device-codegen-check.sh test/gpu/codegen/gemm-bf16-shapes.mlir
+#   KNOBS='{"variant":"mma-half","halfOperands":"bf16"}' CANDIDATES="0 1" TOL=2e-2 scripts/device-codegen-check.sh test/gpu/codegen/sdpa-shapes.mlir
 set -u
 cd "$(dirname "$0")/.."
 source scripts/device-env.sh || exit 1
@@ -21,7 +26,7 @@ for f in "$@"; do
   for i in $CANDIDATES; do
     b=$OUT/$base-$i
     mkdir -p "$b"
-    "$PIKE_OPT" "$f" -pike-generate-kernels="dump-dir=$b/cu host-ref-dir=$b/host candidate=$i" \
+    "$PIKE_OPT" "$f" -pike-generate-kernels="dump-dir=$b/cu host-ref-dir=$b/host candidate=$i${KNOBS:+ knobs=$KNOBS}" \
       -pike-emit-torchscript="reference-dir=$b/ref" -o "$b/kernels.mlir" 2>"$b/generate.log" ||
       echo "generate failed: $f candidate $i ($(head -3 "$b/generate.log"))"
     grep -o 'pike.kernel @[a-z0-9_]*\|pike.summary = "[^"]*"' "$b/kernels.mlir" | paste - - >"$b/summary.txt"

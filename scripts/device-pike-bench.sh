@@ -37,9 +37,13 @@
 # torch_compile_max_autotune,pike), PRECISION (fp32|tf32), OUT (/tmp/pike-bench-out),
 # TF32 (1: also package every task with --precision=tf32 from the same kernels and
 # time it as the method pike_tf32 in the same harness run), NHWC (1: likewise with
-# --channels-last=auto, timed as pike_nhwc), BF16 (1: likewise with --precision=bf16, timed
-# as pike_bf16 and checked against eager with bench.py's --relaxed-atol/--relaxed-rtol,
-# RELAXED_TOL (0.05) each; needs a pike-opt that has the bf16 policy, else recorded as skipped).
+# --channels-last=auto, timed as pike_nhwc), BF16 (1: after each task's fp32 search, a
+# second search under --precision=bf16 of BF16_SEARCH_S (default SEARCH_PER_TASK_S / 2)
+# seconds, seeded from the fp32 records (a bf16 package needs kernels searched and verified
+# under bf16: its GEMMs and attention use bf16 operands, each slot checked by the worker
+# against the fp32 reference with the bf16 tolerance); its package is timed as pike_bf16
+# and checked against eager with bench.py's --relaxed-atol/--relaxed-rtol, RELAXED_TOL
+# (0.05) each; the bf16 records go into the same database, keyed bf16).
 set -u
 cd "$(dirname "$0")/.."
 SEARCH_TASKS=${SEARCH_TASKS:-}
@@ -62,6 +66,7 @@ TF32=${TF32:-0}
 NHWC=${NHWC:-0}
 [ "$NHWC" = 1 ] && METHODS=$METHODS,pike_nhwc
 BF16=${BF16:-0}
+BF16_SEARCH_S=${BF16_SEARCH_S:-$((SEARCH_PER_TASK_S / 2))}
 RELAXED_TOL=${RELAXED_TOL:-0.05}
 [ "$BF16" = 1 ] && METHODS=$METHODS,pike_bf16
 WORK=${WORK:-/tmp/pike-bench-work}
@@ -100,7 +105,9 @@ done
 NTASKS=${#TASK_FILES[@]}
 [ "$NTASKS" -gt 0 ] || { log "no task selected (LEVELS=$LEVELS TASKS=${TASKS:-} TASK_RANGE=$TASK_RANGE)"; exit 2; }
 ROUNDS=$(((NTASKS + PAR - 1) / PAR))
-SEARCH_S=${SEARCH_S:-$((ROUNDS * SEARCH_PER_TASK_S + 30))}
+PER_TASK_S=$SEARCH_PER_TASK_S
+[ "$BF16" = 1 ] && PER_TASK_S=$((SEARCH_PER_TASK_S + BF16_SEARCH_S))
+SEARCH_S=${SEARCH_S:-$((ROUNDS * PER_TASK_S + 30))}
 log "run id $RUN_ID: $NTASKS tasks; search budget ${SEARCH_PER_TASK_S}s per task, $PAR at once ($ROUNDS rounds, phase cap ${SEARCH_S}s)"
 log "exporting $NTASKS tasks"
 printf '%s\n' "${TASK_FILES[@]}" | xargs -P 8 -I{} sh -c \
@@ -139,8 +146,30 @@ search_one() {
   elif [ -n "${APPLY_DB:-}" ]; then db=$APPLY_DB; fi
   [ "$TF32" = 1 ] && variant_one "$1" "$db" tf32 --precision=tf32
   [ "$NHWC" = 1 ] && variant_one "$1" "$db" nhwc --channels-last=auto
-  [ "$BF16" = 1 ] && variant_one "$1" "$db" bf16 --precision=bf16
+  [ "$BF16" = 1 ] && search_one_bf16 "$1" "$db"
   return 0
+}
+# The bf16 package: a search under --precision=bf16 (the fp32 records seed it), its
+# records keyed bf16 in the task's database; without time left, or when it fails, the
+# package replays the database under bf16 (bf16 records, else the fp32 ones).
+search_one_bf16() {
+  n=$1 db=$2
+  d=$WORK/export/$n
+  [ -f "$d/model.pt" ] || return 0
+  budget=$((SEARCH_END - $(date +%s)))
+  [ $budget -gt $BF16_SEARCH_S ] && budget=$BF16_SEARCH_S
+  if [ -z "${APPLY_DB:-}" ] || [ -s "$WORK/tune-$n.db" ]; then
+    if [ $budget -gt 10 ]; then
+      # As the fp32 search: --search-time is the task's whole bf16 search.
+      timeout -k 3 $((budget + 45)) "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package \
+        --precision=bf16 -o "$WORK/pkgs-bf16/$n" --search-time="${budget}s" \
+        -pike-search="workers=local:1 worker-path=$WORKER search=$SEARCH work-dir=$WORK/search-bf16/$n db=$WORK/tune-$n.db min-speedup=1.03" \
+        >"$WORK/search-bf16-$n.log" 2>&1 && { echo "searched $n under bf16"; return 0; }
+      echo "bf16 search of $n failed or ran out of time: $(grep -m1 -i error "$WORK/search-bf16-$n.log" | cut -c1-200)"
+    fi
+    [ -s "$WORK/tune-$n.db" ] && db=$WORK/tune-$n.db
+  fi
+  variant_one "$n" "$db" bf16 --precision=bf16
 }
 search_one_fp32() {
   n=$1
@@ -173,8 +202,8 @@ search_one_fp32() {
   "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package --precision="$PRECISION" \
     -o "$WORK/pkgs/$n" ${fdb:+-pike-apply-db="$fdb"} >"$WORK/package-$n.log" 2>&1 || echo "package of $n failed"
 }
-export -f search_one search_one_fp32 variant_one
-export WORK PIKE_OPT WORKER SEARCH SEARCH_END SEARCH_PER_TASK_S PRECISION APPLY_DB SEARCH_TASKS TF32 NHWC BF16
+export -f search_one search_one_fp32 search_one_bf16 variant_one
+export WORK PIKE_OPT WORKER SEARCH SEARCH_END SEARCH_PER_TASK_S PRECISION APPLY_DB SEARCH_TASKS TF32 NHWC BF16 BF16_SEARCH_S
 log "search: until $((SEARCH_END - T0))s, ${SEARCH_PER_TASK_S}s per task, $PAR tasks at once, options $SEARCH"
 ls "$WORK/export" | xargs -P "$PAR" -I{} bash -c 'search_one {}'
 # The per-task databases merge into one (best per key).
@@ -205,5 +234,6 @@ tail -30 "$OUT/bench.log"
 # which also takes the logs (bench, worker build, exports, searches, packages, builds).
 mv "$OUT/bench.log" "$OUT/worker-build.log" "$WORK/" 2>/dev/null
 tar czf "$OUT/pike-reports.tgz" -C "$WORK" $(cd "$WORK" && ls -d pkgs/*/report.json pkgs/*/report.md pkgs-tf32/*/report.json \
+  pkgs-bf16/*/report.json pkgs-bf16/*/report.md search-bf16/*/search-report.json \
   search-*.log search/*/search-report.json export-*.log package-*.log warm-*.log pkgs*/*/build.log bench.log worker-build.log 2>/dev/null) 2>/dev/null
 log "done"

@@ -12,7 +12,11 @@
 // policy, knobs.allowTF32); "mma-3xtf32" splits each operand x into
 // hi = tf32(x) and lo = tf32(x - hi) and accumulates lo*hi + hi*lo + hi*hi,
 // which keeps products to about fp32 accuracy (the dropped lo*lo term is
-// below 2^-22 relative) at three times the tensor-core work.
+// below 2^-22 relative) at three times the tensor-core work. "mma-half" (the
+// bf16/fp16 policies, knobs.halfOperands) uses m16n8k16 with bf16 or fp16
+// operands and fp32 accumulation: the staged tiles stay fp32 and every fragment
+// register packs two of them (cvt.rn.{bf16,f16}x2.f32), so softmax and the
+// online rescaling keep fp32; only the two products round their operands.
 #include "AttentionPlan.h"
 
 #include <algorithm>
@@ -51,14 +55,30 @@ bool attentionMmaFits(const AttnPlan &p, std::string *why) {
   return true;
 }
 
+bool attentionMmaHalfFits(pike::KernelOp kernel) {
+  AttnPlan p;
+  Unsupported err;
+  return planAttention(kernel, p, err) && attentionMmaFits(p) && p.D % 16 == 0;
+}
+
 bool emitAttentionMma(const AttnPlan &p, pike::KernelOp kernel, const Knobs &knobs,
                       GeneratedKernel &out, Unsupported &err) {
   const bool split = knobs.variant == "mma-3xtf32";
-  if (!split && knobs.variant != "mma-tf32")
+  const bool half = knobs.variant == "mma-half";
+  if (!split && !half && knobs.variant != "mma-tf32")
     return err.fail(p.anchor(), "unknown attention variant '" + knobs.variant + "'");
-  if (!split && !knobs.allowTF32)
+  if (!split && !half && !knobs.allowTF32)
     return err.fail(p.anchor(), "the mma-tf32 attention variant needs TF32 (the tf32 precision "
                                 "policy); mma-3xtf32 keeps fp32 accuracy");
+  if (half && knobs.halfOperands.empty())
+    return err.fail(p.anchor(), "the mma-half attention variant needs 16-bit operands (the bf16 "
+                                "or fp16 precision policy); mma-3xtf32 keeps fp32 accuracy");
+  if (half && p.D % 16)
+    return err.fail(p.anchor(), "the mma-half attention variant needs a query/key head dim that "
+                                "is a multiple of 16 (m16n8k16), not " + std::to_string(p.D));
+  // Reduction depth of one mma: 8 (TF32) or 16 (bf16/fp16).
+  const int kStep = half ? 16 : 8;
+  const std::string halfPtx = knobs.halfOperands == "fp16" ? "f16" : "bf16";
   std::string why;
   if (!attentionMmaFits(p, &why))
     return err.fail(p.anchor(), why);
@@ -77,8 +97,9 @@ bool emitAttentionMma(const AttnPlan &p, pike::KernelOp kernel, const Knobs &kno
     return false;
   const int NT = sh.warps * 32;
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_attention_mma";
-  // Staged values: rounded to TF32 once (tf32), or kept fp32 and split at use.
-  const std::string stage = split ? "" : "pike_round_tf32";
+  // Staged values: rounded to TF32 once (tf32), or kept fp32 and split (3xtf32)
+  // or packed to 16 bits (half) at use.
+  const std::string stage = split || half ? "" : "pike_round_tf32";
 
   std::ostringstream os;
   os << prelude(false) << t.defs;
@@ -92,6 +113,19 @@ bool emitAttentionMma(const AttnPlan &p, pike::KernelOp kernel, const Knobs &kno
         "               : \"+f\"(c[0]), \"+f\"(c[1]), \"+f\"(c[2]), \"+f\"(c[3])\n"
         "               : \"r\"(a[0]), \"r\"(a[1]), \"r\"(a[2]), \"r\"(a[3]), \"r\"(b[0]), \"r\"(b[1]));\n"
         "}\n";
+  if (half)
+    os << "// Two fp32 values -> one register of two " << halfPtx << " (lo in the low half).\n"
+          "PIKE_FN unsigned pike_pack(float lo, float hi) {\n"
+          "  unsigned u;\n  asm(\"cvt.rn." << halfPtx << "x2.f32 %0, %1, %2;\" : \"=r\"(u) : \"f\"(hi), \"f\"(lo));\n"
+          "  return u;\n}\n"
+          "// D = A(16x16, row) * B(16x8, col) + D (m16n8k16 ." << halfPtx << ", fp32 accumulation).\n"
+          "PIKE_FN void pike_mma16(float* c, const unsigned* a, const unsigned* b) {\n"
+          "  asm volatile(\"mma.sync.aligned.m16n8k16.row.col.f32." << halfPtx << "." << halfPtx
+       << ".f32 {%0,%1,%2,%3}, "
+          "{%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\\n\"\n"
+          "               : \"+f\"(c[0]), \"+f\"(c[1]), \"+f\"(c[2]), \"+f\"(c[3])\n"
+          "               : \"r\"(a[0]), \"r\"(a[1]), \"r\"(a[2]), \"r\"(a[3]), \"r\"(b[0]), \"r\"(b[1]));\n"
+          "}\n";
   if (split)
     os << "PIKE_FN void pike_split(float x, unsigned& hi, unsigned& lo) {\n"
           "  hi = pike_tf32(x);\n  lo = pike_tf32(x - __uint_as_float(hi));\n}\n"
@@ -99,12 +133,17 @@ bool emitAttentionMma(const AttnPlan &p, pike::KernelOp kernel, const Knobs &kno
           "PIKE_FN void pike_mma3(float* c, const unsigned* ah, const unsigned* al, const unsigned* bh,\n"
           "                       const unsigned* bl) {\n"
           "  pike_mma(c, al, bh);\n  pike_mma(c, ah, bl);\n  pike_mma(c, ah, bh);\n}\n";
-  // Loads fragment `f` (n registers) from the float expressions `src`.
+  // Loads fragment `f` (n registers) from the float expressions `src` (half:
+  // 2n expressions, packed in pairs).
   auto frag = [&](const std::string &f, const std::vector<std::string> &src,
                   const std::string &ind) {
     std::ostringstream s;
-    size_t n = src.size();
-    if (split) {
+    size_t n = half ? src.size() / 2 : src.size();
+    if (half) {
+      s << ind << "unsigned " << f << "[" << n << "];\n";
+      for (size_t i = 0; i < n; ++i)
+        s << ind << f << "[" << i << "] = pike_pack(" << src[2 * i] << ", " << src[2 * i + 1] << ");\n";
+    } else if (split) {
       s << ind << "unsigned " << f << "h[" << n << "], " << f << "l[" << n << "];\n";
       for (size_t i = 0; i < n; ++i)
         s << ind << "pike_split(" << src[i] << ", " << f << "h[" << i << "], " << f << "l[" << i
@@ -117,8 +156,9 @@ bool emitAttentionMma(const AttnPlan &p, pike::KernelOp kernel, const Knobs &kno
     return s.str();
   };
   auto mma = [&](const std::string &c, const std::string &a, const std::string &b) {
-    return split ? "pike_mma3(" + c + ", " + a + "h, " + a + "l, " + b + "h, " + b + "l);"
-                 : "pike_mma(" + c + ", " + a + ", " + b + ");";
+    return split  ? "pike_mma3(" + c + ", " + a + "h, " + a + "l, " + b + "h, " + b + "l);"
+           : half ? "pike_mma16(" + c + ", " + a + ", " + b + ");"
+                  : "pike_mma(" + c + ", " + a + ", " + b + ");";
   };
 
   os << "extern \"C\" __global__ void __launch_bounds__(" << NT << ") " << name << "("
@@ -161,12 +201,26 @@ bool emitAttentionMma(const AttnPlan &p, pike::KernelOp kernel, const Knobs &kno
   // S = Q K^T for the warp's 16 rows.
   os << "    float s[BK / 8][4];\n";
   os << "#pragma unroll\n    for (int n = 0; n < BK / 8; ++n)\n#pragma unroll\n      for (int j = 0; j < 4; ++j) s[n][j] = 0.0f;\n";
-  os << "#pragma unroll\n    for (int d0 = 0; d0 < D; d0 += 8) {\n";
-  os << "      const float* qa = Qs + (wr + g) * LQ + d0 + tg;\n";
-  os << frag("a", {"qa[0]", "qa[8 * LQ]", "qa[4]", "qa[8 * LQ + 4]"}, "      ");
+  os << "#pragma unroll\n    for (int d0 = 0; d0 < D; d0 += " << kStep << ") {\n";
+  // Fragment layouts of the PTX ISA: m16n8k8 .tf32 (thread g, tg holds A rows
+  // g/g+8, columns tg/tg+4) or m16n8k16 .bf16/.f16 (columns 2tg, 2tg+1, +8).
+  if (half) {
+    os << "      const float* qa = Qs + (wr + g) * LQ + d0 + 2 * tg;\n";
+    os << frag("a", {"qa[0]", "qa[1]", "qa[8 * LQ]", "qa[8 * LQ + 1]", "qa[8]", "qa[9]",
+                     "qa[8 * LQ + 8]", "qa[8 * LQ + 9]"},
+               "      ");
+  } else {
+    os << "      const float* qa = Qs + (wr + g) * LQ + d0 + tg;\n";
+    os << frag("a", {"qa[0]", "qa[8 * LQ]", "qa[4]", "qa[8 * LQ + 4]"}, "      ");
+  }
   os << "#pragma unroll\n      for (int n = 0; n < BK / 8; ++n) {\n";
-  os << "        const float* kb = Ks + (n * 8 + g) * LK + d0 + tg;\n";
-  os << frag("b", {"kb[0]", "kb[4]"}, "        ");
+  if (half) {
+    os << "        const float* kb = Ks + (n * 8 + g) * LK + d0 + 2 * tg;\n";
+    os << frag("b", {"kb[0]", "kb[1]", "kb[8]", "kb[9]"}, "        ");
+  } else {
+    os << "        const float* kb = Ks + (n * 8 + g) * LK + d0 + tg;\n";
+    os << frag("b", {"kb[0]", "kb[4]"}, "        ");
+  }
   os << "        " << mma("s[n]", "a", "b") << "\n      }\n    }\n";
   // Score ops and online softmax; h = 0: row g (c0, c1), h = 1: row g + 8 (c2, c3).
   os << "#pragma unroll\n    for (int h = 0; h < 2; ++h) {\n";
@@ -194,12 +248,24 @@ bool emitAttentionMma(const AttnPlan &p, pike::KernelOp kernel, const Knobs &kno
   os << "    }\n";
   os << "    __syncwarp();\n";
   // O += P V.
-  os << "#pragma unroll\n    for (int k8 = 0; k8 < BK; k8 += 8) {\n";
-  os << "      const float* pa = Ps + (wr + g) * LP + k8 + tg;\n";
-  os << frag("a", {"pa[0]", "pa[8 * LP]", "pa[4]", "pa[8 * LP + 4]"}, "      ");
+  os << "#pragma unroll\n    for (int k8 = 0; k8 < BK; k8 += " << kStep << ") {\n";
+  if (half) {
+    os << "      const float* pa = Ps + (wr + g) * LP + k8 + 2 * tg;\n";
+    os << frag("a", {"pa[0]", "pa[1]", "pa[8 * LP]", "pa[8 * LP + 1]", "pa[8]", "pa[9]",
+                     "pa[8 * LP + 8]", "pa[8 * LP + 9]"},
+               "      ");
+  } else {
+    os << "      const float* pa = Ps + (wr + g) * LP + k8 + tg;\n";
+    os << frag("a", {"pa[0]", "pa[8 * LP]", "pa[4]", "pa[8 * LP + 4]"}, "      ");
+  }
   os << "#pragma unroll\n      for (int n = 0; n < DV / 8; ++n) {\n";
-  os << "        const float* vb = Vs + (k8 + tg) * LV + n * 8 + g;\n";
-  os << frag("b", {"vb[0]", "vb[4 * LV]"}, "        ");
+  if (half) {
+    os << "        const float* vb = Vs + (k8 + 2 * tg) * LV + n * 8 + g;\n";
+    os << frag("b", {"vb[0]", "vb[LV]", "vb[8 * LV]", "vb[9 * LV]"}, "        ");
+  } else {
+    os << "        const float* vb = Vs + (k8 + tg) * LV + n * 8 + g;\n";
+    os << frag("b", {"vb[0]", "vb[4 * LV]"}, "        ");
+  }
   os << "        " << mma("o[n]", "a", "b") << "\n      }\n    }\n";
   os << "  }\n";
   // Epilogue: O / l, then the region's elementwise ops, per element.
@@ -217,8 +283,9 @@ bool emitAttentionMma(const AttnPlan &p, pike::KernelOp kernel, const Knobs &kno
   out.entry = name;
   out.launches = singleLaunch(name, {(p.Lq + sh.BQ - 1) / sh.BQ, p.batch, 1}, NT, smem,
                               pointerArgs(t.numInputs, t.numOutputs));
-  out.summary = std::string("attention ") + (split ? "mma 3xTF32" : "mma TF32") +
-                " flash (m16n8k8, online softmax" + (p.causal ? ", causal tiles skipped" : "") +
+  out.summary = std::string("attention ") +
+                (split ? "mma 3xTF32" : half ? "mma " + knobs.halfOperands : std::string("mma TF32")) +
+                " flash (" + (half ? "m16n8k16, fp32 accumulation" : "m16n8k8") + ", online softmax" + (p.causal ? ", causal tiles skipped" : "") +
                 ") " + std::to_string(sh.BQ) + " rows x " + std::to_string(sh.BK) +
                 "-key tiles batch=" + std::to_string(p.batch) + " Lq=" + std::to_string(p.Lq) +
                 " Lk=" + std::to_string(p.Lk) + " D=" + std::to_string(p.D) +

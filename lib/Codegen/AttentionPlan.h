@@ -93,7 +93,8 @@ bool emitAttentionStores(const AttnPlan &p, pike::KernelOp kernel, const AttnKer
                          Unsupported &err);
 
 /// Flash attention on tensor cores (mma.sync m16n8k8 TF32, or 3xTF32 split
-/// products for fp32 accuracy): variants "mma-tf32" / "mma-3xtf32".
+/// products for fp32 accuracy, or m16n8k16 bf16/fp16 under those policies):
+/// variants "mma-tf32" / "mma-3xtf32" / "mma-half".
 bool emitAttentionMma(const AttnPlan &p, pike::KernelOp kernel, const Knobs &knobs,
                       GeneratedKernel &out, Unsupported &err);
 /// Whether the mma kernel takes this plan (head dims multiples of 8 up to 128).

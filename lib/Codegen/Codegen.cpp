@@ -21,6 +21,8 @@ nlohmann::json Knobs::toJson() const {
                       {"allowTF32", allowTF32}};
   if (!variant.empty())
     j["variant"] = variant;
+  if (!halfOperands.empty())
+    j["halfOperands"] = halfOperands;
   return j;
 }
 
@@ -39,6 +41,10 @@ Knobs Knobs::fromJson(const nlohmann::json &j) {
     k.allowTF32 = j["allowTF32"].get<bool>();
   if (j.contains("variant") && j["variant"].is_string())
     k.variant = j["variant"].get<std::string>();
+  // Only the two 16-bit operand types; anything else means fp32 operands.
+  if (j.contains("halfOperands") && j["halfOperands"].is_string() &&
+      (j["halfOperands"] == "bf16" || j["halfOperands"] == "fp16"))
+    k.halfOperands = j["halfOperands"].get<std::string>();
   // Sanitise: the generators rely on these ranges.
   if (k.blockSize < 32 || k.blockSize > 1024 || k.blockSize % 32)
     k.blockSize = 256;
@@ -51,7 +57,8 @@ Knobs Knobs::fromJson(const nlohmann::json &j) {
 
 bool Knobs::operator==(const Knobs &o) const {
   return blockSize == o.blockSize && vectorWidth == o.vectorWidth &&
-         itemsPerThread == o.itemsPerThread && allowTF32 == o.allowTF32 && variant == o.variant;
+         itemsPerThread == o.itemsPerThread && allowTF32 == o.allowTF32 && variant == o.variant &&
+         halfOperands == o.halfOperands;
 }
 
 namespace detail {
@@ -386,19 +393,27 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
   }
   case Kind::Attention: {
     // Tensor-core flash kernel (mma): blockSize / 32 warps of 16 query rows,
-    // itemsPerThread 2 = 64-key tiles (1: 32). mma-tf32 carries allowTF32; the
-    // proposer clears it under the fp32 policy and the generator then refuses it.
+    // itemsPerThread 2 = 64-key tiles (1: 32). mma-tf32 carries allowTF32 and
+    // mma-half halfOperands: what they need from the precision policy (the
+    // proposer drops them where the policy does not allow it, and moves the
+    // policy's own variant first; without it the generator refuses them).
     // With fewer than 64 keys (window attention) the measured warp-per-row
     // kernel goes first.
     const bool mma = attentionMmaFits(kernel);
     const bool mmaEarly = mma && attentionKeyLength(kernel) >= 64;
     Knobs tf32 = mk(128, 4, 2, "mma-tf32");
     tf32.allowTF32 = true;
+    const bool mmaHalf = mma && attentionMmaHalfFits(kernel);
+    Knobs half = mk(128, 4, 2, "mma-half");
+    half.allowTF32 = true;
+    half.halfOperands = "bf16";
     if (attentionTiledFirst(kernel))
       add(mk(256, 4, 1, "tiled"));
     if (mmaEarly) {
       add(mk(128, 4, 2, "mma-3xtf32"));
       add(tf32);
+      if (mmaHalf)
+        add(half);
     }
     add(mk(128, 4, 1));
     add(mk(256, 4, 1));
@@ -409,6 +424,12 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
       add(mk(128, 4, 2, "mma-3xtf32"));
       add(tf32);
       add(mk(256, 4, 2, "mma-3xtf32")); // 128 query rows per block
+      if (mmaHalf) {
+        add(half);
+        Knobs wide = half;
+        wide.blockSize = 256;
+        add(wide);
+      }
     }
     break;
   }
@@ -497,6 +518,24 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
   return out;
 }
 
+bool policyAllows(Precision p, const Knobs &k) {
+  if (!k.halfOperands.empty())
+    return *halfOperandType(p) != '\0';
+  return !k.allowTF32 || allowsTF32(p);
+}
+
+bool usesPolicy(Precision p, const Knobs &k) {
+  if (*halfOperandType(p))
+    return !k.halfOperands.empty();
+  return p == Precision::TF32 && k.allowTF32;
+}
+
+Knobs withPolicy(Knobs k, Precision p) {
+  k.allowTF32 = allowsTF32(p);
+  k.halfOperands = halfOperandType(p);
+  return k;
+}
+
 Knobs mutate(pike::KernelOp kernel, const Knobs &k, uint64_t seed) {
   // SplitMix64: a deterministic stream from the seed.
   uint64_t z = seed + 0x9e3779b97f4a7c15ULL;
@@ -549,11 +588,12 @@ Knobs mutate(pike::KernelOp kernel, const Knobs &k, uint64_t seed) {
       break;
     }
     case Kind::Attention: {
-      // mma-tf32 is a neighbour only where the parent already had TF32.
-      static const char *vars[] = {"", "tiled", "mma-3xtf32", "mma-tf32"};
+      // mma-tf32 is a neighbour only where the parent already had TF32, mma-half
+      // only where it had 16-bit operands.
+      static const char *vars[] = {"", "tiled", "mma-3xtf32", "mma-tf32", "mma-half"};
       const bool mma = llvm::StringRef(m.variant).starts_with("mma");
       if (r % 3 == 0)
-        m.variant = vars[(r >> 4) % (k.allowTF32 ? 4 : 3)];
+        m.variant = vars[(r >> 4) % (!k.halfOperands.empty() ? 5 : k.allowTF32 ? 4 : 3)];
       else if (r % 3 == 1 && mma)
         m.itemsPerThread = m.itemsPerThread >= 2 ? 1 : 2; // 64 <-> 32-key tiles
       else

@@ -6,9 +6,14 @@
 //  - "wmma": an nvrtc kernel on TF32 tensor cores (wmma 16x16x8), the epilogue fused;
 //    only where TF32 is allowed.
 // Pointwise (1x1) convolutions are planned as batched GEMMs (see Conv.cpp).
-// fp32 only; CUBLAS_COMPUTE_32F unless TF32 is allowed (then ..._FAST_TF32): by
+// fp32 data only; CUBLAS_COMPUTE_32F unless TF32 is allowed (then ..._FAST_TF32): by
 // the precision policy (knobs.allowTF32), or for a convolution by the reference
 // op itself (its allow_tf32, cuDNN's default: the kernel does what eager does).
+// Under the bf16/fp16 policies (knobs.halfOperands) the cuBLAS variants compute
+// with CUBLAS_COMPUTE_32F_FAST_16BF / _FAST_16F: cuBLAS rounds the fp32 operands
+// to bf16/fp16 for the tensor cores and accumulates in fp32; data, bias and
+// output stay fp32, so the slot ABI does not change; wmma stages bf16/half
+// tiles (16x16x16 fragments, fp32 accumulation); simt stays exact fp32.
 #include "Internal.h"
 
 #include "pike/Dialect/OpRegistry.h"
@@ -386,7 +391,9 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
 
 /// TF32 tensor cores through wmma (16x16x8 fragments): each warp owns a 32x32
 /// tile of C; the block's BM x BN tile goes through shared memory once at the
-/// end so the fused epilogue reads and writes along n (coalesced).
+/// end so the fused epilogue reads and writes along n (coalesced). Under the
+/// bf16/fp16 policies (knobs.halfOperands) the tiles are staged as bf16/half
+/// and the fragments are 16x16x16 (fp32 accumulator); the TF32 text is unchanged.
 bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, const std::string &defs,
               const llvm::DenseMap<Value, TensorRef> &tensors, GeneratedKernel &out,
               Unsupported &err) {
@@ -401,6 +408,12 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   int wmWarps = nt == 64 ? 1 : 2, wnWarps = nt == 256 ? 4 : 2;
   int BM = 32 * wmWarps, BN = 32 * wnWarps;
   const int BK = knobs.itemsPerThread >= 2 ? 32 : 16;
+  // 16-bit operands: element type, its rounding from float, and the k of one mma.
+  const bool half = !knobs.halfOperands.empty();
+  const std::string elt = knobs.halfOperands == "fp16" ? "__half" : half ? "__nv_bfloat16" : "float";
+  const std::string cvt = knobs.halfOperands == "fp16" ? "__float2half_rn"
+                          : half                      ? "__float2bfloat16_rn"
+                                                      : "wmma::__float_to_tf32";
   std::string A, B;
   if (!operandPtr(p.A, tensors, A, err, p.op, "GEMM operand") ||
       !operandPtr(p.B, tensors, B, err, p.op, "GEMM operand"))
@@ -408,7 +421,10 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_wmma";
   std::string idx = indexType(std::max(p.batch * p.M * p.N, p.batch * std::max(p.M, p.N) * p.K));
   std::ostringstream os;
-  os << "#include <mma.h>\n" << prelude(false) << defs;
+  os << "#include <mma.h>\n";
+  if (half)
+    os << (knobs.halfOperands == "fp16" ? "#include <cuda_fp16.h>\n" : "#include <cuda_bf16.h>\n");
+  os << prelude(false) << defs;
   os << "extern \"C\" __global__ void __launch_bounds__(" << nt << ") " << name << "("
      << paramList(kernel) << ") {\n";
   os << "  using namespace nvcuda;\n";
@@ -416,36 +432,47 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   os << "  const pike_idx M = " << p.M << ", N = " << p.N << ", K = " << p.K << ";\n";
   os << "  constexpr int BM = " << BM << ", BN = " << BN << ", BK = " << BK << ", WN = " << wnWarps
      << ", NT = " << nt << ";\n";
-  os << "  constexpr int LDA = BK + 4, LDB = BN + 4, LDC = BN + 4;\n";
-  // C's staging tile reuses the A/B tiles' memory (after the last k step).
-  // Operands are rounded to TF32 once, when staged (not per fragment load).
-  os << "  constexpr int AB = BM * LDA + BK * LDB, SM = AB > BM * LDC ? AB : BM * LDC;\n";
-  os << "  __shared__ __align__(128) float pike_smem[SM];\n";
-  os << "  float* As = pike_smem;\n  float* Bs = pike_smem + BM * LDA;\n  float* Cs = pike_smem;\n";
+  if (!half) {
+    os << "  constexpr int LDA = BK + 4, LDB = BN + 4, LDC = BN + 4;\n";
+    // C's staging tile reuses the A/B tiles' memory (after the last k step).
+    // Operands are rounded to TF32 once, when staged (not per fragment load).
+    os << "  constexpr int AB = BM * LDA + BK * LDB, SM = AB > BM * LDC ? AB : BM * LDC;\n";
+    os << "  __shared__ __align__(128) float pike_smem[SM];\n";
+    os << "  float* As = pike_smem;\n  float* Bs = pike_smem + BM * LDA;\n  float* Cs = pike_smem;\n";
+  } else {
+    // 16-bit tiles (leading dims multiples of 8 elements, as wmma needs), the
+    // fp32 C tile over the same bytes; operands rounded once, when staged.
+    os << "  constexpr int LDA = BK + 8, LDB = BN + 8, LDC = BN + 4;\n";
+    os << "  constexpr int AB = (BM * LDA + BK * LDB) * 2, SM = AB > BM * LDC * 4 ? AB : BM * LDC * 4;\n";
+    os << "  __shared__ __align__(128) unsigned char pike_smem[SM];\n";
+    os << "  " << elt << "* As = (" << elt << "*)pike_smem;\n  " << elt << "* Bs = As + BM * LDA;\n"
+       << "  float* Cs = (float*)pike_smem;\n";
+  }
   os << "  const int warp = threadIdx.x / 32, wm = warp / WN, wn = warp % WN;\n";
   os << "  const pike_idx bz = blockIdx.z, m0 = (pike_idx)blockIdx.y * BM, n0 = (pike_idx)blockIdx.x * BN;\n";
   os << "  const float* Ab = " << A << " + bz * (pike_idx)" << p.strideA << ";\n";
   os << "  const float* Bb = " << B << " + bz * (pike_idx)" << p.strideB << ";\n";
-  os << "  wmma::fragment<wmma::accumulator, 16, 16, 8, float> acc[2][2];\n";
+  const std::string kf = half ? "16" : "8"; // k of one fragment
+  os << "  wmma::fragment<wmma::accumulator, 16, 16, " << kf << ", float> acc[2][2];\n";
   os << "#pragma unroll\n  for (int i = 0; i < 2; ++i)\n#pragma unroll\n    for (int j = 0; j < 2; ++j) wmma::fill_fragment(acc[i][j], 0.0f);\n";
   os << "  for (pike_idx k0 = 0; k0 < K; k0 += BK) {\n";
   os << "    for (int e = threadIdx.x; e < BM * BK; e += NT) {\n";
   os << "      const int mm = e / BK, kk = e % BK;\n";
   os << "      const pike_idx gm = m0 + mm, gk = k0 + kk;\n";
-  os << "      As[mm * LDA + kk] = wmma::__float_to_tf32((gm < M && gk < K) ? __ldg(Ab + gm * K + gk) : 0.0f);\n    }\n";
+  os << "      As[mm * LDA + kk] = " << cvt << "((gm < M && gk < K) ? __ldg(Ab + gm * K + gk) : 0.0f);\n    }\n";
   // Scalar loads of the B tile (row-major [K, N]), at indentation `ind`.
   auto scalarB = [&](const std::string &ind) {
     os << ind << "for (int e = threadIdx.x; e < BK * BN; e += NT) {\n";
     os << ind << "  const int kk = e / BN, nn = e % BN;\n";
     os << ind << "  const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
-    os << ind << "  Bs[kk * LDB + nn] = wmma::__float_to_tf32((gn < N && gk < K) ? __ldg(Bb + gk * N + gn) : 0.0f);\n";
+    os << ind << "  Bs[kk * LDB + nn] = " << cvt << "((gn < N && gk < K) ? __ldg(Bb + gk * N + gn) : 0.0f);\n";
     os << ind << "}\n";
   };
   if (p.transB) {
     os << "    for (int e = threadIdx.x; e < BK * BN; e += NT) {\n";
     os << "      const int nn = e / BK, kk = e % BK;\n";
     os << "      const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
-    os << "      Bs[kk * LDB + nn] = wmma::__float_to_tf32((gn < N && gk < K) ? __ldg(Bb + gn * K + gk) : 0.0f);\n    }\n";
+    os << "      Bs[kk * LDB + nn] = " << cvt << "((gn < N && gk < K) ? __ldg(Bb + gn * K + gk) : 0.0f);\n    }\n";
   } else if (p.N % 4 == 0) {
     // Rows of B are float4-aligned when the base is (N % 4 == 0): vector loads.
     os << "    if ((((unsigned long long)Bb) & 15) == 0) {\n";
@@ -454,9 +481,9 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
     os << "        const pike_idx gn = n0 + nn, gk = k0 + kk;\n";
     os << "        float4 v = make_float4(0.0f, 0.0f, 0.0f, 0.0f);\n";
     os << "        if (gk < K && gn < N) v = __ldg((const float4*)(Bb + gk * N + gn));\n";
-    os << "        float* d = Bs + kk * LDB + nn;\n";
-    os << "        d[0] = wmma::__float_to_tf32(v.x); d[1] = wmma::__float_to_tf32(v.y);\n"
-          "        d[2] = wmma::__float_to_tf32(v.z); d[3] = wmma::__float_to_tf32(v.w);\n      }\n";
+    os << "        " << elt << "* d = Bs + kk * LDB + nn;\n";
+    os << "        d[0] = " << cvt << "(v.x); d[1] = " << cvt << "(v.y);\n"
+       << "        d[2] = " << cvt << "(v.z); d[3] = " << cvt << "(v.w);\n      }\n";
     os << "    } else {\n";
     scalarB("      ");
     os << "    }\n";
@@ -464,9 +491,10 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
     scalarB("    ");
   }
   os << "    __syncthreads();\n";
-  os << "#pragma unroll\n    for (int kk = 0; kk < BK; kk += 8) {\n";
-  os << "      wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> a[2];\n";
-  os << "      wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> b[2];\n";
+  const std::string fragType = half ? elt : "wmma::precision::tf32";
+  os << "#pragma unroll\n    for (int kk = 0; kk < BK; kk += " << kf << ") {\n";
+  os << "      wmma::fragment<wmma::matrix_a, 16, 16, " << kf << ", " << fragType << ", wmma::row_major> a[2];\n";
+  os << "      wmma::fragment<wmma::matrix_b, 16, 16, " << kf << ", " << fragType << ", wmma::row_major> b[2];\n";
   os << "#pragma unroll\n      for (int i = 0; i < 2; ++i) {\n";
   os << "        wmma::load_matrix_sync(a[i], As + (wm * 32 + i * 16) * LDA + kk, LDA);\n";
   os << "        wmma::load_matrix_sync(b[i], Bs + kk * LDB + wn * 32 + i * 16, LDB);\n";
@@ -493,7 +521,8 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   out.mode = "nvrtc";
   out.entry = name;
   out.launches = singleLaunch(name, {gx, gy, p.batch}, nt, 0, pointerArgs(ins.size(), outs.size()));
-  out.summary = std::string(p.conv ? "pointwise conv as gemm" : "gemm") + " wmma tf32 " +
+  out.summary = std::string(p.conv ? "pointwise conv as gemm" : "gemm") + " wmma " +
+                (half ? knobs.halfOperands + " (fp32 accumulation) " : std::string("tf32 ")) +
                 std::to_string(p.batch) + "x" + std::to_string(p.M) + "x" + std::to_string(p.N) +
                 "x" + std::to_string(p.K) + ", tile " + std::to_string(BM) + "x" + std::to_string(BN) +
                 "x" + std::to_string(BK);
@@ -597,7 +626,10 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
   }
   os << "  static void* workspace = [] { void* w = nullptr; if (cudaMalloc(&w, kPikeWorkspaceBytes) != cudaSuccess) w = nullptr; return w; }();\n";
   os << "  if (!workspace) return (int)cudaErrorMemoryAllocation;\n";
-  std::string compute = p.tf32(knobs) ? "CUBLAS_COMPUTE_32F_FAST_TF32" : "CUBLAS_COMPUTE_32F";
+  std::string compute = knobs.halfOperands == "bf16"   ? "CUBLAS_COMPUTE_32F_FAST_16BF"
+                        : knobs.halfOperands == "fp16" ? "CUBLAS_COMPUTE_32F_FAST_16F"
+                        : p.tf32(knobs)                ? "CUBLAS_COMPUTE_32F_FAST_TF32"
+                                                       : "CUBLAS_COMPUTE_32F";
   double alpha = p.addSelf ? 1.0 : 1.0; // addmm's alpha/beta are applied by the epilogue
   os << "  const float alpha = " << floatLiteral(alpha, "float") << ", beta = 0.0f;\n";
   // Column-major view: C^T[N x M] = op(B)^T-view[N x K] * A^T-view[K x M].
@@ -685,7 +717,9 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
                 "x" + std::to_string(p.M) + "x" + std::to_string(p.N) + "x" + std::to_string(p.K) +
                 (lt ? ", epilogue " + ltEpi : std::string()) +
                 (needEpi ? ", + generated epilogue kernel" : "") +
-                (p.tf32(knobs) ? ", TF32" : "");
+                (!knobs.halfOperands.empty() ? ", " + knobs.halfOperands + " operands, fp32 accumulation"
+                 : p.tf32(knobs)             ? std::string(", TF32")
+                                             : std::string());
   return true;
 }
 

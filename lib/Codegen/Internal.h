@@ -203,6 +203,8 @@ bool attentionTiledFirst(pike::KernelOp kernel);
 bool attentionTiledFits(pike::KernelOp kernel);
 /// The tensor-core (mma) attention kernel takes this slot.
 bool attentionMmaFits(pike::KernelOp kernel);
+/// ... and its 16-bit variant (mma-half: query/key head dim a multiple of 16).
+bool attentionMmaHalfFits(pike::KernelOp kernel);
 /// Key length of an attention slot, 0 when not one.
 int64_t attentionKeyLength(pike::KernelOp kernel);
 bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err);

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -140,7 +141,7 @@ FailureOr<std::string> slotsSource(ModuleOp module, const std::string &ns, const
   os << "\nconst PikePackageSlot pike_package_slots[] = {\n"
      << rows.str() << "  {0, 0, 0, 0, 0, 0, 0, 0, 0},\n};\n"
      << "const char pike_package_namespace[] = \"" << ns << "\";\n"
-     << "const int32_t pike_package_allow_tf32 = " << (options.allowTF32 ? 1 : 0) << ";\n"
+     << "const int32_t pike_package_allow_tf32 = " << (allowsTF32(options.precision) ? 1 : 0) << ";\n"
      << "const char pike_package_channels_last[] = \"" << options.channelsLast << "\";\n";
   return os.str();
 }
@@ -178,6 +179,19 @@ nlohmann::ordered_json reportJson(ModuleOp module, const std::string &ns, const 
         s[key] = i.getInt();
       else if (auto str = dyn_cast<StringAttr>(attr.getValue()))
         s[key] = str.str();
+      else if (auto list = dyn_cast<ArrayAttr>(attr.getValue())) {
+        // max_abs_err: one float per output; non-finite ones as JSON strings.
+        nlohmann::ordered_json values = nlohmann::ordered_json::array();
+        for (Attribute e : list)
+          if (auto f = dyn_cast<FloatAttr>(e)) {
+            double x = f.getValueAsDouble();
+            if (std::isfinite(x))
+              values.push_back(x);
+            else
+              values.push_back(std::isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
+          }
+        s[key] = values;
+      }
     }
     slots.push_back(s);
   }
@@ -187,10 +201,8 @@ nlohmann::ordered_json reportJson(ModuleOp module, const std::string &ns, const 
     doc["source"] = src.str();
   doc["cuda_graphs"] = options.cudaGraphs;
   doc["channels_last"] = options.channelsLast;
-  if (auto policy = module->getAttrOfType<StringAttr>(pike::kPrecisionAttr))
-    doc["precision"] = policy.str();
-  else
-    doc["precision"] = "fp32 kernels (convolution kernels: TF32 where the exported convolution allows it, as cuDNN does); PyTorch ops keep its TF32 settings";
+  doc["precision_policy"] = precisionName(options.precision);
+  doc["precision"] = describePrecision(options.precision);
   if (auto time = module->getAttrOfType<StringAttr>(pike::kSearchTimeAttr))
     doc["search_time"] = time.str();
   doc["slots"] = slots;
@@ -225,6 +237,21 @@ std::string reportMarkdown(const nlohmann::ordered_json &doc) {
     // A searched slot says how the worker verified it; a database slot says it
     // was not re-verified (see the provenance list below); a fallback says why.
     std::string why = s.value("verified", s.value("verification", s.value("fallback_reason", std::string("-"))));
+    // The measured error against the fp32 reference, per output, and the tolerance.
+    if (s.contains("max_abs_err") && s["max_abs_err"].is_array()) {
+      std::ostringstream e;
+      e.precision(3);
+      e << "; max abs err vs fp32 per output:";
+      for (const auto &v : s["max_abs_err"]) {
+        if (v.is_number())
+          e << " " << v.get<double>();
+        else
+          e << " " << v.get<std::string>();
+      }
+      if (s.contains("tolerance"))
+        e << " (" << s["tolerance"].get<std::string>() << ")";
+      why += e.str();
+    }
     // Slots computing the same function were searched once and got one outcome.
     if (s.contains("search_sec")) {
       std::ostringstream t;
@@ -316,7 +343,10 @@ std::string pike::packageNamespace(ModuleOp module, const PackageOptions &option
       os << "\n" << k.getLaunchesAttr();
   }
   os << "\ncuda-graphs=" << options.cudaGraphs << " arch=" << options.cudaArch
-     << " tf32=" << options.allowTF32 << " channels-last=" << options.channelsLast;
+     << " tf32=" << allowsTF32(options.precision) << " channels-last=" << options.channelsLast;
+  // The 16-bit policies: named (fp32 and tf32 packages keep their namespaces).
+  if (*halfOperandType(options.precision))
+    os << " precision=" << precisionName(options.precision);
   os.flush();
   auto digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(text));
   return "pike_" + llvm::toHex(llvm::ArrayRef<uint8_t>(digest).take_front(5), /*LowerCase=*/true);
@@ -392,7 +422,7 @@ LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options,
                                              {"PIKE_TORCH_ARCH", options.cudaArch.size() >= 2
                                                                      ? options.cudaArch.substr(0, options.cudaArch.size() - 1) + "." + options.cudaArch.substr(options.cudaArch.size() - 1)
                                                                      : options.cudaArch},
-                                             {"PIKE_ALLOW_TF32", options.allowTF32 ? "true" : "false"},
+                                             {"PIKE_ALLOW_TF32", allowsTF32(options.precision) ? "true" : "false"},
                                              {"PIKE_CHANNELS_LAST", options.channelsLast}};
   for (auto [tmpl, target] : std::vector<std::pair<std::string, std::string>>{
            {"runtime.cpp", "src/runtime.cpp"},
@@ -427,9 +457,8 @@ LogicalResult pike::writePackage(ModuleOp module, const PackageOptions &options,
       return module.emitError() << "cannot write '" << dir << "/model.pt': " << ec.message();
   }
 
-  if (options.allowTF32)
-    module->setAttr(pike::kPrecisionAttr,
-                    StringAttr::get(module.getContext(), "tf32 (cuBLAS/cuDNN and generated GEMMs)"));
+  module->setAttr(pike::kPrecisionAttr,
+                  StringAttr::get(module.getContext(), describePrecision(options.precision)));
   nlohmann::ordered_json report = reportJson(module, ns, options);
   report["package"] = package;
   if (failed(writeFile(anchor, dir + "/report.json", report.dump(2) + "\n")) ||

@@ -1,12 +1,15 @@
 #include "pike/Pipelines/Pipelines.h"
 
 #include "pike/Passes/Passes.h"
+#include "pike/Support/Precision.h"
 
 #include "mlir/Pass/PassRegistry.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cstdio>
 
 using namespace mlir;
 
@@ -15,6 +18,25 @@ namespace {
 
 bool isSearchPass(Pass &pass) {
   return pass.getArgument() == "pike-search" || pass.getArgument() == "pike-llm-search";
+}
+
+/// The value of option `key` of a pass, read from its printed options ("" when
+/// it does not print one). Options print sorted inside braces.
+std::string printedOption(Pass &pass, llvm::StringRef key) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  pass.printAsTextualPipeline(os);
+  for (const char *sep : {"{", " "}) {
+    std::string needle = (sep + key + "=").str();
+    size_t at = text.find(needle);
+    if (at == std::string::npos)
+      continue;
+    size_t begin = at + needle.size(), end = begin;
+    while (end < text.size() && text[end] != ' ' && text[end] != '}')
+      ++end;
+    return text.substr(begin, end - begin);
+  }
+  return "";
 }
 
 /// The arch= value of a search pass, read from its printed options.
@@ -64,6 +86,9 @@ void addApplyDb(OpPassManager &pm, const PipelineOptions &options) {
     return;
   PikeApplyTuningDbOptions applyDb;
   applyDb.db = options.applyDb;
+  applyDb.precision = options.precision;
+  applyDb.atol = options.atol;
+  applyDb.rtol = options.rtol;
   if (options.cudaArch != "auto")
     applyDb.arch = options.cudaArch;
   pm.addPass(createPikeApplyTuningDb(applyDb));
@@ -78,8 +103,11 @@ void addLadderSuffix(OpPassManager &pm, const PipelineOptions &options) {
   }
   if (options.emit != Emit::Package)
     return;
-  if (options.tf32)
-    pm.addPass(createPikeCheckPrecision());
+  if (options.precision != "fp32") {
+    PikeCheckPrecisionOptions check;
+    check.policy = options.precision;
+    pm.addPass(createPikeCheckPrecision(check));
+  }
   PikeRegionReportOptions report;
   report.output = options.packageDir + "/regions.json";
   pm.addPass(createPikeRegionReport(report));
@@ -87,7 +115,7 @@ void addLadderSuffix(OpPassManager &pm, const PipelineOptions &options) {
   package.outputDir = options.packageDir;
   package.cudaGraphs = options.cudaGraphs;
   package.build = options.buildPackage;
-  package.allowTF32 = options.tf32;
+  package.precision = options.precision;
   package.channelsLast = options.channelsLast;
   llvm::StringRef arch = options.cudaArch;
   arch.consume_front("sm_");
@@ -98,6 +126,8 @@ void addLadderSuffix(OpPassManager &pm, const PipelineOptions &options) {
 /// What the registered pipelines need that pike-opt's flags always give.
 LogicalResult checkLadderOptions(const PipelineOptions &options,
                                  llvm::function_ref<LogicalResult(const llvm::Twine &)> fail) {
+  if (!parsePrecision(options.precision))
+    return fail("unknown precision='" + options.precision + "' (expected " + precisionChoices() + ")");
   if (options.emit == Emit::Package && options.packageDir.empty())
     return fail("emit=package needs package-dir=<directory>");
   // The region report is written into it before the package pass fills it.
@@ -131,6 +161,9 @@ LogicalResult buildSearchPipeline(OpPassManager &pm, const SearchPipelineOptions
     return fail("bad cuda-arch='" + options.cudaArch + "': expected auto or sm_NN");
   }
   settings.explicitArch = options.cudaArch.hasValue() && settings.arch != "auto";
+  settings.precision = options.precision;
+  settings.atol = options.atol;
+  settings.rtol = options.rtol;
   return buildPikePipeline(pm, options, [&](OpPassManager &middle) {
     middle.addPass(std::move(search));
     if (std::string err = configureSearchPasses(middle, settings); !err.empty())
@@ -242,6 +275,25 @@ std::string configureSearchPasses(OpPassManager &pm, const SearchPassSettings &s
     if (!settings.searchTime.empty())
       if (std::string err = setPassOption(pass, "search-time", settings.searchTime); !err.empty())
         return err;
+    // One precision policy for the search, the check and the package.
+    std::string own = printedOption(pass, "precision");
+    if (!own.empty() && !parsePrecision(own))
+      return "-" + pass.getArgument().str() + ": unknown precision='" + own + "' (expected " +
+             precisionChoices() + ")";
+    if (!settings.precision.empty() && !own.empty() && own != "fp32" && own != settings.precision)
+      return "-" + pass.getArgument().str() + " has precision=" + own + " but the pipeline's is " +
+             settings.precision + " (pike-opt --precision, a pike-*-pipeline's precision=): give --precision=" +
+             own + ", the package and its precision check follow it too";
+    if (!settings.precision.empty())
+      if (std::string err = setPassOption(pass, "precision", settings.precision); !err.empty())
+        return err;
+    for (auto [key, value] : {std::pair<const char *, double>{"atol", settings.atol}, {"rtol", settings.rtol}})
+      if (value >= 0) {
+        char text[40];
+        std::snprintf(text, sizeof text, "%.17g", value); // exact: 1e-7 stays 1e-7
+        if (std::string err = setPassOption(pass, key, text); !err.empty())
+          return err;
+      }
     if (pass.getArgument() != "pike-llm-search")
       continue;
     if (!settings.llmRecord.empty())

@@ -4,6 +4,7 @@
 #include "pike/Search/Serialize.h"
 #include "pike/Support/FileLock.h"
 #include "pike/Support/JsonDepth.h"
+#include "pike/Support/Precision.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -20,7 +21,8 @@
 namespace pike::search {
 
 std::string TuningKey::toString() const {
-  return fingerprint + "/" + arch + "/" + toolkit + "/" + torch;
+  return fingerprint + "/" + arch + "/" + toolkit + "/" + torch +
+         (precision == "fp32" ? std::string() : "/" + precision);
 }
 
 nlohmann::json toJson(const TuningRecord &r) {
@@ -35,6 +37,8 @@ nlohmann::json toJson(const TuningRecord &r) {
           {"referenceMs", r.referenceMs},
           {"compileMs", r.compileMs},
           {"provenance", r.provenance}};
+  if (r.key.precision != "fp32")
+    j["key"]["precision"] = r.key.precision;
   if (!r.signature.is_null())
     j["signature"] = r.signature;
   if (!r.verifiedOn.is_null())
@@ -51,6 +55,11 @@ TuningRecord tuningRecordFromJson(const nlohmann::json &j) {
     if (!k.contains(f) || !k[f].is_string())
       throw std::runtime_error(std::string("tuning record: key lacks string '") + f + "'");
   r.key = {k["fingerprint"], k["arch"], k["toolkit"], k["torch"]};
+  if (k.contains("precision")) {
+    if (!k["precision"].is_string())
+      throw std::runtime_error("tuning record: key 'precision' is not a string");
+    r.key.precision = k["precision"];
+  }
   if (!j.contains("code"))
     throw std::runtime_error("tuning record: missing 'code'");
   r.code = codeFromJson(j["code"]);
@@ -147,6 +156,8 @@ std::string checkTuningRecord(const TuningRecord &r) {
   for (const std::string *f : {&r.key.fingerprint, &r.key.arch, &r.key.toolkit, &r.key.torch})
     if (f->empty() || f->size() > 128 || !printable(*f))
       return "key field '" + f->substr(0, 40) + "' is empty, longer than 128 or not printable";
+  if (!parsePrecision(r.key.precision))
+    return "key precision '" + r.key.precision.substr(0, 40) + "' is not " + precisionChoices();
   if (!finitePositive(r.candidateMs))
     return "candidateMs " + std::to_string(r.candidateMs) + " is not a finite positive time";
   if (!finitePositive(r.referenceMs))
@@ -260,6 +271,17 @@ TuningRecord makeTuningRecord(const TuningKey &key, const Candidate &c, nlohmann
     if (device.contains("arch") && device["arch"].is_string())
       provenance["gpuArch"] = device["arch"];
   }
+  // What the worker checked it with and what it measured: the tolerance decides
+  // which later runs may use the record, the errors go into package reports.
+  if (details.is_object() && details.contains("verify") && details["verify"].is_object()) {
+    const nlohmann::json &verify = details["verify"];
+    if (verify.contains("atol") && verify["atol"].is_number() && verify.contains("rtol") &&
+        verify["rtol"].is_number())
+      provenance["tolerance"] = {{"atol", verify["atol"]}, {"rtol", verify["rtol"]}};
+  }
+  if (details.is_object() && details.contains("max_abs_err_per_output") &&
+      details["max_abs_err_per_output"].is_array())
+    provenance["maxAbsErrPerOutput"] = details["max_abs_err_per_output"];
   r.provenance = std::move(provenance);
   return r;
 }
@@ -362,6 +384,25 @@ std::optional<TuningRecord> TuningDb::lookup(const TuningKey &key) const {
   if (it == best_.end())
     return std::nullopt;
   return it->second;
+}
+
+std::vector<TuningRecord> TuningDb::lookupAllowed(const TuningKey &key) const {
+  std::vector<TuningRecord> own, stricter;
+  std::optional<Precision> run = parsePrecision(key.precision);
+  if (!run)
+    return {};
+  for (Precision p : {Precision::FP32, Precision::TF32, Precision::BF16, Precision::FP16}) {
+    if (!precisionAllows(*run, p))
+      continue;
+    TuningKey k = key;
+    k.precision = precisionName(p);
+    if (auto it = best_.find(k); it != best_.end())
+      (p == *run ? own : stricter).push_back(it->second);
+  }
+  std::stable_sort(stricter.begin(), stricter.end(),
+                   [](const TuningRecord &a, const TuningRecord &b) { return a.speedup > b.speedup; });
+  own.insert(own.end(), stricter.begin(), stricter.end());
+  return own;
 }
 
 namespace {
@@ -474,8 +515,8 @@ std::vector<std::vector<SeedCode>> seedsFromTuningDb(const TuningDb &db, const s
                                                      const TuningEnv &env) {
   std::vector<std::vector<SeedCode>> seeds(tasks.size());
   for (size_t i = 0; i < tasks.size(); ++i)
-    if (auto rec = db.lookup(env.keyFor(tasks[i])))
-      seeds[i].push_back(SeedCode{rec->code, "tuning-db"});
+    for (const TuningRecord &rec : db.lookupAllowed(env.keyFor(tasks[i])))
+      seeds[i].push_back(SeedCode{rec.code, "tuning-db"});
   return seeds;
 }
 

@@ -13,6 +13,7 @@
 #include "pike/Codegen/Codegen.h"
 #include "pike/Search/CheckerVerdictCache.h"
 #include "pike/Search/TuningDb.h"
+#include "pike/Tuning/SlotSearch.h"
 #include "pike/Tuning/SlotSupport.h"
 #ifdef PIKE_HAVE_CHECKER
 #include "pike/Checker/Checker.h"
@@ -41,6 +42,35 @@ bool generatorReproduces(KernelOp kernel, const search::CandidateCode &code) {
       codegen::tryGenerate(kernel, codegen::Knobs::fromJson(code.knobs));
   return succeeded(gen) && gen->source == code.source && gen->mode == code.mode &&
          (code.mode == "nvrtc" ? gen->launches == code.launches : gen->entry == code.entry);
+}
+
+/// Why a record the database offers for this run's policy must still not be
+/// used, or "": its knobs ask for more than the policy allows (a record keyed
+/// fp32 whose knobs want bf16 operands is forged or broken), or the worker
+/// checked it with a looser tolerance than this run's.
+std::string policyMismatch(const search::TuningRecord &r, const ApplyTuningDbOptions &options) {
+  codegen::Knobs knobs = codegen::Knobs::fromJson(r.code.knobs);
+  if (!codegen::policyAllows(options.precision, knobs))
+    return std::string("its knobs ask for ") +
+           (knobs.halfOperands.empty() ? "TF32" : knobs.halfOperands + " operands") +
+           ", which the " + precisionName(options.precision) + " precision policy does not allow";
+  // Records from before tolerances were kept: the worker's default then.
+  Tolerance checked = defaultTolerance(Precision::FP32);
+  const nlohmann::json &prov = r.provenance;
+  if (prov.contains("tolerance") && prov["tolerance"].is_object()) {
+    const nlohmann::json &t = prov["tolerance"];
+    if (!t.contains("atol") || !t["atol"].is_number() || !t.contains("rtol") || !t["rtol"].is_number())
+      return "its provenance.tolerance is not {atol, rtol} numbers";
+    checked = {t["atol"].get<double>(), t["rtol"].get<double>()};
+  }
+  if (checked.atol > options.tolerance.atol || checked.rtol > options.tolerance.rtol) {
+    std::ostringstream why;
+    why << "the worker checked it with atol " << checked.atol << ", rtol " << checked.rtol
+        << ", looser than this run's atol " << options.tolerance.atol << ", rtol "
+        << options.tolerance.rtol;
+    return why.str();
+  }
+  return "";
 }
 
 /// Why an #include (or __has_include) of the source would make the checker
@@ -195,12 +225,26 @@ LogicalResult pike::applyTuningDb(ModuleOp module, const ApplyTuningDbOptions &o
     if (!options.references.empty() &&
         failed(writeReference(module, kernel, options.references)))
       return failure();
-    search::TuningKey key{slotFingerprint(kernel), env.arch, env.toolkit, env.torch};
-    std::optional<search::TuningRecord> record = database->lookup(key);
+    search::TuningKey key{slotFingerprint(kernel), env.arch, env.toolkit, env.torch,
+                          precisionName(options.precision)};
+    // The policy's own record or a stricter policy's, checked with a tolerance
+    // no looser than this run's, its knobs within the policy.
+    std::optional<search::TuningRecord> record;
+    std::string policyRefusal;
+    for (search::TuningRecord &r : database->lookupAllowed(key)) {
+      std::string why = policyMismatch(r, options);
+      if (why.empty()) {
+        record = std::move(r);
+        break;
+      }
+      if (policyRefusal.empty())
+        policyRefusal = "tuning record " + r.key.toString() + " not used: " + why;
+    }
     if (!record) {
       std::optional<std::string> rejected = database->rejection(key);
-      std::string why = rejected ? "tuning record " + key.toString() + " rejected: " + *rejected
-                                 : "no tuning record for " + key.toString();
+      std::string why = !policyRefusal.empty() ? policyRefusal
+                        : rejected ? "tuning record " + key.toString() + " rejected: " + *rejected
+                                   : "no tuning record for " + key.toString();
       kernel->setAttr(pike::kFallbackReasonAttr, b.getStringAttr(why));
       if (options.require) {
         kernel.emitError() << why;
@@ -209,6 +253,7 @@ LogicalResult pike::applyTuningDb(ModuleOp module, const ApplyTuningDbOptions &o
       continue;
     }
     // require=true: a refused record is an error, like a missing one.
+    key = record->key; // the record used (a stricter policy's, maybe)
     auto refuse = [&](const std::string &why) {
       std::string text = "tuning record " + key.toString() + " not used: " + why;
       if (options.require)
@@ -273,6 +318,19 @@ LogicalResult pike::applyTuningDb(ModuleOp module, const ApplyTuningDbOptions &o
                                                       formatMs(record->referenceMs) + " ms"));
     kernel->setAttr(pike::kDbSourceCheckAttr, b.getStringAttr(sourceCheck));
     kernel->setAttr(pike::kVerificationAttr, b.getStringAttr(verification(*record)));
+    // The search's measurements, as the record keeps them (not re-measured here).
+    const nlohmann::json &prov = record->provenance;
+    if (prov.contains("tolerance") && prov["tolerance"].is_object()) {
+      std::ostringstream tol;
+      tol << "atol " << prov["tolerance"].value("atol", 0.0) << ", rtol "
+          << prov["tolerance"].value("rtol", 0.0);
+      kernel->setAttr(pike::kToleranceAttr, b.getStringAttr(tol.str()));
+    }
+    // One error per output of this slot, or none (the record is untrusted input).
+    const nlohmann::json errorList = prov.value("maxAbsErrPerOutput", nlohmann::json());
+    if (errorList.is_array() && errorList.size() == kernel.getFunctionType().getNumResults())
+      if (ArrayAttr errors = maxAbsErrPerOutput(b, nlohmann::json{{"max_abs_err_per_output", errorList}}))
+        kernel->setAttr(pike::kMaxAbsErrAttr, errors);
     ++applied;
   }
   module->setAttr(pike::kTuningDbAppliedAttr, b.getI64IntegerAttr(applied));

@@ -26,7 +26,12 @@ search::Proposal BuiltinProposer::propose(const search::TaskSpec &task,
     return p;
   }
   KernelOp kernel = it->second;
-  std::vector<codegen::Knobs> space = codegen::candidateKnobs(kernel);
+  std::vector<codegen::Knobs> space;
+  for (const codegen::Knobs &k : codegen::candidateKnobs(kernel))
+    if (codegen::policyAllows(policy, k))
+      space.push_back(k);
+  std::stable_partition(space.begin(), space.end(),
+                        [&](const codegen::Knobs &k) { return codegen::usesPolicy(policy, k); });
   if (space.empty()) {
     p.failure = "the built-in generator has no strategy for this slot";
     return p;
@@ -42,8 +47,7 @@ search::Proposal BuiltinProposer::propose(const search::TaskSpec &task,
     knobs = codegen::mutate(kernel, codegen::Knobs::fromJson(parents.front()->code.knobs), ctx.seed);
     p.origin = "builtin-mutation";
   }
-  if (!allowTF32)
-    knobs.allowTF32 = false;
+  knobs = codegen::withPolicy(knobs, policy);
   // Keep generator diagnostics out of the user's stream: they become the failure text.
   std::string diagnostics;
   mlir::ScopedDiagnosticHandler capture(kernel.getContext(), [&](mlir::Diagnostic &d) {

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <set>
 #include <fstream>
@@ -33,6 +34,23 @@ int64_t estimatedCost(KernelOp k) {
   return total;
 }
 } // namespace
+
+/// The worker's max |error| per output (its reply's max_abs_err_per_output) as
+/// an array attribute; null when it sent none. Non-finite values travel as
+/// strings ("nan", "inf") and stay NaN/inf.
+ArrayAttr pike::maxAbsErrPerOutput(Builder &b, const nlohmann::json &details) {
+  if (!details.is_object() || !details.contains("max_abs_err_per_output") ||
+      !details["max_abs_err_per_output"].is_array())
+    return nullptr;
+  SmallVector<Attribute> values;
+  for (const nlohmann::json &v : details["max_abs_err_per_output"]) {
+    double x = v.is_number() ? v.get<double>()
+               : v == "inf"  ? std::numeric_limits<double>::infinity()
+                             : std::numeric_limits<double>::quiet_NaN();
+    values.push_back(b.getF64FloatAttr(x));
+  }
+  return b.getArrayAttr(values);
+}
 
 LogicalResult pike::checkSlotOrder(ModuleOp module, const std::string &order) {
   if (order == "auto" || search::parseSlotOrder(order))
@@ -78,7 +96,7 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   // Fail loudly before anything is written or spent: every worker must start,
   // answer and see a GPU. A search without one used to spend its whole budget on
   // "exec failed" / "no CUDA device" answers and package nothing but fallbacks.
-  StartedWorkers started = startWorkers(config.workers, config.workerPath);
+  StartedWorkers started = startWorkers(config.workers, config.workerPath, config.tolerance);
   if (!started.evaluator) // at the module's location, without an IR dump as a note
     return mlir::emitError(module.getLoc()) << "cannot start the search: " << started.error;
   for (const std::string &w : started.warnings)
@@ -216,6 +234,7 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
     evaluator = config.wrapEvaluator(std::move(evaluator));
 
   search::TuningEnv env = tuningEnv(arch);
+  env.precision = precisionName(config.precision);
   std::optional<search::TuningDb> database;
   std::vector<std::vector<search::SeedCode>> seeds;
   if (!config.db.empty()) {
@@ -287,7 +306,9 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
         << " of search jobs over " << report.tasks.size() << " slot function(s), stop: " << report.stopReason;
     module->setAttr(pike::kSearchTimeAttr, b.getStringAttr(how.str()));
   }
-  module->setAttr(pike::kPrecisionAttr, b.getStringAttr(config.precision));
+  module->setAttr(pike::kPrecisionAttr, b.getStringAttr(describePrecision(config.precision)));
+  std::ostringstream tolerance;
+  tolerance << "atol " << config.tolerance.atol << ", rtol " << config.tolerance.rtol;
   for (const search::TaskOutcome &outcome : report.tasks) {
     double referenceMs = 0;
     auto noteReference = [&](const search::Candidate &c) {
@@ -314,6 +335,9 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
         k->setAttr(pike::kSpeedupAttr, b.getF64FloatAttr(best.result.speedup()));
         k->setAttr(pike::kVerifiedAttr,
                    b.getStringAttr("pike-worker: correct on every seed (" + best.origin + ")"));
+        k->setAttr(pike::kToleranceAttr, b.getStringAttr(tolerance.str()));
+        if (auto errors = maxAbsErrPerOutput(b, best.result.details))
+          k->setAttr(pike::kMaxAbsErrAttr, errors);
       } else if (outcome.best) {
         std::ostringstream why;
         why.precision(3);

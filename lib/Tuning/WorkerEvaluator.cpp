@@ -84,7 +84,8 @@ std::optional<std::string> pike::findWorkerExecutable(const std::string &workerP
   return std::nullopt;
 }
 
-StartedWorkers pike::startWorkers(const std::string &workers, const std::string &workerPath) {
+StartedWorkers pike::startWorkers(const std::string &workers, const std::string &workerPath,
+                                  const Tolerance &tolerance) {
   StartedWorkers out;
   const std::string stopped = "; the search stopped before spending anything";
   std::shared_ptr<worker::WorkerPool> pool;
@@ -155,6 +156,9 @@ StartedWorkers pike::startWorkers(const std::string &workers, const std::string 
                                    "verdicts and times are invented, not measured");
   }
   out.deviceArch = archs[0];
-  out.evaluator = std::make_unique<worker::WorkerEvaluator>(pool);
+  worker::EvaluatorOptions options;
+  options.atol = tolerance.atol;
+  options.rtol = tolerance.rtol;
+  out.evaluator = std::make_unique<worker::WorkerEvaluator>(pool, options);
   return out;
 }

@@ -102,7 +102,7 @@ def _have_nvcc():
 
 
 def compile(model, example_inputs, *, out_dir=None, search=False, search_options="", db=None,
-            precision="fp32", build=None, extra_args=(), verbose=False):
+            precision="fp32", tolerance=None, build=None, extra_args=(), verbose=False):
     """Optimises `model` for `example_inputs` and returns a PikeModule.
 
     search=False replays the tuning database `db` (default: the shipped one) and
@@ -111,9 +111,19 @@ def compile(model, example_inputs, *, out_dir=None, search=False, search_options
     out_dir/tune.db). `search_options` is appended to -pike-search (e.g.
     "search=budget=200"). `build` (default: when nvcc is present) builds the package's
     library; without it the package holds sources only and cannot be called.
+    `precision` is the policy (fp32, tf32, bf16, fp16; docs/search.md) and
+    `tolerance` an (atol, rtol) pair for the worker's check against the fp32
+    reference (default: the policy's).
     """
-    if precision not in ("fp32", "tf32"):
-        raise PikeError(f"unknown precision '{precision}' (expected fp32 or tf32)")
+    if precision not in ("fp32", "tf32", "bf16", "fp16"):
+        raise PikeError(f"unknown precision '{precision}' (expected fp32, tf32, bf16 or fp16)")
+    if tolerance is not None:
+        try:
+            atol, rtol = (float(t) for t in tolerance)
+        except (TypeError, ValueError):
+            raise PikeError(f"tolerance must be an (atol, rtol) pair of numbers, not {tolerance!r}")
+        if not (atol >= 0 and rtol >= 0):
+            raise PikeError(f"tolerance {tolerance!r}: atol and rtol must be non-negative")
     out_dir = os.path.abspath(out_dir or tempfile.mkdtemp(prefix="pike-"))
     model_path, spec_path = export_torchscript(model, example_inputs, out_dir)
     pike_opt = _find_tool("pike-opt", "PIKE_OPT")
@@ -121,6 +131,8 @@ def compile(model, example_inputs, *, out_dir=None, search=False, search_options
     build = _have_nvcc() if build is None else build
     cmd = [pike_opt, model_path, "--input-spec", spec_path, "--emit=package", "-o", pkg,
            f"--precision={precision}", f"--build-package={'true' if build else 'false'}"]
+    if tolerance is not None:
+        cmd.append(f"--tolerance={atol!r},{rtol!r}")
     if search:
         worker = _find_tool("pike-worker", "PIKE_WORKER")
         db = db or os.path.join(out_dir, "tune.db")

@@ -13,8 +13,8 @@
 // ISLANDS: error: {{bad search options: search option 'islands': must be >= 1|this pike-opt was built without the LLM clients}}
 // LAYERED: error: bad search options: search option 'parentsPerProposal': must be in [0, eliteK=2]
 // STARTS: error: cannot start the search: no pike-worker executable
-// DEFAULTS: pike-search{arch={{[a-z0-9_]+}} budget=8 {{.*}} elite-k=3 {{.*}} islands=1 {{.*}} parallel=1
-// DEFAULTS-SAME: pike-llm-search{arch={{[a-z0-9_]+}} budget=300 {{.*}} elite-k=3 {{.*}} islands=1 {{.*}} parallel=4
+// DEFAULTS: pike-search{arch={{[a-z0-9_]+}} atol=-1.000000e+00 budget=8 {{.*}} elite-k=3 {{.*}} islands=1 {{.*}} parallel=1
+// DEFAULTS-SAME: pike-llm-search{arch={{[a-z0-9_]+}} atol=-1.000000e+00 budget=300 {{.*}} elite-k=3 {{.*}} islands=1 {{.*}} parallel=4
 
 func.func @forward(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %0 = pike.call @region_0(%x) : (tensor<4x8xf32>) -> tensor<4x8xf32>

@@ -15,6 +15,7 @@
 #include "pike/BuildInfo.h"
 #include "pike/Search/TuningDb.h"
 #include "pike/Support/JsonDepth.h"
+#include "pike/Support/Precision.h"
 #include "pike/WorkerClient/Worker.h"
 #include "pike/WorkerClient/WorkerEvaluator.h"
 
@@ -104,6 +105,8 @@ int list(const std::string &path) {
     std::string verified = r.verifiedOn.is_object()
                                ? " [verified on " + text(r.verifiedOn, "gpu") + ", " + text(r.verifiedOn, "date") + "]"
                                : "";
+    if (r.key.precision != "fp32") // the precision policy it was searched under
+      verified += " [" + r.key.precision + "]";
     std::printf("%-26s %-7s %-6s %-8s %8.3f %10.4f %10.4f  %s (%s)%s\n", r.key.fingerprint.c_str(),
                 r.key.arch.c_str(), r.key.toolkit.c_str(), r.key.torch.c_str(), r.speedup,
                 r.candidateMs, r.referenceMs, text(r.provenance, "origin").c_str(),
@@ -273,7 +276,6 @@ int verify(const VerifyOptions &o) {
   std::cout << "verifying " << db.size() << " records of " << o.db << " on " << gpu << " (" << arch << ", " << host
             << ")\n";
 
-  pike::worker::WorkerEvaluator evaluator(pool);
   std::vector<TuningRecord> keep;
   size_t verified = 0, failed = 0, skipped = 0;
   for (TuningRecord r : db.records()) {
@@ -297,6 +299,21 @@ int verify(const VerifyOptions &o) {
         keep.push_back(r);
       continue;
     }
+    // Each record is re-checked with the tolerance it was searched with (its
+    // provenance), else its policy's default: a bf16 record is not an fp32 one.
+    pike::worker::EvaluatorOptions checkWith;
+    pike::Tolerance tol = pike::defaultTolerance(
+        pike::parsePrecision(r.key.precision).value_or(pike::Precision::FP32));
+    if (r.provenance.contains("tolerance") && r.provenance["tolerance"].is_object()) {
+      const json &t = r.provenance["tolerance"];
+      if (t.contains("atol") && t["atol"].is_number() && t["atol"].get<double>() >= 0)
+        tol.atol = t["atol"].get<double>();
+      if (t.contains("rtol") && t["rtol"].is_number() && t["rtol"].get<double>() >= 0)
+        tol.rtol = t["rtol"].get<double>();
+    }
+    checkWith.atol = tol.atol;
+    checkWith.rtol = tol.rtol;
+    pike::worker::WorkerEvaluator evaluator(pool, checkWith);
     pike::search::EvalResult result = evaluator.evaluate(*task, r.code);
     if (result.ok()) {
       ++verified;

@@ -3,6 +3,7 @@
 
 #include "pike/Pipelines/Pipelines.h"
 #include "pike/Search/TimeBudget.h"
+#include "pike/Support/Precision.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -36,8 +37,18 @@ cl::opt<bool> buildPackageOpt(
     "build-package", cl::desc("--emit=package: build lib/libpike_ops.so with CMake"),
     cl::init(false), cl::cat(compileCategory()));
 cl::opt<std::string> precisionOpt(
-    "precision", cl::desc("--emit=package precision policy: fp32 (default) or tf32"),
+    "precision",
+    cl::desc("Precision policy: fp32 (default), tf32, bf16 or fp16. Inputs, outputs and weights "
+             "stay fp32; under tf32 kernels may use TF32 tensor cores, under bf16/fp16 GEMMs and "
+             "attention also round their operands to bf16/fp16 (fp32 accumulation). The search, "
+             "-pike-apply-db and the package follow it (docs/search.md)"),
     cl::init("fp32"), cl::cat(compileCategory()));
+cl::opt<std::string> toleranceOpt(
+    "tolerance",
+    cl::desc("ATOL,RTOL of the worker's check of every candidate against the fp32 reference "
+             "(default per --precision: 1e-2,1e-2; bf16 5e-2,5e-2); with -pike-apply-db, records "
+             "checked with a looser one are not used"),
+    cl::init(""), cl::cat(compileCategory()));
 cl::opt<std::string> channelsLastOpt(
     "channels-last",
     cl::desc("--emit=package layout policy of the runtime: never, auto (default: time both "
@@ -85,8 +96,15 @@ LogicalResult setUpPipeline(MlirOptMainConfig &config, MLIRContext &context,
                 "' (expected torchscript-graph, pike, regions, kernels or package)");
   if (channelsLastOpt != "never" && channelsLastOpt != "auto" && channelsLastOpt != "always")
     return fail("unknown --channels-last='" + channelsLastOpt + "' (expected never, auto or always)");
-  if (precisionOpt != "fp32" && precisionOpt != "tf32")
-    return fail("unknown --precision='" + precisionOpt + "' (expected fp32 or tf32)");
+  if (!parsePrecision(precisionOpt))
+    return fail("unknown --precision='" + precisionOpt + "' (expected " + precisionChoices() + ")");
+  std::optional<Tolerance> tolerance;
+  if (!toleranceOpt.empty()) {
+    std::string err;
+    tolerance = parseTolerance(toleranceOpt, &err);
+    if (!tolerance)
+      return fail("--tolerance: " + err);
+  }
 
   // The command line's passes, set up once here to see what they hold: a
   // --pass-pipeline replaces the whole pipeline, so it must hold the ladder's steps.
@@ -112,6 +130,9 @@ LogicalResult setUpPipeline(MlirOptMainConfig &config, MLIRContext &context,
   }
 
   const bool searchRuns = hasSearchPass(cliPasses);
+  if (tolerance && !searchRuns && applyDbOpt.empty())
+    return fail("--tolerance=" + toleranceOpt +
+                " needs a search pass (-pike-search or -pike-llm-search) or -pike-apply-db");
   if (!searchTimeOpt.empty()) {
     if (!searchRuns)
       return fail("--search-time=" + searchTimeOpt +
@@ -137,6 +158,15 @@ LogicalResult setUpPipeline(MlirOptMainConfig &config, MLIRContext &context,
   search.llmRecord = llmRecordOpt;
   search.llmReplay = llmReplayOpt;
   search.searchTime = searchTimeOpt;
+  // The policy of the passes pike-opt adds (the check, the package) binds the
+  // search passes; without them and without --precision a pass keeps its own
+  // (a registered pike-search-pipeline sets its search pass's itself).
+  if (precisionOpt.getNumOccurrences() || *emit == Emit::Package)
+    search.precision = precisionOpt;
+  if (tolerance) {
+    search.atol = tolerance->atol;
+    search.rtol = tolerance->rtol;
+  }
   if (std::string err = configureSearchPasses(cliPasses, search); !err.empty())
     return fail(err);
 
@@ -145,7 +175,11 @@ LogicalResult setUpPipeline(MlirOptMainConfig &config, MLIRContext &context,
   options->report = reportOpt.getValue();
   options->cudaGraphs = cudaGraphsOpt.getValue();
   options->buildPackage = buildPackageOpt.getValue();
-  options->tf32 = precisionOpt == "tf32";
+  options->precision = precisionOpt.getValue();
+  if (tolerance) {
+    options->atol = tolerance->atol;
+    options->rtol = tolerance->rtol;
+  }
   options->channelsLast = channelsLastOpt.getValue();
   options->cudaArch = arch.arch;
   options->applyDb = applyDbOpt.getValue();

@@ -699,7 +699,7 @@ CallTimes callRunner(Globals &g, Session &s, int64_t index, bool null, bool prof
 // when it finds nothing, which the caller treats as an internal inconsistency).
 void diagnoseCall(Session &s, const std::vector<at::Tensor> &pristine, const std::vector<at::Tensor> &refOut,
                   double atol, double rtol, const std::string &where, const json &extra, double &maxAbs,
-                  double &maxRel) {
+                  double &maxRel, std::vector<double> &maxAbsPerOutput) {
   for (size_t k = 0; k < s.outs.size(); ++k)
     if (auto d = s.outs[k].damage(); !d.empty())
       throw Failure{"runtime_error", "verify",
@@ -717,6 +717,8 @@ void diagnoseCall(Session &s, const std::vector<at::Tensor> &pristine, const std
     Mismatch m = compare(s.outs[k].view, refOut[k], atol, rtol);
     maxAbs = std::max(maxAbs, m.maxAbs);
     maxRel = std::max(maxRel, m.maxRel);
+    if (k < maxAbsPerOutput.size() && !(m.maxAbs <= maxAbsPerOutput[k])) // NaN sticks
+      maxAbsPerOutput[k] = m.maxAbs;
     if (m.ok)
       continue;
     std::string idx = "[";
@@ -941,6 +943,8 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   // ---- calls: every one with fresh inputs, poisoned outputs, and checked.
   auto verifyStart = Clock::now();
   double maxAbs = 0, maxRel = 0;
+  // Per output, over the verification seeds (the report's error per output).
+  std::vector<double> maxAbsPerOutput(outSpecs.size(), 0.0);
   bool nondeterministic = false;
   std::vector<double> events, walls, verifierWalls; // calls after the first, profile call excluded
   int calls = 0;
@@ -973,7 +977,7 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
                           .logical_not()
                           .any());
     if (bad.item<bool>() || exact) {
-      diagnoseCall(s, pristine, refOut, atol, rtol, where, extra, maxAbs, maxRel);
+      diagnoseCall(s, pristine, refOut, atol, rtol, where, extra, maxAbs, maxRel, maxAbsPerOutput);
       if (bad.item<bool>())
         // Only possible when the buffers changed between the two reads: the
         // candidate was still running after the runner claimed it was done.
@@ -1093,6 +1097,10 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   reply["checked_calls"] = calls;
   reply["max_abs_err"] = jsonNumber(maxAbs);
   reply["max_rel_err"] = jsonNumber(maxRel);
+  json perOutput = json::array();
+  for (double e : maxAbsPerOutput)
+    perOutput.push_back(jsonNumber(e));
+  reply["max_abs_err_per_output"] = perOutput;
   if (timed) {
     if (!candTiming.is_null())
       timingOut["candidate"] = candTiming;

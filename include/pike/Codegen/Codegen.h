@@ -9,6 +9,7 @@
 #define PIKE_CODEGEN_CODEGEN_H
 
 #include "pike/Dialect/PikeOps.h"
+#include "pike/Support/Precision.h"
 
 #include "mlir/IR/Types.h"
 #include "mlir/Support/LogicalResult.h"
@@ -28,6 +29,10 @@ struct Knobs {
   int vectorWidth = 4;      // elementwise: float4/float2/scalar loads (1, 2, 4)
   int itemsPerThread = 1;   // elementwise: elements (vectors) per thread per grid step
   bool allowTF32 = false;   // GEMM: TF32 tensor-core math (changes numerics)
+  /// "bf16" / "fp16": GEMM and attention operands rounded to that 16-bit type,
+  /// fp32 accumulation (the bf16/fp16 precision policies); "" = fp32 operands.
+  /// In the JSON only when set, so fp32 records and knob lists keep their text.
+  std::string halfOperands;
   std::string variant;      // pattern-specific: "warp-per-row", "block-per-row",
                             // "cublaslt", "cublas+epilogue", "simt"
   nlohmann::json toJson() const;
@@ -63,6 +68,17 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel);
 
 /// A deterministic neighbour of `k` in the slot's knob space.
 Knobs mutate(pike::KernelOp kernel, const Knobs &k, uint64_t seed);
+
+/// Whether precision policy `p` can run a knob-space entry: an entry with
+/// allowTF32 needs TF32 (tf32, bf16, fp16), one with halfOperands a 16-bit
+/// policy (bf16 or fp16, whichever: withPolicy gives it the policy's type).
+bool policyAllows(pike::Precision p, const Knobs &k);
+/// Whether `k` is the policy's own kind of entry (16-bit operands under bf16/fp16,
+/// TF32 under tf32): the proposer tries those first.
+bool usesPolicy(pike::Precision p, const Knobs &k);
+/// `k` as the policy gives it: allowTF32 = allowsTF32(p), halfOperands =
+/// halfOperandType(p). Generators that cannot use a relaxation ignore it.
+Knobs withPolicy(Knobs k, pike::Precision p);
 
 /// An nvcc-compilable translation unit with the C ABI entry `entrySymbol` (see
 /// pike/Runtime/KernelABI.h). nvrtc-mode kernels get a launcher that checks the

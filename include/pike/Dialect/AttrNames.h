@@ -15,7 +15,7 @@ inline constexpr llvm::StringLiteral kAttrPrefix = "pike.";
 inline constexpr llvm::StringLiteral kWeightsFileAttr = "pike.weights_file";
 /// The model file the module was imported from.
 inline constexpr llvm::StringLiteral kSourceAttr = "pike.source";
-/// The precision policy the search or the package used ("fp32", "tf32").
+/// The precision policy the search or the package used, described (describePrecision).
 inline constexpr llvm::StringLiteral kPrecisionAttr = "pike.precision";
 /// The architecture a search resolved (e.g. "sm_90"); pike-emit-package{cuda-arch=auto} builds for it.
 inline constexpr llvm::StringLiteral kCudaArchAttr = "pike.cuda_arch";
@@ -56,6 +56,10 @@ inline constexpr llvm::StringLiteral kSearchSecAttr = "pike.search_sec";
 inline constexpr llvm::StringLiteral kSearchAllottedSecAttr = "pike.search_allotted_sec";
 /// Why the slot kept its reference body.
 inline constexpr llvm::StringLiteral kFallbackReasonAttr = "pike.fallback_reason";
+/// Max |kernel - fp32 reference| per output over the verification seeds (an
+/// array of floats), and the tolerance the worker checked it with ("atol A, rtol R").
+inline constexpr llvm::StringLiteral kMaxAbsErrAttr = "pike.max_abs_err";
+inline constexpr llvm::StringLiteral kToleranceAttr = "pike.tolerance";
 /// How the chosen code was verified.
 inline constexpr llvm::StringLiteral kVerifiedAttr = "pike.verified";
 inline constexpr llvm::StringLiteral kVerificationAttr = "pike.verification";

@@ -5,6 +5,7 @@
 #define PIKE_PACKAGE_PACKAGEWRITER_H
 
 #include "pike/Dialect/PikeOps.h"
+#include "pike/Support/Precision.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -20,8 +21,9 @@ struct PackageOptions {
   /// Run CMake to build lib/libpike_ops.so after writing the sources.
   bool build = false;
   std::string cudaArch = "90";
-  /// Precision policy of the ops left to PyTorch: TF32 in cuBLAS/cuDNN or not.
-  bool allowTF32 = false;
+  /// The precision policy: reported, part of the namespace, and (unless fp32)
+  /// TF32 in the cuBLAS/cuDNN calls left to PyTorch.
+  Precision precision = Precision::FP32;
   /// The runtime's default layout policy (never, auto, always; the environment
   /// variable PIKE_CHANNELS_LAST overrides it where the package runs).
   std::string channelsLast = "never";

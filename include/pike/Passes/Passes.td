@@ -76,8 +76,9 @@ def PikeEmitPackage : Pass<"pike-emit-package", "mlir::ModuleOp"> {
            "Build lib/libpike_ops.so with CMake after writing the sources">,
     Option<"cudaArch", "cuda-arch", "std::string", /*default=*/"\"90\"",
            "CMAKE_CUDA_ARCHITECTURES of the library">,
-    Option<"allowTF32", "tf32", "bool", /*default=*/"false",
-           "Precision policy: TF32 in the cuBLAS/cuDNN calls left to PyTorch">,
+    Option<"precision", "precision", "std::string", /*default=*/"\"fp32\"",
+           "Precision policy (fp32, tf32, bf16, fp16): reported, in the op namespace, and "
+           "TF32 in the cuBLAS/cuDNN calls left to PyTorch unless fp32">,
     Option<"channelsLast", "channels-last", "std::string", /*default=*/"\"auto\"",
            "Layout policy of the runtime: never, auto (time NCHW and channels-last "
            "after capture, keep the faster) or always">
@@ -92,17 +93,23 @@ def PikeCheckPrecision : Pass<"pike-check-precision", "mlir::ModuleOp"> {
     inputs to 10 mantissa bits. Smooth math absorbs that within the 1e-2
     tolerance; discrete decisions do not: a top-k, argmax, sort or comparison on
     such values can pick differently (KernelBench level-5 MoE routing failed the
-    harness this way on an H200). Warns at every such op whose operand depends
-    on a matmul or convolution, through slot calls. Run by pike-opt with
-    `--precision=tf32`.
+    harness this way on an H200). bf16 (8-bit significand) and fp16 operands
+    round more. Warns at every such op (also max-pooling indices, searchsorted,
+    and the discontinuous round/floor/ceil/sign) whose operand depends on a
+    matmul, attention or convolution, through slot calls. Run by pike-opt with
+    `--precision=tf32|bf16|fp16`.
   }];
+  let options = [
+    Option<"policy", "policy", "std::string", /*default=*/"\"tf32\"",
+           "The relaxed precision policy the warnings are about: tf32, bf16 or fp16">
+  ];
 }
 
 def PikeApplyTuningDb : Pass<"pike-apply-tuning-db", "mlir::ModuleOp"> {
   let summary = "Install the best known kernel of each slot from a tuning database (no search, no GPU)";
   let description = [{
-    Looks each reference slot up by (fingerprint, arch, CUDA toolkit, torch)
-    and installs the recorded code with its measured times, so rebuilding a
+    Looks each reference slot up by (fingerprint, arch, CUDA toolkit, torch,
+    precision policy; a stricter policy's record serves a relaxed run) and installs the recorded code with its measured times, so rebuilding a
     package from the database is deterministic and free. The database is
     untrusted input: a record must be self-consistent, fit the slot's signature
     and have a source that pike's generator reproduces byte for byte or that
@@ -125,7 +132,14 @@ def PikeApplyTuningDb : Pass<"pike-apply-tuning-db", "mlir::ModuleOp"> {
            "only if it passes the Clang candidate checker">,
     Option<"references", "references", "std::string", /*default=*/"\"\"",
            "Write each slot's reference (<fingerprint>.pt) and task (<fingerprint>.task.json) "
-           "here, for `pike-db verify --references`">
+           "here, for `pike-db verify --references`">,
+    Option<"precision", "precision", "std::string", /*default=*/"\"fp32\"",
+           "Precision policy of the run (fp32, tf32, bf16, fp16): records of it or a stricter "
+           "one, whose knobs it allows">,
+    Option<"atol", "atol", "double", /*default=*/"-1",
+           "Use no record the worker checked with a larger atol (negative: the policy's default)">,
+    Option<"rtol", "rtol", "double", /*default=*/"-1",
+           "Use no record the worker checked with a larger rtol (negative: the policy's default)">
   ];
 }
 
@@ -150,6 +164,15 @@ class SlotSearchPassOptions<string budget, string islands, string eliteK,
            "GPU architecture key (auto: the workers' GPU)">,
     Option<"minSpeedup", "min-speedup", "double", /*default=*/"1.0",
            "Keep a candidate only when at least this much faster than the reference">,
+    Option<"precision", "precision", "std::string", /*default=*/"\"fp32\"",
+           "Precision policy of the candidates: fp32, tf32, bf16 or fp16 (pike-opt "
+           "--precision); keys the tuning-database records">,
+    Option<"atol", "atol", "double", /*default=*/"-1",
+           "Absolute tolerance of the worker's check against the fp32 reference "
+           "(negative: the policy's default, docs/search.md)">,
+    Option<"rtol", "rtol", "double", /*default=*/"-1",
+           "Relative tolerance of the worker's check against the fp32 reference "
+           "(negative: the policy's default)">,
     Option<"maxSlots", "max-slots", "unsigned", /*default=*/"0",
            "Search only the first N slots of the order (0: all)">,
     Option<"searchTime", "search-time", "std::string", /*default=*/"\"\"",
@@ -209,10 +232,7 @@ def PikeSearch : Pass<"pike-search", "mlir::ModuleOp"> {
     reference ops unless a candidate is correct and at least `min-speedup`
     faster; the report says why.
   }];
-  let options = SlotSearchPassOptions<"8", "1", "3", "5", "1">.options # [
-    Option<"allowTF32", "tf32", "bool", /*default=*/"false",
-           "Precision policy: let generated GEMMs use TF32 (reported)">
-  ];
+  let options = SlotSearchPassOptions<"8", "1", "3", "5", "1">.options;
 }
 
 def PikeGenerateKernels : Pass<"pike-generate-kernels", "mlir::ModuleOp"> {

@@ -30,6 +30,18 @@ protected:
     config.order = this->order;
     config.searchTime = this->searchTime;
     config.minSlotTime = this->minSlotTime;
+    mlir::ModuleOp module = this->getOperation();
+    std::optional<Precision> policy = parsePrecision(this->precision);
+    if (!policy)
+      return module.emitError() << "unknown precision='" << this->precision << "' (expected "
+                                << precisionChoices() << ")";
+    config.precision = *policy;
+    // Negative: the policy's default (a user's 0 is a real, exact tolerance).
+    config.tolerance = defaultTolerance(*policy);
+    if (this->atol >= 0)
+      config.tolerance.atol = this->atol;
+    if (this->rtol >= 0)
+      config.tolerance.rtol = this->rtol;
     search::SearchOptions &knobs = config.search;
     knobs.budget = this->budget;
     knobs.budgetUsd = this->budgetUsd;
@@ -46,7 +58,6 @@ protected:
     knobs.checkpointPath = this->checkpointPath;
     knobs.tracePath = this->tracePath;
     knobs.objective2 = this->objective2;
-    mlir::ModuleOp module = this->getOperation();
     if (std::string err = knobs.validate(); !err.empty())
       return module.emitError() << "bad search options: " << err;
     if (std::string err = knobs.parse(this->searchOptions); !err.empty())

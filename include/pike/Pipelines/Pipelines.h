@@ -46,10 +46,20 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
   Option<bool> buildPackage{*this, "build-package",
                             llvm::cl::desc("emit=package: build lib/libpike_ops.so with CMake"),
                             llvm::cl::init(false)};
-  Option<bool> tf32{*this, "tf32",
-                    llvm::cl::desc("emit=package precision policy: TF32 in the cuBLAS/cuDNN calls "
-                                   "left to PyTorch (pike-check-precision warns where it matters)"),
-                    llvm::cl::init(false)};
+  Option<std::string> precision{
+      *this, "precision",
+      llvm::cl::desc("Precision policy: fp32 (default), tf32, bf16 or fp16. The search's "
+                     "candidates, apply-db's records and the package follow it; unless fp32, "
+                     "pike-check-precision warns where it can flip a decision"),
+      llvm::cl::init("fp32")};
+  Option<double> atol{*this, "atol",
+                      llvm::cl::desc("The worker's atol against the fp32 reference, for the "
+                                     "search and apply-db (negative: the policy's default)"),
+                      llvm::cl::init(-1)};
+  Option<double> rtol{*this, "rtol",
+                      llvm::cl::desc("The worker's rtol against the fp32 reference (negative: "
+                                     "the policy's default)"),
+                      llvm::cl::init(-1)};
   Option<std::string> channelsLast{*this, "channels-last",
                                    llvm::cl::desc("emit=package layout policy: never, auto or always"),
                                    llvm::cl::init("auto")};
@@ -78,6 +88,10 @@ struct SearchPassSettings {
   std::string llmRecord;    // -pike-llm-search llm-record= ("" = leave)
   std::string llmReplay;    // -pike-llm-search llm-replay= ("" = leave)
   std::string searchTime;   // search-time= of every search pass ("" = leave)
+  /// precision= of every search pass ("" = leave); a pass's own different
+  /// non-default precision= is an error (the package and the check use this one).
+  std::string precision;
+  double atol = -1, rtol = -1; // atol=/rtol= of every search pass (negative = leave)
 };
 
 /// Where the passes before the suffix come from.

@@ -1,5 +1,5 @@
 // Tuning database: the best kernel found so far per (region fingerprint, GPU
-// arch, CUDA toolkit version, torch version). Stored as a JSON-lines file that
+// arch, CUDA toolkit version, torch version, precision policy). Stored as a JSON-lines file that
 // is rewritten whole (temp + fsync + rename) under an flock on every change, so
 // it is never torn by a crash and concurrent pike-opt runs merge instead of
 // overwriting each other. A torn or hand-damaged file still loads: bad lines are
@@ -28,10 +28,15 @@ struct TuningKey {
   std::string arch;        // e.g. "sm_90"
   std::string toolkit;     // CUDA toolkit version, e.g. "13.0"
   std::string torch;       // torch version, e.g. "2.11.0"
-  auto tie() const { return std::tie(fingerprint, arch, toolkit, torch); }
+  /// The precision policy the kernel was searched and verified under ("fp32",
+  /// "tf32", "bf16", "fp16"; pike/Support/Precision.h). Records without it
+  /// (written before policies were keyed) are fp32; the JSON names it only
+  /// when it is not fp32, so those files keep their text.
+  std::string precision = "fp32";
+  auto tie() const { return std::tie(fingerprint, arch, toolkit, torch, precision); }
   bool operator<(const TuningKey &o) const { return tie() < o.tie(); }
   bool operator==(const TuningKey &o) const { return tie() == o.tie(); }
-  std::string toString() const; // "fingerprint/arch/toolkit/torch"
+  std::string toString() const; // "fingerprint/arch/toolkit/torch" and "/precision" unless fp32
 };
 
 struct TuningRecord {
@@ -92,6 +97,11 @@ public:
   std::optional<std::string> rejection(const TuningKey &key) const;
 
   std::optional<TuningRecord> lookup(const TuningKey &key) const;
+  /// The records a run under `key.precision` may use for `key`'s slot: its own
+  /// policy's record first, then those of stricter policies (precisionAllows:
+  /// an fp32 record serves a bf16 run, never the other way round), each group
+  /// fastest first. A key whose precision is unknown gets nothing.
+  std::vector<TuningRecord> lookupAllowed(const TuningKey &key) const;
   /// Keeps the record if its key is new or it is strictly faster than the stored
   /// one; returns whether it was kept. Persists immediately. Throws on I/O error
   /// and (std::invalid_argument) on a record failing checkTuningRecord.
@@ -132,11 +142,13 @@ struct TuningEnv {
   std::string arch;    // "sm_90"
   std::string toolkit; // "13.0"
   std::string torch;   // "2.11.0"
-  TuningKey keyFor(const TaskSpec &t) const { return {t.fingerprint, arch, toolkit, torch}; }
+  std::string precision = "fp32"; // the search's policy: its records' key, its seeds' limit
+  TuningKey keyFor(const TaskSpec &t) const { return {t.fingerprint, arch, toolkit, torch, precision}; }
 };
 
-/// Seeds for SearchDriver::run: each task's database record, if any (origin
-/// "tuning-db"). The kernel is re-evaluated, so a stale record cannot win.
+/// Seeds for SearchDriver::run: each task's database records the policy allows
+/// (lookupAllowed; origin "tuning-db"). The kernels are re-evaluated under the
+/// search's tolerance, so a stale record cannot win.
 std::vector<std::vector<SeedCode>> seedsFromTuningDb(const TuningDb &db, const std::vector<TaskSpec> &tasks,
                                                      const TuningEnv &env);
 

@@ -4,6 +4,8 @@
 #ifndef PIKE_TUNING_APPLYTUNINGDB_H
 #define PIKE_TUNING_APPLYTUNINGDB_H
 
+#include "pike/Support/Precision.h"
+
 #include "mlir/IR/BuiltinOps.h"
 
 #include <string>
@@ -19,6 +21,12 @@ struct ApplyTuningDbOptions {
   double minSpeedup = 1.02;  // install only records measured at least this much faster
   bool check = true;         // a record pike's generator does not reproduce must pass the checker
   std::string references;    // write <fingerprint>.pt/.task.json here ("" = none)
+  /// The run's precision policy: records of this policy or a stricter one
+  /// (TuningDb::lookupAllowed), and none whose knobs ask for more than it allows.
+  Precision precision = Precision::FP32;
+  /// The run's tolerance: a record the worker checked with a looser one is not
+  /// used (records without one were checked with the worker's default, 1e-2/1e-2).
+  Tolerance tolerance = defaultTolerance(Precision::FP32);
 };
 
 /// Installs the records on the module's reference slots; a refused record is a

@@ -7,7 +7,9 @@
 #include "pike/Dialect/PikeOps.h"
 #include "pike/Search/Interfaces.h"
 #include "pike/Search/Options.h"
+#include "pike/Support/Precision.h"
 
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 
 #include <functional>
@@ -34,7 +36,11 @@ struct SlotSearchConfig {
   /// split over the slot functions by eager time with a floor of minSlotTime.
   std::string searchTime;
   std::string minSlotTime = "10s";
-  std::string precision = "fp32 kernels; PyTorch ops keep its TF32 settings";
+  /// The precision policy: what the candidates may relax, and the key of the
+  /// tuning-database records they are stored under and seeded from.
+  Precision precision = Precision::FP32;
+  /// The worker's check of every candidate against the fp32 reference.
+  Tolerance tolerance = defaultTolerance(Precision::FP32);
   std::string provenance = "builtin";
   /// Gets the spend a resumed search replays from its checkpoint, before any
   /// new query (SearchDriver::setResumeCallback); may be empty.
@@ -42,6 +48,10 @@ struct SlotSearchConfig {
   /// Wraps the worker pool (e.g. with the Clang candidate checker); may be empty.
   std::function<std::unique_ptr<search::Evaluator>(std::unique_ptr<search::Evaluator>)> wrapEvaluator;
 };
+
+/// The worker's max |error| per output (its reply's max_abs_err_per_output,
+/// kept in EvalResult::details) as an array of f64; null when absent.
+mlir::ArrayAttr maxAbsErrPerOutput(mlir::Builder &b, const nlohmann::json &details);
 
 /// Error on the module unless `order` is "size", "profile" or "auto".
 mlir::LogicalResult checkSlotOrder(mlir::ModuleOp module, const std::string &order);

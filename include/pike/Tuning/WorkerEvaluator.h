@@ -4,6 +4,7 @@
 #define PIKE_TUNING_WORKEREVALUATOR_H
 
 #include "pike/Search/Interfaces.h"
+#include "pike/Support/Precision.h"
 
 #include <memory>
 #include <optional>
@@ -32,8 +33,10 @@ struct StartedWorkers {
 /// list of host:port of listening workers. Every worker must start, answer
 /// `ping` and report a GPU in `device_info` before the search begins; otherwise
 /// the result has no evaluator and an error that names the reason and where the
-/// worker was looked for (or which address failed).
-StartedWorkers startWorkers(const std::string &workers, const std::string &workerPath);
+/// worker was looked for (or which address failed). Every evaluate request
+/// carries `tolerance` (the worker compares with it; a candidate cannot change it).
+StartedWorkers startWorkers(const std::string &workers, const std::string &workerPath,
+                            const Tolerance &tolerance = {});
 
 } // namespace pike
 

@@ -26,7 +26,9 @@ with torch.no_grad():
 
 for bad in [lambda: pike.compile(model, (x,), out_dir=out + "/p", precision="fp8"),
             lambda: pike.load(out),
-            lambda: pike.compile(model, (3,), out_dir=out + "/q")]:
+            lambda: pike.compile(model, (3,), out_dir=out + "/q"),
+            lambda: pike.compile(model, (x,), out_dir=out + "/t", precision="bf16", tolerance=(0.05,)),
+            lambda: pike.compile(model, (x,), out_dir=out + "/u", precision="bf16", tolerance=(-1, 0.05))]:
     try:
         bad()
         print("no error")

@@ -386,3 +386,79 @@ TEST(SearchTuningDb, VerifiedMarkRoundTripsAndReplaceAllRewrites) {
   bad["provenance"] = "x";
   EXPECT_THROW(tuningRecordFromJson(bad), std::runtime_error);
 }
+
+// The precision policy is part of the key: a kernel found under bf16 never
+// serves an fp32 run; a stricter policy's record serves a relaxed run.
+TEST(SearchTuningDb, PrecisionPolicyKeysRecords) {
+  TuningDb db;
+  TuningRecord strict = rec("fp", "sm_90", 1.2, "fp32-kernel");
+  TuningRecord tf32 = rec("fp", "sm_90", 1.6, "tf32-kernel");
+  tf32.key.precision = "tf32";
+  TuningRecord bf16 = rec("fp", "sm_90", 1.4, "bf16-kernel");
+  bf16.key.precision = "bf16";
+  for (const TuningRecord &r : {strict, tf32, bf16})
+    EXPECT_TRUE(db.insert(r));
+  EXPECT_EQ(db.size(), 3u) << "one record per policy";
+  EXPECT_EQ(bf16.key.toString(), "fp/sm_90/13.0/2.11.0/bf16");
+  EXPECT_EQ(strict.key.toString(), "fp/sm_90/13.0/2.11.0") << "fp32 keys keep their old text";
+
+  auto sources = [&](const std::string &policy) {
+    TuningKey k = strict.key;
+    k.precision = policy;
+    std::vector<std::string> out;
+    for (const TuningRecord &r : db.lookupAllowed(k))
+      out.push_back(r.code.source);
+    return out;
+  };
+  EXPECT_EQ(sources("fp32"), std::vector<std::string>{"fp32-kernel"});
+  EXPECT_EQ(sources("tf32"), (std::vector<std::string>{"tf32-kernel", "fp32-kernel"}));
+  // The policy's own record first, then the stricter ones fastest first.
+  EXPECT_EQ(sources("bf16"), (std::vector<std::string>{"bf16-kernel", "tf32-kernel", "fp32-kernel"}));
+  EXPECT_EQ(sources("fp16"), (std::vector<std::string>{"tf32-kernel", "fp32-kernel"}))
+      << "a bf16 kernel does not serve fp16 (nor the other way round)";
+  EXPECT_TRUE(sources("fp8").empty());
+
+  // Seeds follow the same rule.
+  TaskSpec task;
+  task.fingerprint = "fp";
+  TuningEnv env{"sm_90", "13.0", "2.11.0"};
+  ASSERT_EQ(seedsFromTuningDb(db, {task}, env)[0].size(), 1u);
+  EXPECT_EQ(seedsFromTuningDb(db, {task}, env)[0][0].code.source, "fp32-kernel");
+  env.precision = "bf16";
+  EXPECT_EQ(env.keyFor(task).precision, "bf16");
+  EXPECT_EQ(seedsFromTuningDb(db, {task}, env)[0].size(), 3u);
+}
+
+TEST(SearchTuningDb, PrecisionTravelsInJsonOnlyWhenRelaxed) {
+  TuningRecord strict = rec("fp", "sm_90", 1.2);
+  EXPECT_FALSE(toJson(strict)["key"].contains("precision")) << "fp32 records keep their text";
+  TuningRecord half = rec("fp", "sm_90", 1.2);
+  half.key.precision = "fp16";
+  nlohmann::json j = toJson(half);
+  EXPECT_EQ(j["key"]["precision"], "fp16");
+  EXPECT_EQ(tuningRecordFromJson(j).key.precision, "fp16");
+  j["key"].erase("precision");
+  EXPECT_EQ(tuningRecordFromJson(j).key.precision, "fp32") << "old records are fp32";
+  j["key"]["precision"] = 16;
+  EXPECT_THROW(tuningRecordFromJson(j), std::runtime_error);
+  half.key.precision = "fp8";
+  EXPECT_NE(checkTuningRecord(half).find("key precision 'fp8' is not fp32, tf32, bf16 or fp16"),
+            std::string::npos)
+      << checkTuningRecord(half);
+}
+
+TEST(SearchTuningDb, RecordsKeepTheWorkersToleranceAndErrors) {
+  Candidate c;
+  c.id = "c1";
+  c.result.status = EvalStatus::Ok;
+  c.result.candidateMs = 1;
+  c.result.referenceMs = 2;
+  c.result.details = {{"verify", {{"atol", 0.05}, {"rtol", 0.04}}},
+                      {"max_abs_err_per_output", {0.001, "nan"}}};
+  TuningKey key{"fp", "sm_90", "13.0", "2.11.0", "bf16"};
+  TuningRecord r = makeTuningRecord(key, c);
+  EXPECT_EQ(r.key.precision, "bf16");
+  EXPECT_DOUBLE_EQ(r.provenance["tolerance"]["atol"].get<double>(), 0.05);
+  EXPECT_DOUBLE_EQ(r.provenance["tolerance"]["rtol"].get<double>(), 0.04);
+  EXPECT_EQ(r.provenance["maxAbsErrPerOutput"], nlohmann::json({0.001, "nan"}));
+}

@@ -193,6 +193,24 @@ TEST(WorkerClient, BuildEvaluateRequestFromTask) {
   EXPECT_EQ(r["timing"]["min_reps"], o.minReps);
 }
 
+// The tolerance of the check is pike-opt's (the precision policy's, or
+// --tolerance): nothing a candidate carries can loosen it.
+TEST(WorkerClient, ToleranceComesFromTheEvaluatorNotTheCandidate) {
+  pike::search::CandidateCode code;
+  code.source = "__global__ void k() {}";
+  code.mode = "nvrtc";
+  code.launches = {{{"kernel", "k"}, {"grid", {1}}, {"block", {32}}, {"args", {"in0", "out0"}}}};
+  code.knobs = {{"atol", 10.0}, {"rtol", 10.0}, {"halfOperands", "bf16"}};
+  EvaluatorOptions o;
+  o.atol = 5e-2;
+  o.rtol = 4e-2;
+  json r = buildEvaluateRequest(task(), code, o);
+  EXPECT_DOUBLE_EQ(r["atol"].get<double>(), 5e-2);
+  EXPECT_DOUBLE_EQ(r["rtol"].get<double>(), 4e-2);
+  EXPECT_FALSE(r["candidate"].contains("atol"));
+  EXPECT_FALSE(r["candidate"].contains("knobs"));
+}
+
 TEST(WorkerClient, ReferenceOnlyRequestCarriesNoCode) {
   EvaluatorOptions o;
   o.flags = {"--use_fast_math"};
