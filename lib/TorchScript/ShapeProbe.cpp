@@ -104,6 +104,20 @@ std::unordered_set<const tj::Node *> staticNodes(const tj::Graph &graph, int64_t
   return nodes;
 }
 
+/// `iv`'s tensor list with `convert` applied where `needs` holds. A list where
+/// nothing needs it is returned as the same list object, so that a loop appending
+/// to it (a scripted `outs.append(h)`) is seen by the nodes after the loop.
+template <class Needs, class Convert>
+c10::IValue mapTensorList(const c10::IValue &iv, Needs needs, Convert convert) {
+  const c10::List<at::Tensor> &in = iv.toTensorList();
+  if (std::none_of(in.begin(), in.end(), needs))
+    return iv;
+  c10::List<at::Tensor> list;
+  for (const at::Tensor &t : in)
+    list.push_back(needs(t) ? convert(t) : t);
+  return list;
+}
+
 /// Arguments of a node that runs on shapes only: tensors become meta tensors
 /// (no copy), devices the meta device.
 c10::IValue toMeta(const c10::IValue &iv) {
@@ -111,17 +125,9 @@ c10::IValue toMeta(const c10::IValue &iv) {
     const at::Tensor &t = iv.toTensor();
     return t.defined() && !t.is_meta() ? c10::IValue(t.to(c10::kMeta)) : iv;
   }
-  if (iv.isTensorList()) {
-    // Already meta (or empty): the same list, so that a loop appending to it
-    // (a scripted `outs.append(h)`) is seen by the nodes after the loop.
-    const c10::List<at::Tensor> &in = iv.toTensorList();
-    if (std::all_of(in.begin(), in.end(), [](const at::Tensor &t) { return !t.defined() || t.is_meta(); }))
-      return iv;
-    c10::List<at::Tensor> list;
-    for (const at::Tensor &t : iv.toTensorList())
-      list.push_back(t.defined() && !t.is_meta() ? t.to(c10::kMeta) : t);
-    return list;
-  }
+  if (iv.isTensorList())
+    return mapTensorList(iv, [](const at::Tensor &t) { return t.defined() && !t.is_meta(); },
+                         [](const at::Tensor &t) { return t.to(c10::kMeta); });
   auto holdsTensor = [](const c10::IValue &e) { return e.isTensor(); };
   if (iv.isList() && std::any_of(iv.toListRef().begin(), iv.toListRef().end(), holdsTensor)) {
     // Tensor?[] (index's indices): a list of tensors and Nones.
@@ -227,17 +233,9 @@ at::Tensor zerosLike(const at::Tensor &t) {
 c10::IValue materialize(const c10::IValue &iv) {
   if (iv.isTensor() && iv.toTensor().defined() && iv.toTensor().is_meta())
     return zerosLike(iv.toTensor());
-  if (iv.isTensorList()) {
-    // Already meta (or empty): the same list, so that a loop appending to it
-    // (a scripted `outs.append(h)`) is seen by the nodes after the loop.
-    const c10::List<at::Tensor> &in = iv.toTensorList();
-    if (std::all_of(in.begin(), in.end(), [](const at::Tensor &t) { return !t.defined() || t.is_meta(); }))
-      return iv;
-    c10::List<at::Tensor> list;
-    for (const at::Tensor &t : iv.toTensorList())
-      list.push_back(t.defined() && t.is_meta() ? zerosLike(t) : t);
-    return list;
-  }
+  if (iv.isTensorList())
+    return mapTensorList(iv, [](const at::Tensor &t) { return t.defined() && t.is_meta(); },
+                         [](const at::Tensor &t) { return zerosLike(t); });
   if (iv.isDevice())
     return c10::Device(c10::kCPU);
   return iv;
