@@ -388,8 +388,9 @@ def bench_task(path, args, timer, device, warm_status, deadline):
                 # graph capture is GPU work: under the lock; compilation is not
                 with gpu_lock(args.gpu_lock if method == "eager_cudagraph" else None):
                     fn, flat = build_method(method, model, name, args, device, inputs[0])
-                # first call (compilation for torch.compile) outside the GPU lock
-                with gpu_lock(args.gpu_lock if method in ("eager", "eager_cudagraph") else None):
+                # first call: torch.compile's compilation outside the GPU lock; every other
+                # method's first call is GPU work (a pike package captures its CUDA graph)
+                with gpu_lock(args.gpu_lock if method not in COMPILE_MODES else None):
                     out = call(fn, flat, inputs[0])
                     sync(device)
                 e["compile_s"] = time.perf_counter() - t0

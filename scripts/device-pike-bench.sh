@@ -30,7 +30,7 @@
 # budget, wall clock, passed as pike-opt --search-time as the README's main job does),
 # SEARCH_S (the search phase's cap; default: enough rounds of PAR tasks for every task at
 # SEARCH_PER_TASK_S, leaving TIMING_RESERVE_S (200) of TOTAL_S for builds and timing),
-# PAR (tasks searched at once), TOTAL_S (540),
+# PAR (tasks searched at once), TIME_JOBS (3: timing processes sharing the GPU lock), TOTAL_S (540),
 # APPLY_DB (a tuning database to replay instead of searching), SEARCH_TASKS (with
 # APPLY_DB: these tasks are searched anyway, seeded with APPLY_DB's records),
 # METHODS (eager,eager_cudagraph,torch_compile,torch_compile_reduce_overhead,
@@ -58,6 +58,7 @@ TASK_RANGE=${TASK_RANGE:-}
 RUN_ID=${RUN_ID:-pike-bench-$(date -u +%Y%m%dT%H%M%SZ)-$$}
 APPLY_DB=${APPLY_DB:-}
 PAR=${PAR:-4}
+TIME_JOBS=${TIME_JOBS:-3}
 SEARCH=${SEARCH:-budget=1000,islands=1,elite-k=3,parallel=2}
 METHODS=${METHODS:-eager,eager_cudagraph,torch_compile,torch_compile_reduce_overhead,torch_compile_max_autotune,pike}
 PRECISION=${PRECISION:-fp32}
@@ -69,6 +70,8 @@ BF16=${BF16:-0}
 BF16_SEARCH_S=${BF16_SEARCH_S:-$((SEARCH_PER_TASK_S / 2))}
 RELAXED_TOL=${RELAXED_TOL:-0.05}
 [ "$BF16" = 1 ] && METHODS=$METHODS,pike_bf16
+BF16_NOTE=""
+[ "$BF16" = 1 ] && BF16_NOTE=", then a bf16 search of ${BF16_SEARCH_S}s"
 WORK=${WORK:-/tmp/pike-bench-work}
 rm -rf "$WORK"   # a warm machine keeps /tmp: never reuse the last run's exports
 mkdir -p "$OUT" "$WORK"
@@ -218,15 +221,23 @@ wait
 log "packages built: $(ls "$WORK"/pkgs*/*/lib/libpike_ops.so 2>/dev/null | wc -l)"
 
 # 5. One harness run: eager, torch.compile and pike on the same inputs and weights.
+#    TIME_JOBS processes share the tasks; every GPU measurement holds one lock, so one
+#    process times at a time while the others load packages and compiled code.
 L=$(left)
-log "timing (${L}s left)"
-timeout -k 5 $((L - 10)) $PY kernelbench/bench.py --device "$DEVICE" --levels "$LEVELS" ${TASKS:+--tasks "$TASKS"} \
-  ${TASK_RANGE:+--task-range "$TASK_RANGE"} --run-id "$RUN_ID" \
-  --methods "$METHODS" --pike-packages "$WORK/pkgs" --pike-tf32-packages "$WORK/pkgs-tf32" --pike-nhwc-packages "$WORK/pkgs-nhwc" \
-  --pike-bf16-packages "$WORK/pkgs-bf16" --relaxed-atol "$RELAXED_TOL" --relaxed-rtol "$RELAXED_TOL" --warm-manifest "$WORK/warm-*.json" \
-  --deadline $((T0 + TOTAL - 20)) --time-budget 0.3 --results-dir "$OUT/results" \
-  --note "scripts/device-pike-bench.sh: pike built-in search ($SEARCH) with --search-time=${SEARCH_PER_TASK_S}s per task ($PAR tasks at once), precision $PRECISION${APPLY_DB:+, tuning database replayed: $(basename "$APPLY_DB")}" \
-  >"$OUT/bench.log" 2>&1
+log "timing (${L}s left) in $TIME_JOBS processes"
+for i in $(seq 0 $((TIME_JOBS - 1))); do
+  timeout -k 5 $((L - 10)) $PY kernelbench/bench.py --device "$DEVICE" --levels "$LEVELS" ${TASKS:+--tasks "$TASKS"} \
+    ${TASK_RANGE:+--task-range "$TASK_RANGE"} --run-id "$RUN_ID" --shard $i/$TIME_JOBS --gpu-lock "$WORK/gpu.lock" \
+    --methods "$METHODS" --pike-packages "$WORK/pkgs" --pike-tf32-packages "$WORK/pkgs-tf32" --pike-nhwc-packages "$WORK/pkgs-nhwc" \
+    --pike-bf16-packages "$WORK/pkgs-bf16" --relaxed-atol "$RELAXED_TOL" --relaxed-rtol "$RELAXED_TOL" --warm-manifest "$WORK/warm-*.json" \
+    --deadline $((T0 + TOTAL - 25)) --time-budget 0.3 --no-report --out-json "$WORK/run-$i.json" \
+    --note "scripts/device-pike-bench.sh at ${PIKE_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo 'unknown commit')}: pike built-in search ($SEARCH) with --search-time=${SEARCH_PER_TASK_S}s per task ($PAR tasks at once)$BF16_NOTE, precision $PRECISION${APPLY_DB:+, tuning database replayed: $(basename "$APPLY_DB")}; $TIME_JOBS timing processes share the GPU through a lock" \
+    >"$WORK/bench-$i.log" 2>&1 &
+done
+wait
+cat "$WORK"/bench-*.log >"$OUT/bench.log"
+$PY kernelbench/bench.py --merge $(ls "$WORK"/warm-*.json 2>/dev/null) $(ls "$WORK"/run-*.json 2>/dev/null) \
+  --results-dir "$OUT/results" >>"$OUT/bench.log" 2>&1 || log "merge failed (see bench.log)"
 tail -30 "$OUT/bench.log"
 
 # 6. What comes back: the results, the tuning database, each package's report.
