@@ -22,6 +22,11 @@ struct EvaluatorOptions {
   int compileTimeoutMs = 120000;
   std::vector<std::string> flags; // added to every candidate's compile flags
   bool profile = true;            // per-kernel device times via CUPTI
+  // Time the candidate and the reference replayed from a CUDA graph, as an AOT
+  // package runs its slots: host launch cost (a cuDNN/cuBLAS launcher's API
+  // calls) is then outside the timed interval on both sides, and a launcher that
+  // cannot be captured is rejected.
+  bool cudaGraph = true;
 };
 
 /// A reference-only request (search::referenceOnlyCandidate, the eager profile

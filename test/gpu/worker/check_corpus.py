@@ -53,6 +53,12 @@ def check_manifest(cases):
         if c.get("name") in names:
             errors.append("%s: duplicate name" % where)
         names.add(c.get("name"))
+        if "expected_cuda_graph" in c and not corpus.expected_list(c["expected_cuda_graph"]):
+            errors.append("%s: expected_cuda_graph %r is not a status or a list of statuses"
+                          % (where, c["expected_cuda_graph"]))
+        for e in corpus.expected_list(c.get("expected_cuda_graph", [])):
+            if e not in corpus.STATUSES:
+                errors.append("%s: expected_cuda_graph has unknown status %r" % (where, e))
         exp = corpus.expected_list(c.get("expected"))
         if not exp or any(e not in corpus.STATUSES for e in exp):
             errors.append("%s: expected %r is not a status or a list of statuses %s"

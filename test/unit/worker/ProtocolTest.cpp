@@ -211,6 +211,21 @@ TEST(WorkerClient, ToleranceComesFromTheEvaluatorNotTheCandidate) {
   EXPECT_FALSE(r["candidate"].contains("knobs"));
 }
 
+// Slots run inside the package's CUDA graph: both sides are timed replayed
+// from one unless the evaluator is told otherwise; the candidate cannot choose.
+TEST(WorkerClient, TimingInACudaGraphComesFromTheEvaluator) {
+  pike::search::CandidateCode code;
+  code.source = "__global__ void k() {}";
+  code.mode = "nvrtc";
+  code.launches = {{{"kernel", "k"}, {"grid", {1}}, {"block", {32}}, {"args", {"in0", "out0"}}}};
+  code.knobs = {{"cuda_graph", false}, {"timing", {{"cuda_graph", false}}}};
+  EvaluatorOptions o;
+  EXPECT_EQ(buildEvaluateRequest(task(), code, o)["timing"]["cuda_graph"], true);
+  EXPECT_EQ(buildEvaluateRequest(task(), pike::search::referenceOnlyCandidate(), o)["timing"]["cuda_graph"], true);
+  o.cudaGraph = false;
+  EXPECT_EQ(buildEvaluateRequest(task(), code, o)["timing"]["cuda_graph"], false);
+}
+
 TEST(WorkerClient, ReferenceOnlyRequestCarriesNoCode) {
   EvaluatorOptions o;
   o.flags = {"--use_fast_math"};
