@@ -58,6 +58,8 @@ TEST(ReferencePrecision, StrictCopyHasTheFlagFalseAndTheSameCpuResult) {
     if (n->kind().toQualString() == std::string("aten::_convolution")) {
       sawConv = true;
       EXPECT_EQ(torch::jit::constant_as<bool>(n->inputs().back()), std::optional<bool>(false));
+      // cudnn_enabled (often the same pooled True constant) keeps its value.
+      EXPECT_EQ(torch::jit::constant_as<bool>(n->input(11)), std::optional<bool>(true));
     }
   EXPECT_TRUE(sawConv);
   // TF32 does not exist on the CPU: both compute the same thing.
