@@ -162,9 +162,14 @@ TEST(ReferencePrecision, StrictScopeTurnsTheGlobalFlagsOffAndRestoresThem) {
   {
     StrictFp32Scope strict;
     EXPECT_FALSE(ctx.allowTF32CuDNN());
+    // What the convolution and RNN paths ask (torch 2.9+'s per-op precision).
+    EXPECT_FALSE(ctx.allowTF32CuDNN(at::Float32Op::CONV));
+    EXPECT_FALSE(ctx.allowTF32CuDNN(at::Float32Op::RNN));
     EXPECT_FALSE(ctx.allowTF32CuBLAS());
+    EXPECT_EQ(ctx.float32MatmulPrecision(), at::Float32MatmulPrecision::HIGHEST);
   }
   EXPECT_TRUE(ctx.allowTF32CuDNN());
+  EXPECT_TRUE(ctx.allowTF32CuDNN(at::Float32Op::CONV));
   EXPECT_TRUE(ctx.allowTF32CuBLAS());
   ctx.setAllowTF32CuDNN(before.cudnn);
   ctx.setAllowTF32CuBLAS(before.cublas);
