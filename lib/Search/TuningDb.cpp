@@ -278,6 +278,16 @@ TuningRecord makeTuningRecord(const TuningKey &key, const Candidate &c, nlohmann
     if (verify.contains("atol") && verify["atol"].is_number() && verify.contains("rtol") &&
         verify["rtol"].is_number())
       provenance["tolerance"] = {{"atol", verify["atol"]}, {"rtol", verify["rtol"]}};
+    // A reference that computes in TF32: the worker compared with its strict-fp32
+    // run, each output's atol widened to 3x the reference's own TF32 noise
+    // (docs/worker.md, "Verification against a TF32 reference").
+    if (verify.value("reference_tf32", false) == true) {
+      provenance["referenceTf32"] = true;
+      if (verify.contains("tf32_noise_per_output") && verify["tf32_noise_per_output"].is_array())
+        provenance["tf32NoisePerOutput"] = verify["tf32_noise_per_output"];
+      if (verify.contains("atol_per_output") && verify["atol_per_output"].is_array())
+        provenance["atolPerOutput"] = verify["atol_per_output"];
+    }
   }
   if (details.is_object() && details.contains("max_abs_err_per_output") &&
       details["max_abs_err_per_output"].is_array())

@@ -1,6 +1,7 @@
 #include "Gpu.h"
 
 #include "Cupti.h"
+#include "ReferencePrecision.h"
 #include "RunnerProcess.h"
 #include "RunnerProtocol.h"
 #include "RunnerTiming.h"
@@ -85,6 +86,17 @@ struct Retired {
   size_t bytes = 0;
 };
 
+// A slot's reference as the verifier runs it. `module` is the yardstick as eager
+// runs it (TF32 where its graph or the global flags allow it; timed and profiled);
+// where it can compute in TF32, `strict` is a second load of the same file with
+// every allow_tf32 set to False, run under StrictFp32Scope: the candidate is
+// judged against it (docs/worker.md, "Verification against a TF32 reference").
+struct Reference {
+  torch::jit::Module module;
+  std::optional<torch::jit::Module> strict;
+  Tf32Use tf32;
+};
+
 struct Globals {
   std::once_flag once;
   DeviceState state;
@@ -96,7 +108,7 @@ struct Globals {
   std::unique_ptr<RunnerProcess> spare;
   std::vector<Retired> graveyard;
   std::mutex gpuMutex;                  // one GPU phase at a time in this process
-  std::map<std::string, std::pair<std::string, torch::jit::Module>> references;
+  std::map<std::string, std::pair<std::string, Reference>> references;
 };
 Globals &G() {
   static Globals g;
@@ -469,7 +481,7 @@ json kernelsJson(const std::vector<cupti::KernelRecord> &ks) {
   return a;
 }
 
-torch::jit::Module &loadReference(Globals &g, const std::string &path) {
+Reference &loadReference(Globals &g, const std::string &path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0)
     throw Failure{"runtime_error", "reference", "reference TorchScript '" + path + "' does not exist"};
@@ -481,12 +493,27 @@ torch::jit::Module &loadReference(Globals &g, const std::string &path) {
   if (it != g.references.end() && it->second.first == stamp)
     return it->second.second;
   try {
-    auto m = torch::jit::load(path, c10::Device(c10::kCUDA, 0));
-    m.eval();
+    Reference r{torch::jit::load(path, c10::Device(c10::kCUDA, 0)), std::nullopt, {}};
+    r.module.eval();
+    // The flags the reference runs under are the process's (LibTorch defaults:
+    // cuDNN TF32 on, cuBLAS off); baked allow_tf32 constants override them.
+    r.tf32 = findTf32Use(r.module, currentGlobalTf32Flags());
+    if (r.tf32.any()) {
+      // A second, independent load (its own compilation unit), rewritten before
+      // it ever runs; the file must not have changed in between.
+      torch::jit::Module strict = torch::jit::load(path, c10::Device(c10::kCUDA, 0));
+      struct stat again;
+      if (::stat(path.c_str(), &again) != 0 ||
+          std::to_string(again.st_mtime) + ":" + std::to_string(again.st_size) != stamp)
+        throw Failure{"runtime_error", "reference", "reference TorchScript '" + path + "' changed while it was loaded"};
+      strict.eval();
+      makeStrictFp32(strict);
+      r.strict = std::move(strict);
+    }
     if (g.references.size() > 64)
       g.references.clear();
     g.references.erase(path);
-    return g.references.emplace(path, std::make_pair(stamp, std::move(m))).first->second.second;
+    return g.references.emplace(path, std::make_pair(stamp, std::move(r))).first->second.second;
   } catch (const c10::Error &e) {
     throw Failure{"runtime_error", "reference",
                   "cannot load reference TorchScript '" + path + "': " + e.what_without_backtrace()};
@@ -698,9 +725,12 @@ CallTimes callRunner(Globals &g, Session &s, int64_t index, bool null, bool prof
 
 // Throws the detailed failure for a call whose fused check failed (or returns
 // when it finds nothing, which the caller treats as an internal inconsistency).
+// `atol[k]` is output k's absolute tolerance (the request's, or widened by the
+// reference's TF32 noise `noise[k]`, see tf32Atol).
 void diagnoseCall(Session &s, const std::vector<at::Tensor> &pristine, const std::vector<at::Tensor> &refOut,
-                  double atol, double rtol, const std::string &where, const json &extra, double &maxAbs,
-                  double &maxRel, std::vector<double> &maxAbsPerOutput) {
+                  const std::vector<double> &atol, const std::vector<double> &noise, double rtol,
+                  const std::string &where, const json &extra, double &maxAbs, double &maxRel,
+                  std::vector<double> &maxAbsPerOutput) {
   for (size_t k = 0; k < s.outs.size(); ++k)
     if (auto d = s.outs[k].damage(); !d.empty())
       throw Failure{"runtime_error", "verify",
@@ -715,7 +745,7 @@ void diagnoseCall(Session &s, const std::vector<at::Tensor> &pristine, const std
       throw Failure{"rejected", "verify", "the candidate modified its input in" + std::to_string(i) + " (" + where + ")"};
   }
   for (size_t k = 0; k < s.outs.size(); ++k) {
-    Mismatch m = compare(s.outs[k].view, refOut[k], atol, rtol);
+    Mismatch m = compare(s.outs[k].view, refOut[k], atol[k], rtol);
     maxAbs = std::max(maxAbs, m.maxAbs);
     maxRel = std::max(maxRel, m.maxRel);
     if (k < maxAbsPerOutput.size() && !(m.maxAbs <= maxAbsPerOutput[k])) // NaN sticks
@@ -730,8 +760,11 @@ void diagnoseCall(Session &s, const std::vector<at::Tensor> &pristine, const std
               "output out" + std::to_string(k) + " " + shapeStr(s.outs[k].view.sizes()) + " mismatches at index " +
                   idx + " (flat " + std::to_string(m.firstFlat) + "): got " + fmt(m.got) + ", expected " +
                   fmt(m.expected) + "; " + std::to_string(m.bad) + " of " + std::to_string(m.total) +
-                  " elements outside atol " + fmt(atol) + " + rtol " + fmt(rtol) + "*|expected|; max abs err " +
-                  fmt(m.maxAbs) + " (" + where + ")"};
+                  " elements outside atol " + fmt(atol[k]) + " + rtol " + fmt(rtol) + "*|expected|" +
+                  (noise[k] > 0 ? " (expected: the strict-fp32 reference; atol = max(request atol, " +
+                                      fmt(kTf32NoiseFactor) + " x the reference's TF32 noise " + fmt(noise[k]) + "))"
+                                : std::string()) +
+                  "; max abs err " + fmt(m.maxAbs) + " (" + where + ")"};
     f.extra = extra;
     f.extra["first_mismatch"] = {{"output", k},
                                  {"index", m.firstIndex},
@@ -741,16 +774,47 @@ void diagnoseCall(Session &s, const std::vector<at::Tensor> &pristine, const std
     f.extra["bad_elements"] = m.bad;
     f.extra["max_abs_err"] = jsonNumber(maxAbs);
     f.extra["max_rel_err"] = jsonNumber(maxRel);
+    f.extra["atol"] = jsonNumber(atol[k]);
+    f.extra["tf32_noise"] = jsonNumber(noise[k]);
     throw f;
   }
 }
 
-std::vector<at::Tensor> checkedReference(torch::jit::Module &ref, const std::vector<at::Tensor> &pristine,
-                                         const std::vector<TensorSpec> &outSpecs) {
+void checkReferenceOutputs(const std::vector<at::Tensor> &refOut, const std::vector<TensorSpec> &outSpecs);
+
+// One module's outputs on clones of the pristine inputs, checked against the signature.
+std::vector<at::Tensor> checkedRun(torch::jit::Module &m, const std::vector<at::Tensor> &pristine,
+                                   const std::vector<TensorSpec> &outSpecs) {
   std::vector<at::Tensor> refIn;
   for (auto &p : pristine)
     refIn.push_back(p.clone()); // the reference may work in place
-  std::vector<at::Tensor> refOut = runReference(ref, refIn);
+  std::vector<at::Tensor> refOut = runReference(m, refIn);
+  checkReferenceOutputs(refOut, outSpecs);
+  return refOut;
+}
+
+// The yardstick for the current pristine inputs. A strict-fp32 reference runs
+// once and `noise` is all 0. A reference that can compute in TF32 runs as eager
+// does and strictly (StrictFp32Scope + its strict twin); the strict outputs are
+// the yardstick and noise[k] = max |tf32 - strict| of output k on these inputs.
+// Only the verifier's own runs on its private inputs set the noise.
+std::vector<at::Tensor> checkedReference(Reference &ref, const std::vector<at::Tensor> &pristine,
+                                         const std::vector<TensorSpec> &outSpecs, std::vector<double> &noise) {
+  noise.assign(outSpecs.size(), 0.0);
+  std::vector<at::Tensor> out = checkedRun(ref.module, pristine, outSpecs);
+  if (!ref.strict)
+    return out;
+  std::vector<at::Tensor> strict;
+  {
+    StrictFp32Scope strictFlags;
+    strict = checkedRun(*ref.strict, pristine, outSpecs);
+  }
+  for (size_t k = 0; k < outSpecs.size(); ++k)
+    noise[k] = tf32Noise(out[k], strict[k]);
+  return strict;
+}
+
+void checkReferenceOutputs(const std::vector<at::Tensor> &refOut, const std::vector<TensorSpec> &outSpecs) {
   if (refOut.size() != outSpecs.size())
     throw Failure{"runtime_error", "reference",
                   "the reference returned " + std::to_string(refOut.size()) + " tensors but the signature has " +
@@ -763,7 +827,6 @@ std::vector<at::Tensor> checkedReference(torch::jit::Module &ref, const std::vec
                         std::string(c10::toString(refOut[k].scalar_type())) + " but the signature says " +
                         shapeStr(outSpecs[k].shape) + " " + std::string(c10::toString(want))};
   }
-  return refOut;
 }
 
 void fillPristine(std::vector<at::Tensor> &pristine, const std::vector<TensorSpec> &specs, uint64_t seed) {
@@ -834,7 +897,8 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   c10::cuda::CUDAStreamGuard streamGuard(cs);
   torch::NoGradGuard noGrad;
 
-  torch::jit::Module &ref = loadReference(g, req.at("reference").at("torchscript").get<std::string>());
+  Reference &reference = loadReference(g, req.at("reference").at("torchscript").get<std::string>());
+  torch::jit::Module &ref = reference.module; // timed and profiled as eager runs it
   // candidate.mode "reference": time the reference alone (eager profiling of a
   // slot before a search); its outputs are checked against the signature only.
   const bool refOnly = cand.mode == "reference";
@@ -848,7 +912,37 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   for (auto &sp : inSpecs)
     pristine.push_back(at::empty(sp.shape, at::TensorOptions().dtype(scalarType(sp.dtype)).device(at::kCUDA, 0)));
   fillPristine(pristine, inSpecs, seeds[0]);
-  std::vector<at::Tensor> refOut = checkedReference(ref, pristine, outSpecs);
+  // Per output: the reference's TF32 noise on the current inputs, the absolute
+  // tolerance it gives (the request's atol when there is no noise), and both
+  // maxima over every checked call (the reply's).
+  std::vector<double> noise, atolOut(outSpecs.size(), atol);
+  std::vector<double> maxNoise(outSpecs.size(), 0.0), maxAtol(outSpecs.size(), atol);
+  std::vector<at::Tensor> refOut;
+  auto yardstick = [&] {
+    refOut = checkedReference(reference, pristine, outSpecs, noise);
+    for (size_t k = 0; k < outSpecs.size(); ++k) {
+      atolOut[k] = tf32Atol(atol, noise[k]);
+      maxNoise[k] = std::max(maxNoise[k], noise[k]);
+      maxAtol[k] = std::max(maxAtol[k], atolOut[k]);
+    }
+  };
+  // What the reply says about the yardstick, whatever the outcome.
+  auto describeYardstick = [&] {
+    json n = json::array(), a = json::array();
+    for (size_t k = 0; k < outSpecs.size(); ++k) {
+      n.push_back(jsonNumber(maxNoise[k]));
+      a.push_back(jsonNumber(maxAtol[k]));
+    }
+    reply["verify"]["reference_tf32"] = reference.tf32.any();
+    if (reference.tf32.any()) {
+      reply["verify"]["tf32_sites"] = reference.tf32.sites();
+      reply["verify"]["tf32_noise_factor"] = kTf32NoiseFactor;
+      reply["verify"]["compared_against"] = "strict_fp32_reference";
+    }
+    reply["verify"]["tf32_noise_per_output"] = n;
+    reply["verify"]["atol_per_output"] = a;
+  };
+  yardstick();
 
   // Reference timing and profile first, while no candidate code exists anywhere
   // (on copies: a reference that works in place must not change the yardstick).
@@ -890,10 +984,11 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
     // Each seed's reference output is checked against the signature.
     for (size_t si = 1; si < seeds.size(); ++si) {
       fillPristine(pristine, inSpecs, seeds[si]);
-      checkedReference(ref, pristine, outSpecs);
+      yardstick();
     }
     reply["verify"] = {{"seeds", seeds}, {"runs_per_seed", 0}, {"atol", atol},
                        {"rtol", rtol},   {"reference_only", true}, {"nondeterministic", false}};
+    describeYardstick();
     reply["max_abs_err"] = 0;
     reply["max_rel_err"] = 0;
     if (timed)
@@ -1023,11 +1118,13 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
     for (size_t i = 0; i < s.ins.size(); ++i)
       bad.logical_or_(s.ins[i].view.ne(pristine[i]).any());
     for (size_t k = 0; k < s.outs.size(); ++k)
-      bad.logical_or_(at::isclose(s.outs[k].view.to(at::kDouble), expD[k], rtol, atol, /*equal_nan=*/true)
+      bad.logical_or_(at::isclose(s.outs[k].view.to(at::kDouble), expD[k], rtol, atolOut[k], /*equal_nan=*/true)
                           .logical_not()
                           .any());
     if (bad.item<bool>() || exact) {
-      diagnoseCall(s, pristine, refOut, atol, rtol, where, extra, maxAbs, maxRel, maxAbsPerOutput);
+      json ex = extra;
+      ex["reference_tf32"] = reference.tf32.any();
+      diagnoseCall(s, pristine, refOut, atolOut, noise, rtol, where, ex, maxAbs, maxRel, maxAbsPerOutput);
       if (bad.item<bool>())
         // Only possible when the buffers changed between the two reads: the
         // candidate was still running after the runner claimed it was done.
@@ -1049,7 +1146,7 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
     uint64_t seed = seeds[si];
     if (si > 0) {
       fillPristine(pristine, inSpecs, seed);
-      refOut = checkedReference(ref, pristine, outSpecs);
+      yardstick();
     }
     prepareReference();
     // Twice per seed: races and nondeterminism show up as a difference.
@@ -1087,7 +1184,7 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
         break;
       uint64_t seed = (static_cast<uint64_t>(rd()) << 32) | rd();
       fillPristine(pristine, inSpecs, seed);
-      refOut = checkedReference(ref, pristine, outSpecs);
+      yardstick();
       prepareReference();
       loadBuffers();
       runChecked(false, "timed call " + std::to_string(r + 1) + " (random inputs)", {{"seed", seed}, {"run", 1}},
@@ -1100,7 +1197,7 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
     for (int r = 0; r < 2; ++r) {
       uint64_t seed = (static_cast<uint64_t>(rd()) << 32) | rd();
       fillPristine(pristine, inSpecs, seed);
-      refOut = checkedReference(ref, pristine, outSpecs);
+      yardstick();
       prepareReference();
       loadBuffers();
       runChecked(false, "random-input call " + std::to_string(r + 1), {{"seed", seed}, {"run", 1}}, false);
@@ -1110,7 +1207,7 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
     auto t0 = Clock::now();
     uint64_t seed = (static_cast<uint64_t>(rd()) << 32) | rd();
     fillPristine(pristine, inSpecs, seed);
-    refOut = checkedReference(ref, pristine, outSpecs);
+    yardstick();
     prepareReference();
     loadBuffers();
     runChecked(true, "profiled call (random inputs)", {{"seed", seed}, {"run", 1}}, false);
@@ -1147,6 +1244,7 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
                      {"nondeterministic", nondeterministic},
                      {"checked_calls", calls},
                      {"fresh_inputs_per_call", true}};
+  describeYardstick();
   reply["checked_calls"] = calls;
   reply["max_abs_err"] = jsonNumber(maxAbs);
   reply["max_rel_err"] = jsonNumber(maxRel);

@@ -87,6 +87,11 @@ def check_manifest(cases):
             ctl_case = next((d for d in cases if d.get("name") == ctl), None)
             if not ctl_case or ctl_case.get("class") != "control":
                 errors.append("%s: ok_honest_time needs the honest control %s" % (where, ctl))
+        if "expect_reply" in c and not (isinstance(c["expect_reply"], dict) and c["expect_reply"]):
+            errors.append("%s: expect_reply must be a non-empty object {dotted path: value}" % where)
+        if "expect_positive" in c and not (isinstance(c["expect_positive"], list) and c["expect_positive"]
+                                           and all(isinstance(x, str) and x for x in c["expect_positive"])):
+            errors.append("%s: expect_positive must be a non-empty list of dotted paths" % where)
         for extra in c.get("check_after", []):
             if not any(d.get("name") == extra.get("control") and d.get("class") == "control" for d in cases):
                 errors.append("%s: check_after names %r, not an honest control" % (where, extra))

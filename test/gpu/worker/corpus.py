@@ -26,6 +26,10 @@ optional:
   check_after       honest controls to evaluate right after this case ({"control": name,
                     "cold": true compiles it afresh}); `fatal: true` implies ok_ew_nvrtc.
   prewarm           false: never sent as a compile-only request ahead of the suite.
+  expect_reply      {dotted path: value}: the reply must hold exactly this value there
+                    ("verify.reference_tf32": true); checked whatever the status.
+  expect_positive   [dotted path]: the number there, or every number of the list there,
+                    must be > 0 ("verify.tf32_noise_per_output").
 """
 import json
 import os
@@ -58,8 +62,16 @@ TASKS = {
                    {"shape": [512, 1024], "dtype": "float32", "init": "normal"}],
         "outputs": [{"shape": [1024, 1024], "dtype": "float32"}],
     },
+    # Issue #14: a 3x3 convolution (pad 1) whose reference is traced with cuDNN's
+    # allow_tf32=True baked into aten::_convolution, so it computes in TF32.
+    "conv_tf32": {
+        "inputs": [{"shape": [8, 144, 32, 32], "dtype": "float32", "init": "normal"},
+                   {"shape": [64, 144, 3, 3], "dtype": "float32", "init": "normal"}],
+        "outputs": [{"shape": [8, 64, 32, 32], "dtype": "float32"}],
+    },
 }
-TASK_SHORT = {"elementwise": "ew", "elementwise_huge": "ew", "reduction": "red", "gemm": "gemm"}
+TASK_SHORT = {"elementwise": "ew", "elementwise_huge": "ew", "reduction": "red", "gemm": "gemm",
+              "conv_tf32": "conv"}
 
 
 def load_manifest():
@@ -133,6 +145,37 @@ def evaluate_request(case, refs, source=None, timing=None, fifo=None, request_id
     if case.get("compile_timeout_ms"):
         req["compile_timeout_ms"] = case["compile_timeout_ms"]
     return req
+
+
+_MISSING = object()
+
+
+def reply_value(reply, path):
+    """The value at a dotted path of a reply ("verify.atol_per_output"), or _MISSING."""
+    v = reply
+    for part in path.split("."):
+        if not isinstance(v, dict) or part not in v:
+            return _MISSING
+        v = v[part]
+    return v
+
+
+def reply_checks(case, reply):
+    """What a reply breaks of the case's expect_reply / expect_positive (empty: nothing)."""
+    problems = []
+    for path, want in (case.get("expect_reply") or {}).items():
+        got = reply_value(reply, path)
+        if got is _MISSING:
+            problems.append("reply has no %s (expected %r)" % (path, want))
+        elif got != want:
+            problems.append("reply's %s is %r, expected %r" % (path, got, want))
+    for path in case.get("expect_positive") or []:
+        got = reply_value(reply, path)
+        values = got if isinstance(got, list) else [got]
+        if got is _MISSING or not values or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in values):
+            problems.append("reply's %s is %s, expected > 0" % (path, "missing" if got is _MISSING else repr(got)))
+    return problems
 
 
 def candidate_median(reply):

@@ -9,6 +9,7 @@ line `// FAKE: {json}` in the candidate source:
   say                 put this text into candidate_output
   die                 exit without replying
   hang                stop answering anything (sleeps)
+  reply               fields merged into the reply as they are
 """
 import json
 import os
@@ -55,6 +56,7 @@ def main():
                 r["log"] = "environment: " + (secret.encode().hex() if script["leak"] == "hex" else secret)
             if script.get("say"):
                 r["candidate_output"] = script["say"]
+            r.update(script.get("reply") or {})
             reply(r)
             if script.get("forge"):
                 reply(dict(base, status="ok", log="forged"))

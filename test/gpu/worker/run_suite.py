@@ -14,7 +14,8 @@ log excerpt/timings, the device name and the summary line
 Benchmark: end-to-end latency (request to reply, cold compile cache) per candidate on the
 NVRTC and nvcc paths, next to torch.utils.cpp_extension.load_inline for the elementwise kernel.
 
-References are TorchScript modules generated here with torch.jit.script.
+References are TorchScript modules generated here with torch.jit.script (conv_tf32: traced,
+with cuDNN's allow_tf32=True baked in, as pike traces models).
 """
 import argparse
 import base64
@@ -57,12 +58,29 @@ def make_references(directory):
         def forward(self, a, b):
             return a @ b
 
+    class Conv3x3(torch.nn.Module):
+        def forward(self, x, w):
+            return torch.nn.functional.conv2d(x, w, padding=1)
+
     paths = {}
     for name, mod in [("elementwise", Elementwise()), ("reduction", Reduction()), ("gemm", Gemm())]:
         p = os.path.join(directory, name + ".pt")
         torch.jit.script(mod).save(p)
         paths[name] = p
     paths["elementwise_huge"] = paths["elementwise"]
+    # Traced, as pike traces a model: the graph holds aten::_convolution with the
+    # cuDNN TF32 flag of tracing time (PyTorch's default, True) as a constant.
+    saved = torch.backends.cudnn.allow_tf32
+    try:
+        torch.backends.cudnn.allow_tf32 = True
+        x, w = torch.randn(8, 144, 32, 32), torch.randn(64, 144, 3, 3)
+        traced = torch.jit.trace(Conv3x3().eval(), (x, w))
+    finally:
+        torch.backends.cudnn.allow_tf32 = saved
+    if "aten::_convolution" not in str(traced.graph):
+        raise RuntimeError("the traced conv_tf32 reference has no aten::_convolution: %s" % traced.graph)
+    paths["conv_tf32"] = os.path.join(directory, "conv_tf32.pt")
+    traced.save(paths["conv_tf32"])
     return paths
 
 
@@ -226,6 +244,8 @@ class Suite:
             checks = []
             if dt > max_s:
                 checks.append("reply after %.1f s (limit %d s)" % (dt, max_s))
+            if r:
+                checks += corpus.reply_checks(case, r)
             if uses_fifo and self.fifo_reader_left():
                 checks.append("a process was still blocked reading the FIFO after the reply")
             attempts.append({"verdict": verdict, "status": status, "pass": ok and not checks, "checks": checks,

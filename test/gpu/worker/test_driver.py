@@ -169,6 +169,36 @@ def test_manifest_check_finds_broken_manifests():
     assert "honest control" in errs(lambda c: c[-1].update(expected="ok_honest_time", honest_control="nope"))
     assert "needs 'launches'" in errs(lambda c: next(x for x in c if x["mode"] == "nvrtc").pop("launches"))
     assert "duplicate" in errs(lambda c: c.append(dict(c[-1])))
+    assert "expect_reply must be" in errs(lambda c: c[-1].update(expect_reply=["verify.reference_tf32"]))
+    assert "expect_positive must be" in errs(lambda c: c[-1].update(expect_positive="verify.tf32_noise_per_output"))
+
+
+def test_expected_reply_fields(suite_factory):
+    tf32 = {"verify": {"reference_tf32": True, "tf32_noise_per_output": [0.004, 0.002],
+                       "atol_per_output": [0.012, 0.01]}}
+    want = {"verify.reference_tf32": True}
+    s = suite_factory(controls() + [
+        case("tf32_as_expected", "ok", {"reply": tf32}, cls="precision", expect_reply=want,
+             expect_positive=["verify.tf32_noise_per_output"]),
+        case("strict_where_tf32_expected", "ok", {"reply": {"verify": {"reference_tf32": False}}},
+             cls="precision", expect_reply=want),
+        case("field_missing", "ok", {}, cls="precision", expect_reply=want),
+        case("noise_zero", "ok", {"reply": {"verify": {"tf32_noise_per_output": [0.004, 0.0]}}},
+             cls="precision", expect_positive=["verify.tf32_noise_per_output"]),
+        case("noise_not_a_number", "ok", {"reply": {"verify": {"tf32_noise_per_output": [True]}}},
+             cls="precision", expect_positive=["verify.tf32_noise_per_output"]),
+        case("failure_extra", "incorrect", {"status": "incorrect", "reply": {"reference_tf32": True,
+                                                                            "tf32_noise": 0.01}},
+             cls="precision", expect_reply={"reference_tf32": True}, expect_positive=["tf32_noise"]),
+    ])
+    r = run_all(s)
+    assert r["tf32_as_expected"]["pass"], r["tf32_as_expected"]["checks"]
+    assert not r["strict_where_tf32_expected"]["pass"]
+    assert "verify.reference_tf32 is False, expected True" in r["strict_where_tf32_expected"]["checks"][0]
+    assert not r["field_missing"]["pass"] and "has no verify.reference_tf32" in r["field_missing"]["checks"][0]
+    assert not r["noise_zero"]["pass"] and "expected > 0" in r["noise_zero"]["checks"][0]
+    assert not r["noise_not_a_number"]["pass"]
+    assert r["failure_extra"]["pass"], r["failure_extra"]["checks"]
 
 
 def test_time_budget_marks_the_rest_not_run_and_results_are_saved_as_they_come(suite_factory):

@@ -462,3 +462,31 @@ TEST(SearchTuningDb, RecordsKeepTheWorkersToleranceAndErrors) {
   EXPECT_DOUBLE_EQ(r.provenance["tolerance"]["rtol"].get<double>(), 0.04);
   EXPECT_EQ(r.provenance["maxAbsErrPerOutput"], nlohmann::json({0.001, "nan"}));
 }
+
+TEST(SearchTuningDb, RecordsKeepTheTf32NoiseOfATf32Reference) {
+  Candidate c;
+  c.id = "c1";
+  c.result.status = EvalStatus::Ok;
+  c.result.details = {{"verify",
+                       {{"atol", 0.01},
+                        {"rtol", 0.01},
+                        {"reference_tf32", true},
+                        {"tf32_noise_per_output", {0.02}},
+                        {"atol_per_output", {0.06}}}}};
+  TuningKey key{"fp", "sm_90", "13.0", "2.11.0", "fp32"};
+  TuningRecord r = makeTuningRecord(key, c);
+  EXPECT_EQ(r.provenance["referenceTf32"], true);
+  EXPECT_EQ(r.provenance["tf32NoisePerOutput"], nlohmann::json({0.02}));
+  EXPECT_EQ(r.provenance["atolPerOutput"], nlohmann::json({0.06}));
+  EXPECT_DOUBLE_EQ(r.provenance["tolerance"]["atol"].get<double>(), 0.01) << "the request's atol stays the tolerance";
+  // A strict reference adds nothing.
+  c.result.details["verify"] = {{"atol", 0.01},
+                                {"rtol", 0.01},
+                                {"reference_tf32", false},
+                                {"tf32_noise_per_output", {0.0}},
+                                {"atol_per_output", {0.01}}};
+  TuningRecord strict = makeTuningRecord(key, c);
+  EXPECT_FALSE(strict.provenance.contains("referenceTf32"));
+  EXPECT_FALSE(strict.provenance.contains("tf32NoisePerOutput"));
+  EXPECT_FALSE(strict.provenance.contains("atolPerOutput"));
+}
