@@ -8,7 +8,7 @@ source scripts/device-env.sh || exit 1
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
 T0=$(date +%s)
 timeout 170 $PY test/gpu/worker/run_suite.py --worker "$WORKER" --out "$OUT/suite" --skip-bench --skip-clients --cuda-graph \
-  --only 'stream|thread|daemon|cheat_call|cheat_partial|memo|cuda_graph|cublas|poison_probe|nan|noop' --budget-s 150 > "$OUT/suite.log" 2>&1
+  --only 'stream|thread|daemon|cheat_call|cheat_partial|memo|cuda_graph|cublas|poison_probe|nan|noop|conv' --budget-s 150 > "$OUT/suite.log" 2>&1
 echo "suite rc $? in $(( $(date +%s) - T0 ))s"; sed -n "/^case /,$ p" "$OUT/suite.log" | cut -c1-150 | head -45
 $PY kernelbench/export.py kernelbench/tasks/level3/19_resnet20_cifar.py -o /tmp/r20 --device cuda --seed 0 > "$OUT/r20-export.log" 2>&1 || tail -5 "$OUT/r20-export.log"
 T1=$(date +%s)
