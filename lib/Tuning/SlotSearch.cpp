@@ -96,7 +96,7 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   // Fail loudly before anything is written or spent: every worker must start,
   // answer and see a GPU. A search without one used to spend its whole budget on
   // "exec failed" / "no CUDA device" answers and package nothing but fallbacks.
-  StartedWorkers started = startWorkers(config.workers, config.workerPath, config.tolerance);
+  StartedWorkers started = startWorkers(config.workers, config.workerPath, config.graphTiming, config.tolerance);
   if (!started.evaluator) // at the module's location, without an IR dump as a note
     return mlir::emitError(module.getLoc()) << "cannot start the search: " << started.error;
   for (const std::string &w : started.warnings)

@@ -84,7 +84,7 @@ std::optional<std::string> pike::findWorkerExecutable(const std::string &workerP
   return std::nullopt;
 }
 
-StartedWorkers pike::startWorkers(const std::string &workers, const std::string &workerPath,
+StartedWorkers pike::startWorkers(const std::string &workers, const std::string &workerPath, bool graphTiming,
                                   const Tolerance &tolerance) {
   StartedWorkers out;
   const std::string stopped = "; the search stopped before spending anything";
@@ -159,6 +159,7 @@ StartedWorkers pike::startWorkers(const std::string &workers, const std::string 
   worker::EvaluatorOptions options;
   options.atol = tolerance.atol;
   options.rtol = tolerance.rtol;
+  options.cudaGraph = graphTiming;
   out.evaluator = std::make_unique<worker::WorkerEvaluator>(pool, options);
   return out;
 }

@@ -180,6 +180,9 @@ class SlotSearchPassOptions<string budget, string islands, string eliteK,
            "(empty: none); split over the slot functions by eager time">,
     Option<"minSlotTime", "min-slot-time", "std::string", /*default=*/"\"10s\"",
            "With search-time: the least time each slot function gets (floors take at most half)">,
+    Option<"graphTiming", "graph-timing", "bool", /*default=*/"true",
+           "Time candidates and references replayed from a CUDA graph, as the package "
+           "runs its slots (false: plain launches, host cost included)">,
     Option<"order", "order", "std::string", /*default=*/"\"auto\"",
            "Slot order: auto (default: profile with search-time or 8+ slot functions, else size), "
            "size (largest signature first) or profile (time every slot's "

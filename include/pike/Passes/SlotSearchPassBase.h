@@ -30,6 +30,7 @@ protected:
     config.order = this->order;
     config.searchTime = this->searchTime;
     config.minSlotTime = this->minSlotTime;
+    config.graphTiming = this->graphTiming;
     mlir::ModuleOp module = this->getOperation();
     std::optional<Precision> policy = parsePrecision(this->precision);
     if (!policy)

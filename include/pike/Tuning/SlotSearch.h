@@ -36,6 +36,8 @@ struct SlotSearchConfig {
   /// split over the slot functions by eager time with a floor of minSlotTime.
   std::string searchTime;
   std::string minSlotTime = "10s";
+  /// Workers time both sides replayed from a CUDA graph (worker::EvaluatorOptions::cudaGraph).
+  bool graphTiming = true;
   /// The precision policy: what the candidates may relax, and the key of the
   /// tuning-database records they are stored under and seeded from.
   Precision precision = Precision::FP32;

@@ -35,7 +35,7 @@ struct StartedWorkers {
 /// the result has no evaluator and an error that names the reason and where the
 /// worker was looked for (or which address failed). Every evaluate request
 /// carries `tolerance` (the worker compares with it; a candidate cannot change it).
-StartedWorkers startWorkers(const std::string &workers, const std::string &workerPath,
+StartedWorkers startWorkers(const std::string &workers, const std::string &workerPath, bool graphTiming,
                             const Tolerance &tolerance = {});
 
 } // namespace pike
