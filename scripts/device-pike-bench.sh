@@ -60,6 +60,7 @@ APPLY_DB=${APPLY_DB:-}
 PAR=${PAR:-4}
 TIME_JOBS=${TIME_JOBS:-3}
 SEARCH=${SEARCH:-budget=1000,islands=1,elite-k=3,parallel=2}
+SEARCH_PASS_OPTS=${SEARCH_PASS_OPTS:-}   # more pike-search pass options, e.g. graph-timing=false
 METHODS=${METHODS:-eager,eager_cudagraph,torch_compile,torch_compile_reduce_overhead,torch_compile_max_autotune,pike}
 PRECISION=${PRECISION:-fp32}
 TF32=${TF32:-0}
@@ -166,7 +167,7 @@ search_one_bf16() {
       # As the fp32 search: --search-time is the task's whole bf16 search.
       timeout -k 3 $((budget + 45)) "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package \
         --precision=bf16 -o "$WORK/pkgs-bf16/$n" --search-time="${budget}s" \
-        -pike-search="workers=local:1 worker-path=$WORKER search=$SEARCH work-dir=$WORK/search-bf16/$n db=$WORK/tune-$n.db min-speedup=1.03" \
+        -pike-search="workers=local:1 worker-path=$WORKER search=$SEARCH work-dir=$WORK/search-bf16/$n db=$WORK/tune-$n.db min-speedup=1.03 $SEARCH_PASS_OPTS" \
         >"$WORK/search-bf16-$n.log" 2>&1 && { echo "searched $n under bf16"; return 0; }
       echo "bf16 search of $n failed or ran out of time: $(grep -m1 -i error "$WORK/search-bf16-$n.log" | cut -c1-200)"
     fi
@@ -195,7 +196,7 @@ search_one_fp32() {
     # in flight and the package) is the backstop.
     timeout -k 3 $((budget + 45)) "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package \
       --precision="$PRECISION" -o "$WORK/pkgs/$n" --search-time="${budget}s" \
-      -pike-search="workers=local:1 worker-path=$WORKER search=$SEARCH work-dir=$WORK/search/$n db=$WORK/tune-$n.db min-speedup=1.03" \
+      -pike-search="workers=local:1 worker-path=$WORKER search=$SEARCH work-dir=$WORK/search/$n db=$WORK/tune-$n.db min-speedup=1.03 $SEARCH_PASS_OPTS" \
       >"$WORK/search-$n.log" 2>&1 && { echo "searched $n"; return 0; }
     echo "search of $n failed or ran out of time: $(grep -m1 -i error "$WORK/search-$n.log" | cut -c1-200)"
   fi
@@ -206,7 +207,7 @@ search_one_fp32() {
     -o "$WORK/pkgs/$n" ${fdb:+-pike-apply-db="$fdb"} >"$WORK/package-$n.log" 2>&1 || echo "package of $n failed"
 }
 export -f search_one search_one_fp32 search_one_bf16 variant_one
-export WORK PIKE_OPT WORKER SEARCH SEARCH_END SEARCH_PER_TASK_S PRECISION APPLY_DB SEARCH_TASKS TF32 NHWC BF16 BF16_SEARCH_S
+export WORK PIKE_OPT WORKER SEARCH SEARCH_PASS_OPTS SEARCH_END SEARCH_PER_TASK_S PRECISION APPLY_DB SEARCH_TASKS TF32 NHWC BF16 BF16_SEARCH_S
 log "search: until $((SEARCH_END - T0))s, ${SEARCH_PER_TASK_S}s per task, $PAR tasks at once, options $SEARCH"
 ls "$WORK/export" | xargs -P "$PAR" -I{} bash -c 'search_one {}'
 # The per-task databases merge into one (best per key).
@@ -231,7 +232,7 @@ for i in $(seq 0 $((TIME_JOBS - 1))); do
     --methods "$METHODS" --pike-packages "$WORK/pkgs" --pike-tf32-packages "$WORK/pkgs-tf32" --pike-nhwc-packages "$WORK/pkgs-nhwc" \
     --pike-bf16-packages "$WORK/pkgs-bf16" --relaxed-atol "$RELAXED_TOL" --relaxed-rtol "$RELAXED_TOL" --warm-manifest "$WORK/warm-*.json" \
     --deadline $((T0 + TOTAL - 25)) --time-budget 0.3 --no-report --out-json "$WORK/run-$i.json" \
-    --note "scripts/device-pike-bench.sh at ${PIKE_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo 'unknown commit')}: pike built-in search ($SEARCH) with --search-time=${SEARCH_PER_TASK_S}s per task ($PAR tasks at once)$BF16_NOTE, precision $PRECISION${APPLY_DB:+, tuning database replayed: $(basename "$APPLY_DB")}; $TIME_JOBS timing processes share the GPU through a lock" \
+    --note "scripts/device-pike-bench.sh at ${PIKE_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo 'unknown commit')}: pike built-in search ($SEARCH) with --search-time=${SEARCH_PER_TASK_S}s per task ($PAR tasks at once)$BF16_NOTE, precision $PRECISION${SEARCH_PASS_OPTS:+, pass options $SEARCH_PASS_OPTS}${APPLY_DB:+, tuning database replayed: $(basename "$APPLY_DB")}; $TIME_JOBS timing processes share the GPU through a lock" \
     >"$WORK/bench-$i.log" 2>&1 &
 done
 wait
