@@ -43,7 +43,10 @@
 # under bf16: its GEMMs and attention use bf16 operands, each slot checked by the worker
 # against the fp32 reference with the bf16 tolerance); its package is timed as pike_bf16
 # and checked against eager with bench.py's --relaxed-atol/--relaxed-rtol, RELAXED_TOL
-# (0.05) each; the bf16 records go into the same database, keyed bf16).
+# (0.05) each; the bf16 records go into the same database, keyed bf16), GUARD (1: the
+# CUDA-graph timing guard beside the export, see step 0), SEARCH_PASS_OPTS (more
+# pike-search pass options), TIME_JOBS (3), PIKE_COMMIT (the commit the run note names),
+# BIG_TASKS / BIG_SEARCH_S (a name regex whose tasks get their own search time, first).
 set -u
 cd "$(dirname "$0")/.."
 SEARCH_TASKS=${SEARCH_TASKS:-}
@@ -93,6 +96,13 @@ if { [ -z "$APPLY_DB" ] || [ -n "$SEARCH_TASKS" ]; } && { [ ! -x "$WORKER" ] || 
   WORKER=$WORK/build-device/tools/pike-worker/pike-worker
 fi
 
+# 0. GUARD=1: the CUDA-graph timing guard (scripts/graph-timing-guard.sh) runs beside the
+#    export; if an honest control fails in graph mode, the searches use graph-timing=false.
+if [ "${GUARD:-0}" = 1 ]; then
+  bash scripts/graph-timing-guard.sh "$WORK/guard-suite" >"$WORK/guard.out" 2>&1 &
+  GUARD_PID=$!
+fi
+
 # 1. Export every task for the GPU (seed 0: the harness builds the same weights).
 TASK_FILES=()
 for lvl in ${LEVELS//,/ }; do
@@ -109,10 +119,19 @@ done
 NTASKS=${#TASK_FILES[@]}
 [ "$NTASKS" -gt 0 ] || { log "no task selected (LEVELS=$LEVELS TASKS=${TASKS:-} TASK_RANGE=$TASK_RANGE)"; exit 2; }
 ROUNDS=$(((NTASKS + PAR - 1) / PAR))
-PER_TASK_S=$SEARCH_PER_TASK_S
-[ "$BF16" = 1 ] && PER_TASK_S=$((SEARCH_PER_TASK_S + BF16_SEARCH_S))
-SEARCH_S=${SEARCH_S:-$((ROUNDS * PER_TASK_S + 30))}
-log "run id $RUN_ID: $NTASKS tasks; search budget ${SEARCH_PER_TASK_S}s per task, $PAR at once ($ROUNDS rounds, phase cap ${SEARCH_S}s)"
+# BIG_TASKS (a regex on task names, e.g. '^(1[89]|2[0-9])_' for the whole networks) get
+# BIG_SEARCH_S (and half of it under bf16) instead of SEARCH_PER_TASK_S, and are searched first.
+BIG_TASKS=${BIG_TASKS:-}
+BIG_SEARCH_S=${BIG_SEARCH_S:-$SEARCH_PER_TASK_S}
+task_search_s() { if [ -n "$BIG_TASKS" ] && echo "$1" | grep -Eq "$BIG_TASKS"; then echo "$BIG_SEARCH_S"; else echo "$SEARCH_PER_TASK_S"; fi; }
+TOTAL_TASK_S=0
+for f in "${TASK_FILES[@]}"; do
+  t=$(task_search_s "$(basename "$f" .py)")
+  [ "$BF16" = 1 ] && t=$((t + t / 2))
+  TOTAL_TASK_S=$((TOTAL_TASK_S + t))
+done
+SEARCH_S=${SEARCH_S:-$((TOTAL_TASK_S / PAR + 30))}
+log "run id $RUN_ID: $NTASKS tasks; search budget ${SEARCH_PER_TASK_S}s per task${BIG_TASKS:+ (${BIG_SEARCH_S}s for $BIG_TASKS)}, $PAR at once (phase cap ${SEARCH_S}s)"
 log "exporting $NTASKS tasks"
 printf '%s\n' "${TASK_FILES[@]}" | xargs -P 8 -I{} sh -c \
   'n=$(basename {} .py); '"$PY"' kernelbench/export.py {} -o '"$WORK"'/export/$n --device '"$DEVICE"' --seed 0 >'"$WORK"'/export-$n.log 2>&1 || echo "export failed: $n"'
@@ -125,6 +144,17 @@ if echo "$METHODS" | grep -q torch_compile; then
       --warm-compile-only --methods "$(echo "$METHODS" | tr ',' '\n' | grep '^torch_compile' | paste -sd,)" \
       --shard $i/6 --out-json "$WORK/warm-$i.json" >"$WORK/warm-$i.log" 2>&1 &
   done
+fi
+
+if [ -n "${GUARD_PID:-}" ]; then
+  wait "$GUARD_PID"
+  verdict=$(tail -1 "$WORK/guard.out")
+  log "CUDA-graph timing guard: $verdict ($(grep 'as expected' "$WORK/guard.out" | tail -1))"
+  if [ "$verdict" != ok ]; then
+    cat "$WORK/guard.out"
+    SEARCH_PASS_OPTS="$SEARCH_PASS_OPTS graph-timing=false"
+    log "the searches run with graph-timing=false"
+  fi
 fi
 
 # 3. Search + package per task (PAR at once), time-boxed; a task whose search does
@@ -161,7 +191,9 @@ search_one_bf16() {
   d=$WORK/export/$n
   [ -f "$d/model.pt" ] || return 0
   budget=$((SEARCH_END - $(date +%s)))
-  [ $budget -gt $BF16_SEARCH_S ] && budget=$BF16_SEARCH_S
+  cap=$BF16_SEARCH_S
+  [ -n "$BIG_TASKS" ] && echo "$n" | grep -Eq "$BIG_TASKS" && cap=$((BIG_SEARCH_S / 2))
+  [ $budget -gt $cap ] && budget=$cap
   if [ -z "${APPLY_DB:-}" ] || [ -s "$WORK/tune-$n.db" ]; then
     if [ $budget -gt 10 ]; then
       # As the fp32 search: --search-time is the task's whole bf16 search.
@@ -180,7 +212,9 @@ search_one_fp32() {
   d=$WORK/export/$n
   [ -f "$d/model.pt" ] || return 0
   budget=$((SEARCH_END - $(date +%s)))
-  [ $budget -gt $SEARCH_PER_TASK_S ] && budget=$SEARCH_PER_TASK_S
+  cap=$SEARCH_PER_TASK_S
+  [ -n "$BIG_TASKS" ] && echo "$n" | grep -Eq "$BIG_TASKS" && cap=$BIG_SEARCH_S
+  [ $budget -gt $cap ] && budget=$cap
   if [ -n "${APPLY_DB:-}" ] && echo ",${SEARCH_TASKS:-}," | grep -q ",$n,"; then
     # Search this task anyway, starting from the database's records (seeds).
     cp "$APPLY_DB" "$WORK/tune-$n.db"
@@ -206,19 +240,41 @@ search_one_fp32() {
   "$PIKE_OPT" "$d/model.pt" --input-spec "$d/input_spec.json" --emit=package --precision="$PRECISION" \
     -o "$WORK/pkgs/$n" ${fdb:+-pike-apply-db="$fdb"} >"$WORK/package-$n.log" 2>&1 || echo "package of $n failed"
 }
-export -f search_one search_one_fp32 search_one_bf16 variant_one
-export WORK PIKE_OPT WORKER SEARCH SEARCH_PASS_OPTS SEARCH_END SEARCH_PER_TASK_S PRECISION APPLY_DB SEARCH_TASKS TF32 NHWC BF16 BF16_SEARCH_S
+# A package's build: the package runtime (LibTorch headers: most of a build) is compiled
+# once, into a cache every later package reuses (PIKE_RUNTIME_CACHE); while the cache is
+# empty, builds take a lock, so only the first compiles it.
+build_pkg() {
+  local cache=$WORK/runtime-cache
+  if [ -z "$(ls -A "$cache" 2>/dev/null)" ]; then
+    mkdir -p "$cache"
+    flock "$WORK/runtime.lock" bash -c 'build_pkg_now "$1" "$2"' _ "$1" "$2"
+  else
+    build_pkg_now "$1" "$2"
+  fi
+}
+build_pkg_now() {
+  cmake -S "$1" -B "$1/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPIKE_RUNTIME_CACHE="$WORK/runtime-cache" \
+    >"$1/build.log" 2>&1 && cmake --build "$1/build" -j "$2" >>"$1/build.log" 2>&1 || echo "package build failed: $1"
+}
+build_task_pkgs() {
+  for d in "$WORK"/pkgs/"$1" "$WORK"/pkgs-tf32/"$1" "$WORK"/pkgs-nhwc/"$1" "$WORK"/pkgs-bf16/"$1"; do
+    [ -d "$d" ] && build_pkg "$d" 4
+  done
+  return 0
+}
+export -f search_one search_one_fp32 search_one_bf16 variant_one build_pkg build_pkg_now build_task_pkgs
+export WORK PIKE_OPT WORKER SEARCH SEARCH_PASS_OPTS SEARCH_END SEARCH_PER_TASK_S BIG_TASKS BIG_SEARCH_S PRECISION APPLY_DB SEARCH_TASKS TF32 NHWC BF16 BF16_SEARCH_S
 log "search: until $((SEARCH_END - T0))s, ${SEARCH_PER_TASK_S}s per task, $PAR tasks at once, options $SEARCH"
-ls "$WORK/export" | xargs -P "$PAR" -I{} bash -c 'search_one {}'
+{ [ -n "$BIG_TASKS" ] && ls "$WORK/export" | grep -E "$BIG_TASKS"; ls "$WORK/export" | { [ -n "$BIG_TASKS" ] && grep -Ev "$BIG_TASKS" || cat; }; } |
+  xargs -P "$PAR" -I{} bash -c 'search_one {}; build_task_pkgs {}'
 # The per-task databases merge into one (best per key).
 cat "$WORK"/tune-*.db 2>/dev/null > "$OUT/tune.db.jsonl"
 
-# 4. Build every package (cmake, all cores).
-PKG_DIRS=$(ls -d "$WORK"/pkgs/* "$WORK"/pkgs-tf32/* "$WORK"/pkgs-nhwc/* "$WORK"/pkgs-bf16/* 2>/dev/null)
-log "building $(echo "$PKG_DIRS" | grep -c .) packages"
-echo "$PKG_DIRS" | xargs -P 6 -I{} sh -c \
-  'cmake -S {} -B {}/build -G Ninja -DCMAKE_BUILD_TYPE=Release >{}/build.log 2>&1 && cmake --build {}/build -j 4 >>{}/build.log 2>&1 || echo "package build failed: {}"'
-wait
+# 4. Packages were built by their task's job as soon as its searches ended (build_pkg,
+#    overlapping the other tasks' searches); rebuild any that is missing a library.
+for d in $(ls -d "$WORK"/pkgs/* "$WORK"/pkgs-tf32/* "$WORK"/pkgs-nhwc/* "$WORK"/pkgs-bf16/* 2>/dev/null); do
+  [ -f "$d/lib/libpike_ops.so" ] || [ -f "$d/build.log" ] || build_pkg "$d" 8
+done
 log "packages built: $(ls "$WORK"/pkgs*/*/lib/libpike_ops.so 2>/dev/null | wc -l)"
 
 # 5. One harness run: eager, torch.compile and pike on the same inputs and weights.
@@ -232,7 +288,7 @@ for i in $(seq 0 $((TIME_JOBS - 1))); do
     --methods "$METHODS" --pike-packages "$WORK/pkgs" --pike-tf32-packages "$WORK/pkgs-tf32" --pike-nhwc-packages "$WORK/pkgs-nhwc" \
     --pike-bf16-packages "$WORK/pkgs-bf16" --relaxed-atol "$RELAXED_TOL" --relaxed-rtol "$RELAXED_TOL" --warm-manifest "$WORK/warm-*.json" \
     --deadline $((T0 + TOTAL - 25)) --time-budget 0.3 --no-report --out-json "$WORK/run-$i.json" \
-    --note "scripts/device-pike-bench.sh at ${PIKE_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo 'unknown commit')}: pike built-in search ($SEARCH) with --search-time=${SEARCH_PER_TASK_S}s per task ($PAR tasks at once)$BF16_NOTE, precision $PRECISION${SEARCH_PASS_OPTS:+, pass options $SEARCH_PASS_OPTS}${APPLY_DB:+, tuning database replayed: $(basename "$APPLY_DB")}; $TIME_JOBS timing processes share the GPU through a lock" \
+    --note "scripts/device-pike-bench.sh at ${PIKE_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo 'unknown commit')}: pike built-in search ($SEARCH) with --search-time=${SEARCH_PER_TASK_S}s per task${BIG_TASKS:+ (${BIG_SEARCH_S}s for the tasks matching $BIG_TASKS)} ($PAR tasks at once)$BF16_NOTE, precision $PRECISION${SEARCH_PASS_OPTS:+, pass options $SEARCH_PASS_OPTS}${APPLY_DB:+, tuning database replayed: $(basename "$APPLY_DB")}; $TIME_JOBS timing processes share the GPU through a lock" \
     >"$WORK/bench-$i.log" 2>&1 &
 done
 wait
@@ -247,5 +303,5 @@ tail -30 "$OUT/bench.log"
 mv "$OUT/bench.log" "$OUT/worker-build.log" "$WORK/" 2>/dev/null
 tar czf "$OUT/pike-reports.tgz" -C "$WORK" $(cd "$WORK" && ls -d pkgs/*/report.json pkgs/*/report.md pkgs-tf32/*/report.json \
   pkgs-bf16/*/report.json pkgs-bf16/*/report.md search-bf16/*/search-report.json \
-  search-*.log search/*/search-report.json export-*.log package-*.log warm-*.log pkgs*/*/build.log bench.log worker-build.log 2>/dev/null) 2>/dev/null
+  search-*.log search/*/search-report.json guard.out guard-suite/suite.json export-*.log package-*.log warm-*.log pkgs*/*/build.log bench.log worker-build.log 2>/dev/null) 2>/dev/null
 log "done"
