@@ -5,6 +5,8 @@
 # `ok` on its last line when every honest control was ok, else `bad:<controls>`;
 # leaves the suite's files in $1 (default /tmp/guard-suite).
 set -u
+PY=${PY:-python3}
+WORKER=${WORKER:-build/tools/pike-worker/pike-worker}
 DIR=${1:-/tmp/guard-suite}
 timeout 100 $PY test/gpu/worker/run_suite.py --worker "$WORKER" --out "$DIR" --skip-bench --skip-clients \
   --cuda-graph --only 'stream|cuda_graph|cublas|conv_tf32|memo' --budget-s 60 >"$DIR.log" 2>&1
