@@ -180,6 +180,10 @@ class SlotSearchPassOptions<string budget, string islands, string eliteK,
            "(empty: none); split over the slot functions by eager time">,
     Option<"minSlotTime", "min-slot-time", "std::string", /*default=*/"\"10s\"",
            "With search-time: the least time each slot function gets (floors take at most half)">,
+    Option<"profileShare", "profile-share", "double", /*default=*/"0.2",
+           "With search-time and order=profile: the most of it the eager profile may use "
+           "(0 < share <= 1; default search::kDefaultProfileShare); functions are timed largest "
+           "first, the rest get a time estimated from the measured ones">,
     Option<"order", "order", "std::string", /*default=*/"\"auto\"",
            "Slot order: auto (default: profile with search-time or 8+ slot functions, else size), "
            "size (largest signature first) or profile (time every slot's "

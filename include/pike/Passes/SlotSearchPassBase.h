@@ -30,7 +30,10 @@ protected:
     config.order = this->order;
     config.searchTime = this->searchTime;
     config.minSlotTime = this->minSlotTime;
+    config.profileShare = this->profileShare;
     mlir::ModuleOp module = this->getOperation();
+    if (mlir::failed(checkProfileShare(module, config.profileShare)))
+      return mlir::failure();
     std::optional<Precision> policy = parsePrecision(this->precision);
     if (!policy)
       return module.emitError() << "unknown precision='" << this->precision << "' (expected "
