@@ -140,9 +140,10 @@ struct RegionReportPass : public pike::impl::PikeRegionReportBase<RegionReportPa
           os << " " << o.get<std::string>();
         if (r.contains("reference_ms"))
           os << " | eager " << llvm::format("%.4g", r["reference_ms"].get<double>()) << " ms";
-        else if (r.contains("reference_ms_estimated"))
-          os << " | eager ~" << llvm::format("%.4g", r["reference_ms_estimated"].get<double>())
-             << " ms (estimated)";
+        if (r.contains("reference_ms_estimated"))
+          os << (r.contains("reference_ms") ? " (profile: ~" : " | eager ~")
+             << llvm::format("%.4g", r["reference_ms_estimated"].get<double>()) << " ms estimated"
+             << (r.contains("reference_ms") ? ")" : "");
         if (r.contains("eager_share"))
           os << " (" << llvm::format("%.1f", 100 * r["eager_share"].get<double>()) << "%)";
         if (r.contains("shared_by"))

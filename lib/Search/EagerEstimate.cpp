@@ -26,21 +26,29 @@ std::vector<std::optional<double>> estimateEagerMs(const std::vector<SlotProfile
       known.push_back(i);
   if (known.empty())
     return out;
+  auto logSize = [&](size_t i) { return std::log(sizeOf(functions[i])); };
+  auto logMs = [&](size_t i) { return std::log(*functions[i].referenceMs); };
   for (size_t i = 0; i < functions.size(); ++i) {
     if (measured(functions[i]))
       continue;
-    const double logSize = std::log(sizeOf(functions[i]));
     std::vector<size_t> nearest = known;
     // stable: equal distances keep the earlier function first.
     std::stable_sort(nearest.begin(), nearest.end(), [&](size_t a, size_t b) {
-      return std::abs(std::log(sizeOf(functions[a])) - logSize) <
-             std::abs(std::log(sizeOf(functions[b])) - logSize);
+      return std::abs(logSize(a) - logSize(i)) < std::abs(logSize(b) - logSize(i));
     });
     nearest.resize(std::min(nearest.size(), kEstimateNeighbours));
-    std::vector<double> rates;
+    // Theil-Sen in log-log: the median of the pairwise slopes, clamped to
+    // [0, 1] (constant to proportional); 1 when no two sizes differ.
+    std::vector<double> slopes;
+    for (size_t a = 0; a < nearest.size(); ++a)
+      for (size_t b = a + 1; b < nearest.size(); ++b)
+        if (double dx = logSize(nearest[b]) - logSize(nearest[a]); std::abs(dx) > 1e-12)
+          slopes.push_back((logMs(nearest[b]) - logMs(nearest[a])) / dx);
+    const double slope = slopes.empty() ? 1.0 : std::clamp(medianOf(std::move(slopes)), 0.0, 1.0);
+    std::vector<double> intercepts;
     for (size_t k : nearest)
-      rates.push_back(*functions[k].referenceMs / sizeOf(functions[k]));
-    out[i] = medianOf(std::move(rates)) * sizeOf(functions[i]);
+      intercepts.push_back(logMs(k) - slope * logSize(k));
+    out[i] = std::exp(medianOf(std::move(intercepts)) + slope * logSize(i));
   }
   return out;
 }

@@ -64,7 +64,9 @@ LogicalResult pike::checkSlotOrder(ModuleOp module, const std::string &order) {
 LogicalResult pike::checkProfileShare(ModuleOp module, double share) {
   if (share > 0 && share <= 1)
     return success();
-  return module.emitError() << "profile-share=" << share
+  std::ostringstream value; // as written: 0, 1.5 (the diagnostic would print 0.000000e+00)
+  value << share;
+  return module.emitError() << "profile-share=" << value.str()
                             << ": must be more than 0 and at most 1 (the part of search-time the "
                                "eager profile may use)";
 }

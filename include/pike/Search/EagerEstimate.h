@@ -3,19 +3,22 @@
 // (lib/Tuning/SlotSearch.cpp) use the estimates to split a search-time budget,
 // never to order slots, and mark them as estimates (pike.reference_ms_estimated).
 //
-// The estimator: a function's estimated time is its size estimate times the
-// median time per size unit (ms per element moved) of the kEstimateNeighbours
-// measured functions closest to it in log size. Why this one:
-//  - proportional to size: the size estimate is what is known of every
-//    function, and within one network time grows with the data a slot moves;
-//  - a median: one measured outlier (a compute-bound GEMM, a launch-bound
-//    scalar op) does not decide anyone's estimate (up to 2 of 5 are ignored);
+// The estimator: time ~ size^b near the function, fitted on the
+// kEstimateNeighbours measured functions closest to it in log size: b is the
+// median of their pairwise log-log slopes (Theil-Sen) clamped to [0, 1], the
+// scale the median of their log(ms) - b log(size). Why this one:
+//  - size is what is known of every function, and within one network time
+//    grows with the data a slot moves;
 //  - nearest in size: the profile measures the largest functions first, so the
-//    unmeasured ones are the small ones, whose time per element is higher (a
-//    launch costs the same whatever it moves); the smallest measured functions
-//    are the closest model of them. What bias remains underestimates small,
-//    launch-bound functions; each still gets the split's floor (min-slot-time),
-//    which the estimate does not touch.
+//    unmeasured ones are the small ones, and the smallest measured functions
+//    are the closest model of them;
+//  - the slope: between b = 0 (launch-bound: a launch costs the same whatever
+//    it moves) and b = 1 (bandwidth-bound: proportional), read off the
+//    neighbours instead of assumed (a plain ms-per-element rate, b = 1,
+//    underestimates small launch-bound functions many times over);
+//  - medians: one measured outlier (a compute-bound GEMM, a noisy timing) does
+//    not decide anyone's estimate.
+// With one neighbour, or neighbours all of one size, b = 1 (their median rate).
 #ifndef PIKE_SEARCH_EAGERESTIMATE_H
 #define PIKE_SEARCH_EAGERESTIMATE_H
 
