@@ -136,6 +136,10 @@ ReferenceTiming timeReference(Evaluator &evaluator, const TaskSpec &task) {
   t.wallSec = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (r.details.is_object() && r.details.contains("gpu_ms") && r.details["gpu_ms"].is_number())
     t.gpuMs = r.details["gpu_ms"].get<double>();
+  if (r.details.is_object() && r.details.contains("phases") && r.details["phases"].is_object())
+    for (auto it = r.details["phases"].begin(); it != r.details["phases"].end(); ++it)
+      if (it.value().is_number())
+        t.phasesMs[it.key()] = it.value().get<double>();
   if (!r.ok()) {
     std::string log = r.log.size() > 200 ? r.log.substr(0, 200) + "..." : r.log;
     t.failure = std::string(toString(r.status)) + (log.empty() ? "" : ": " + log);

@@ -203,12 +203,15 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
     std::set<std::string> reasons;
     size_t failures = 0, asked = 0;
     std::vector<double> walls, gpuMs;
+    std::map<std::string, std::vector<double>> phases;
     for (size_t g = 0; g < groups.size(); ++g) {
       if (times[g].asked) {
         ++asked;
         walls.push_back(times[g].wallSec);
         if (times[g].gpuMs)
           gpuMs.push_back(*times[g].gpuMs);
+        for (const auto &[name, ms] : times[g].phasesMs)
+          phases[name].push_back(ms);
       }
       if (times[g].ms)
         ++profiledCount;
@@ -236,6 +239,13 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
                   << " on the GPU (the rest waits for the worker or the GPU's lock)";
     }
     std::cerr << "\n";
+    // Where the worker's part goes (reference load, first runs, timing): medians.
+    if (!phases.empty()) {
+      std::cerr << "pike: order=profile: worker phases (median ms):";
+      for (auto &[name, values] : phases)
+        std::cerr << " " << name << " " << search::medianOf(values);
+      std::cerr << "\n";
+    }
 
     std::vector<std::optional<double>> shares = search::eagerShares(profiles);
     Builder b(module.getContext());

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -90,6 +91,7 @@ struct ReferenceTiming {
   bool asked = false;          // false: not asked, the profile's budget was spent first
   double wallSec = 0;          // the request, as the caller waited for it
   std::optional<double> gpuMs; // the worker's time holding the GPU (its reply's gpu_ms)
+  std::map<std::string, double> phasesMs; // the worker's phases (its reply's phases), when it says
 };
 
 /// Times one task's reference through `evaluator`. A failed evaluation, or an

@@ -217,7 +217,7 @@ public:
     EvalResult r;
     r.status = EvalStatus::Ok;
     r.referenceMs = 1.0;
-    r.details = {{"gpu_ms", 2.5}};
+    r.details = {{"gpu_ms", 2.5}, {"phases", {{"time_reference_ms", 20.5}, {"note", "not a number"}}}};
     return r;
   }
   int sleepMs;
@@ -253,6 +253,7 @@ TEST(SlotOrder, TimeReferencesFollowsTheOrderAndAsksAllWithoutABudget) {
   EXPECT_EQ(ev.asked, (std::vector<std::string>{"t3", "t0", "t2", "t1"}));
   EXPECT_EQ(askedPrefix(t, order), 4u);
   EXPECT_EQ(t[1].gpuMs, 2.5);
+  EXPECT_EQ(t[1].phasesMs, (std::map<std::string, double>{{"time_reference_ms", 20.5}}));
   EXPECT_GE(t[1].wallSec, 0.0);
   EXPECT_THROW(timeReferences(ev, numberedTasks(2), 1, {0, 2}), std::invalid_argument);
 }
