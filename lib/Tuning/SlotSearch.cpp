@@ -260,8 +260,9 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
         all[i]->setAttr(pike::kProfileErrorAttr, b.getStringAttr(profiles[i].failure));
     }
     // A failed profile is a warning, not an error: the slot keeps its size-order
-    // position. One warning when every slot failed for the same reason (no GPU).
-    if (failures == all.size() && reasons.size() == 1)
+    // position. One warning when every request made failed for the same reason
+    // (no GPU).
+    if (failures > 0 && profiledCount == 0 && reasons.size() == 1)
       module.emitWarning() << "order=profile: no slot's reference could be timed ("
                            << *reasons.begin() << "); searching in size order";
     else
