@@ -25,7 +25,8 @@ start=$(date +%s.%N)
 rc=$?
 end=$(date +%s.%N)
 echo "pike-opt exit $rc, wall $($PY -c "print(round($end - $start, 1))") s (budget $SEARCH_TIME)"
-grep "pike: \|warning" "$OUT/search.log" | grep -v '^search gen' | head -8
+grep "^pike: " "$OUT/search.log" | head -12
+echo "warnings: $(grep -c 'warning' "$OUT/search.log")"; grep -m3 'warning' "$OUT/search.log"
 grep -m1 "search time" "$OUT/pkg/report.md"
 echo "slots with an estimated eager time: $(grep -c 'of eager, estimated' "$OUT/pkg/report.md")"
 grep -o 'searched [0-9.]* s of [0-9.]* s allotted' "$OUT/pkg/report.md" | sort | uniq -c | sort -rn | head -20
