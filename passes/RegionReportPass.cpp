@@ -96,6 +96,9 @@ struct RegionReportPass : public pike::impl::PikeRegionReportBase<RegionReportPa
         // Eager profile of -pike-search / -pike-llm-search order=profile.
         if (auto ms = kernel->getAttrOfType<FloatAttr>(pike::kReferenceMsAttr))
           r["reference_ms"] = ms.getValueAsDouble();
+        // A budgeted profile's estimate for a slot it did not measure.
+        if (auto ms = kernel->getAttrOfType<FloatAttr>(pike::kReferenceMsEstimatedAttr))
+          r["reference_ms_estimated"] = ms.getValueAsDouble();
         if (auto share = kernel->getAttrOfType<FloatAttr>(pike::kEagerShareAttr))
           r["eager_share"] = share.getValueAsDouble();
         // Slots computing the same function, searched once (pike-search).
@@ -137,6 +140,10 @@ struct RegionReportPass : public pike::impl::PikeRegionReportBase<RegionReportPa
           os << " " << o.get<std::string>();
         if (r.contains("reference_ms"))
           os << " | eager " << llvm::format("%.4g", r["reference_ms"].get<double>()) << " ms";
+        if (r.contains("reference_ms_estimated"))
+          os << (r.contains("reference_ms") ? " (profile: ~" : " | eager ~")
+             << llvm::format("%.4g", r["reference_ms_estimated"].get<double>()) << " ms estimated"
+             << (r.contains("reference_ms") ? ")" : "");
         if (r.contains("eager_share"))
           os << " (" << llvm::format("%.1f", 100 * r["eager_share"].get<double>()) << "%)";
         if (r.contains("shared_by"))

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # --search-time on a GPU: export one kernelbench task, search it with the
 # built-in proposer under a wall-clock budget (profile included), write the
-# package, and print how the time was spent: the profile's cost, the split, each
-# slot's searched/allotted seconds, and pike-opt's own wall time.
+# package, and print how the time was spent: the profile's cost (functions
+# measured and estimated under profile-share, a request's wall and GPU time), the
+# split, each slot's searched/allotted seconds, and pike-opt's own wall time.
 #
 #   scripts/device-search-time.sh [TASK_PY]   (default: level-3 ResNet-20 CIFAR)
-# Environment: SEARCH_TIME (2m), PARALLEL (2), OUT.
+# Environment: SEARCH_TIME (2m), PARALLEL (2), PROFILE_SHARE (0.2), OUT.
 set -u
 cd "$(dirname "$0")/.."
 source scripts/device-env.sh || exit 1
@@ -19,12 +20,14 @@ $PY kernelbench/export.py "$TASK" -o "$W/export" --device cuda --seed 0 >"$W/exp
 start=$(date +%s.%N)
 "$PIKE_OPT" "$W/export/model.pt" --input-spec "$W/export/input_spec.json" --emit=package -o "$OUT/pkg" \
   --search-time="$SEARCH_TIME" \
-  -pike-search="workers=local:${PARALLEL:-2} worker-path=$WORKER work-dir=$W/search search=budget=100000,parallel=${PARALLEL:-2}" \
+  -pike-search="workers=local:${PARALLEL:-2} worker-path=$WORKER work-dir=$W/search profile-share=${PROFILE_SHARE:-0.2} search=budget=100000,parallel=${PARALLEL:-2}" \
   2>"$OUT/search.log"
 rc=$?
 end=$(date +%s.%N)
 echo "pike-opt exit $rc, wall $($PY -c "print(round($end - $start, 1))") s (budget $SEARCH_TIME)"
-grep "pike: \|warning" "$OUT/search.log" | grep -v '^search gen' | head -8
+grep "^pike: " "$OUT/search.log" | head -12
+echo "warnings: $(grep -c 'warning' "$OUT/search.log")"; grep -m3 'warning' "$OUT/search.log"
 grep -m1 "search time" "$OUT/pkg/report.md"
+echo "slots with an estimated eager time: $(grep -c 'of eager, estimated' "$OUT/pkg/report.md")"
 grep -o 'searched [0-9.]* s of [0-9.]* s allotted' "$OUT/pkg/report.md" | sort | uniq -c | sort -rn | head -20
 cp "$W/search/search-report.json" "$OUT/" 2>/dev/null

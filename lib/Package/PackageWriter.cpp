@@ -263,14 +263,20 @@ std::string reportMarkdown(const nlohmann::ordered_json &doc) {
     }
     if (s.contains("shared_by"))
       why += "; " + std::to_string(s["shared_by"].get<int64_t>()) + " slots share this kernel";
-    // order=profile: the slot's share of the profiled eager time.
+    // order=profile: the slot's share of the profiled eager time. A time the
+    // budgeted profile estimated instead of measuring says so (and a share
+    // that rests on it is marked too).
+    const bool estimated = s.contains("reference_ms_estimated");
     std::string reference = num(s, "reference_ms");
+    if (reference == "-" && estimated)
+      reference = "~" + num(s, "reference_ms_estimated") + " estimated";
     if (s.contains("eager_share")) {
       std::ostringstream share;
       share.setf(std::ios::fixed);
       share.precision(1);
       share << 100 * s["eager_share"].get<double>();
-      reference += " (" + share.str() + "% of eager)";
+      reference += " (" + std::string(estimated ? "~" : "") + share.str() + "% of eager" +
+                   (estimated ? ", estimated" : "") + ")";
     }
     os << "| " << s["slot"].get<std::string>() << " | " << s.value("pattern", std::string("?"))
        << " | " << ops << " | " << s["impl"].get<std::string>() << " | " << reference

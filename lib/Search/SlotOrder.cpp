@@ -1,10 +1,12 @@
 #include "pike/Search/SlotOrder.h"
 
 #include <algorithm>
-#include <atomic>
+#include <chrono>
 #include <exception>
 #include <map>
+#include <mutex>
 #include <numeric>
+#include <stdexcept>
 #include <thread>
 
 namespace pike::search {
@@ -55,17 +57,21 @@ std::vector<size_t> orderSlots(const std::vector<SlotProfile> &slots, SlotOrder 
   return result;
 }
 
+std::optional<double> eagerMs(const SlotProfile &slot) {
+  return slot.referenceMs ? slot.referenceMs : slot.estimatedMs;
+}
+
 std::vector<std::optional<double>> eagerShares(const std::vector<SlotProfile> &slots) {
   double total = 0;
   for (const auto &s : slots)
-    if (timed(s) && *s.referenceMs > 0)
-      total += *s.referenceMs;
+    if (auto ms = eagerMs(s); ms && *ms > 0)
+      total += *ms;
   std::vector<std::optional<double>> shares(slots.size());
   if (total <= 0)
     return shares;
   for (size_t i = 0; i < slots.size(); ++i)
-    if (timed(slots[i]))
-      shares[i] = std::max(0.0, *slots[i].referenceMs) / total;
+    if (auto ms = eagerMs(slots[i]))
+      shares[i] = std::max(0.0, *ms) / total;
   return shares;
 }
 
@@ -87,19 +93,23 @@ std::vector<SlotProfile> groupProfiles(const std::vector<SlotProfile> &slots,
   out.reserve(groups.size());
   for (const std::vector<size_t> &members : groups) {
     SlotProfile g;
-    bool allTimed = !members.empty();
+    bool allTimed = !members.empty(), allKnown = allTimed;
     double ms = 0;
     for (size_t i : members) {
       g.sizeEstimate += slots[i].sizeEstimate;
-      if (timed(slots[i]))
-        ms += *slots[i].referenceMs;
-      else if (allTimed) {
+      if (auto t = eagerMs(slots[i]))
+        ms += *t;
+      else
+        allKnown = false;
+      if (!timed(slots[i]) && allTimed) {
         allTimed = false;
         g.failure = slots[i].failure;
       }
     }
     if (allTimed)
       g.referenceMs = ms;
+    else if (allKnown)
+      g.estimatedMs = ms;
     out.push_back(std::move(g));
   }
   return out;
@@ -114,13 +124,22 @@ CandidateCode referenceOnlyCandidate() {
 
 ReferenceTiming timeReference(Evaluator &evaluator, const TaskSpec &task) {
   ReferenceTiming t;
+  t.asked = true;
   EvalResult r;
+  const auto start = std::chrono::steady_clock::now();
   try {
     r = evaluator.evaluate(task, referenceOnlyCandidate());
   } catch (const std::exception &e) {
     t.failure = std::string("evaluator error: ") + e.what();
     return t;
   }
+  t.wallSec = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (r.details.is_object() && r.details.contains("gpu_ms") && r.details["gpu_ms"].is_number())
+    t.gpuMs = r.details["gpu_ms"].get<double>();
+  if (r.details.is_object() && r.details.contains("phases") && r.details["phases"].is_object())
+    for (auto it = r.details["phases"].begin(); it != r.details["phases"].end(); ++it)
+      if (it.value().is_number())
+        t.phasesMs[it.key()] = it.value().get<double>();
   if (!r.ok()) {
     std::string log = r.log.size() > 200 ? r.log.substr(0, 200) + "..." : r.log;
     t.failure = std::string(toString(r.status)) + (log.empty() ? "" : ": " + log);
@@ -133,14 +152,40 @@ ReferenceTiming timeReference(Evaluator &evaluator, const TaskSpec &task) {
 }
 
 std::vector<ReferenceTiming> timeReferences(Evaluator &evaluator, const std::vector<TaskSpec> &tasks,
-                                            unsigned parallel) {
+                                            unsigned parallel, const std::vector<size_t> &order,
+                                            std::optional<double> budgetSec) {
   std::vector<ReferenceTiming> out(tasks.size());
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < tasks.size(); i = next++)
-      out[i] = timeReference(evaluator, tasks[i]);
+  std::vector<size_t> queue = order;
+  for (size_t i : queue)
+    if (i >= tasks.size())
+      throw std::invalid_argument("timeReferences: order names task " + std::to_string(i) + " of " +
+                                  std::to_string(tasks.size()));
+  if (queue.empty()) {
+    queue.resize(tasks.size());
+    std::iota(queue.begin(), queue.end(), size_t(0));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  // Taking the next task and checking the budget under one lock keeps the tasks
+  // asked a prefix of the order.
+  std::mutex mu;
+  size_t next = 0;
+  bool spent = false;
+  auto take = [&]() -> std::optional<size_t> {
+    std::lock_guard<std::mutex> lk(mu);
+    if (spent || next >= queue.size())
+      return std::nullopt;
+    if (budgetSec && next > 0 &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= *budgetSec) {
+      spent = true;
+      return std::nullopt;
+    }
+    return queue[next++];
   };
-  size_t threads = std::min<size_t>(std::max(1u, parallel), tasks.size());
+  auto work = [&] {
+    while (std::optional<size_t> i = take())
+      out[*i] = timeReference(evaluator, tasks[*i]);
+  };
+  size_t threads = std::min<size_t>(std::max(1u, parallel), queue.size());
   if (threads <= 1) {
     work();
     return out;

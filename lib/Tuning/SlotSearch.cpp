@@ -4,6 +4,7 @@
 #include "pike/Tuning/WorkerArch.h"
 #include "pike/Tuning/WorkerEvaluator.h"
 #include "pike/Search/Driver.h"
+#include "pike/Search/EagerEstimate.h"
 #include "pike/Search/Progress.h"
 #include "pike/Search/SlotOrder.h"
 #include "pike/Search/TimeBudget.h"
@@ -60,6 +61,16 @@ LogicalResult pike::checkSlotOrder(ModuleOp module, const std::string &order) {
                                "(largest measured eager time first) or 'auto'";
 }
 
+LogicalResult pike::checkProfileShare(ModuleOp module, double share) {
+  if (share > 0 && share <= 1)
+    return success();
+  std::ostringstream value; // as written: 0, 1.5 (the diagnostic would print 0.000000e+00)
+  value << share;
+  return module.emitError() << "profile-share=" << value.str()
+                            << ": must be more than 0 and at most 1 (the part of search-time the "
+                               "eager profile may use)";
+}
+
 LogicalResult pike::checkSearchTime(ModuleOp module, const std::string &searchTime,
                                     const std::string &minSlotTime) {
   std::string err;
@@ -76,7 +87,8 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
                     const std::function<void(const std::string &, KernelOp)> &registerSlot,
                     search::Spend *spent) {
   if (failed(checkSlotOrder(module, config.order)) ||
-      failed(checkSearchTime(module, config.searchTime, config.minSlotTime)))
+      failed(checkSearchTime(module, config.searchTime, config.minSlotTime)) ||
+      failed(checkProfileShare(module, config.profileShare)))
     return failure();
   // --search-time counts from here: the profile and the references are part of it.
   const auto passStart = std::chrono::steady_clock::now();
@@ -145,54 +157,117 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   const search::SlotOrder order = config.order == "auto"
                                       ? search::autoSlotOrder(groups.size(), searchTimeSec.has_value())
                                       : *search::parseSlotOrder(config.order);
+  // What the profile did, for the log and pike.search_time.
+  size_t profiledCount = 0, estimatedCount = 0;
+  double profileWallSec = 0;
   if (order == search::SlotOrder::Profile) {
-    // Time every slot function's reference (its eager ops) through the workers first.
+    // Time the slot functions' references (their eager ops) through the workers
+    // first, largest first (by the size of all the slots computing each). Under
+    // a search-time at most profile-share of it goes to this; the functions left
+    // untimed get a time estimated from the timed ones.
     std::vector<search::TaskSpec> unique;
     for (size_t g = 0; g < groups.size(); ++g) {
       if (failed(makeSpec(g)))
         return failure();
       unique.push_back(*specs[g]);
     }
+    std::vector<search::SlotProfile> bySize(groups.size());
+    for (size_t g = 0; g < groups.size(); ++g)
+      for (size_t i : groups[g])
+        bySize[g].sizeEstimate += profiles[i].sizeEstimate;
+    const std::vector<size_t> profileOrder = search::orderSlots(bySize, search::SlotOrder::Size, 0);
+    std::optional<double> profileBudgetSec;
+    if (searchTimeSec)
+      profileBudgetSec = *searchTimeSec * config.profileShare;
     std::cerr << "pike: order=profile: timing the eager reference of " << unique.size()
-              << " slot function(s)\n";
+              << " slot function(s), largest first";
+    if (profileBudgetSec)
+      std::cerr << ", for at most " << search::formatDuration(*profileBudgetSec) << " (profile-share "
+                << config.profileShare << " of search-time " << config.searchTime << ")";
+    std::cerr << "\n";
     const auto profileStart = std::chrono::steady_clock::now();
     std::vector<search::ReferenceTiming> times =
-        search::timeReferences(*evaluator, unique, static_cast<unsigned>(std::max(1, opts.parallel)));
-    std::cerr << "pike: order=profile: timed " << unique.size() << " slot function(s) in "
-              << search::formatDuration(std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                                      profileStart)
-                                            .count())
-              << "\n";
+        search::timeReferences(*evaluator, unique, static_cast<unsigned>(std::max(1, opts.parallel)),
+                               profileOrder, profileBudgetSec);
+    profileWallSec =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - profileStart).count();
+
+    // Per function (one call's size and time), the estimates for the untimed.
+    std::vector<search::SlotProfile> perFunction(groups.size());
+    for (size_t g = 0; g < groups.size(); ++g) {
+      perFunction[g].sizeEstimate = profiles[groups[g].front()].sizeEstimate;
+      perFunction[g].referenceMs = times[g].ms;
+    }
+    const std::vector<std::optional<double>> estimates = search::estimateEagerMs(perFunction);
+
     std::set<std::string> reasons;
-    size_t failures = 0;
-    for (size_t g = 0; g < groups.size(); ++g)
+    size_t failures = 0, asked = 0;
+    std::vector<double> walls, gpuMs;
+    std::map<std::string, std::vector<double>> phases;
+    for (size_t g = 0; g < groups.size(); ++g) {
+      if (times[g].asked) {
+        ++asked;
+        walls.push_back(times[g].wallSec);
+        if (times[g].gpuMs)
+          gpuMs.push_back(*times[g].gpuMs);
+        for (const auto &[name, ms] : times[g].phasesMs)
+          phases[name].push_back(ms);
+      }
+      if (times[g].ms)
+        ++profiledCount;
+      else if (estimates[g])
+        ++estimatedCount;
       for (size_t i : groups[g]) {
         profiles[i].referenceMs = times[g].ms;
         profiles[i].failure = times[g].failure;
-        if (!times[g].ms) {
+        profiles[i].estimatedMs = estimates[g];
+        if (times[g].asked && !times[g].ms) {
           ++failures;
           reasons.insert(times[g].failure);
         }
       }
+    }
+    std::cerr << "pike: order=profile: profiled " << profiledCount << " of " << groups.size()
+              << " slot function(s) in " << search::formatDuration(profileWallSec) << ", "
+              << estimatedCount << " estimated from the measured ones";
+    if (asked < groups.size())
+      std::cerr << " (" << groups.size() - asked << " not asked: the profile's share was spent)";
+    if (!walls.empty()) {
+      std::cerr << "; a request took " << search::formatDuration(search::medianOf(walls)) << " (median)";
+      if (!gpuMs.empty())
+        std::cerr << ", of which " << search::formatDuration(search::medianOf(gpuMs) / 1000)
+                  << " on the GPU (the rest waits for the worker or the GPU's lock)";
+    }
+    std::cerr << "\n";
+    // Where the worker's part goes (reference load, first runs, timing): medians.
+    if (!phases.empty()) {
+      std::cerr << "pike: order=profile: worker phases (median ms):";
+      for (auto &[name, values] : phases)
+        std::cerr << " " << name << " " << search::medianOf(values);
+      std::cerr << "\n";
+    }
+
     std::vector<std::optional<double>> shares = search::eagerShares(profiles);
     Builder b(module.getContext());
     for (size_t i = 0; i < all.size(); ++i) {
-      if (profiles[i].referenceMs) {
+      if (profiles[i].referenceMs)
         all[i]->setAttr(pike::kReferenceMsAttr, b.getF64FloatAttr(*profiles[i].referenceMs));
-        if (shares[i])
-          all[i]->setAttr(pike::kEagerShareAttr, b.getF64FloatAttr(*shares[i]));
-      } else {
+      else if (profiles[i].estimatedMs)
+        all[i]->setAttr(pike::kReferenceMsEstimatedAttr, b.getF64FloatAttr(*profiles[i].estimatedMs));
+      if (shares[i])
+        all[i]->setAttr(pike::kEagerShareAttr, b.getF64FloatAttr(*shares[i]));
+      if (!profiles[i].referenceMs && !profiles[i].failure.empty())
         all[i]->setAttr(pike::kProfileErrorAttr, b.getStringAttr(profiles[i].failure));
-      }
     }
     // A failed profile is a warning, not an error: the slot keeps its size-order
-    // position. One warning when every slot failed for the same reason (no GPU).
-    if (failures == all.size() && reasons.size() == 1)
+    // position. One warning when every request made failed for the same reason
+    // (no GPU).
+    if (failures > 0 && profiledCount == 0 && reasons.size() == 1)
       module.emitWarning() << "order=profile: no slot's reference could be timed ("
                            << *reasons.begin() << "); searching in size order";
     else
       for (size_t g = 0; g < groups.size(); ++g)
-        if (!times[g].ms) {
+        if (times[g].asked && !times[g].ms) {
           KernelOp first = all[groups[g].front()];
           auto diag = first.emitWarning() << "order=profile: the reference of " << first.getSymName();
           if (groups[g].size() > 1)
@@ -256,19 +331,26 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
       left = 1;
     }
     opts.wallClockSec = opts.wallClockSec > 0 ? std::min(opts.wallClockSec, left) : left;
-    bool allTimed = true;
-    for (size_t g : chosen)
-      allTimed &= groupProfile[g].referenceMs.has_value();
+    // By eager time, measured or estimated, when every function has one; by
+    // size otherwise (no profile, or nothing measured to estimate from).
+    bool allKnown = true;
+    size_t splitEstimated = 0;
+    for (size_t g : chosen) {
+      allKnown &= search::eagerMs(groupProfile[g]).has_value();
+      splitEstimated += !groupProfile[g].referenceMs && groupProfile[g].estimatedMs;
+    }
     std::vector<double> weights;
     for (size_t g : chosen)
-      weights.push_back(allTimed ? *groupProfile[g].referenceMs
+      weights.push_back(allKnown ? *search::eagerMs(groupProfile[g])
                                  : static_cast<double>(groupProfile[g].sizeEstimate));
     allotments = search::splitTimeBudget(weights, opts.wallClockSec * std::max(1, opts.parallel), minSlotSec);
     std::cerr << "pike: search-time " << config.searchTime << ": profile and references took "
               << search::formatDuration(profileSec) << "; " << search::formatDuration(opts.wallClockSec)
               << " for " << tasks.size() << " slot function(s) x " << std::max(1, opts.parallel)
-              << " job(s) in flight, split by " << (allTimed ? "eager time" : "size")
-              << " with a floor of " << search::formatDuration(minSlotSec) << "\n";
+              << " job(s) in flight, split by " << (allKnown ? "eager time" : "size");
+    if (allKnown && splitEstimated > 0)
+      std::cerr << " (" << splitEstimated << " of them estimated)";
+    std::cerr << " with a floor of " << search::formatDuration(minSlotSec) << "\n";
   }
 
   search::SearchReport report;
@@ -301,8 +383,12 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
       used += t.timeUsedSec;
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - passStart).count();
     std::ostringstream how;
-    how << config.searchTime << ": " << search::formatDuration(wall) << " wall (profile and references "
-        << search::formatDuration(profileSec) << "), " << search::formatDuration(used)
+    how << config.searchTime << ": " << search::formatDuration(wall) << " wall (";
+    if (order == search::SlotOrder::Profile)
+      how << "profile " << search::formatDuration(profileWallSec) << ": " << profiledCount
+          << " slot function(s) measured, " << estimatedCount << " estimated; ";
+    how << "profile and references " << search::formatDuration(profileSec) << "), "
+        << search::formatDuration(used)
         << " of search jobs over " << report.tasks.size() << " slot function(s), stop: " << report.stopReason;
     module->setAttr(pike::kSearchTimeAttr, b.getStringAttr(how.str()));
   }

@@ -22,7 +22,7 @@
 // LOG: pike: order=profile: timing the eager reference of 3 slot function(s)
 // LOG: pike: search-time 4s: profile and references took {{[0-9.]+}}s; {{[0-9.]+}}s for 3 slot function(s) x 1 job(s) in flight, split by eager time with a floor of 0.2s
 // SPLIT: ok: 3 slots, allotments follow eager time, none over its allotment
-// CHECK: module attributes {{{.*}}pike.search_stop = "{{slot_time|wall_clock}}", pike.search_time = "4s: {{.*}} wall (profile and references {{.*}}), {{.*}} of search jobs over 3 slot function(s), stop: {{slot_time|wall_clock}}"
+// CHECK: module attributes {{{.*}}pike.search_stop = "{{slot_time|wall_clock}}", pike.search_time = "4s: {{.*}} wall (profile {{.*}}: 3 slot function(s) measured, 0 estimated; profile and references {{.*}}), {{.*}} of search jobs over 3 slot function(s), stop: {{slot_time|wall_clock}}"
 // MD: - search time 4s: {{.*}} of search jobs over 3 slot function(s)
 // MD: | region_0 |{{.*}}searched {{[0-9.]+}} s of {{[0-9.]+}} s allotted |
 // BAD: error: search-time: bad duration '10x': unknown unit 'x' (expected seconds or a sum of <number>h, <number>m, <number>s, e.g. 10m, 1h30m, 90s)

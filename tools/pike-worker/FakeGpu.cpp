@@ -1,7 +1,10 @@
 #include "FakeGpu.h"
 
+#include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
+#include <thread>
 
 namespace pike::worker::fakegpu {
 
@@ -44,6 +47,10 @@ json evaluate(const json &req, const CandidateSpec &cand) {
   double ref = referenceMs(req);
   json reply = {{"phase", "fake"}, {"test_fake_gpu", true}, {"max_abs_err", 0.0}};
   if (cand.mode == "reference") {
+    // PIKE_WORKER_FAKE_REFERENCE_MS=N: a reference-only request takes N ms, as
+    // a slow profile on a busy GPU does (tests of the profile's budget).
+    if (const char *v = std::getenv("PIKE_WORKER_FAKE_REFERENCE_MS"))
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::atol(v)));
     reply["status"] = "ok";
     reply["log"] = "";
     reply["timing"] = {{"reference", {{"median_ms", ref}}}};

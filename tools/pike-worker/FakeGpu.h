@@ -19,7 +19,8 @@ nlohmann::json deviceInfo();
 
 /// The evaluate reply for a validated request: status ok or incorrect (about one
 /// candidate in five) and fake median times; a "reference" candidate is ok with
-/// only the reference timed.
+/// only the reference timed (after PIKE_WORKER_FAKE_REFERENCE_MS milliseconds
+/// when that is set: a slow profile request, for the tests of its budget).
 nlohmann::json evaluate(const nlohmann::json &req, const CandidateSpec &cand);
 
 } // namespace pike::worker::fakegpu

@@ -46,9 +46,13 @@ inline constexpr llvm::StringLiteral kCandidatesAttr = "pike.candidates";
 inline constexpr llvm::StringLiteral kReferenceMsAttr = "pike.reference_ms";
 inline constexpr llvm::StringLiteral kKernelMsAttr = "pike.kernel_ms";
 inline constexpr llvm::StringLiteral kSpeedupAttr = "pike.speedup";
-/// The slot's share of the eager model's time, and why it could not be profiled.
+/// The slot's share of the eager model's time (measured and estimated times
+/// together), and why it could not be profiled.
 inline constexpr llvm::StringLiteral kEagerShareAttr = "pike.eager_share";
 inline constexpr llvm::StringLiteral kProfileErrorAttr = "pike.profile_error";
+/// The eager time (ms) estimated for a slot the profile did not measure (its
+/// budget, profile-share, was spent, or its timing failed): never a measurement.
+inline constexpr llvm::StringLiteral kReferenceMsEstimatedAttr = "pike.reference_ms_estimated";
 /// How many slots share this slot's code (identical slots are searched and built once).
 inline constexpr llvm::StringLiteral kSharedByAttr = "pike.shared_by";
 /// Seconds the search spent on the slot's function, and its allotment of `search-time`.

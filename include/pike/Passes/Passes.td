@@ -183,6 +183,10 @@ class SlotSearchPassOptions<string budget, string islands, string eliteK,
     Option<"graphTiming", "graph-timing", "bool", /*default=*/"true",
            "Time candidates and references replayed from a CUDA graph, as the package "
            "runs its slots (false: plain launches, host cost included)">,
+    Option<"profileShare", "profile-share", "double", /*default=*/"0.2",
+           "With search-time and order=profile: the most of it the eager profile may use "
+           "(0 < share <= 1; default search::kDefaultProfileShare); functions are timed largest "
+           "first, the rest get a time estimated from the measured ones">,
     Option<"order", "order", "std::string", /*default=*/"\"auto\"",
            "Slot order: auto (default: profile with search-time or 8+ slot functions, else size), "
            "size (largest signature first) or profile (time every slot's "

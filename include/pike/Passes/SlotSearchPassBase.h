@@ -31,7 +31,10 @@ protected:
     config.searchTime = this->searchTime;
     config.minSlotTime = this->minSlotTime;
     config.graphTiming = this->graphTiming;
+    config.profileShare = this->profileShare;
     mlir::ModuleOp module = this->getOperation();
+    if (mlir::failed(checkProfileShare(module, config.profileShare)))
+      return mlir::failure();
     std::optional<Precision> policy = parsePrecision(this->precision);
     if (!policy)
       return module.emitError() << "unknown precision='" << this->precision << "' (expected "

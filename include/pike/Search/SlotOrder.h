@@ -7,6 +7,10 @@
 //               evaluator first; slots are visited by measured time, largest
 //               first (PIKE ranks regions by their share of eager time). A slot
 //               whose reference could not be timed keeps its size-order position.
+//               Under a search-time the profile gets a share of it (profile-share):
+//               functions are timed largest size first until the share is spent,
+//               and the rest get an estimated time (EagerEstimate.h) that weighs
+//               their part of the budget but does not move them in the order.
 #ifndef PIKE_SEARCH_SLOTORDER_H
 #define PIKE_SEARCH_SLOTORDER_H
 
@@ -14,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,7 +33,8 @@ const char *toString(SlotOrder o);
 struct SlotProfile {
   int64_t sizeEstimate = 0;          // elements the signature moves
   std::optional<double> referenceMs; // measured eager time (median); nullopt: not timed
-  std::string failure;               // why it was not timed
+  std::string failure;               // why it was not timed (empty: not asked, or timed)
+  std::optional<double> estimatedMs; // not timed: its time estimated from the timed ones
 };
 
 /// order=auto (the search passes' default): profile a whole network, where
@@ -39,6 +45,14 @@ constexpr size_t kAutoProfileFunctions = 8;
 /// kAutoProfileFunctions distinct slot functions; size otherwise.
 SlotOrder autoSlotOrder(size_t distinctFunctions, bool timeBudget);
 
+/// profile-share's default: under a search-time the profile may use a fifth of
+/// it. A network's eager time sits mostly in its largest functions, which the
+/// profile times first, so a fifth measures what decides the split (on the
+/// contended H100 run of issue #14, ~1.2 s a request with parallel=2: ~20 of
+/// Swin-T's 53 functions in 12 s of 60 s) and leaves four fifths to the search;
+/// at 10m it covers ~200 such functions, a whole network in practice.
+constexpr double kDefaultProfileShare = 0.2;
+
 /// Indices into `slots` in search order, cut to `maxSlots` (0: no cut).
 /// Size order: sizeEstimate descending, ties by index. Profile order: the slots
 /// without a time keep their size-order positions; the timed slots fill the other
@@ -46,9 +60,12 @@ SlotOrder autoSlotOrder(size_t distinctFunctions, bool timeBudget);
 std::vector<size_t> orderSlots(const std::vector<SlotProfile> &slots, SlotOrder order,
                                size_t maxSlots);
 
-/// Each slot's share of the total measured time (0..1); nullopt for a slot
-/// without a time (or when no slot has a positive time).
+/// Each slot's share of the total eager time, measured or estimated (0..1);
+/// nullopt for a slot with neither (or when no slot has a positive time).
 std::vector<std::optional<double>> eagerShares(const std::vector<SlotProfile> &slots);
+
+/// A slot's measured time, else its estimate; nullopt with neither.
+std::optional<double> eagerMs(const SlotProfile &slot);
 
 /// Slots computing the same function (equal fingerprints) share one search and
 /// one kernel. Returns the groups in order of first appearance; each lists its
@@ -59,7 +76,8 @@ std::vector<std::vector<size_t>> groupByFingerprint(const std::vector<std::strin
 /// summed over the members (each member costs its time in the eager model, so a
 /// kernel for the function saves it that many times). A group is timed when its
 /// members are (they run the same reference); its failure is its first untimed
-/// member's.
+/// member's. An untimed group whose members all have a time, measured or
+/// estimated, gets their sum as its estimate.
 std::vector<SlotProfile> groupProfiles(const std::vector<SlotProfile> &slots,
                                        const std::vector<std::vector<size_t>> &groups);
 
@@ -70,15 +88,24 @@ CandidateCode referenceOnlyCandidate();
 struct ReferenceTiming {
   std::optional<double> ms;
   std::string failure;
+  bool asked = false;          // false: not asked, the profile's budget was spent first
+  double wallSec = 0;          // the request, as the caller waited for it
+  std::optional<double> gpuMs; // the worker's time holding the GPU (its reply's gpu_ms)
+  std::map<std::string, double> phasesMs; // the worker's phases (its reply's phases), when it says
 };
 
 /// Times one task's reference through `evaluator`. A failed evaluation, or an
 /// answer without a positive reference time, is a failure naming the reason.
 ReferenceTiming timeReference(Evaluator &evaluator, const TaskSpec &task);
 
-/// timeReference for every task, `parallel` at a time (the evaluator is thread-safe).
+/// timeReference for the tasks, `parallel` at a time (the evaluator is
+/// thread-safe), in `order` (indices into tasks; empty: task order; tasks it
+/// leaves out are not asked). With `budgetSec`, no request is started once that
+/// much wall time has passed since the call began; requests in flight finish,
+/// and the first request is always made. The tasks asked are a prefix of the order.
 std::vector<ReferenceTiming> timeReferences(Evaluator &evaluator, const std::vector<TaskSpec> &tasks,
-                                            unsigned parallel);
+                                            unsigned parallel, const std::vector<size_t> &order = {},
+                                            std::optional<double> budgetSec = std::nullopt);
 
 } // namespace pike::search
 

@@ -7,6 +7,7 @@
 #include "pike/Dialect/PikeOps.h"
 #include "pike/Search/Interfaces.h"
 #include "pike/Search/Options.h"
+#include "pike/Search/SlotOrder.h"
 #include "pike/Support/Precision.h"
 
 #include "mlir/IR/Builders.h"
@@ -38,6 +39,9 @@ struct SlotSearchConfig {
   std::string minSlotTime = "10s";
   /// Workers time both sides replayed from a CUDA graph (worker::EvaluatorOptions::cudaGraph).
   bool graphTiming = true;
+  /// With searchTime and order=profile: the most of searchTime the eager profile
+  /// may use; the functions it leaves untimed get estimated times (EagerEstimate.h).
+  double profileShare = search::kDefaultProfileShare;
   /// The precision policy: what the candidates may relax, and the key of the
   /// tuning-database records they are stored under and seeded from.
   Precision precision = Precision::FP32;
@@ -57,6 +61,8 @@ mlir::ArrayAttr maxAbsErrPerOutput(mlir::Builder &b, const nlohmann::json &detai
 
 /// Error on the module unless `order` is "size", "profile" or "auto".
 mlir::LogicalResult checkSlotOrder(mlir::ModuleOp module, const std::string &order);
+/// Error on the module unless 0 < `share` <= 1 (profile-share=).
+mlir::LogicalResult checkProfileShare(mlir::ModuleOp module, double share);
 /// Error on the module unless `searchTime` is empty or a duration ("10m") and
 /// `minSlotTime` is a duration.
 mlir::LogicalResult checkSearchTime(mlir::ModuleOp module, const std::string &searchTime,

@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 
 using namespace pike::search;
 
@@ -168,4 +170,130 @@ TEST(SlotOrder, AGroupWithAnUntimedMemberIsUntimed) {
   ASSERT_EQ(g.size(), 1u);
   EXPECT_FALSE(g[0].referenceMs);
   EXPECT_EQ(g[0].sizeEstimate, 20);
+}
+
+namespace {
+SlotProfile estimatedAt(int64_t size, double ms) { return SlotProfile{size, std::nullopt, "", ms}; }
+} // namespace
+
+TEST(SlotOrder, EstimatedTimesCountInTheSharesButNotInTheOrder) {
+  // Size order: 0 (400), 1 (300), 2 (200), 3 (100). Slot 1 was not measured
+  // (the profile's share was spent before it... or it failed): its estimate
+  // weighs in the shares, and it keeps its size-order position (1) although
+  // its estimate is the largest time.
+  std::vector<SlotProfile> s = {timedAt(400, 1.0), estimatedAt(300, 5.0), timedAt(200, 3.0), timedAt(100, 1.0)};
+  EXPECT_EQ(orderSlots(s, SlotOrder::Profile, 0), (Order{2, 1, 0, 3}));
+  auto shares = eagerShares(s);
+  EXPECT_DOUBLE_EQ(*shares[1], 0.5);
+  EXPECT_DOUBLE_EQ(*shares[2], 0.3);
+  EXPECT_EQ(eagerMs(s[1]), 5.0);
+  EXPECT_EQ(eagerMs(s[0]), 1.0);
+  EXPECT_FALSE(eagerMs(sized(7)));
+}
+
+TEST(SlotOrder, AGroupOfEstimatedMembersIsEstimated) {
+  std::vector<SlotProfile> s = {estimatedAt(10, 0.5), estimatedAt(10, 0.5), timedAt(30, 2.0), sized(5)};
+  auto g = groupProfiles(s, {{0, 1}, {2}, {3}});
+  EXPECT_FALSE(g[0].referenceMs);
+  EXPECT_DOUBLE_EQ(*g[0].estimatedMs, 1.0);
+  EXPECT_DOUBLE_EQ(*g[1].referenceMs, 2.0);
+  EXPECT_FALSE(g[1].estimatedMs);
+  EXPECT_FALSE(g[2].referenceMs);
+  EXPECT_FALSE(g[2].estimatedMs);
+}
+
+namespace {
+/// A worker whose every reference timing takes `sleepMs` (a busy GPU): records
+/// which tasks it was asked for, in order.
+class SlowProfileEvaluator : public Evaluator {
+public:
+  explicit SlowProfileEvaluator(int sleepMs) : sleepMs(sleepMs) {}
+  EvalResult evaluate(const TaskSpec &task, const CandidateCode &) override {
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      asked.push_back(task.regionName);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(sleepMs));
+    EvalResult r;
+    r.status = EvalStatus::Ok;
+    r.referenceMs = 1.0;
+    r.details = {{"gpu_ms", 2.5}, {"phases", {{"time_reference_ms", 20.5}, {"note", "not a number"}}}};
+    return r;
+  }
+  int sleepMs;
+  std::mutex mu;
+  std::vector<std::string> asked;
+};
+
+std::vector<TaskSpec> numberedTasks(size_t n) {
+  std::vector<TaskSpec> out;
+  for (size_t i = 0; i < n; ++i)
+    out.push_back(task("t" + std::to_string(i)));
+  return out;
+}
+
+/// The tasks asked must be a prefix of `order`; returns its length.
+size_t askedPrefix(const std::vector<ReferenceTiming> &t, const std::vector<size_t> &order) {
+  size_t k = 0;
+  while (k < order.size() && t[order[k]].asked)
+    ++k;
+  for (size_t j = k; j < order.size(); ++j) {
+    EXPECT_FALSE(t[order[j]].asked) << "task " << order[j] << " asked after one that was not";
+    EXPECT_FALSE(t[order[j]].ms);
+    EXPECT_EQ(t[order[j]].failure, "");
+  }
+  return k;
+}
+} // namespace
+
+TEST(SlotOrder, TimeReferencesFollowsTheOrderAndAsksAllWithoutABudget) {
+  SlowProfileEvaluator ev(0);
+  std::vector<size_t> order = {3, 0, 2, 1};
+  auto t = timeReferences(ev, numberedTasks(4), 1, order);
+  EXPECT_EQ(ev.asked, (std::vector<std::string>{"t3", "t0", "t2", "t1"}));
+  EXPECT_EQ(askedPrefix(t, order), 4u);
+  EXPECT_EQ(t[1].gpuMs, 2.5);
+  EXPECT_EQ(t[1].phasesMs, (std::map<std::string, double>{{"time_reference_ms", 20.5}}));
+  EXPECT_GE(t[1].wallSec, 0.0);
+  EXPECT_THROW(timeReferences(ev, numberedTasks(2), 1, {0, 2}), std::invalid_argument);
+}
+
+TEST(SlotOrder, TimeReferencesStopsAskingWhenTheBudgetIsSpent) {
+  // Every request takes at least 50 ms; with a 0.12 s budget the first three
+  // start before it is spent (at 0, >= 0.05, >= 0.10 s) and no fourth can: the
+  // third ends past it. A loaded host only makes requests longer, so fewer.
+  SlowProfileEvaluator ev(50);
+  std::vector<size_t> order = {11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0};
+  const auto start = std::chrono::steady_clock::now();
+  auto t = timeReferences(ev, numberedTasks(12), 1, order, 0.12);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  size_t asked = askedPrefix(t, order);
+  EXPECT_GE(asked, 1u);
+  EXPECT_LE(asked, 3u);
+  EXPECT_EQ(ev.asked.size(), asked);
+  EXPECT_EQ(ev.asked.front(), "t11");
+  for (size_t k = 0; k < asked; ++k)
+    EXPECT_EQ(t[order[k]].ms, 1.0);
+  EXPECT_GE(wall, 0.05 * static_cast<double>(asked));
+}
+
+TEST(SlotOrder, TimeReferencesInParallelStopsWithAPrefixOfTheOrder) {
+  // Three at a time, >= 50 ms each, 0.12 s budget: at most three rounds start
+  // (at 0, >= 0.05, >= 0.10 s), so at most 9 of 20 are asked.
+  SlowProfileEvaluator ev(50);
+  std::vector<size_t> order(20);
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = order.size() - 1 - i;
+  auto t = timeReferences(ev, numberedTasks(20), 3, order, 0.12);
+  size_t asked = askedPrefix(t, order);
+  EXPECT_GE(asked, 1u);
+  EXPECT_LE(asked, 9u);
+  EXPECT_EQ(ev.asked.size(), asked);
+}
+
+TEST(SlotOrder, TheFirstRequestIsMadeWhateverTheBudget) {
+  SlowProfileEvaluator ev(0);
+  auto t = timeReferences(ev, numberedTasks(3), 1, {2, 1, 0}, 0.0);
+  EXPECT_EQ(askedPrefix(t, {2, 1, 0}), 1u);
+  EXPECT_EQ(t[2].ms, 1.0);
 }
