@@ -45,10 +45,17 @@ import taskload  # noqa: E402
 
 ALL_METHODS = ["eager", "eager_cudagraph", "torch_compile", "torch_compile_reduce_overhead",
                "torch_compile_max_autotune", "torch_compile_max_autotune_no_cudagraphs",
+               "eager_tf32", "torch_compile_tf32",
                "pike", "pike_tf32", "pike_nhwc", "pike_bf16"]
-# What a run does without --methods: every baseline and pike (max-autotune without CUDA
-# graphs only on request: it compiles as long as max-autotune and is rarely the best mode).
-DEFAULT_METHODS = [m for m in ALL_METHODS if m != "torch_compile_max_autotune_no_cudagraphs"]
+# The relaxed-precision baselines: eager and torch.compile's default mode with TF32 on
+# for cuBLAS and cuDNN during compilation and every call (what any user gets with
+# torch.backends.cuda.matmul.allow_tf32 = True), to compare pike_bf16 with a baseline
+# under a relaxed policy too rather than only with strict fp32 ones.
+TF32_BASELINES = {"eager_tf32": "eager", "torch_compile_tf32": "torch_compile"}
+# What a run does without --methods: every strict baseline and pike (max-autotune without
+# CUDA graphs and the TF32 baselines only on request).
+DEFAULT_METHODS = [m for m in ALL_METHODS
+                   if m != "torch_compile_max_autotune_no_cudagraphs" and m not in TF32_BASELINES]
 # pike methods: packages of one model emitted with different options, each from
 # its own directory (pike_tf32: --precision=tf32; pike_nhwc: --channels-last=auto;
 # pike_bf16: --precision=bf16).
@@ -56,13 +63,38 @@ PIKE_PACKAGE_DIRS = {"pike": "pike_packages", "pike_tf32": "pike_tf32_packages",
                      "pike_nhwc": "pike_nhwc_packages", "pike_bf16": "pike_bf16_packages"}
 # Methods whose precision policy is relaxed on purpose: checked against eager with
 # --relaxed-atol/--relaxed-rtol instead of --atol/--rtol (each entry records what it used).
-RELAXED_METHODS = {"pike_bf16"}
+RELAXED_METHODS = {"pike_bf16", "eager_tf32", "torch_compile_tf32"}
 # torch.compile method -> mode. Runs before 2026-12-06 used "torch_compile_max_autotune" for
 # mode="max-autotune-no-cudagraphs"; a run JSON names its modes under "compile_modes".
 COMPILE_MODES = {"torch_compile": "default", "torch_compile_reduce_overhead": "reduce-overhead",
                  "torch_compile_max_autotune": "max-autotune",
                  "torch_compile_max_autotune_no_cudagraphs": "max-autotune-no-cudagraphs"}
 FLUSH_BYTES = 256 * 1024 * 1024
+
+
+def compiles(method):
+    """Methods that run torch.compile (warm-compiled ahead, first call outside the GPU lock)."""
+    return method in COMPILE_MODES or TF32_BASELINES.get(method) in COMPILE_MODES
+
+
+class AllowTF32:
+    """TF32 on for cuBLAS and cuDNN inside the block, the previous settings restored after."""
+
+    def __enter__(self):
+        self.prev = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+
+    def __exit__(self, *exc):
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = self.prev
+        return False
+
+
+def with_tf32(fn):
+    def run(*args):
+        with AllowTF32():
+            return fn(*args)
+    return run
 
 
 # ---------------------------------------------------------------- environment
@@ -315,6 +347,9 @@ def build_method(method, model, task, args, device, example_inputs=None):
     """Returns (callable, takes_flat_tensors)."""
     if method == "eager":
         return model, False
+    if method in TF32_BASELINES:
+        fn, flat = build_method(TF32_BASELINES[method], model, task, args, device, example_inputs)
+        return with_tf32(fn), flat
     if method == "eager_cudagraph":
         if device != "cuda":
             raise Skip("eager_cudagraph needs a CUDA device")
@@ -374,7 +409,7 @@ def bench_task(path, args, timer, device, warm_status, deadline):
             e.update(status="skipped", error="time box reached before this method")
             continue
         ws = warm_status.get((name, method)) if warm_status is not None else None
-        if method in COMPILE_MODES and warm_status is not None:
+        if compiles(method) and warm_status is not None:
             if ws is None:
                 e.update(status="skipped", error="warm compile did not finish within its time box")
                 continue
@@ -390,7 +425,7 @@ def bench_task(path, args, timer, device, warm_status, deadline):
                     fn, flat = build_method(method, model, name, args, device, inputs[0])
                 # first call: torch.compile's compilation outside the GPU lock; every other
                 # method's first call is GPU work (a pike package captures its CUDA graph)
-                with gpu_lock(args.gpu_lock if method not in COMPILE_MODES else None):
+                with gpu_lock(args.gpu_lock if not compiles(method) else None):
                     out = call(fn, flat, inputs[0])
                     sync(device)
                 e["compile_s"] = time.perf_counter() - t0
@@ -421,7 +456,7 @@ def bench_task(path, args, timer, device, warm_status, deadline):
             e.update(status="error", error=err_text(ex))
         finally:
             fn = None                      # a captured graph's memory goes with it
-            if method in COMPILE_MODES:
+            if compiles(method):
                 torch._dynamo.reset()
     del model, inputs, refs, noise
     if device == "cuda":
@@ -763,7 +798,7 @@ def _main(argv=None):
         return 0
     if args.warm_compile_only:
         run["warm"] = []
-        cm = [m for m in args.methods if m in COMPILE_MODES]
+        cm = [m for m in args.methods if compiles(m)]
         for method in cm:                 # methods outer: every task gets the default mode first
             for p in paths:
                 if time.time() > deadline:

@@ -232,4 +232,37 @@ def test_pike_bf16_is_checked_with_the_relaxed_tolerance(tmp_path):
     assert m["pike_bf16"]["status"] == "ok" and m["pike_bf16"]["correct"], m["pike_bf16"]
     assert (m["pike_bf16"]["atol"], m["pike_bf16"]["rtol"]) == (0.07, 0.06)
     assert m["pike"]["status"] == "incorrect" and (m["pike"]["atol"], m["pike"]["rtol"]) == (0.01, 0.01)
-    assert run["relaxed_tolerance"] == {"methods": ["pike_bf16"], "atol": 0.07, "rtol": 0.06}
+    assert run["relaxed_tolerance"] == {"methods": ["eager_tf32", "pike_bf16", "torch_compile_tf32"],
+                                        "atol": 0.07, "rtol": 0.06}
+
+
+def test_tf32_baselines_run_under_tf32_and_restore_the_flags(tmp_path):
+    """eager_tf32 / torch_compile_tf32: the relaxed baselines for pike_bf16. They are not in a
+    default run, they are checked with the relaxed tolerance, every call runs with TF32 on
+    for cuBLAS and cuDNN, and the caller's settings come back after each call."""
+    assert "eager_tf32" not in bench.DEFAULT_METHODS and "torch_compile_tf32" not in bench.DEFAULT_METHODS
+    assert bench.compiles("torch_compile_tf32") and not bench.compiles("eager_tf32")
+    seen = []
+
+    class Probe(torch.nn.Module):
+        def forward(self, x):
+            seen.append((torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32))
+            return x * 2
+
+    args = bench.parse_args(["--device", "cpu"])
+    fn, flat = bench.build_method("eager_tf32", Probe(), "probe", args, "cpu")
+    before = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    try:
+        assert torch.equal(bench.call(fn, flat, [torch.ones(2)]), torch.full((2,), 2.0))
+        assert seen == [(True, True)]
+        assert (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32) == (False, False)
+    finally:
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = before
+    out = str(tmp_path / "r.json")
+    run_bench("--device", "cpu", "--small", "--tasks", "08_softmax", "--methods", "eager,eager_tf32",
+              "--relaxed-atol", "0.07", "--relaxed-rtol", "0.06", "--time-budget", "0.02", "--out-json", out,
+              "--no-report")
+    m = json.load(open(out))["tasks"][0]["methods"]["eager_tf32"]
+    assert m["status"] == "ok" and (m["atol"], m["rtol"]) == (0.07, 0.06), m
