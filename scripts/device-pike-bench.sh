@@ -127,10 +127,12 @@ BIG_TASKS=${BIG_TASKS:-}
 BIG_SEARCH_S=${BIG_SEARCH_S:-$SEARCH_PER_TASK_S}
 task_search_s() { if [ -n "$BIG_TASKS" ] && echo "$1" | grep -Eq "$BIG_TASKS"; then echo "$BIG_SEARCH_S"; else echo "$SEARCH_PER_TASK_S"; fi; }
 TOTAL_TASK_S=0
+mkdir -p "$WORK/plan"   # each task's planned search seconds, removed when it starts (fair_share)
 for f in "${TASK_FILES[@]}"; do
   t=$(task_search_s "$(basename "$f" .py)")
   [ "$BF16" = 1 ] && t=$((t + t / 2))
   TOTAL_TASK_S=$((TOTAL_TASK_S + t))
+  echo "$t" >"$WORK/plan/$(basename "$f" .py)"
 done
 SEARCH_S=${SEARCH_S:-$((TOTAL_TASK_S / PAR + 30))}
 log "run id $RUN_ID: $NTASKS tasks; search budget ${SEARCH_PER_TASK_S}s per task${BIG_TASKS:+ (${BIG_SEARCH_S}s for $BIG_TASKS)}, $PAR at once (phase cap ${SEARCH_S}s)"
@@ -175,7 +177,23 @@ variant_one() {
     -o "$WORK/pkgs-$name/$n" ${db:+-pike-apply-db="$db"} >"$WORK/package-$name-$n.log" 2>&1 ||
     echo "$name package of $n failed: $(grep -m1 -i error "$WORK/package-$name-$n.log" | cut -c1-200)"
 }
+# A task starting late gets a fair share of what is left of the search phase: its
+# planned time scaled by (seconds left x PAR) / (planned seconds of the tasks not yet
+# started, itself included), never more than planned. Without it, tasks that overran
+# their budget (a slow profile) took the phase and the last tasks were never searched
+# (run h200-all-20261207: level 3 tasks 1-17).
+fair_share() {
+  local left=$((SEARCH_END - $(date +%s))) pending
+  pending=$(cat "$WORK"/plan/* 2>/dev/null | awk '{s += $1} END {print s + 0}')
+  rm -f "$WORK/plan/$1"
+  SHARE_PCT=100
+  [ "$pending" -gt 0 ] && SHARE_PCT=$((left * PAR * 100 / pending))
+  [ $SHARE_PCT -gt 100 ] && SHARE_PCT=100
+  [ $SHARE_PCT -lt 0 ] && SHARE_PCT=0
+  return 0
+}
 search_one() {
+  fair_share "$1"
   search_one_fp32 "$@"
   local db=""
   if [ -s "$WORK/tune-$1.db" ]; then db=$WORK/tune-$1.db
@@ -195,6 +213,7 @@ search_one_bf16() {
   budget=$((SEARCH_END - $(date +%s)))
   cap=$BF16_SEARCH_S
   [ -n "$BIG_TASKS" ] && echo "$n" | grep -Eq "$BIG_TASKS" && cap=$((BIG_SEARCH_S / 2))
+  cap=$((cap * ${SHARE_PCT:-100} / 100))
   [ $budget -gt $cap ] && budget=$cap
   if [ -z "${APPLY_DB:-}" ] || [ -s "$WORK/tune-$n.db" ]; then
     if [ $budget -gt 10 ]; then
@@ -216,6 +235,7 @@ search_one_fp32() {
   budget=$((SEARCH_END - $(date +%s)))
   cap=$SEARCH_PER_TASK_S
   [ -n "$BIG_TASKS" ] && echo "$n" | grep -Eq "$BIG_TASKS" && cap=$BIG_SEARCH_S
+  cap=$((cap * ${SHARE_PCT:-100} / 100))
   [ $budget -gt $cap ] && budget=$cap
   if [ -n "${APPLY_DB:-}" ] && echo ",${SEARCH_TASKS:-}," | grep -q ",$n,"; then
     # Search this task anyway, starting from the database's records (seeds).
@@ -264,8 +284,9 @@ build_task_pkgs() {
   done
   return 0
 }
-export -f search_one search_one_fp32 search_one_bf16 variant_one build_pkg build_pkg_now build_task_pkgs
-export WORK PIKE_OPT WORKER SEARCH SEARCH_PASS_OPTS SEARCH_END SEARCH_PER_TASK_S BIG_TASKS BIG_SEARCH_S PRECISION APPLY_DB SEARCH_TASKS TF32 NHWC BF16 BF16_SEARCH_S
+export -f fair_share search_one search_one_fp32 search_one_bf16 variant_one build_pkg build_pkg_now build_task_pkgs
+export PAR WORK PIKE_OPT WORKER SEARCH SEARCH_PASS_OPTS SEARCH_END SEARCH_PER_TASK_S BIG_TASKS BIG_SEARCH_S PRECISION APPLY_DB SEARCH_TASKS TF32 NHWC BF16 BF16_SEARCH_S
+for f in "$WORK"/plan/*; do [ -d "$WORK/export/$(basename "$f")" ] || rm -f "$f"; done   # not exported: never starts
 log "search: until $((SEARCH_END - T0))s, ${SEARCH_PER_TASK_S}s per task, $PAR tasks at once, options $SEARCH"
 { [ -n "$BIG_TASKS" ] && ls "$WORK/export" | grep -E "$BIG_TASKS"; ls "$WORK/export" | { [ -n "$BIG_TASKS" ] && grep -Ev "$BIG_TASKS" || cat; }; } |
   xargs -P "$PAR" -I{} bash -c 'search_one {}; build_task_pkgs {}'
