@@ -410,9 +410,14 @@ def bench_task(path, args, timer, device, warm_status, deadline):
             continue
         ws = warm_status.get((name, method)) if warm_status is not None else None
         if compiles(method) and warm_status is not None:
-            if ws is None:
+            if ws is None and method not in args.compile_unwarmed:
                 e.update(status="skipped", error="warm compile did not finish within its time box")
                 continue
+            if ws is None:
+                # --compile-unwarmed: compiled here, outside the GPU lock (its first call is
+                # the compile), rather than leaving the task without this mode
+                e["compiled_inline"] = True
+                ws = {"ok": True, "compile_s": None}
             e["warm_compile_s"] = ws.get("compile_s")
             if not ws.get("ok"):
                 e["error"] = "warm compile failed: " + str(ws.get("error"))
@@ -720,6 +725,10 @@ def parse_args(argv):
                     help="torch.compile backend for the torch_compile* methods (tests use 'eager' for speed)")
     ap.add_argument("--jobs", type=int, default=1,
                     help="with --warm-compile-only: run N shard processes in parallel and combine their JSONs")
+    ap.add_argument("--compile-unwarmed", default="", type=lambda v: [m for m in v.split(",") if m],
+                    help="comma list of torch.compile methods to compile in the timing process when the "
+                         "warm manifest has no record of them (default: none, such a method is skipped); "
+                         "meant for modes without GPU autotuning (torch_compile, torch_compile_reduce_overhead)")
     ap.add_argument("--warm-manifest", help="glob of --warm-compile-only JSONs: compile methods that did not "
                                             "finish warming are skipped, failed ones recorded without retry")
     ap.add_argument("--gpu-lock", help="lock file serialising GPU timing between parallel processes")

@@ -310,6 +310,7 @@ for i in $(seq 0 $((TIME_JOBS - 1))); do
     ${TASK_RANGE:+--task-range "$TASK_RANGE"} --run-id "$RUN_ID" --shard $i/$TIME_JOBS --gpu-lock "$WORK/gpu.lock" \
     --methods "$METHODS" --pike-packages "$WORK/pkgs" --pike-tf32-packages "$WORK/pkgs-tf32" --pike-nhwc-packages "$WORK/pkgs-nhwc" \
     --pike-bf16-packages "$WORK/pkgs-bf16" --relaxed-atol "$RELAXED_TOL" --relaxed-rtol "$RELAXED_TOL" --warm-manifest "$WORK/warm-*.json" \
+    --compile-unwarmed torch_compile,torch_compile_reduce_overhead,torch_compile_tf32 \
     --deadline $((T0 + TOTAL - 25)) --time-budget 0.3 --no-report --out-json "$WORK/run-$i.json" \
     --note "scripts/device-pike-bench.sh at ${PIKE_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo 'unknown commit')}: pike built-in search ($SEARCH) with --search-time=${SEARCH_PER_TASK_S}s per task${BIG_TASKS:+ (${BIG_SEARCH_S}s for the tasks matching $BIG_TASKS)} ($PAR tasks at once)$BF16_NOTE, precision $PRECISION${SEARCH_PASS_OPTS:+, pass options $SEARCH_PASS_OPTS}${APPLY_DB:+, tuning database replayed: $(basename "$APPLY_DB")}; $TIME_JOBS timing processes share the GPU through a lock" \
     >"$WORK/bench-$i.log" 2>&1 &

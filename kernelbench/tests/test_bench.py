@@ -138,6 +138,15 @@ def test_parallel_warm_compile_then_timing_with_manifest(tmp_path):
     assert by["09_layernorm"]["eager"]["status"] == "ok"
     sm = by["08_softmax"]["torch_compile"]
     assert "warm_compile_s" in sm and sm["status"] == "ok" and sm["correct"]
+    # --compile-unwarmed: the unwarmed mode is compiled in the timing process instead
+    out2 = str(tmp_path / "r2.json")
+    run_bench("--device", "cpu", "--small", "--tasks", "08_softmax,09_layernorm", "--methods",
+              "eager,torch_compile", "--warm-manifest", warm, "--compile-backend", "eager", "--time-budget", "0.02",
+              "--compile-unwarmed", "torch_compile", "--out-json", out2, "--no-report")
+    by = {t["task"]: t["methods"] for t in json.load(open(out2))["tasks"]}
+    ln = by["09_layernorm"]["torch_compile"]
+    assert ln["status"] == "ok" and ln["correct"] and ln.get("compiled_inline") is True, ln
+    assert "compiled_inline" not in by["08_softmax"]["torch_compile"]
 
 
 def test_merge_refuses_parts_of_different_runs(tmp_path):
