@@ -22,6 +22,16 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+double quantile(std::vector<double> v, double q) {
+  if (v.empty())
+    return 0;
+  std::sort(v.begin(), v.end());
+  double pos = std::clamp(q, 0.0, 1.0) * static_cast<double>(v.size() - 1);
+  size_t lo = static_cast<size_t>(pos);
+  size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
+
 std::optional<std::string> judgeTimings(const std::vector<CallSample> &calls, const Calibration &cal) {
   if (calls.size() < 2)
     return std::nullopt;
@@ -32,17 +42,23 @@ std::optional<std::string> judgeTimings(const std::vector<CallSample> &calls, co
     unexplained.push_back(c.verifierMs - cal.nullRoundTripMs);
     verifier.push_back(c.verifierMs);
   }
-  const double ev = median(events), ex = median(excess), un = median(unexplained);
+  // The wall clocks are taken at their first quartile: hidden or forged work costs
+  // time on every call (each call is checked, so it must do the work each time),
+  // while contention from other processes on the host or the GPU inflates some
+  // calls, often most of them (run h200-all-20261207: 81 honest candidates, 25
+  // layer norms among them, rejected at the median under six searches at once).
+  const double ev = median(events), ex = quantile(excess, kWallQuantile),
+               un = quantile(unexplained, kWallQuantile);
   if (ex > kOutsideFactor * ev + kOutsideSlackMs)
     return "work outside the timed stream: the wall clock around a full device synchronisation exceeds the null "
-           "call by a median " + ms(ex) + ", but the events on the given stream measure a median " + ms(ev) +
-           " (limit " + std::to_string(kOutsideFactor).substr(0, 3) + "x + " + ms(kOutsideSlackMs) +
-           "); the launcher leaves work on another stream";
+           "call by " + ms(ex) + " or more in three calls of four, but the events on the given stream measure a "
+           "median " + ms(ev) + " (limit " + std::to_string(kOutsideFactor).substr(0, 3) + "x + " +
+           ms(kOutsideSlackMs) + "); the launcher leaves work on another stream";
   if (kForgeFactor * ev < un - kForgeSlackMs)
     return "work outside the timed stream: the runner's event times (median " + ms(ev) +
-           ") account for less than a third of the verifier's own wall clock per call (median " +
-           ms(median(verifier)) + " minus " + ms(cal.nullRoundTripMs) +
-           " calibrated round trip); its answers are not believable";
+           ") account for less than a third of the verifier's own wall clock per call (" +
+           ms(quantile(verifier, kWallQuantile)) + " or more in three calls of four, minus " +
+           ms(cal.nullRoundTripMs) + " calibrated round trip); its answers are not believable";
   return std::nullopt;
 }
 

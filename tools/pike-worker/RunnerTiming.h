@@ -36,11 +36,16 @@ constexpr double kOutsideFactor = 1.5, kOutsideSlackMs = 0.015;
 constexpr double kForgeFactor = 3.0, kForgeSlackMs = 0.3;
 
 double median(std::vector<double> v);
+/// The q-quantile (0..1, linear between order statistics); 0 for no samples.
+double quantile(std::vector<double> v, double q);
+/// The wall clocks (runner and verifier) are judged at this quantile of the calls.
+constexpr double kWallQuantile = 0.25;
 
 /// nullopt when the timings are consistent; else the `rejected` log, which starts
-/// with "work outside the timed stream" and gives both figures. Medians throughout:
-/// one scheduling hiccup must not reject an honest kernel. Needs 2+ samples
-/// (fewer: nullopt).
+/// with "work outside the timed stream" and gives both figures. Events at their
+/// median, wall clocks at their first quartile: contention that slows most calls
+/// must not reject an honest kernel, work hidden on every call still shows. Needs
+/// 2+ samples (fewer: nullopt).
 std::optional<std::string> judgeTimings(const std::vector<CallSample> &calls, const Calibration &cal);
 
 /// How many timed calls to make after `callsSoFar` checked ones: budgetMs / estMs
