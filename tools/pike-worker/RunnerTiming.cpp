@@ -45,8 +45,9 @@ std::optional<std::string> judgeTimings(const std::vector<CallSample> &calls, co
   // The wall clocks are taken at their first quartile: hidden or forged work costs
   // time on every call (each call is checked, so it must do the work each time),
   // while contention from other processes on the host or the GPU inflates some
-  // calls, often most of them (run h200-all-20261207: 81 honest candidates, 25
-  // layer norms among them, rejected at the median under six searches at once).
+  // calls, often most of them (run h200-all-20261207: judged at the median, the
+  // candidates of 75 slots, 25 GPT-2 layer norms among them, were all rejected as forged
+  // under six searches at once).
   const double ev = median(events), ex = quantile(excess, kWallQuantile),
                un = quantile(unexplained, kWallQuantile);
   if (ex > kOutsideFactor * ev + kOutsideSlackMs)
