@@ -46,7 +46,7 @@ std::optional<std::string> judgeTimings(const std::vector<CallSample> &calls, co
   // time on every call (each call is checked, so it must do the work each time),
   // while contention from other processes on the host or the GPU inflates some
   // calls, often most of them (run h200-all-20261207: judged at the median, the
-  // candidates of 75 slots, 25 GPT-2 layer norms among them, were all rejected as forged
+  // candidates of 62 slots, 25 GPT-2 layer norms among them, were all rejected as forged
   // under six searches at once).
   const double ev = median(events), ex = quantile(excess, kWallQuantile),
                un = quantile(unexplained, kWallQuantile);
