@@ -125,12 +125,16 @@ ROUNDS=$(((NTASKS + PAR - 1) / PAR))
 # BIG_SEARCH_S (and half of it under bf16) instead of SEARCH_PER_TASK_S, and are searched first.
 BIG_TASKS=${BIG_TASKS:-}
 BIG_SEARCH_S=${BIG_SEARCH_S:-$SEARCH_PER_TASK_S}
-task_search_s() { if [ -n "$BIG_TASKS" ] && echo "$1" | grep -Eq "$BIG_TASKS"; then echo "$BIG_SEARCH_S"; else echo "$SEARCH_PER_TASK_S"; fi; }
+# A task's search seconds: fp32, and the bf16 search after it. The phase plan and
+# each search read these, so the two agree.
+is_big_task() { [ -n "$BIG_TASKS" ] && echo "$1" | grep -Eq "$BIG_TASKS"; }
+task_search_s() { if is_big_task "$1"; then echo "$BIG_SEARCH_S"; else echo "$SEARCH_PER_TASK_S"; fi; }
+task_bf16_search_s() { if is_big_task "$1"; then echo $((BIG_SEARCH_S / 2)); else echo "$BF16_SEARCH_S"; fi; }
 TOTAL_TASK_S=0
 mkdir -p "$WORK/plan"   # each task's planned search seconds, removed when it starts (fair_share)
 for f in "${TASK_FILES[@]}"; do
   t=$(task_search_s "$(basename "$f" .py)")
-  [ "$BF16" = 1 ] && t=$((t + t / 2))
+  [ "$BF16" = 1 ] && t=$((t + $(task_bf16_search_s "$(basename "$f" .py)")))
   TOTAL_TASK_S=$((TOTAL_TASK_S + t))
   echo "$t" >"$WORK/plan/$(basename "$f" .py)"
 done
@@ -211,9 +215,7 @@ search_one_bf16() {
   d=$WORK/export/$n
   [ -f "$d/model.pt" ] || return 0
   budget=$((SEARCH_END - $(date +%s)))
-  cap=$BF16_SEARCH_S
-  [ -n "$BIG_TASKS" ] && echo "$n" | grep -Eq "$BIG_TASKS" && cap=$((BIG_SEARCH_S / 2))
-  cap=$((cap * ${SHARE_PCT:-100} / 100))
+  cap=$(($(task_bf16_search_s "$n") * ${SHARE_PCT:-100} / 100))
   [ $budget -gt $cap ] && budget=$cap
   if [ -z "${APPLY_DB:-}" ] || [ -s "$WORK/tune-$n.db" ]; then
     if [ $budget -gt 10 ]; then
@@ -233,9 +235,7 @@ search_one_fp32() {
   d=$WORK/export/$n
   [ -f "$d/model.pt" ] || return 0
   budget=$((SEARCH_END - $(date +%s)))
-  cap=$SEARCH_PER_TASK_S
-  [ -n "$BIG_TASKS" ] && echo "$n" | grep -Eq "$BIG_TASKS" && cap=$BIG_SEARCH_S
-  cap=$((cap * ${SHARE_PCT:-100} / 100))
+  cap=$(($(task_search_s "$n") * ${SHARE_PCT:-100} / 100))
   [ $budget -gt $cap ] && budget=$cap
   if [ -n "${APPLY_DB:-}" ] && echo ",${SEARCH_TASKS:-}," | grep -q ",$n,"; then
     # Search this task anyway, starting from the database's records (seeds).
@@ -284,11 +284,12 @@ build_task_pkgs() {
   done
   return 0
 }
-export -f fair_share search_one search_one_fp32 search_one_bf16 variant_one build_pkg build_pkg_now build_task_pkgs
+export -f is_big_task task_search_s task_bf16_search_s fair_share search_one search_one_fp32 search_one_bf16 variant_one build_pkg build_pkg_now build_task_pkgs
 export PAR WORK PIKE_OPT WORKER SEARCH SEARCH_PASS_OPTS SEARCH_END SEARCH_PER_TASK_S BIG_TASKS BIG_SEARCH_S PRECISION APPLY_DB SEARCH_TASKS TF32 NHWC BF16 BF16_SEARCH_S
 for f in "$WORK"/plan/*; do [ -d "$WORK/export/$(basename "$f")" ] || rm -f "$f"; done   # not exported: never starts
 log "search: until $((SEARCH_END - T0))s, ${SEARCH_PER_TASK_S}s per task, $PAR tasks at once, options $SEARCH"
-{ [ -n "$BIG_TASKS" ] && ls "$WORK/export" | grep -E "$BIG_TASKS"; ls "$WORK/export" | { [ -n "$BIG_TASKS" ] && grep -Ev "$BIG_TASKS" || cat; }; } |
+{ for t in $(ls "$WORK/export"); do is_big_task "$t" && echo "$t"; done
+  for t in $(ls "$WORK/export"); do is_big_task "$t" || echo "$t"; done; } |
   xargs -P "$PAR" -I{} bash -c 'search_one {}; build_task_pkgs {}'
 # The per-task databases merge into one (best per key).
 cat "$WORK"/tune-*.db 2>/dev/null > "$OUT/tune.db.jsonl"

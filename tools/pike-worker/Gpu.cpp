@@ -481,6 +481,9 @@ json kernelsJson(const std::vector<cupti::KernelRecord> &ks) {
   return a;
 }
 
+// What identifies one version of a reference file in the cache.
+std::string fileStamp(const struct stat &st) { return std::to_string(st.st_mtime) + ":" + std::to_string(st.st_size); }
+
 Reference &loadReference(Globals &g, const std::string &path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0)
@@ -488,7 +491,7 @@ Reference &loadReference(Globals &g, const std::string &path) {
   // A FIFO or device file would block or stream forever inside torch::jit::load.
   if (!S_ISREG(st.st_mode))
     throw Failure{"rejected", "reference", "reference TorchScript '" + path + "' is not a regular file"};
-  std::string stamp = std::to_string(st.st_mtime) + ":" + std::to_string(st.st_size);
+  const std::string stamp = fileStamp(st);
   auto it = g.references.find(path);
   if (it != g.references.end() && it->second.first == stamp)
     return it->second.second;
@@ -503,8 +506,7 @@ Reference &loadReference(Globals &g, const std::string &path) {
       // it ever runs; the file must not have changed in between.
       torch::jit::Module strict = torch::jit::load(path, c10::Device(c10::kCUDA, 0));
       struct stat again;
-      if (::stat(path.c_str(), &again) != 0 ||
-          std::to_string(again.st_mtime) + ":" + std::to_string(again.st_size) != stamp)
+      if (::stat(path.c_str(), &again) != 0 || fileStamp(again) != stamp)
         throw Failure{"runtime_error", "reference", "reference TorchScript '" + path + "' changed while it was loaded"};
       strict.eval();
       makeStrictFp32(strict);
@@ -780,7 +782,20 @@ void diagnoseCall(Session &s, const std::vector<at::Tensor> &pristine, const std
   }
 }
 
-void checkReferenceOutputs(const std::vector<at::Tensor> &refOut, const std::vector<TensorSpec> &outSpecs);
+void checkReferenceOutputs(const std::vector<at::Tensor> &refOut, const std::vector<TensorSpec> &outSpecs) {
+  if (refOut.size() != outSpecs.size())
+    throw Failure{"runtime_error", "reference",
+                  "the reference returned " + std::to_string(refOut.size()) + " tensors but the signature has " +
+                      std::to_string(outSpecs.size()) + " outputs"};
+  for (size_t k = 0; k < outSpecs.size(); ++k) {
+    at::ScalarType want = scalarType(outSpecs[k].dtype);
+    if (!refOut[k].sizes().equals(outSpecs[k].shape) || refOut[k].scalar_type() != want)
+      throw Failure{"runtime_error", "reference",
+                    "reference output " + std::to_string(k) + " is " + shapeStr(refOut[k].sizes()) + " " +
+                        std::string(c10::toString(refOut[k].scalar_type())) + " but the signature says " +
+                        shapeStr(outSpecs[k].shape) + " " + std::string(c10::toString(want))};
+  }
+}
 
 // One module's outputs on clones of the pristine inputs, checked against the signature.
 std::vector<at::Tensor> checkedRun(torch::jit::Module &m, const std::vector<at::Tensor> &pristine,
@@ -814,20 +829,6 @@ std::vector<at::Tensor> checkedReference(Reference &ref, const std::vector<at::T
   return strict;
 }
 
-void checkReferenceOutputs(const std::vector<at::Tensor> &refOut, const std::vector<TensorSpec> &outSpecs) {
-  if (refOut.size() != outSpecs.size())
-    throw Failure{"runtime_error", "reference",
-                  "the reference returned " + std::to_string(refOut.size()) + " tensors but the signature has " +
-                      std::to_string(outSpecs.size()) + " outputs"};
-  for (size_t k = 0; k < outSpecs.size(); ++k) {
-    at::ScalarType want = scalarType(outSpecs[k].dtype);
-    if (!refOut[k].sizes().equals(outSpecs[k].shape) || refOut[k].scalar_type() != want)
-      throw Failure{"runtime_error", "reference",
-                    "reference output " + std::to_string(k) + " is " + shapeStr(refOut[k].sizes()) + " " +
-                        std::string(c10::toString(refOut[k].scalar_type())) + " but the signature says " +
-                        shapeStr(outSpecs[k].shape) + " " + std::string(c10::toString(want))};
-  }
-}
 
 void fillPristine(std::vector<at::Tensor> &pristine, const std::vector<TensorSpec> &specs, uint64_t seed) {
   for (size_t i = 0; i < specs.size(); ++i)

@@ -14,14 +14,6 @@ std::string ms(double v) {
 }
 } // namespace
 
-double median(std::vector<double> v) {
-  if (v.empty())
-    return 0;
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 double quantile(std::vector<double> v, double q) {
   if (v.empty())
     return 0;
@@ -31,6 +23,8 @@ double quantile(std::vector<double> v, double q) {
   size_t hi = std::min(lo + 1, v.size() - 1);
   return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
+
+double median(std::vector<double> v) { return quantile(std::move(v), 0.5); }
 
 std::optional<std::string> judgeTimings(const std::vector<CallSample> &calls, const Calibration &cal) {
   if (calls.size() < 2)
