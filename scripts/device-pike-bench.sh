@@ -337,5 +337,5 @@ tail -30 "$OUT/bench.log"
 mv "$OUT/bench.log" "$OUT/worker-build.log" "$WORK/" 2>/dev/null
 tar czf "$OUT/pike-reports.tgz" -C "$WORK" $(cd "$WORK" && ls -d pkgs/*/report.json pkgs/*/report.md pkgs-tf32/*/report.json \
   pkgs-bf16/*/report.json pkgs-bf16/*/report.md search-bf16/*/search-report.json \
-  search-*.log search/*/search-report.json guard.out guard-suite/suite.json export-*.log package-*.log warm-*.log pkgs*/*/build.log bench.log worker-build.log 2>/dev/null) 2>/dev/null
+  search-*.log search/*/search-report.json search/*/checkpoint.jsonl search-bf16/*/checkpoint.jsonl guard.out guard-suite/suite.json export-*.log package-*.log warm-*.log pkgs*/*/build.log bench.log worker-build.log 2>/dev/null) 2>/dev/null
 log "done"
