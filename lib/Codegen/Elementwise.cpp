@@ -171,6 +171,9 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
       err.reason = why;
       return false;
     }
+    // Before the iteration space is formed from the operands' shapes.
+    if (isCatOp(&op) && !catOperandsReadable(cast<pike::AtenOp>(op), err))
+      return false;
     for (Value r : op.getResults())
       if (!isa<pike::ConstantOp>(op))
         iter = broadcastShapes(iter, shapeOf(r));
@@ -292,7 +295,8 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
     std::set<unsigned> catIns;
     for (auto &[v, p] : vecCats)
       for (Value o : p.operands)
-        catIns.insert(cast<BlockArgument>(o).getArgNumber());
+        if (auto arg = dyn_cast<BlockArgument>(o)) // the others are splat constants
+          catIns.insert(arg.getArgNumber());
     for (unsigned i : catIns)
       if (std::find(vecIns.begin(), vecIns.end(), (int)i) == vecIns.end())
         mask += (mask.empty() ? "" : " | ") + std::string("(unsigned long long)in") + std::to_string(i);

@@ -74,6 +74,19 @@ bool planCat(pike::AtenOp cat, CatPlan &p, std::string &why) {
   return true;
 }
 
+bool catOperandsReadable(pike::AtenOp cat, Unsupported &err) {
+  CatPlan p;
+  std::string why;
+  if (!planCat(cat, p, why))
+    return err.fail(cat, why);
+  for (auto [k, o] : llvm::enumerate(cat.getInputs()))
+    if (!isa<BlockArgument>(o) && !o.getDefiningOp<pike::ConstantOp>())
+      return err.fail(cat, "aten::cat operand " + std::to_string(k) +
+                               " is computed inside the region; only slot inputs and "
+                               "constants are read in place");
+  return true;
+}
+
 namespace {
 
 /// Index into operand `k` of `p` (dims right-aligned at `off` in the iteration
@@ -151,7 +164,11 @@ bool ElemEmitter::emitCat(pike::AtenOp cat, std::ostringstream &os, Unsupported 
     if (splatValue(o, fv, iv, isF)) {
       load = isF ? floatLiteral(fv, T) : intLiteral(iv, T);
     } else if (auto it = tensors.find(o); it != tensors.end()) {
-      load = it->second.name + "[" + operandIndex(p, k, off, cp) + "]";
+      // The only operand is the whole result: read it like any broadcast tensor.
+      std::string idx = p.operands.size() == 1 ? broadcastIndex(p.shape, iter, lin, cp)
+                                               : operandIndex(p, k, off, cp);
+      needCoords |= idx.find(cp) != std::string::npos;
+      load = it->second.name + "[" + idx + "]";
       if (ct != T)
         load = "(" + T + ")" + load;
     } else {
@@ -161,10 +178,10 @@ bool ElemEmitter::emitCat(pike::AtenOp cat, std::ostringstream &os, Unsupported 
     }
     loads.push_back(load);
   }
-  needCoords = true;
   if (loads.size() == 1) {
     os << ind << "const " << T << " " << v << " = " << loads[0] << ";\n";
   } else {
+    needCoords = true;
     os << ind << T << " " << v << ";\n";
     emitPickTree(p, 0, loads.size(), cp + std::to_string(off + p.dim), ind,
                  [&](size_t k) { return v + " = " + loads[k] + ";"; }, os);
@@ -179,8 +196,14 @@ bool catVectorizable(const CatPlan &p, llvm::ArrayRef<int64_t> iter, int vw,
       p.inner() % vw != 0)
     return false;
   for (Value o : p.operands) {
-    auto it = tensors.find(o);
-    if (!isa<BlockArgument>(o) || it == tensors.end() || !elementTypeOf(o.getType()).isF32())
+    double fv;
+    int64_t iv;
+    bool isF;
+    if (!elementTypeOf(o.getType()).isF32())
+      return false;
+    if (splatValue(o, fv, iv, isF))
+      continue;
+    if (!isa<BlockArgument>(o) || !tensors.count(o))
       return false;
   }
   return true;
@@ -201,6 +224,15 @@ void emitCatVectorLoad(const CatPlan &p, const llvm::DenseMap<Value, TensorRef> 
   emitPickTree(
       p, 0, p.operands.size(), "pike_cat_c", in,
       [&](size_t k) {
+        double fv;
+        int64_t iv;
+        bool isF;
+        if (splatValue(p.operands[k], fv, iv, isF)) {
+          std::string lit = floatLiteral(isF ? fv : (double)iv, "float"), all;
+          for (int64_t l = 0, w = vt == "float4" ? 4 : 2; l < w; ++l)
+            all += (l ? ", " : "") + lit;
+          return var + " = make_" + vt + "(" + all + ");";
+        }
         std::string c = "pike_cat_c";
         if (p.starts[k] != 0)
           c = "(pike_cat_c - " + std::to_string(p.starts[k]) + ")";

@@ -170,9 +170,13 @@ bool isCatOp(mlir::Operation *op);
 /// Fills `p` from `cat`; false (and why) unless every operand is a ranked
 /// tensor of the result's rank whose sizes off `dim` are the result's.
 bool planCat(pike::AtenOp cat, CatPlan &p, std::string &why);
+/// `cat` is well formed (planCat) and every operand is a slot input or a
+/// constant: a value computed inside the region would have to be evaluated at
+/// the operand's own coordinates, which the DAG printer does not do.
+bool catOperandsReadable(pike::AtenOp cat, Unsupported &err);
 /// The elementwise vector path may read `p` as `vw`-wide vectors, one operand
 /// per vector: its result fills the iteration space, every operand is an f32
-/// slot input and the elements after the cat dim come in multiples of `vw`.
+/// slot input or splat constant, and the elements after the cat dim come in multiples of `vw`.
 bool catVectorizable(const CatPlan &p, llvm::ArrayRef<int64_t> iter, int vw,
                      const llvm::DenseMap<mlir::Value, TensorRef> &tensors);
 /// Declares `vt var` and loads into it the vector of `p`'s result that starts
