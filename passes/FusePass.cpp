@@ -275,9 +275,14 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
     for (Operation *m : members)
       for (Value operand : m->getOperands()) {
         Operation *p = operand.getDefiningOp();
+        // The kernel reads the operands from memory: none may be computed in the
+        // group (canJoin already keeps a cat operand's producer and the cat's
+        // consumer apart; this keeps the rule local).
         if (!p || set.contains(p) || assigned.contains(p) || p->getBlock() != m->getBlock() ||
             !isInPlaceCat(p) ||
-            !llvm::all_of(p->getUsers(), [&](Operation *u) { return set.contains(u); }))
+            !llvm::all_of(p->getUsers(), [&](Operation *u) { return set.contains(u); }) ||
+            llvm::any_of(p->getOperands(),
+                         [&](Value v) { return set.contains(v.getDefiningOp()); }))
           continue;
         if (!llvm::is_contained(cats, p))
           cats.push_back(p);

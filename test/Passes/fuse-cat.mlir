@@ -131,3 +131,26 @@ func.func @mixed_dtypes(%a: tensor<2x3xf32>, %b: tensor<2x3xf64>) -> tensor<4x3x
   %2 = pike.aten "aten::neg"(%1) {operands = ["self"]} : (tensor<4x3xf64>) -> tensor<4x3xf64>
   return %2 : tensor<4x3xf64>
 }
+
+// -----
+
+// A cat operand computed by another region (the relu: its value feeds the
+// cat outside its group, so nothing after the cat joins it): the cat joins the
+// add's region (with the tanh producer) and reads the relu's result from memory.
+// CHECK-LABEL: func.func @operand_from_region
+// CHECK: %[[R:.*]] = pike.fusion_group "elementwise"(%arg0)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: aten::relu
+// CHECK-NEXT: pike.yield
+// CHECK: pike.fusion_group "elementwise"(%[[R]], %arg1)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: aten::cat
+// CHECK-NEXT: aten::tanh
+// CHECK-NEXT: aten::add
+func.func @operand_from_region(%a: tensor<1x3xf32>, %b: tensor<3x3xf32>) -> tensor<4x3xf32> {
+  %0 = pike.aten "aten::relu"(%a) {operands = ["self"]} : (tensor<1x3xf32>) -> tensor<1x3xf32>
+  %1 = pike.aten "aten::cat"(%0, %b) {dim = 0 : i64, operands = ["tensors[]", "tensors[]"]} : (tensor<1x3xf32>, tensor<3x3xf32>) -> tensor<4x3xf32>
+  %2 = pike.aten "aten::tanh"(%0) {operands = ["self"]} : (tensor<1x3xf32>) -> tensor<1x3xf32>
+  %3 = pike.aten "aten::add"(%1, %2) {alpha = 1 : i64, operands = ["self", "other"]} : (tensor<4x3xf32>, tensor<1x3xf32>) -> tensor<4x3xf32>
+  return %3 : tensor<4x3xf32>
+}
