@@ -10,7 +10,9 @@ def PikeFuse : Pass<"pike-fuse", "mlir::func::FuncOp"> {
     normalization, a softmax, a reduction or an elementwise op seeds a group;
     single-use elementwise consumers join it as an epilogue; an elementwise
     chain may end in a softmax or reduction; matmul -> scale/mask -> softmax ->
-    matmul becomes an attention group. Views and data movement stay outside.
+    matmul becomes an attention group. Views and data movement stay outside,
+    except an aten::cat whose only users are in an elementwise or inference
+    batch-norm group: it joins as a prologue the generated kernel reads in place.
   }];
   let options = [
     Option<"maxOps", "max-ops", "unsigned", /*default=*/"16",
