@@ -10,7 +10,11 @@ def PikeFuse : Pass<"pike-fuse", "mlir::func::FuncOp"> {
     normalization, a softmax, a reduction or an elementwise op seeds a group;
     single-use elementwise consumers join it as an epilogue; an elementwise
     chain may end in a softmax or reduction; matmul -> scale/mask -> softmax ->
-    matmul becomes an attention group. Views and data movement stay outside.
+    matmul becomes an attention group. Data movement stays outside; a view
+    that only feeds an elementwise group and whose result torch would have to
+    copy for the slot's contiguous C ABI (a chunk, a slice along an inner dim)
+    joins that group and is read through (docs/codegen.md, "Views read
+    through"); other views stay outside.
   }];
   let options = [
     Option<"maxOps", "max-ops", "unsigned", /*default=*/"16",
@@ -19,6 +23,8 @@ def PikeFuse : Pass<"pike-fuse", "mlir::func::FuncOp"> {
            "Fuse elementwise consumers into contractions and normalizations">,
     Option<"fuseAttention", "attention", "bool", /*default=*/"true",
            "Recognise matmul-softmax-matmul attention groups">,
+    Option<"fuseViews", "views", "bool", /*default=*/"true",
+           "Read non-contiguous views (chunk, slice, select, ...) inside the elementwise group they feed">,
     Option<"singles", "singles", "bool", /*default=*/"true",
            "Wrap compute ops that join no group into single-op groups">
   ];
