@@ -171,8 +171,9 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
       err.reason = why;
       return false;
     }
+    // A view's shape is its readers' business (a select's source is wider).
     for (Value r : op.getResults())
-      if (!isa<pike::ConstantOp>(op))
+      if (!isa<pike::ConstantOp>(op) && !isViewRead(&op))
         iter = broadcastShapes(iter, shapeOf(r));
   }
   for (Value v : yield.getValues())
