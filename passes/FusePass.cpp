@@ -276,7 +276,13 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
               view->getBlock() != m->getBlock() || !isStridedViewOp(view.getName()) ||
               view.getInputs().size() != 1 || view.getInputs()[0].getDefiningOp<ConstantOp>())
             continue;
-          bool usedInside = llvm::all_of(view->getUsers(), [&](Operation *u) { return set.contains(u); });
+          // Pointwise readers only: other members (a cat prologue) index
+          // their operands themselves.
+          bool usedInside = llvm::all_of(view->getUsers(), [&](Operation *u) {
+            auto reader = dyn_cast<AtenOp>(u);
+            return set.contains(u) && reader &&
+                   (isCat(u, OpCategory::Elementwise) || isStridedViewOp(reader.getName()));
+          });
           bool copied = llvm::any_of(view->getResults(), [&](Value r) {
             auto layout = eagerLayout(r);
             return layout && !layout->isContiguous();

@@ -28,6 +28,15 @@ bool bindViewReads(Block &body, llvm::DenseMap<Value, TensorRef> &tensors, Unsup
       return err.fail(&op, "view '" + view.getName().str() +
                                "' of a value computed inside the region (views read slot "
                                "arguments or other views only)");
+    // Readers index the view through ElemEmitter::value; an op that takes its
+    // operand's buffer pointer (an anchor, a cat prologue) would miss the layout.
+    for (Operation *reader : op.getUsers())
+      if (!isViewRead(reader) && !isa<pike::YieldOp>(reader) && !ElemEmitter::supports(reader))
+        return err.fail(reader, "'" +
+                                    (isa<pike::AtenOp>(reader)
+                                         ? cast<pike::AtenOp>(reader).getName().str()
+                                         : reader->getName().getStringRef().str()) +
+                                    "' reads a view; only elementwise ops read through views");
     TensorRef base = src->second;
     StridedLayout layout = base.layout ? *base.layout : StridedLayout::contiguous(base.shape);
     for (Value r : op.getResults()) {
