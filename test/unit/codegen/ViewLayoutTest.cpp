@@ -92,7 +92,7 @@ TEST(ViewLayout, FlattenOfARowSliceNeedsACopy) {
 TEST(ViewLayout, SelectAlongDimZeroIsContiguous) {
   Chain c("tensor<3x4x8xf32>",
           "  %0 = pike.aten \"aten::select\"(%x) {dim = 0 : i64, index = -1 : i64, operands = [\"self\"]} : (tensor<3x4x8xf32>) -> tensor<4x8xf32>\n"
-          "  %1 = pike.aten \"aten::chunk\"(%0) {chunks = 2 : i64, dim = 1 : i64, operands = [\"self\"]} : (tensor<4x8xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>)\n");
+          "  %1:2 = pike.aten \"aten::chunk\"(%0) {chunks = 2 : i64, dim = 1 : i64, operands = [\"self\"]} : (tensor<4x8xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>)\n");
   ASSERT_TRUE(c.module);
   ASSERT_TRUE(c.layouts[0] && c.layouts[1]) << c.why;
   EXPECT_EQ(c.layouts[0]->offset, 64);
