@@ -50,6 +50,35 @@ bool isPooling2d(Operation *op) {
          n == "aten::adaptive_max_pool2d";
 }
 
+/// Ops the elementwise DAG generator (lib/Codegen/Elementwise.cpp) emits: the
+/// Elementwise category and inference batch_norm.
+bool isElementwiseDagOp(Operation *op) {
+  if (isCat(op, OpCategory::Elementwise))
+    return true;
+  auto aten = dyn_cast<AtenOp>(op);
+  if (!aten || aten.getName() != "aten::batch_norm")
+    return false;
+  auto training = aten->getAttrOfType<BoolAttr>("training");
+  return training && !training.getValue();
+}
+
+/// An aten::cat the elementwise DAG can read in place (lib/Codegen/ElementwiseCat.cpp):
+/// one result, every operand a static tensor of the result's rank and element type.
+bool isInPlaceCat(Operation *op) {
+  auto aten = dyn_cast<AtenOp>(op);
+  if (!aten || aten.getName() != "aten::cat" || aten->getNumResults() != 1 ||
+      aten.getInputs().empty())
+    return false;
+  auto result = dyn_cast<RankedTensorType>(aten->getResult(0).getType());
+  if (!result || !result.hasStaticShape() || result.getRank() == 0)
+    return false;
+  return llvm::all_of(aten.getInputs(), [&](Value v) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    return t && t.hasStaticShape() && t.getRank() == result.getRank() &&
+           t.getElementType() == result.getElementType();
+  });
+}
+
 /// The unique user of `op`'s single result, if it has exactly one use.
 Operation *soleUser(Operation *op) {
   if (op->getNumResults() != 1 || !op->getResult(0).hasOneUse())
@@ -153,6 +182,8 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
           pattern == FusionPattern::NormActivation) &&
          members.size() > 1))
       absorbElementwiseUsers(members, assigned);
+    if (pattern == FusionPattern::Elementwise || pattern == FusionPattern::NormActivation)
+      absorbCatPrologues(members, assigned);
     if (pattern == FusionPattern::Elementwise && fuseViews)
       absorbViewReads(members, assigned);
     if (members.size() == 1 && seed != OpCategory::Elementwise)
@@ -301,6 +332,38 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
   }
 
   llvm::DenseMap<Value, std::optional<StridedLayout>> eagerLayouts;
+
+  /// A group the elementwise DAG generator serves takes in every aten::cat
+  /// whose result only its members use: the kernel reads each element from the
+  /// cat operand that holds it, so the concatenated tensor is never stored.
+  /// The cat's operands become the group's (and the slot's) inputs.
+  void absorbCatPrologues(SmallVector<Operation *> &members,
+                          const llvm::DenseSet<Operation *> &assigned) {
+    if (!llvm::all_of(members, isElementwiseDagOp))
+      return;
+    llvm::SmallPtrSet<Operation *, 16> set(members.begin(), members.end());
+    SmallVector<Operation *> cats;
+    for (Operation *m : members)
+      for (Value operand : m->getOperands()) {
+        Operation *p = operand.getDefiningOp();
+        // The kernel reads the operands from memory: none may be computed in the
+        // group (canJoin already keeps a cat operand's producer and the cat's
+        // consumer apart; this keeps the rule local).
+        if (!p || set.contains(p) || assigned.contains(p) || p->getBlock() != m->getBlock() ||
+            !isInPlaceCat(p) ||
+            !llvm::all_of(p->getUsers(), [&](Operation *u) { return set.contains(u); }) ||
+            llvm::any_of(p->getOperands(),
+                         [&](Value v) { return set.contains(v.getDefiningOp()); }))
+          continue;
+        if (!llvm::is_contained(cats, p))
+          cats.push_back(p);
+      }
+    for (Operation *c : cats) {
+      if (members.size() >= maxOps)
+        break;
+      members.push_back(c);
+    }
+  }
 
   /// Replaces `members` by one pike.fusion_group placed where the last member was.
   LogicalResult materialize(SmallVector<Operation *> members, FusionPattern pattern) {

@@ -63,7 +63,26 @@ bool Knobs::operator==(const Knobs &o) const {
 
 namespace detail {
 
+static Kind classifyOps(pike::KernelOp kernel, std::string *why);
+
 Kind classify(pike::KernelOp kernel, std::string *why) {
+  // aten::cat is read in place by the elementwise DAG only (ElementwiseCat.cpp);
+  // the other generators index their inputs directly.
+  Kind kind = classifyOps(kernel, why);
+  if (kind == Kind::Unknown || kind == Kind::Elementwise)
+    return kind;
+  for (Operation &op : kernel.getBody().front())
+    if (isCatOp(&op)) {
+      if (why)
+        *why = "'aten::cat' is read in place only by elementwise regions, not in a region with "
+               "a contraction, reduction, normalization other than inference batch_norm, "
+               "pooling or scan";
+      return Kind::Unknown;
+    }
+  return kind;
+}
+
+static Kind classifyOps(pike::KernelOp kernel, std::string *why) {
   bool contraction = false, conv = false;
   int row = 0, softmaxes = 0, pools = 0;
   int matmuls = 0, sdpa = 0, einsum = 0, scans = 0, views = 0;
@@ -88,6 +107,8 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
       ++scans;
       continue;
     }
+    if (isCatOp(a))
+      continue; // data movement the elementwise DAG reads in place (checked in classify)
     if (isPooling(a)) {
       ++pools;
       continue;

@@ -171,6 +171,9 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
       err.reason = why;
       return false;
     }
+    // Before the iteration space is formed from the operands' shapes.
+    if (isCatOp(&op) && !catOperandsReadable(cast<pike::AtenOp>(op), err))
+      return false;
     // A view's shape is its readers' business (a select's source is wider).
     for (Value r : op.getResults())
       if (!isa<pike::ConstantOp>(op) && !isViewRead(&op))
@@ -192,7 +195,14 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
   int vw = host ? 1 : knobs.vectorWidth;
   if (vw != 2 && vw != 4)
     vw = 1;
+  // A cat read in place (ElementwiseCat.cpp) moves as one vector per group of
+  // lanes when every group lies in one operand; otherwise its lanes are read
+  // one by one like a broadcast tensor.
   std::vector<int> vecIns, vecOuts;
+  std::vector<std::pair<Value, CatPlan>> vecCats;
+  int cats = 0;
+  for (Operation &op : body)
+    cats += isCatOp(&op);
   std::vector<Value> vecViews;
   if (vw > 1 && N % vw == 0) {
     for (auto [i, t] : llvm::enumerate(ins)) {
@@ -214,7 +224,14 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
     for (auto [i, t] : llvm::enumerate(outs))
       if (elementTypeOf(t).isF32() && numel(shapeOf(t)) == N)
         vecOuts.push_back(i);
-    if (vecIns.empty() && vecOuts.empty() && vecViews.empty())
+    for (Operation &op : body) {
+      CatPlan p;
+      std::string why;
+      if (isCatOp(&op) && elementTypeOf(op.getResult(0).getType()).isF32() &&
+          planCat(cast<pike::AtenOp>(op), p, why) && catVectorizable(p, iter, vw, tensors))
+        vecCats.push_back({op.getResult(0), p});
+    }
+    if (vecIns.empty() && vecOuts.empty() && vecCats.empty() && vecViews.empty())
       vw = 1;
   } else {
     vw = 1;
@@ -222,6 +239,7 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
   if (vw == 1) {
     vecIns.clear();
     vecOuts.clear();
+    vecCats.clear();
     vecViews.clear();
   }
 
@@ -291,6 +309,14 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
       mask += (mask.empty() ? "" : " | ") + std::string("(unsigned long long)in") + std::to_string(i);
     for (int i : vecOuts)
       mask += (mask.empty() ? "" : " | ") + std::string("(unsigned long long)out") + std::to_string(i);
+    std::set<unsigned> catIns;
+    for (auto &[v, p] : vecCats)
+      for (Value o : p.operands)
+        if (auto arg = dyn_cast<BlockArgument>(o)) // the others are splat constants
+          catIns.insert(arg.getArgNumber());
+    for (unsigned i : catIns)
+      if (std::find(vecIns.begin(), vecIns.end(), (int)i) == vecIns.end())
+        mask += (mask.empty() ? "" : " | ") + std::string("(unsigned long long)in") + std::to_string(i);
     std::set<std::string> viewBases;
     for (Value v : vecViews)
       if (viewBases.insert(tensors[v].name).second)
@@ -302,6 +328,12 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
     for (int i : vecIns)
       os << "      const " << vt << " in" << i << "_v = *reinterpret_cast<const " << vt
          << "*>(in" << i << " + base);\n";
+    llvm::DenseMap<Value, std::string> vecCat;
+    for (auto &[v, p] : vecCats) {
+      std::string var = "cat" + std::to_string(vecCat.size()) + "_v";
+      emitCatVectorLoad(p, tensors, var, vt, "base", "      ", os);
+      vecCat[v] = var;
+    }
     // Views: one vector load at the source index of the lanes' first element.
     std::vector<std::string> viewIdx;
     bool viewCoords = false;
@@ -333,6 +365,8 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
     bool ok = emitBody(
         inner, "        ",
         [&](Value v) -> std::optional<std::string> {
+          if (auto c = vecCat.find(v); c != vecCat.end())
+            return "reinterpret_cast<const float*>(&" + c->second + ")[j]";
           if (auto vit = vecViewName.find(v); vit != vecViewName.end())
             return "reinterpret_cast<const float*>(&" + vit->second + ")[j]";
           auto it = vecArg.find(v);
@@ -380,6 +414,9 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
   out.summary = "elementwise " + shape + " (" + std::to_string(N) + " elements), vector width " +
                 std::to_string(vw) + ", block " + std::to_string(knobs.blockSize) + ", grid " +
                 std::to_string(grid);
+  if (cats)
+    out.summary += ", " + std::to_string(cats) + " cat read in place (" +
+                   std::to_string(vecCats.size()) + " as vectors)";
   return true;
 }
 

@@ -609,6 +609,8 @@ bool ElemEmitter::supports(Operation *op, std::string *why) {
     if (why) *why = "'" + op->getName().getStringRef().str() + "' is not an ATen op";
     return false;
   }
+  if (isCatOp(a))
+    return true; // read in place (ElementwiseCat.cpp); its operands are checked there
   llvm::StringRef n = a.getName();
   n.consume_front("aten::");
   const ElementwiseOpRow *row = findElementwiseOp(n);
@@ -644,6 +646,8 @@ bool ElemEmitter::emitOp(Operation *op, std::ostringstream &os, Unsupported &err
   if (!supports(op, &why))
     return fail(why);
   auto a = cast<pike::AtenOp>(op);
+  if (isCatOp(a))
+    return emitCat(a, os, err);
   if (a->getNumResults() != 1)
     return fail("elementwise op with " + std::to_string(a->getNumResults()) + " results");
   llvm::StringRef name = a.getName();

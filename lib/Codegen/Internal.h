@@ -128,7 +128,7 @@ public:
   llvm::DenseMap<mlir::Value, TensorRef> tensors;
   /// Values already materialised as scalar expressions (e.g. a row statistic).
   llvm::DenseMap<mlir::Value, std::pair<std::string, std::string>> scalars; // expr, ctype
-  /// Overrides the load of a tensor (vector lanes).
+  /// Overrides the load of a tensor or of an aten::cat result (vector lanes).
   std::function<std::optional<std::string>(mlir::Value)> loadOverride;
 
   /// Emits the coordinate statements (c0..c{r-1}) of `lin`; call once before ops.
@@ -136,7 +136,8 @@ public:
   /// Returns the C expression (a variable) for `v`, emitting loads as needed.
   std::optional<std::pair<std::string, std::string>> value(mlir::Value v, std::ostringstream &os,
                                                          Unsupported &err);
-  /// Emits one elementwise op (pike.aten of the Elementwise category or pike.constant).
+  /// Emits one elementwise op (pike.aten of the Elementwise category, aten::cat
+  /// or pike.constant).
   bool emitOp(mlir::Operation *op, std::ostringstream &os, Unsupported &err);
   /// True when `op` is something emitOp understands.
   static bool supports(mlir::Operation *op, std::string *why = nullptr);
@@ -149,11 +150,43 @@ public:
 
 private:
   friend class ElemOpContext;
+  /// aten::cat read in place: picks the operand holding the element (ElementwiseCat.cpp).
+  bool emitCat(pike::AtenOp cat, std::ostringstream &os, Unsupported &err);
   llvm::DenseMap<mlir::Value, std::pair<std::string, std::string>> done;
   int counter = 0;
   bool needCoords = false;
   std::string fresh() { return "v" + std::to_string(counter++); }
 };
+
+/// An aten::cat read element by element (ElementwiseCat.cpp): along `dim` of the
+/// result, operand k covers [starts[k], starts[k] + extents[k]). Operands of
+/// extent 0 are left out.
+struct CatPlan {
+  int64_t dim = 0;                   // in the result's rank
+  std::vector<int64_t> shape;        // the result's
+  llvm::SmallVector<mlir::Value> operands;
+  std::vector<int64_t> starts, extents;
+  /// Elements after one step along `dim` (product of the later dims).
+  int64_t inner() const;
+};
+bool isCatOp(mlir::Operation *op);
+/// Fills `p` from `cat`; false (and why) unless every operand is a ranked
+/// tensor of the result's rank whose sizes off `dim` are the result's.
+bool planCat(pike::AtenOp cat, CatPlan &p, std::string &why);
+/// `cat` is well formed (planCat) and every operand is a slot input or a
+/// constant: a value computed inside the region would have to be evaluated at
+/// the operand's own coordinates, which the DAG printer does not do.
+bool catOperandsReadable(pike::AtenOp cat, Unsupported &err);
+/// The elementwise vector path may read `p` as `vw`-wide vectors, one operand
+/// per vector: its result fills the iteration space, every operand is an f32
+/// slot input or splat constant, and the elements after the cat dim come in multiples of `vw`.
+bool catVectorizable(const CatPlan &p, llvm::ArrayRef<int64_t> iter, int vw,
+                     const llvm::DenseMap<mlir::Value, TensorRef> &tensors);
+/// Declares `vt var` and loads into it the vector of `p`'s result that starts
+/// at linear index `base` (a multiple of the vector width).
+void emitCatVectorLoad(const CatPlan &p, const llvm::DenseMap<mlir::Value, TensorRef> &tensors,
+                       const std::string &var, const std::string &vt, const std::string &base,
+                       const std::string &ind, std::ostream &os);
 
 /// Non-splat constants of a block become file-scope arrays; returns their
 /// definitions and registers them in `tensors`.

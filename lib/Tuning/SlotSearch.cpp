@@ -99,9 +99,18 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   search::SearchOptions opts = config.search;
 
   std::vector<KernelOp> all;
-  for (KernelOp k : module.getOps<KernelOp>())
-    if (k.getImpl() == "reference")
-      all.push_back(k);
+  Builder unsupported(module.getContext());
+  for (KernelOp k : module.getOps<KernelOp>()) {
+    if (k.getImpl() != "reference")
+      continue;
+    // A slot the worker cannot allocate buffers for keeps its reference; the others
+    // are still searched (level-5 S4: one complex FFT slot failed the whole search).
+    if (std::optional<std::string> why = abiUnsupportedReason(k)) {
+      k->setAttr(pike::kFallbackReasonAttr, unsupported.getStringAttr("not searched: " + *why));
+      continue;
+    }
+    all.push_back(k);
+  }
   if (all.empty())
     return success();
 

@@ -204,6 +204,31 @@ nlohmann::json pike::launchesFromAttr(ArrayAttr attr) {
   return list;
 }
 
+std::optional<std::string> pike::abiUnsupportedReason(KernelOp kernel) {
+  FunctionType ft = kernel.getFunctionType();
+  auto check = [](Type t, const char *what, unsigned i) -> std::optional<std::string> {
+    auto tt = dyn_cast<RankedTensorType>(t);
+    const DTypeInfo *d = tt ? dtypeOf(tt.getElementType()) : nullptr;
+    if (d && d->abiName)
+      return std::nullopt;
+    std::string type;
+    llvm::raw_string_ostream os(type);
+    if (tt)
+      os << tt.getElementType();
+    else
+      os << t;
+    return std::string(what) + " #" + std::to_string(i) + " has element type '" + os.str() +
+           "', which the kernel ABI has no dtype for";
+  };
+  for (unsigned i = 0; i < ft.getNumInputs(); ++i)
+    if (auto why = check(ft.getInput(i), "input", i))
+      return why;
+  for (unsigned i = 0; i < ft.getNumResults(); ++i)
+    if (auto why = check(ft.getResult(i), "result", i))
+      return why;
+  return std::nullopt;
+}
+
 FailureOr<nlohmann::json> pike::slotSignature(KernelOp kernel) {
   nlohmann::json inputs = nlohmann::json::array(), outputs = nlohmann::json::array();
   FunctionType ft = kernel.getFunctionType();

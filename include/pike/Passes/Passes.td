@@ -10,11 +10,13 @@ def PikeFuse : Pass<"pike-fuse", "mlir::func::FuncOp"> {
     normalization, a softmax, a reduction or an elementwise op seeds a group;
     single-use elementwise consumers join it as an epilogue; an elementwise
     chain may end in a softmax or reduction; matmul -> scale/mask -> softmax ->
-    matmul becomes an attention group. Data movement stays outside; a view
-    that only feeds an elementwise group and whose result torch would have to
-    copy for the slot's contiguous C ABI (a chunk, a slice along an inner dim)
-    joins that group and is read through (docs/codegen.md, "Views read
-    through"); other views stay outside.
+    matmul becomes an attention group. Views and data movement stay outside,
+    except an aten::cat whose only users are in an elementwise or inference
+    batch-norm group: it joins as a prologue the generated kernel reads in place;
+    and a view that only feeds pointwise ops of an elementwise group and whose
+    result torch would have to copy for the slot's contiguous C ABI (a chunk, a
+    slice along an inner dim) joins that group and is read through
+    (docs/codegen.md, "Views read through").
   }];
   let options = [
     Option<"maxOps", "max-ops", "unsigned", /*default=*/"16",

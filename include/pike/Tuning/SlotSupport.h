@@ -10,6 +10,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
+#include <optional>
 #include <string>
 
 namespace pike {
@@ -25,6 +26,12 @@ nlohmann::json launchesFromAttr(mlir::ArrayAttr attr);
 /// {"inputs":[{shape,dtype,init}],"outputs":[{shape,dtype}]} of a slot (TaskSpec::signature);
 /// an element type the kernel ABI lacks is an error on the slot.
 mlir::FailureOr<nlohmann::json> slotSignature(KernelOp kernel);
+
+/// Why a slot cannot be searched: an input or result whose element type the
+/// kernel ABI has no dtype for (a complex FFT result, say); nullopt when every
+/// type fits. The worker allocates the slot's buffers, so such a slot stays
+/// with its reference instead of failing the whole search.
+std::optional<std::string> abiUnsupportedReason(KernelOp kernel);
 
 /// TaskSpec of a slot; writes its reference module to `referenceDir/<slot>.pt`.
 mlir::FailureOr<search::TaskSpec> makeTaskSpec(mlir::ModuleOp module, KernelOp kernel,
