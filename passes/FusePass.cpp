@@ -1,5 +1,6 @@
 // pike-fuse: greedy producer-consumer grouping into pike.fusion_group.
 #include "pike/Dialect/OpRegistry.h"
+#include "pike/Dialect/ViewLayout.h"
 #include "pike/Passes/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -90,6 +91,7 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    eagerLayouts.clear();
     llvm::DenseSet<Operation *> assigned;
     SmallVector<std::pair<SmallVector<Operation *>, FusionPattern>> groups;
     for (Operation &op : func.getBody().front().without_terminator()) {
@@ -106,6 +108,7 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
         assigned.insert(m);
       groups.push_back({members, pattern});
     }
+    eagerLayouts.clear(); // keyed by values materialize erases
     for (auto &[members, pattern] : groups)
       if (failed(materialize(members, pattern)))
         return signalPassFailure();
@@ -181,6 +184,8 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
       absorbElementwiseUsers(members, assigned);
     if (pattern == FusionPattern::Elementwise || pattern == FusionPattern::NormActivation)
       absorbCatPrologues(members, assigned);
+    if (pattern == FusionPattern::Elementwise && fuseViews)
+      absorbViewReads(members, assigned);
     if (members.size() == 1 && seed != OpCategory::Elementwise)
       return pattern == FusionPattern::GemmEpilogue || pattern == FusionPattern::ConvEpilogue
                  ? FusionPattern::Single
@@ -261,6 +266,72 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
       }
     }
   }
+
+  /// The layout torch gives `v` when every tensor not made by a strided view is
+  /// contiguous (slot outputs and arguments are): a chain of views composed
+  /// over its first non-view source. Nothing when a view has no static layout.
+  std::optional<StridedLayout> eagerLayout(Value v) {
+    if (auto it = eagerLayouts.find(v); it != eagerLayouts.end())
+      return it->second;
+    std::optional<StridedLayout> layout;
+    auto view = v.getDefiningOp<AtenOp>();
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    if (!view || !isStridedViewOp(view.getName()) || view.getInputs().size() != 1) {
+      if (type && type.hasStaticShape())
+        layout = StridedLayout::contiguous(type.getShape());
+    } else if (auto source = eagerLayout(view.getInputs()[0])) {
+      std::string why;
+      layout = viewLayout(view, cast<OpResult>(v).getResultNumber(), *source, why);
+    }
+    eagerLayouts[v] = layout;
+    return layout;
+  }
+
+  /// Elementwise groups: pulls in the views that feed only the group and whose
+  /// result is not contiguous (a chunk along dim 1, a slice of the last dim),
+  /// so the kernel reads their source through remapped indices instead of the
+  /// package copying each view to a contiguous buffer in its own launch.
+  /// Views torch gives contiguously (select along dim 0, unsqueeze, view) stay
+  /// outside: they cost no copy, and keeping them out keeps the slots of
+  /// recurrent steps identical (one search for all of them).
+  void absorbViewReads(SmallVector<Operation *> &members,
+                       const llvm::DenseSet<Operation *> &assigned) {
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      llvm::SmallPtrSet<Operation *, 16> set(members.begin(), members.end());
+      for (Operation *m : members) {
+        for (Value operand : m->getOperands()) {
+          auto view = operand.getDefiningOp<AtenOp>();
+          if (!view || set.contains(view) || assigned.contains(view) ||
+              view->getBlock() != m->getBlock() || !isStridedViewOp(view.getName()) ||
+              view.getInputs().size() != 1 || view.getInputs()[0].getDefiningOp<ConstantOp>())
+            continue;
+          // Pointwise readers only: other members (a cat prologue) index
+          // their operands themselves.
+          bool usedInside = llvm::all_of(view->getUsers(), [&](Operation *u) {
+            auto reader = dyn_cast<AtenOp>(u);
+            return set.contains(u) && reader &&
+                   (isCat(u, OpCategory::Elementwise) || isStridedViewOp(reader.getName()));
+          });
+          bool copied = llvm::any_of(view->getResults(), [&](Value r) {
+            auto layout = eagerLayout(r);
+            return layout && !layout->isContiguous();
+          });
+          bool static_ = llvm::all_of(view->getResults(), [&](Value r) { return eagerLayout(r).has_value(); });
+          if (!usedInside || !copied || !static_)
+            continue;
+          members.push_back(view);
+          changed = true;
+          break;
+        }
+        if (changed)
+          break;
+      }
+    }
+  }
+
+  llvm::DenseMap<Value, std::optional<StridedLayout>> eagerLayouts;
 
   /// A group the elementwise DAG generator serves takes in every aten::cat
   /// whose result only its members use: the kernel reads each element from the

@@ -85,7 +85,7 @@ Kind classify(pike::KernelOp kernel, std::string *why) {
 static Kind classifyOps(pike::KernelOp kernel, std::string *why) {
   bool contraction = false, conv = false;
   int row = 0, softmaxes = 0, pools = 0;
-  int matmuls = 0, sdpa = 0, einsum = 0, scans = 0;
+  int matmuls = 0, sdpa = 0, einsum = 0, scans = 0, views = 0;
   for (Operation &op : kernel.getBody().front()) {
     if (isa<pike::YieldOp, pike::ConstantOp>(op))
       continue;
@@ -111,6 +111,10 @@ static Kind classifyOps(pike::KernelOp kernel, std::string *why) {
       continue; // data movement the elementwise DAG reads in place (checked in classify)
     if (isPooling(a)) {
       ++pools;
+      continue;
+    }
+    if (isViewRead(a)) {
+      ++views;
       continue;
     }
     switch (info->category) {
@@ -154,6 +158,11 @@ static Kind classifyOps(pike::KernelOp kernel, std::string *why) {
       if (why) *why = "'" + a.getName().str() + "' (" + toString(info->category).str() + ") has no code generator";
       return Kind::Unknown;
     }
+  }
+  // Only the elementwise generator reads through views (ViewRead.cpp).
+  if (views && (pools || conv || scans || einsum || sdpa || contraction || row)) {
+    if (why) *why = "views are read through in elementwise regions only";
+    return Kind::Unknown;
   }
   if (pools) {
     if (pools > 1 || contraction || row || scans) {

@@ -166,7 +166,7 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
     std::string why;
     if (isa<pike::YieldOp>(op))
       continue;
-    if (!ElemEmitter::supports(&op, &why)) {
+    if (!isViewRead(&op) && !ElemEmitter::supports(&op, &why)) {
       err.op = &op;
       err.reason = why;
       return false;
@@ -174,8 +174,9 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
     // Before the iteration space is formed from the operands' shapes.
     if (isCatOp(&op) && !catOperandsReadable(cast<pike::AtenOp>(op), err))
       return false;
+    // A view's shape is its readers' business (a select's source is wider).
     for (Value r : op.getResults())
-      if (!isa<pike::ConstantOp>(op))
+      if (!isa<pike::ConstantOp>(op) && !isViewRead(&op))
         iter = broadcastShapes(iter, shapeOf(r));
   }
   for (Value v : yield.getValues())
@@ -185,10 +186,11 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
   auto outs = kernel.getFunctionType().getResults();
   std::string defs;
   llvm::DenseMap<Value, TensorRef> tensors;
-  if (!bindSlotTensors(kernel, host, defs, tensors, err))
+  if (!bindSlotTensors(kernel, host, defs, tensors, err) || !bindViewReads(body, tensors, err))
     return false;
 
-  // Vectorisation: f32 tensors of the full iteration shape move as float2/float4;
+  // Vectorisation: f32 tensors of the full iteration shape move as float2/float4,
+  // and views read through whose lanes lie side by side (viewReadVectorizable);
   // the others are read/written per lane.
   int vw = host ? 1 : knobs.vectorWidth;
   if (vw != 2 && vw != 4)
@@ -201,10 +203,24 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
   int cats = 0;
   for (Operation &op : body)
     cats += isCatOp(&op);
+  std::vector<Value> vecViews;
   if (vw > 1 && N % vw == 0) {
-    for (auto [i, t] : llvm::enumerate(ins))
-      if (elementTypeOf(t).isF32() && numel(shapeOf(t)) == N && broadcastsTo(shapeOf(t), iter))
+    for (auto [i, t] : llvm::enumerate(ins)) {
+      // An argument only views read is never loaded as itself.
+      bool readDirectly = llvm::any_of(body.getArgument(i).getUsers(),
+                                       [](Operation *u) { return !isViewRead(u); });
+      if (readDirectly && elementTypeOf(t).isF32() && numel(shapeOf(t)) == N &&
+          broadcastsTo(shapeOf(t), iter))
         vecIns.push_back(i);
+    }
+    for (Operation &op : body)
+      if (isViewRead(&op))
+        for (Value r : op.getResults()) {
+          const TensorRef &t = tensors[r];
+          if (!r.use_empty() && elementTypeOf(r.getType()).isF32() &&
+              llvm::StringRef(t.name).starts_with("in") && viewReadVectorizable(*t.layout, iter, vw))
+            vecViews.push_back(r);
+        }
     for (auto [i, t] : llvm::enumerate(outs))
       if (elementTypeOf(t).isF32() && numel(shapeOf(t)) == N)
         vecOuts.push_back(i);
@@ -215,7 +231,7 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
           planCat(cast<pike::AtenOp>(op), p, why) && catVectorizable(p, iter, vw, tensors))
         vecCats.push_back({op.getResult(0), p});
     }
-    if (vecIns.empty() && vecOuts.empty() && vecCats.empty())
+    if (vecIns.empty() && vecOuts.empty() && vecCats.empty() && vecViews.empty())
       vw = 1;
   } else {
     vw = 1;
@@ -224,6 +240,7 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
     vecIns.clear();
     vecOuts.clear();
     vecCats.clear();
+    vecViews.clear();
   }
 
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_ew";
@@ -300,6 +317,10 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
     for (unsigned i : catIns)
       if (std::find(vecIns.begin(), vecIns.end(), (int)i) == vecIns.end())
         mask += (mask.empty() ? "" : " | ") + std::string("(unsigned long long)in") + std::to_string(i);
+    std::set<std::string> viewBases;
+    for (Value v : vecViews)
+      if (viewBases.insert(tensors[v].name).second)
+        mask += (mask.empty() ? "" : " | ") + std::string("(unsigned long long)") + tensors[v].name;
     os << "  // Vector path: " << vt << " loads/stores when every vector pointer is aligned.\n";
     os << "  if (((" << mask << ") & " << (vw * 4 - 1) << ") == 0) {\n";
     os << "    for (pike_idx vi = t0; vi < n / " << vw << "; vi += stride) {\n";
@@ -312,6 +333,25 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
       std::string var = "cat" + std::to_string(vecCat.size()) + "_v";
       emitCatVectorLoad(p, tensors, var, vt, "base", "      ", os);
       vecCat[v] = var;
+    }
+    // Views: one vector load at the source index of the lanes' first element.
+    std::vector<std::string> viewIdx;
+    bool viewCoords = false;
+    for (Value v : vecViews) {
+      viewIdx.push_back(viewReadIndex(*tensors[v].layout, iter, "base", "vc"));
+      viewCoords |= viewIdx.back().find("vc") != std::string::npos;
+    }
+    if (viewCoords) {
+      std::ostringstream coords;
+      ElemEmitter(iter, "base", "vc", "      ").emitCoords(coords);
+      os << coords.str();
+    }
+    llvm::DenseMap<Value, std::string> vecViewName;
+    for (auto [k, v] : llvm::enumerate(vecViews)) {
+      std::string n = "vr" + std::to_string(k) + "_v";
+      vecViewName[v] = n;
+      os << "      const " << vt << " " << n << " = *reinterpret_cast<const " << vt << "*>("
+         << tensors[v].name << " + " << viewIdx[k] << ");\n";
     }
     for (int i : vecOuts)
       os << "      float out" << i << "_r[" << vw << "];\n";
@@ -327,6 +367,8 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
         [&](Value v) -> std::optional<std::string> {
           if (auto c = vecCat.find(v); c != vecCat.end())
             return "reinterpret_cast<const float*>(&" + c->second + ")[j]";
+          if (auto vit = vecViewName.find(v); vit != vecViewName.end())
+            return "reinterpret_cast<const float*>(&" + vit->second + ")[j]";
           auto it = vecArg.find(v);
           if (it == vecArg.end())
             return std::nullopt;

@@ -273,7 +273,8 @@ ElemEmitter::value(Value v, std::ostringstream &os, Unsupported &err) {
         err.reason = "a tensor does not broadcast to the iteration space";
         return std::nullopt;
       }
-      std::string idx = broadcastIndex(it->second.shape, iter, lin, cp);
+      std::string idx = it->second.layout ? viewReadIndex(*it->second.layout, iter, lin, cp)
+                                          : broadcastIndex(it->second.shape, iter, lin, cp);
       if (idx.find(cp) != std::string::npos)
         needCoords = true;
       expr = it->second.name + "[" + idx + "]";

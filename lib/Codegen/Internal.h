@@ -3,6 +3,7 @@
 #define PIKE_LIB_CODEGEN_INTERNAL_H
 
 #include "pike/Codegen/Codegen.h"
+#include "pike/Dialect/ViewLayout.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseMap.h"
@@ -85,6 +86,8 @@ struct TensorRef {
   std::string name;   // "in0", "pike_c3"
   std::string ctype;
   std::vector<int64_t> shape;
+  /// A view read through (ViewRead.cpp): where its elements lie in `name`.
+  std::optional<StridedLayout> layout;
 };
 
 /// The value of a splat (or one-element) pike.constant: `fv` when `isFloat`,
@@ -216,6 +219,23 @@ pike::AtenOp singleAnchor(pike::KernelOp kernel, llvm::function_ref<bool(pike::A
 /// computed inside the region (prologues are not fused).
 bool operandPtr(mlir::Value v, const llvm::DenseMap<mlir::Value, TensorRef> &tensors,
                 std::string &out, Unsupported &err, mlir::Operation *at, llvm::StringRef what);
+
+/// Views read through (ViewRead.cpp): strided view ops (pike/Dialect/ViewLayout.h)
+/// inside an elementwise slot, read at remapped indices of their source.
+bool isViewRead(mlir::Operation *op);
+/// Registers every view op of `body` in `tensors`: its results read the
+/// buffer of their source (an argument, a constant array or another view) with
+/// the view's layout; fails naming the op whose layout is not static.
+bool bindViewReads(mlir::Block &body, llvm::DenseMap<mlir::Value, TensorRef> &tensors,
+                   Unsupported &err);
+/// The source index of the view element at linear index `lin` (coordinates
+/// `cp`0.. when the view is not contiguous) of the iteration space `iter`.
+std::string viewReadIndex(const StridedLayout &layout, llvm::ArrayRef<int64_t> iter,
+                          const std::string &lin, const std::string &cp);
+/// True when the view covers the whole iteration space and every run of `vw`
+/// consecutive elements lies contiguously at a `vw`-aligned offset of its
+/// source (float2/float4 loads, given an aligned source pointer).
+bool viewReadVectorizable(const StridedLayout &layout, llvm::ArrayRef<int64_t> iter, int vw);
 
 /// Kernel parameter list: const T* __restrict__ in0, ..., T* __restrict__ out0, ...
 std::string paramList(pike::KernelOp kernel);

@@ -12,7 +12,11 @@ def PikeFuse : Pass<"pike-fuse", "mlir::func::FuncOp"> {
     chain may end in a softmax or reduction; matmul -> scale/mask -> softmax ->
     matmul becomes an attention group. Views and data movement stay outside,
     except an aten::cat whose only users are in an elementwise or inference
-    batch-norm group: it joins as a prologue the generated kernel reads in place.
+    batch-norm group: it joins as a prologue the generated kernel reads in place;
+    and a view that only feeds pointwise ops of an elementwise group and whose
+    result torch would have to copy for the slot's contiguous C ABI (a chunk, a
+    slice along an inner dim) joins that group and is read through
+    (docs/codegen.md, "Views read through").
   }];
   let options = [
     Option<"maxOps", "max-ops", "unsigned", /*default=*/"16",
@@ -21,6 +25,8 @@ def PikeFuse : Pass<"pike-fuse", "mlir::func::FuncOp"> {
            "Fuse elementwise consumers into contractions and normalizations">,
     Option<"fuseAttention", "attention", "bool", /*default=*/"true",
            "Recognise matmul-softmax-matmul attention groups">,
+    Option<"fuseViews", "views", "bool", /*default=*/"true",
+           "Read non-contiguous views (chunk, slice, select, ...) inside the elementwise group they feed">,
     Option<"singles", "singles", "bool", /*default=*/"true",
            "Wrap compute ops that join no group into single-op groups">
   ];
