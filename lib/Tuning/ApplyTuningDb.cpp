@@ -4,7 +4,7 @@
 // untrusted input"): a record reaches a slot only if it is self-consistent
 // (TuningDb drops the others at load), fits the slot's signature, and its
 // source is either byte-identical to what pike's own generator emits for the
-// record's knobs or passes the same Clang candidate checker the LLM path uses.
+// record's knobs (up to the slot name its symbols carry) or passes the same Clang candidate checker the LLM path uses.
 // Every refusal is a warning naming the record and the reason, and the slot
 // keeps its reference ops. Checker verdicts are cached beside the database
 // (<db>.checker-verdicts, authenticated per user; see CheckerVerdictCache.h).
@@ -24,7 +24,9 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
+#include <cctype>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -33,15 +35,71 @@ using namespace pike;
 
 namespace {
 
-/// True when pike's generator, given the record's knobs, emits exactly the
-/// record's code: such a record holds nothing a third party wrote.
-bool generatorReproduces(KernelOp kernel, const search::CandidateCode &code) {
+/// `text` with every symbol prefix `pike_<from>` (not followed by an identifier
+/// character: region_2 must not touch region_20's names) renamed to `pike_<to>`.
+std::string renameSlotPrefix(const std::string &text, const std::string &from, const std::string &to) {
+  const std::string a = "pike_" + from, b = "pike_" + to;
+  std::string out;
+  size_t pos = 0;
+  for (size_t hit; (hit = text.find(a, pos)) != std::string::npos; pos = hit + a.size()) {
+    out.append(text, pos, hit - pos);
+    char next = hit + a.size() < text.size() ? text[hit + a.size()] : '\0';
+    bool identChar = std::isalnum(static_cast<unsigned char>(next));
+    out += identChar ? a : b; // "pike_region_2_ew" renames; "pike_region_20" does not
+  }
+  out.append(text, pos, std::string::npos);
+  return out;
+}
+
+/// The slot name a record's code was generated for (its provenance's region),
+/// as the generator spells it in symbols; "" when absent or not an identifier.
+std::string recordSlotName(const search::TuningRecord &r) {
+  std::string region = r.provenance.value("region", std::string());
+  if (region.empty() || region.size() > 128)
+    return "";
+  for (char c : region)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
+      return "";
+  return region;
+}
+
+/// pike's generator output for `kernel` when, given the record's knobs, it is
+/// exactly the record's code: such a record holds nothing a third party wrote.
+/// Symbols carry the slot's name, so a record searched for another slot of the
+/// same function (a repeated block: `region_2`'s record applied to `region_6`,
+/// named in its provenance) is compared with its slot prefix renamed; the
+/// package then takes the generator's output for this slot, never the record's
+/// text, so names stay unique in the package whatever the provenance says.
+std::optional<search::CandidateCode> generatorReproduction(KernelOp kernel, const search::TuningRecord &r) {
+  const search::CandidateCode &code = r.code;
   // The generator reports what it cannot handle as remarks; keep them quiet.
   ScopedDiagnosticHandler quiet(kernel.getContext(), [](Diagnostic &) { return success(); });
   FailureOr<codegen::GeneratedKernel> gen =
       codegen::tryGenerate(kernel, codegen::Knobs::fromJson(code.knobs));
-  return succeeded(gen) && gen->source == code.source && gen->mode == code.mode &&
-         (code.mode == "nvrtc" ? gen->launches == code.launches : gen->entry == code.entry);
+  if (failed(gen) || gen->mode != code.mode)
+    return std::nullopt;
+  search::CandidateCode ours = code;
+  ours.source = gen->source;
+  ours.entry = gen->entry;
+  ours.launches = gen->launches;
+  auto same = [&](const search::CandidateCode &c) {
+    return c.source == ours.source &&
+           (code.mode == "nvrtc" ? c.launches == ours.launches : c.entry == ours.entry);
+  };
+  if (same(code))
+    return ours;
+  std::string from = recordSlotName(r), to;
+  for (char c : kernel.getSymName())
+    to += std::isalnum(static_cast<unsigned char>(c)) || c == '_' ? c : '_';
+  if (from.empty() || from == to)
+    return std::nullopt;
+  search::CandidateCode renamed = code;
+  renamed.source = renameSlotPrefix(code.source, from, to);
+  renamed.entry = renameSlotPrefix(code.entry, from, to);
+  renamed.launches = nlohmann::json::parse(renameSlotPrefix(code.launches.dump(), from, to));
+  if (same(renamed))
+    return ours;
+  return std::nullopt;
 }
 
 /// Why a record the database offers for this run's policy must still not be
@@ -280,8 +338,12 @@ LogicalResult pike::applyTuningDb(ModuleOp module, const ApplyTuningDbOptions &o
       continue;
     }
     std::string sourceCheck;
-    if (generatorReproduces(kernel, record->code)) {
-      sourceCheck = "source byte-identical to pike's generator output for its knobs";
+    if (std::optional<search::CandidateCode> ours = generatorReproduction(kernel, *record)) {
+      sourceCheck = ours->source == record->code.source
+                        ? "source byte-identical to pike's generator output for its knobs"
+                        : "source identical to pike's generator output for its knobs, but for the slot "
+                          "name it was searched under (" + recordSlotName(*record) + ")";
+      record->code = std::move(*ours);
     } else if (options.check) {
       std::string digest = search::CheckerVerdictCache::codeDigest(record->code);
       if (!verdicts) // only now: the key file is created on first use
