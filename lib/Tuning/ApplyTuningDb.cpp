@@ -54,7 +54,10 @@ std::string renameSlotPrefix(const std::string &text, const std::string &from, c
 /// The slot name a record's code was generated for (its provenance's region),
 /// as the generator spells it in symbols; "" when absent or not an identifier.
 std::string recordSlotName(const search::TuningRecord &r) {
-  std::string region = r.provenance.value("region", std::string());
+  // The database is untrusted: any type may stand where a string is expected.
+  if (!r.provenance.is_object() || !r.provenance.contains("region") || !r.provenance["region"].is_string())
+    return "";
+  std::string region = r.provenance["region"].get<std::string>();
   if (region.empty() || region.size() > 128)
     return "";
   for (char c : region)
