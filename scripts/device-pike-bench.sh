@@ -124,7 +124,6 @@ for lvl in ${LEVELS//,/ }; do
 done
 NTASKS=${#TASK_FILES[@]}
 [ "$NTASKS" -gt 0 ] || { log "no task selected (LEVELS=$LEVELS TASKS=${TASKS:-} TASK_RANGE=$TASK_RANGE)"; exit 2; }
-ROUNDS=$(((NTASKS + PAR - 1) / PAR))
 # BIG_TASKS (a regex on task names, e.g. '^(1[89]|2[0-9])_' for the whole networks) get
 # BIG_SEARCH_S (and half of it under bf16) instead of SEARCH_PER_TASK_S, and are searched first.
 BIG_TASKS=${BIG_TASKS:-}
@@ -134,17 +133,15 @@ BIG_SEARCH_S=${BIG_SEARCH_S:-$SEARCH_PER_TASK_S}
 is_big_task() { [ -n "$BIG_TASKS" ] && echo "$1" | grep -Eq "$BIG_TASKS"; }
 task_search_s() { if is_big_task "$1"; then echo "$BIG_SEARCH_S"; else echo "$SEARCH_PER_TASK_S"; fi; }
 task_bf16_search_s() { if is_big_task "$1"; then echo $((BIG_SEARCH_S / 2)); else echo "$BF16_SEARCH_S"; fi; }
-TOTAL_TASK_S=0
 mkdir -p "$WORK/plan"   # each task's planned search seconds, removed when it starts (fair_share)
 for f in "${TASK_FILES[@]}"; do
   t=$(task_search_s "$(basename "$f" .py)")
   [ "$BF16" = 1 ] && t=$((t + $(task_bf16_search_s "$(basename "$f" .py)")))
-  TOTAL_TASK_S=$((TOTAL_TASK_S + t))
   echo "$t" >"$WORK/plan/$(basename "$f" .py)"
 done
 # The phase runs until TIMING_RESERVE_S before the end; each task is still capped at its
 # planned seconds (fair_share), so the phase ends early when every task is done. A cap of
-# TOTAL_TASK_S / PAR + 30 was too short: a task costs more than its --search-time (import,
+# (the tasks' planned seconds) / PAR + 30 was too short: a task costs more than its --search-time (import,
 # searches that overrun their slot share, the package), and in run h100-full-20261207b it
 # left level 3 tasks 12-17 unsearched while the timing phase used 90 of its 320 s.
 SEARCH_S=${SEARCH_S:-$((TOTAL - TIMING_RESERVE_S))}

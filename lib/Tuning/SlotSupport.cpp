@@ -230,30 +230,21 @@ std::optional<std::string> pike::abiUnsupportedReason(KernelOp kernel) {
 }
 
 FailureOr<nlohmann::json> pike::slotSignature(KernelOp kernel) {
+  // The worker allocates these, so only types the kernel ABI carries.
+  if (std::optional<std::string> why = abiUnsupportedReason(kernel))
+    return kernel.emitError() << *why;
   nlohmann::json inputs = nlohmann::json::array(), outputs = nlohmann::json::array();
   FunctionType ft = kernel.getFunctionType();
-  // The worker allocates these, so only types the kernel ABI carries.
-  auto dtypeName = [&](Type t, const char *what, unsigned i) -> FailureOr<std::string> {
-    const DTypeInfo *d = dtypeOf(cast<RankedTensorType>(t).getElementType());
-    if (!d || !d->abiName)
-      return kernel.emitError() << what << " #" << i << " has element type "
-                                << cast<RankedTensorType>(t).getElementType()
-                                << ", which the kernel ABI has no dtype for";
-    return std::string(d->name);
+  auto dtypeName = [](Type t) {
+    return std::string(dtypeOf(cast<RankedTensorType>(t).getElementType())->name);
   };
-  for (unsigned i = 0; i < ft.getNumInputs(); ++i) {
-    FailureOr<std::string> dtype = dtypeName(ft.getInput(i), "input", i);
-    if (failed(dtype))
-      return failure();
-    inputs.push_back({{"shape", cast<RankedTensorType>(ft.getInput(i)).getShape()}, {"dtype", *dtype},
+  for (unsigned i = 0; i < ft.getNumInputs(); ++i)
+    inputs.push_back({{"shape", cast<RankedTensorType>(ft.getInput(i)).getShape()},
+                      {"dtype", dtypeName(ft.getInput(i))},
                       {"init", initFor(kernel, i)}});
-  }
-  for (unsigned i = 0; i < ft.getNumResults(); ++i) {
-    FailureOr<std::string> dtype = dtypeName(ft.getResult(i), "result", i);
-    if (failed(dtype))
-      return failure();
-    outputs.push_back({{"shape", cast<RankedTensorType>(ft.getResult(i)).getShape()}, {"dtype", *dtype}});
-  }
+  for (unsigned i = 0; i < ft.getNumResults(); ++i)
+    outputs.push_back({{"shape", cast<RankedTensorType>(ft.getResult(i)).getShape()},
+                       {"dtype", dtypeName(ft.getResult(i))}});
   return nlohmann::json{{"inputs", inputs}, {"outputs", outputs}};
 }
 
