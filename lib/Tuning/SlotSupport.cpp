@@ -1,4 +1,6 @@
 #include "pike/Tuning/SlotSupport.h"
+
+#include "pike/Dialect/SlotLayout.h"
 #include "pike/Dialect/AttrNames.h"
 #include "pike/Dialect/DType.h"
 #include "pike/TorchScript/TorchScriptEmitter.h"
@@ -113,6 +115,9 @@ std::string pike::slotFingerprint(KernelOp kernel) {
   std::string text;
   llvm::raw_string_ostream os(text);
   os << kernel.getFunctionType() << "\n";
+  // The layout changes what the code must do with the same function.
+  if (isChannelsLastSlot(kernel))
+    os << "layout " << kLayoutNhwc << "\n";
   Block &body = kernel.getBody().front();
   llvm::DenseMap<Value, std::string> ids;
   for (BlockArgument a : body.getArguments())
@@ -238,13 +243,20 @@ FailureOr<nlohmann::json> pike::slotSignature(KernelOp kernel) {
   auto dtypeName = [](Type t) {
     return std::string(dtypeOf(cast<RankedTensorType>(t).getElementType())->name);
   };
-  for (unsigned i = 0; i < ft.getNumInputs(); ++i)
+  // "layout" only on channels-last tensors, so contiguous slots keep their text.
+  for (unsigned i = 0; i < ft.getNumInputs(); ++i) {
     inputs.push_back({{"shape", cast<RankedTensorType>(ft.getInput(i)).getShape()},
                       {"dtype", dtypeName(ft.getInput(i))},
                       {"init", initFor(kernel, i)}});
-  for (unsigned i = 0; i < ft.getNumResults(); ++i)
+    if (isChannelsLastTensor(kernel, ft.getInput(i)))
+      inputs.back()["layout"] = kLayoutNhwc.str();
+  }
+  for (unsigned i = 0; i < ft.getNumResults(); ++i) {
     outputs.push_back({{"shape", cast<RankedTensorType>(ft.getResult(i)).getShape()},
                        {"dtype", dtypeName(ft.getResult(i))}});
+    if (isChannelsLastTensor(kernel, ft.getResult(i)))
+      outputs.back()["layout"] = kLayoutNhwc.str();
+  }
   return nlohmann::json{{"inputs", inputs}, {"outputs", outputs}};
 }
 

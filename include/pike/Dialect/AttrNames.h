@@ -36,6 +36,13 @@ inline constexpr llvm::StringLiteral kInputNamesAttr = "pike.input_names";
 // ---- kernel slot
 /// The fusion pattern the slot was outlined from (pike.fusion_group's `pattern`).
 inline constexpr llvm::StringLiteral kPatternAttr = "pike.pattern";
+/// The memory layout of the slot's rank-4 tensors: "nhwc" means every rank-4
+/// argument and result is stored channels-last (dims in N, H, W, C order; the
+/// logical shape stays N, C, H, W); absent means every tensor is contiguous.
+/// Generators, the worker (tensor spec "layout") and the package's op wrapper
+/// all read and write those tensors in that order (pike-assign-layout sets it).
+inline constexpr llvm::StringLiteral kLayoutAttr = "pike.layout";
+inline constexpr llvm::StringLiteral kLayoutNhwc = "nhwc";
 /// The entry symbol inside `source` when it differs from the slot's entry.
 inline constexpr llvm::StringLiteral kSourceEntryAttr = "pike.source_entry";
 /// The generator's knobs (JSON), its summary, and the candidates it offered.
