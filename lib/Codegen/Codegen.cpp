@@ -2,6 +2,8 @@
 // host launchers and host references.
 #include "Internal.h"
 
+#include "pike/Dialect/SlotLayout.h"
+
 #include "pike/Dialect/DType.h"
 #include "pike/Dialect/OpRegistry.h"
 
@@ -138,7 +140,9 @@ static Kind classifyOps(pike::KernelOp kernel, std::string *why) {
         }
         // Pointwise: a GEMM; depthwise: Conv.cpp's kernel (or cuDNN); any
         // other: cuDNN with the epilogue fused (ConvCudnn.cpp).
-        if (!g.pointwise())
+        // Channels-last slots run every convolution through cuDNN (NHWC),
+        // pointwise ones included.
+        if (!g.pointwise() || isChannelsLastSlot(kernel))
           conv = true;
       }
       break;
@@ -298,7 +302,15 @@ static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knob
   Unsupported err;
   std::string why;
   bool ok = false;
-  switch (classify(kernel, &why)) {
+  Kind kind = classify(kernel, &why);
+  // Channels-last slots (pike.layout = "nhwc"): only the generators that know
+  // the layout may run; any other would read NCHW indices from NHWC memory.
+  if (isChannelsLastSlot(kernel) && kind != Kind::Unknown && kind != Kind::Elementwise &&
+      (kind != Kind::Conv || host)) {
+    why = std::string(host ? "no host reference" : "no generated code") + " for this pattern in a channels-last slot";
+    kind = Kind::Unknown;
+  }
+  switch (kind) {
   case Kind::Elementwise:
     ok = emitElementwise(kernel, knobs, host, out, err);
     break;
@@ -320,7 +332,9 @@ static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knob
       ok = p.g.depthwise() ? emitDepthwiseConv(kernel, knobs, true, out, err)
                            : emitConvHost(kernel, out, err);
     else if (p.g.depthwise() && !isCudnnVariant(knobs))
-      ok = emitDepthwiseConv(kernel, knobs, false, out, err);
+      ok = isChannelsLastSlot(kernel)
+               ? err.fail(p.g.op, "a channels-last depthwise convolution runs through cuDNN only")
+               : emitDepthwiseConv(kernel, knobs, false, out, err);
     else
       ok = emitCudnnConv(kernel, knobs, out, err);
     break;
@@ -483,7 +497,8 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
   case Kind::Conv: {
     ConvPlan p;
     Unsupported perr;
-    bool depthwise = planConvRegion(kernel, p, perr) && p.g.depthwise();
+    // Channels-last slots: cuDNN only (every variant).
+    bool depthwise = planConvRegion(kernel, p, perr) && p.g.depthwise() && !isChannelsLastSlot(kernel);
     if (depthwise) {
       // Depthwise: threads per block x rows per block (1: the whole plane if it fits).
       add(mk(256, 4, 1));

@@ -135,7 +135,7 @@ bool planConvRegion(pike::KernelOp kernel, ConvPlan &p, Unsupported &err) {
 
 bool emitConvEpilogue(const ConvPlan &p, pike::KernelOp kernel,
                       const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &ind,
-                      std::ostringstream &os, Unsupported &err) {
+                      std::ostringstream &os, Unsupported &err, bool channelsLast) {
   std::ostringstream b;
   std::string g = "acc";
   if (p.g.bias) {
@@ -144,8 +144,13 @@ bool emitConvEpilogue(const ConvPlan &p, pike::KernelOp kernel,
     g = "acc + pike_bias";
   }
   b << ind << "const float pike_g = " << g << ";\n";
-  ElemEmitter e(shapeOf(p.G), "o", "c", ind);
-  e.tensors = tensors;
+  std::vector<int64_t> iter = shapeOf(p.G), logical;
+  llvm::DenseMap<Value, TensorRef> refs = tensors;
+  if (channelsLast && !toChannelsLastSpace(kernel, iter, logical, refs, err))
+    return false;
+  ElemEmitter e(iter, "o", "c", ind);
+  e.logical = logical;
+  e.tensors = refs;
   e.scalars[p.G] = {"pike_g", "float"};
   return emitStores(e, kernel, "o", b, os, err);
 }

@@ -29,6 +29,7 @@
 #include "Internal.h"
 
 #include "pike/Dialect/OpRegistry.h"
+#include "pike/Dialect/SlotLayout.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 
@@ -206,6 +207,11 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   if (!elementTypeOf(outs[0]).isF32())
     return err.fail(g.op, "the first output of a cuDNN convolution region must be f32 (cuDNN writes "
                           "the convolution into it)");
+  // Channels-last slot: cuDNN reads and writes NHWC (and KRSC weights, which
+  // the package's channels-last weights and the worker's buffers are).
+  const bool nhwc = isChannelsLastSlot(kernel);
+  if (nhwc && g.transposed)
+    return err.fail(g.op, "a transposed convolution in a channels-last slot");
   if (g.transposed && (var.fused || var.algo->cudnn[0]))
     return err.fail(g.op, "a transposed convolution (cuDNN backward-data) takes only the "
                           "heuristic or find algorithm and no fused call");
@@ -261,9 +267,12 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
     os << "  typedef " << idx << " pike_idx;\n";
     os << "  for (pike_idx o = (pike_idx)blockIdx.x * blockDim.x + threadIdx.x; o < (pike_idx)"
        << total << "; o += (pike_idx)gridDim.x * blockDim.x) {\n";
-    os << "    const pike_idx pike_ch = (o / " << g.Ho * g.Wo << ") % " << g.Co << ";\n";
+    if (nhwc)
+      os << "    const pike_idx pike_ch = o % " << g.Co << ";\n";
+    else
+      os << "    const pike_idx pike_ch = (o / " << g.Ho * g.Wo << ") % " << g.Co << ";\n";
     os << "    const float acc = out0[o];\n";
-    if (!emitConvEpilogue(p, kernel, tensors, "    ", os, err))
+    if (!emitConvEpilogue(p, kernel, tensors, "    ", os, err, nhwc))
       return false;
     os << "  }\n}\n";
   }
@@ -292,13 +301,14 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
         "      cudnnCreateTensorDescriptor(&s.bias) || cudnnCreateFilterDescriptor(&s.w) ||\n"
         "      cudnnCreateConvolutionDescriptor(&s.conv) || cudnnCreateActivationDescriptor(&s.act))\n"
         "    return bad(cudaErrorInitializationError);\n";
-  os << "  if (cudnnSetTensor4dDescriptor(s.x, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, " << g.N << ", "
+  const char *fmt = nhwc ? "CUDNN_TENSOR_NHWC" : "CUDNN_TENSOR_NCHW";
+  os << "  if (cudnnSetTensor4dDescriptor(s.x, " << fmt << ", CUDNN_DATA_FLOAT, " << g.N << ", "
      << g.Ci << ", " << g.H << ", " << g.W << ") ||\n"
-     << "      cudnnSetTensor4dDescriptor(s.y, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, " << g.N << ", "
+     << "      cudnnSetTensor4dDescriptor(s.y, " << fmt << ", CUDNN_DATA_FLOAT, " << g.N << ", "
      << g.Co << ", " << g.Ho << ", " << g.Wo << ") ||\n"
      << "      cudnnSetTensor4dDescriptor(s.bias, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, 1, " << g.Co
      << ", 1, 1) ||\n"
-     << "      cudnnSetFilter4dDescriptor(s.w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, "
+     << "      cudnnSetFilter4dDescriptor(s.w, CUDNN_DATA_FLOAT, " << fmt << ", "
      << (g.transposed ? g.Ci : g.Co) << ", " << (g.transposed ? g.Co : g.Ci) / g.groups << ", "
      << g.KH << ", " << g.KW << ") ||\n"
      << "      cudnnSetConvolution2dDescriptor(s.conv, " << g.PH << ", " << g.PW << ", " << g.SH
@@ -407,7 +417,8 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   out.entry = "pike_conv_entry";
   out.launches = nlohmann::json::array();
   out.linkFlags = {"-lcudnn"};
-  std::string kind = g.transposed ? "transposed" : g.depthwise() ? "depthwise" : g.groups > 1 ? "grouped" : "dense";
+  std::string kind = std::string(nhwc ? "channels-last " : "") +
+                     (g.transposed ? "transposed" : g.depthwise() ? "depthwise" : g.groups > 1 ? "grouped" : "dense");
   out.summary = kind + " conv " + std::to_string(g.KH) + "x" + std::to_string(g.KW) + " s" +
                 std::to_string(g.SH) + " cudnn" + (var.fused ? " fused bias" : "") +
                 (fe.z ? "+residual" : "") + (fe.relu ? "+relu" : "") + ", algo " +

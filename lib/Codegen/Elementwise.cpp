@@ -2,6 +2,8 @@
 // space, vectorised (float2/float4) where the tensors allow it.
 #include "Internal.h"
 
+#include "pike/Dialect/SlotLayout.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include <algorithm>
@@ -188,6 +190,18 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
   llvm::DenseMap<Value, TensorRef> tensors;
   if (!bindSlotTensors(kernel, host, defs, tensors, err) || !bindViewReads(body, tensors, err))
     return false;
+  // Channels-last slots run over the physical order of their rank-4 tensors.
+  std::vector<int64_t> logical;
+  if (isChannelsLastSlot(kernel)) {
+    for (Operation &op : body)
+      if (isCatOp(&op))
+        return err.fail(&op, "a cat read in place in a channels-last slot");
+    if (!toChannelsLastSpace(kernel, iter, logical, tensors, err))
+      return false;
+    for (Value v : yield.getValues())
+      if (numel(shapeOf(v)) != N)
+        return err.fail(kernel, "an output smaller than the iteration space in a channels-last slot");
+  }
 
   // Vectorisation: f32 tensors of the full iteration shape move as float2/float4,
   // and views read through whose lanes lie side by side (viewReadVectorizable);
@@ -209,8 +223,8 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
       // An argument only views read is never loaded as itself.
       bool readDirectly = llvm::any_of(body.getArgument(i).getUsers(),
                                        [](Operation *u) { return !isViewRead(u); });
-      if (readDirectly && elementTypeOf(t).isF32() && numel(shapeOf(t)) == N &&
-          broadcastsTo(shapeOf(t), iter))
+      const std::vector<int64_t> &shape = tensors[body.getArgument(i)].shape; // physical order
+      if (readDirectly && elementTypeOf(t).isF32() && numel(shape) == N && broadcastsTo(shape, iter))
         vecIns.push_back(i);
     }
     for (Operation &op : body)
@@ -267,6 +281,7 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
                       std::function<std::optional<std::string>(Value)> override,
                       std::function<std::string(int, const std::string &)> store) -> bool {
     ElemEmitter e(iter, "i", "c", ind);
+    e.logical = logical;
     e.host = host;
     e.tensors = tensors;
     e.loadOverride = std::move(override);
@@ -411,7 +426,7 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
   std::string shape;
   for (int64_t d : iter)
     shape += (shape.empty() ? "" : "x") + std::to_string(d);
-  out.summary = "elementwise " + shape + " (" + std::to_string(N) + " elements), vector width " +
+  out.summary = std::string(logical.empty() ? "" : "channels-last ") + "elementwise " + shape + " (" + std::to_string(N) + " elements), vector width " +
                 std::to_string(vw) + ", block " + std::to_string(knobs.blockSize) + ", grid " +
                 std::to_string(grid);
   if (cats)

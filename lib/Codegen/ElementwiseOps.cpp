@@ -337,6 +337,8 @@ bool emitMaskedFill(Ctx &c) {
 bool emitTriangle(Ctx &c) {
   ElemArg d = c.arg("diagonal");
   int64_t diag = d.present ? (int64_t)d.num() : 0;
+  if (!c.e.logical.empty())
+    return c.fail("'" + c.a.getName().str() + "' in a channels-last slot");
   auto s = shapeOf(c.operandFor("self"));
   const std::vector<int64_t> &iter = c.e.iter;
   size_t r = iter.size();
@@ -382,11 +384,11 @@ bool emitBatchNorm(Ctx &c) {
   if (!in) return c.fail("batch_norm without input");
   auto s = shapeOf(in);
   if (s.size() < 2) return c.fail("batch_norm on a tensor of rank < 2");
-  const std::vector<int64_t> &iter = c.e.iter;
+  const std::vector<int64_t> &iter = c.e.logicalIter();
   size_t cdim = iter.size() - s.size() + 1;
   if (s[1] != iter[cdim]) return c.fail("batch_norm input is broadcast");
   c.useCoords();
-  std::string cidx = c.e.cp + std::to_string(cdim);
+  std::string cidx = c.e.logicalCoord(cdim);
   auto chan = [&](llvm::StringRef n, double dflt, std::string &out) -> bool {
     Value v = c.operandFor(n);
     if (!v) { out = c.lit(dflt); return true; }
@@ -654,7 +656,7 @@ bool ElemEmitter::emitOp(Operation *op, std::ostringstream &os, Unsupported &err
   name.consume_front("aten::");
   const ElementwiseOpRow &row = *findElementwiseOp(name);
   Value result = a->getResult(0);
-  if (!broadcastsTo(shapeOf(result), iter))
+  if (!broadcastsTo(shapeOf(result), logicalIter()))
     return fail("a value of shape [" + [&] {
       std::string s;
       for (int64_t d : shapeOf(result))

@@ -147,6 +147,12 @@ public:
   std::vector<int64_t> iter;
   std::string lin, cp, ind;
   bool host = false;
+  /// Channels-last slots (toChannelsLastSpace): `iter` is the physical (N, H, W,
+  /// C) order of the logical rank-4 space `logical`; empty when `iter` is logical.
+  std::vector<int64_t> logical;
+  const std::vector<int64_t> &logicalIter() const { return logical.empty() ? iter : logical; }
+  /// The coordinate variable of dimension `d` of the logical iteration space.
+  std::string logicalCoord(size_t d) const;
 
 private:
   friend class ElemOpContext;
@@ -219,6 +225,20 @@ pike::AtenOp singleAnchor(pike::KernelOp kernel, llvm::function_ref<bool(pike::A
 /// computed inside the region (prologues are not fused).
 bool operandPtr(mlir::Value v, const llvm::DenseMap<mlir::Value, TensorRef> &tensors,
                 std::string &out, Unsupported &err, mlir::Operation *at, llvm::StringRef what);
+
+/// Channels-last slots (ChannelsLast.cpp, pike.layout = "nhwc"): rewrites the
+/// logical rank-4 iteration space `iter` into its physical order (N, H, W, C) and
+/// every tensor of `tensors` into the shape it has in that order, so that the
+/// slot's channels-last tensors are read and written at the linear index itself
+/// and broadcast operands (per-channel vectors, constants) through the usual
+/// broadcast indices. Saves the logical space in `logical`. Fails naming the
+/// operand when a contiguous operand would need a transposed read, or when the
+/// space is not rank 4.
+bool toChannelsLastSpace(pike::KernelOp kernel, std::vector<int64_t> &iter, std::vector<int64_t> &logical,
+                         llvm::DenseMap<mlir::Value, TensorRef> &tensors, Unsupported &err);
+/// The logical shape `s` (rank <= 4, right-aligned against a rank-4 space) in
+/// channels-last order: padded to rank 4 with leading 1s, then permuted.
+std::vector<int64_t> channelsLastShape(llvm::ArrayRef<int64_t> s);
 
 /// Views read through (ViewRead.cpp): strided view ops (pike/Dialect/ViewLayout.h)
 /// inside an elementwise slot, read at remapped indices of their source.
@@ -355,10 +375,11 @@ struct ConvPlan {
 };
 bool planConvRegion(pike::KernelOp kernel, ConvPlan &p, Unsupported &err);
 /// Statements computing `pike_g` (`acc` + bias of channel `pike_ch`) and storing
-/// every output at linear index `o` of the NCHW output.
+/// every output at linear index `o` of the output: NCHW order, or NHWC with
+/// `channelsLast` (a channels-last slot; `pike_ch` is then `o % C`).
 bool emitConvEpilogue(const ConvPlan &p, pike::KernelOp kernel,
-                      const llvm::DenseMap<mlir::Value, TensorRef> &tensors,
-                      const std::string &ind, std::ostringstream &os, Unsupported &err);
+                      const llvm::DenseMap<mlir::Value, TensorRef> &tensors, const std::string &ind,
+                      std::ostringstream &os, Unsupported &err, bool channelsLast = false);
 /// Host reference of any (grouped, strided, dilated) convolution region (Conv.cpp).
 bool emitConvHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err);
 

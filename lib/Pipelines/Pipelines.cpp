@@ -74,11 +74,18 @@ std::string setPassOption(Pass &pass, llvm::StringRef key, llvm::StringRef value
   return "";
 }
 
-void addLadderPrefix(OpPassManager &pm, Emit emit) {
+void addLadderPrefix(OpPassManager &pm, const PipelineOptions &options) {
+  Emit emit = options.emit;
   if (emit != Emit::Pike)
     pm.addNestedPass<func::FuncOp>(createPikeFuse());
-  if (emit == Emit::Kernels || emit == Emit::Package)
+  if (emit == Emit::Kernels || emit == Emit::Package) {
     pm.addPass(createPikeOutline());
+    // The package's layout policy decides the slots' layout too: with
+    // channels-last never, channels-last slots would transpose at every call.
+    PikeAssignLayoutOptions layout;
+    layout.layout = options.channelsLast == "never" ? "nchw" : options.channelsLast == "always" ? "nhwc" : "auto";
+    pm.addPass(createPikeAssignLayout(layout));
+  }
 }
 
 void addApplyDb(OpPassManager &pm, const PipelineOptions &options) {
@@ -241,7 +248,7 @@ LogicalResult buildPikePipeline(OpPassManager &pm, const PipelineOptions &option
       return failure();
     addApplyDb(pm, options);
   } else {
-    addLadderPrefix(pm, options.emit);
+    addLadderPrefix(pm, options);
     addApplyDb(pm, options);
     if (failed(middle(pm)))
       return failure();

@@ -3,6 +3,7 @@
 // generator's first candidate (or the `candidate`-th, optionally mutated, with
 // the `knobs` override on top); slots the generator cannot handle keep their
 // reference body and get a remark.
+#include "pike/Dialect/SlotLayout.h"
 #include "pike/Tuning/GenerateKernels.h"
 #include "pike/Dialect/AttrNames.h"
 #include "pike/Codegen/Codegen.h"
@@ -29,10 +30,17 @@ nlohmann::json signature(KernelOp k) {
     return nlohmann::json{{"shape", rt.getShape()}, {"dtype", dt}};
   };
   nlohmann::json s = {{"inputs", nlohmann::json::array()}, {"outputs", nlohmann::json::array()}};
-  for (Type t : k.getFunctionType().getInputs())
+  // Channels-last tensors as the worker's signature marks them (slotSignature).
+  for (Type t : k.getFunctionType().getInputs()) {
     s["inputs"].push_back(one(t));
-  for (Type t : k.getFunctionType().getResults())
+    if (isChannelsLastTensor(k, t))
+      s["inputs"].back()["layout"] = kLayoutNhwc.str();
+  }
+  for (Type t : k.getFunctionType().getResults()) {
     s["outputs"].push_back(one(t));
+    if (isChannelsLastTensor(k, t))
+      s["outputs"].back()["layout"] = kLayoutNhwc.str();
+  }
   return s;
 }
 
@@ -80,11 +88,14 @@ LogicalResult pike::generateKernels(ModuleOp module, const GenerateKernelsOption
       std::string sym = "pike_host_" + k.getSymName().str();
       // No host reference (e.g. a conv slot): the device generation below still runs
       // and reports the slot.
+      // Without one the signature is still written (symbol null): the GPU and
+      // emulation checks read it.
       auto ref = codegen::generateHostReference(k, sym, /*errorsAsRemarks=*/true);
-      if (succeeded(ref) &&
-          (!writeFile(k, options.hostRefDir, (k.getSymName() + ".cpp").str(), *ref) ||
-           !writeFile(k, options.hostRefDir, (k.getSymName() + ".json").str(),
-                      nlohmann::json{{"symbol", sym}, {"signature", signature(k)}}.dump(2))))
+      if (succeeded(ref) && !writeFile(k, options.hostRefDir, (k.getSymName() + ".cpp").str(), *ref))
+        failedAny = true;
+      nlohmann::json meta = {{"symbol", succeeded(ref) ? nlohmann::json(sym) : nlohmann::json()},
+                             {"signature", signature(k)}};
+      if (!writeFile(k, options.hostRefDir, (k.getSymName() + ".json").str(), meta.dump(2)))
         failedAny = true;
     }
     std::vector<codegen::Knobs> space = codegen::candidateKnobs(k);

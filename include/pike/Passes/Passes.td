@@ -42,6 +42,31 @@ def PikeOutline : Pass<"pike-outline", "mlir::ModuleOp"> {
   let dependentDialects = ["pike::PikeDialect"];
 }
 
+def PikeAssignLayout : Pass<"pike-assign-layout", "mlir::ModuleOp"> {
+  let summary = "Store the convolution part of a network channels-last: mark its kernel slots pike.layout = nhwc";
+  let description = [{
+    cuDNN and the tensor cores run convolutions fastest on NHWC data, which is
+    what torch.compile's layout optimisation gives conv networks. This pass
+    chooses, per reference slot, whether its rank-4 tensors are stored
+    channels-last (pike/Dialect/SlotLayout.h); generators, the worker and the
+    package then all use that order, and the package runs its channels-last copy
+    of the model, so activations flow between slots without transposes.
+
+    layout=auto marks the slots connected to a 2-d convolution through rank-4
+    values: those of convolution slots, and of every slot or op reached from
+    them through rank-4 floating values (reshapes and permutes stop it), so that
+    attention blocks of the same network (rank-4 [B, heads, S, D] tensors) keep
+    contiguous tensors. layout=nhwc marks every slot with a rank-4 floating
+    tensor; layout=nchw removes the marks. Slots that already have code keep
+    their layout (their code was written for it).
+  }];
+  let options = [
+    Option<"layout", "layout", "std::string", /*default=*/"\"auto\"",
+           "auto, nhwc or nchw">
+  ];
+  let dependentDialects = ["pike::PikeDialect"];
+}
+
 def PikeRegionReport : Pass<"pike-region-report", "mlir::ModuleOp"> {
   let summary = "Report fusion regions / kernel slots: ops, shapes, FLOPs and bytes";
   let options = [

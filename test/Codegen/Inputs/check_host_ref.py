@@ -33,6 +33,14 @@ def make_input(spec, gen):
     return torch.randint(-5, 6, shape, generator=gen).to(dt)
 
 
+def in_layout(t, spec):
+    """`t` stored as the signature says: channels-last for "layout": "nhwc"
+    (pike.layout slots), contiguous otherwise."""
+    if spec.get("layout") == "nhwc":
+        return t.contiguous(memory_format=torch.channels_last)
+    return t.contiguous()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("host_ref_dir")
@@ -50,14 +58,16 @@ def main():
     for meta_path in metas:
         slot = os.path.splitext(os.path.basename(meta_path))[0]
         meta = json.load(open(meta_path))
+        if meta.get("symbol") is None:  # a slot without a host reference (its signature only)
+            continue
         src = os.path.join(args.host_ref_dir, slot + ".cpp")
         lib = os.path.join(args.host_ref_dir, slot + ".so")
         subprocess.check_call([args.cxx, "-O1", "-std=c++17", "-shared", "-fPIC", "-o", lib, src])
         fn = getattr(ctypes.CDLL(lib), meta["symbol"])
         fn.restype = None
         gen = torch.Generator().manual_seed(args.seed)
-        inputs = [make_input(s, gen).contiguous() for s in meta["signature"]["inputs"]]
-        outputs = [torch.empty(s["shape"], dtype=DTYPES[s["dtype"]])
+        inputs = [in_layout(make_input(s, gen), s) for s in meta["signature"]["inputs"]]
+        outputs = [in_layout(torch.empty(s["shape"], dtype=DTYPES[s["dtype"]]), s)
                    for s in meta["signature"]["outputs"]]
         in_ptrs = (ctypes.c_void_p * max(1, len(inputs)))(*[t.data_ptr() for t in inputs])
         out_ptrs = (ctypes.c_void_p * max(1, len(outputs)))(*[t.data_ptr() for t in outputs])

@@ -28,7 +28,7 @@ import tempfile
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_host_ref import DTYPES, make_input  # noqa: E402
+from check_host_ref import DTYPES, in_layout, make_input  # noqa: E402
 from gpu_check import DT, TensorRef, ref_of  # noqa: E402
 
 CUDA_SHIM = r"""
@@ -87,15 +87,20 @@ def run_entry(fn, sig, ins, offset):
     elements into 64-byte aligned buffers; returns the outputs."""
     keep = []
 
-    def place(t):
+    def place(t, spec):
         buf = torch.empty(t.numel() + offset + 16, dtype=t.dtype)
-        view = buf[offset:offset + t.numel()].view(t.shape)
+        flat = buf[offset:offset + t.numel()]
+        if spec.get("layout") == "nhwc":  # channels-last: memory in N, H, W, C order
+            n, c, h, w = t.shape
+            view = flat.view(n, h, w, c).permute(0, 3, 1, 2)
+        else:
+            view = flat.view(t.shape)
         view.copy_(t)
         keep.append(buf)
         return view
 
-    dins = [place(t) for t in ins]
-    outs = [place(torch.full(s["shape"], float("nan")).to(DTYPES[s["dtype"]])) for s in sig["outputs"]]
+    dins = [place(t, s) for t, s in zip(ins, sig["inputs"])]
+    outs = [place(torch.full(s["shape"], float("nan")).to(DTYPES[s["dtype"]]), s) for s in sig["outputs"]]
     in_refs = (TensorRef * max(1, len(dins)))(*[ref_of(t, DT[s["dtype"]][1]) for t, s in zip(dins, sig["inputs"])])
     out_refs = (TensorRef * max(1, len(outs)))(*[ref_of(t, DT[s["dtype"]][1]) for t, s in zip(outs, sig["outputs"])])
     rc = fn(in_refs, len(dins), out_refs, len(outs), None)
@@ -125,7 +130,7 @@ def main():
             sig = json.load(open(os.path.join(b, "host", slot + ".json")))["signature"]
             fn = getattr(ctypes.CDLL(so), "pike_" + slot)
             fn.restype = ctypes.c_int
-            ins = [make_input(s, gen).contiguous() for s in sig["inputs"]]
+            ins = [in_layout(make_input(s, gen), s) for s in sig["inputs"]]
             ref = torch.jit.load(os.path.join(b, "ref", slot + ".pt"))
             with torch.no_grad():
                 want = ref(*ins)

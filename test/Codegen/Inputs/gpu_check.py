@@ -116,8 +116,12 @@ def main():
                 ins.append(torch.randn(s["shape"], generator=gen, dtype=dt))
             else:
                 ins.append(torch.randint(-5, 6, s["shape"], generator=gen).to(dt))
-        dins = [t.cuda().contiguous() for t in ins]
-        outs = [torch.full(s["shape"], float("nan"), device="cuda").to(DT[s["dtype"]][0])
+        # Channels-last tensors ("layout": "nhwc", pike.layout slots) as the kernel reads them.
+        def laid_out(t, s):
+            cl = s.get("layout") == "nhwc"
+            return t.contiguous(memory_format=torch.channels_last) if cl else t.contiguous()
+        dins = [laid_out(t.cuda(), s) for t, s in zip(ins, sig["inputs"])]
+        outs = [laid_out(torch.full(s["shape"], float("nan"), device="cuda").to(DT[s["dtype"]][0]), s)
                 for s in sig["outputs"]]
         in_refs = (TensorRef * max(1, len(dins)))(*[ref_of(t, DT[s["dtype"]][1]) for t, s in zip(dins, sig["inputs"])])
         out_refs = (TensorRef * max(1, len(outs)))(*[ref_of(t, DT[s["dtype"]][1]) for t, s in zip(outs, sig["outputs"])])

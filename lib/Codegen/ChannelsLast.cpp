@@ -1,0 +1,75 @@
+// Channels-last slots (pike.layout = "nhwc"): the elementwise-style generators
+// iterate in the physical order of the slot's rank-4 tensors, N, H, W, C.
+//
+// Why the physical order and not logical indices into strided tensors: every
+// channels-last argument and result is then read and written at the linear
+// index itself (coalesced, float4 vectors), and the operands that broadcast
+// against it (per-channel bias and scale vectors, folded constants) are
+// contiguous in that order too, since their H and W extents are 1. The only
+// operands that cannot be read this way are contiguous ones with a channel
+// extent and a spatial extent (a [C, H, W] constant): refused, the slot keeps
+// its reference.
+#include "Internal.h"
+
+#include "pike/Dialect/SlotLayout.h"
+
+using namespace mlir;
+
+namespace pike::codegen::detail {
+
+std::vector<int64_t> channelsLastShape(llvm::ArrayRef<int64_t> s) {
+  std::vector<int64_t> padded(4, 1), out(4, 1);
+  size_t off = 4 - std::min<size_t>(4, s.size());
+  for (size_t k = 0; k < s.size() && k < 4; ++k)
+    padded[off + k] = s[s.size() - std::min<size_t>(4, s.size()) + k];
+  for (size_t k = 0; k < 4; ++k)
+    out[k] = padded[kNhwcOrder[k]];
+  return out;
+}
+
+std::string ElemEmitter::logicalCoord(size_t d) const {
+  if (logical.empty())
+    return cp + std::to_string(d);
+  // Logical dim d sits at physical position p where kNhwcOrder[p] == d.
+  for (size_t p = 0; p < 4; ++p)
+    if (static_cast<size_t>(kNhwcOrder[p]) == d)
+      return cp + std::to_string(p);
+  return cp + std::to_string(d);
+}
+
+bool toChannelsLastSpace(pike::KernelOp kernel, std::vector<int64_t> &iter, std::vector<int64_t> &logical,
+                         llvm::DenseMap<Value, TensorRef> &tensors, Unsupported &err) {
+  if (iter.size() != 4)
+    return err.fail(kernel, "a channels-last slot whose iteration space has rank " + std::to_string(iter.size()) +
+                                " (channels-last code needs rank 4)");
+  Block &body = kernel.getBody().front();
+  for (auto &[v, t] : tensors) {
+    if (t.layout)
+      return err.fail(kernel, "a view read in a channels-last slot");
+    auto arg = dyn_cast<BlockArgument>(v);
+    bool channelsLastArg = arg && arg.getOwner() == &body && t.shape.size() == 4;
+    if (t.shape.size() > 4)
+      return err.fail(kernel, "an operand of rank " + std::to_string(t.shape.size()) + " in a channels-last slot");
+    if (!channelsLastArg) {
+      // A contiguous operand keeps its memory order only if its channel and
+      // spatial extents are not both above 1.
+      std::vector<int64_t> padded(4, 1);
+      for (size_t k = 0; k < t.shape.size(); ++k)
+        padded[4 - t.shape.size() + k] = t.shape[k];
+      if (padded[1] != 1 && (padded[2] != 1 || padded[3] != 1)) {
+        std::string shape;
+        for (int64_t d : t.shape)
+          shape += (shape.empty() ? "" : "x") + std::to_string(d);
+        Operation *at = v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation();
+        return err.fail(at, "a contiguous operand of shape [" + shape +
+                                "] would need a transposed read in a channels-last slot");
+      }
+    }
+    t.shape = channelsLastShape(t.shape);
+  }
+  logical = iter;
+  iter = channelsLastShape(logical);
+  return true;
+}
+
+} // namespace pike::codegen::detail

@@ -1,0 +1,141 @@
+// pike-assign-layout: which kernel slots store their rank-4 tensors
+// channels-last (pike.layout = "nhwc", pike/Dialect/SlotLayout.h).
+#include "pike/Dialect/SlotLayout.h"
+#include "pike/Passes/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace pike {
+#define GEN_PASS_DEF_PIKEASSIGNLAYOUT
+#include "pike/Passes/Passes.h.inc"
+} // namespace pike
+
+using namespace mlir;
+using namespace pike;
+
+namespace {
+
+bool isImageTensor(Type t) {
+  auto tt = dyn_cast<RankedTensorType>(t);
+  return tt && tt.getRank() == 4 && isa<FloatType>(tt.getElementType());
+}
+
+bool hasImageTensor(KernelOp k) {
+  FunctionType ft = k.getFunctionType();
+  return llvm::any_of(ft.getInputs(), isImageTensor) || llvm::any_of(ft.getResults(), isImageTensor);
+}
+
+/// A 2-d convolution: an ATen convolution whose input has rank 4.
+bool hasConvolution2d(KernelOp k) {
+  bool found = false;
+  k.walk([&](AtenOp a) {
+    llvm::StringRef n = a.getName();
+    if ((n.starts_with("aten::conv") || n == "aten::_convolution") && !a.getInputs().empty() &&
+        isImageTensor(a.getInputs().front().getType()))
+      found = true;
+  });
+  return found;
+}
+
+/// Ops outside slots that the channels-last part spreads through: they keep
+/// the meaning of N, C, H, W (a reshape or permute of a rank-4 value does not).
+bool keepsImageDims(Operation *op) {
+  auto a = dyn_cast<AtenOp>(op);
+  if (!a)
+    return false;
+  llvm::StringRef n = a.getName();
+  if (n.contains("view") || n.contains("reshape") || n.contains("permute") || n.contains("transpose") ||
+      n.contains("flatten") || n.contains("unflatten") || n.contains("squeeze") || n.contains("expand") ||
+      n.contains("unfold") || n.contains("pixel_shuffle") || n.contains("channel_shuffle") ||
+      n.contains("select") || n.contains("slice") || n.contains("narrow") || n.contains("split") ||
+      n.contains("chunk"))
+    return false;
+  return llvm::all_of(op->getOperandTypes(), [](Type t) { return !isa<RankedTensorType>(t) || isImageTensor(t); }) &&
+         llvm::all_of(op->getResultTypes(), isImageTensor);
+}
+
+struct AssignLayoutPass : public pike::impl::PikeAssignLayoutBase<AssignLayoutPass> {
+  using PikeAssignLayoutBase::PikeAssignLayoutBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (layout != "auto" && layout != "nhwc" && layout != "nchw") {
+      module.emitError() << "pike-assign-layout: layout must be auto, nhwc or nchw, not '" << layout << "'";
+      return signalPassFailure();
+    }
+    SymbolTable symbols(module);
+    SmallVector<KernelOp> kernels;
+    module.walk([&](KernelOp k) {
+      // A slot with code keeps the layout its code was written for.
+      if (k.getImpl() == "reference")
+        kernels.push_back(k);
+    });
+    llvm::DenseSet<Operation *> marked;
+    if (layout == "nhwc") {
+      for (KernelOp k : kernels)
+        if (hasImageTensor(k))
+          marked.insert(k);
+    } else if (layout == "auto") {
+      marked = channelsLastPart(module, symbols);
+    }
+    Builder b(module.getContext());
+    for (KernelOp k : kernels) {
+      if (marked.contains(k))
+        k->setAttr(kLayoutAttr, b.getStringAttr(kLayoutNhwc));
+      else
+        k->removeAttr(kLayoutAttr);
+    }
+  }
+
+  /// The slots reached from 2-d convolutions through rank-4 floating values.
+  llvm::DenseSet<Operation *> channelsLastPart(ModuleOp module, SymbolTable &symbols) {
+    llvm::DenseSet<Operation *> out;
+    llvm::SetVector<Value> part;
+    auto calleeOf = [&](CallOp c) { return symbols.lookup<KernelOp>(c.getCallee()); };
+    auto addImageValues = [&](Operation *op) {
+      for (Value v : op->getOperands())
+        if (isImageTensor(v.getType()))
+          part.insert(v);
+      for (Value v : op->getResults())
+        if (isImageTensor(v.getType()))
+          part.insert(v);
+    };
+    module.walk([&](CallOp c) {
+      KernelOp k = calleeOf(c);
+      if (k && k.getImpl() == "reference" && hasConvolution2d(k))
+        addImageValues(c);
+    });
+    // Grows `part` (a SetVector: values appended while iterating are visited too).
+    auto spread = [&](Operation *op) {
+      if (auto c = dyn_cast<CallOp>(op)) {
+        KernelOp k = calleeOf(c);
+        if (k && k.getImpl() == "reference")
+          addImageValues(c);
+      } else if (keepsImageDims(op)) {
+        addImageValues(op);
+      }
+    };
+    for (size_t i = 0; i < part.size(); ++i) {
+      Value v = part[i];
+      if (Operation *def = v.getDefiningOp())
+        spread(def);
+      for (Operation *user : v.getUsers())
+        spread(user);
+    }
+    module.walk([&](CallOp c) {
+      KernelOp k = calleeOf(c);
+      if (!k || k.getImpl() != "reference")
+        return;
+      bool touches = llvm::any_of(c->getOperands(), [&](Value v) { return part.contains(v); }) ||
+                     llvm::any_of(c->getResults(), [&](Value v) { return part.contains(v); });
+      if (touches)
+        out.insert(k);
+    });
+    return out;
+  }
+};
+
+} // namespace
