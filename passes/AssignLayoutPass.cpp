@@ -81,6 +81,21 @@ struct AssignLayoutPass : public pike::impl::PikeAssignLayoutBase<AssignLayoutPa
     } else if (layout == "auto") {
       marked = channelsLastPart(module, symbols);
     }
+    // A channels-last result read by a view or reshape would not be viewable
+    // (TorchScript's aten::view needs compatible strides): such slots stay NCHW.
+    module.walk([&](CallOp c) {
+      KernelOp k = symbols.lookup<KernelOp>(c.getCallee());
+      if (!k || !marked.contains(k))
+        return;
+      for (Value r : c->getResults()) {
+        auto t = dyn_cast<RankedTensorType>(r.getType());
+        if (!isImageTensor(r.getType()) || t.getDimSize(2) * t.getDimSize(3) == 1)
+          continue; // the same memory in both layouts
+        for (Operation *user : r.getUsers())
+          if (!isa<CallOp>(user) && !user->hasTrait<OpTrait::ReturnLike>() && !keepsImageDims(user))
+            marked.erase(k);
+      }
+    });
     Builder b(module.getContext());
     for (KernelOp k : kernels) {
       if (marked.contains(k))
