@@ -19,7 +19,9 @@ PIKE_PACKAGE_CACHE="$W/cache" "$PIKE_OPT" test/Package/channels-last-slot.mlir \
 echo "PASS: the package builds"
 fail=0
 for policy in never always auto; do
-  PIKE_CHANNELS_LAST=$policy $PY test/gpu/package/check_channels_last_slot.py "$W/pkg" | tee -a "$OUT/checks.txt" ||
+  PIKE_CHANNELS_LAST=$policy $PY test/gpu/package/check_channels_last_slot.py "$W/pkg" >"$W/checks-$policy.txt" 2>&1 ||
     fail=1
+  cat "$W/checks-$policy.txt" | tee -a "$OUT/checks.txt"
 done
+[ $fail -eq 0 ] && echo "channels-last-slot.sh: PASS" || echo "channels-last-slot.sh: FAIL"
 exit $fail
