@@ -18,7 +18,11 @@ extern "C" {
 /* One custom op <namespace>::<name>(Tensor x0, ...) -> Tensor | (Tensor, ...),
  * calling `entry`. Shapes are static: in_sizes holds every input's sizes back
  * to back (in_ndim[i] of them for input i), likewise out_sizes; out_dtype is a
- * PikeDType per output. Slots computing the same function share one entry. */
+ * PikeDType per output. Slots computing the same function share one entry.
+ * channels_last (the slot's pike.layout = "nhwc", its own row's): the kernel
+ * reads and writes every rank-4 input and output channels-last (physical
+ * N,H,W,C of the logical N,C,H,W; the ABI passes no strides); other ranks and
+ * slots with 0 are contiguous. */
 typedef struct PikePackageSlot {
   const char *name;
   PikeKernelEntry entry;
@@ -29,6 +33,7 @@ typedef struct PikePackageSlot {
   const int32_t *out_ndim;
   const int64_t *out_sizes;
   const int32_t *out_dtype;
+  int32_t channels_last;
 } PikePackageSlot;
 
 /* Terminated by an entry whose name is NULL. */

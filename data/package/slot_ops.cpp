@@ -1,6 +1,8 @@
 // pike package runtime: registers one custom op <namespace>::<slot> per kernel
-// slot listed in src/slots.c. It checks the static signature, allocates the
-// outputs and calls the slot's C ABI entry on the current stream. The same
+// slot listed in src/slots.c. It checks the static signature, lays the inputs
+// out as the kernel reads them (contiguous, or channels-last for rank-4 tensors
+// of a channels-last slot), allocates the outputs likewise and calls the slot's
+// C ABI entry on the current stream. The same
 // source for every package (the slots are data), so it is compiled once.
 #include <ATen/ATen.h>
 #include <ATen/cuda/CUDAContext.h>
@@ -84,7 +86,10 @@ private:
       TORCH_CHECK(inputs[i].is_cuda(), name, ": input ", i, " is not on a CUDA device");
       TORCH_CHECK(inputs[i].sizes() == want, name, ": input ", i, " has shape ", inputs[i].sizes(),
                   ", the kernel was built for ", want);
-      inputs[i] = inputs[i].contiguous();
+      // The layout the kernel reads: a no-op where the input already has it
+      // (a channels-last slot in the package's channels-last model copy).
+      inputs[i] = inputs[i].contiguous(channelsLast(want.size()) ? at::MemoryFormat::ChannelsLast
+                                                                 : at::MemoryFormat::Contiguous);
       in[i].data = inputs[i].data_ptr();
       in[i].ndim = static_cast<int32_t>(inputs[i].dim());
       in[i].dtype = pikeDType(inputs[i].scalar_type());
@@ -97,8 +102,11 @@ private:
       std::vector<int64_t> shape(sizes, sizes + slot_.out_ndim[i]);
       sizes += slot_.out_ndim[i];
       at::ScalarType dtype = scalarType(slot_.out_dtype[i]);
-      results.push_back(at::empty(shape, inputs.empty() ? at::TensorOptions().device(at::kCUDA).dtype(dtype)
-                                                        : inputs[0].options().dtype(dtype)));
+      at::TensorOptions options = inputs.empty() ? at::TensorOptions().device(at::kCUDA).dtype(dtype)
+                                                 : inputs[0].options().dtype(dtype);
+      if (channelsLast(shape.size()))
+        options = options.memory_format(at::MemoryFormat::ChannelsLast);
+      results.push_back(at::empty(shape, options));
       out[i].data = results.back().data_ptr();
       out[i].ndim = static_cast<int32_t>(shape.size());
       out[i].dtype = slot_.out_dtype[i];
@@ -112,6 +120,9 @@ private:
                 rc == -1 ? "shape mismatch" : cudaGetErrorString(static_cast<cudaError_t>(rc)));
     return results;
   }
+
+  /// Whether a tensor of this rank at the slot's boundary is stored channels-last.
+  bool channelsLast(size_t rank) const { return slot_.channels_last && rank == 4; }
 
   const PikePackageSlot &slot_;
   std::string qualified_;

@@ -1,6 +1,7 @@
 #include "pike/Package/PackageWriter.h"
 #include "pike/Dialect/AttrNames.h"
 #include "pike/Dialect/DType.h"
+#include "pike/Dialect/SlotLayout.h"
 #include "pike/Support/DataDir.h"
 #include "pike/TorchScript/TorchScriptEmitter.h"
 
@@ -136,10 +137,10 @@ FailureOr<std::string> slotsSource(ModuleOp module, const std::string &ns, const
     list("out_dtype", "int32_t", outDtype);
     rows << "  {\"" << sym << "\", " << entry << ", " << ft.getNumInputs() << ", " << sym << "_in_ndim, "
          << sym << "_in_sizes, " << ft.getNumResults() << ", " << sym << "_out_ndim, " << sym
-         << "_out_sizes, " << sym << "_out_dtype},\n";
+         << "_out_sizes, " << sym << "_out_dtype, " << (isChannelsLastSlot(k) ? 1 : 0) << "},\n";
   }
   os << "\nconst PikePackageSlot pike_package_slots[] = {\n"
-     << rows.str() << "  {0, 0, 0, 0, 0, 0, 0, 0, 0},\n};\n"
+     << rows.str() << "  {0, 0, 0, 0, 0, 0, 0, 0, 0, 0},\n};\n"
      << "const char pike_package_namespace[] = \"" << ns << "\";\n"
      << "const int32_t pike_package_allow_tf32 = " << (allowsTF32(options.precision) ? 1 : 0) << ";\n"
      << "const char pike_package_channels_last[] = \"" << options.channelsLast << "\";\n";
@@ -347,6 +348,10 @@ std::string pike::packageNamespace(ModuleOp module, const PackageOptions &option
       os << "\n" << *k.getSource();
     if (k.getLaunches())
       os << "\n" << k.getLaunchesAttr();
+    // The op wrapper lays the slot's tensors out by it (only named where set,
+    // so other packages keep their namespaces).
+    if (isChannelsLastSlot(k))
+      os << "\nlayout=" << kLayoutNhwc;
   }
   os << "\ncuda-graphs=" << options.cudaGraphs << " arch=" << options.cudaArch
      << " tf32=" << allowsTF32(options.precision) << " channels-last=" << options.channelsLast;

@@ -27,6 +27,13 @@ json tensorSpecs(const json &sig, const char *key, bool withInit) {
     json s = {{"shape", t["shape"]}, {"dtype", t["dtype"]}};
     if (withInit)
       s["init"] = t.value("init", "normal");
+    // A channels-last slot's rank-4 tensors (slotSignature): passed on only
+    // where the signature has it, so other requests keep their exact text.
+    if (t.contains("layout")) {
+      if (!t["layout"].is_string())
+        throw std::invalid_argument(where + " has a 'layout' that is not a string");
+      s["layout"] = t["layout"];
+    }
     out.push_back(s);
   }
   return out;

@@ -40,6 +40,15 @@ std::optional<std::string> checkTensors(const json &req, const char *key, bool w
       return where + " needs a known 'dtype' (float32, float16, bfloat16, float64, int64, int32, bool, uint8, int8)";
     if (withInit && t.contains("init") && (!t["init"].is_string() || !isValidInit(t["init"])))
       return where + ".init must be normal, uniform, positive or randint:LO:HI";
+    if (t.contains("layout")) {
+      // Channels-last is torch's memory_format=torch.channels_last: rank 4 only.
+      const json &l = t["layout"];
+      if (!l.is_string() || (l != "nhwc" && l != "contiguous"))
+        return where + ".layout must be \"nhwc\" or \"contiguous\"" +
+               (l.is_string() && l.get<std::string>().size() <= 32 ? ", not \"" + l.get<std::string>() + "\"" : "");
+      if (l == "nhwc" && t["shape"].size() != 4)
+        return where + ": layout \"nhwc\" needs a rank-4 tensor, got rank " + std::to_string(t["shape"].size());
+    }
   }
   return std::nullopt;
 }

@@ -212,7 +212,15 @@ struct TensorSpec {
   std::vector<int64_t> shape;
   int dtype = 0;
   std::string init = "normal";
+  // "layout": "nhwc": stored channels-last (physical N,H,W,C; `shape` stays
+  // the logical N,C,H,W). Kernels get only pointers, so the candidate's buffer,
+  // the reference's inputs and every copy the verifier makes are laid out so.
+  bool channelsLast = false;
 };
+
+at::MemoryFormat memoryFormatOf(const TensorSpec &s) {
+  return s.channelsLast ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+}
 
 // The table's values are LibTorch's (checked in lib/TorchScript/ScalarType.h;
 // c10::ScalarType numbers are part of the .pt format, so no LibTorch changes them).
@@ -229,6 +237,7 @@ std::vector<TensorSpec> parseSpecs(const json &arr) {
     s.shape = t.at("shape").get<std::vector<int64_t>>();
     s.dtype = *parseDType(t.at("dtype").get<std::string>());
     s.init = t.value("init", "normal");
+    s.channelsLast = t.value("layout", "contiguous") == "nhwc"; // validated: rank 4
     out.push_back(s);
   }
   return out;
@@ -291,7 +300,12 @@ struct SharedBuffer {
     b.handle = runner::toHex(&h, sizeof h);
     auto dev = at::TensorOptions().device(at::kCUDA, 0);
     b.raw = at::from_blob(b.base, {b.total}, dev.dtype(at::kByte));
-    b.view = at::from_blob(static_cast<char *>(b.base) + kCanaryBytes, s.shape, dev.dtype(scalarType(s.dtype)));
+    char *data = static_cast<char *>(b.base) + kCanaryBytes;
+    auto opts = dev.dtype(scalarType(s.dtype));
+    // Channels-last: exactly torch's memory_format=torch.channels_last strides,
+    // so the verifier's logical copies and checks read the candidate's order.
+    b.view = s.channelsLast ? at::from_blob(data, s.shape, c10::get_channels_last_strides_2d(s.shape), opts)
+                            : at::from_blob(data, s.shape, opts);
     b.raw.fill_(kCanaryByte);
     return b;
   }
@@ -363,7 +377,9 @@ struct Mismatch {
 
 Mismatch compare(const at::Tensor &got, const at::Tensor &exp, double atol, double rtol) {
   Mismatch m;
-  auto g = got.to(at::kDouble).flatten(), e = exp.to(at::kDouble).flatten();
+  // Row-major copies: the flat index and the multi-index are logical (N,C,H,W
+  // of a channels-last output too), whatever either side's memory layout.
+  auto g = got.to(at::kDouble).contiguous().flatten(), e = exp.to(at::kDouble).contiguous().flatten();
   m.total = g.numel();
   if (m.total == 0)
     return m;
@@ -911,7 +927,8 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   // the yardstick for "inputs unchanged") never leave this context.
   std::vector<at::Tensor> pristine;
   for (auto &sp : inSpecs)
-    pristine.push_back(at::empty(sp.shape, at::TensorOptions().dtype(scalarType(sp.dtype)).device(at::kCUDA, 0)));
+    pristine.push_back(at::empty(
+        sp.shape, at::TensorOptions().dtype(scalarType(sp.dtype)).device(at::kCUDA, 0).memory_format(memoryFormatOf(sp))));
   fillPristine(pristine, inSpecs, seeds[0]);
   // Per output: the reference's TF32 noise on the current inputs, the absolute
   // tolerance it gives (the request's atol when there is no noise), and both

@@ -10,7 +10,7 @@ A manifest case (corpus/manifest.json) names a source file, a task, a mode and:
                     work on every call).
   why               what the candidate does and why that status is expected.
   class             control (honest, must be ok), cheat, broken, timing, stream, isolation,
-                    process, secrets, memory, compile, launch, reference.
+                    process, secrets, memory, compile, launch, reference, precision, layout.
 optional:
   launches          NVRTC launch list (as in the protocol).
   flags             client compile flags.
@@ -69,9 +69,25 @@ TASKS = {
                    {"shape": [64, 144, 3, 3], "dtype": "float32", "init": "normal"}],
         "outputs": [{"shape": [8, 64, 32, 32], "dtype": "float32"}],
     },
+    # A per-channel affine map (x * s[c] + b[c]) of a channel-last slot: x and out
+    # are stored channels-last ("layout": "nhwc"), s and b (rank 1) contiguous.
+    # The kernel gets only pointers, so only the layout tells it where channel c is.
+    "affine_nhwc": {
+        "inputs": [{"shape": [2, 8, 5, 7], "dtype": "float32", "init": "normal", "layout": "nhwc"},
+                   {"shape": [8], "dtype": "float32", "init": "normal"},
+                   {"shape": [8], "dtype": "float32", "init": "normal"}],
+        "outputs": [{"shape": [2, 8, 5, 7], "dtype": "float32", "layout": "nhwc"}],
+    },
+    # The same map with every tensor contiguous (NCHW), as without "layout".
+    "affine_nchw": {
+        "inputs": [{"shape": [2, 8, 5, 7], "dtype": "float32", "init": "normal"},
+                   {"shape": [8], "dtype": "float32", "init": "normal"},
+                   {"shape": [8], "dtype": "float32", "init": "normal"}],
+        "outputs": [{"shape": [2, 8, 5, 7], "dtype": "float32"}],
+    },
 }
 TASK_SHORT = {"elementwise": "ew", "elementwise_huge": "ew", "reduction": "red", "gemm": "gemm",
-              "conv_tf32": "conv"}
+              "conv_tf32": "conv", "affine_nhwc": "affine_nhwc", "affine_nchw": "affine_nchw"}
 
 
 def load_manifest():

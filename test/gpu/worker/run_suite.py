@@ -62,12 +62,20 @@ def make_references(directory):
         def forward(self, x, w):
             return torch.nn.functional.conv2d(x, w, padding=1)
 
+    class ChannelAffine(torch.nn.Module):
+        def forward(self, x, s, b):
+            return x * s.view(1, -1, 1, 1) + b.view(1, -1, 1, 1)
+
     paths = {}
-    for name, mod in [("elementwise", Elementwise()), ("reduction", Reduction()), ("gemm", Gemm())]:
+    for name, mod in [("elementwise", Elementwise()), ("reduction", Reduction()), ("gemm", Gemm()),
+                      ("affine", ChannelAffine())]:
         p = os.path.join(directory, name + ".pt")
         torch.jit.script(mod).save(p)
         paths[name] = p
     paths["elementwise_huge"] = paths["elementwise"]
+    # One reference for both layouts: the worker hands it channels-last inputs
+    # for affine_nhwc, and compares logically (element [n,c,h,w] with [n,c,h,w]).
+    paths["affine_nhwc"] = paths["affine_nchw"] = paths.pop("affine")
     # Traced, as pike traces a model: the graph holds aten::_convolution with the
     # cuDNN TF32 flag of tracing time (PyTorch's default, True) as a constant.
     saved = torch.backends.cudnn.allow_tf32

@@ -193,6 +193,45 @@ TEST(WorkerClient, BuildEvaluateRequestFromTask) {
   EXPECT_EQ(r["timing"]["min_reps"], o.minReps);
 }
 
+// A channels-last slot's signature marks its rank-4 tensors "layout": "nhwc"
+// (slotSignature); the request carries it on those tensors, and only there:
+// a signature without layouts gives exactly the request it always gave.
+TEST(WorkerClient, BuildEvaluateRequestPassesLayoutThrough) {
+  pike::search::CandidateCode code;
+  code.source = "__global__ void k() {}";
+  code.mode = "nvrtc";
+  code.launches = {{{"kernel", "k"}, {"grid", {1}}, {"block", {32}}, {"args", {"in0", "in1", "out0"}}}};
+  EvaluatorOptions o;
+  pike::search::TaskSpec plain = task();
+  json before = buildEvaluateRequest(plain, code, o);
+  for (const char *side : {"inputs", "outputs"})
+    for (const auto &t : before[side])
+      EXPECT_FALSE(t.contains("layout")) << t.dump();
+
+  pike::search::TaskSpec nhwc = task();
+  nhwc.signature = {{"inputs", {{{"shape", {2, 8, 5, 7}}, {"dtype", "float32"}, {"layout", "nhwc"}},
+                                {{"shape", {8}}, {"dtype", "float32"}}}},
+                    {"outputs", {{{"shape", {2, 8, 5, 7}}, {"dtype", "float32"}, {"layout", "nhwc"}}}}};
+  json r = buildEvaluateRequest(nhwc, code, o);
+  EXPECT_EQ(r["inputs"][0], json({{"shape", {2, 8, 5, 7}}, {"dtype", "float32"}, {"init", "normal"}, {"layout", "nhwc"}}));
+  EXPECT_FALSE(r["inputs"][1].contains("layout"));
+  EXPECT_EQ(r["outputs"][0], json({{"shape", {2, 8, 5, 7}}, {"dtype", "float32"}, {"layout", "nhwc"}}));
+
+  // Everything but the layouts is the request the same signature without them gives.
+  pike::search::TaskSpec stripped = nhwc;
+  for (const char *side : {"inputs", "outputs"})
+    for (auto &t : stripped.signature[side])
+      t.erase("layout");
+  json withoutLayouts = r;
+  for (const char *side : {"inputs", "outputs"})
+    for (auto &t : withoutLayouts[side])
+      t.erase("layout");
+  EXPECT_EQ(withoutLayouts, buildEvaluateRequest(stripped, code, o));
+
+  nhwc.signature["inputs"][0]["layout"] = 4;
+  EXPECT_THROW(buildEvaluateRequest(nhwc, code, o), std::invalid_argument);
+}
+
 // The tolerance of the check is pike-opt's (the precision policy's, or
 // --tolerance): nothing a candidate carries can loosen it.
 TEST(WorkerClient, ToleranceComesFromTheEvaluatorNotTheCandidate) {

@@ -152,6 +152,42 @@ TEST(WorkerProcess, MalformedRequestsGetClearErrorsAndTheWorkerStaysAlive) {
   EXPECT_EQ(r["restarts"], 0);
 }
 
+// "layout": "nhwc" (channels-last) exists for rank-4 tensors only; any other
+// value, or nhwc at another rank, is a request error naming the tensor.
+TEST(WorkerProcess, TensorLayoutsAreCheckedPerTensor) {
+  RawWorker w = rawWorker(tempDir());
+  auto rejected = [&](json req, const std::string &id) {
+    req["id"] = id;
+    json r = w.call(req);
+    EXPECT_EQ(r["status"], "rejected") << r.dump();
+    EXPECT_EQ(r["error"]["code"], "bad_request") << r.dump();
+    return r["log"].get<std::string>();
+  };
+  json bad = evaluateReq();
+  bad["inputs"][0]["layout"] = "nhwc";
+  EXPECT_EQ(rejected(bad, "rank1"), "bad request: inputs[0]: layout \"nhwc\" needs a rank-4 tensor, got rank 1");
+  bad = evaluateReq();
+  bad["inputs"][0]["shape"] = {2, 8, 5};
+  bad["outputs"][0]["shape"] = {2, 8, 5};
+  bad["outputs"][0]["layout"] = "nhwc";
+  EXPECT_EQ(rejected(bad, "rank3"), "bad request: outputs[0]: layout \"nhwc\" needs a rank-4 tensor, got rank 3");
+  bad = evaluateReq();
+  bad["outputs"][0]["layout"] = "nchw";
+  EXPECT_EQ(rejected(bad, "unknown"), "bad request: outputs[0].layout must be \"nhwc\" or \"contiguous\", not \"nchw\"");
+  bad = evaluateReq();
+  bad["inputs"][0]["layout"] = 1;
+  EXPECT_EQ(rejected(bad, "type"), "bad request: inputs[0].layout must be \"nhwc\" or \"contiguous\"");
+
+  // Well-formed layouts get past validation (here to the missing GPU or reference).
+  json good = evaluateReq();
+  good["id"] = "good";
+  good["inputs"][0] = {{"shape", {2, 8, 1, 2}}, {"dtype", "float32"}, {"layout", "nhwc"}};
+  good["outputs"][0] = {{"shape", {32}}, {"dtype", "float32"}, {"layout", "contiguous"}};
+  json r = w.call(good);
+  EXPECT_NE(r["status"], "rejected") << r.dump();
+  EXPECT_FALSE(r.contains("error")) << r.dump();
+}
+
 TEST(WorkerProcess, TestOpsAreRefusedWithoutTheEnvironmentSwitch) {
   RawWorker w = rawWorker(tempDir(), /*testOps=*/false);
   json r = w.call({{"protocol", 1}, {"op", "crash"}, {"id", 1}});
