@@ -331,10 +331,10 @@ static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knob
     if (host)
       ok = p.g.depthwise() ? emitDepthwiseConv(kernel, knobs, true, out, err)
                            : emitConvHost(kernel, out, err);
+    else if (p.g.pointwise() && isChannelsLastSlot(kernel) && !isCudnnVariant(knobs))
+      ok = emitGemm(kernel, knobs, out, err); // one GEMM over [N*H*W, C]
     else if (p.g.depthwise() && !isCudnnVariant(knobs))
-      ok = isChannelsLastSlot(kernel)
-               ? err.fail(p.g.op, "a channels-last depthwise convolution runs through cuDNN only")
-               : emitDepthwiseConv(kernel, knobs, false, out, err);
+      ok = emitDepthwiseConv(kernel, knobs, false, out, err); // NCHW or NHWC kernel
     else
       ok = emitCudnnConv(kernel, knobs, out, err);
     break;
@@ -497,8 +497,7 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
   case Kind::Conv: {
     ConvPlan p;
     Unsupported perr;
-    // Channels-last slots: cuDNN only (every variant).
-    bool depthwise = planConvRegion(kernel, p, perr) && p.g.depthwise() && !isChannelsLastSlot(kernel);
+    bool depthwise = planConvRegion(kernel, p, perr) && p.g.depthwise();
     if (depthwise) {
       // Depthwise: threads per block x rows per block (1: the whole plane if it fits).
       add(mk(256, 4, 1));
@@ -506,6 +505,17 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
       add(mk(512, 4, 1));
       add(mk(256, 4, 8));
       add(mk(128, 4, 4));
+    }
+    if (isChannelsLastSlot(kernel) && planConvRegion(kernel, p, perr) && p.g.pointwise()) {
+      // Channels-last pointwise: a plain GEMM (x [N*H*W, C] times W^T, the bias
+      // per column), cuBLASLt with its bias/relu epilogue first. H100 timings of
+      // ResNet-50's 1x1 shapes: cuDNN's NHWC call plus epilogue was 4x slower
+      // than the NCHW GEMM (docs/results/h100-20261207c-nhwc).
+      add(mk(256, 4, 1, "cublaslt"));
+      add(mk(256, 4, 1, "cublas+epilogue"));
+      if (gemmWork(kernel) <= (int64_t(1) << 21))
+        add(mk(256, 4, 1, "simt"));
+      add(mk(128, 4, 2, "wmma"));
     }
     // cuDNN: algorithm choice and fused call; blockSize = the epilogue kernel's.
     for (const std::string &v : cudnnCandidateVariants(kernel))

@@ -9,6 +9,8 @@
 // Other convolutions stay on cuDNN (the slot keeps its reference body).
 #include "Internal.h"
 
+#include "pike/Dialect/SlotLayout.h"
+
 #include "pike/Dialect/OpRegistry.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -110,6 +112,10 @@ bool emitChannelValue(Value v, int64_t channels, const std::string &channel,
   // Its own scope: the loads it names must not clash with the epilogue's.
   ElemEmitter e({channels}, channel, "cb", ind + "  ");
   e.tensors = tensors;
+  // A per-channel tensor is read as the vector it is, whatever shape the
+  // caller's iteration space gave it (a channels-last space permutes shapes).
+  if (auto it = e.tensors.find(v); it != e.tensors.end() && !it->second.layout && numel(it->second.shape) == channels)
+    it->second.shape = {channels};
   std::ostringstream body;
   auto val = e.value(v, body, err);
   if (!val)
@@ -267,12 +273,73 @@ bool planDepthwise(pike::KernelOp kernel, ConvPlan &p, Unsupported &err) {
 
 } // namespace
 
+namespace {
+
+/// Depthwise convolution of a channels-last slot: one thread per output element
+/// in N, H, W, C order, so a warp reads 32 neighbouring channels of each input
+/// pixel (coalesced) and needs no staging; the weights ([C, 1, KH, KW]: the same
+/// memory in both layouts) come through the read-only cache.
+bool emitDepthwiseConvNhwc(pike::KernelOp kernel, const Knobs &knobs, const ConvPlan &p, const ConvTensors &t,
+                           GeneratedKernel &out, Unsupported &err) {
+  const ConvGeom &g = p.g;
+  std::string name = "pike_" + sanitize(kernel.getSymName()) + "_dwconv_nhwc";
+  int64_t mult = g.Co / g.Ci;
+  int64_t total = g.N * g.Co * g.Ho * g.Wo;
+  std::string idx = indexType(std::max(total, g.N * g.Ci * g.H * g.W));
+  std::ostringstream os;
+  os << prelude(false) << t.defs;
+  int nt = knobs.blockSize;
+  os << "extern \"C\" __global__ void __launch_bounds__(" << nt << ") " << name << "("
+     << paramList(kernel) << ") {\n";
+  os << "  typedef " << idx << " pike_idx;\n";
+  os << "  for (pike_idx o = (pike_idx)blockIdx.x * blockDim.x + threadIdx.x; o < (pike_idx)" << total
+     << "; o += (pike_idx)gridDim.x * blockDim.x) {\n";
+  os << "    const pike_idx pike_ch = o % " << g.Co << ";\n";
+  os << "    const pike_idx wo = (o / " << g.Co << ") % " << g.Wo << ";\n";
+  os << "    const pike_idx ho = (o / " << g.Co * g.Wo << ") % " << g.Ho << ";\n";
+  os << "    const pike_idx n = o / " << g.Co * g.Wo * g.Ho << ";\n";
+  os << "    const pike_idx ci = pike_ch / " << mult << ";\n";
+  os << "    float acc = 0.0f;\n";
+  os << "#pragma unroll\n    for (int kh = 0; kh < " << g.KH << "; ++kh) {\n";
+  os << "      const pike_idx hi = ho * " << g.SH << " - " << g.PH << " + kh * " << g.DH << ";\n";
+  os << "      if (hi < 0 || hi >= " << g.H << ") continue;\n";
+  os << "#pragma unroll\n      for (int kw = 0; kw < " << g.KW << "; ++kw) {\n";
+  os << "        const pike_idx wi = wo * " << g.SW << " - " << g.PW << " + kw * " << g.DW << ";\n";
+  os << "        if (wi < 0 || wi >= " << g.W << ") continue;\n";
+  os << "        acc += __ldg(" << t.X << " + ((n * " << g.H << " + hi) * " << g.W << " + wi) * " << g.Ci
+     << " + ci) * __ldg(" << t.Wt << " + pike_ch * " << g.KH * g.KW << " + kh * " << g.KW << " + kw);\n";
+  os << "      }\n    }\n";
+  if (!emitConvEpilogue(p, kernel, t.tensors, "    ", os, err, /*channelsLast=*/true))
+    return false;
+  os << "  }\n}\n";
+  auto ins = kernel.getFunctionType().getInputs();
+  auto outs = kernel.getFunctionType().getResults();
+  int64_t per = (int64_t)nt * std::max(1, knobs.itemsPerThread);
+  int64_t grid = std::max<int64_t>(1, std::min<int64_t>((total + per - 1) / per, 1 << 20));
+  out.source = os.str();
+  out.mode = "nvrtc";
+  out.entry = name;
+  out.launches = singleLaunch(name, {grid, 1, 1}, nt, 0, pointerArgs(ins.size(), outs.size()));
+  out.summary = "channels-last depthwise conv " + std::to_string(g.KH) + "x" + std::to_string(g.KW) + " s" +
+                std::to_string(g.SH) + " on " + std::to_string(g.N) + "x" + std::to_string(g.Co) + "x" +
+                std::to_string(g.Ho) + "x" + std::to_string(g.Wo) + ", a thread per output, " +
+                std::to_string(nt) + " threads, grid " + std::to_string(grid);
+  return true;
+}
+
+} // namespace
+
 bool emitDepthwiseConv(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
                        Unsupported &err) {
   ConvPlan p;
   ConvTensors t;
   if (!planDepthwise(kernel, p, err) || !bindConvTensors(p, kernel, host, t, err))
     return false;
+  if (isChannelsLastSlot(kernel)) {
+    if (host)
+      return err.fail(p.g.op, "no host reference of a channels-last depthwise convolution");
+    return emitDepthwiseConvNhwc(kernel, knobs, p, t, out, err);
+  }
   const ConvGeom &g = p.g;
   const std::string &X = t.X, &Wt = t.Wt;
   const llvm::DenseMap<Value, TensorRef> &tensors = t.tensors;

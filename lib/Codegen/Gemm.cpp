@@ -17,6 +17,7 @@
 #include "Internal.h"
 
 #include "pike/Dialect/OpRegistry.h"
+#include "pike/Dialect/SlotLayout.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 
@@ -47,6 +48,11 @@ struct GemmPlan {
   int64_t expand = 1;
   bool conv = false;       // a pointwise convolution: its bias is per output channel (row m)
   bool convTF32 = false;   // a convolution whose reference allows TF32
+  // A pointwise convolution of a channels-last slot: one GEMM, x [N*H*W, Ci] times
+  // W [Co, Ci]^T, like a linear layer (the bias per column); gshape/oshape are the
+  // N, H, W, C order of the logical result shape `logical`.
+  bool channelsLast = false;
+  std::vector<int64_t> logical;
   /// TF32 tensor-core math is allowed for this GEMM.
   bool tf32(const Knobs &k) const { return k.allowTF32 || convTF32; }
 };
@@ -133,6 +139,20 @@ bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
       return false;
     if (!g.pointwise())
       return err.fail(a, "only pointwise (1x1, stride 1, unpadded) convolutions are GEMMs");
+    if (isChannelsLastSlot(kernel)) {
+      // out[(n, h, w)][co] = sum_ci x[(n, h, w)][ci] * W[co][ci]: a linear layer.
+      p.channelsLast = true;
+      p.A = g.x;
+      p.B = g.w;
+      p.transB = true;
+      p.bias = g.bias;
+      p.convTF32 = g.tf32;
+      p.M = g.N * g.H * g.W;
+      p.K = g.Ci;
+      p.N = g.Co;
+      p.logical = p.gshape;
+      p.gshape = channelsLastShape(p.logical);
+    } else {
     // out[n][co][p] = sum_ci W[co][ci] * x[n][ci][p]: A = W (shared by every image), B = x[n].
     p.conv = true;
     p.A = g.w;
@@ -145,6 +165,7 @@ bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
     p.N = g.H * g.W;
     p.strideA = 0;
     p.strideB = g.Ci * g.H * g.W;
+    }
   } else {
     return err.fail(a, "'" + a.getName().str() + "' has no GEMM code generator");
   }
@@ -156,6 +177,13 @@ bool plan(pike::KernelOp kernel, GemmPlan &p, Unsupported &err) {
   p.oshape = p.gshape;
   // An epilogue that broadcasts the result over trailing dims (same rank, the
   // result's trailing dims 1): the outputs have that larger shape.
+  if (p.channelsLast) {
+    for (Value v : yield.getValues())
+      if (shapeOf(v) != p.logical)
+        return err.fail(v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation(),
+                        "an output of this channels-last GEMM region does not have the convolution's shape");
+    return true;
+  }
   if (!yield.getValues().empty()) {
     auto os0 = shapeOf(yield.getValues()[0]);
     size_t r = os0.size();
@@ -193,6 +221,7 @@ bool emitExpandedStores(const GemmPlan &p, pike::KernelOp kernel,
                         const std::string &lin, const std::string &ind, std::ostringstream &os,
                         Unsupported &err) {
   ElemEmitter e(p.oshape, lin, "d", ind);
+  e.logical = p.logical;
   e.host = host;
   e.tensors = tensors;
   e.scalars[p.G] = {"pike_g", "float"};
@@ -208,6 +237,7 @@ bool emitGemmValueThen(
     bool skipBias, bool host, const std::string &ind, Unsupported &err,
     llvm::function_ref<bool(ElemEmitter &e, std::ostringstream &body)> finish) {
   ElemEmitter e(p.gshape, "o", "c", ind);
+  e.logical = p.logical;
   e.host = host;
   e.tensors = tensors;
   std::ostringstream b;
@@ -222,6 +252,13 @@ bool emitGemmValueThen(
     // Per output channel: row m of batch entry o / (M * N).
     b << ind << "const pike_idx pike_row = (o / " << p.N << ") % " << p.M << ";\n";
     if (!emitChannelValue(p.bias, p.M, "pike_row", tensors, ind, "pike_bias", b, err))
+      return false;
+    g = raw + " + pike_bias";
+  } else if (p.bias && !skipBias && p.channelsLast) {
+    // The convolution's bias is per output channel: column n (not a broadcast
+    // of the [C] tensor, which would align with W).
+    b << ind << "const pike_idx pike_col = o % " << p.N << ";\n";
+    if (!emitChannelValue(p.bias, p.N, "pike_col", tensors, ind, "pike_bias", b, err))
       return false;
     g = raw + " + pike_bias";
   } else if (p.bias && !skipBias) {
@@ -381,7 +418,7 @@ bool emitSimt(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   out.mode = "nvrtc";
   out.entry = name;
   out.launches = singleLaunch(name, {gx, gy, p.batch}, nt, 0, args);
-  out.summary = (p.conv ? "pointwise conv as gemm simt " : "gemm simt ") + std::to_string(p.batch) + "x" + std::to_string(p.M) + "x" +
+  out.summary = (p.conv ? "pointwise conv as gemm simt " : p.channelsLast ? "channels-last pointwise conv as gemm simt " : "gemm simt ") + std::to_string(p.batch) + "x" + std::to_string(p.M) + "x" +
                 std::to_string(p.N) + "x" + std::to_string(p.K) + ", tile " + std::to_string(tile);
   if (p.expand > 1)
     out.summary += ", epilogue broadcast x" + std::to_string(p.expand) + " (" + std::to_string(S) +
@@ -521,7 +558,7 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   out.mode = "nvrtc";
   out.entry = name;
   out.launches = singleLaunch(name, {gx, gy, p.batch}, nt, 0, pointerArgs(ins.size(), outs.size()));
-  out.summary = std::string(p.conv ? "pointwise conv as gemm" : "gemm") + " wmma " +
+  out.summary = std::string(p.conv ? "pointwise conv as gemm" : p.channelsLast ? "channels-last pointwise conv as gemm" : "gemm") + " wmma " +
                 (half ? knobs.halfOperands + " (fp32 accumulation) " : std::string("tf32 ")) +
                 std::to_string(p.batch) + "x" + std::to_string(p.M) + "x" + std::to_string(p.N) +
                 "x" + std::to_string(p.K) + ", tile " + std::to_string(BM) + "x" + std::to_string(BN) +
@@ -713,7 +750,7 @@ bool emitLibrary(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, b
   out.mode = "nvcc";
   out.entry = "pike_gemm_entry";
   out.launches = nlohmann::json::array();
-  out.summary = std::string(p.conv ? "pointwise conv as gemm " : "gemm ") + (lt ? "cublaslt" : "cublas") + " " + std::to_string(p.batch) +
+  out.summary = std::string(p.conv ? "pointwise conv as gemm " : p.channelsLast ? "channels-last pointwise conv as gemm " : "gemm ") + (lt ? "cublaslt" : "cublas") + " " + std::to_string(p.batch) +
                 "x" + std::to_string(p.M) + "x" + std::to_string(p.N) + "x" + std::to_string(p.K) +
                 (lt ? ", epilogue " + ltEpi : std::string()) +
                 (needEpi ? ", + generated epilogue kernel" : "") +
@@ -764,6 +801,11 @@ bool emitGemm(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &out, U
   llvm::DenseMap<Value, TensorRef> tensors;
   if (!bindSlotTensors(kernel, /*host=*/false, defs, tensors, err))
     return false;
+  if (p.channelsLast) {
+    std::vector<int64_t> iter = p.logical, logical;
+    if (!toChannelsLastSpace(kernel, iter, logical, tensors, err))
+      return false;
+  }
   if (knobs.variant == "simt")
     return emitSimt(p, kernel, knobs, defs, tensors, out, err);
   if (knobs.variant == "wmma")
@@ -777,6 +819,8 @@ bool emitGemmHost(pike::KernelOp kernel, GeneratedKernel &out, Unsupported &err)
   GemmPlan p;
   if (!plan(kernel, p, err))
     return false;
+  if (p.channelsLast)
+    return err.fail(p.op, "no host reference of a channels-last GEMM");
   std::string defs;
   llvm::DenseMap<Value, TensorRef> tensors;
   if (!bindSlotTensors(kernel, /*host=*/true, defs, tensors, err))

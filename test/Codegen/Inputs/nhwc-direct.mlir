@@ -1,5 +1,7 @@
-// Channels-last elementwise slots (pike.layout = "nhwc"): one kernel over the
-// N, H, W, C order of the slot's rank-4 tensors.
+// Channels-last slots (pike.layout = "nhwc") whose generated code is plain CUDA
+// (no library, no shared memory), so Codegen/nhwc-emulated.test runs it on the
+// CPU: elementwise slots (one kernel over the N, H, W, C order of the slot's
+// rank-4 tensors) and depthwise convolutions (a thread per NHWC output).
 module {
   // Inference batch norm + relu (DenseNet's pre-activation): per-channel
   // parameters at the channel coordinate of the NHWC order.
@@ -19,5 +21,18 @@ module {
     %3 = pike.aten "aten::sub"(%2, %y) {alpha = 1 : i64, operands = ["self", "other"]} : (tensor<2x6x3x5xf32>, tensor<2x6x3x5xf32>) -> tensor<2x6x3x5xf32>
     %4 = pike.aten "aten::sigmoid"(%3) {operands = ["self"]} : (tensor<2x6x3x5xf32>) -> tensor<2x6x3x5xf32>
     pike.yield %4, %2 : tensor<2x6x3x5xf32>, tensor<2x6x3x5xf32>
+  }
+  // Depthwise 3x3, stride 2, padding 1, channel multiplier 2, bias, relu6,
+  // times an [N, C, 1, 1] scale in the epilogue.
+  pike.kernel @dw3_s2_mult2(%x: tensor<2x3x7x6xf32>, %w: tensor<6x1x3x3xf32>, %b: tensor<6xf32>, %s: tensor<2x6x1x1xf32>) -> tensor<2x6x4x3xf32> attributes {entry = "pike_dw3_s2_mult2", impl = "reference", pike.layout = "nhwc", pike.pattern = "conv_epilogue"} {
+    %0 = pike.aten "aten::_convolution"(%x, %w, %b) {allow_tf32 = true, benchmark = false, cudnn_enabled = true, deterministic = false, dilation = array<i64: 1, 1>, groups = 3 : i64, operands = ["input", "weight", "bias"], output_padding = array<i64: 0, 0>, padding = array<i64: 1, 1>, stride = array<i64: 2, 2>, transposed = false} : (tensor<2x3x7x6xf32>, tensor<6x1x3x3xf32>, tensor<6xf32>) -> tensor<2x6x4x3xf32>
+    %1 = pike.aten "aten::hardtanh"(%0) {max_val = 6.000000e+00 : f64, min_val = 0.000000e+00 : f64, operands = ["self"]} : (tensor<2x6x4x3xf32>) -> tensor<2x6x4x3xf32>
+    %2 = pike.aten "aten::mul"(%1, %s) {operands = ["self", "other"]} : (tensor<2x6x4x3xf32>, tensor<2x6x1x1xf32>) -> tensor<2x6x4x3xf32>
+    pike.yield %2 : tensor<2x6x4x3xf32>
+  }
+  // Depthwise 5x5, dilation 2, padding 4 (MobileNet-like wide window).
+  pike.kernel @dw5_dil2(%x: tensor<1x4x9x8xf32>, %w: tensor<4x1x5x5xf32>) -> tensor<1x4x9x8xf32> attributes {entry = "pike_dw5_dil2", impl = "reference", pike.layout = "nhwc", pike.pattern = "conv_epilogue"} {
+    %0 = pike.aten "aten::_convolution"(%x, %w) {allow_tf32 = true, benchmark = false, bias, cudnn_enabled = true, deterministic = false, dilation = array<i64: 2, 2>, groups = 4 : i64, operands = ["input", "weight"], output_padding = array<i64: 0, 0>, padding = array<i64: 4, 4>, stride = array<i64: 1, 1>, transposed = false} : (tensor<1x4x9x8xf32>, tensor<4x1x5x5xf32>) -> tensor<1x4x9x8xf32>
+    pike.yield %0 : tensor<1x4x9x8xf32>
   }
 }
