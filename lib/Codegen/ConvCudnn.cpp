@@ -67,6 +67,10 @@ const Algo kAlgos[] = {
 struct Variant {
   bool fused = false;
   const Algo *algo = &kAlgos[0];
+  /// "cudnn-graph[/bench]": the backend (graph) API, whose engines (those
+  /// PyTorch's cuDNN path runs) the legacy calls do not all reach.
+  bool graph = false;
+  bool bench = false; // time the heuristic's first configurations at the first call
 };
 
 bool parseVariant(const std::string &v, Variant &out, std::string &why) {
@@ -75,10 +79,21 @@ bool parseVariant(const std::string &v, Variant &out, std::string &why) {
     base = v.substr(0, slash);
     algo = v.substr(slash + 1);
   }
+  if (base == "cudnn-graph") {
+    out.graph = true;
+    if (algo.empty() || algo == "heuristic")
+      return true;
+    if (algo == "bench") {
+      out.bench = true;
+      return true;
+    }
+    why = "unknown cuDNN graph mode '" + algo + "' (heuristic or bench)";
+    return false;
+  }
   if (base == "cudnn-fused")
     out.fused = true;
   else if (base != "cudnn") {
-    why = "unknown convolution variant '" + v + "' (expected cudnn[-fused][/ALGO])";
+    why = "unknown convolution variant '" + v + "' (expected cudnn[-fused][/ALGO] or cudnn-graph[/bench])";
     return false;
   }
   if (algo.empty())
@@ -164,6 +179,209 @@ void emitAlgoPick(bool tf32, const std::string &field, std::ostream &os) {
   os << "  " << field << " = perf[pick].algo;\n";
 }
 
+/// The backend (graph) API: one convolution node X * W -> Y (out0, raw), its
+/// execution plan chosen at the first call (the heuristic's first
+/// configuration that builds and fits the workspace cap, or with `bench` the
+/// fastest of its first eight, timed on this call's buffers), then the epilogue
+/// kernel. Without TF32, engines whose numerical notes say tensor cores are
+/// skipped (fp32 data on tensor cores is TF32).
+void emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, bool bench, pike::KernelOp kernel,
+                   const std::string &X, const std::string &Wt, const std::string &epiName, int64_t total,
+                   int nt, std::ostream &os) {
+  const int64_t cg = (g.transposed ? g.Co : g.Ci) / g.groups;
+  auto strides = [&](int64_t n, int64_t c, int64_t h, int64_t w) {
+    // dims are always N, C, H, W; the strides say the layout.
+    std::ostringstream s;
+    (void)n;
+    if (nhwc)
+      s << h * w * c << ", 1, " << w * c << ", " << c;
+    else
+      s << c * h * w << ", " << h * w << ", " << w << ", 1";
+    return s.str();
+  };
+  os << "namespace {\n";
+  os << "// Workspace cap: a configuration asking for more is skipped.\n";
+  os << "const int64_t kPikeMaxWorkspace = int64_t(1) << 30;\n";
+  os << "struct PikeGraphConv {\n"
+        "  cudnnHandle_t handle = nullptr;\n"
+        "  cudnnBackendDescriptor_t plan = nullptr;\n"
+        "  void* workspace = nullptr;\n"
+        "  int status = 0; // a cudaError_t; non-zero: the slot cannot run\n"
+        "};\n";
+  os << "#define PIKE_OK(call) do { if ((call) != CUDNN_STATUS_SUCCESS) return false; } while (0)\n";
+  os << "bool pike_tensor(cudnnBackendDescriptor_t* d, int64_t uid, const int64_t* dims, const int64_t* strides) {\n"
+        "  cudnnDataType_t dt = CUDNN_DATA_FLOAT;\n"
+        "  int64_t align = 4;\n"
+        "  PIKE_OK(cudnnBackendCreateDescriptor(CUDNN_BACKEND_TENSOR_DESCRIPTOR, d));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(*d, CUDNN_ATTR_TENSOR_DATA_TYPE, CUDNN_TYPE_DATA_TYPE, 1, &dt));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(*d, CUDNN_ATTR_TENSOR_DIMENSIONS, CUDNN_TYPE_INT64, 4, dims));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(*d, CUDNN_ATTR_TENSOR_STRIDES, CUDNN_TYPE_INT64, 4, strides));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(*d, CUDNN_ATTR_TENSOR_UNIQUE_ID, CUDNN_TYPE_INT64, 1, &uid));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(*d, CUDNN_ATTR_TENSOR_BYTE_ALIGNMENT, CUDNN_TYPE_INT64, 1, &align));\n"
+        "  PIKE_OK(cudnnBackendFinalize(*d));\n"
+        "  return true;\n"
+        "}\n";
+  os << "bool pike_variant_pack(cudnnBackendDescriptor_t* vp, void* x, void* w, void* y, void* ws) {\n"
+        "  int64_t uids[3] = {'x', 'w', 'y'};\n"
+        "  void* ptrs[3] = {x, w, y};\n"
+        "  PIKE_OK(cudnnBackendCreateDescriptor(CUDNN_BACKEND_VARIANT_PACK_DESCRIPTOR, vp));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(*vp, CUDNN_ATTR_VARIANT_PACK_UNIQUE_IDS, CUDNN_TYPE_INT64, 3, uids));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(*vp, CUDNN_ATTR_VARIANT_PACK_DATA_POINTERS, CUDNN_TYPE_VOID_PTR, 3, ptrs));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(*vp, CUDNN_ATTR_VARIANT_PACK_WORKSPACE, CUDNN_TYPE_VOID_PTR, 1, &ws));\n"
+        "  PIKE_OK(cudnnBackendFinalize(*vp));\n"
+        "  return true;\n"
+        "}\n";
+  // A configuration's engine uses tensor cores (TF32 for fp32 data)?
+  os << "bool pike_uses_tensor_cores(cudnnBackendDescriptor_t cfg) {\n"
+        "  cudnnBackendDescriptor_t engine;\n"
+        "  if (cudnnBackendCreateDescriptor(CUDNN_BACKEND_ENGINE_DESCRIPTOR, &engine) != CUDNN_STATUS_SUCCESS) return true;\n"
+        "  int64_t n = 0;\n"
+        "  bool tc = true;\n"
+        "  if (cudnnBackendGetAttribute(cfg, CUDNN_ATTR_ENGINECFG_ENGINE, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &n, &engine) == CUDNN_STATUS_SUCCESS) {\n"
+        "    cudnnBackendNumericalNote_t notes[CUDNN_NUMERICAL_NOTE_TYPE_COUNT];\n"
+        "    int64_t count = 0;\n"
+        "    if (cudnnBackendGetAttribute(engine, CUDNN_ATTR_ENGINE_NUMERICAL_NOTE, CUDNN_TYPE_NUMERICAL_NOTE,\n"
+        "                                 CUDNN_NUMERICAL_NOTE_TYPE_COUNT, &count, notes) == CUDNN_STATUS_SUCCESS) {\n"
+        "      tc = false;\n"
+        "      for (int64_t i = 0; i < count; ++i) tc |= notes[i] == CUDNN_NUMERICAL_NOTE_TENSOR_CORE;\n"
+        "    }\n"
+        "  }\n"
+        "  cudnnBackendDestroyDescriptor(engine);\n"
+        "  return tc;\n"
+        "}\n";
+  os << "bool pike_graph_init(PikeGraphConv& s, void* x, void* w, void* y, cudaStream_t stream) {\n";
+  os << "  PIKE_OK(cudnnCreate(&s.handle));\n";
+  os << "  PIKE_OK(cudnnSetStream(s.handle, stream));\n";
+  os << "  const int64_t xd[4] = {" << g.N << ", " << g.Ci << ", " << g.H << ", " << g.W << "}, xs[4] = {"
+     << strides(g.N, g.Ci, g.H, g.W) << "};\n";
+  os << "  const int64_t wd[4] = {" << g.Co << ", " << cg << ", " << g.KH << ", " << g.KW << "}, ws[4] = {"
+     << strides(g.Co, cg, g.KH, g.KW) << "};\n";
+  os << "  const int64_t yd[4] = {" << g.N << ", " << g.Co << ", " << g.Ho << ", " << g.Wo << "}, ys[4] = {"
+     << strides(g.N, g.Co, g.Ho, g.Wo) << "};\n";
+  os << "  cudnnBackendDescriptor_t xt, wt, yt, conv, op, graph, heur;\n";
+  os << "  if (!pike_tensor(&xt, 'x', xd, xs) || !pike_tensor(&wt, 'w', wd, ws) || !pike_tensor(&yt, 'y', yd, ys)) return false;\n";
+  os << "  cudnnDataType_t comp = CUDNN_DATA_FLOAT;\n"
+        "  cudnnConvolutionMode_t mode = CUDNN_CROSS_CORRELATION;\n"
+        "  int64_t dims = 2;\n";
+  os << "  const int64_t dil[2] = {" << g.DH << ", " << g.DW << "}, str[2] = {" << g.SH << ", " << g.SW
+     << "}, pad[2] = {" << g.PH << ", " << g.PW << "};\n";
+  os << "  PIKE_OK(cudnnBackendCreateDescriptor(CUDNN_BACKEND_CONVOLUTION_DESCRIPTOR, &conv));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(conv, CUDNN_ATTR_CONVOLUTION_COMP_TYPE, CUDNN_TYPE_DATA_TYPE, 1, &comp));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(conv, CUDNN_ATTR_CONVOLUTION_CONV_MODE, CUDNN_TYPE_CONVOLUTION_MODE, 1, &mode));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(conv, CUDNN_ATTR_CONVOLUTION_SPATIAL_DIMS, CUDNN_TYPE_INT64, 1, &dims));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(conv, CUDNN_ATTR_CONVOLUTION_DILATIONS, CUDNN_TYPE_INT64, 2, dil));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(conv, CUDNN_ATTR_CONVOLUTION_FILTER_STRIDES, CUDNN_TYPE_INT64, 2, str));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(conv, CUDNN_ATTR_CONVOLUTION_PRE_PADDINGS, CUDNN_TYPE_INT64, 2, pad));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(conv, CUDNN_ATTR_CONVOLUTION_POST_PADDINGS, CUDNN_TYPE_INT64, 2, pad));\n"
+        "  PIKE_OK(cudnnBackendFinalize(conv));\n";
+  os << "  float alpha = 1.0f, beta = 0.0f;\n"
+        "  PIKE_OK(cudnnBackendCreateDescriptor(CUDNN_BACKEND_OPERATION_CONVOLUTION_FORWARD_DESCRIPTOR, &op));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_X, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &xt));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_W, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &wt));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_Y, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &yt));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_CONV_DESC, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &conv));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_ALPHA, CUDNN_TYPE_FLOAT, 1, &alpha));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_BETA, CUDNN_TYPE_FLOAT, 1, &beta));\n"
+        "  PIKE_OK(cudnnBackendFinalize(op));\n";
+  os << "  PIKE_OK(cudnnBackendCreateDescriptor(CUDNN_BACKEND_OPERATIONGRAPH_DESCRIPTOR, &graph));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(graph, CUDNN_ATTR_OPERATIONGRAPH_HANDLE, CUDNN_TYPE_HANDLE, 1, &s.handle));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(graph, CUDNN_ATTR_OPERATIONGRAPH_OPS, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &op));\n"
+        "  PIKE_OK(cudnnBackendFinalize(graph));\n";
+  os << "  cudnnBackendHeurMode_t heurMode = CUDNN_HEUR_MODE_A;\n"
+        "  PIKE_OK(cudnnBackendCreateDescriptor(CUDNN_BACKEND_ENGINEHEUR_DESCRIPTOR, &heur));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(heur, CUDNN_ATTR_ENGINEHEUR_OPERATION_GRAPH, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &graph));\n"
+        "  PIKE_OK(cudnnBackendSetAttribute(heur, CUDNN_ATTR_ENGINEHEUR_MODE, CUDNN_TYPE_HEUR_MODE, 1, &heurMode));\n"
+        "  PIKE_OK(cudnnBackendFinalize(heur));\n"
+        "  int64_t count = 0;\n"
+        "  PIKE_OK(cudnnBackendGetAttribute(heur, CUDNN_ATTR_ENGINEHEUR_RESULTS, CUDNN_TYPE_BACKEND_DESCRIPTOR, 0, &count, nullptr));\n"
+        "  if (count <= 0) return false;\n"
+        "  if (count > 64) count = 64;\n"
+        "  cudnnBackendDescriptor_t cfgs[64];\n"
+        "  for (int64_t i = 0; i < count; ++i) PIKE_OK(cudnnBackendCreateDescriptor(CUDNN_BACKEND_ENGINECFG_DESCRIPTOR, &cfgs[i]));\n"
+        "  int64_t got = 0;\n"
+        "  PIKE_OK(cudnnBackendGetAttribute(heur, CUDNN_ATTR_ENGINEHEUR_RESULTS, CUDNN_TYPE_BACKEND_DESCRIPTOR, count, &got, cfgs));\n";
+  // Candidates: plans that build, fit the cap and respect the TF32 rule.
+  os << "  const int kMaxTried = " << (bench ? 8 : 1) << ";\n";
+  os << "  cudnnBackendDescriptor_t plans[8];\n"
+        "  int64_t wsBytes[8];\n"
+        "  int nplans = 0;\n"
+        "  for (int64_t i = 0; i < got && nplans < kMaxTried; ++i) {\n";
+  if (!tf32)
+    os << "    if (pike_uses_tensor_cores(cfgs[i])) continue;\n";
+  os << "    cudnnBackendDescriptor_t plan;\n"
+        "    if (cudnnBackendCreateDescriptor(CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR, &plan) != CUDNN_STATUS_SUCCESS) continue;\n"
+        "    int64_t ws = 0, n = 0;\n"
+        "    if (cudnnBackendSetAttribute(plan, CUDNN_ATTR_EXECUTION_PLAN_HANDLE, CUDNN_TYPE_HANDLE, 1, &s.handle) != CUDNN_STATUS_SUCCESS ||\n"
+        "        cudnnBackendSetAttribute(plan, CUDNN_ATTR_EXECUTION_PLAN_ENGINE_CONFIG, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &cfgs[i]) != CUDNN_STATUS_SUCCESS ||\n"
+        "        cudnnBackendFinalize(plan) != CUDNN_STATUS_SUCCESS ||\n"
+        "        cudnnBackendGetAttribute(plan, CUDNN_ATTR_EXECUTION_PLAN_WORKSPACE_SIZE, CUDNN_TYPE_INT64, 1, &n, &ws) != CUDNN_STATUS_SUCCESS ||\n"
+        "        ws > kPikeMaxWorkspace) {\n"
+        "      cudnnBackendDestroyDescriptor(plan);\n"
+        "      continue;\n"
+        "    }\n"
+        "    plans[nplans] = plan;\n"
+        "    wsBytes[nplans++] = ws;\n"
+        "  }\n"
+        "  if (nplans == 0) return false;\n";
+  os << "  int64_t maxWs = 0;\n"
+        "  for (int i = 0; i < nplans; ++i) maxWs = wsBytes[i] > maxWs ? wsBytes[i] : maxWs;\n"
+        "  if (maxWs && cudaMalloc(&s.workspace, (size_t)maxWs) != cudaSuccess) return false;\n"
+        "  int best = 0;\n";
+  if (bench) {
+    // Time each plan on this call's buffers (y is the slot's output, rewritten
+    // by the real call afterwards).
+    os << "  cudaEvent_t e0, e1;\n"
+          "  cudaEventCreate(&e0); cudaEventCreate(&e1);\n"
+          "  float bestMs = 1e30f;\n"
+          "  for (int i = 0; i < nplans; ++i) {\n"
+          "    cudnnBackendDescriptor_t vp;\n"
+          "    if (!pike_variant_pack(&vp, x, w, y, s.workspace)) continue;\n"
+          "    bool ok = cudnnBackendExecute(s.handle, plans[i], vp) == CUDNN_STATUS_SUCCESS;\n"
+          "    cudaEventRecord(e0, stream);\n"
+          "    for (int r = 0; ok && r < 3; ++r) ok = cudnnBackendExecute(s.handle, plans[i], vp) == CUDNN_STATUS_SUCCESS;\n"
+          "    cudaEventRecord(e1, stream);\n"
+          "    float ms = 0.0f;\n"
+          "    if (ok && cudaEventSynchronize(e1) == cudaSuccess && cudaEventElapsedTime(&ms, e0, e1) == cudaSuccess && ms < bestMs) {\n"
+          "      bestMs = ms;\n"
+          "      best = i;\n"
+          "    }\n"
+          "    cudnnBackendDestroyDescriptor(vp);\n"
+          "  }\n"
+          "  cudaEventDestroy(e0); cudaEventDestroy(e1);\n"
+          "  cudaGetLastError();\n"
+          "  if (bestMs >= 1e30f) return false;\n";
+  }
+  os << "  s.plan = plans[best];\n"
+        "  return true;\n"
+        "}\n";
+  os << "PikeGraphConv pike_graph_make(void* x, void* w, void* y, cudaStream_t stream) {\n"
+        "  PikeGraphConv s;\n"
+        "  if (!pike_graph_init(s, x, w, y, stream)) s.status = (int)cudaErrorNotSupported;\n"
+        "  return s;\n"
+        "}\n";
+  os << "} // namespace\n";
+
+  auto ins = kernel.getFunctionType().getInputs();
+  auto outs = kernel.getFunctionType().getResults();
+  os << "extern \"C\" int pike_conv_entry(const PikeTensorRef* inputs, int32_t num_inputs, "
+        "PikeTensorRef* outputs, int32_t num_outputs, cudaStream_t stream) {\n";
+  emitEntryTensorPointers(os, ins, outs);
+  std::string Xp = entryDevicePointer(g.x, X, os), Wp = entryDevicePointer(g.w, Wt, os);
+  os << "  // Made at the first call (thread-safe static initialisation), on its buffers.\n"
+        "  static const PikeGraphConv s = pike_graph_make((void*)" << Xp << ", (void*)" << Wp << ", (void*)out0, stream);\n"
+        "  if (s.status) return s.status;\n"
+        "  if (cudnnSetStream(s.handle, stream) != CUDNN_STATUS_SUCCESS) return (int)cudaErrorUnknown;\n"
+        "  cudnnBackendDescriptor_t vp;\n"
+        "  if (!pike_variant_pack(&vp, (void*)" << Xp << ", (void*)" << Wp << ", (void*)out0, s.workspace)) return (int)cudaErrorUnknown;\n"
+        "  const bool ran = cudnnBackendExecute(s.handle, s.plan, vp) == CUDNN_STATUS_SUCCESS;\n"
+        "  cudnnBackendDestroyDescriptor(vp);\n"
+        "  if (!ran) return (int)cudaErrorLaunchFailure;\n";
+  int64_t grid = std::max<int64_t>(1, std::min<int64_t>((total + nt - 1) / nt, 1 << 20));
+  os << "  " << epiName << "<<<" << grid << ", " << nt << ", 0, stream>>>("
+     << pointerArgList(ins.size(), outs.size()) << ");\n";
+  os << "  return (int)cudaGetLastError();\n}\n";
+}
+
 } // namespace
 
 bool isCudnnVariant(const Knobs &knobs) { return knobs.variant.rfind("cudnn", 0) == 0; }
@@ -179,6 +397,16 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
   std::string why;
   bool fusable = matchFused(p, kernel, f, why);
   std::vector<std::string> v;
+  // Channels-last slots: the graph API first. On the H100 the legacy calls
+  // reached slower NHWC engines than PyTorch's own cuDNN path for 3x3
+  // convolutions (63 vs 41 us at ResNet's 64-channel 56x56,
+  // docs/results/h100-20261207d-nhwc-run). NCHW slots keep the order their
+  // H200 timings gave, the graph API last.
+  const bool nhwc = isChannelsLastSlot(kernel);
+  if (nhwc) {
+    v.push_back("cudnn-graph");
+    v.push_back("cudnn-graph/bench");
+  }
   // Find times every algorithm on the real shape once; the heuristic is the
   // cheap first-call fallback; the fused call saves the epilogue kernel's pass.
   v.push_back("cudnn/find");
@@ -189,6 +417,10 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
   if (p.g.KH == 3 && p.g.KW == 3 && p.g.SH == 1 && p.g.SW == 1 && p.g.groups == 1)
     v.push_back("cudnn/winograd-nonfused");
   v.push_back("cudnn/implicit-gemm");
+  if (!nhwc) {
+    v.push_back("cudnn-graph");
+    v.push_back("cudnn-graph/bench");
+  }
   return v;
 }
 
@@ -212,6 +444,8 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   const bool nhwc = isChannelsLastSlot(kernel);
   if (nhwc && g.transposed)
     return err.fail(g.op, "a transposed convolution in a channels-last slot");
+  if (var.graph && g.transposed)
+    return err.fail(g.op, "cudnn-graph covers forward convolutions only");
   if (g.transposed && (var.fused || var.algo->cudnn[0]))
     return err.fail(g.op, "a transposed convolution (cuDNN backward-data) takes only the "
                           "heuristic or find algorithm and no fused call");
@@ -277,6 +511,20 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
     os << "  }\n}\n";
   }
 
+  if (var.graph) {
+    emitGraphConv(g, nhwc, tf32, var.bench, kernel, X, Wt, epiName, total, nt, os);
+    out.source = os.str();
+    out.mode = "nvcc";
+    out.entry = "pike_conv_entry";
+    out.launches = nlohmann::json::array();
+    out.linkFlags = {"-lcudnn"};
+    out.summary = std::string(nhwc ? "channels-last " : "") +
+                  (g.depthwise() ? "depthwise" : g.groups > 1 ? "grouped" : "dense") + " conv " +
+                  std::to_string(g.KH) + "x" + std::to_string(g.KW) + " s" + std::to_string(g.SH) +
+                  " cudnn graph API, " + (var.bench ? "fastest of the heuristic's first configurations" : "heuristic's first configuration") +
+                  ", + generated epilogue kernel" + (tf32 ? ", TF32" : "");
+    return true;
+  }
   os << "namespace {\n";
   os << "struct PikeConvState {\n"
         "  cudnnHandle_t handle = nullptr;\n"
