@@ -27,6 +27,15 @@ std::vector<int64_t> channelsLastShape(llvm::ArrayRef<int64_t> s) {
   return out;
 }
 
+void toChannelsLastCat(CatPlan &p) {
+  for (size_t pos = 0; pos < 4; ++pos)
+    if (kNhwcOrder[pos] == p.dim) {
+      p.dim = static_cast<int64_t>(pos);
+      break;
+    }
+  p.shape = channelsLastShape(p.shape);
+}
+
 std::string ElemEmitter::logicalCoord(size_t d) const {
   if (logical.empty())
     return cp + std::to_string(d);

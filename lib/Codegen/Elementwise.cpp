@@ -193,9 +193,6 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
   // Channels-last slots run over the physical order of their rank-4 tensors.
   std::vector<int64_t> logical;
   if (isChannelsLastSlot(kernel)) {
-    for (Operation &op : body)
-      if (isCatOp(&op))
-        return err.fail(&op, "a cat read in place in a channels-last slot");
     if (!toChannelsLastSpace(kernel, iter, logical, tensors, err))
       return false;
     for (Value v : yield.getValues())
@@ -241,8 +238,15 @@ bool emitElementwise(pike::KernelOp kernel, const Knobs &knobs, bool host, Gener
     for (Operation &op : body) {
       CatPlan p;
       std::string why;
-      if (isCatOp(&op) && elementTypeOf(op.getResult(0).getType()).isF32() &&
-          planCat(cast<pike::AtenOp>(op), p, why) && catVectorizable(p, iter, vw, tensors))
+      if (!isCatOp(&op) || !elementTypeOf(op.getResult(0).getType()).isF32() ||
+          !planCat(cast<pike::AtenOp>(op), p, why))
+        continue;
+      if (!logical.empty()) {
+        if (p.shape.size() != 4)
+          continue;
+        toChannelsLastCat(p);
+      }
+      if (catVectorizable(p, iter, vw, tensors))
         vecCats.push_back({op.getResult(0), p});
     }
     if (vecIns.empty() && vecOuts.empty() && vecCats.empty() && vecViews.empty())

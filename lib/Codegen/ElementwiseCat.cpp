@@ -93,7 +93,10 @@ namespace {
 /// space, coordinates `cp<d>`), its coordinate along the cat dim shifted by
 /// the operand's start. Size-1 dims contribute nothing (broadcast).
 std::string operandIndex(const CatPlan &p, size_t k, size_t off, const std::string &cp) {
-  auto shape = shapeOf(p.operands[k]);
+  // The operand's shape in the plan's order (planCat checked that it is the
+  // result's off the cat dim; a channels-last plan has permuted both).
+  std::vector<int64_t> shape = p.shape;
+  shape[p.dim] = p.extents[k];
   std::vector<std::string> terms;
   int64_t stride = 1;
   for (size_t d = shape.size(); d-- > 0;) {
@@ -141,6 +144,11 @@ bool ElemEmitter::emitCat(pike::AtenOp cat, std::ostringstream &os, Unsupported 
   std::string T = cType(elementTypeOf(result.getType()));
   if (T.empty())
     return err.fail(cat, "result element type is not supported");
+  if (!logical.empty()) {
+    if (p.shape.size() != 4)
+      return err.fail(cat, "a cat of rank " + std::to_string(p.shape.size()) + " in a channels-last slot");
+    toChannelsLastCat(p);
+  }
   if (!broadcastsTo(p.shape, iter))
     return err.fail(cat, "the concatenation does not broadcast to the iteration space");
   std::string v = fresh();
@@ -192,8 +200,18 @@ bool ElemEmitter::emitCat(pike::AtenOp cat, std::ostringstream &os, Unsupported 
 
 bool catVectorizable(const CatPlan &p, llvm::ArrayRef<int64_t> iter, int vw,
                      const llvm::DenseMap<Value, TensorRef> &tensors) {
-  if (vw <= 1 || numel(p.shape) != numel(iter) || !broadcastsTo(p.shape, iter) ||
-      p.inner() % vw != 0)
+  if (vw <= 1 || numel(p.shape) != numel(iter) || !broadcastsTo(p.shape, iter))
+    return false;
+  // A vector of `vw` lanes lies in one operand, contiguously: the run after
+  // the cat dim is a multiple of `vw`, or (a cat along the last dim, as a
+  // channels-last cat of channels is) every operand starts and ends on one.
+  bool lanesStayInOperand = p.inner() % vw == 0;
+  if (!lanesStayInOperand && p.inner() == 1) {
+    lanesStayInOperand = true;
+    for (size_t k = 0; k < p.operands.size(); ++k)
+      lanesStayInOperand &= p.starts[k] % vw == 0 && p.extents[k] % vw == 0;
+  }
+  if (!lanesStayInOperand)
     return false;
   for (Value o : p.operands) {
     double fv;

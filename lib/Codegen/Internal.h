@@ -239,6 +239,10 @@ bool toChannelsLastSpace(pike::KernelOp kernel, std::vector<int64_t> &iter, std:
 /// The logical shape `s` (rank <= 4, right-aligned against a rank-4 space) in
 /// channels-last order: padded to rank 4 with leading 1s, then permuted.
 std::vector<int64_t> channelsLastShape(llvm::ArrayRef<int64_t> s);
+struct CatPlan;
+/// A rank-4 cat's plan in channels-last order: its shape permuted and its dim
+/// moved (a cat of channels becomes a cat along the last dim).
+void toChannelsLastCat(CatPlan &p);
 
 /// Views read through (ViewRead.cpp): strided view ops (pike/Dialect/ViewLayout.h)
 /// inside an elementwise slot, read at remapped indices of their source.

@@ -35,4 +35,20 @@ module {
     %0 = pike.aten "aten::_convolution"(%x, %w) {allow_tf32 = true, benchmark = false, bias, cudnn_enabled = true, deterministic = false, dilation = array<i64: 2, 2>, groups = 4 : i64, operands = ["input", "weight"], output_padding = array<i64: 0, 0>, padding = array<i64: 4, 4>, stride = array<i64: 1, 1>, transposed = false} : (tensor<1x4x9x8xf32>, tensor<4x1x5x5xf32>) -> tensor<1x4x9x8xf32>
     pike.yield %0 : tensor<1x4x9x8xf32>
   }
+  // DenseNet's dense layer: the concatenated features (channels-last operands:
+  // a cat of channels is a cat along the last physical dim, read in place, as
+  // float4 vectors since every operand's channels are a multiple of 4) ->
+  // inference batch norm -> relu.
+  pike.kernel @cat_bn_relu(%a: tensor<2x4x3x5xf32>, %b: tensor<2x8x3x5xf32>, %c: tensor<2x4x3x5xf32>, %w: tensor<16xf32>, %bb: tensor<16xf32>, %m: tensor<16xf32>, %v: tensor<16xf32>) -> tensor<2x16x3x5xf32> attributes {entry = "pike_cat_bn_relu", impl = "reference", pike.layout = "nhwc", pike.pattern = "norm_activation"} {
+    %0 = pike.aten "aten::cat"(%a, %b, %c) {dim = 1 : i64, operands = ["tensors[]", "tensors[]", "tensors[]"]} : (tensor<2x4x3x5xf32>, tensor<2x8x3x5xf32>, tensor<2x4x3x5xf32>) -> tensor<2x16x3x5xf32>
+    %1 = pike.aten "aten::batch_norm"(%0, %w, %bb, %m, %v) {cudnn_enabled = true, eps = 1.000000e-05 : f64, momentum = 1.000000e-01 : f64, operands = ["input", "weight", "bias", "running_mean", "running_var"], training = false} : (tensor<2x16x3x5xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<2x16x3x5xf32>
+    %2 = pike.aten "aten::relu"(%1) {operands = ["self"]} : (tensor<2x16x3x5xf32>) -> tensor<2x16x3x5xf32>
+    pike.yield %2 : tensor<2x16x3x5xf32>
+  }
+  // Odd channel counts (3 + 5): lanes read one by one.
+  pike.kernel @cat_odd(%a: tensor<1x3x2x4xf32>, %b: tensor<1x5x2x4xf32>) -> tensor<1x8x2x4xf32> attributes {entry = "pike_cat_odd", impl = "reference", pike.layout = "nhwc", pike.pattern = "elementwise"} {
+    %0 = pike.aten "aten::cat"(%a, %b) {dim = 1 : i64, operands = ["tensors[]", "tensors[]"]} : (tensor<1x3x2x4xf32>, tensor<1x5x2x4xf32>) -> tensor<1x8x2x4xf32>
+    %1 = pike.aten "aten::sigmoid"(%0) {operands = ["self"]} : (tensor<1x8x2x4xf32>) -> tensor<1x8x2x4xf32>
+    pike.yield %1 : tensor<1x8x2x4xf32>
+  }
 }
