@@ -87,7 +87,6 @@ public:
   search::EvalResult evaluate(const search::TaskSpec &task,
                               const search::CandidateCode &code) override;
   const EvaluatorOptions &options() const { return opts_; }
-  const ReferenceTimings &referenceTimings() const { return referenceTimings_; }
 
 private:
   std::shared_ptr<WorkerPool> pool_;
