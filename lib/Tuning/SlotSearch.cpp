@@ -74,10 +74,11 @@ LogicalResult pike::checkProfileShare(ModuleOp module, double share) {
 LogicalResult pike::checkTimingBudget(ModuleOp module, double ms) {
   if (ms > 0 && ms <= kMaxTimingBudgetMs) // also false for NaN
     return success();
-  std::ostringstream value;
+  std::ostringstream value, most; // as written: 0, 60001 (not 6.000000e+04)
   value << ms;
+  most << kMaxTimingBudgetMs;
   return module.emitError() << "timing-budget-ms=" << value.str() << ": must be more than 0 and at most "
-                            << kMaxTimingBudgetMs << " (the workers' timing budget per side, in ms)";
+                            << most.str() << " (the workers' timing budget per side, in ms)";
 }
 
 LogicalResult pike::checkSearchTime(ModuleOp module, const std::string &searchTime,

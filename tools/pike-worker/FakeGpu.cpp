@@ -46,6 +46,10 @@ json deviceInfo() {
 json evaluate(const json &req, const CandidateSpec &cand) {
   double ref = referenceMs(req);
   json reply = {{"phase", "fake"}, {"test_fake_gpu", true}, {"max_abs_err", 0.0}};
+  // The timing the request asked for (budget, timing.reference), so CPU tests of
+  // the whole search can check what reached the worker.
+  if (req.contains("timing"))
+    reply["test_fake_timing_request"] = req["timing"];
   if (cand.mode == "reference") {
     // PIKE_WORKER_FAKE_REFERENCE_MS=N: a reference-only request takes N ms, as
     // a slow profile on a busy GPU does (tests of the profile's budget).
