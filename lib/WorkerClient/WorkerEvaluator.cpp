@@ -1,5 +1,6 @@
 #include "pike/WorkerClient/WorkerEvaluator.h"
 
+#include "pike/Search/Serialize.h"
 #include "pike/WorkerClient/Protocol.h"
 
 #include <algorithm>
@@ -156,9 +157,10 @@ std::optional<json> ReferenceTimings::find(const std::string &key) const {
   return kept;
 }
 
-bool ReferenceTimings::remember(const std::string &key, const json &timing, const json &reply) {
+bool ReferenceTimings::remember(const std::string &key, const json &timing, const json &reply,
+                                const std::string &candidateId) {
   json kept = timing;
-  kept["measured_by_request"] = reply.value("id", json());
+  kept["measured_with_candidate"] = candidateId;
   if (reply.contains("device") && reply["device"].is_object() && reply["device"].contains("name"))
     kept["measured_on"] = reply["device"]["name"];
   std::lock_guard<std::mutex> lock(mu_);
@@ -191,7 +193,7 @@ EvalResult WorkerEvaluator::evaluate(const search::TaskSpec &task,
   if (!reuse)
     return r;
   if (const json *measured = replyReferenceTiming(reply)) {
-    referenceTimings_.remember(key, *measured, reply);
+    referenceTimings_.remember(key, *measured, reply, search::candidateId(task.fingerprint, code));
   } else if (kept && r.details.is_object() && r.details.contains("timing") && r.details["timing"].is_object()) {
     // The candidate was timed without its reference: the kept reference time
     // stands in, so the speed-up is the one a fresh reference timing would give.

@@ -1,7 +1,7 @@
 // A slot function's reference is timed once per search, not in every
 // evaluation: after the first timed reply of a task the workers get
 // timing.reference=false, and each later result carries the kept time
-// (details.timing.reference "reused", with the request that measured it), so
+// (details.timing.reference "reused", with the candidate that measured it), so
 // speed-ups are unchanged. Every request carries the timing budget
 // timing-budget-ms= (default 30). Through pike-worker's TEST-ONLY fake GPU, which
 // honours timing.reference and echoes the timing it was asked for.

@@ -66,9 +66,12 @@ public:
   /// The kept timing, marked `"reused": true`; nullopt when none is kept.
   std::optional<nlohmann::json> find(const std::string &key) const;
   /// Keeps `timing` (an object with a positive `median_ms`) unless one is kept
-  /// already, adding where it was measured: `measured_by_request` (the reply's
-  /// id) and `measured_on` (its device name). Returns whether it was kept.
-  bool remember(const std::string &key, const nlohmann::json &timing, const nlohmann::json &reply);
+  /// already, adding where it was measured: `measured_with_candidate` (the
+  /// search's candidate id of the evaluation that timed it, search::candidateId)
+  /// and `measured_on` (the reply's device name, when it has one). Returns
+  /// whether it was kept.
+  bool remember(const std::string &key, const nlohmann::json &timing, const nlohmann::json &reply,
+                const std::string &candidateId);
 
 private:
   mutable std::mutex mu_;

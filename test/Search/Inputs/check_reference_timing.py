@@ -2,7 +2,7 @@
 timed once: per task, in evaluation order (parallel=1), every request up to the
 first reply with a timing asked for the reference (no timing.reference field),
 every later one sent timing.reference=false; every later timed result carries
-that first reference time, marked "reused" with the request that measured it;
+that first reference time, marked "reused" with the candidate whose evaluation measured it;
 and every request carried the timing budget BUDGET_MS. Needs the TEST-ONLY fake
 GPU, whose replies echo the request's timing (test_fake_timing_request).
 
@@ -18,12 +18,14 @@ def main():
     for line in open(path):
         record = json.loads(line)
         if record.get("type") == "eval":
-            per_task.setdefault(record["task"], []).append(record["candidate"]["result"])
+            per_task.setdefault(record["task"], []).append(record["candidate"])
     problems = []
     reused = 0
     for task, results in sorted(per_task.items()):
         measured = None  # the first reply's reference timing
-        for k, result in enumerate(results):
+        measured_by = None  # the candidate whose evaluation measured it
+        for k, candidate in enumerate(results):
+            result = candidate["result"]
             details = result.get("details", {})
             asked = details.get("test_fake_timing_request")
             where = f"task {task} evaluation {k + 1}"
@@ -38,6 +40,7 @@ def main():
                     problems.append(f"{where}: timing.reference sent before any reference time was known")
                 if timing is not None:
                     measured = timing.get("reference")
+                    measured_by = candidate["id"]
                     if not measured or measured.get("reused"):
                         problems.append(f"{where}: the first timed reply has no fresh reference time")
                         measured = {}
@@ -51,8 +54,9 @@ def main():
             ref = timing.get("reference", {})
             if not ref.get("reused") or ref.get("median_ms") != measured.get("median_ms"):
                 problems.append(f"{where}: reference {ref}, expected the reused {measured}")
-            elif not ref.get("measured_by_request"):
-                problems.append(f"{where}: the reused reference does not say which request measured it")
+            elif ref.get("measured_with_candidate") != measured_by:
+                problems.append(f"{where}: the reused reference says it was measured with candidate "
+                                f"{ref.get('measured_with_candidate')}, not {measured_by}")
             elif result.get("referenceMs") != measured.get("median_ms"):
                 problems.append(f"{where}: referenceMs {result.get('referenceMs')} is not the kept time")
             else:

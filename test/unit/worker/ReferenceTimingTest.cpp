@@ -1,6 +1,7 @@
 // WorkerEvaluator times each slot's reference once: later requests of the same
 // task carry timing.reference=false and get the kept time (docs/worker-protocol.md,
 // "Timing the reference once per slot"). Against scripted workers, no GPU.
+#include "pike/Search/Serialize.h"
 #include "pike/WorkerClient/WorkerEvaluator.h"
 #include "ScriptedWorker.h"
 
@@ -101,7 +102,7 @@ TEST(ReferenceTiming, SecondEvaluationSkipsTheReferenceAndReusesItsTime) {
   // The result says where its reference time came from.
   const json &ref = second.details["timing"]["reference"];
   EXPECT_EQ(ref["reused"], true);
-  EXPECT_EQ(ref["measured_by_request"], seen[0]["id"]);
+  EXPECT_EQ(ref["measured_with_candidate"], pike::search::candidateId("fp1", candidate()));
   EXPECT_EQ(ref["measured_on"], "scripted GPU");
   EXPECT_EQ(ref["reps"], 40);
   EXPECT_DOUBLE_EQ(second.details["timing"]["candidate"]["median_ms"].get<double>(), 0.5);
