@@ -9,6 +9,9 @@ verify_ms, time_ms, ...) and `gpu_ms`. This prints, per candidate kind (mode and
 variant), how many evaluations there were and the median of each phase, and the
 totals over the run, so a slow search can be attributed (compiles, library
 start-up in the runner, verification, timing) before it is optimised.
+`reference:timed` / `reference:reused` count the evaluations that timed the
+slot's reference and those that reused its kept time (time_reference_ms then
+has fewer values than the evaluations).
 """
 import argparse
 import collections
@@ -51,6 +54,11 @@ def main():
         evals += 1
         k["count"].append(1)
         k["status:" + str(result.get("status"))].append(1)
+        # The reference is timed once per slot function (WorkerEvaluator): count
+        # the evaluations that timed it and those that reused the kept time.
+        ref = (details.get("timing") or {}).get("reference")
+        if isinstance(ref, dict):
+            k["reference:" + ("reused" if ref.get("reused") else "timed")].append(1)
         values = {"compile_ms": result.get("compileMs"), "gpu_ms": details.get("gpu_ms")}
         values.update(details.get("phases") or {})
         for name, v in values.items():
@@ -65,7 +73,7 @@ def main():
         for name, xs in sorted(vals.items()):
             if name == "count":
                 continue
-            row[name] = len(xs) if name.startswith("status:") else round(statistics.median(xs), 1)
+            row[name] = len(xs) if name.startswith(("status:", "reference:")) else round(statistics.median(xs), 1)
         summary["kinds"][kind] = row
     print(f"{evals} evaluations; totals (ms): {summary['total_ms']}")
     for kind, row in summary["kinds"].items():

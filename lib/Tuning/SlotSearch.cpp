@@ -71,6 +71,16 @@ LogicalResult pike::checkProfileShare(ModuleOp module, double share) {
                                "eager profile may use)";
 }
 
+LogicalResult pike::checkTimingBudget(ModuleOp module, double ms) {
+  if (ms > 0 && ms <= kMaxTimingBudgetMs) // also false for NaN
+    return success();
+  std::ostringstream value, most; // as written: 0, 60001 (not 6.000000e+04)
+  value << ms;
+  most << kMaxTimingBudgetMs;
+  return module.emitError() << "timing-budget-ms=" << value.str() << ": must be more than 0 and at most "
+                            << most.str() << " (the workers' timing budget per side, in ms)";
+}
+
 LogicalResult pike::checkSearchTime(ModuleOp module, const std::string &searchTime,
                                     const std::string &minSlotTime) {
   std::string err;
@@ -88,7 +98,8 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
                     search::Spend *spent) {
   if (failed(checkSlotOrder(module, config.order)) ||
       failed(checkSearchTime(module, config.searchTime, config.minSlotTime)) ||
-      failed(checkProfileShare(module, config.profileShare)))
+      failed(checkProfileShare(module, config.profileShare)) ||
+      failed(checkTimingBudget(module, config.timingBudgetMs)))
     return failure();
   // --search-time counts from here: the profile and the references are part of it.
   const auto passStart = std::chrono::steady_clock::now();
@@ -117,7 +128,8 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   // Fail loudly before anything is written or spent: every worker must start,
   // answer and see a GPU. A search without one used to spend its whole budget on
   // "exec failed" / "no CUDA device" answers and package nothing but fallbacks.
-  StartedWorkers started = startWorkers(config.workers, config.workerPath, config.graphTiming, config.tolerance);
+  StartedWorkers started = startWorkers(config.workers, config.workerPath, config.graphTiming,
+                                        config.timingBudgetMs, config.tolerance);
   if (!started.evaluator) // at the module's location, without an IR dump as a note
     return mlir::emitError(module.getLoc()) << "cannot start the search: " << started.error;
   for (const std::string &w : started.warnings)

@@ -85,6 +85,7 @@ std::optional<std::string> pike::findWorkerExecutable(const std::string &workerP
 }
 
 StartedWorkers pike::startWorkers(const std::string &workers, const std::string &workerPath, bool graphTiming,
+                                  double timingBudgetMs,
                                   const Tolerance &tolerance) {
   StartedWorkers out;
   const std::string stopped = "; the search stopped before spending anything";
@@ -160,6 +161,7 @@ StartedWorkers pike::startWorkers(const std::string &workers, const std::string 
   options.atol = tolerance.atol;
   options.rtol = tolerance.rtol;
   options.cudaGraph = graphTiming;
+  options.budgetMs = timingBudgetMs;
   out.evaluator = std::make_unique<worker::WorkerEvaluator>(pool, options);
   return out;
 }

@@ -1,5 +1,6 @@
 #include "pike/WorkerClient/WorkerEvaluator.h"
 
+#include "pike/Search/Serialize.h"
 #include "pike/WorkerClient/Protocol.h"
 
 #include <algorithm>
@@ -129,6 +130,43 @@ WorkerEvaluator::WorkerEvaluator(std::shared_ptr<WorkerPool> pool, EvaluatorOpti
     throw std::invalid_argument("WorkerEvaluator needs a worker pool");
 }
 
+namespace {
+// The reply's timing.reference when it is a usable measurement.
+const json *replyReferenceTiming(const json &reply) {
+  if (!reply.is_object() || !reply.contains("timing") || !reply["timing"].is_object())
+    return nullptr;
+  const json &t = reply["timing"];
+  if (!t.contains("reference") || !t["reference"].is_object())
+    return nullptr;
+  return numberFromJson(t["reference"].value("median_ms", json()), 0) > 0 ? &t["reference"] : nullptr;
+}
+} // namespace
+
+std::string referenceTimingKey(const search::TaskSpec &task) {
+  return (task.fingerprint.empty() ? task.regionName : task.fingerprint) + '\0' + task.referencePath + '\0' +
+         task.signature.dump();
+}
+
+std::optional<json> ReferenceTimings::find(const std::string &key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = timings_.find(key);
+  if (it == timings_.end())
+    return std::nullopt;
+  json kept = it->second;
+  kept["reused"] = true;
+  return kept;
+}
+
+bool ReferenceTimings::remember(const std::string &key, const json &timing, const json &reply,
+                                const std::string &candidateId) {
+  json kept = timing;
+  kept["measured_with_candidate"] = candidateId;
+  if (reply.contains("device") && reply["device"].is_object() && reply["device"].contains("name"))
+    kept["measured_on"] = reply["device"]["name"];
+  std::lock_guard<std::mutex> lock(mu_);
+  return timings_.emplace(key, std::move(kept)).second;
+}
+
 EvalResult WorkerEvaluator::evaluate(const search::TaskSpec &task,
                                      const search::CandidateCode &code) {
   json req;
@@ -140,10 +178,29 @@ EvalResult WorkerEvaluator::evaluate(const search::TaskSpec &task,
     r.log = std::string("cannot build the evaluate request: ") + e.what();
     return r;
   }
+  // The eager profile times the reference alone, cheaply (one seed, a shorter
+  // budget): neither served from nor kept in the per-slot reference timings.
+  const bool reuse = opts_.reuseReferenceTiming && code.mode != "reference";
+  const std::string key = reuse ? referenceTimingKey(task) : std::string();
+  std::optional<json> kept = reuse ? referenceTimings_.find(key) : std::nullopt;
+  if (kept)
+    req["timing"]["reference"] = false;
   // The worker enforces the compile limit and the GPU deadline itself; this only
   // catches a worker that stopped answering (queueing behind other requests included).
   auto timeout = std::chrono::milliseconds(opts_.compileTimeoutMs + 4LL * opts_.deadlineMs + 60000);
-  return evalResultFromReply(pool_->call(req, timeout));
+  json reply = pool_->call(req, timeout);
+  EvalResult r = evalResultFromReply(reply);
+  if (!reuse)
+    return r;
+  if (const json *measured = replyReferenceTiming(reply)) {
+    referenceTimings_.remember(key, *measured, reply, search::candidateId(task.fingerprint, code));
+  } else if (kept && r.details.is_object() && r.details.contains("timing") && r.details["timing"].is_object()) {
+    // The candidate was timed without its reference: the kept reference time
+    // stands in, so the speed-up is the one a fresh reference timing would give.
+    r.referenceMs = numberFromJson(kept->value("median_ms", json()), 0);
+    r.details["timing"]["reference"] = *kept;
+  }
+  return r;
 }
 
 } // namespace pike::worker

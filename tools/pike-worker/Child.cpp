@@ -80,6 +80,14 @@ std::optional<std::string> validateEvaluate(const json &req) {
   if (req.contains("timing") && !req["timing"].is_object())
     return std::string("'timing' must be an object");
   const json &c = req["candidate"];
+  if (req.contains("timing") && req["timing"].contains("reference")) {
+    // false: the client already has this reference's time (docs/worker-protocol.md).
+    const json &timeReference = req["timing"]["reference"];
+    if (!timeReference.is_boolean())
+      return std::string("timing.reference must be a boolean");
+    if (!timeReference.get<bool>() && c.value("mode", "nvcc") == "reference")
+      return std::string("timing.reference is false, but candidate.mode \"reference\" times nothing else");
+  }
   if (c.value("mode", "nvcc") != "nvrtc")
     return std::nullopt;
   size_t nin = req["inputs"].size(), nout = req["outputs"].size();

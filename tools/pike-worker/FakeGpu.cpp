@@ -46,6 +46,10 @@ json deviceInfo() {
 json evaluate(const json &req, const CandidateSpec &cand) {
   double ref = referenceMs(req);
   json reply = {{"phase", "fake"}, {"test_fake_gpu", true}, {"max_abs_err", 0.0}};
+  // The timing the request asked for (budget, timing.reference), so CPU tests of
+  // the whole search can check what reached the worker.
+  if (req.contains("timing"))
+    reply["test_fake_timing_request"] = req["timing"];
   if (cand.mode == "reference") {
     // PIKE_WORKER_FAKE_REFERENCE_MS=N: a reference-only request takes N ms, as
     // a slow profile on a busy GPU does (tests of the profile's budget).
@@ -72,7 +76,10 @@ json evaluate(const json &req, const CandidateSpec &cand) {
   double factor = 0.5 + static_cast<double>((h >> 8) % 1000) * 1.5 / 1000.0;
   reply["status"] = "ok";
   reply["log"] = "";
-  reply["timing"] = {{"candidate", {{"median_ms", ref * factor}}}, {"reference", {{"median_ms", ref}}}};
+  reply["timing"] = {{"candidate", {{"median_ms", ref * factor}}}};
+  // As the real worker: timing.reference false leaves the reference untimed.
+  if (req.value("timing", json::object()).value("reference", true))
+    reply["timing"]["reference"] = {{"median_ms", ref}};
   // Invented errors (1e-3 for out0, 2e-3 for out1, ...) and the request's
   // tolerance, so the report's per-output error can be tested without a GPU.
   json perOutput = json::array();

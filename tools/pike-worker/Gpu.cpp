@@ -909,6 +909,9 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   // timing.cuda_graph: time both sides as a package runs them, replayed from a
   // CUDA graph (no host launch cost inside the timed interval).
   const bool cudaGraph = timed && timing.value("cuda_graph", false);
+  // timing.reference false: the client keeps the reference's time from an earlier
+  // evaluation of the same slot; skip its capture and timed runs (validated a bool).
+  const bool timeReference = timed && timing.value("reference", true);
 
   c10::cuda::CUDAStream cs = c10::cuda::getStreamFromExternal(g.stream, 0);
   c10::cuda::CUDAStreamGuard streamGuard(cs);
@@ -968,7 +971,7 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   for (auto &p : pristine)
     refTimingIn.push_back(p.clone());
   json timingOut = json::object();
-  if (timed) {
+  if (timeReference) {
     auto t0 = Clock::now();
     int warmup = std::clamp(timing.value("warmup", 3), 0, 1000);
     double budget = std::clamp(timing.value("budget_ms", 100.0), 0.0, 60000.0);

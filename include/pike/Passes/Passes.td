@@ -216,6 +216,9 @@ class SlotSearchPassOptions<string budget, string islands, string eliteK,
     Option<"graphTiming", "graph-timing", "bool", /*default=*/"true",
            "Time candidates and references replayed from a CUDA graph, as the package "
            "runs its slots (false: plain launches, host cost included)">,
+    Option<"timingBudgetMs", "timing-budget-ms", "double", /*default=*/"30",
+           "Worker timing budget per side of an evaluation, in ms (candidate and, once per "
+           "slot function, reference; at least 10 timed calls each; 0 < ms <= 60000)">,
     Option<"profileShare", "profile-share", "double", /*default=*/"0.2",
            "With search-time and order=profile: the most of it the eager profile may use "
            "(0 < share <= 1; default search::kDefaultProfileShare); functions are timed largest "

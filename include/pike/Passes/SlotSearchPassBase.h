@@ -31,9 +31,12 @@ protected:
     config.searchTime = this->searchTime;
     config.minSlotTime = this->minSlotTime;
     config.graphTiming = this->graphTiming;
+    config.timingBudgetMs = this->timingBudgetMs;
     config.profileShare = this->profileShare;
     mlir::ModuleOp module = this->getOperation();
     if (mlir::failed(checkProfileShare(module, config.profileShare)))
+      return mlir::failure();
+    if (mlir::failed(checkTimingBudget(module, config.timingBudgetMs)))
       return mlir::failure();
     std::optional<Precision> policy = parsePrecision(this->precision);
     if (!policy)

@@ -18,6 +18,12 @@
 
 namespace pike {
 
+/// Default of timing-budget-ms=: at 100 ms a whole network's search got ~22
+/// evaluations in 90 s, the GPU phase (serialised per GPU) being mostly timing.
+constexpr double kDefaultTimingBudgetMs = 30;
+/// The largest timing-budget-ms= (the worker's own limit of budget_ms).
+constexpr double kMaxTimingBudgetMs = 60000;
+
 struct SlotSearchConfig {
   std::string workers = "local:1";
   std::string workerPath = "pike-worker";
@@ -39,6 +45,10 @@ struct SlotSearchConfig {
   std::string minSlotTime = "10s";
   /// Workers time both sides replayed from a CUDA graph (worker::EvaluatorOptions::cudaGraph).
   bool graphTiming = true;
+  /// The workers' timing budget per side, ms (worker::EvaluatorOptions::budgetMs).
+  /// Each timed call is checked, so the candidate's timing takes about 2x this + 20 ms
+  /// of wall time; the reference is timed once per slot function.
+  double timingBudgetMs = kDefaultTimingBudgetMs;
   /// With searchTime and order=profile: the most of searchTime the eager profile
   /// may use; the functions it leaves untimed get estimated times (EagerEstimate.h).
   double profileShare = search::kDefaultProfileShare;
@@ -63,6 +73,8 @@ mlir::ArrayAttr maxAbsErrPerOutput(mlir::Builder &b, const nlohmann::json &detai
 mlir::LogicalResult checkSlotOrder(mlir::ModuleOp module, const std::string &order);
 /// Error on the module unless 0 < `share` <= 1 (profile-share=).
 mlir::LogicalResult checkProfileShare(mlir::ModuleOp module, double share);
+/// Error on the module unless 0 < `ms` <= kMaxTimingBudgetMs (timing-budget-ms=).
+mlir::LogicalResult checkTimingBudget(mlir::ModuleOp module, double ms);
 /// Error on the module unless `searchTime` is empty or a duration ("10m") and
 /// `minSlotTime` is a duration.
 mlir::LogicalResult checkSearchTime(mlir::ModuleOp module, const std::string &searchTime,

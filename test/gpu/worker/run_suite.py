@@ -316,6 +316,8 @@ class Suite:
 
     # ---- hostile clients ------------------------------------------------------------------
     def record_client(self, name, fn, on_main_worker):
+        if getattr(self.args, "clients", None) and not re.search(self.args.clients, name):
+            return
         try:
             res = fn()
         except Exception as e:  # a driver bug or an unforeseen worker behaviour: a failed case
@@ -342,6 +344,7 @@ class Suite:
         self.record_client("client_garbage_lines", lambda: clients.garbage_lines(self.worker), True)
         self.record_client("client_absurd_shapes", lambda: clients.absurd_shapes(self.worker, refs, good), True)
         self.record_client("reference_only_timing", lambda: reference_only(self.worker, refs, good), True)
+        self.record_client("reference_not_timed", lambda: reference_not_timed(self.worker, refs, good), True)
         self.record_client("client_stdin_closed_at_start",
                            lambda: clients.stdin_closed_at_start(exe, env, work, log, self.args.stdin_runs), False)
         self.record_client("client_eof_mid_line", lambda: clients.eof_mid_line(exe, env, work, log, refs, good), False)
@@ -434,6 +437,41 @@ def reference_only(worker, refs, good):
                          "signature is refused", ok and rb.get("status") != "ok",
                          "%s / %s" % (r.get("status"), rb.get("status")))
     res["expected"] = "ok / not ok"
+    return res
+
+
+def reference_not_timed(worker, refs, good):
+    """timing.reference=false (pike-opt's search after a slot's first evaluation):
+    the candidate is verified and timed as always, plainly and replayed from a CUDA
+    graph, but the reference is not timed (no timing.reference, no
+    phases.time_reference_ms); a non-boolean value is a bad_request."""
+    got = []
+    ok = True
+    try:
+        for graph in (False, True):
+            req = evaluate_request(good, refs)
+            req["timing"]["reference"] = False
+            req["timing"]["cuda_graph"] = graph
+            r = worker.call(req, timeout=corpus.DEFAULT_MAX_SECONDS)
+            timing = r.get("timing") or {}
+            cand = timing.get("candidate") or {}
+            fine = (r.get("status") == "ok" and (cand.get("median_ms") or 0) > 0 and cand.get("checked") is True
+                    and cand.get("cuda_graph") is graph and "reference" not in timing
+                    and "time_reference_ms" not in (r.get("phases") or {}))
+            ok = ok and fine
+            got.append("%s%s" % (r.get("status"), "" if fine else " (timing %s, phases %s)" % (
+                json.dumps(timing)[:200], json.dumps(r.get("phases"))[:200])))
+        bad = evaluate_request(good, refs)
+        bad["timing"]["reference"] = "no"
+        rb = worker.call(bad, timeout=corpus.DEFAULT_MAX_SECONDS)
+        code = (rb.get("error") or {}).get("code")
+        ok = ok and code == "bad_request" and "timing.reference" in (rb.get("log") or "")
+        got.append(str(code))
+    except (TimeoutError, WorkerDied) as e:
+        return clients.result("reference_not_timed", "timing.reference=false", False, str(e))
+    res = clients.result("reference_not_timed", "timing.reference=false: the candidate is timed, the reference "
+                         "is not (plain and CUDA-graph timing); a non-boolean is refused", ok, " / ".join(got))
+    res["expected"] = "ok / ok / bad_request"
     return res
 
 
@@ -550,6 +588,7 @@ def main():
                     help="every request asks for CUDA-graph timing (timing.cuda_graph, as pike-opt's search does); "
                          "a case's expected_cuda_graph then replaces its expected")
     ap.add_argument("--only", help="regex: run only the non-control cases whose name matches")
+    ap.add_argument("--clients", help="regex: run only the client cases whose name matches")
     ap.add_argument("--max-line-mib", type=int, default=64, help="the worker's request line limit")
     ap.add_argument("--stdin-runs", type=int, default=10)
     ap.add_argument("--no-prewarm", action="store_true", help="no compile-only requests ahead of the cases")

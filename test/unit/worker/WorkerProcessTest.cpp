@@ -188,6 +188,68 @@ TEST(WorkerProcess, TensorLayoutsAreCheckedPerTensor) {
   EXPECT_FALSE(r.contains("error")) << r.dump();
 }
 
+// timing.reference (default true): false skips the reference's timing, for a
+// client that keeps it from an earlier evaluation of the slot. A non-boolean, or
+// false on a reference-only request (nothing else to time), is a request error.
+TEST(WorkerProcess, TimingReferenceFieldIsChecked) {
+  RawWorker w = rawWorker(tempDir());
+  auto rejected = [&](json req, const std::string &id) {
+    req["id"] = id;
+    json r = w.call(req);
+    EXPECT_EQ(r["status"], "rejected") << r.dump();
+    EXPECT_EQ(r["error"]["code"], "bad_request") << r.dump();
+    return r["log"].get<std::string>();
+  };
+  json bad = evaluateReq();
+  bad["timing"] = {{"reference", "no"}};
+  EXPECT_EQ(rejected(bad, "string"), "bad request: timing.reference must be a boolean");
+  bad["timing"] = {{"reference", 0}};
+  EXPECT_EQ(rejected(bad, "number"), "bad request: timing.reference must be a boolean");
+  bad["timing"] = {{"reference", false}};
+  bad["candidate"] = {{"mode", "reference"}};
+  EXPECT_EQ(rejected(bad, "refonly"),
+            "bad request: timing.reference is false, but candidate.mode \"reference\" times nothing else");
+
+  // Well-formed values get past validation (here to the missing GPU or reference).
+  for (bool value : {true, false}) {
+    json good = evaluateReq();
+    good["id"] = value ? "true" : "false";
+    good["timing"] = {{"reference", value}};
+    json r = w.call(good);
+    EXPECT_NE(r["status"], "rejected") << r.dump();
+    EXPECT_FALSE(r.contains("error")) << r.dump();
+  }
+}
+
+// The TEST-ONLY fake GPU (the CPU tests of the whole search) honours
+// timing.reference as the real worker does: false leaves timing.reference out.
+TEST(WorkerProcess, FakeGpuLeavesTheReferenceUntimedWhenAsked) {
+  RawWorker w({"--cache-dir", tempDir()}, {{"PIKE_WORKER_TEST_OPS", "1"}, {"PIKE_WORKER_FAKE_GPU", "1"}});
+  json req = evaluateReq();
+  int okReplies = 0;
+  // The fake's verdict is a hash of the candidate; try sources until one is ok.
+  for (int k = 0; k < 20 && okReplies == 0; ++k) {
+    req["candidate"]["source"] = std::string(kGoodNvrtc) + "// " + std::to_string(k) + "\n";
+    req["id"] = "timed" + std::to_string(k);
+    req.erase("timing");
+    json timed = w.call(req);
+    ASSERT_EQ(timed["test_fake_gpu"], true) << timed.dump();
+    if (timed["status"] != "ok")
+      continue;
+    ++okReplies;
+    EXPECT_TRUE(timed["timing"].contains("reference")) << timed.dump();
+    req["id"] = "untimed" + std::to_string(k);
+    req["timing"] = {{"reference", false}};
+    json untimed = w.call(req);
+    EXPECT_EQ(untimed["status"], "ok") << untimed.dump();
+    EXPECT_TRUE(untimed["timing"].contains("candidate")) << untimed.dump();
+    EXPECT_FALSE(untimed["timing"].contains("reference")) << untimed.dump();
+    // Everything else is the same reply.
+    EXPECT_EQ(untimed["timing"]["candidate"], timed["timing"]["candidate"]);
+  }
+  EXPECT_EQ(okReplies, 1);
+}
+
 TEST(WorkerProcess, TestOpsAreRefusedWithoutTheEnvironmentSwitch) {
   RawWorker w = rawWorker(tempDir(), /*testOps=*/false);
   json r = w.call({{"protocol", 1}, {"op", "crash"}, {"id", 1}});
