@@ -51,4 +51,12 @@ module {
     %1 = pike.aten "aten::sigmoid"(%0) {operands = ["self"]} : (tensor<1x8x2x4xf32>) -> tensor<1x8x2x4xf32>
     pike.yield %1 : tensor<1x8x2x4xf32>
   }
+  // Depthwise 3x3 over 8 channels with bias, relu and a residual: four channels
+  // per thread (float4 loads), the epilogue per lane.
+  pike.kernel @dw3_c8_res(%x: tensor<1x8x5x5xf32>, %w: tensor<8x1x3x3xf32>, %b: tensor<8xf32>, %r: tensor<1x8x5x5xf32>) -> tensor<1x8x5x5xf32> attributes {entry = "pike_dw3_c8_res", impl = "reference", pike.layout = "nhwc", pike.pattern = "conv_epilogue"} {
+    %0 = pike.aten "aten::_convolution"(%x, %w, %b) {allow_tf32 = true, benchmark = false, cudnn_enabled = true, deterministic = false, dilation = array<i64: 1, 1>, groups = 8 : i64, operands = ["input", "weight", "bias"], output_padding = array<i64: 0, 0>, padding = array<i64: 1, 1>, stride = array<i64: 1, 1>, transposed = false} : (tensor<1x8x5x5xf32>, tensor<8x1x3x3xf32>, tensor<8xf32>) -> tensor<1x8x5x5xf32>
+    %1 = pike.aten "aten::relu"(%0) {operands = ["self"]} : (tensor<1x8x5x5xf32>) -> tensor<1x8x5x5xf32>
+    %2 = pike.aten "aten::add"(%1, %r) {alpha = 1 : i64, operands = ["self", "other"]} : (tensor<1x8x5x5xf32>, tensor<1x8x5x5xf32>) -> tensor<1x8x5x5xf32>
+    pike.yield %2 : tensor<1x8x5x5xf32>
+  }
 }
