@@ -498,7 +498,15 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     ConvPlan p;
     Unsupported perr;
     bool depthwise = planConvRegion(kernel, p, perr) && p.g.depthwise();
-    if (depthwise) {
+    if (depthwise && isChannelsLastSlot(kernel)) {
+      // Channels-last depthwise: a thread per output first; four channels per
+      // thread (vector width 4) was slower on the H100 at MobileNetV2's
+      // 144 x 56 x 56 (43 vs 32 us, docs/results/h100-20261207e-nhwc-run).
+      add(mk(256, 1, 1));
+      add(mk(128, 1, 1));
+      add(mk(256, 4, 1));
+      add(mk(512, 1, 1));
+    } else if (depthwise) {
       // Depthwise: threads per block x rows per block (1: the whole plane if it fits).
       add(mk(256, 4, 1));
       add(mk(128, 4, 1));
