@@ -397,20 +397,28 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
   std::string why;
   bool fusable = matchFused(p, kernel, f, why);
   std::vector<std::string> v;
-  // Channels-last slots: the graph API first. On the H100 the legacy calls
+  // Channels-last slots: the graph API early. On the H100 the legacy calls
   // reached slower NHWC engines than PyTorch's own cuDNN path for 3x3
   // convolutions (63 vs 41 us at ResNet's 64-channel 56x56,
-  // docs/results/h100-20261207d-nhwc-run). NCHW slots keep the order their
-  // H200 timings gave, the graph API last.
+  // docs/results/h100-20261207d-nhwc-run; the graph API: 42 us, run e).
+  // NCHW slots keep the order their H200 timings gave, the graph API last.
   const bool nhwc = isChannelsLastSlot(kernel);
   if (nhwc) {
+    // Where the epilogue is bias (+ residual) (+ relu), the fused legacy call
+    // first: it beat PyTorch's channels-last reference on ResNet-18's slots
+    // (run h100-nhwc-20261207d: 6 of its 7 kernels), while the graph API's
+    // convolution plus an epilogue kernel lost to it on every slot
+    // (h100-nhwc-20261207e); with about one evaluation per slot in a whole
+    // network, the first candidate decides.
+    if (fusable)
+      v.push_back(f.relu ? "cudnn-fused/find" : "cudnn-fused");
     v.push_back("cudnn-graph");
     v.push_back("cudnn-graph/bench");
   }
   // Find times every algorithm on the real shape once; the heuristic is the
   // cheap first-call fallback; the fused call saves the epilogue kernel's pass.
   v.push_back("cudnn/find");
-  if (fusable)
+  if (fusable && !nhwc)
     v.push_back(f.relu ? "cudnn-fused/find" : "cudnn-fused");
   v.push_back("cudnn");
   v.push_back("cudnn/precomp-gemm");
