@@ -75,6 +75,10 @@ struct Failure {
   json extra = json::object();
 };
 
+/// How long a runner may take to map a request's buffers (CUDA IPC), a step
+/// that runs no candidate code and takes milliseconds when the machine is well.
+constexpr int kMapDeadlineMs = 10000;
+
 // ------------------------------------------------------------ device state
 // One runner lives for one request. The spare is started early (its CUDA context
 // creation overlaps the current request) and used by the next one. Retired runners
@@ -1049,7 +1053,27 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   if (se != cudaSuccess)
     throw Failure{"runtime_error", "setup", "preparing the buffers: " + cudaErr(se)};
   sendRunner(s, mapMsg, "mapping the buffers");
-  json mapped = expectRunner(s, "mapped", "mapping the buffers (CUDA IPC)");
+  // The mapping comes before any candidate code: a runner stuck here (seen on
+  // the H100 with six workers at once: 30 s each, holding the GPU lock every
+  // search waits for) is a worker-side stall, not the candidate's timeout. It
+  // gets a short deadline of its own and an error that says so.
+  json mapped;
+  {
+    const Clock::time_point requestDeadline = s.deadline;
+    s.deadline = std::min(requestDeadline, Clock::now() + std::chrono::milliseconds(kMapDeadlineMs));
+    try {
+      mapped = expectRunner(s, "mapped", "mapping the buffers (CUDA IPC)");
+    } catch (const Failure &f) {
+      s.deadline = requestDeadline;
+      if (f.status != "timeout" || Clock::now() >= requestDeadline)
+        throw;
+      throw Failure{"runtime_error", "setup",
+                    "the runner did not map the buffers (CUDA IPC) within " + std::to_string(kMapDeadlineMs) +
+                        " ms, before any candidate code ran: a stall on the worker's side, not the "
+                        "candidate's; the runner was killed"};
+    }
+    s.deadline = requestDeadline;
+  }
   s.l2Flush = mapped.value("l2_flush", false);
   if (mapped.value("cuda_graph", false) != cudaGraph)
     throw Failure{"runtime_error", "setup", "the runner did not confirm CUDA-graph mode"};
