@@ -63,6 +63,14 @@ Policy graphPolicy() { return policyFromEnv("PIKE_CUDA_GRAPH", "auto"); }
 /// faster one. Outputs are always handed out in PyTorch's default layout.
 Policy channelsLastPolicy() { return policyFromEnv("PIKE_CHANNELS_LAST", pike_package_channels_last); }
 
+/// Whether any slot's kernel stores its rank-4 tensors channels-last.
+bool packageHasChannelsLastSlots() {
+  for (const PikePackageSlot *s = pike_package_slots; s->name; ++s)
+    if (s->channels_last)
+      return true;
+  return false;
+}
+
 struct DeviceState {
   torch::jit::Module module;
   torch::jit::Module moduleChannelsLast; // valid when hasChannelsLast
@@ -294,8 +302,12 @@ std::vector<at::Tensor> graphForward(std::vector<at::Tensor> inputs) {
       }
     st.loaded = true;
   }
-  // Without graphs there is nothing timed, so only "always" picks channels-last.
-  const bool plainChannelsLast = st.hasChannelsLast && channelsLastPolicy() == Policy::Always;
+  // Without graphs there is nothing timed, so "always" picks channels-last, and
+  // "auto" does when the package has channels-last slots (pike.layout = "nhwc":
+  // with NCHW activations each of them would transpose its inputs every call).
+  const bool plainChannelsLast =
+      st.hasChannelsLast && (channelsLastPolicy() == Policy::Always ||
+                             (channelsLastPolicy() == Policy::Auto && packageHasChannelsLastSlots()));
   if (!device.is_cuda() || !st.captureError.empty() || graphPolicy() == Policy::Never)
     return runModule(st, inputs, plainChannelsLast);
   ++st.calls;
