@@ -63,12 +63,16 @@ Policy graphPolicy() { return policyFromEnv("PIKE_CUDA_GRAPH", "auto"); }
 /// faster one. Outputs are always handed out in PyTorch's default layout.
 Policy channelsLastPolicy() { return policyFromEnv("PIKE_CHANNELS_LAST", pike_package_channels_last); }
 
-/// Whether any slot's kernel stores its rank-4 tensors channels-last.
+/// Whether any slot's kernel stores its rank-4 tensors channels-last (the slot
+/// table is constant: read once, not on every forward call).
 bool packageHasChannelsLastSlots() {
-  for (const PikePackageSlot *s = pike_package_slots; s->name; ++s)
-    if (s->channels_last)
-      return true;
-  return false;
+  static const bool has = [] {
+    for (const PikePackageSlot *s = pike_package_slots; s->name; ++s)
+      if (s->channels_last)
+        return true;
+    return false;
+  }();
+  return has;
 }
 
 struct DeviceState {

@@ -17,33 +17,43 @@ using namespace mlir;
 
 namespace pike::codegen::detail {
 
+namespace {
+
+/// `s` right-aligned in a rank-4 space: leading 1s added (its last four dims
+/// when it has more, which the callers refuse first).
+std::vector<int64_t> paddedTo4(llvm::ArrayRef<int64_t> s) {
+  const size_t kept = std::min<size_t>(4, s.size());
+  std::vector<int64_t> padded(4 - kept, 1);
+  padded.insert(padded.end(), s.end() - kept, s.end());
+  return padded;
+}
+
+/// Where logical dim `d` (N, C, H, W) sits in the physical order N, H, W, C.
+size_t physicalPosition(int64_t d) {
+  for (size_t pos = 0; pos < 4; ++pos)
+    if (kNhwcOrder[pos] == d)
+      return pos;
+  return static_cast<size_t>(d);
+}
+
+} // namespace
+
 std::vector<int64_t> channelsLastShape(llvm::ArrayRef<int64_t> s) {
-  std::vector<int64_t> padded(4, 1), out(4, 1);
-  size_t off = 4 - std::min<size_t>(4, s.size());
-  for (size_t k = 0; k < s.size() && k < 4; ++k)
-    padded[off + k] = s[s.size() - std::min<size_t>(4, s.size()) + k];
+  std::vector<int64_t> padded = paddedTo4(s), out(4);
   for (size_t k = 0; k < 4; ++k)
     out[k] = padded[kNhwcOrder[k]];
   return out;
 }
 
 void toChannelsLastCat(CatPlan &p) {
-  for (size_t pos = 0; pos < 4; ++pos)
-    if (kNhwcOrder[pos] == p.dim) {
-      p.dim = static_cast<int64_t>(pos);
-      break;
-    }
+  p.dim = static_cast<int64_t>(physicalPosition(p.dim));
   p.shape = channelsLastShape(p.shape);
 }
 
 std::string ElemEmitter::logicalCoord(size_t d) const {
   if (logical.empty())
     return cp + std::to_string(d);
-  // Logical dim d sits at physical position p where kNhwcOrder[p] == d.
-  for (size_t p = 0; p < 4; ++p)
-    if (static_cast<size_t>(kNhwcOrder[p]) == d)
-      return cp + std::to_string(p);
-  return cp + std::to_string(d);
+  return cp + std::to_string(physicalPosition(static_cast<int64_t>(d)));
 }
 
 bool toChannelsLastSpace(pike::KernelOp kernel, std::vector<int64_t> &iter, std::vector<int64_t> &logical,
@@ -62,9 +72,7 @@ bool toChannelsLastSpace(pike::KernelOp kernel, std::vector<int64_t> &iter, std:
     if (!channelsLastArg) {
       // A contiguous operand keeps its memory order only if its channel and
       // spatial extents are not both above 1.
-      std::vector<int64_t> padded(4, 1);
-      for (size_t k = 0; k < t.shape.size(); ++k)
-        padded[4 - t.shape.size() + k] = t.shape[k];
+      std::vector<int64_t> padded = paddedTo4(t.shape);
       if (padded[1] != 1 && (padded[2] != 1 || padded[3] != 1)) {
         std::string shape;
         for (int64_t d : t.shape)

@@ -292,6 +292,23 @@ bool emitDepthwiseConvNhwc(pike::KernelOp kernel, const Knobs &knobs, const Conv
   os << "extern \"C\" __global__ void __launch_bounds__(" << nt << ") " << name << "("
      << paramList(kernel) << ") {\n";
   os << "  typedef " << idx << " pike_idx;\n";
+  // The coordinates of output element `lin` (N, H, W, C order), its channel named `ch`.
+  auto emitOutputCoords = [&](const std::string &lin, const std::string &ch, const std::string &ind) {
+    os << ind << "const pike_idx " << ch << " = " << lin << " % " << g.Co << ";\n";
+    os << ind << "const pike_idx wo = (" << lin << " / " << g.Co << ") % " << g.Wo << ";\n";
+    os << ind << "const pike_idx ho = (" << lin << " / " << g.Co * g.Wo << ") % " << g.Ho << ";\n";
+    os << ind << "const pike_idx n = " << lin << " / " << g.Co * g.Wo * g.Ho << ";\n";
+  };
+  // Opens the loops over the window's taps inside the input (hi, wi); the
+  // caller writes the tap's statements at `ind` + 4 and closes both loops.
+  auto openTapLoops = [&](const std::string &ind) {
+    os << "#pragma unroll\n" << ind << "for (int kh = 0; kh < " << g.KH << "; ++kh) {\n";
+    os << ind << "  const pike_idx hi = ho * " << g.SH << " - " << g.PH << " + kh * " << g.DH << ";\n";
+    os << ind << "  if (hi < 0 || hi >= " << g.H << ") continue;\n";
+    os << "#pragma unroll\n" << ind << "  for (int kw = 0; kw < " << g.KW << "; ++kw) {\n";
+    os << ind << "    const pike_idx wi = wo * " << g.SW << " - " << g.PW << " + kw * " << g.DW << ";\n";
+    os << ind << "    if (wi < 0 || wi >= " << g.W << ") continue;\n";
+  };
   // Four channels per thread (float4 input loads) when the channels come in
   // fours and the input is 16-byte aligned; else the scalar loop below.
   const bool vec4 = knobs.vectorWidth == 4 && mult == 1 && g.Co % 4 == 0;
@@ -300,17 +317,9 @@ bool emitDepthwiseConvNhwc(pike::KernelOp kernel, const Knobs &knobs, const Conv
     os << "    for (pike_idx q = (pike_idx)blockIdx.x * blockDim.x + threadIdx.x; q < (pike_idx)" << total / 4
        << "; q += (pike_idx)gridDim.x * blockDim.x) {\n";
     os << "      const pike_idx o0 = q * 4;\n";
-    os << "      const pike_idx c0 = o0 % " << g.Co << ";\n";
-    os << "      const pike_idx wo = (o0 / " << g.Co << ") % " << g.Wo << ";\n";
-    os << "      const pike_idx ho = (o0 / " << g.Co * g.Wo << ") % " << g.Ho << ";\n";
-    os << "      const pike_idx n = o0 / " << g.Co * g.Wo * g.Ho << ";\n";
+    emitOutputCoords("o0", "c0", "      ");
     os << "      float acc4[4] = {0.0f, 0.0f, 0.0f, 0.0f};\n";
-    os << "#pragma unroll\n      for (int kh = 0; kh < " << g.KH << "; ++kh) {\n";
-    os << "        const pike_idx hi = ho * " << g.SH << " - " << g.PH << " + kh * " << g.DH << ";\n";
-    os << "        if (hi < 0 || hi >= " << g.H << ") continue;\n";
-    os << "#pragma unroll\n        for (int kw = 0; kw < " << g.KW << "; ++kw) {\n";
-    os << "          const pike_idx wi = wo * " << g.SW << " - " << g.PW << " + kw * " << g.DW << ";\n";
-    os << "          if (wi < 0 || wi >= " << g.W << ") continue;\n";
+    openTapLoops("      ");
     os << "          const float4 xv = *reinterpret_cast<const float4*>(" << t.X << " + ((n * " << g.H
        << " + hi) * " << g.W << " + wi) * " << g.Ci << " + c0);\n";
     os << "          const float* wp = " << t.Wt << " + c0 * " << g.KH * g.KW << " + kh * " << g.KW << " + kw;\n";
@@ -329,18 +338,10 @@ bool emitDepthwiseConvNhwc(pike::KernelOp kernel, const Knobs &knobs, const Conv
   }
   os << "  for (pike_idx o = (pike_idx)blockIdx.x * blockDim.x + threadIdx.x; o < (pike_idx)" << total
      << "; o += (pike_idx)gridDim.x * blockDim.x) {\n";
-  os << "    const pike_idx pike_ch = o % " << g.Co << ";\n";
-  os << "    const pike_idx wo = (o / " << g.Co << ") % " << g.Wo << ";\n";
-  os << "    const pike_idx ho = (o / " << g.Co * g.Wo << ") % " << g.Ho << ";\n";
-  os << "    const pike_idx n = o / " << g.Co * g.Wo * g.Ho << ";\n";
+  emitOutputCoords("o", "pike_ch", "    ");
   os << "    const pike_idx ci = pike_ch / " << mult << ";\n";
   os << "    float acc = 0.0f;\n";
-  os << "#pragma unroll\n    for (int kh = 0; kh < " << g.KH << "; ++kh) {\n";
-  os << "      const pike_idx hi = ho * " << g.SH << " - " << g.PH << " + kh * " << g.DH << ";\n";
-  os << "      if (hi < 0 || hi >= " << g.H << ") continue;\n";
-  os << "#pragma unroll\n      for (int kw = 0; kw < " << g.KW << "; ++kw) {\n";
-  os << "        const pike_idx wi = wo * " << g.SW << " - " << g.PW << " + kw * " << g.DW << ";\n";
-  os << "        if (wi < 0 || wi >= " << g.W << ") continue;\n";
+  openTapLoops("    ");
   os << "        acc += __ldg(" << t.X << " + ((n * " << g.H << " + hi) * " << g.W << " + wi) * " << g.Ci
      << " + ci) * __ldg(" << t.Wt << " + pike_ch * " << g.KH * g.KW << " + kh * " << g.KW << " + kw);\n";
   os << "      }\n    }\n";

@@ -189,10 +189,10 @@ void emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, bool bench, pike::Ke
                    const std::string &X, const std::string &Wt, const std::string &epiName, int64_t total,
                    int nt, std::ostream &os) {
   const int64_t cg = (g.transposed ? g.Co : g.Ci) / g.groups;
-  auto strides = [&](int64_t n, int64_t c, int64_t h, int64_t w) {
-    // dims are always N, C, H, W; the strides say the layout.
+  // The strides of a tensor whose dims are N, C, H, W (always that order in
+  // the graph API; the strides say the layout).
+  auto strides = [&](int64_t c, int64_t h, int64_t w) {
     std::ostringstream s;
-    (void)n;
     if (nhwc)
       s << h * w * c << ", 1, " << w * c << ", " << c;
     else
@@ -253,11 +253,11 @@ void emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, bool bench, pike::Ke
   os << "  PIKE_OK(cudnnCreate(&s.handle));\n";
   os << "  PIKE_OK(cudnnSetStream(s.handle, stream));\n";
   os << "  const int64_t xd[4] = {" << g.N << ", " << g.Ci << ", " << g.H << ", " << g.W << "}, xs[4] = {"
-     << strides(g.N, g.Ci, g.H, g.W) << "};\n";
+     << strides(g.Ci, g.H, g.W) << "};\n";
   os << "  const int64_t wd[4] = {" << g.Co << ", " << cg << ", " << g.KH << ", " << g.KW << "}, ws[4] = {"
-     << strides(g.Co, cg, g.KH, g.KW) << "};\n";
+     << strides(cg, g.KH, g.KW) << "};\n";
   os << "  const int64_t yd[4] = {" << g.N << ", " << g.Co << ", " << g.Ho << ", " << g.Wo << "}, ys[4] = {"
-     << strides(g.N, g.Co, g.Ho, g.Wo) << "};\n";
+     << strides(g.Co, g.Ho, g.Wo) << "};\n";
   os << "  cudnnBackendDescriptor_t xt, wt, yt, conv, op, graph, heur;\n";
   os << "  if (!pike_tensor(&xt, 'x', xd, xs) || !pike_tensor(&wt, 'w', wd, ws) || !pike_tensor(&yt, 'y', yd, ys)) return false;\n";
   os << "  cudnnDataType_t comp = CUDNN_DATA_FLOAT;\n"
