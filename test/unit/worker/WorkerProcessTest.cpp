@@ -152,17 +152,20 @@ TEST(WorkerProcess, MalformedRequestsGetClearErrorsAndTheWorkerStaysAlive) {
   EXPECT_EQ(r["restarts"], 0);
 }
 
+/// Sends `req` as request `id`; expects a bad_request rejection and returns its log.
+static std::string badRequestLog(RawWorker &w, json req, const std::string &id) {
+  req["id"] = id;
+  json r = w.call(req);
+  EXPECT_EQ(r["status"], "rejected") << r.dump();
+  EXPECT_EQ(r["error"]["code"], "bad_request") << r.dump();
+  return r["log"].get<std::string>();
+}
+
 // "layout": "nhwc" (channels-last) exists for rank-4 tensors only; any other
 // value, or nhwc at another rank, is a request error naming the tensor.
 TEST(WorkerProcess, TensorLayoutsAreCheckedPerTensor) {
   RawWorker w = rawWorker(tempDir());
-  auto rejected = [&](json req, const std::string &id) {
-    req["id"] = id;
-    json r = w.call(req);
-    EXPECT_EQ(r["status"], "rejected") << r.dump();
-    EXPECT_EQ(r["error"]["code"], "bad_request") << r.dump();
-    return r["log"].get<std::string>();
-  };
+  auto rejected = [&](json req, const std::string &id) { return badRequestLog(w, std::move(req), id); };
   json bad = evaluateReq();
   bad["inputs"][0]["layout"] = "nhwc";
   EXPECT_EQ(rejected(bad, "rank1"), "bad request: inputs[0]: layout \"nhwc\" needs a rank-4 tensor, got rank 1");
@@ -193,13 +196,7 @@ TEST(WorkerProcess, TensorLayoutsAreCheckedPerTensor) {
 // false on a reference-only request (nothing else to time), is a request error.
 TEST(WorkerProcess, TimingReferenceFieldIsChecked) {
   RawWorker w = rawWorker(tempDir());
-  auto rejected = [&](json req, const std::string &id) {
-    req["id"] = id;
-    json r = w.call(req);
-    EXPECT_EQ(r["status"], "rejected") << r.dump();
-    EXPECT_EQ(r["error"]["code"], "bad_request") << r.dump();
-    return r["log"].get<std::string>();
-  };
+  auto rejected = [&](json req, const std::string &id) { return badRequestLog(w, std::move(req), id); };
   json bad = evaluateReq();
   bad["timing"] = {{"reference", "no"}};
   EXPECT_EQ(rejected(bad, "string"), "bad request: timing.reference must be a boolean");
