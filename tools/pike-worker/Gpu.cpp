@@ -77,7 +77,9 @@ struct Failure {
 
 /// How long a runner may take to map a request's buffers (CUDA IPC), a step
 /// that runs no candidate code and takes milliseconds when the machine is well.
-constexpr int kMapDeadlineMs = 10000;
+/// A runner stuck there is replaced by a fresh one once (kMapAttempts).
+constexpr int kMapDeadlineMs = 5000;
+constexpr int kMapAttempts = 2;
 
 // ------------------------------------------------------------ device state
 // One runner lives for one request. The spare is started early (its CUDA context
@@ -113,6 +115,7 @@ struct Globals {
   std::vector<Retired> graveyard;
   std::mutex gpuMutex;                  // one GPU phase at a time in this process
   std::map<std::string, std::pair<std::string, Reference>> references;
+  bool testStallMapOnce = false;        // TEST-ONLY, see spawnRunner
 };
 Globals &G() {
   static Globals g;
@@ -139,6 +142,10 @@ std::unique_ptr<RunnerProcess> spawnRunner(Globals &g, std::string &err) {
     args.push_back("--allow-unsandboxed");
   if (const char *v = std::getenv("PIKE_WORKER_NO_LANDLOCK"); v && std::string(v) == "1")
     args.push_back("--no-landlock");
+  if (g.testStallMapOnce) { // the first runner only: the retry's runner maps normally
+    args.push_back("--test-stall-map");
+    g.testStallMapOnce = false;
+  }
   auto r = RunnerProcess::spawn(g.runnerExe, args, err);
   if (r)
     dbg("spawned runner pid " + std::to_string(r->pid()));
@@ -188,6 +195,8 @@ void init(Globals &g) {
   // Candidates run in pike-runner, a child of this process with the same uid:
   // not dumpable means it cannot open /proc/<verifier>/mem or /environ.
   g.runnerExe = findRunner(); // (reads /proc/self/exe before the process turns non-dumpable)
+  auto envIs1 = [](const char *n) { const char *v = std::getenv(n); return v && std::string(v) == "1"; };
+  g.testStallMapOnce = envIs1("PIKE_WORKER_TEST_OPS") && envIs1("PIKE_WORKER_TEST_STALL_MAP");
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   s.available = true;
   s.info = {{"available", true},
@@ -1052,27 +1061,42 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   cudaError_t se = cudaDeviceSynchronize(); // canaries written before the runner maps them
   if (se != cudaSuccess)
     throw Failure{"runtime_error", "setup", "preparing the buffers: " + cudaErr(se)};
-  sendRunner(s, mapMsg, "mapping the buffers");
   // The mapping comes before any candidate code: a runner stuck here (seen on
   // the H100 with six workers at once: 30 s each, holding the GPU lock every
   // search waits for) is a worker-side stall, not the candidate's timeout. It
-  // gets a short deadline of its own and an error that says so.
+  // gets a short deadline of its own; the stuck runner is killed and a fresh one
+  // maps the buffers (kMapAttempts in all), and only then is it an error that
+  // says so. The reply's phases count the retries (map_retries).
   json mapped;
-  {
+  for (int attempt = 1;; ++attempt) {
+    auto mapStart = Clock::now();
+    sendRunner(s, mapMsg, "mapping the buffers");
     const Clock::time_point requestDeadline = s.deadline;
     s.deadline = std::min(requestDeadline, Clock::now() + std::chrono::milliseconds(kMapDeadlineMs));
     try {
       mapped = expectRunner(s, "mapped", "mapping the buffers (CUDA IPC)");
+      s.deadline = requestDeadline;
+      phases["map_ms"] = msSince(mapStart);
+      break;
     } catch (const Failure &f) {
       s.deadline = requestDeadline;
       if (f.status != "timeout" || Clock::now() >= requestDeadline)
         throw;
-      throw Failure{"runtime_error", "setup",
-                    "the runner did not map the buffers (CUDA IPC) within " + std::to_string(kMapDeadlineMs) +
-                        " ms, before any candidate code ran: a stall on the worker's side, not the "
-                        "candidate's; the runner was killed"};
+      if (attempt >= kMapAttempts)
+        throw Failure{"runtime_error", "setup",
+                      "the runner did not map the buffers (CUDA IPC) within " + std::to_string(kMapDeadlineMs) +
+                          " ms, " + std::to_string(attempt) +
+                          " runners in turn, before any candidate code ran: a stall on the worker's side, "
+                          "not the candidate's; the runners were killed"};
+      dbg("runner stuck mapping the buffers; retrying with a fresh runner");
+      // The stuck runner (already SIGKILLed) is reaped later; the buffers stay
+      // with this session, whose new runner maps them.
+      Retired r;
+      r.runner = std::move(s.runner);
+      g.graveyard.push_back(std::move(r));
+      startSession(g, s);
+      phases["map_retries"] = attempt;
     }
-    s.deadline = requestDeadline;
   }
   s.l2Flush = mapped.value("l2_flush", false);
   if (mapped.value("cuda_graph", false) != cudaGraph)

@@ -43,6 +43,10 @@ using namespace pike::worker;
 using namespace pike::worker::runner;
 
 bool gDebug = false;
+// TEST-ONLY: the worker passes --test-stall-map (PIKE_WORKER_TEST_OPS=1 and
+// PIKE_WORKER_TEST_STALL_MAP=1, first runner only) so the GPU suite can check
+// that a runner stuck in the buffer mapping is replaced and the request retried.
+bool gTestStallMap = false;
 
 void debug(const std::string &what) {
   if (gDebug)
@@ -201,6 +205,8 @@ private:
       return fail("map", "no_cuda", "no CUDA device: " + cudaStatus_);
     if (mapped_)
       return fail("map", "protocol", "buffers are already mapped");
+    if (gTestStallMap)
+      ::sleep(120); // killed by the worker's map deadline long before this ends
     for (const char *side : {"inputs", "outputs"}) {
       if (!m.contains(side) || !m[side].is_array())
         return fail("map", "protocol", std::string("map without ") + side);
@@ -478,6 +484,8 @@ int main(int argc, char **argv) {
       allowUnsandboxed = true;
     else if (a == "--no-landlock")
       landlock = false;
+    else if (a == "--test-stall-map") // TEST-ONLY (PIKE_WORKER_TEST_OPS): a stuck buffer mapping
+      gTestStallMap = true;
     else {
       std::fprintf(stderr, "pike-runner: unknown argument '%s' (started by pike-worker only)\n", a.c_str());
       return 64;

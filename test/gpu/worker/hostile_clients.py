@@ -393,3 +393,31 @@ def tcp_misbehaving_clients(exe, env, work, stderr_path, refs, good_case):
     return result("client_tcp_misbehaving", "TCP: half-line staller, deep JSON, disconnect mid-request; a "
                   "good client is served meanwhile", not failures, "ok" if not failures else "failed",
                   "; ".join(failures), good_client_served_s=served_s)
+
+
+def map_stall_retried(exe, env, work, stderr_path, refs, good_case):
+    """A runner stuck mapping the buffers (TEST-ONLY hook: the worker's first runner sleeps in
+    `map`): the worker kills it within its map deadline, a fresh runner maps them, and the
+    request is answered `ok` with phases.map_retries == 1, well inside the request deadline."""
+    env = dict(env, PIKE_WORKER_TEST_OPS="1", PIKE_WORKER_TEST_STALL_MAP="1")
+    proc = _spawn(exe, ["--cache-dir", os.path.join(work, "cache-map-stall")], env, subprocess.PIPE, stderr_path)
+    req = dict(corpus.evaluate_request(good_case, refs), protocol=1, id="stalled-map")
+    failures, out, t0 = [], b"", time.time()
+    try:
+        out, _ = proc.communicate(input=(json.dumps(req) + "\n").encode(), timeout=120)
+    except subprocess.TimeoutExpired:
+        failures.append("no reply within 120 s")
+    dt = time.time() - t0
+    _reap(proc, 1)
+    replies = [json.loads(l) for l in out.splitlines() if l.strip().startswith(b"{")]
+    r = next((x for x in replies if x.get("id") == "stalled-map"), None)
+    phases = ((r or {}).get("details") or {}).get("phases") or (r or {}).get("phases") or {}
+    if r is None:
+        failures.append("no reply")
+    elif r.get("status") != "ok":
+        failures.append("status %s: %s" % (r.get("status"), str(r.get("log", ""))[:200]))
+    elif phases.get("map_retries") != 1:
+        failures.append("phases.map_retries = %r (phases: %s)" % (phases.get("map_retries"), sorted(phases)))
+    return result("client_map_stall_retried", "a runner stuck in the buffer mapping is replaced once; the "
+                  "request is answered ok", not failures, "ok in %.1f s" % dt if not failures else "failed",
+                  "; ".join(failures), seconds=round(dt, 1))

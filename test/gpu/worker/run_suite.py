@@ -348,6 +348,8 @@ class Suite:
         self.record_client("client_stdin_closed_at_start",
                            lambda: clients.stdin_closed_at_start(exe, env, work, log, self.args.stdin_runs), False)
         self.record_client("client_eof_mid_line", lambda: clients.eof_mid_line(exe, env, work, log, refs, good), False)
+        self.record_client("client_map_stall_retried",
+                           lambda: clients.map_stall_retried(exe, env, work, log, refs, good), False)
         self.record_client("client_listen_without_token",
                            lambda: clients.listen_without_token(exe, env, work, log), False)
         self.record_client("client_token_auth", lambda: clients.token_auth(exe, env, work, log, refs, good), False)
