@@ -88,6 +88,7 @@ static Kind classifyOps(pike::KernelOp kernel, std::string *why) {
   bool contraction = false, conv = false;
   int row = 0, softmaxes = 0, pools = 0;
   int matmuls = 0, sdpa = 0, einsum = 0, scans = 0, views = 0;
+  const bool channelsLast = isChannelsLastSlot(kernel);
   for (Operation &op : kernel.getBody().front()) {
     if (isa<pike::YieldOp, pike::ConstantOp>(op))
       continue;
@@ -100,6 +101,12 @@ static Kind classifyOps(pike::KernelOp kernel, std::string *why) {
     if (!info) {
       if (why) *why = "'" + a.getName().str() + "' is unknown";
       return Kind::Unknown;
+    }
+    // Channels-last slots pool global averages in N, H, W, C order (Pool.cpp);
+    // the row kernel reads NCHW rows.
+    if (channelsLast && isChannelsLastPooling(a)) {
+      ++pools;
+      continue;
     }
     if (isGlobalAvgPool(a)) {
       ++row;
@@ -142,7 +149,7 @@ static Kind classifyOps(pike::KernelOp kernel, std::string *why) {
         // other: cuDNN with the epilogue fused (ConvCudnn.cpp).
         // Channels-last slots run every convolution through cuDNN (NHWC),
         // pointwise ones included.
-        if (!g.pointwise() || isChannelsLastSlot(kernel))
+        if (!g.pointwise() || channelsLast)
           conv = true;
       }
       break;
@@ -306,7 +313,7 @@ static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knob
   // Channels-last slots (pike.layout = "nhwc"): only the generators that know
   // the layout may run; any other would read NCHW indices from NHWC memory.
   if (isChannelsLastSlot(kernel) && kind != Kind::Unknown && kind != Kind::Elementwise &&
-      (kind != Kind::Conv || host)) {
+      kind != Kind::Pool && (kind != Kind::Conv || host)) {
     why = std::string(host ? "no host reference" : "no generated code") + " for this pattern in a channels-last slot";
     kind = Kind::Unknown;
   }

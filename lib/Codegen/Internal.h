@@ -313,6 +313,11 @@ bool isGlobalAvgPool(pike::AtenOp op);
 /// max_pool2d, avg_pool2d, adaptive max / avg pooling (not global average
 /// pooling, which is a row reduction): Pool.cpp's generator.
 bool isPooling(pike::AtenOp op);
+/// A mean over dims 2 and 3 of a rank-4 tensor (Pool.cpp).
+bool isSpatialMean(pike::AtenOp op);
+/// What a channels-last slot pools (Pool.cpp): isPooling, global average
+/// pooling and isSpatialMean.
+bool isChannelsLastPooling(pike::AtenOp op);
 /// A pooling op with an elementwise prologue / epilogue (Pool.cpp).
 bool emitPool(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
               Unsupported &err);

@@ -9,9 +9,16 @@
 // avg divides by the window clipped to the padded input (count_include_pad) or
 // to the input, or by divisor_override; adaptive windows are
 // [floor(o*I/O), ceil((o+1)*I/O)).
+//
+// Channels-last slots (pike.layout = "nhwc") iterate their outputs in N, Ho,
+// Wo, C order, so neighbouring threads read neighbouring channels of one window
+// position (coalesced). There global average pooling (adaptive_avg_pool2d to
+// 1x1, or a mean over H and W, an SE block's squeeze) is pooled here too: the
+// row-reduction kernel reads NCHW rows.
 #include "Internal.h"
 
 #include "pike/Dialect/OpRegistry.h"
+#include "pike/Dialect/SlotLayout.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -28,6 +35,22 @@ bool isPooling(pike::AtenOp a) {
          (n == "aten::adaptive_avg_pool2d" && !isGlobalAvgPool(a));
 }
 
+/// A mean over dims 2 and 3 of a rank-4 tensor (dtype unset): global average
+/// pooling as a channels-last slot pools it.
+bool isSpatialMean(pike::AtenOp a) {
+  if (a.getName() != "aten::mean" || a->getNumOperands() < 1 || shapeOf(a->getOperand(0)).size() != 4)
+    return false;
+  if (Attribute dt = a->getAttr("dtype"); dt && !isa<UnitAttr>(dt))
+    return false;
+  auto dims = a->getAttrOfType<DenseI64ArrayAttr>("dim");
+  if (!dims || dims.size() != 2)
+    return false;
+  int64_t d0 = (dims[0] + 4) % 4, d1 = (dims[1] + 4) % 4;
+  return std::min(d0, d1) == 2 && std::max(d0, d1) == 3;
+}
+
+bool isChannelsLastPooling(pike::AtenOp a) { return isPooling(a) || isGlobalAvgPool(a) || isSpatialMean(a); }
+
 namespace {
 
 enum class PoolKind { Max, Avg, AdaptiveMax, AdaptiveAvg };
@@ -41,6 +64,9 @@ struct PoolPlan {
   bool ceil = false, countIncludePad = true;
   int64_t divisor = 0; // divisor_override, 0 = none
   llvm::SmallVector<Operation *> prologue; // elementwise ops the pool input depends on
+  // Channels-last slot: N and C of the NHWC input (planes = N * C).
+  bool channelsLast = false;
+  int64_t N = 0, C = 0;
 };
 
 bool readPair(pike::AtenOp a, const char *attr, int64_t &h, int64_t &w, std::optional<int64_t> dflt) {
@@ -69,11 +95,13 @@ int64_t pooledSize(int64_t in, int64_t k, int64_t pad, int64_t stride, int64_t d
 }
 
 bool plan(pike::KernelOp kernel, PoolPlan &p, Unsupported &err) {
-  pike::AtenOp a = singleAnchor(kernel, isPooling, "pooling op", err);
+  p.channelsLast = isChannelsLastSlot(kernel);
+  pike::AtenOp a = singleAnchor(kernel, p.channelsLast ? isChannelsLastPooling : isPooling, "pooling op", err);
   if (!a)
     return false;
   p.op = a;
   llvm::StringRef n = a.getName();
+  const bool spatialMean = n == "aten::mean";
   p.kind = n == "aten::max_pool2d"            ? PoolKind::Max
            : n == "aten::avg_pool2d"          ? PoolKind::Avg
            : n == "aten::adaptive_max_pool2d" ? PoolKind::AdaptiveMax
@@ -85,14 +113,22 @@ bool plan(pike::KernelOp kernel, PoolPlan &p, Unsupported &err) {
     return err.fail(a, "pooling without its input operand");
   p.y = a->getResult(0);
   auto xs = shapeOf(p.x), ys = shapeOf(p.y);
+  if (spatialMean && ys.size() == 2) // mean without keepdim: [N, C], the same order as NHWC [N, 1, 1, C]
+    ys = {ys[0], ys[1], 1, 1};
   if (xs.size() < 3 || xs.size() > 4 || ys.size() != xs.size())
     return err.fail(a, "pooling of a tensor that is not 3-d or 4-d ((N,) C, H, W)");
+  if (p.channelsLast && xs.size() != 4)
+    return err.fail(a, "pooling of a 3-d tensor in a channels-last slot");
   if (!elementTypeOf(p.x.getType()).isF32() || !elementTypeOf(p.y.getType()).isF32())
     return err.fail(a, "pooling of non-f32 tensors");
   p.H = xs[xs.size() - 2];
   p.W = xs.back();
-  p.Ho = ys[ys.size() - 2];
-  p.Wo = ys.back();
+  p.Ho = spatialMean ? 1 : ys[ys.size() - 2];
+  p.Wo = spatialMean ? 1 : ys.back();
+  if (p.channelsLast) {
+    p.N = xs[0];
+    p.C = xs[1];
+  }
   p.planes = numel(xs) / std::max<int64_t>(1, p.H * p.W);
   if (numel(ys) / std::max<int64_t>(1, p.Ho * p.Wo) != p.planes || p.H < 1 || p.W < 1)
     return err.fail(a, "inconsistent pooling shapes");
@@ -121,7 +157,7 @@ bool plan(pike::KernelOp kernel, PoolPlan &p, Unsupported &err) {
     if (pooledSize(p.H, p.KH, p.PH, p.SH, p.DH, p.ceil) != p.Ho ||
         pooledSize(p.W, p.KW, p.PW, p.SW, p.DW, p.ceil) != p.Wo)
       return err.fail(a, "pooling output size does not follow from its attributes");
-  } else {
+  } else if (!spatialMean) {
     int64_t oh = 0, ow = 0;
     if (!readPair(a, "output_size", oh, ow, std::nullopt) || oh != p.Ho || ow != p.Wo)
       return err.fail(a, "adaptive pooling whose output_size does not match its result");
@@ -155,7 +191,7 @@ bool plan(pike::KernelOp kernel, PoolPlan &p, Unsupported &err) {
     }
   auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
   for (Value v : yield.getValues())
-    if (v != p.indices && shapeOf(v) != ys)
+    if (v != p.indices && shapeOf(v) != shapeOf(p.y))
       return err.fail(v.getDefiningOp() ? v.getDefiningOp() : kernel.getOperation(),
                       "an output of this pooling region does not have the pooled shape");
   return true;
@@ -166,7 +202,9 @@ bool plan(pike::KernelOp kernel, PoolPlan &p, Unsupported &err) {
 bool emitInputAt(const PoolPlan &p, const llvm::DenseMap<Value, TensorRef> &tensors,
                  const std::string &lin, const std::string &dst, const std::string &ind,
                  std::ostringstream &os, Unsupported &err) {
-  ElemEmitter e(shapeOf(p.x), lin, "q", ind + "  ");
+  ElemEmitter e(p.channelsLast ? channelsLastShape(shapeOf(p.x)) : shapeOf(p.x), lin, "q", ind + "  ");
+  if (p.channelsLast)
+    e.logical = shapeOf(p.x);
   e.tensors = tensors;
   std::ostringstream body;
   auto v = e.value(p.x, body, err);
@@ -184,7 +222,10 @@ bool emitInputAt(const PoolPlan &p, const llvm::DenseMap<Value, TensorRef> &tens
 bool emitOutput(const PoolPlan &p, pike::KernelOp kernel,
                 const llvm::DenseMap<Value, TensorRef> &tensors, const std::string &ind,
                 std::ostringstream &os, Unsupported &err) {
-  const std::string base = "pl * (pike_idx)" + std::to_string(p.H * p.W);
+  // Element (h, w) of this output's window: NCHW planes are contiguous; in
+  // NHWC the channel is innermost, so window positions are C apart.
+  const std::string base = p.channelsLast ? "pike_base" : "pl * (pike_idx)" + std::to_string(p.H * p.W);
+  const std::string step = " * (pike_idx)" + std::to_string(p.C);
   std::ostringstream win;
   std::string i2 = ind + "    ";
   bool isMax = p.kind == PoolKind::Max || p.kind == PoolKind::AdaptiveMax;
@@ -224,7 +265,10 @@ bool emitOutput(const PoolPlan &p, pike::KernelOp kernel,
     os << ind << "for (int h = h0; h < h1; ++h) {\n";
     os << ind << "  for (int w = w0; w < w1; ++w) {\n";
   }
-  os << i2 << "const pike_idx pike_i = " << base << " + h * " << p.W << " + w;\n";
+  if (p.channelsLast)
+    os << i2 << "const pike_idx pike_i = " << base << " + (pike_idx)(h * " << p.W << " + w)" << step << ";\n";
+  else
+    os << i2 << "const pike_idx pike_i = " << base << " + h * " << p.W << " + w;\n";
   if (!emitInputAt(p, tensors, "pike_i", "pike_v", i2, os, err))
     return false;
   if (isMax)
@@ -243,7 +287,10 @@ bool emitOutput(const PoolPlan &p, pike::KernelOp kernel,
   } else if (p.kind == PoolKind::AdaptiveAvg) {
     os << ind << "pike_pool = pike_pool / (float)((h1 - h0) * (w1 - w0));\n";
   }
-  ElemEmitter e(shapeOf(p.y), "o", "c", ind);
+  const bool clOut = p.channelsLast && shapeOf(p.y).size() == 4; // a [N, C] mean is stored as is
+  ElemEmitter e(clOut ? channelsLastShape(shapeOf(p.y)) : shapeOf(p.y), "o", "c", ind);
+  if (clOut)
+    e.logical = shapeOf(p.y);
   e.tensors = tensors;
   e.scalars[p.y] = {"pike_pool", "float"};
   if (p.indices)
@@ -263,13 +310,18 @@ bool emitPool(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKer
   llvm::DenseMap<Value, TensorRef> tensors;
   if (!bindSlotTensors(kernel, host, defs, tensors, err))
     return false;
+  if (p.channelsLast) {
+    std::vector<int64_t> iter = shapeOf(p.x), logical;
+    if (!toChannelsLastSpace(kernel, iter, logical, tensors, err))
+      return false;
+  }
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_pool";
   const int64_t total = p.planes * p.Ho * p.Wo;
   std::string idx = indexType(std::max(total, p.planes * p.H * p.W));
   std::ostringstream os;
   os << prelude(host) << defs;
   const char *what[] = {"max pool", "avg pool", "adaptive max pool", "adaptive avg pool"};
-  std::string summary = std::string(what[static_cast<int>(p.kind)]) +
+  std::string summary = std::string(p.channelsLast ? "channels-last " : "") + what[static_cast<int>(p.kind)] +
                         (p.kind == PoolKind::Max || p.kind == PoolKind::Avg
                              ? " " + std::to_string(p.KH) + "x" + std::to_string(p.KW) + " s" +
                                    std::to_string(p.SH)
@@ -287,8 +339,13 @@ bool emitPool(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKer
     os << "  for (pike_idx o = (pike_idx)blockIdx.x * blockDim.x + threadIdx.x; o < (pike_idx)" << total
        << "; o += (pike_idx)gridDim.x * blockDim.x) {\n";
   }
-  os << "    const pike_idx ow = o % " << p.Wo << ", oh = (o / " << p.Wo << ") % " << p.Ho
-     << ", pl = o / " << p.Ho * p.Wo << ";\n";
+  if (p.channelsLast)
+    os << "    const pike_idx ch = o % " << p.C << ", ow = (o / " << p.C << ") % " << p.Wo << ", oh = (o / "
+       << p.C * p.Wo << ") % " << p.Ho << ", n = o / " << p.C * p.Wo * p.Ho << ";\n"
+       << "    const pike_idx pike_base = n * (pike_idx)" << p.H * p.W * p.C << " + ch;\n";
+  else
+    os << "    const pike_idx ow = o % " << p.Wo << ", oh = (o / " << p.Wo << ") % " << p.Ho
+       << ", pl = o / " << p.Ho * p.Wo << ";\n";
   if (!emitOutput(p, kernel, tensors, "    ", os, err))
     return false;
   os << "  }\n}\n";
