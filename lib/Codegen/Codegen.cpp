@@ -313,7 +313,7 @@ static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knob
   // Channels-last slots (pike.layout = "nhwc"): only the generators that know
   // the layout may run; any other would read NCHW indices from NHWC memory.
   if (isChannelsLastSlot(kernel) && kind != Kind::Unknown && kind != Kind::Elementwise &&
-      kind != Kind::Pool && (kind != Kind::Conv || host)) {
+      kind != Kind::Pool && (kind != Kind::Conv || (host && !isChannelsLastExcite(kernel)))) {
     why = std::string(host ? "no host reference" : "no generated code") + " for this pattern in a channels-last slot";
     kind = Kind::Unknown;
   }
@@ -331,6 +331,10 @@ static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knob
     ok = emitAttention(kernel, knobs, host, out, err);
     break;
   case Kind::Conv: {
+    if (isChannelsLastSlot(kernel) && isChannelsLastExcite(kernel)) {
+      ok = emitExciteGate(kernel, knobs, host, out, err);
+      break;
+    }
     ConvPlan p;
     ok = planConvRegion(kernel, p, err);
     if (!ok)
@@ -502,6 +506,12 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     add(mk(64, 4, 1));
     break;
   case Kind::Conv: {
+    if (isChannelsLastSlot(kernel) && isChannelsLastExcite(kernel)) {
+      // Squeeze-excite gate: one kernel, a thread per channel and run of positions.
+      add(mk(256, 4, 1));
+      add(mk(128, 4, 1));
+      break;
+    }
     ConvPlan p;
     Unsupported perr;
     bool depthwise = planConvRegion(kernel, p, perr) && p.g.depthwise();

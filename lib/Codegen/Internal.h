@@ -319,6 +319,11 @@ bool isSpatialMean(pike::AtenOp op);
 /// pooling and isSpatialMean.
 bool isChannelsLastPooling(pike::AtenOp op);
 /// A pooling op with an elementwise prologue / epilogue (Pool.cpp).
+/// Channels-last squeeze-excite gate (ExciteGate.cpp): a pointwise convolution
+/// of a [N, Ci, 1, 1] tensor whose epilogue broadcasts over [N, Co, H, W].
+bool isChannelsLastExcite(pike::KernelOp kernel);
+bool emitExciteGate(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
+                    Unsupported &err);
 bool emitPool(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
               Unsupported &err);
 
