@@ -976,7 +976,13 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
     reply["verify"]["tf32_noise_per_output"] = n;
     reply["verify"]["atol_per_output"] = a;
   };
-  yardstick();
+  {
+    // The first reference runs on this request's shapes (cuDNN/cuBLAS plan
+    // selection included): a phase of its own, so slow ones can be told apart.
+    auto t0 = Clock::now();
+    yardstick();
+    phases["yardstick_ms"] = msSince(t0);
+  }
 
   // Reference timing and profile first, while no candidate code exists anywhere
   // (on copies: a reference that works in place must not change the yardstick).
@@ -1177,8 +1183,17 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
       s.ins[i].view.copy_(pristine[i]);
   };
   // Returns after a clean check, throws the failure otherwise.
+  double verifyCallsMs = 0, verifyChecksMs = 0, verifyYardstickMs = 0; // where verify_ms goes
   auto runChecked = [&](bool profileCall, const std::string &where, const json &extra, bool exact) {
+    auto callStart = Clock::now();
     CallTimes t = callRunner(g, s, callIndex++, false, profileCall, where);
+    auto checkStart = Clock::now();
+    verifyCallsMs += std::chrono::duration<double, std::milli>(checkStart - callStart).count();
+    struct AddOnExit {
+      double &to;
+      Clock::time_point from;
+      ~AddOnExit() { to += msSince(from); }
+    } checkTime{verifyChecksMs, checkStart};
     ++calls;
     at::Tensor bad = at::zeros({}, at::TensorOptions().dtype(at::kBool).device(at::kCUDA, 0));
     for (auto *side : {&s.ins, &s.outs})
@@ -1214,8 +1229,10 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   for (size_t si = 0; si < seeds.size(); ++si) {
     uint64_t seed = seeds[si];
     if (si > 0) {
+      auto t0 = Clock::now();
       fillPristine(pristine, inSpecs, seed);
       yardstick();
+      verifyYardstickMs += msSince(t0);
     }
     prepareReference();
     // Twice per seed: races and nondeterminism show up as a difference.
@@ -1235,6 +1252,9 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
     }
   }
   phases["verify_ms"] = msSince(verifyStart);
+  phases["verify_calls_ms"] = verifyCallsMs;
+  phases["verify_checks_ms"] = verifyChecksMs;
+  phases["verify_yardstick_ms"] = verifyYardstickMs;
 
   // Timed calls: fresh random inputs the candidate cannot predict, each checked.
   std::random_device rd;
