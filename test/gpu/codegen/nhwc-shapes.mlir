@@ -81,4 +81,15 @@ module {
     %1 = pike.aten "aten::relu"(%0) {operands = ["self"]} : (tensor<8x256x28x28xf32>) -> tensor<8x256x28x28xf32>
     pike.yield %1 : tensor<8x256x28x28xf32>
   }
+  // DenseNet-121 growth conv: 3x3, 128 -> 32 channels at 56x56, no bias, no
+  // epilogue (run h100-nhwc-20261207e: the first candidate ran at 0.52x).
+  pike.kernel @densenet_growth_3x3(%x: tensor<8x128x56x56xf32>, %w: tensor<32x128x3x3xf32>) -> tensor<8x32x56x56xf32> attributes {entry = "pike_densenet_growth_3x3", impl = "reference", pike.layout = "nhwc", pike.pattern = "single"} {
+    %0 = pike.aten "aten::_convolution"(%x, %w) {allow_tf32 = true, benchmark = false, bias, cudnn_enabled = true, deterministic = false, dilation = array<i64: 1, 1>, groups = 1 : i64, operands = ["input", "weight"], output_padding = array<i64: 0, 0>, padding = array<i64: 1, 1>, stride = array<i64: 1, 1>, transposed = false} : (tensor<8x128x56x56xf32>, tensor<32x128x3x3xf32>) -> tensor<8x32x56x56xf32>
+    pike.yield %0 : tensor<8x32x56x56xf32>
+  }
+  // DenseNet-121 bottleneck: 1x1, 256 -> 128 channels at 56x56, no bias (0.81x in that run).
+  pike.kernel @densenet_bottleneck_1x1(%x: tensor<8x256x56x56xf32>, %w: tensor<128x256x1x1xf32>) -> tensor<8x128x56x56xf32> attributes {entry = "pike_densenet_bottleneck_1x1", impl = "reference", pike.layout = "nhwc", pike.pattern = "single"} {
+    %0 = pike.aten "aten::_convolution"(%x, %w) {allow_tf32 = true, benchmark = false, bias, cudnn_enabled = true, deterministic = false, dilation = array<i64: 1, 1>, groups = 1 : i64, operands = ["input", "weight"], output_padding = array<i64: 0, 0>, padding = array<i64: 0, 0>, stride = array<i64: 1, 1>, transposed = false} : (tensor<8x256x56x56xf32>, tensor<128x256x1x1xf32>) -> tensor<8x128x56x56xf32>
+    pike.yield %0 : tensor<8x128x56x56xf32>
+  }
 }
