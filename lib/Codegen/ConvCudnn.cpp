@@ -284,7 +284,10 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
 
   std::ostringstream os;
   os << "// pike: convolution slot via cuDNN (nvcc mode), "
-     << (var.fused ? "cudnnConvolutionBiasActivationForward" : "cudnnConvolutionForward + epilogue kernel")
+     << (var.fused                ? "cudnnConvolutionBiasActivationForward"
+         : var.graphMode.fused    ? "the graph API, the epilogue fused into the convolution's graph"
+         : var.graph              ? "the graph API + epilogue kernel"
+                                  : "cudnnConvolutionForward + epilogue kernel")
      << ".\n";
   os << "// Handle, descriptors, algorithm and workspace are made once per process at the first\n"
         "// call (function-local static); warm the slot up before CUDA-graph capture.\n";
