@@ -153,6 +153,122 @@ void emitAlgoPick(bool tf32, const std::string &field, std::ostream &os) {
   os << "  " << field << " = perf[pick].algo;\n";
 }
 
+/// What the descriptor API's state is made for.
+struct DescriptorPlan {
+  const ConvGeom &g;
+  bool nhwc, tf32;
+  bool fused, relu; // cudnnConvolutionBiasActivationForward, its activation
+  bool zeros;       // fused without a bias tensor: a zeroed bias buffer
+  std::string algoMode, fixedAlgo; // "fixed" (fixedAlgo), "find" or "heuristic"
+};
+
+/// The descriptor API's state and its first-call set-up (namespace-scope
+/// code): PikeConvState, kPikeMaxWorkspace, pike_conv_init().
+void emitDescriptorState(const DescriptorPlan &d, std::ostream &os) {
+  const ConvGeom &g = d.g;
+  os << "struct PikeConvState {\n"
+        "  cudnnHandle_t handle = nullptr;\n"
+        "  cudnnTensorDescriptor_t x = nullptr, y = nullptr, bias = nullptr;\n"
+        "  cudnnFilterDescriptor_t w = nullptr;\n"
+        "  cudnnConvolutionDescriptor_t conv = nullptr;\n"
+        "  cudnnActivationDescriptor_t act = nullptr;\n"
+        "  cudnnConvolutionFwdAlgo_t algo = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;\n"
+        "  cudnnConvolutionBwdDataAlgo_t bwdAlgo = CUDNN_CONVOLUTION_BWD_DATA_ALGO_0; // transposed\n"
+        "  void* workspace = nullptr;\n"
+        "  size_t workspaceBytes = 0;\n"
+        "  float* zeros = nullptr; // bias of a convolution without one (fused call)\n"
+        "  int status = 0;         // a cudaError_t; non-zero: the slot cannot run\n"
+        "};\n";
+  os << "// Workspace cap: an algorithm asking for more is skipped (heuristic, find).\n";
+  os << "const size_t kPikeMaxWorkspace = size_t(1) << 30;\n";
+  os << "PikeConvState pike_conv_init() {\n";
+  os << "  PikeConvState s;\n";
+  os << "  auto bad = [&](cudaError_t e) { s.status = (int)e; return s; };\n";
+  os << "  if (cudnnCreate(&s.handle) != CUDNN_STATUS_SUCCESS) return bad(cudaErrorInitializationError);\n";
+  os << "  if (cudnnCreateTensorDescriptor(&s.x) || cudnnCreateTensorDescriptor(&s.y) ||\n"
+        "      cudnnCreateTensorDescriptor(&s.bias) || cudnnCreateFilterDescriptor(&s.w) ||\n"
+        "      cudnnCreateConvolutionDescriptor(&s.conv) || cudnnCreateActivationDescriptor(&s.act))\n"
+        "    return bad(cudaErrorInitializationError);\n";
+  const char *fmt = d.nhwc ? "CUDNN_TENSOR_NHWC" : "CUDNN_TENSOR_NCHW";
+  os << "  if (cudnnSetTensor4dDescriptor(s.x, " << fmt << ", CUDNN_DATA_FLOAT, " << g.N << ", "
+     << g.Ci << ", " << g.H << ", " << g.W << ") ||\n"
+     << "      cudnnSetTensor4dDescriptor(s.y, " << fmt << ", CUDNN_DATA_FLOAT, " << g.N << ", "
+     << g.Co << ", " << g.Ho << ", " << g.Wo << ") ||\n"
+     << "      cudnnSetTensor4dDescriptor(s.bias, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, 1, " << g.Co
+     << ", 1, 1) ||\n"
+     << "      cudnnSetFilter4dDescriptor(s.w, CUDNN_DATA_FLOAT, " << fmt << ", "
+     << (g.transposed ? g.Ci : g.Co) << ", " << (g.transposed ? g.Co : g.Ci) / g.groups << ", "
+     << g.KH << ", " << g.KW << ") ||\n"
+     << "      cudnnSetConvolution2dDescriptor(s.conv, " << g.PH << ", " << g.PW << ", " << g.SH
+     << ", " << g.SW << ", " << g.DH << ", " << g.DW
+     << ", CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT) ||\n"
+     << "      cudnnSetConvolutionGroupCount(s.conv, " << g.groups << ") ||\n"
+     << "      cudnnSetConvolutionMathType(s.conv, "
+     << (d.tf32 ? "CUDNN_TENSOR_OP_MATH" : "CUDNN_FMA_MATH") << ") ||\n"
+     << "      cudnnSetActivationDescriptor(s.act, "
+     << (d.relu ? "CUDNN_ACTIVATION_RELU" : "CUDNN_ACTIVATION_IDENTITY")
+     << ", CUDNN_NOT_PROPAGATE_NAN, 0.0))\n"
+     << "    return bad(cudaErrorInvalidValue);\n";
+  if (g.transposed) {
+    // The transposed convolution is the data gradient of the forward one whose input
+    // is our output (dx = y) and whose output is our input (dy = x).
+    os << "  cudnnConvolutionBwdDataAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];\n";
+    os << "  int found = 0;\n";
+    if (d.algoMode == "find")
+      os << "  if (cudnnFindConvolutionBackwardDataAlgorithm(s.handle, s.w, s.x, s.conv, s.y, "
+            "CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
+            "    return bad(cudaErrorNotSupported);\n";
+    else
+      os << "  if (cudnnGetConvolutionBackwardDataAlgorithm_v7(s.handle, s.w, s.x, s.conv, s.y, "
+            "CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
+            "    return bad(cudaErrorNotSupported);\n";
+    emitAlgoPick(d.tf32, "s.bwdAlgo", os);
+    os << "  if (cudnnGetConvolutionBackwardDataWorkspaceSize(s.handle, s.w, s.x, s.conv, s.y, "
+          "s.bwdAlgo, &s.workspaceBytes) != CUDNN_STATUS_SUCCESS)\n"
+          "    return bad(cudaErrorNotSupported);\n";
+  } else if (d.algoMode == "fixed") {
+    os << "  s.algo = " << d.fixedAlgo << ";\n";
+    os << "  if (cudnnGetConvolutionForwardWorkspaceSize(s.handle, s.x, s.w, s.conv, s.y, s.algo, "
+          "&s.workspaceBytes) != CUDNN_STATUS_SUCCESS || s.workspaceBytes > kPikeMaxWorkspace)\n"
+          "    return bad(cudaErrorNotSupported);\n";
+  } else {
+    os << "  cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];\n";
+    os << "  int found = 0;\n";
+    if (d.algoMode == "find")
+      os << "  // Times every algorithm on this shape (cuDNN allocates its own buffers).\n"
+            "  if (cudnnFindConvolutionForwardAlgorithm(s.handle, s.x, s.w, s.conv, s.y, "
+            "CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
+            "    return bad(cudaErrorNotSupported);\n";
+    else
+      os << "  if (cudnnGetConvolutionForwardAlgorithm_v7(s.handle, s.x, s.w, s.conv, s.y, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
+            "    return bad(cudaErrorNotSupported);\n";
+    emitAlgoPick(d.tf32, "s.algo", os);
+    os << "  if (cudnnGetConvolutionForwardWorkspaceSize(s.handle, s.x, s.w, s.conv, s.y, s.algo, "
+          "&s.workspaceBytes) != CUDNN_STATUS_SUCCESS)\n"
+          "    return bad(cudaErrorNotSupported);\n";
+  }
+  os << "  if (s.workspaceBytes && cudaMalloc(&s.workspace, s.workspaceBytes) != cudaSuccess)\n"
+        "    return bad(cudaErrorMemoryAllocation);\n";
+  if (d.zeros) {
+    os << "  if (cudaMalloc((void**)&s.zeros, " << g.Co << " * sizeof(float)) != cudaSuccess ||\n"
+       << "      cudaMemset(s.zeros, 0, " << g.Co << " * sizeof(float)) != cudaSuccess)\n"
+       << "    return bad(cudaErrorMemoryAllocation);\n"
+       << "  if (cudaDeviceSynchronize() != cudaSuccess) return bad(cudaErrorUnknown);\n";
+  }
+  os << "  return s;\n}\n";
+}
+
+/// The fused call on the state `s` of emitDescriptorState, writing `yP`.
+void emitFusedCall(const std::string &Xp, const std::string &Wp, const std::string &zP,
+                   const std::string &alpha2, const std::string &biasP, const std::string &yP,
+                   std::ostream &os) {
+  os << "  const float alpha1 = 1.0f, alpha2 = " << alpha2 << ";\n";
+  os << "  if (cudnnConvolutionBiasActivationForward(s.handle, &alpha1, s.x, " << Xp << ", s.w, "
+     << Wp << ", s.conv, s.algo, s.workspace, s.workspaceBytes, &alpha2, s.y, " << zP
+     << ", s.bias, " << biasP << ", s.act, s.y, " << yP << ") != CUDNN_STATUS_SUCCESS)\n"
+     << "    return (int)cudaErrorLaunchFailure;\n";
+}
+
 } // namespace
 
 bool isCudnnVariant(const Knobs &knobs) { return knobs.variant.rfind("cudnn", 0) == 0; }
@@ -256,6 +372,14 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   GraphEpilogue graphEpi;
   if (var.graphMode.fused && !matchGraphEpilogue(p, kernel, tail, graphEpi, why))
     return err.fail(g.op, "cudnn-graph-fused cannot cover this region: " + why);
+  // The fused graph's fallback: the legacy fused call where it covers the
+  // region (the first candidate of such slots was that call, which beat
+  // PyTorch's reference on ResNet-18, while the convolution graph + epilogue
+  // kernel lost to it), else the convolution graph + epilogue kernel.
+  FusedEpilogue legacyFe;
+  std::string legacyWhy;
+  if (var.graphMode.fused && var.graphMode.fallback)
+    var.graphMode.legacyFallback = matchFused(p, kernel, legacyFe, legacyWhy);
 
   std::string defs;
   llvm::DenseMap<Value, TensorRef> tensors;
@@ -273,8 +397,9 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   const std::string epiName = "pike_" + slot + "_epilogue";
   const int64_t total = numel(shapeOf(p.G));
   // The epilogue kernel: every variant but the legacy fused call and the
-  // fused graph without fallback ("/only").
-  const bool needEpi = !var.fused && !(var.graphMode.fused && !var.graphMode.fallback);
+  // fused graph whose fallback is none ("/only") or the legacy fused call.
+  const bool needEpi =
+      !var.fused && !(var.graphMode.fused && (!var.graphMode.fallback || var.graphMode.legacyFallback));
   const bool tf32 = g.tf32 || knobs.allowTF32;
   // Identity activation: only IMPLICIT_PRECOMP_GEMM implements it in the fused call.
   std::string fixedAlgo = var.algo->cudnn;
@@ -314,6 +439,24 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   }
 
   if (var.graph) {
+    if (var.graphMode.legacyFallback) {
+      // The legacy fused call on the entry's pointers x, w, y[, bias][, z].
+      const std::string precomp = "CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM";
+      os << "namespace {\n";
+      emitDescriptorState(DescriptorPlan{g, nhwc, tf32, true, legacyFe.relu, !graphEpi.bias,
+                                         legacyFe.relu ? "find" : "fixed", legacyFe.relu ? "" : precomp},
+                          os);
+      os << "// No engine runs the fused graph: cudnnConvolutionBiasActivationForward.\n";
+      os << "int pike_legacy_fused(void* const* ptrs, cudaStream_t stream) {\n";
+      os << "  static const PikeConvState s = pike_conv_init();\n";
+      os << "  if (s.status) return s.status;\n";
+      os << "  if (cudnnSetStream(s.handle, stream) != CUDNN_STATUS_SUCCESS) return (int)cudaErrorUnknown;\n";
+      const std::string zPtr = graphEpi.z ? "ptrs[" + std::to_string(graphEpi.bias ? 4 : 3) + "]" : "ptrs[2]";
+      emitFusedCall("ptrs[0]", "ptrs[1]", zPtr, graphEpi.z ? "1.0f" : "0.0f",
+                    graphEpi.bias ? "ptrs[3]" : "s.zeros", "ptrs[2]", os);
+      os << "  return 0;\n}\n";
+      os << "} // namespace\n";
+    }
     if (!emitGraphConv(g, nhwc, tf32, var.graphMode, tail, graphEpi, kernel, tensors, X, Wt, epiName,
                        total, nt, os, err))
       return false;
@@ -333,9 +476,10 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
       if (graphEpi.act)
         nodes += std::string(" + ") + convActivationName(tail.act);
       out.summary += "fused conv" + nodes + " in one plan (" + plans + ")" +
-                     (var.graphMode.fallback
-                          ? ", else the conv graph + generated epilogue kernel"
-                          : ", no fallback");
+                     (!var.graphMode.fallback      ? ", no fallback"
+                      : var.graphMode.legacyFallback ? std::string(", else cudnn fused call, algo ") +
+                                                           (legacyFe.relu ? "find" : "precomp-gemm")
+                                                     : ", else the conv graph + generated epilogue kernel");
     } else {
       out.summary += std::string(plans) + ", + generated epilogue kernel";
     }
@@ -343,96 +487,10 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
     return true;
   }
   os << "namespace {\n";
-  os << "struct PikeConvState {\n"
-        "  cudnnHandle_t handle = nullptr;\n"
-        "  cudnnTensorDescriptor_t x = nullptr, y = nullptr, bias = nullptr;\n"
-        "  cudnnFilterDescriptor_t w = nullptr;\n"
-        "  cudnnConvolutionDescriptor_t conv = nullptr;\n"
-        "  cudnnActivationDescriptor_t act = nullptr;\n"
-        "  cudnnConvolutionFwdAlgo_t algo = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;\n"
-        "  cudnnConvolutionBwdDataAlgo_t bwdAlgo = CUDNN_CONVOLUTION_BWD_DATA_ALGO_0; // transposed\n"
-        "  void* workspace = nullptr;\n"
-        "  size_t workspaceBytes = 0;\n"
-        "  float* zeros = nullptr; // bias of a convolution without one (fused call)\n"
-        "  int status = 0;         // a cudaError_t; non-zero: the slot cannot run\n"
-        "};\n";
-  os << "// Workspace cap: an algorithm asking for more is skipped (heuristic, find).\n";
-  os << "const size_t kPikeMaxWorkspace = size_t(1) << 30;\n";
-  os << "PikeConvState pike_conv_init() {\n";
-  os << "  PikeConvState s;\n";
-  os << "  auto bad = [&](cudaError_t e) { s.status = (int)e; return s; };\n";
-  os << "  if (cudnnCreate(&s.handle) != CUDNN_STATUS_SUCCESS) return bad(cudaErrorInitializationError);\n";
-  os << "  if (cudnnCreateTensorDescriptor(&s.x) || cudnnCreateTensorDescriptor(&s.y) ||\n"
-        "      cudnnCreateTensorDescriptor(&s.bias) || cudnnCreateFilterDescriptor(&s.w) ||\n"
-        "      cudnnCreateConvolutionDescriptor(&s.conv) || cudnnCreateActivationDescriptor(&s.act))\n"
-        "    return bad(cudaErrorInitializationError);\n";
-  const char *fmt = nhwc ? "CUDNN_TENSOR_NHWC" : "CUDNN_TENSOR_NCHW";
-  os << "  if (cudnnSetTensor4dDescriptor(s.x, " << fmt << ", CUDNN_DATA_FLOAT, " << g.N << ", "
-     << g.Ci << ", " << g.H << ", " << g.W << ") ||\n"
-     << "      cudnnSetTensor4dDescriptor(s.y, " << fmt << ", CUDNN_DATA_FLOAT, " << g.N << ", "
-     << g.Co << ", " << g.Ho << ", " << g.Wo << ") ||\n"
-     << "      cudnnSetTensor4dDescriptor(s.bias, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, 1, " << g.Co
-     << ", 1, 1) ||\n"
-     << "      cudnnSetFilter4dDescriptor(s.w, CUDNN_DATA_FLOAT, " << fmt << ", "
-     << (g.transposed ? g.Ci : g.Co) << ", " << (g.transposed ? g.Co : g.Ci) / g.groups << ", "
-     << g.KH << ", " << g.KW << ") ||\n"
-     << "      cudnnSetConvolution2dDescriptor(s.conv, " << g.PH << ", " << g.PW << ", " << g.SH
-     << ", " << g.SW << ", " << g.DH << ", " << g.DW
-     << ", CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT) ||\n"
-     << "      cudnnSetConvolutionGroupCount(s.conv, " << g.groups << ") ||\n"
-     << "      cudnnSetConvolutionMathType(s.conv, "
-     << (tf32 ? "CUDNN_TENSOR_OP_MATH" : "CUDNN_FMA_MATH") << ") ||\n"
-     << "      cudnnSetActivationDescriptor(s.act, "
-     << (fe.relu ? "CUDNN_ACTIVATION_RELU" : "CUDNN_ACTIVATION_IDENTITY")
-     << ", CUDNN_NOT_PROPAGATE_NAN, 0.0))\n"
-     << "    return bad(cudaErrorInvalidValue);\n";
-  if (g.transposed) {
-    // The transposed convolution is the data gradient of the forward one whose input
-    // is our output (dx = y) and whose output is our input (dy = x).
-    os << "  cudnnConvolutionBwdDataAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];\n";
-    os << "  int found = 0;\n";
-    if (algoMode == "find")
-      os << "  if (cudnnFindConvolutionBackwardDataAlgorithm(s.handle, s.w, s.x, s.conv, s.y, "
-            "CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
-            "    return bad(cudaErrorNotSupported);\n";
-    else
-      os << "  if (cudnnGetConvolutionBackwardDataAlgorithm_v7(s.handle, s.w, s.x, s.conv, s.y, "
-            "CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
-            "    return bad(cudaErrorNotSupported);\n";
-    emitAlgoPick(tf32, "s.bwdAlgo", os);
-    os << "  if (cudnnGetConvolutionBackwardDataWorkspaceSize(s.handle, s.w, s.x, s.conv, s.y, "
-          "s.bwdAlgo, &s.workspaceBytes) != CUDNN_STATUS_SUCCESS)\n"
-          "    return bad(cudaErrorNotSupported);\n";
-  } else if (algoMode == "fixed") {
-    os << "  s.algo = " << fixedAlgo << ";\n";
-    os << "  if (cudnnGetConvolutionForwardWorkspaceSize(s.handle, s.x, s.w, s.conv, s.y, s.algo, "
-          "&s.workspaceBytes) != CUDNN_STATUS_SUCCESS || s.workspaceBytes > kPikeMaxWorkspace)\n"
-          "    return bad(cudaErrorNotSupported);\n";
-  } else {
-    os << "  cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];\n";
-    os << "  int found = 0;\n";
-    if (algoMode == "find")
-      os << "  // Times every algorithm on this shape (cuDNN allocates its own buffers).\n"
-            "  if (cudnnFindConvolutionForwardAlgorithm(s.handle, s.x, s.w, s.conv, s.y, "
-            "CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
-            "    return bad(cudaErrorNotSupported);\n";
-    else
-      os << "  if (cudnnGetConvolutionForwardAlgorithm_v7(s.handle, s.x, s.w, s.conv, s.y, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
-            "    return bad(cudaErrorNotSupported);\n";
-    emitAlgoPick(tf32, "s.algo", os);
-    os << "  if (cudnnGetConvolutionForwardWorkspaceSize(s.handle, s.x, s.w, s.conv, s.y, s.algo, "
-          "&s.workspaceBytes) != CUDNN_STATUS_SUCCESS)\n"
-          "    return bad(cudaErrorNotSupported);\n";
-  }
-  os << "  if (s.workspaceBytes && cudaMalloc(&s.workspace, s.workspaceBytes) != cudaSuccess)\n"
-        "    return bad(cudaErrorMemoryAllocation);\n";
-  if (var.fused && (!g.bias || biasSplat)) {
-    os << "  if (cudaMalloc((void**)&s.zeros, " << g.Co << " * sizeof(float)) != cudaSuccess ||\n"
-       << "      cudaMemset(s.zeros, 0, " << g.Co << " * sizeof(float)) != cudaSuccess)\n"
-       << "    return bad(cudaErrorMemoryAllocation);\n"
-       << "  if (cudaDeviceSynchronize() != cudaSuccess) return bad(cudaErrorUnknown);\n";
-  }
-  os << "  return s;\n}\n} // namespace\n";
+  emitDescriptorState(DescriptorPlan{g, nhwc, tf32, var.fused, fe.relu,
+                                     var.fused && (!g.bias || biasSplat), algoMode, fixedAlgo},
+                      os);
+  os << "} // namespace\n";
 
   os << "extern \"C\" int pike_conv_entry(const PikeTensorRef* inputs, int32_t num_inputs, "
         "PikeTensorRef* outputs, int32_t num_outputs, cudaStream_t stream) {\n";
@@ -455,11 +513,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
         return false;
       alpha2 = "1.0f";
     }
-    os << "  const float alpha1 = 1.0f, alpha2 = " << alpha2 << ";\n";
-    os << "  if (cudnnConvolutionBiasActivationForward(s.handle, &alpha1, s.x, " << Xp << ", s.w, "
-       << Wp << ", s.conv, s.algo, s.workspace, s.workspaceBytes, &alpha2, s.y, " << zP
-       << ", s.bias, " << biasP << ", s.act, s.y, out0) != CUDNN_STATUS_SUCCESS)\n"
-       << "    return (int)cudaErrorLaunchFailure;\n";
+    emitFusedCall(Xp, Wp, zP, alpha2, biasP, "out0", os);
   } else {
     os << "  const float one = 1.0f, zero = 0.0f;\n";
     if (g.transposed)

@@ -57,6 +57,11 @@ struct GraphConvMode {
   /// convolution graph and the epilogue kernel instead (false: "/only", the
   /// first call then fails with cudaErrorNotSupported).
   bool fallback = true;
+  /// With fallback, where the legacy fused call covers the region: that call
+  /// (`int pike_legacy_fused(void* const* ptrs, cudaStream_t)`, emitted by the
+  /// caller before, on the entry's pointers x, w, y[, bias][, z]) instead of
+  /// the convolution graph + epilogue kernel.
+  bool legacyFallback = false;
 };
 
 /// Emits the graph API state, its first-call set-up and the C ABI entry after

@@ -238,12 +238,13 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
   };
   os << "namespace {\n";
   os << "// Workspace cap: a configuration asking for more is skipped.\n";
-  os << "const int64_t kPikeMaxWorkspace = int64_t(1) << 30;\n";
+  os << "const int64_t kPikeGraphMaxWorkspace = int64_t(1) << 30;\n";
   os << "struct PikeGraphConv {\n"
         "  cudnnHandle_t handle = nullptr;\n"
         "  cudnnBackendDescriptor_t plan = nullptr;\n"
         "  void* workspace = nullptr;\n"
-        "  bool fused = false; // the plan runs the whole epilogue: no epilogue kernel\n"
+        "  bool fused = false;  // the plan runs the whole epilogue: no epilogue kernel\n"
+        "  bool legacy = false; // no plan: the legacy fused call runs the slot\n"
         "  int status = 0;     // a cudaError_t; non-zero: the slot cannot run\n"
         "};\n";
   os << "#define PIKE_OK(call) do { if ((call) != CUDNN_STATUS_SUCCESS) return false; } while (0)\n";
@@ -444,7 +445,7 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
         "        cudnnBackendSetAttribute(plan, CUDNN_ATTR_EXECUTION_PLAN_ENGINE_CONFIG, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &cfgs[i]) != CUDNN_STATUS_SUCCESS ||\n"
         "        cudnnBackendFinalize(plan) != CUDNN_STATUS_SUCCESS ||\n"
         "        cudnnBackendGetAttribute(plan, CUDNN_ATTR_EXECUTION_PLAN_WORKSPACE_SIZE, CUDNN_TYPE_INT64, 1, &n, &ws) != CUDNN_STATUS_SUCCESS ||\n"
-        "        ws > kPikeMaxWorkspace) {\n"
+        "        ws > kPikeGraphMaxWorkspace) {\n"
         "      cudnnBackendDestroyDescriptor(plan);\n"
         "      continue;\n"
         "    }\n"
@@ -494,7 +495,11 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
         "  PikeGraphConv s;\n";
   if (mode.fused) {
     os << "  if (pike_graph_init(s, true, align, ptrs, stream)) return s;\n";
-    if (mode.fallback)
+    if (mode.fallback && mode.legacyFallback)
+      os << "  // No engine runs the fused graph: cuDNN's legacy fused call.\n"
+            "  s.legacy = true;\n"
+            "  return s;\n";
+    else if (mode.fallback)
       os << "  // No engine runs the fused graph: the convolution graph + the epilogue kernel.\n"
             "  if (pike_graph_init(s, false, align, ptrs, stream)) return s;\n";
   } else {
@@ -541,8 +546,10 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
         "    sp = &s4;\n"
         "  }\n"
         "  const PikeGraphConv& s = *sp;\n"
-        "  if (s.status) return s.status;\n"
-        "  if (cudnnSetStream(s.handle, stream) != CUDNN_STATUS_SUCCESS) return (int)cudaErrorUnknown;\n"
+        "  if (s.status) return s.status;\n";
+  if (mode.fused && mode.fallback && mode.legacyFallback)
+    os << "  if (s.legacy) return pike_legacy_fused(ptrs, stream);\n";
+  os << "  if (cudnnSetStream(s.handle, stream) != CUDNN_STATUS_SUCCESS) return (int)cudaErrorUnknown;\n"
         "  cudnnBackendDescriptor_t vp;\n"
         "  if (!pike_variant_pack(&vp, s.fused ? kPikeFusedPointers : kPikePlainPointers, kPikeUids, ptrs, s.workspace))\n"
         "    return (int)cudaErrorUnknown;\n"
@@ -550,7 +557,7 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
         "  cudnnBackendDestroyDescriptor(vp);\n"
         "  if (!ran) return (int)cudaErrorLaunchFailure;\n";
   int64_t grid = std::max<int64_t>(1, std::min<int64_t>((total + nt - 1) / nt, 1 << 20));
-  if (!mode.fused || mode.fallback) {
+  if (!mode.fused || (mode.fallback && !mode.legacyFallback)) {
     os << (mode.fused ? "  if (!s.fused)\n  " : "") << "  " << epiName << "<<<" << grid << ", " << nt
        << ", 0, stream>>>(" << pointerArgList(ins.size(), outs.size()) << ");\n";
   }

@@ -50,6 +50,12 @@ module {
     %0 = pike.aten "aten::_convolution"(%x, %w, %b) {allow_tf32 = true, benchmark = false, cudnn_enabled = true, deterministic = false, dilation = array<i64: 1, 1>, groups = 1 : i64, operands = ["input", "weight", "bias"], output_padding = array<i64: 0, 0>, padding = array<i64: 1, 1>, stride = array<i64: 1, 1>, transposed = false} : (tensor<2x4x6x7xf32>, tensor<8x4x3x3xf32>, tensor<8xf32>) -> tensor<2x8x6x7xf32>
     pike.yield %0 : tensor<2x8x6x7xf32>
   }
+  // No bias, relu: the fused graph's one node; its legacy fallback takes a zeroed bias.
+  pike.kernel @fg_relu_nobias(%x: tensor<2x4x6x7xf32>, %w: tensor<8x4x3x3xf32>) -> tensor<2x8x6x7xf32> attributes {entry = "pike_fg_relu_nobias", impl = "reference", pike.layout = "nhwc", pike.pattern = "conv_epilogue"} {
+    %0 = pike.aten "aten::_convolution"(%x, %w) {allow_tf32 = true, benchmark = false, bias, cudnn_enabled = true, deterministic = false, dilation = array<i64: 1, 1>, groups = 1 : i64, operands = ["input", "weight"], output_padding = array<i64: 0, 0>, padding = array<i64: 1, 1>, stride = array<i64: 1, 1>, transposed = false} : (tensor<2x4x6x7xf32>, tensor<8x4x3x3xf32>) -> tensor<2x8x6x7xf32>
+    %1 = pike.aten "aten::relu"(%0) {operands = ["self"]} : (tensor<2x8x6x7xf32>) -> tensor<2x8x6x7xf32>
+    pike.yield %1 : tensor<2x8x6x7xf32>
+  }
   // NCHW twin of fg_bias_relu: its candidates are unchanged (no fused graph).
   pike.kernel @fg_nchw_bias_relu(%x: tensor<2x4x6x7xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor<8xf32>) -> tensor<2x8x6x7xf32> attributes {entry = "pike_fg_nchw_bias_relu", impl = "reference", pike.pattern = "conv_epilogue"} {
     %0 = pike.aten "aten::_convolution"(%x, %w, %b) {allow_tf32 = true, benchmark = false, cudnn_enabled = true, deterministic = false, dilation = array<i64: 1, 1>, groups = 1 : i64, operands = ["input", "weight", "bias"], output_padding = array<i64: 0, 0>, padding = array<i64: 1, 1>, stride = array<i64: 1, 1>, transposed = false} : (tensor<2x4x6x7xf32>, tensor<8x4x3x3xf32>, tensor<8xf32>) -> tensor<2x8x6x7xf32>
