@@ -291,17 +291,18 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
   // NCHW slots keep the order their H200 timings gave, the graph API last.
   const bool nhwc = isChannelsLastSlot(kernel);
   if (nhwc) {
-    // First, where the epilogue is bias (+ residual) (+ an activation) and the
-    // reference allows TF32: the fused graph (conv + epilogue in one cuDNN
-    // plan, PyTorch's engines and no epilogue kernel; it falls back to the
-    // convolution graph + epilogue kernel where no engine runs it). Then the
-    // fused legacy call: it beat PyTorch's channels-last reference on
-    // ResNet-18's slots (run h100-nhwc-20261207d: 6 of its 7 kernels), while
-    // the graph API's convolution plus an epilogue kernel lost to it on every
-    // slot (h100-nhwc-20261207e). Without TF32 the legacy call stays first:
-    // cuDNN's runtime fusion engines use tensor cores, so the fused graph
-    // would most likely fall back to the slower unfused graph. With about one
-    // evaluation per slot in a whole network, the first candidate decides.
+    // With about one evaluation per slot in a whole network, the first
+    // candidate decides. First, where the epilogue is bias (+ residual)
+    // (+ an activation) and the reference allows TF32: the fused graph (conv
+    // + epilogue in one cuDNN plan, PyTorch's engines, no epilogue kernel;
+    // where no engine runs it, the legacy fused call or the convolution graph
+    // + epilogue kernel). Then the legacy fused call: it beat PyTorch's
+    // channels-last reference on ResNet-18's slots (run h100-nhwc-20261207d:
+    // 6 of its 7 kernels), while the graph API's convolution plus an epilogue
+    // kernel lost to it on every slot (h100-nhwc-20261207e). Without TF32 the
+    // legacy call stays first: cuDNN's runtime fusion engines use tensor
+    // cores, so the fused graph would fall back, or take whatever engine
+    // without tensor cores cuDNN lists, untimed.
     ConvTail tail;
     GraphEpilogue epi;
     const bool graphFused = matchGraphEpilogue(p, kernel, tail, epi, why);

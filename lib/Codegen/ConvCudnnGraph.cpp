@@ -9,12 +9,14 @@
 // as pointwise nodes with virtual intermediates, one plan, one launch sequence
 // and no epilogue kernel ("cudnn-graph-fused"). cuDNN runs such graphs with its
 // runtime fusion engines, which use tensor cores (TF32 for fp32 data), so a
-// slot whose reference does not allow TF32 may find no engine: the fused
-// variant then falls back, inside the same candidate, to the plain convolution
-// graph and the generated epilogue kernel (what "cudnn-graph" runs), so the
-// candidate never fails for want of an engine; "/only" has no fallback (the
-// first call returns cudaErrorNotSupported), to check on a GPU that the fused
-// plan really runs.
+// slot whose reference does not allow TF32 may find no engine. The fused
+// variant then falls back inside the same candidate, so it never fails for
+// want of an engine: to cuDNN's legacy fused call where that covers the region
+// (bias, residual, relu: what the first candidate of such slots was before,
+// ConvCudnn.cpp emits it), else to the plain convolution graph and the
+// generated epilogue kernel (what "cudnn-graph" runs). "/only" has no fallback
+// (the first call returns cudaErrorNotSupported), to check on a GPU that the
+// fused plan really runs.
 //
 // State: the handle, the plan and the workspace are made at the first call on
 // its buffers (function-local static), one state per alignment class of the
