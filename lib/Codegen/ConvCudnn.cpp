@@ -157,8 +157,8 @@ void emitAlgoPick(bool tf32, const std::string &field, std::ostream &os) {
 struct DescriptorPlan {
   const ConvGeom &g;
   bool nhwc, tf32;
-  bool fused, relu; // cudnnConvolutionBiasActivationForward, its activation
-  bool zeros;       // fused without a bias tensor: a zeroed bias buffer
+  bool relu;  // the fused call's activation: relu (else identity)
+  bool zeros; // the fused call without a bias tensor: a zeroed bias buffer
   std::string algoMode, fixedAlgo; // "fixed" (fixedAlgo), "find" or "heuristic"
 };
 
@@ -444,7 +444,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
       // The legacy fused call on the entry's pointers x, w, y[, bias][, z].
       const std::string precomp = "CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM";
       os << "namespace {\n";
-      emitDescriptorState(DescriptorPlan{g, nhwc, tf32, true, legacyFe.relu, !graphEpi.bias,
+      emitDescriptorState(DescriptorPlan{g, nhwc, tf32, legacyFe.relu, !graphEpi.bias,
                                          legacyFe.relu ? "find" : "fixed", legacyFe.relu ? "" : precomp},
                           os);
       os << "// No engine runs the fused graph: cudnnConvolutionBiasActivationForward.\n";
@@ -488,7 +488,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
     return true;
   }
   os << "namespace {\n";
-  emitDescriptorState(DescriptorPlan{g, nhwc, tf32, var.fused, fe.relu,
+  emitDescriptorState(DescriptorPlan{g, nhwc, tf32, fe.relu,
                                      var.fused && (!g.bias || biasSplat), algoMode, fixedAlgo},
                       os);
   os << "} // namespace\n";
