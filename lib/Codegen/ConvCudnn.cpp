@@ -293,25 +293,20 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
   if (nhwc) {
     // With about one evaluation per slot in a whole network, the first
     // candidate decides. First, where the epilogue is bias (+ residual)
-    // (+ an activation) and the reference allows TF32: the fused graph (conv
-    // + epilogue in one cuDNN plan, PyTorch's engines, no epilogue kernel;
-    // where no engine runs it, the legacy fused call or the convolution graph
-    // + epilogue kernel). Then the legacy fused call: it beat PyTorch's
-    // channels-last reference on ResNet-18's slots (run h100-nhwc-20261207d:
-    // 6 of its 7 kernels), while the graph API's convolution plus an epilogue
-    // kernel lost to it on every slot (h100-nhwc-20261207e). Without TF32 the
-    // legacy call stays first: cuDNN's runtime fusion engines use tensor
-    // cores, so the fused graph would fall back, or take whatever engine
-    // without tensor cores cuDNN lists, untimed.
+    // (+ an activation): the fused graph (conv + epilogue in one cuDNN plan,
+    // PyTorch's engines, no epilogue kernel; where no engine runs it, as
+    // likely without TF32, the convolution graph + epilogue kernel). The
+    // legacy fused call second, for variety: 0.53x of PyTorch on ResNet's 3x3
+    // slots but 1.07-1.10x on the 7x7 stem and GoogLeNet's 5x5 (H100, run
+    // h100-20261207f); the convolution graph + epilogue kernel after the
+    // fused graph's bench mode (it is candidate 0's fallback already).
     ConvTail tail;
     GraphEpilogue epi;
     const bool graphFused = matchGraphEpilogue(p, kernel, tail, epi, why);
-    if (graphFused && p.g.tf32)
+    if (graphFused)
       v.push_back("cudnn-graph-fused");
     if (fusable)
       v.push_back(f.relu ? "cudnn-fused/find" : "cudnn-fused");
-    if (graphFused && !p.g.tf32)
-      v.push_back("cudnn-graph-fused");
     if (graphFused)
       v.push_back("cudnn-graph-fused/bench");
     v.push_back("cudnn-graph");
@@ -373,15 +368,6 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   GraphEpilogue graphEpi;
   if (var.graphMode.fused && !matchGraphEpilogue(p, kernel, tail, graphEpi, why))
     return err.fail(g.op, "cudnn-graph-fused cannot cover this region: " + why);
-  // The fused graph's fallback: the legacy fused call where it covers the
-  // region (the first candidate of such slots was that call, which beat
-  // PyTorch's reference on ResNet-18, while the convolution graph + epilogue
-  // kernel lost to it), else the convolution graph + epilogue kernel.
-  FusedEpilogue legacyFe;
-  std::string legacyWhy;
-  if (var.graphMode.fused && var.graphMode.fallback)
-    var.graphMode.legacyFallback = matchFused(p, kernel, legacyFe, legacyWhy);
-
   std::string defs;
   llvm::DenseMap<Value, TensorRef> tensors;
   if (!bindSlotTensors(kernel, /*host=*/false, defs, tensors, err))
@@ -398,9 +384,8 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   const std::string epiName = "pike_" + slot + "_epilogue";
   const int64_t total = numel(shapeOf(p.G));
   // The epilogue kernel: every variant but the legacy fused call and the
-  // fused graph whose fallback is none ("/only") or the legacy fused call.
-  const bool needEpi =
-      !var.fused && !(var.graphMode.fused && (!var.graphMode.fallback || var.graphMode.legacyFallback));
+  // fused graph without fallback ("/only").
+  const bool needEpi = !var.fused && !(var.graphMode.fused && !var.graphMode.fallback);
   const bool tf32 = g.tf32 || knobs.allowTF32;
   // Identity activation: only IMPLICIT_PRECOMP_GEMM implements it in the fused call.
   std::string fixedAlgo = var.algo->cudnn;
@@ -440,24 +425,6 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   }
 
   if (var.graph) {
-    if (var.graphMode.legacyFallback) {
-      // The legacy fused call on the entry's pointers x, w, y[, bias][, z].
-      const std::string precomp = "CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM";
-      os << "namespace {\n";
-      emitDescriptorState(DescriptorPlan{g, nhwc, tf32, legacyFe.relu, !graphEpi.bias,
-                                         legacyFe.relu ? "find" : "fixed", legacyFe.relu ? "" : precomp},
-                          os);
-      os << "// No engine runs the fused graph: cudnnConvolutionBiasActivationForward.\n";
-      os << "int pike_legacy_fused(void* const* ptrs, cudaStream_t stream) {\n";
-      os << "  static const PikeConvState s = pike_conv_init();\n";
-      os << "  if (s.status) return s.status;\n";
-      os << "  if (cudnnSetStream(s.handle, stream) != CUDNN_STATUS_SUCCESS) return (int)cudaErrorUnknown;\n";
-      const std::string zPtr = graphEpi.z ? "ptrs[" + std::to_string(graphEpi.bias ? 4 : 3) + "]" : "ptrs[2]";
-      emitFusedCall("ptrs[0]", "ptrs[1]", zPtr, graphEpi.z ? "1.0f" : "0.0f",
-                    graphEpi.bias ? "ptrs[3]" : "s.zeros", "ptrs[2]", os);
-      os << "  return 0;\n}\n";
-      os << "} // namespace\n";
-    }
     if (!emitGraphConv(g, nhwc, tf32, var.graphMode, tail, graphEpi, kernel, tensors, X, Wt, epiName,
                        total, nt, os, err))
       return false;
@@ -477,10 +444,8 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
       if (graphEpi.act)
         nodes += std::string(" + ") + convActivationName(tail.act);
       out.summary += "fused conv" + nodes + " in one plan (" + plans + ")" +
-                     (!var.graphMode.fallback      ? ", no fallback"
-                      : var.graphMode.legacyFallback ? std::string(", else cudnn fused call, algo ") +
-                                                           (legacyFe.relu ? "find" : "precomp-gemm")
-                                                     : ", else the conv graph + generated epilogue kernel");
+                     (var.graphMode.fallback ? ", else the conv graph + generated epilogue kernel"
+                                             : ", no fallback");
     } else {
       out.summary += std::string(plans) + ", + generated epilogue kernel";
     }

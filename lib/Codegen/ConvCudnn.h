@@ -53,14 +53,10 @@ struct GraphConvMode {
   /// "cudnn-graph-fused": the epilogue (`tail`, the bias) as pointwise nodes of
   /// the same operation graph, no epilogue kernel.
   bool fused = false;
-  /// Fused: when no engine configuration runs the fused graph, the candidate
-  /// runs the slot another way (false: "/only", the first call then fails
-  /// with cudaErrorNotSupported): the legacy fused call (`legacyFallback`),
-  /// else the plain convolution graph and the epilogue kernel.
+  /// Fused: when no engine configuration runs the fused graph, run the plain
+  /// convolution graph and the epilogue kernel instead (false: "/only", the
+  /// first call then fails with cudaErrorNotSupported).
   bool fallback = true;
-  /// The fallback is `int pike_legacy_fused(void* const* ptrs, cudaStream_t)`,
-  /// emitted by the caller before, on the entry's pointers x, w, y[, bias][, z].
-  bool legacyFallback = false;
 };
 
 /// Emits the graph API state, its first-call set-up and the C ABI entry after

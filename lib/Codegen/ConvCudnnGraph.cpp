@@ -10,13 +10,13 @@
 // and no epilogue kernel ("cudnn-graph-fused"). cuDNN runs such graphs with its
 // runtime fusion engines, which use tensor cores (TF32 for fp32 data), so a
 // slot whose reference does not allow TF32 may find no engine. The fused
-// variant then falls back inside the same candidate, so it never fails for
-// want of an engine: to cuDNN's legacy fused call where that covers the region
-// (bias, residual, relu: what the first candidate of such slots was before,
-// ConvCudnn.cpp emits it), else to the plain convolution graph and the
-// generated epilogue kernel (what "cudnn-graph" runs). "/only" has no fallback
-// (the first call returns cudaErrorNotSupported), to check on a GPU that the
-// fused plan really runs.
+// variant then falls back inside the same candidate to the plain convolution
+// graph and the generated epilogue kernel (what "cudnn-graph" runs), so it
+// never fails for want of an engine; not to cuDNN's legacy fused call, which
+// was 0.53x of PyTorch on ResNet's 3x3 slots on the H100 (run
+// h100-20261207f) where the convolution graph + epilogue kernel was close to
+// it (h100-nhwc-20261207e). "/only" has no fallback (the first call returns
+// cudaErrorNotSupported), to check on a GPU that the fused plan really runs.
 //
 // State: the handle, the plan and the workspace are made at the first call on
 // its buffers (function-local static), one state per alignment class of the
@@ -245,8 +245,7 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
         "  cudnnHandle_t handle = nullptr;\n"
         "  cudnnBackendDescriptor_t plan = nullptr;\n"
         "  void* workspace = nullptr;\n"
-        "  bool fused = false;  // the plan runs the whole epilogue: no epilogue kernel\n"
-        "  bool legacy = false; // no plan: the legacy fused call runs the slot\n"
+        "  bool fused = false; // the plan runs the whole epilogue: no epilogue kernel\n"
         "  int status = 0;     // a cudaError_t; non-zero: the slot cannot run\n"
         "};\n";
   os << "#define PIKE_OK(call) do { if ((call) != CUDNN_STATUS_SUCCESS) return false; } while (0)\n";
@@ -497,11 +496,7 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
         "  PikeGraphConv s;\n";
   if (mode.fused) {
     os << "  if (pike_graph_init(s, true, align, ptrs, stream)) return s;\n";
-    if (mode.fallback && mode.legacyFallback)
-      os << "  // No engine runs the fused graph: cuDNN's legacy fused call.\n"
-            "  s.legacy = true;\n"
-            "  return s;\n";
-    else if (mode.fallback)
+    if (mode.fallback)
       os << "  // No engine runs the fused graph: the convolution graph + the epilogue kernel.\n"
             "  if (pike_graph_init(s, false, align, ptrs, stream)) return s;\n";
   } else {
@@ -549,8 +544,6 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
         "  }\n"
         "  const PikeGraphConv& s = *sp;\n"
         "  if (s.status) return s.status;\n";
-  if (mode.fused && mode.fallback && mode.legacyFallback)
-    os << "  if (s.legacy) return pike_legacy_fused(ptrs, stream);\n";
   os << "  if (cudnnSetStream(s.handle, stream) != CUDNN_STATUS_SUCCESS) return (int)cudaErrorUnknown;\n"
         "  cudnnBackendDescriptor_t vp;\n"
         "  if (!pike_variant_pack(&vp, s.fused ? kPikeFusedPointers : kPikePlainPointers, kPikeUids, ptrs, s.workspace))\n"
@@ -559,7 +552,7 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
         "  cudnnBackendDestroyDescriptor(vp);\n"
         "  if (!ran) return (int)cudaErrorLaunchFailure;\n";
   int64_t grid = std::max<int64_t>(1, std::min<int64_t>((total + nt - 1) / nt, 1 << 20));
-  if (!mode.fused || (mode.fallback && !mode.legacyFallback)) {
+  if (!mode.fused || mode.fallback) {
     os << (mode.fused ? "  if (!s.fused)\n  " : "") << "  " << epiName << "<<<" << grid << ", " << nt
        << ", 0, stream>>>(" << pointerArgList(ins.size(), outs.size()) << ");\n";
   }

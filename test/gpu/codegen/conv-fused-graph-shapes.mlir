@@ -2,15 +2,14 @@
 // epilogue at network shapes, for the fused cuDNN graph ("cudnn-graph-fused":
 // the epilogue as pointwise nodes of the convolution's cuDNN graph) on a GPU:
 //   CANDIDATES="0 1 2" scripts/device-codegen-check.sh test/gpu/codegen/conv-fused-graph-shapes.mlir
-// times each candidate against PyTorch's channels-last reference: with TF32
-// and a relu / residual / bias-only epilogue, the fused graph (0), the legacy
-// fused call (1) and the fused graph's fastest of eight plans (2); with silu
-// or relu6 (no legacy fused call), the fused graph (0), its bench mode (1)
-// and the convolution graph + epilogue kernel (2); without TF32, the legacy
-// fused call (0), the fused graph (1) and its bench mode (2). Candidate 0
+// times each candidate against PyTorch's channels-last reference: with a
+// relu / residual / bias-only epilogue, the fused graph (0), the legacy fused
+// call (1) and the fused graph's fastest of eight plans (2); with silu or
+// relu6 (no legacy fused call), the fused graph (0), its bench mode (1) and
+// the convolution graph + epilogue kernel (2). Candidate 0
 // falls back silently where no engine runs the fused graph, so
 //   KNOBS='{"variant":"cudnn-graph-fused/only"}' CANDIDATES=0 scripts/device-codegen-check.sh test/gpu/codegen/conv-fused-graph-shapes.mlir
-// runs the fused graph without its fallbacks: RUN-FAIL rc=801 (not supported)
+// runs the fused graph without its fallback: RUN-FAIL rc=801 (not supported)
 // names the slots no cuDNN engine runs fused.
 module {
   // ResNet-18 layer1: 3x3, 64 channels at 56x56, BN-folded bias, relu.
@@ -82,7 +81,7 @@ module {
     %1 = pike.aten "aten::hardtanh"(%0) {max_val = 6.000000e+00 : f64, min_val = 0.000000e+00 : f64, operands = ["self"]} : (tensor<8x32x112x112xf32>) -> tensor<8x32x112x112xf32>
     pike.yield %1 : tensor<8x32x112x112xf32>
   }
-  // Exported with cudnn.allow_tf32 = False: the legacy fused call first; the fused graph (candidate 1) skips tensor-core engines.
+  // Exported with cudnn.allow_tf32 = False: the fused graph skips tensor-core engines (most likely all that run it, so it falls back).
   pike.kernel @dense_3x3_fp32_relu(%x: tensor<8x32x32x32xf32>, %w: tensor<32x32x3x3xf32>, %b: tensor<32xf32>) -> tensor<8x32x32x32xf32> attributes {entry = "pike_dense_3x3_fp32_relu", impl = "reference", pike.layout = "nhwc", pike.pattern = "conv_epilogue"} {
     %0 = pike.aten "aten::_convolution"(%x, %w, %b) {allow_tf32 = false, benchmark = false, cudnn_enabled = true, deterministic = false, dilation = array<i64: 1, 1>, groups = 1 : i64, operands = ["input", "weight", "bias"], output_padding = array<i64: 0, 0>, padding = array<i64: 1, 1>, stride = array<i64: 1, 1>, transposed = false} : (tensor<8x32x32x32xf32>, tensor<32x32x3x3xf32>, tensor<32xf32>) -> tensor<8x32x32x32xf32>
     %1 = pike.aten "aten::relu"(%0) {operands = ["self"]} : (tensor<8x32x32x32xf32>) -> tensor<8x32x32x32xf32>
