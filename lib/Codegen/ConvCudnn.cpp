@@ -2,13 +2,16 @@
 // grouped 2-d convolutions (depthwise too, as an alternative to Conv.cpp's
 // kernel) with the region's epilogue.
 //
-// Why cuDNN's descriptor API and not the graph (backend) API with runtime
-// fusion: the descriptor calls reach the same engines for a plain convolution,
-// expose heuristics, cudnnFind and per-algorithm workspace sizes in a few calls
-// (the knobs the search times), and cudnnConvolutionBiasActivationForward
-// fuses the common conv + bias (+ residual) (+ relu) epilogue. Everything else
-// after the convolution runs in one generated epilogue kernel, so a region is
-// at most one cuDNN call and one kernel.
+// Two APIs: the descriptor (legacy) calls here, and the backend (graph) API
+// in ConvCudnnGraph.cpp. The descriptor calls expose heuristics, cudnnFind and
+// per-algorithm workspace sizes in a few calls (the knobs the search times),
+// and cudnnConvolutionBiasActivationForward fuses the common conv + bias
+// (+ residual) (+ relu) epilogue; everything else after the convolution runs
+// in one generated epilogue kernel, so a region is at most one cuDNN call and
+// one kernel. The graph API reaches the engines PyTorch's cuDNN path runs and
+// can carry the epilogue as pointwise nodes of the convolution's graph
+// ("cudnn-graph-fused"); channels-last slots start with it (see
+// cudnnCandidateVariants).
 //
 // Variant knob: "cudnn[-fused][/ALGO]". ALGO picks the forward algorithm:
 // heuristic (cudnnGetConvolutionForwardAlgorithm_v7's first that fits, the
@@ -18,6 +21,8 @@
 // cudnnConvolutionBiasActivationForward where the epilogue is bias, an optional
 // residual add of a slot input and an optional relu; the identity activation
 // is only implemented by IMPLICIT_PRECOMP_GEMM, so that algorithm is forced.
+// "cudnn-graph[/bench]" and "cudnn-graph-fused[/bench|/only]": the graph API
+// (ConvCudnnGraph.cpp).
 //
 // State (as for the cuBLAS variants): the handle, descriptors, algorithm and
 // workspace are created once per process at the first call (a function-local
@@ -26,7 +31,7 @@
 // CUDA-graph capture. TF32: CUDNN_TENSOR_OP_MATH only where the reference
 // convolution itself allows TF32 (`allow_tf32`, as eager cuDNN does) or the
 // precision policy does (allowTF32); otherwise CUDNN_FMA_MATH, as PyTorch sets.
-#include "Internal.h"
+#include "ConvCudnn.h"
 
 #include "pike/Dialect/OpRegistry.h"
 #include "pike/Dialect/SlotLayout.h"
@@ -70,7 +75,8 @@ struct Variant {
   /// "cudnn-graph[/bench]": the backend (graph) API, whose engines (those
   /// PyTorch's cuDNN path runs) the legacy calls do not all reach.
   bool graph = false;
-  bool bench = false; // time the heuristic's first configurations at the first call
+  /// How the graph API runs ("cudnn-graph-fused...": fused, "/bench", "/only").
+  GraphConvMode graphMode;
 };
 
 bool parseVariant(const std::string &v, Variant &out, std::string &why) {
@@ -79,21 +85,27 @@ bool parseVariant(const std::string &v, Variant &out, std::string &why) {
     base = v.substr(0, slash);
     algo = v.substr(slash + 1);
   }
-  if (base == "cudnn-graph") {
+  if (base == "cudnn-graph" || base == "cudnn-graph-fused") {
     out.graph = true;
+    out.graphMode.fused = base == "cudnn-graph-fused";
     if (algo.empty() || algo == "heuristic")
       return true;
     if (algo == "bench") {
-      out.bench = true;
+      out.graphMode.bench = true;
       return true;
     }
-    why = "unknown cuDNN graph mode '" + algo + "' (heuristic or bench)";
+    if (algo == "only" && out.graphMode.fused) {
+      out.graphMode.fallback = false;
+      return true;
+    }
+    why = "unknown cuDNN graph mode '" + algo + "' (heuristic or bench" +
+          (out.graphMode.fused ? ", or only" : "") + ")";
     return false;
   }
   if (base == "cudnn-fused")
     out.fused = true;
   else if (base != "cudnn") {
-    why = "unknown convolution variant '" + v + "' (expected cudnn[-fused][/ALGO] or cudnn-graph[/bench])";
+    why = "unknown convolution variant '" + v + "' (expected cudnn[-fused][/ALGO], cudnn-graph[/bench] or cudnn-graph-fused[/bench|/only])";
     return false;
   }
   if (algo.empty())
@@ -117,54 +129,16 @@ struct FusedEpilogue {
 };
 
 bool matchFused(const ConvPlan &p, pike::KernelOp kernel, FusedEpilogue &f, std::string &why) {
-  auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
-  if (yield.getNumOperands() != 1) {
-    why = "the region has several outputs";
+  ConvTail t;
+  if (!matchConvTail(p, kernel, t, why) ||
+      (t.act != ConvActivation::None && t.act != ConvActivation::Relu)) {
+    if (why != kSeveralOutputs)
+      why = "the epilogue is more than bias, a residual add and relu";
     return false;
   }
-  Value cur = p.G;
-  auto nextUser = [&](Value v) -> pike::AtenOp {
-    if (!v.hasOneUse())
-      return nullptr;
-    return dyn_cast<pike::AtenOp>(*v.getUsers().begin());
-  };
-  if (cur != yield.getOperand(0)) {
-    if (pike::AtenOp add = nextUser(cur); add && add.getName() == "aten::add") {
-      Value self = operandNamed(add, "self"), other = operandNamed(add, "other");
-      Value r = self == cur ? other : self;
-      auto alpha = add->getAttr("alpha");
-      bool unitAlpha = !alpha || (isa<IntegerAttr>(alpha) && cast<IntegerAttr>(alpha).getInt() == 1) ||
-                       (isa<FloatAttr>(alpha) && cast<FloatAttr>(alpha).getValueAsDouble() == 1.0);
-      if (r && r != cur && (self == cur || other == cur) && isa<BlockArgument>(r) && unitAlpha &&
-          shapeOf(r) == shapeOf(cur) && elementTypeOf(r.getType()).isF32() &&
-          add->getNumOperands() == 2) {
-        f.z = r;
-        cur = add->getResult(0);
-      }
-    }
-  }
-  if (cur != yield.getOperand(0)) {
-    if (pike::AtenOp act = nextUser(cur); act && act.getName() == "aten::relu") {
-      f.relu = true;
-      cur = act->getResult(0);
-    }
-  }
-  if (cur != yield.getOperand(0)) {
-    why = "the epilogue is more than bias, a residual add and relu";
-    return false;
-  }
+  f.z = t.z;
+  f.relu = t.act == ConvActivation::Relu;
   return true;
-}
-
-/// Splat value of a constant operand (bias = 0 spelled as a constant).
-std::optional<double> splatValue(Value v) {
-  auto c = v.getDefiningOp<pike::ConstantOp>();
-  if (!c)
-    return std::nullopt;
-  auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
-  if (!dense || !dense.isSplat() || !dense.getElementType().isF32())
-    return std::nullopt;
-  return dense.getSplatValue<APFloat>().convertToDouble();
 }
 
 /// Picks the first algorithm of cuDNN's list (`found` entries of `perf`) that
@@ -179,207 +153,120 @@ void emitAlgoPick(bool tf32, const std::string &field, std::ostream &os) {
   os << "  " << field << " = perf[pick].algo;\n";
 }
 
-/// The backend (graph) API: one convolution node X * W -> Y (out0, raw), its
-/// execution plan chosen at the first call (the heuristic's first
-/// configuration that builds and fits the workspace cap, or with `bench` the
-/// fastest of its first eight, timed on this call's buffers), then the epilogue
-/// kernel. Without TF32, engines whose numerical notes say tensor cores are
-/// skipped (fp32 data on tensor cores is TF32).
-void emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, bool bench, pike::KernelOp kernel,
-                   const std::string &X, const std::string &Wt, const std::string &epiName, int64_t total,
-                   int nt, std::ostream &os) {
-  const int64_t cg = (g.transposed ? g.Co : g.Ci) / g.groups;
-  // The strides of a tensor whose dims are N, C, H, W (always that order in
-  // the graph API; the strides say the layout).
-  auto strides = [&](int64_t c, int64_t h, int64_t w) {
-    std::ostringstream s;
-    if (nhwc)
-      s << h * w * c << ", 1, " << w * c << ", " << c;
-    else
-      s << c * h * w << ", " << h * w << ", " << w << ", 1";
-    return s.str();
-  };
-  os << "namespace {\n";
-  os << "// Workspace cap: a configuration asking for more is skipped.\n";
-  os << "const int64_t kPikeMaxWorkspace = int64_t(1) << 30;\n";
-  os << "struct PikeGraphConv {\n"
-        "  cudnnHandle_t handle = nullptr;\n"
-        "  cudnnBackendDescriptor_t plan = nullptr;\n"
-        "  void* workspace = nullptr;\n"
-        "  int status = 0; // a cudaError_t; non-zero: the slot cannot run\n"
-        "};\n";
-  os << "#define PIKE_OK(call) do { if ((call) != CUDNN_STATUS_SUCCESS) return false; } while (0)\n";
-  os << "bool pike_tensor(cudnnBackendDescriptor_t* d, int64_t uid, const int64_t* dims, const int64_t* strides) {\n"
-        "  cudnnDataType_t dt = CUDNN_DATA_FLOAT;\n"
-        "  int64_t align = 4;\n"
-        "  PIKE_OK(cudnnBackendCreateDescriptor(CUDNN_BACKEND_TENSOR_DESCRIPTOR, d));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(*d, CUDNN_ATTR_TENSOR_DATA_TYPE, CUDNN_TYPE_DATA_TYPE, 1, &dt));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(*d, CUDNN_ATTR_TENSOR_DIMENSIONS, CUDNN_TYPE_INT64, 4, dims));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(*d, CUDNN_ATTR_TENSOR_STRIDES, CUDNN_TYPE_INT64, 4, strides));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(*d, CUDNN_ATTR_TENSOR_UNIQUE_ID, CUDNN_TYPE_INT64, 1, &uid));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(*d, CUDNN_ATTR_TENSOR_BYTE_ALIGNMENT, CUDNN_TYPE_INT64, 1, &align));\n"
-        "  PIKE_OK(cudnnBackendFinalize(*d));\n"
-        "  return true;\n"
-        "}\n";
-  os << "bool pike_variant_pack(cudnnBackendDescriptor_t* vp, void* x, void* w, void* y, void* ws) {\n"
-        "  int64_t uids[3] = {'x', 'w', 'y'};\n"
-        "  void* ptrs[3] = {x, w, y};\n"
-        "  PIKE_OK(cudnnBackendCreateDescriptor(CUDNN_BACKEND_VARIANT_PACK_DESCRIPTOR, vp));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(*vp, CUDNN_ATTR_VARIANT_PACK_UNIQUE_IDS, CUDNN_TYPE_INT64, 3, uids));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(*vp, CUDNN_ATTR_VARIANT_PACK_DATA_POINTERS, CUDNN_TYPE_VOID_PTR, 3, ptrs));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(*vp, CUDNN_ATTR_VARIANT_PACK_WORKSPACE, CUDNN_TYPE_VOID_PTR, 1, &ws));\n"
-        "  PIKE_OK(cudnnBackendFinalize(*vp));\n"
-        "  return true;\n"
-        "}\n";
-  // A configuration's engine uses tensor cores (TF32 for fp32 data)?
-  os << "bool pike_uses_tensor_cores(cudnnBackendDescriptor_t cfg) {\n"
-        "  cudnnBackendDescriptor_t engine;\n"
-        "  if (cudnnBackendCreateDescriptor(CUDNN_BACKEND_ENGINE_DESCRIPTOR, &engine) != CUDNN_STATUS_SUCCESS) return true;\n"
-        "  int64_t n = 0;\n"
-        "  bool tc = true;\n"
-        "  if (cudnnBackendGetAttribute(cfg, CUDNN_ATTR_ENGINECFG_ENGINE, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &n, &engine) == CUDNN_STATUS_SUCCESS) {\n"
-        "    cudnnBackendNumericalNote_t notes[CUDNN_NUMERICAL_NOTE_TYPE_COUNT];\n"
-        "    int64_t count = 0;\n"
-        "    if (cudnnBackendGetAttribute(engine, CUDNN_ATTR_ENGINE_NUMERICAL_NOTE, CUDNN_TYPE_NUMERICAL_NOTE,\n"
-        "                                 CUDNN_NUMERICAL_NOTE_TYPE_COUNT, &count, notes) == CUDNN_STATUS_SUCCESS) {\n"
-        "      tc = false;\n"
-        "      for (int64_t i = 0; i < count; ++i) tc |= notes[i] == CUDNN_NUMERICAL_NOTE_TENSOR_CORE;\n"
-        "    }\n"
-        "  }\n"
-        "  cudnnBackendDestroyDescriptor(engine);\n"
-        "  return tc;\n"
-        "}\n";
-  os << "bool pike_graph_init(PikeGraphConv& s, void* x, void* w, void* y, cudaStream_t stream) {\n";
-  os << "  PIKE_OK(cudnnCreate(&s.handle));\n";
-  os << "  PIKE_OK(cudnnSetStream(s.handle, stream));\n";
-  os << "  const int64_t xd[4] = {" << g.N << ", " << g.Ci << ", " << g.H << ", " << g.W << "}, xs[4] = {"
-     << strides(g.Ci, g.H, g.W) << "};\n";
-  os << "  const int64_t wd[4] = {" << g.Co << ", " << cg << ", " << g.KH << ", " << g.KW << "}, ws[4] = {"
-     << strides(cg, g.KH, g.KW) << "};\n";
-  os << "  const int64_t yd[4] = {" << g.N << ", " << g.Co << ", " << g.Ho << ", " << g.Wo << "}, ys[4] = {"
-     << strides(g.Co, g.Ho, g.Wo) << "};\n";
-  os << "  cudnnBackendDescriptor_t xt, wt, yt, conv, op, graph, heur;\n";
-  os << "  if (!pike_tensor(&xt, 'x', xd, xs) || !pike_tensor(&wt, 'w', wd, ws) || !pike_tensor(&yt, 'y', yd, ys)) return false;\n";
-  os << "  cudnnDataType_t comp = CUDNN_DATA_FLOAT;\n"
-        "  cudnnConvolutionMode_t mode = CUDNN_CROSS_CORRELATION;\n"
-        "  int64_t dims = 2;\n";
-  os << "  const int64_t dil[2] = {" << g.DH << ", " << g.DW << "}, str[2] = {" << g.SH << ", " << g.SW
-     << "}, pad[2] = {" << g.PH << ", " << g.PW << "};\n";
-  os << "  PIKE_OK(cudnnBackendCreateDescriptor(CUDNN_BACKEND_CONVOLUTION_DESCRIPTOR, &conv));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(conv, CUDNN_ATTR_CONVOLUTION_COMP_TYPE, CUDNN_TYPE_DATA_TYPE, 1, &comp));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(conv, CUDNN_ATTR_CONVOLUTION_CONV_MODE, CUDNN_TYPE_CONVOLUTION_MODE, 1, &mode));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(conv, CUDNN_ATTR_CONVOLUTION_SPATIAL_DIMS, CUDNN_TYPE_INT64, 1, &dims));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(conv, CUDNN_ATTR_CONVOLUTION_DILATIONS, CUDNN_TYPE_INT64, 2, dil));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(conv, CUDNN_ATTR_CONVOLUTION_FILTER_STRIDES, CUDNN_TYPE_INT64, 2, str));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(conv, CUDNN_ATTR_CONVOLUTION_PRE_PADDINGS, CUDNN_TYPE_INT64, 2, pad));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(conv, CUDNN_ATTR_CONVOLUTION_POST_PADDINGS, CUDNN_TYPE_INT64, 2, pad));\n"
-        "  PIKE_OK(cudnnBackendFinalize(conv));\n";
-  os << "  float alpha = 1.0f, beta = 0.0f;\n"
-        "  PIKE_OK(cudnnBackendCreateDescriptor(CUDNN_BACKEND_OPERATION_CONVOLUTION_FORWARD_DESCRIPTOR, &op));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_X, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &xt));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_W, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &wt));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_Y, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &yt));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_CONV_DESC, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &conv));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_ALPHA, CUDNN_TYPE_FLOAT, 1, &alpha));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(op, CUDNN_ATTR_OPERATION_CONVOLUTION_FORWARD_BETA, CUDNN_TYPE_FLOAT, 1, &beta));\n"
-        "  PIKE_OK(cudnnBackendFinalize(op));\n";
-  os << "  PIKE_OK(cudnnBackendCreateDescriptor(CUDNN_BACKEND_OPERATIONGRAPH_DESCRIPTOR, &graph));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(graph, CUDNN_ATTR_OPERATIONGRAPH_HANDLE, CUDNN_TYPE_HANDLE, 1, &s.handle));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(graph, CUDNN_ATTR_OPERATIONGRAPH_OPS, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &op));\n"
-        "  PIKE_OK(cudnnBackendFinalize(graph));\n";
-  os << "  cudnnBackendHeurMode_t heurMode = CUDNN_HEUR_MODE_A;\n"
-        "  PIKE_OK(cudnnBackendCreateDescriptor(CUDNN_BACKEND_ENGINEHEUR_DESCRIPTOR, &heur));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(heur, CUDNN_ATTR_ENGINEHEUR_OPERATION_GRAPH, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &graph));\n"
-        "  PIKE_OK(cudnnBackendSetAttribute(heur, CUDNN_ATTR_ENGINEHEUR_MODE, CUDNN_TYPE_HEUR_MODE, 1, &heurMode));\n"
-        "  PIKE_OK(cudnnBackendFinalize(heur));\n"
-        "  int64_t count = 0;\n"
-        "  PIKE_OK(cudnnBackendGetAttribute(heur, CUDNN_ATTR_ENGINEHEUR_RESULTS, CUDNN_TYPE_BACKEND_DESCRIPTOR, 0, &count, nullptr));\n"
-        "  if (count <= 0) return false;\n"
-        "  if (count > 64) count = 64;\n"
-        "  cudnnBackendDescriptor_t cfgs[64];\n"
-        "  for (int64_t i = 0; i < count; ++i) PIKE_OK(cudnnBackendCreateDescriptor(CUDNN_BACKEND_ENGINECFG_DESCRIPTOR, &cfgs[i]));\n"
-        "  int64_t got = 0;\n"
-        "  PIKE_OK(cudnnBackendGetAttribute(heur, CUDNN_ATTR_ENGINEHEUR_RESULTS, CUDNN_TYPE_BACKEND_DESCRIPTOR, count, &got, cfgs));\n";
-  // Candidates: plans that build, fit the cap and respect the TF32 rule.
-  os << "  const int kMaxTried = " << (bench ? 8 : 1) << ";\n";
-  os << "  cudnnBackendDescriptor_t plans[8];\n"
-        "  int64_t wsBytes[8];\n"
-        "  int nplans = 0;\n"
-        "  for (int64_t i = 0; i < got && nplans < kMaxTried; ++i) {\n";
-  if (!tf32)
-    os << "    if (pike_uses_tensor_cores(cfgs[i])) continue;\n";
-  os << "    cudnnBackendDescriptor_t plan;\n"
-        "    if (cudnnBackendCreateDescriptor(CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR, &plan) != CUDNN_STATUS_SUCCESS) continue;\n"
-        "    int64_t ws = 0, n = 0;\n"
-        "    if (cudnnBackendSetAttribute(plan, CUDNN_ATTR_EXECUTION_PLAN_HANDLE, CUDNN_TYPE_HANDLE, 1, &s.handle) != CUDNN_STATUS_SUCCESS ||\n"
-        "        cudnnBackendSetAttribute(plan, CUDNN_ATTR_EXECUTION_PLAN_ENGINE_CONFIG, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &cfgs[i]) != CUDNN_STATUS_SUCCESS ||\n"
-        "        cudnnBackendFinalize(plan) != CUDNN_STATUS_SUCCESS ||\n"
-        "        cudnnBackendGetAttribute(plan, CUDNN_ATTR_EXECUTION_PLAN_WORKSPACE_SIZE, CUDNN_TYPE_INT64, 1, &n, &ws) != CUDNN_STATUS_SUCCESS ||\n"
-        "        ws > kPikeMaxWorkspace) {\n"
-        "      cudnnBackendDestroyDescriptor(plan);\n"
-        "      continue;\n"
-        "    }\n"
-        "    plans[nplans] = plan;\n"
-        "    wsBytes[nplans++] = ws;\n"
-        "  }\n"
-        "  if (nplans == 0) return false;\n";
-  os << "  int64_t maxWs = 0;\n"
-        "  for (int i = 0; i < nplans; ++i) maxWs = wsBytes[i] > maxWs ? wsBytes[i] : maxWs;\n"
-        "  if (maxWs && cudaMalloc(&s.workspace, (size_t)maxWs) != cudaSuccess) return false;\n"
-        "  int best = 0;\n";
-  if (bench) {
-    // Time each plan on this call's buffers (y is the slot's output, rewritten
-    // by the real call afterwards).
-    os << "  cudaEvent_t e0, e1;\n"
-          "  cudaEventCreate(&e0); cudaEventCreate(&e1);\n"
-          "  float bestMs = 1e30f;\n"
-          "  for (int i = 0; i < nplans; ++i) {\n"
-          "    cudnnBackendDescriptor_t vp;\n"
-          "    if (!pike_variant_pack(&vp, x, w, y, s.workspace)) continue;\n"
-          "    bool ok = cudnnBackendExecute(s.handle, plans[i], vp) == CUDNN_STATUS_SUCCESS;\n"
-          "    cudaEventRecord(e0, stream);\n"
-          "    for (int r = 0; ok && r < 3; ++r) ok = cudnnBackendExecute(s.handle, plans[i], vp) == CUDNN_STATUS_SUCCESS;\n"
-          "    cudaEventRecord(e1, stream);\n"
-          "    float ms = 0.0f;\n"
-          "    if (ok && cudaEventSynchronize(e1) == cudaSuccess && cudaEventElapsedTime(&ms, e0, e1) == cudaSuccess && ms < bestMs) {\n"
-          "      bestMs = ms;\n"
-          "      best = i;\n"
-          "    }\n"
-          "    cudnnBackendDestroyDescriptor(vp);\n"
-          "  }\n"
-          "  cudaEventDestroy(e0); cudaEventDestroy(e1);\n"
-          "  cudaGetLastError();\n"
-          "  if (bestMs >= 1e30f) return false;\n";
-  }
-  os << "  s.plan = plans[best];\n"
-        "  return true;\n"
-        "}\n";
-  os << "PikeGraphConv pike_graph_make(void* x, void* w, void* y, cudaStream_t stream) {\n"
-        "  PikeGraphConv s;\n"
-        "  if (!pike_graph_init(s, x, w, y, stream)) s.status = (int)cudaErrorNotSupported;\n"
-        "  return s;\n"
-        "}\n";
-  os << "} // namespace\n";
+/// What the descriptor API's state is made for.
+struct DescriptorPlan {
+  const ConvGeom &g;
+  bool nhwc, tf32;
+  bool relu;  // the fused call's activation: relu (else identity)
+  bool zeros; // the fused call without a bias tensor: a zeroed bias buffer
+  std::string algoMode, fixedAlgo; // "fixed" (fixedAlgo), "find" or "heuristic"
+};
 
-  auto ins = kernel.getFunctionType().getInputs();
-  auto outs = kernel.getFunctionType().getResults();
-  os << "extern \"C\" int pike_conv_entry(const PikeTensorRef* inputs, int32_t num_inputs, "
-        "PikeTensorRef* outputs, int32_t num_outputs, cudaStream_t stream) {\n";
-  emitEntryTensorPointers(os, ins, outs);
-  std::string Xp = entryDevicePointer(g.x, X, os), Wp = entryDevicePointer(g.w, Wt, os);
-  os << "  // Made at the first call (thread-safe static initialisation), on its buffers.\n"
-        "  static const PikeGraphConv s = pike_graph_make((void*)" << Xp << ", (void*)" << Wp << ", (void*)out0, stream);\n"
-        "  if (s.status) return s.status;\n"
-        "  if (cudnnSetStream(s.handle, stream) != CUDNN_STATUS_SUCCESS) return (int)cudaErrorUnknown;\n"
-        "  cudnnBackendDescriptor_t vp;\n"
-        "  if (!pike_variant_pack(&vp, (void*)" << Xp << ", (void*)" << Wp << ", (void*)out0, s.workspace)) return (int)cudaErrorUnknown;\n"
-        "  const bool ran = cudnnBackendExecute(s.handle, s.plan, vp) == CUDNN_STATUS_SUCCESS;\n"
-        "  cudnnBackendDestroyDescriptor(vp);\n"
-        "  if (!ran) return (int)cudaErrorLaunchFailure;\n";
-  int64_t grid = std::max<int64_t>(1, std::min<int64_t>((total + nt - 1) / nt, 1 << 20));
-  os << "  " << epiName << "<<<" << grid << ", " << nt << ", 0, stream>>>("
-     << pointerArgList(ins.size(), outs.size()) << ");\n";
-  os << "  return (int)cudaGetLastError();\n}\n";
+/// The descriptor API's state and its first-call set-up (namespace-scope
+/// code): PikeConvState, kPikeMaxWorkspace, pike_conv_init().
+void emitDescriptorState(const DescriptorPlan &d, std::ostream &os) {
+  const ConvGeom &g = d.g;
+  os << "struct PikeConvState {\n"
+        "  cudnnHandle_t handle = nullptr;\n"
+        "  cudnnTensorDescriptor_t x = nullptr, y = nullptr, bias = nullptr;\n"
+        "  cudnnFilterDescriptor_t w = nullptr;\n"
+        "  cudnnConvolutionDescriptor_t conv = nullptr;\n"
+        "  cudnnActivationDescriptor_t act = nullptr;\n"
+        "  cudnnConvolutionFwdAlgo_t algo = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;\n"
+        "  cudnnConvolutionBwdDataAlgo_t bwdAlgo = CUDNN_CONVOLUTION_BWD_DATA_ALGO_0; // transposed\n"
+        "  void* workspace = nullptr;\n"
+        "  size_t workspaceBytes = 0;\n"
+        "  float* zeros = nullptr; // bias of a convolution without one (fused call)\n"
+        "  int status = 0;         // a cudaError_t; non-zero: the slot cannot run\n"
+        "};\n";
+  os << "// Workspace cap: an algorithm asking for more is skipped (heuristic, find).\n";
+  os << "const size_t kPikeMaxWorkspace = size_t(1) << 30;\n";
+  os << "PikeConvState pike_conv_init() {\n";
+  os << "  PikeConvState s;\n";
+  os << "  auto bad = [&](cudaError_t e) { s.status = (int)e; return s; };\n";
+  os << "  if (cudnnCreate(&s.handle) != CUDNN_STATUS_SUCCESS) return bad(cudaErrorInitializationError);\n";
+  os << "  if (cudnnCreateTensorDescriptor(&s.x) || cudnnCreateTensorDescriptor(&s.y) ||\n"
+        "      cudnnCreateTensorDescriptor(&s.bias) || cudnnCreateFilterDescriptor(&s.w) ||\n"
+        "      cudnnCreateConvolutionDescriptor(&s.conv) || cudnnCreateActivationDescriptor(&s.act))\n"
+        "    return bad(cudaErrorInitializationError);\n";
+  const char *fmt = d.nhwc ? "CUDNN_TENSOR_NHWC" : "CUDNN_TENSOR_NCHW";
+  os << "  if (cudnnSetTensor4dDescriptor(s.x, " << fmt << ", CUDNN_DATA_FLOAT, " << g.N << ", "
+     << g.Ci << ", " << g.H << ", " << g.W << ") ||\n"
+     << "      cudnnSetTensor4dDescriptor(s.y, " << fmt << ", CUDNN_DATA_FLOAT, " << g.N << ", "
+     << g.Co << ", " << g.Ho << ", " << g.Wo << ") ||\n"
+     << "      cudnnSetTensor4dDescriptor(s.bias, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, 1, " << g.Co
+     << ", 1, 1) ||\n"
+     << "      cudnnSetFilter4dDescriptor(s.w, CUDNN_DATA_FLOAT, " << fmt << ", "
+     << (g.transposed ? g.Ci : g.Co) << ", " << (g.transposed ? g.Co : g.Ci) / g.groups << ", "
+     << g.KH << ", " << g.KW << ") ||\n"
+     << "      cudnnSetConvolution2dDescriptor(s.conv, " << g.PH << ", " << g.PW << ", " << g.SH
+     << ", " << g.SW << ", " << g.DH << ", " << g.DW
+     << ", CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT) ||\n"
+     << "      cudnnSetConvolutionGroupCount(s.conv, " << g.groups << ") ||\n"
+     << "      cudnnSetConvolutionMathType(s.conv, "
+     << (d.tf32 ? "CUDNN_TENSOR_OP_MATH" : "CUDNN_FMA_MATH") << ") ||\n"
+     << "      cudnnSetActivationDescriptor(s.act, "
+     << (d.relu ? "CUDNN_ACTIVATION_RELU" : "CUDNN_ACTIVATION_IDENTITY")
+     << ", CUDNN_NOT_PROPAGATE_NAN, 0.0))\n"
+     << "    return bad(cudaErrorInvalidValue);\n";
+  if (g.transposed) {
+    // The transposed convolution is the data gradient of the forward one whose input
+    // is our output (dx = y) and whose output is our input (dy = x).
+    os << "  cudnnConvolutionBwdDataAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];\n";
+    os << "  int found = 0;\n";
+    if (d.algoMode == "find")
+      os << "  if (cudnnFindConvolutionBackwardDataAlgorithm(s.handle, s.w, s.x, s.conv, s.y, "
+            "CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
+            "    return bad(cudaErrorNotSupported);\n";
+    else
+      os << "  if (cudnnGetConvolutionBackwardDataAlgorithm_v7(s.handle, s.w, s.x, s.conv, s.y, "
+            "CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
+            "    return bad(cudaErrorNotSupported);\n";
+    emitAlgoPick(d.tf32, "s.bwdAlgo", os);
+    os << "  if (cudnnGetConvolutionBackwardDataWorkspaceSize(s.handle, s.w, s.x, s.conv, s.y, "
+          "s.bwdAlgo, &s.workspaceBytes) != CUDNN_STATUS_SUCCESS)\n"
+          "    return bad(cudaErrorNotSupported);\n";
+  } else if (d.algoMode == "fixed") {
+    os << "  s.algo = " << d.fixedAlgo << ";\n";
+    os << "  if (cudnnGetConvolutionForwardWorkspaceSize(s.handle, s.x, s.w, s.conv, s.y, s.algo, "
+          "&s.workspaceBytes) != CUDNN_STATUS_SUCCESS || s.workspaceBytes > kPikeMaxWorkspace)\n"
+          "    return bad(cudaErrorNotSupported);\n";
+  } else {
+    os << "  cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];\n";
+    os << "  int found = 0;\n";
+    if (d.algoMode == "find")
+      os << "  // Times every algorithm on this shape (cuDNN allocates its own buffers).\n"
+            "  if (cudnnFindConvolutionForwardAlgorithm(s.handle, s.x, s.w, s.conv, s.y, "
+            "CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
+            "    return bad(cudaErrorNotSupported);\n";
+    else
+      os << "  if (cudnnGetConvolutionForwardAlgorithm_v7(s.handle, s.x, s.w, s.conv, s.y, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
+            "    return bad(cudaErrorNotSupported);\n";
+    emitAlgoPick(d.tf32, "s.algo", os);
+    os << "  if (cudnnGetConvolutionForwardWorkspaceSize(s.handle, s.x, s.w, s.conv, s.y, s.algo, "
+          "&s.workspaceBytes) != CUDNN_STATUS_SUCCESS)\n"
+          "    return bad(cudaErrorNotSupported);\n";
+  }
+  os << "  if (s.workspaceBytes && cudaMalloc(&s.workspace, s.workspaceBytes) != cudaSuccess)\n"
+        "    return bad(cudaErrorMemoryAllocation);\n";
+  if (d.zeros) {
+    os << "  if (cudaMalloc((void**)&s.zeros, " << g.Co << " * sizeof(float)) != cudaSuccess ||\n"
+       << "      cudaMemset(s.zeros, 0, " << g.Co << " * sizeof(float)) != cudaSuccess)\n"
+       << "    return bad(cudaErrorMemoryAllocation);\n"
+       << "  if (cudaDeviceSynchronize() != cudaSuccess) return bad(cudaErrorUnknown);\n";
+  }
+  os << "  return s;\n}\n";
+}
+
+/// The fused call on the state `s` of emitDescriptorState, writing `yP`.
+void emitFusedCall(const std::string &Xp, const std::string &Wp, const std::string &zP,
+                   const std::string &alpha2, const std::string &biasP, const std::string &yP,
+                   std::ostream &os) {
+  os << "  const float alpha1 = 1.0f, alpha2 = " << alpha2 << ";\n";
+  os << "  if (cudnnConvolutionBiasActivationForward(s.handle, &alpha1, s.x, " << Xp << ", s.w, "
+     << Wp << ", s.conv, s.algo, s.workspace, s.workspaceBytes, &alpha2, s.y, " << zP
+     << ", s.bias, " << biasP << ", s.act, s.y, " << yP << ") != CUDNN_STATUS_SUCCESS)\n"
+     << "    return (int)cudaErrorLaunchFailure;\n";
 }
 
 } // namespace
@@ -404,14 +291,24 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
   // NCHW slots keep the order their H200 timings gave, the graph API last.
   const bool nhwc = isChannelsLastSlot(kernel);
   if (nhwc) {
-    // Where the epilogue is bias (+ residual) (+ relu), the fused legacy call
-    // first: it beat PyTorch's channels-last reference on ResNet-18's slots
-    // (run h100-nhwc-20261207d: 6 of its 7 kernels), while the graph API's
-    // convolution plus an epilogue kernel lost to it on every slot
-    // (h100-nhwc-20261207e); with about one evaluation per slot in a whole
-    // network, the first candidate decides.
+    // With about one evaluation per slot in a whole network, the first
+    // candidate decides. First, where the epilogue is bias (+ residual)
+    // (+ an activation): the fused graph (conv + epilogue in one cuDNN plan,
+    // PyTorch's engines, no epilogue kernel; where no engine runs it, as
+    // likely without TF32, the convolution graph + epilogue kernel). The
+    // legacy fused call second, for variety: 0.53x of PyTorch on ResNet's 3x3
+    // slots but 1.07-1.10x on the 7x7 stem and GoogLeNet's 5x5 (H100, run
+    // h100-20261207f); the convolution graph + epilogue kernel after the
+    // fused graph's bench mode (it is candidate 0's fallback already).
+    ConvTail tail;
+    GraphEpilogue epi;
+    const bool graphFused = matchGraphEpilogue(p, kernel, tail, epi, why);
+    if (graphFused)
+      v.push_back("cudnn-graph-fused");
     if (fusable)
       v.push_back(f.relu ? "cudnn-fused/find" : "cudnn-fused");
+    if (graphFused)
+      v.push_back("cudnn-graph-fused/bench");
     v.push_back("cudnn-graph");
     v.push_back("cudnn-graph/bench");
   }
@@ -467,7 +364,10 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   std::optional<double> biasSplat = g.bias ? splatValue(g.bias) : std::optional<double>(0.0);
   if (var.fused && g.bias && biasSplat && *biasSplat != 0.0)
     return err.fail(g.op, "cudnn-fused needs the bias as a tensor (a non-zero splat bias is not one)");
-
+  ConvTail tail;
+  GraphEpilogue graphEpi;
+  if (var.graphMode.fused && !matchGraphEpilogue(p, kernel, tail, graphEpi, why))
+    return err.fail(g.op, "cudnn-graph-fused cannot cover this region: " + why);
   std::string defs;
   llvm::DenseMap<Value, TensorRef> tensors;
   if (!bindSlotTensors(kernel, /*host=*/false, defs, tensors, err))
@@ -483,7 +383,9 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   const std::string slot = sanitize(kernel.getSymName());
   const std::string epiName = "pike_" + slot + "_epilogue";
   const int64_t total = numel(shapeOf(p.G));
-  const bool needEpi = !var.fused;
+  // The epilogue kernel: every variant but the legacy fused call and the
+  // fused graph without fallback ("/only").
+  const bool needEpi = !var.fused && !(var.graphMode.fused && !var.graphMode.fallback);
   const bool tf32 = g.tf32 || knobs.allowTF32;
   // Identity activation: only IMPLICIT_PRECOMP_GEMM implements it in the fused call.
   std::string fixedAlgo = var.algo->cudnn;
@@ -493,7 +395,10 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
 
   std::ostringstream os;
   os << "// pike: convolution slot via cuDNN (nvcc mode), "
-     << (var.fused ? "cudnnConvolutionBiasActivationForward" : "cudnnConvolutionForward + epilogue kernel")
+     << (var.fused                ? "cudnnConvolutionBiasActivationForward"
+         : var.graphMode.fused    ? "the graph API, the epilogue fused into the convolution's graph"
+         : var.graph              ? "the graph API + epilogue kernel"
+                                  : "cudnnConvolutionForward + epilogue kernel")
      << ".\n";
   os << "// Handle, descriptors, algorithm and workspace are made once per process at the first\n"
         "// call (function-local static); warm the slot up before CUDA-graph capture.\n";
@@ -520,110 +425,38 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   }
 
   if (var.graph) {
-    emitGraphConv(g, nhwc, tf32, var.bench, kernel, X, Wt, epiName, total, nt, os);
+    if (!emitGraphConv(g, nhwc, tf32, var.graphMode, tail, graphEpi, kernel, tensors, X, Wt, epiName,
+                       total, nt, os, err))
+      return false;
     out.source = os.str();
     out.mode = "nvcc";
     out.entry = "pike_conv_entry";
     out.launches = nlohmann::json::array();
     out.linkFlags = {"-lcudnn"};
+    const char *plans = var.graphMode.bench ? "fastest of the heuristic's first configurations"
+                                            : "heuristic's first configuration";
     out.summary = std::string(nhwc ? "channels-last " : "") +
                   (g.depthwise() ? "depthwise" : g.groups > 1 ? "grouped" : "dense") + " conv " +
                   std::to_string(g.KH) + "x" + std::to_string(g.KW) + " s" + std::to_string(g.SH) +
-                  " cudnn graph API, " + (var.bench ? "fastest of the heuristic's first configurations" : "heuristic's first configuration") +
-                  ", + generated epilogue kernel" + (tf32 ? ", TF32" : "");
+                  " cudnn graph API, ";
+    if (var.graphMode.fused) {
+      std::string nodes = std::string(graphEpi.bias ? " + bias" : "") + (graphEpi.z ? " + residual" : "");
+      if (graphEpi.act)
+        nodes += std::string(" + ") + convActivationName(tail.act);
+      out.summary += "fused conv" + nodes + " in one plan (" + plans + ")" +
+                     (var.graphMode.fallback ? ", else the conv graph + generated epilogue kernel"
+                                             : ", no fallback");
+    } else {
+      out.summary += std::string(plans) + ", + generated epilogue kernel";
+    }
+    out.summary += tf32 ? ", TF32" : "";
     return true;
   }
   os << "namespace {\n";
-  os << "struct PikeConvState {\n"
-        "  cudnnHandle_t handle = nullptr;\n"
-        "  cudnnTensorDescriptor_t x = nullptr, y = nullptr, bias = nullptr;\n"
-        "  cudnnFilterDescriptor_t w = nullptr;\n"
-        "  cudnnConvolutionDescriptor_t conv = nullptr;\n"
-        "  cudnnActivationDescriptor_t act = nullptr;\n"
-        "  cudnnConvolutionFwdAlgo_t algo = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;\n"
-        "  cudnnConvolutionBwdDataAlgo_t bwdAlgo = CUDNN_CONVOLUTION_BWD_DATA_ALGO_0; // transposed\n"
-        "  void* workspace = nullptr;\n"
-        "  size_t workspaceBytes = 0;\n"
-        "  float* zeros = nullptr; // bias of a convolution without one (fused call)\n"
-        "  int status = 0;         // a cudaError_t; non-zero: the slot cannot run\n"
-        "};\n";
-  os << "// Workspace cap: an algorithm asking for more is skipped (heuristic, find).\n";
-  os << "const size_t kPikeMaxWorkspace = size_t(1) << 30;\n";
-  os << "PikeConvState pike_conv_init() {\n";
-  os << "  PikeConvState s;\n";
-  os << "  auto bad = [&](cudaError_t e) { s.status = (int)e; return s; };\n";
-  os << "  if (cudnnCreate(&s.handle) != CUDNN_STATUS_SUCCESS) return bad(cudaErrorInitializationError);\n";
-  os << "  if (cudnnCreateTensorDescriptor(&s.x) || cudnnCreateTensorDescriptor(&s.y) ||\n"
-        "      cudnnCreateTensorDescriptor(&s.bias) || cudnnCreateFilterDescriptor(&s.w) ||\n"
-        "      cudnnCreateConvolutionDescriptor(&s.conv) || cudnnCreateActivationDescriptor(&s.act))\n"
-        "    return bad(cudaErrorInitializationError);\n";
-  const char *fmt = nhwc ? "CUDNN_TENSOR_NHWC" : "CUDNN_TENSOR_NCHW";
-  os << "  if (cudnnSetTensor4dDescriptor(s.x, " << fmt << ", CUDNN_DATA_FLOAT, " << g.N << ", "
-     << g.Ci << ", " << g.H << ", " << g.W << ") ||\n"
-     << "      cudnnSetTensor4dDescriptor(s.y, " << fmt << ", CUDNN_DATA_FLOAT, " << g.N << ", "
-     << g.Co << ", " << g.Ho << ", " << g.Wo << ") ||\n"
-     << "      cudnnSetTensor4dDescriptor(s.bias, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, 1, " << g.Co
-     << ", 1, 1) ||\n"
-     << "      cudnnSetFilter4dDescriptor(s.w, CUDNN_DATA_FLOAT, " << fmt << ", "
-     << (g.transposed ? g.Ci : g.Co) << ", " << (g.transposed ? g.Co : g.Ci) / g.groups << ", "
-     << g.KH << ", " << g.KW << ") ||\n"
-     << "      cudnnSetConvolution2dDescriptor(s.conv, " << g.PH << ", " << g.PW << ", " << g.SH
-     << ", " << g.SW << ", " << g.DH << ", " << g.DW
-     << ", CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT) ||\n"
-     << "      cudnnSetConvolutionGroupCount(s.conv, " << g.groups << ") ||\n"
-     << "      cudnnSetConvolutionMathType(s.conv, "
-     << (tf32 ? "CUDNN_TENSOR_OP_MATH" : "CUDNN_FMA_MATH") << ") ||\n"
-     << "      cudnnSetActivationDescriptor(s.act, "
-     << (fe.relu ? "CUDNN_ACTIVATION_RELU" : "CUDNN_ACTIVATION_IDENTITY")
-     << ", CUDNN_NOT_PROPAGATE_NAN, 0.0))\n"
-     << "    return bad(cudaErrorInvalidValue);\n";
-  if (g.transposed) {
-    // The transposed convolution is the data gradient of the forward one whose input
-    // is our output (dx = y) and whose output is our input (dy = x).
-    os << "  cudnnConvolutionBwdDataAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];\n";
-    os << "  int found = 0;\n";
-    if (algoMode == "find")
-      os << "  if (cudnnFindConvolutionBackwardDataAlgorithm(s.handle, s.w, s.x, s.conv, s.y, "
-            "CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
-            "    return bad(cudaErrorNotSupported);\n";
-    else
-      os << "  if (cudnnGetConvolutionBackwardDataAlgorithm_v7(s.handle, s.w, s.x, s.conv, s.y, "
-            "CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
-            "    return bad(cudaErrorNotSupported);\n";
-    emitAlgoPick(tf32, "s.bwdAlgo", os);
-    os << "  if (cudnnGetConvolutionBackwardDataWorkspaceSize(s.handle, s.w, s.x, s.conv, s.y, "
-          "s.bwdAlgo, &s.workspaceBytes) != CUDNN_STATUS_SUCCESS)\n"
-          "    return bad(cudaErrorNotSupported);\n";
-  } else if (algoMode == "fixed") {
-    os << "  s.algo = " << fixedAlgo << ";\n";
-    os << "  if (cudnnGetConvolutionForwardWorkspaceSize(s.handle, s.x, s.w, s.conv, s.y, s.algo, "
-          "&s.workspaceBytes) != CUDNN_STATUS_SUCCESS || s.workspaceBytes > kPikeMaxWorkspace)\n"
-          "    return bad(cudaErrorNotSupported);\n";
-  } else {
-    os << "  cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];\n";
-    os << "  int found = 0;\n";
-    if (algoMode == "find")
-      os << "  // Times every algorithm on this shape (cuDNN allocates its own buffers).\n"
-            "  if (cudnnFindConvolutionForwardAlgorithm(s.handle, s.x, s.w, s.conv, s.y, "
-            "CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
-            "    return bad(cudaErrorNotSupported);\n";
-    else
-      os << "  if (cudnnGetConvolutionForwardAlgorithm_v7(s.handle, s.x, s.w, s.conv, s.y, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &found, perf) != CUDNN_STATUS_SUCCESS)\n"
-            "    return bad(cudaErrorNotSupported);\n";
-    emitAlgoPick(tf32, "s.algo", os);
-    os << "  if (cudnnGetConvolutionForwardWorkspaceSize(s.handle, s.x, s.w, s.conv, s.y, s.algo, "
-          "&s.workspaceBytes) != CUDNN_STATUS_SUCCESS)\n"
-          "    return bad(cudaErrorNotSupported);\n";
-  }
-  os << "  if (s.workspaceBytes && cudaMalloc(&s.workspace, s.workspaceBytes) != cudaSuccess)\n"
-        "    return bad(cudaErrorMemoryAllocation);\n";
-  if (var.fused && (!g.bias || biasSplat)) {
-    os << "  if (cudaMalloc((void**)&s.zeros, " << g.Co << " * sizeof(float)) != cudaSuccess ||\n"
-       << "      cudaMemset(s.zeros, 0, " << g.Co << " * sizeof(float)) != cudaSuccess)\n"
-       << "    return bad(cudaErrorMemoryAllocation);\n"
-       << "  if (cudaDeviceSynchronize() != cudaSuccess) return bad(cudaErrorUnknown);\n";
-  }
-  os << "  return s;\n}\n} // namespace\n";
+  emitDescriptorState(DescriptorPlan{g, nhwc, tf32, fe.relu,
+                                     var.fused && (!g.bias || biasSplat), algoMode, fixedAlgo},
+                      os);
+  os << "} // namespace\n";
 
   os << "extern \"C\" int pike_conv_entry(const PikeTensorRef* inputs, int32_t num_inputs, "
         "PikeTensorRef* outputs, int32_t num_outputs, cudaStream_t stream) {\n";
@@ -646,11 +479,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
         return false;
       alpha2 = "1.0f";
     }
-    os << "  const float alpha1 = 1.0f, alpha2 = " << alpha2 << ";\n";
-    os << "  if (cudnnConvolutionBiasActivationForward(s.handle, &alpha1, s.x, " << Xp << ", s.w, "
-       << Wp << ", s.conv, s.algo, s.workspace, s.workspaceBytes, &alpha2, s.y, " << zP
-       << ", s.bias, " << biasP << ", s.act, s.y, out0) != CUDNN_STATUS_SUCCESS)\n"
-       << "    return (int)cudaErrorLaunchFailure;\n";
+    emitFusedCall(Xp, Wp, zP, alpha2, biasP, "out0", os);
   } else {
     os << "  const float one = 1.0f, zero = 0.0f;\n";
     if (g.transposed)
