@@ -303,14 +303,20 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
     ConvTail tail;
     GraphEpilogue epi;
     const bool graphFused = matchGraphEpilogue(p, kernel, tail, epi, why);
+    // A bare convolution (nothing for the graph to fuse) takes the
+    // convolution graph first: the legacy call on a zero bias was the first
+    // candidate of DenseNet-121's 3x3 growth convolutions in the order before
+    // this one and ran at 0.52x there (run h100-nhwc-20261207e).
     if (graphFused)
       v.push_back("cudnn-graph-fused");
-    if (fusable)
+    if (fusable && graphFused)
       v.push_back(f.relu ? "cudnn-fused/find" : "cudnn-fused");
     if (graphFused)
       v.push_back("cudnn-graph-fused/bench");
     v.push_back("cudnn-graph");
     v.push_back("cudnn-graph/bench");
+    if (fusable && !graphFused)
+      v.push_back(f.relu ? "cudnn-fused/find" : "cudnn-fused");
   }
   // Find times every algorithm on the real shape once; the heuristic is the
   // cheap first-call fallback; the fused call saves the epilogue kernel's pass.

@@ -552,7 +552,11 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
         "  cudnnBackendDestroyDescriptor(vp);\n"
         "  if (!ran) return (int)cudaErrorLaunchFailure;\n";
   int64_t grid = std::max<int64_t>(1, std::min<int64_t>((total + nt - 1) / nt, 1 << 20));
-  if (!mode.fused || mode.fallback) {
+  // A bare convolution (no bias, its result the slot's only output): the
+  // graph writes out0 itself, the epilogue kernel would only copy it in place.
+  auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());
+  const bool identity = !g.bias && yield.getValues().size() == 1 && yield.getValues()[0] == g.op->getResult(0);
+  if ((!mode.fused || mode.fallback) && !identity) {
     os << (mode.fused ? "  if (!s.fused)\n  " : "") << "  " << epiName << "<<<" << grid << ", " << nt
        << ", 0, stream>>>(" << pointerArgList(ins.size(), outs.size()) << ");\n";
   }
