@@ -227,11 +227,14 @@ def main():
     with open(os.path.join(shim_dir, "cuda_runtime.h"), "w") as f:
         f.write(CUDA_SHIM)
     gen = torch.Generator().manual_seed(0)
-    for b in sys.argv[1:]:
+    for bi, b in enumerate(sys.argv[1:]):
         for src in sorted(glob.glob(os.path.join(b, "cu", "*.cu"))):
             slot = os.path.basename(src)[:-3]
             tag = os.path.basename(os.path.normpath(b)) + "/" + slot
-            emu = os.path.join(shim_dir, slot + ".cpp")
+            # One file per bundle and slot: dlopen returns the library already
+            # loaded from a path, so bundles sharing slot names (the same slots
+            # under other knobs) would all run the first bundle's code.
+            emu = os.path.join(shim_dir, "b%d_%s.cpp" % (bi, slot))
             with open(emu, "w") as f:
                 f.write(emulated_source(open(src).read()))
             so = emu[:-4] + ".so"
