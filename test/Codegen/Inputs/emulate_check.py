@@ -157,6 +157,8 @@ template <class T> static inline T __shfl_down_sync(unsigned, T v, unsigned d, i
 #define __shared__ static
 #define __align__(n) alignas(n)
 #endif
+// Without the dynamic shared memory size (cudnn_emulate_check.py's launches).
+template <class F> static void pike_emu_launch(dim3 g, dim3 b, F run) { pike_emu_launch(g, b, 0, run); }
 struct float2 { float x, y; };
 struct float4 { float x, y, z, w; };
 static inline float2 make_float2(float a, float b) { return {a, b}; }
