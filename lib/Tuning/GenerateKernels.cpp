@@ -31,8 +31,10 @@ nlohmann::json signature(KernelOp k) {
   };
   nlohmann::json s = {{"inputs", nlohmann::json::array()}, {"outputs", nlohmann::json::array()}};
   // Channels-last tensors as the worker's signature marks them (slotSignature).
-  for (Type t : k.getFunctionType().getInputs()) {
+  for (auto [i, t] : llvm::enumerate(k.getFunctionType().getInputs())) {
     s["inputs"].push_back(one(t));
+    // As the worker fills it, so the CPU checks test the same domain.
+    s["inputs"].back()["init"] = slotInputInit(k, i);
     if (isChannelsLastTensor(k, t))
       s["inputs"].back()["layout"] = kLayoutNhwc.str();
   }

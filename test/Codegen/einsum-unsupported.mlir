@@ -4,9 +4,21 @@
 // CHECK-LABEL: pike.kernel @three
 // CHECK-SAME: impl = "reference"
 pike.kernel @three(%a0: tensor<2x3x4xf32>, %a1: tensor<2x4x5xf32>, %a2: tensor<2x5x6xf32>) -> tensor<2x3x6xf32> attributes {entry = "pike_three", impl = "reference", pike.pattern = "single"} {
-  // expected-remark @+1 {{cannot generate a kernel for slot 'three': einsum 'bij,bjk,bkl->bil': only two-operand contractions have a code generator}}
+  // expected-remark @+1 {{cannot generate a kernel for slot 'three': einsum 'bij,bjk,bkl->bil': no operand only scales another or the result (a chain of two contractions); no code generator}}
   %0 = pike.aten "aten::einsum"(%a0, %a1, %a2) {equation = "bij,bjk,bkl->bil", operands = ["tensors[]", "tensors[]", "tensors[]"], path} : (tensor<2x3x4xf32>, tensor<2x4x5xf32>, tensor<2x5x6xf32>) -> tensor<2x3x6xf32>
   pike.yield %0 : tensor<2x3x6xf32>
+}
+
+// -----
+
+// Mamba-2's intra-chunk outputs (level3/27): C B^T, then the decay, then x: two
+// contractions (over n, then s).
+// CHECK-LABEL: pike.kernel @four
+// CHECK-SAME: impl = "reference"
+pike.kernel @four(%c: tensor<2x3x5x4xf32>, %b: tensor<2x3x5x4xf32>, %l: tensor<2x3x3x5x5xf32>, %x: tensor<2x3x5x3x6xf32>) -> tensor<2x3x5x3x6xf32> attributes {entry = "pike_four", impl = "reference", pike.pattern = "single"} {
+  // expected-remark @+1 {{cannot generate a kernel for slot 'four': einsum 'bcln,bcsn,bhcls,bcshp->bclhp': only two-operand contractions (and a third operand that scales one of them or the result) have a code generator}}
+  %0 = pike.aten "aten::einsum"(%c, %b, %l, %x) {equation = "bcln,bcsn,bhcls,bcshp->bclhp", operands = ["tensors[]", "tensors[]", "tensors[]", "tensors[]"], path} : (tensor<2x3x5x4xf32>, tensor<2x3x5x4xf32>, tensor<2x3x3x5x5xf32>, tensor<2x3x5x3x6xf32>) -> tensor<2x3x5x3x6xf32>
+  pike.yield %0 : tensor<2x3x5x3x6xf32>
 }
 
 // -----

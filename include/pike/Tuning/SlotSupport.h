@@ -27,6 +27,11 @@ nlohmann::json launchesFromAttr(mlir::ArrayAttr attr);
 /// an element type the kernel ABI lacks is an error on the slot.
 mlir::FailureOr<nlohmann::json> slotSignature(KernelOp kernel);
 
+/// How the worker fills slot input `argIndex` (the signature's "init"):
+/// "randint:LO:HI" for indices and booleans, "positive" for variances and the
+/// mean squares an earlier slot computed, "normal" otherwise.
+std::string slotInputInit(KernelOp kernel, unsigned argIndex);
+
 /// Why a slot cannot be searched: an input or result whose element type the
 /// kernel ABI has no dtype for (a complex FFT result, say); nullopt when every
 /// type fits. The worker allocates the slot's buffers, so such a slot stays

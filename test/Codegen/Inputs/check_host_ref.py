@@ -24,11 +24,17 @@ DTYPES = {"f32": torch.float32, "f64": torch.float64, "i1": torch.bool, "i64": t
 
 
 def make_input(spec, gen):
+    """Random values; floating inputs the signature's "init" marks "positive"
+    (variances, mean squares) in [0.5, 1.5) as the worker fills them, other
+    floating inputs wider normal noise, integers both signs."""
     dt = DTYPES[spec["dtype"]]
     shape = spec["shape"]
+    init = spec.get("init", "normal")
     if dt == torch.bool:
         return torch.rand(shape, generator=gen) > 0.5
     if dt.is_floating_point:
+        if init == "positive":
+            return (torch.rand(shape, generator=gen, dtype=torch.float64) + 0.5).to(dt)
         return (torch.randn(shape, generator=gen, dtype=torch.float64) * 2).to(dt)
     return torch.randint(-5, 6, shape, generator=gen).to(dt)
 

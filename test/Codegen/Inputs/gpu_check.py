@@ -112,6 +112,8 @@ def main():
             dt, _ = DT[s["dtype"]]
             if dt == torch.bool:
                 ins.append(torch.rand(s["shape"], generator=gen) > 0.5)
+            elif dt.is_floating_point and s.get("init") == "positive":  # as the worker fills it
+                ins.append(torch.rand(s["shape"], generator=gen, dtype=dt) + 0.5)
             elif dt.is_floating_point:
                 ins.append(torch.randn(s["shape"], generator=gen, dtype=dt))
             else:

@@ -1,6 +1,6 @@
-// Two-operand einsum slots at whole-network shapes (level3/16 Mamba-2 SSD:
-// b=4, c=16, l=64, n=64, h=16, p=64; level5 MLA, MoE, RWKV), for
-// scripts/device-codegen-check.sh.
+// einsum slots at whole-network shapes (level3/16 and level3/27 Mamba-2 SSD:
+// b=4, c=16, l=64, n=64, h=16, p=64, two and three operands; level5 MLA, MoE,
+// RWKV), for scripts/device-codegen-check.sh.
 module {
   // C B^T per chunk: the GEMM planner (B transposed).
   pike.kernel @ssd_scores(%a: tensor<4x16x64x64xf32>, %b: tensor<4x16x64x64xf32>) -> tensor<4x16x64x64xf32> attributes {entry = "pike_ssd_scores", impl = "reference", pike.pattern = "single"} {
@@ -26,5 +26,20 @@ module {
   pike.kernel @rwkv_decay(%a: tensor<256x256x512xf32>, %b: tensor<8x256x512xf32>) -> tensor<8x256x512xf32> attributes {entry = "pike_rwkv_decay", impl = "reference", pike.pattern = "single"} {
     %0 = pike.aten "aten::einsum"(%a, %b) {equation = "tic,bic->btc", operands = ["tensors[]", "tensors[]"], path} : (tensor<256x256x512xf32>, tensor<8x256x512xf32>) -> tensor<8x256x512xf32>
     pike.yield %0 : tensor<8x256x512xf32>
+  }
+  // Chunk states: the decay scales x (third operand, factor of B).
+  pike.kernel @ssd_chunk_states(%bm: tensor<4x16x64x64xf32>, %decay: tensor<4x16x16x64xf32>, %x: tensor<4x16x64x16x64xf32>) -> tensor<4x16x16x64x64xf32> attributes {entry = "pike_ssd_chunk_states", impl = "reference", pike.pattern = "single"} {
+    %0 = pike.aten "aten::einsum"(%bm, %decay, %x) {equation = "bcln,bhcl,bclhp->bchpn", operands = ["tensors[]", "tensors[]", "tensors[]"], path} : (tensor<4x16x64x64xf32>, tensor<4x16x16x64xf32>, tensor<4x16x64x16x64xf32>) -> tensor<4x16x16x64x64xf32>
+    pike.yield %0 : tensor<4x16x16x64x64xf32>
+  }
+  // Output of the carried states: exp(A_cum) scales the result.
+  pike.kernel @ssd_y_off(%cm: tensor<4x16x64x64xf32>, %st: tensor<4x16x16x64x64xf32>, %ea: tensor<4x16x16x64xf32>) -> tensor<4x16x64x16x64xf32> attributes {entry = "pike_ssd_y_off", impl = "reference", pike.pattern = "single"} {
+    %0 = pike.aten "aten::einsum"(%cm, %st, %ea) {equation = "bcln,bchpn,bhcl->bclhp", operands = ["tensors[]", "tensors[]", "tensors[]"], path} : (tensor<4x16x64x64xf32>, tensor<4x16x16x64x64xf32>, tensor<4x16x16x64xf32>) -> tensor<4x16x64x16x64xf32>
+    pike.yield %0 : tensor<4x16x64x16x64xf32>
+  }
+  // Outputs within each chunk (level3/16): the scores scale the segment-sum decay.
+  pike.kernel @ssd_y_diag(%sc: tensor<4x16x64x64xf32>, %lm: tensor<4x16x16x64x64xf32>, %x: tensor<4x16x64x16x64xf32>) -> tensor<4x16x64x16x64xf32> attributes {entry = "pike_ssd_y_diag", impl = "reference", pike.pattern = "single"} {
+    %0 = pike.aten "aten::einsum"(%sc, %lm, %x) {equation = "bcls,bhcls,bcshp->bclhp", operands = ["tensors[]", "tensors[]", "tensors[]"], path} : (tensor<4x16x64x64xf32>, tensor<4x16x16x64x64xf32>, tensor<4x16x64x16x64xf32>) -> tensor<4x16x64x16x64xf32>
+    pike.yield %0 : tensor<4x16x64x16x64xf32>
   }
 }
