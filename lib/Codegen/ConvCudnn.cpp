@@ -292,31 +292,30 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
   const bool nhwc = isChannelsLastSlot(kernel);
   if (nhwc) {
     // With about one evaluation per slot in a whole network, the first
-    // candidate decides. First, where the epilogue is bias (+ residual)
-    // (+ an activation): the fused graph (conv + epilogue in one cuDNN plan,
-    // PyTorch's engines, no epilogue kernel; where no engine runs it, as
-    // likely without TF32, the convolution graph + epilogue kernel). The
-    // legacy fused call second, for variety: 0.53x of PyTorch on ResNet's 3x3
-    // slots but 1.07-1.10x on the 7x7 stem and GoogLeNet's 5x5 (H100, run
-    // h100-20261207f); the convolution graph + epilogue kernel after the
-    // fused graph's bench mode (it is candidate 0's fallback already).
+    // candidate decides. First the fused graph (conv + bias, residual and
+    // activation as pointwise nodes of one cuDNN plan, no epilogue kernel; a
+    // bare convolution gets one identity node), which cuDNN's runtime-fusion
+    // engines run: on the H100 12-25 us where PyTorch's engines took 35-56 us
+    // on ResNet's 3x3 slots (run h100-20261207g). Its bench mode leads: it
+    // times the heuristic's first eight fused plans at the first call and
+    // beat the first plan on 9 of 12 network shapes (MobileNetV2's relu6
+    // stem: 33 vs 148 us; ResNet's 512-channel 3x3: 26 vs 47 us). Where no
+    // engine runs the fused graph (as can happen without TF32) it falls back to
+    // the convolution graph + epilogue kernel. The legacy fused call next
+    // (0.53x on ResNet's 3x3, 1.07-1.10x on the 7x7 stem and GoogLeNet's
+    // 5x5, run h100-20261207f; 0.52x on DenseNet's bare 3x3 growth
+    // convolutions, run h100-nhwc-20261207e), then the plain graph.
     ConvTail tail;
     GraphEpilogue epi;
     const bool graphFused = matchGraphEpilogue(p, kernel, tail, epi, why);
-    // A bare convolution (nothing for the graph to fuse) takes the
-    // convolution graph first: the legacy call on a zero bias was the first
-    // candidate of DenseNet-121's 3x3 growth convolutions in the order before
-    // this one and ran at 0.52x there (run h100-nhwc-20261207e).
-    if (graphFused)
-      v.push_back("cudnn-graph-fused");
-    if (fusable && graphFused)
-      v.push_back(f.relu ? "cudnn-fused/find" : "cudnn-fused");
-    if (graphFused)
+    if (graphFused) {
       v.push_back("cudnn-graph-fused/bench");
+      v.push_back("cudnn-graph-fused");
+    }
+    if (fusable)
+      v.push_back(f.relu ? "cudnn-fused/find" : "cudnn-fused");
     v.push_back("cudnn-graph");
     v.push_back("cudnn-graph/bench");
-    if (fusable && !graphFused)
-      v.push_back(f.relu ? "cudnn-fused/find" : "cudnn-fused");
   }
   // Find times every algorithm on the real shape once; the heuristic is the
   // cheap first-call fallback; the fused call saves the epilogue kernel's pass.
@@ -450,8 +449,9 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
       if (graphEpi.act)
         nodes += std::string(" + ") + convActivationName(tail.act);
       out.summary += "fused conv" + nodes + " in one plan (" + plans + ")" +
-                     (var.graphMode.fallback ? ", else the conv graph + generated epilogue kernel"
-                                             : ", no fallback");
+                     (!var.graphMode.fallback                 ? ", no fallback"
+                      : tail.act == ConvActivation::Identity ? ", else the conv graph alone"
+                                                             : ", else the conv graph + generated epilogue kernel");
     } else {
       out.summary += std::string(plans) + ", + generated epilogue kernel";
     }

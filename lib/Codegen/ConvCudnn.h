@@ -13,7 +13,9 @@ namespace pike::codegen::detail {
 
 /// The activation ending a convolution region, as cuDNN can run it: the
 /// legacy fused call takes relu only, the graph API's pointwise nodes all.
-enum class ConvActivation { None, Relu, Clip, Silu, Sigmoid, Tanh, Gelu, GeluTanh };
+/// Identity: a bare convolution's fused graph (one pointwise copy node, so
+/// cuDNN's runtime-fusion engines take it; never read from a region).
+enum class ConvActivation { None, Relu, Clip, Silu, Sigmoid, Tanh, Gelu, GeluTanh, Identity };
 
 /// "relu", "clipped relu", "silu", ... (summaries, comments).
 const char *convActivationName(ConvActivation act);

@@ -182,7 +182,8 @@ typedef enum {
 typedef enum { CUDNN_HEUR_MODE_INSTANT = 0, CUDNN_HEUR_MODE_B = 1, CUDNN_HEUR_MODE_FALLBACK = 2, CUDNN_HEUR_MODE_A = 3 } cudnnBackendHeurMode_t;
 typedef enum { CUDNN_NUMERICAL_NOTE_TENSOR_CORE = 0, CUDNN_NUMERICAL_NOTE_TYPE_COUNT = 8 } cudnnBackendNumericalNote_t;
 typedef enum { CUDNN_POINTWISE_ADD = 0, CUDNN_POINTWISE_RELU_FWD = 100, CUDNN_POINTWISE_TANH_FWD = 101, CUDNN_POINTWISE_SIGMOID_FWD = 102,
-               CUDNN_POINTWISE_GELU_FWD = 104, CUDNN_POINTWISE_SWISH_FWD = 106, CUDNN_POINTWISE_GELU_APPROX_TANH_FWD = 107 } cudnnPointwiseMode_t;
+               CUDNN_POINTWISE_GELU_FWD = 104, CUDNN_POINTWISE_SWISH_FWD = 106, CUDNN_POINTWISE_GELU_APPROX_TANH_FWD = 107,
+               CUDNN_POINTWISE_IDENTITY = 21 } cudnnPointwiseMode_t;
 struct PikeEmuDesc {
   int type;
   bool finalized = false;
@@ -309,10 +310,11 @@ static inline cudnnStatus_t cudnnBackendExecute(cudnnHandle_t, cudnnBackendDescr
       else if (mode == CUDNN_POINTWISE_SIGMOID_FWD) r = 1.0f / (1.0f + expf(-v));
       else if (mode == CUDNN_POINTWISE_TANH_FWD) r = tanhf(v);
       else if (mode == CUDNN_POINTWISE_GELU_FWD) r = 0.5f * v * (1.0f + erff(v * 0.70710678f));
+      else if (mode == CUDNN_POINTWISE_IDENTITY) r = v;
       else return CUDNN_STATUS_NOT_SUPPORTED;
       y[pike_emu_at(Y, n, c, h, w)] = r;
     }
-    const char *name = mode == CUDNN_POINTWISE_ADD ? "add" : mode == CUDNN_POINTWISE_RELU_FWD ? "relu" : mode == CUDNN_POINTWISE_SWISH_FWD ? "swish" : "act";
+    const char *name = mode == CUDNN_POINTWISE_ADD ? "add" : mode == CUDNN_POINTWISE_RELU_FWD ? "relu" : mode == CUDNN_POINTWISE_SWISH_FWD ? "swish" : mode == CUDNN_POINTWISE_IDENTITY ? "identity" : "act";
     names += std::string(",") + name;
   }
   pike_emu_trace_s += "graph[" + names + "]";
