@@ -159,6 +159,7 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
       if (isCat(next, OpCategory::Reduction) && seed == OpCategory::Elementwise) {
         members.push_back(next);
         pattern = FusionPattern::Reduction;
+        absorbReductionEpilogue(members, assigned);
         break;
       }
       // Elementwise ops feeding only a pooling op become its prologue (recomputed
@@ -182,6 +183,8 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
           pattern == FusionPattern::NormActivation) &&
          members.size() > 1))
       absorbElementwiseUsers(members, assigned);
+    if (pattern == FusionPattern::Elementwise && absorbReductionConsumer(members, assigned))
+      pattern = FusionPattern::Reduction;
     if (pattern == FusionPattern::Elementwise || pattern == FusionPattern::NormActivation)
       absorbCatPrologues(members, assigned);
     if (pattern == FusionPattern::Elementwise && fuseViews)
@@ -264,6 +267,50 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
         if (changed)
           break;
       }
+    }
+  }
+
+  /// An elementwise DAG whose values are used outside only by one reduction
+  /// (S4's `(c * exp(a * l) * cos(b * l) - ...).sum(1)`, a broadcast expression
+  /// reduced over an axis) becomes that reduction's prologue: the kernel
+  /// evaluates the expression inside its reduction loop and never stores the
+  /// full-size intermediate. The reduction's epilogue chain follows it.
+  bool absorbReductionConsumer(SmallVector<Operation *> &members,
+                               const llvm::DenseSet<Operation *> &assigned) {
+    llvm::SmallPtrSet<Operation *, 16> set(members.begin(), members.end());
+    Operation *reduction = nullptr;
+    for (Operation *m : members)
+      for (Value r : m->getResults())
+        for (Operation *u : r.getUsers()) {
+          if (set.contains(u))
+            continue;
+          if (reduction && u != reduction)
+            return false;
+          reduction = u;
+        }
+    if (!reduction || members.size() >= maxOps || assigned.contains(reduction) ||
+        reduction->getBlock() != members.front()->getBlock() ||
+        !isCat(reduction, OpCategory::Reduction) || reduction->getNumResults() != 1 ||
+        !canJoin(members, reduction))
+      return false;
+    members.push_back(reduction);
+    absorbReductionEpilogue(members, assigned);
+    return true;
+  }
+
+  /// After a reduction joined an elementwise group as its last member: its
+  /// chain of single-use elementwise consumers (`2.0 * x.sum(1)`), as a group
+  /// seeded by the reduction would take them.
+  void absorbReductionEpilogue(SmallVector<Operation *> &members,
+                               const llvm::DenseSet<Operation *> &assigned) {
+    if (!fuseEpilogues)
+      return;
+    while (members.size() < maxOps) {
+      Operation *next = soleUser(members.back());
+      if (!next || assigned.contains(next) || next->getBlock() != members.front()->getBlock() ||
+          !isCat(next, OpCategory::Elementwise) || !canJoin(members, next))
+        return;
+      members.push_back(next);
     }
   }
 

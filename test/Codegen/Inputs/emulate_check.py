@@ -7,10 +7,12 @@ usage: emulate_check.py BUNDLE_DIR [BUNDLE_DIR ...]
 Each bundle holds cu/<slot>.cu (pike-generate-kernels dump-dir), host/<slot>.json
 (host-ref-dir: signature) and ref/<slot>.pt (pike-emit-torchscript reference-dir),
 as for gpu_check.py. Every launcher is compiled with g++ against a shim of the
-few CUDA constructs grid-stride elementwise kernels use (no shared memory, no
-warp intrinsics: a kernel needing them fails to compile here, loudly); each
+few CUDA constructs grid-stride elementwise kernels use (no warp intrinsics:
+a kernel needing them fails to compile here, loudly); each
 `kernel<<<grid, block, smem, stream>>>(args)` becomes a loop running every
-thread of the grid one after the other. The C ABI entry is called twice with
+thread of the grid one after the other. A kernel calling __syncthreads (static
+shared memory: the axis reductions' slice combine) runs its blocks one after
+the other, each block's threads as real threads meeting at a barrier. The C ABI entry is called twice with
 random inputs: on 16-byte aligned tensors (vector path) and on tensors one
 element past an aligned base (the kernel's scalar fallback), and both results
 are compared with the slot's TorchScript reference. Prints one line per slot and
@@ -43,7 +45,8 @@ enum cudaFuncAttribute { cudaFuncAttributeMaxDynamicSharedMemorySize = 8 };
 struct dim3 { unsigned x, y, z; dim3(unsigned a = 1, unsigned b = 1, unsigned c = 1) : x(a), y(b), z(c) {} };
 struct uint3 { unsigned x, y, z; };
 static dim3 gridDim, blockDim;
-static uint3 blockIdx, threadIdx;
+static uint3 blockIdx;
+static thread_local uint3 threadIdx;
 static inline cudaError_t cudaGetLastError() { return cudaSuccess; }
 template <class F> static inline cudaError_t cudaFuncSetAttribute(F, cudaFuncAttribute, int) { return cudaSuccess; }
 template <class F> static void pike_emu_launch(dim3 g, dim3 b, F run) {
@@ -53,6 +56,26 @@ template <class F> static void pike_emu_launch(dim3 g, dim3 b, F run) {
       blockIdx = {bx, by, bz}; threadIdx = {tx, ty, tz}; run();
     }
 }
+#if PIKE_EMU_THREADS
+#include <barrier>
+#include <thread>
+#include <vector>
+#define __shared__ static
+static std::barrier<> *pike_emu_barrier;
+static inline void __syncthreads() { pike_emu_barrier->arrive_and_wait(); }
+template <class F> static void pike_emu_launch_threads(dim3 g, dim3 b, F run) {
+  gridDim = g; blockDim = b;
+  for (unsigned bz = 0; bz < g.z; ++bz) for (unsigned by = 0; by < g.y; ++by) for (unsigned bx = 0; bx < g.x; ++bx) {
+    blockIdx = {bx, by, bz};
+    std::barrier<> bar(b.x * b.y * b.z);
+    pike_emu_barrier = &bar;
+    std::vector<std::thread> threads;
+    for (unsigned tz = 0; tz < b.z; ++tz) for (unsigned ty = 0; ty < b.y; ++ty) for (unsigned tx = 0; tx < b.x; ++tx)
+      threads.emplace_back([=] { threadIdx = {tx, ty, tz}; run(); });
+    for (std::thread &t : threads) t.join();
+  }
+}
+#endif
 struct float2 { float x, y; };
 struct float4 { float x, y, z, w; };
 static inline float2 make_float2(float a, float b) { return {a, b}; }
@@ -73,11 +96,20 @@ static inline double rsqrt(double x) { return 1.0 / sqrt(x); }
 LAUNCH = re.compile(r"(\w+)<<<(dim3\([^)]*\)), (dim3\([^)]*\)), [^>]*>>>\((.*)\);")
 
 
+def uses_barrier(src):
+    return "__syncthreads" in src
+
+
 def emulated_source(src):
-    """The launcher with each triple-chevron launch turned into pike_emu_launch."""
+    """The launcher with each triple-chevron launch turned into pike_emu_launch
+    (pike_emu_launch_threads for kernels that synchronise their block)."""
+    launch = "pike_emu_launch_threads" if uses_barrier(src) else "pike_emu_launch"
+
     def repl(m):
-        return "pike_emu_launch(%s, %s, [&] { %s(%s); });" % (m.group(2), m.group(3), m.group(1), m.group(4))
+        return "%s(%s, %s, [&] { %s(%s); });" % (launch, m.group(2), m.group(3), m.group(1), m.group(4))
     out, n = LAUNCH.subn(repl, src)
+    if uses_barrier(src):
+        out = "#define PIKE_EMU_THREADS 1\n" + out
     if n == 0:
         raise SystemExit("no kernel launch found in the launcher")
     return out
@@ -122,7 +154,8 @@ def main():
             with open(emu, "w") as f:
                 f.write(emulated_source(open(src).read()))
             so = emu[:-4] + ".so"
-            r = subprocess.run(["g++", "-O1", "-std=c++17", "-shared", "-fPIC", "-I" + shim_dir, emu, "-o", so],
+            std = "-std=c++20" if uses_barrier(open(src).read()) else "-std=c++17"
+            r = subprocess.run(["g++", "-O1", std, "-pthread", "-shared", "-fPIC", "-I" + shim_dir, emu, "-o", so],
                                capture_output=True, text=True)
             if r.returncode != 0:
                 print("BUILD-FAIL " + tag + "\n" + r.stderr[-3000:])
