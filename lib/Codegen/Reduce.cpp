@@ -10,9 +10,10 @@
 //                      elements of its output; neighbouring threads hold
 //                      neighbouring outputs (coalesced when the innermost axis
 //                      is kept);
-//   split-reduce       G = 32, P = blockSize / 32: a warp of neighbouring
-//                      outputs per slice, slices combined in shared memory
-//                      (innermost axis kept, few outputs, long reductions);
+//   split-reduce       G = 32 (down to 8 when that leaves too few blocks),
+//                      P = blockSize / G: neighbouring outputs per slice,
+//                      slices combined in shared memory (innermost axis kept,
+//                      few outputs, long reductions);
 //   block-per-output   G = 1, P = blockSize: neighbouring threads take
 //                      neighbouring reduced elements (innermost axis reduced).
 #include "Internal.h"
@@ -235,7 +236,11 @@ bool emitReduce(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedK
   auto lit = [&](double v) { return floatLiteral(v, T); };
   const Layout layout = host ? Layout::ThreadPerOutput : layoutOf(p, knobs);
   const int64_t B = host ? 1 : knobs.blockSize;
-  const int64_t G = layout == Layout::ThreadPerOutput ? B : layout == Layout::SplitReduce ? 32 : 1;
+  int64_t G = layout == Layout::ThreadPerOutput ? B : layout == Layout::SplitReduce ? 32 : 1;
+  // split-reduce with few outputs: fewer per block (down to 8: one 32-byte
+  // sector per slice row) so that about two blocks per SM of an H100 run.
+  while (layout == Layout::SplitReduce && G > 8 && (p.outputs + G - 1) / G < 264)
+    G /= 2;
   const int64_t P = B / G;
   const int64_t groups = (p.outputs + G - 1) / G;
   const int rank = p.xshape.size();
@@ -378,7 +383,9 @@ bool emitReduce(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedK
     shape += (shape.empty() ? "" : "x") + std::to_string(d);
   out.summary = std::string(reduceOpName(p.kind)) + " over dims [" + dims + "] of " + shape +
                 " (outputs=" + std::to_string(p.outputs) + ", reduced=" + std::to_string(p.extent) +
-                "), " + layoutName(layout) + ", block " + std::to_string(B);
+                "), " + layoutName(layout) +
+                (layout == Layout::SplitReduce ? " (" + std::to_string(G) + " outputs x " + std::to_string(P) + " slices)" : "") +
+                ", block " + std::to_string(B);
   (void)yield;
   return true;
 }

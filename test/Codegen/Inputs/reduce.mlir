@@ -51,6 +51,12 @@ module {
     %1 = pike.aten "aten::sigmoid"(%0) {operands = ["self"]} : (tensor<2x12xf32>) -> tensor<2x12xf32>
     pike.yield %1 : tensor<2x12xf32>
   }
+  // Enough outputs (8448 = 264 blocks of 32) for split-reduce's full warp of
+  // outputs per slice.
+  pike.kernel @wide(%x: tensor<3x8448xf32>) -> tensor<8448xf32> attributes {entry = "pike_wide", impl = "reference", pike.pattern = "reduction"} {
+    %0 = pike.aten "aten::sum"(%x) {dim = array<i64: 0>, dtype, keepdim = false, operands = ["self"]} : (tensor<3x8448xf32>) -> tensor<8448xf32>
+    pike.yield %0 : tensor<8448xf32>
+  }
   // Long reduction, few outputs (split-reduce by the rule), two outputs.
   pike.kernel @long_sum(%x: tensor<300x40xf32>) -> (tensor<40xf32>, tensor<40xf32>) attributes {entry = "pike_long_sum", impl = "reference", pike.pattern = "reduction"} {
     %0 = pike.aten "aten::mul"(%x, %x) {operands = ["self", "other"]} : (tensor<300x40xf32>, tensor<300x40xf32>) -> tensor<300x40xf32>
