@@ -79,6 +79,20 @@ bool isInPlaceCat(Operation *op) {
   });
 }
 
+/// A reduction to values with one result (sum, mean, amax/amin, max/min over
+/// all, prod, var, std, logsumexp): what the row and axis-reduction generators
+/// take with an elementwise prologue and epilogue. Scans, arg-reductions,
+/// sorts and norms keep their groups as they are.
+bool isValueReduction(Operation *op) {
+  auto aten = dyn_cast<AtenOp>(op);
+  if (!aten || aten->getNumResults() != 1)
+    return false;
+  StringRef n = aten.getName();
+  return llvm::is_contained({"aten::sum", "aten::mean", "aten::amax", "aten::amin", "aten::max",
+                             "aten::min", "aten::prod", "aten::var", "aten::std", "aten::logsumexp"},
+                            n);
+}
+
 /// The unique user of `op`'s single result, if it has exactly one use.
 Operation *soleUser(Operation *op) {
   if (op->getNumResults() != 1 || !op->getResult(0).hasOneUse())
@@ -290,8 +304,7 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
         }
     if (!reduction || members.size() >= maxOps || assigned.contains(reduction) ||
         reduction->getBlock() != members.front()->getBlock() ||
-        !isCat(reduction, OpCategory::Reduction) || reduction->getNumResults() != 1 ||
-        !canJoin(members, reduction))
+        !isValueReduction(reduction) || !canJoin(members, reduction))
       return false;
     members.push_back(reduction);
     absorbReductionEpilogue(members, assigned);
@@ -303,7 +316,7 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
   /// seeded by the reduction would take them.
   void absorbReductionEpilogue(SmallVector<Operation *> &members,
                                const llvm::DenseSet<Operation *> &assigned) {
-    if (!fuseEpilogues)
+    if (!fuseEpilogues || !isValueReduction(members.back()))
       return;
     while (members.size() < maxOps) {
       Operation *next = soleUser(members.back());

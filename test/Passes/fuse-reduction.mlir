@@ -100,3 +100,37 @@ func.func @chain_sum_sqrt(%x: tensor<8x16xf32>) -> tensor<8xf32> {
   %2 = pike.aten "aten::sqrt"(%1) {operands = ["self"]} : (tensor<8xf32>) -> tensor<8xf32>
   return %2 : tensor<8xf32>
 }
+
+// -----
+
+// Scans are no value reductions: a chain into cumsum keeps ending there (its
+// elementwise consumers form their own group), and a DAG feeding a cumsum
+// stays an elementwise group.
+// CHECK-LABEL: func.func @chain_into_cumsum
+// CHECK: pike.fusion_group "reduction"
+// CHECK: aten::exp
+// CHECK: aten::cumsum
+// CHECK-NEXT: pike.yield
+// CHECK: pike.fusion_group "elementwise"
+// CHECK: aten::neg
+func.func @chain_into_cumsum(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %0 = pike.aten "aten::exp"(%x) {operands = ["self"]} : (tensor<8x16xf32>) -> tensor<8x16xf32>
+  %1 = pike.aten "aten::cumsum"(%0) {dim = 1 : i64, dtype, operands = ["self"]} : (tensor<8x16xf32>) -> tensor<8x16xf32>
+  %2 = pike.aten "aten::neg"(%1) {operands = ["self"]} : (tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %2 : tensor<8x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @dag_into_cumsum
+// CHECK: pike.fusion_group "elementwise"
+// CHECK-NOT: aten::cumsum
+// CHECK: pike.yield
+// CHECK: aten::cumsum
+func.func @dag_into_cumsum(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %0 = pike.aten "aten::exp"(%x) {operands = ["self"]} : (tensor<8x16xf32>) -> tensor<8x16xf32>
+  %1 = pike.aten "aten::mul"(%0, %x) {operands = ["self", "other"]} : (tensor<8x16xf32>, tensor<8x16xf32>) -> tensor<8x16xf32>
+  %2 = pike.aten "aten::add"(%0, %1) {alpha = 1 : i64, operands = ["self", "other"]} : (tensor<8x16xf32>, tensor<8x16xf32>) -> tensor<8x16xf32>
+  %3 = pike.aten "aten::cumsum"(%2) {dim = 1 : i64, dtype, operands = ["self"]} : (tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %3 : tensor<8x16xf32>
+}
