@@ -23,6 +23,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include <algorithm>
+#include <functional>
 
 using namespace mlir;
 
@@ -223,8 +224,6 @@ bool emitReduce(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedK
   ReducePlan p;
   if (!plan(kernel, p, err))
     return false;
-  Block &body = kernel.getBody().front();
-  auto yield = cast<pike::YieldOp>(body.getTerminator());
   auto ins = kernel.getFunctionType().getInputs();
   auto outs = kernel.getFunctionType().getResults();
   std::string defs;
@@ -245,35 +244,37 @@ bool emitReduce(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedK
   const int64_t groups = (p.outputs + G - 1) / G;
   const int rank = p.xshape.size();
 
-  std::string identity, update, combine;
+  // The accumulator's start, one element's update and the combine of two
+  // partial results.
+  std::string identity;
+  std::function<std::string(const std::string &)> update;
+  std::function<std::string(const std::string &, const std::string &)> combine;
   switch (p.kind) {
   case ReduceOp::Sum:
   case ReduceOp::Mean:
     identity = lit(0);
-    update = "pike_acc += X;";
-    combine = "A + B";
+    update = [](const std::string &x) { return "pike_acc += " + x + ";"; };
+    combine = [](const std::string &a, const std::string &b) { return a + " + " + b; };
     break;
   case ReduceOp::Prod:
     identity = lit(1);
-    update = "pike_acc *= X;";
-    combine = "A * B";
+    update = [](const std::string &x) { return "pike_acc *= " + x + ";"; };
+    combine = [](const std::string &a, const std::string &b) { return a + " * " + b; };
     break;
   case ReduceOp::Max:
   case ReduceOp::Min: {
     // NaN is sticky, as in torch: a NaN accumulator never compares true.
-    const char *cmp = p.kind == ReduceOp::Max ? " > " : " < ";
+    const std::string cmp = p.kind == ReduceOp::Max ? " > " : " < ";
     identity = std::string(p.kind == ReduceOp::Max ? "-" : "") + "(" + T + ")PIKE_INF";
-    update = std::string("pike_acc = (X") + cmp + "pike_acc || X != X) ? X : pike_acc;";
-    combine = std::string("(A") + cmp + "B || A != A) ? A : B";
+    update = [cmp](const std::string &x) {
+      return "pike_acc = (" + x + cmp + "pike_acc || " + x + " != " + x + ") ? " + x + " : pike_acc;";
+    };
+    combine = [cmp](const std::string &a, const std::string &b) {
+      return "(" + a + cmp + b + " || " + a + " != " + a + ") ? " + a + " : " + b;
+    };
     break;
   }
   }
-  auto subst = [](std::string s, const std::string &a, const std::string &b) {
-    std::string o;
-    for (char c : s)
-      o += c == 'A' ? a : c == 'B' ? b : std::string(1, c);
-    return o;
-  };
 
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_reduce_" + reduceOpName(p.kind);
   std::ostringstream os;
@@ -334,10 +335,7 @@ bool emitReduce(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedK
     if (!xv)
       return false;
     std::string x = xv->second == T ? xv->first : "((" + T + ")" + xv->first + ")";
-    os << b.str() << in2;
-    for (char c : update)
-      os << (c == 'X' ? x : std::string(1, c));
-    os << "\n";
+    os << b.str() << in2 << update(x) << "\n";
   }
   os << ind << "}\n    }\n";
   if (P > 1) {
@@ -350,7 +348,7 @@ bool emitReduce(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedK
     os << "    pike_part[" << slot << "] = pike_acc;\n    __syncthreads();\n";
     os << "    for (pike_idx pike_st = " << top / 2 << "; pike_st > 0; pike_st >>= 1) {\n";
     os << "      if (pike_s < pike_st && pike_s + pike_st < " << P << ") pike_part[" << slot
-       << "] = " << subst(combine, "pike_part[" + slot + "]", "pike_part[" + other + "]") << ";\n";
+       << "] = " << combine("pike_part[" + slot + "]", "pike_part[" + other + "]") << ";\n";
     os << "      __syncthreads();\n    }\n";
     os << "    pike_acc = pike_part[pike_g];\n    __syncthreads();\n";
   }
@@ -386,7 +384,6 @@ bool emitReduce(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedK
                 "), " + layoutName(layout) +
                 (layout == Layout::SplitReduce ? " (" + std::to_string(G) + " outputs x " + std::to_string(P) + " slices)" : "") +
                 ", block " + std::to_string(B);
-  (void)yield;
   return true;
 }
 
