@@ -79,6 +79,20 @@ bool isInPlaceCat(Operation *op) {
   });
 }
 
+/// A reduction to values with one result (sum, mean, amax/amin, max/min over
+/// all, prod, var, std, logsumexp): what the row and axis-reduction generators
+/// take with an elementwise prologue and epilogue. Scans, arg-reductions,
+/// sorts and norms keep their groups as they are.
+bool isValueReduction(Operation *op) {
+  auto aten = dyn_cast<AtenOp>(op);
+  if (!aten || aten->getNumResults() != 1)
+    return false;
+  StringRef n = aten.getName();
+  return llvm::is_contained({"aten::sum", "aten::mean", "aten::amax", "aten::amin", "aten::max",
+                             "aten::min", "aten::prod", "aten::var", "aten::std", "aten::logsumexp"},
+                            n);
+}
+
 /// The unique user of `op`'s single result, if it has exactly one use.
 Operation *soleUser(Operation *op) {
   if (op->getNumResults() != 1 || !op->getResult(0).hasOneUse())
@@ -159,6 +173,7 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
       if (isCat(next, OpCategory::Reduction) && seed == OpCategory::Elementwise) {
         members.push_back(next);
         pattern = FusionPattern::Reduction;
+        absorbReductionEpilogue(members, assigned);
         break;
       }
       // Elementwise ops feeding only a pooling op become its prologue (recomputed
@@ -182,6 +197,8 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
           pattern == FusionPattern::NormActivation) &&
          members.size() > 1))
       absorbElementwiseUsers(members, assigned);
+    if (pattern == FusionPattern::Elementwise && absorbReductionConsumer(members, assigned))
+      pattern = FusionPattern::Reduction;
     if (pattern == FusionPattern::Elementwise || pattern == FusionPattern::NormActivation)
       absorbCatPrologues(members, assigned);
     if (pattern == FusionPattern::Elementwise && fuseViews)
@@ -264,6 +281,49 @@ struct FusePass : public pike::impl::PikeFuseBase<FusePass> {
         if (changed)
           break;
       }
+    }
+  }
+
+  /// An elementwise DAG whose values are used outside only by one reduction
+  /// (S4's `(c * exp(a * l) * cos(b * l) - ...).sum(1)`, a broadcast expression
+  /// reduced over an axis) becomes that reduction's prologue: the kernel
+  /// evaluates the expression inside its reduction loop and never stores the
+  /// full-size intermediate. The reduction's epilogue chain follows it.
+  bool absorbReductionConsumer(SmallVector<Operation *> &members,
+                               const llvm::DenseSet<Operation *> &assigned) {
+    llvm::SmallPtrSet<Operation *, 16> set(members.begin(), members.end());
+    Operation *reduction = nullptr;
+    for (Operation *m : members)
+      for (Value r : m->getResults())
+        for (Operation *u : r.getUsers()) {
+          if (set.contains(u))
+            continue;
+          if (reduction && u != reduction)
+            return false;
+          reduction = u;
+        }
+    if (!reduction || members.size() >= maxOps || assigned.contains(reduction) ||
+        reduction->getBlock() != members.front()->getBlock() ||
+        !isValueReduction(reduction) || !canJoin(members, reduction))
+      return false;
+    members.push_back(reduction);
+    absorbReductionEpilogue(members, assigned);
+    return true;
+  }
+
+  /// After a reduction joined an elementwise group as its last member: its
+  /// chain of single-use elementwise consumers (`2.0 * x.sum(1)`), as a group
+  /// seeded by the reduction would take them.
+  void absorbReductionEpilogue(SmallVector<Operation *> &members,
+                               const llvm::DenseSet<Operation *> &assigned) {
+    if (!fuseEpilogues || !isValueReduction(members.back()))
+      return;
+    while (members.size() < maxOps) {
+      Operation *next = soleUser(members.back());
+      if (!next || assigned.contains(next) || next->getBlock() != members.front()->getBlock() ||
+          !isCat(next, OpCategory::Elementwise) || !canJoin(members, next))
+        return;
+      members.push_back(next);
     }
   }
 

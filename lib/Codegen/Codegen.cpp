@@ -224,7 +224,7 @@ static Kind classifyOps(pike::KernelOp kernel, std::string *why) {
     return Kind::Gemm;
   }
   if (row)
-    return Kind::RowOp;
+    return row == 1 && isAxisReduction(kernel) ? Kind::Reduce : Kind::RowOp;
   return Kind::Elementwise;
 }
 
@@ -323,6 +323,9 @@ static FailureOr<GeneratedKernel> generateImpl(pike::KernelOp kernel, const Knob
     break;
   case Kind::RowOp:
     ok = emitRowOp(kernel, knobs, host, out, err);
+    break;
+  case Kind::Reduce:
+    ok = emitReduce(kernel, knobs, host, out, err);
     break;
   case Kind::Gemm:
     ok = host ? emitGemmHost(kernel, out, err) : emitGemm(kernel, knobs, out, err);
@@ -444,6 +447,17 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     add(mk(small ? 256 : 1024, 4, 1, first));
     add(mk(128, 4, 1, second));
     add(mk(512, 4, 1, second));
+    break;
+  }
+  case Kind::Reduce: {
+    // The rule's layout first (Reduce.cpp), then the others at two block sizes.
+    const std::string first = axisReductionVariant(kernel);
+    add(mk(256, 4, 1, first));
+    add(mk(128, 4, 1, first));
+    for (const char *v : {"thread-per-output", "split-reduce", "block-per-output"}) {
+      add(mk(256, 4, 1, v));
+      add(mk(512, 4, 1, v));
+    }
     break;
   }
   case Kind::Attention: {
@@ -656,6 +670,14 @@ Knobs mutate(pike::KernelOp kernel, const Knobs &k, uint64_t seed) {
       default: m.vectorWidth = m.vectorWidth == 1 ? 4 : 1; break;
       }
       break;
+    case Kind::Reduce: {
+      static const char *vars[] = {"thread-per-output", "split-reduce", "block-per-output"};
+      if (r % 2 == 0)
+        m.variant = vars[(r >> 4) % 3];
+      else
+        m.blockSize = stepBlock(m.blockSize, up);
+      break;
+    }
     case Kind::Gemm: {
       static const char *vars[] = {"cublaslt", "cublas+epilogue", "simt", "wmma"};
       if (r % 2 == 0)

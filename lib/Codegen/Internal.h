@@ -299,12 +299,22 @@ int64_t gemmWork(pike::KernelOp kernel);
 int64_t tf32ConvInputChannels(pike::KernelOp kernel);
 
 /// Classification used by candidateKnobs/generate.
-enum class Kind { Elementwise, RowOp, Gemm, Attention, Conv, Pool, Einsum, Scan, Unknown };
+enum class Kind { Elementwise, RowOp, Reduce, Gemm, Attention, Conv, Pool, Einsum, Scan, Unknown };
 Kind classify(pike::KernelOp kernel, std::string *why = nullptr);
 /// The ops (registry names without "aten::") the row op table (RowOps.cpp) has a row for.
 llvm::SmallVector<llvm::StringRef> rowOpNames();
 /// Row length of a row op slot (softmax/reduction/norm), 0 when not a row op.
 int64_t rowLength(pike::KernelOp kernel);
+
+/// Axis reductions (Reduce.cpp): one sum / mean / amax / amin / prod with an
+/// elementwise prologue and epilogue whose reduced dims are not a trailing
+/// block of its input (those are rows), every output of the result's size.
+bool isAxisReduction(pike::KernelOp kernel);
+/// Its first-guess variant ("thread-per-output", "split-reduce",
+/// "block-per-output"); empty when the slot is not one.
+std::string axisReductionVariant(pike::KernelOp kernel);
+bool emitReduce(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKernel &out,
+                Unsupported &err);
 
 /// adaptive_avg_pool2d to 1x1 (global average pooling, as in squeeze-excite):
 /// a mean over the last two dims, generated as a row reduction.

@@ -9,7 +9,9 @@ def PikeFuse : Pass<"pike-fuse", "mlir::func::FuncOp"> {
     Greedy producer-consumer fusion. A contraction (linear/matmul/conv), a
     normalization, a softmax, a reduction or an elementwise op seeds a group;
     single-use elementwise consumers join it as an epilogue; an elementwise
-    chain may end in a softmax or reduction; matmul -> scale/mask -> softmax ->
+    chain may end in a softmax or reduction, and an elementwise DAG whose only
+    outside user is one reduction becomes that reduction's prologue (the
+    reduction's elementwise epilogue chain following it); matmul -> scale/mask -> softmax ->
     matmul becomes an attention group. Views and data movement stay outside,
     except an aten::cat whose only users are in an elementwise or inference
     batch-norm group: it joins as a prologue the generated kernel reads in place;
