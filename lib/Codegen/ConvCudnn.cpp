@@ -296,10 +296,13 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
     // activation as pointwise nodes of one cuDNN plan, no epilogue kernel; a
     // bare convolution gets one identity node), which cuDNN's runtime-fusion
     // engines run: on the H100 12-25 us where PyTorch's engines took 35-56 us
-    // on ResNet's 3x3 slots (run h100-20261207g). Its bench mode leads: it
-    // times the heuristic's first eight fused plans at the first call and
-    // beat the first plan on 9 of 12 network shapes (MobileNetV2's relu6
-    // stem: 33 vs 148 us; ResNet's 512-channel 3x3: 26 vs 47 us). Where no
+    // on ResNet's 3x3 slots (run h100-20261207g). Its first plan leads, its
+    // bench mode second: bench beat the first plan on 9 of 12 network shapes
+    // (MobileNetV2's relu6 stem: 33 vs 148 us; ResNet's 512-channel 3x3: 26
+    // vs 47 us) but builds eight runtime-fusion plans at the first call, which
+    // took ~5 s of the machine-wide GPU phase per evaluation and starved whole
+    // networks' searches (ResNet-18: 8 evaluations in 90 s, run
+    // h200-nhwc-20261207h, which ran on an H100). Where no
     // engine runs the fused graph (as can happen without TF32) it falls back to
     // the convolution graph + epilogue kernel. The legacy fused call next
     // (0.53x on ResNet's 3x3, 1.07-1.10x on the 7x7 stem and GoogLeNet's
@@ -309,8 +312,8 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
     GraphEpilogue epi;
     const bool graphFused = matchGraphEpilogue(p, kernel, tail, epi, why);
     if (graphFused) {
-      v.push_back("cudnn-graph-fused/bench");
       v.push_back("cudnn-graph-fused");
+      v.push_back("cudnn-graph-fused/bench");
     }
     if (fusable)
       v.push_back(f.relu ? "cudnn-fused/find" : "cudnn-fused");
