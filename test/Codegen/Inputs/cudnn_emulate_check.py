@@ -29,7 +29,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -37,7 +36,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_host_ref import in_layout, make_input  # noqa: E402
-from emulate_check import CUDA_SHIM, run_entry  # noqa: E402
+from emulate_check import CUDA_SHIM, build_library, run_entry  # noqa: E402
 
 CUDA_EXTRA = r"""
 #include <stdlib.h>
@@ -346,14 +345,10 @@ def main():
         for src in sorted(glob.glob(os.path.join(b, "cu", "*.cu"))):
             slot = os.path.basename(src)[:-3]
             tag = bundle + "/" + slot
-            emu = os.path.join(shim_dir, bundle + "-" + slot + ".cpp")
-            with open(emu, "w") as f:
-                f.write(emulated_source(open(src).read()))
-            so = emu[:-4] + ".so"
-            r = subprocess.run(["g++", "-O1", "-std=c++17", "-shared", "-fPIC", "-w", "-I" + shim_dir, emu, "-o", so],
-                               capture_output=True, text=True)
-            if r.returncode != 0:
-                print("BUILD-FAIL " + tag + "\n" + r.stderr[-3000:])
+            so, errors = build_library(emulated_source(open(src).read()),
+                                       os.path.join(shim_dir, bundle + "-" + slot + ".cpp"), ["-w"])
+            if errors:
+                print("BUILD-FAIL " + tag + "\n" + errors)
                 bad += 1
                 continue
             sig = json.load(open(os.path.join(b, "host", slot + ".json")))["signature"]

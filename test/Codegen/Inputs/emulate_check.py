@@ -198,6 +198,18 @@ def emulated_source(src):
     return out
 
 
+def build_library(source, emu, flags):
+    """Writes `source` to `emu` (a .cpp in the shim directory, whose headers it
+    includes) and builds a shared library beside it: (path, None), or (None, the
+    tail of the compiler's errors)."""
+    with open(emu, "w") as f:
+        f.write(source)
+    so = emu[:-4] + ".so"
+    r = subprocess.run(["g++", "-O1", "-std=c++17", "-shared", "-fPIC", *flags, "-I" + os.path.dirname(emu), emu,
+                        "-o", so], capture_output=True, text=True)
+    return (so, None) if r.returncode == 0 else (None, r.stderr[-3000:])
+
+
 def run_entry(fn, sig, ins, offset):
     """Calls the entry on copies of `ins` (and fresh outputs) that start `offset`
     elements into 64-byte aligned buffers; returns the outputs."""
@@ -236,14 +248,10 @@ def main():
             # One file per bundle and slot: dlopen returns the library already
             # loaded from a path, so bundles sharing slot names (the same slots
             # under other knobs) would all run the first bundle's code.
-            emu = os.path.join(shim_dir, "b%d_%s.cpp" % (bi, slot))
-            with open(emu, "w") as f:
-                f.write(emulated_source(open(src).read()))
-            so = emu[:-4] + ".so"
-            r = subprocess.run(["g++", "-O1", "-std=c++17", "-shared", "-fPIC", "-pthread", "-I" + shim_dir, emu, "-o", so],
-                               capture_output=True, text=True)
-            if r.returncode != 0:
-                print("BUILD-FAIL " + tag + "\n" + r.stderr[-3000:])
+            so, errors = build_library(emulated_source(open(src).read()),
+                                       os.path.join(shim_dir, "b%d_%s.cpp" % (bi, slot)), ["-pthread"])
+            if errors:
+                print("BUILD-FAIL " + tag + "\n" + errors)
                 bad += 1
                 continue
             sig = json.load(open(os.path.join(b, "host", slot + ".json")))["signature"]
