@@ -129,7 +129,8 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   // answer and see a GPU. A search without one used to spend its whole budget on
   // "exec failed" / "no CUDA device" answers and package nothing but fallbacks.
   StartedWorkers started = startWorkers(config.workers, config.workerPath, config.graphTiming,
-                                        config.timingBudgetMs, config.tolerance);
+                                        config.timingBudgetMs, config.tolerance,
+                                        /*tf32Bound=*/config.precision == Precision::FP32);
   if (!started.evaluator) // at the module's location, without an IR dump as a note
     return mlir::emitError(module.getLoc()) << "cannot start the search: " << started.error;
   for (const std::string &w : started.warnings)

@@ -86,7 +86,7 @@ std::optional<std::string> pike::findWorkerExecutable(const std::string &workerP
 
 StartedWorkers pike::startWorkers(const std::string &workers, const std::string &workerPath, bool graphTiming,
                                   double timingBudgetMs,
-                                  const Tolerance &tolerance) {
+                                  const Tolerance &tolerance, bool tf32Bound) {
   StartedWorkers out;
   const std::string stopped = "; the search stopped before spending anything";
   std::shared_ptr<worker::WorkerPool> pool;
@@ -162,6 +162,7 @@ StartedWorkers pike::startWorkers(const std::string &workers, const std::string 
   options.rtol = tolerance.rtol;
   options.cudaGraph = graphTiming;
   options.budgetMs = timingBudgetMs;
+  options.tf32Bound = tf32Bound;
   out.evaluator = std::make_unique<worker::WorkerEvaluator>(pool, options);
   return out;
 }

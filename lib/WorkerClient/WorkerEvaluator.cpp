@@ -64,7 +64,7 @@ json buildEvaluateRequest(const search::TaskSpec &task, const search::CandidateC
   // kernel list keep it cheap enough to profile every slot of a whole network.
   const bool refOnly = code.mode == "reference";
   json seeds = refOnly && !opts.seeds.empty() ? json::array({opts.seeds.front()}) : json(opts.seeds);
-  return {{"protocol", kProtocolVersion},
+  json req = {{"protocol", kProtocolVersion},
           {"op", "evaluate"},
           {"candidate", cand},
           {"reference", {{"torchscript", task.referencePath}}},
@@ -83,6 +83,9 @@ json buildEvaluateRequest(const search::TaskSpec &task, const search::CandidateC
           {"compile_timeout_ms", opts.compileTimeoutMs},
           {"profile", refOnly ? false : opts.profile},
           {"task", task.regionName}};
+  if (opts.tf32Bound) // only when set: other requests keep their exact text
+    req["tf32_bound"] = true;
+  return req;
 }
 
 EvalResult evalResultFromReply(const json &reply) {

@@ -77,6 +77,8 @@ std::optional<std::string> validateEvaluate(const json &req) {
   for (const char *k : {"deadline_ms", "compile_timeout_ms"})
     if (req.contains(k) && (!req[k].is_number_integer() || req[k].get<int64_t>() <= 0))
       return std::string(k) + " must be a positive integer";
+  if (req.contains("tf32_bound") && !req["tf32_bound"].is_boolean())
+    return std::string("tf32_bound must be a boolean");
   if (req.contains("timing") && !req["timing"].is_object())
     return std::string("'timing' must be an object");
   const json &c = req["candidate"];

@@ -34,10 +34,11 @@ struct StartedWorkers {
 /// `ping` and report a GPU in `device_info` before the search begins; otherwise
 /// the result has no evaluator and an error that names the reason and where the
 /// worker was looked for (or which address failed). Every evaluate request
-/// carries `tolerance` (the worker compares with it; a candidate cannot change it)
+/// carries `tolerance` (the worker compares with it; a candidate cannot change it),
+/// `tf32_bound` when `tf32Bound` (the strict fp32 policy: WorkerEvaluator.h)
 /// and `timingBudgetMs` as its timing budget per side.
 StartedWorkers startWorkers(const std::string &workers, const std::string &workerPath, bool graphTiming,
-                            double timingBudgetMs, const Tolerance &tolerance = {});
+                            double timingBudgetMs, const Tolerance &tolerance = {}, bool tf32Bound = false);
 
 } // namespace pike
 

@@ -35,6 +35,10 @@ struct EvaluatorOptions {
   // reference time, its requests carry timing.reference=false and the result's
   // referenceMs comes from that reply (WorkerEvaluator::evaluate).
   bool reuseReferenceTiming = true;
+  // The strict fp32 policy: where a slot's reference has TF32 sites, the worker
+  // checks outputs against its atol alone (max(atol, 3x the reference's TF32
+  // deviation)), with no rtol slack (request field tf32_bound).
+  bool tf32Bound = false;
 };
 
 /// A reference-only request (search::referenceOnlyCandidate, the eager profile

@@ -92,6 +92,8 @@ def check_manifest(cases):
         if "expect_positive" in c and not (isinstance(c["expect_positive"], list) and c["expect_positive"]
                                            and all(isinstance(x, str) and x for x in c["expect_positive"])):
             errors.append("%s: expect_positive must be a non-empty list of dotted paths" % where)
+        if "tf32_bound" in c and not isinstance(c["tf32_bound"], bool):
+            errors.append("%s: tf32_bound must be true or false" % where)
         for extra in c.get("check_after", []):
             if not any(d.get("name") == extra.get("control") and d.get("class") == "control" for d in cases):
                 errors.append("%s: check_after names %r, not an honest control" % (where, extra))

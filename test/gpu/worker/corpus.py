@@ -30,6 +30,8 @@ optional:
                     ("verify.reference_tf32": true); checked whatever the status.
   expect_positive   [dotted path]: the number there, or every number of the list there,
                     must be > 0 ("verify.tf32_noise_per_output").
+  tf32_bound        true: the request carries tf32_bound (pike-opt's strict fp32 policy:
+                    no rtol slack where the reference has TF32 sites).
 """
 import json
 import os
@@ -160,6 +162,8 @@ def evaluate_request(case, refs, source=None, timing=None, fifo=None, request_id
         req["timing"]["cuda_graph"] = True
     if case.get("compile_timeout_ms"):
         req["compile_timeout_ms"] = case["compile_timeout_ms"]
+    if case.get("tf32_bound"):
+        req["tf32_bound"] = True
     return req
 
 

@@ -250,6 +250,23 @@ TEST(WorkerClient, ToleranceComesFromTheEvaluatorNotTheCandidate) {
   EXPECT_FALSE(r["candidate"].contains("knobs"));
 }
 
+// The strict fp32 policy's TF32 bound is the evaluator's (startWorkers sets it
+// for --precision=fp32); a candidate's knobs cannot drop it, and without it the
+// request keeps the text it always had.
+TEST(WorkerClient, Tf32BoundComesFromTheEvaluatorNotTheCandidate) {
+  pike::search::CandidateCode code;
+  code.source = "__global__ void k() {}";
+  code.mode = "nvrtc";
+  code.launches = {{{"kernel", "k"}, {"grid", {1}}, {"block", {32}}, {"args", {"in0", "out0"}}}};
+  code.knobs = {{"tf32_bound", false}};
+  EvaluatorOptions o;
+  EXPECT_FALSE(buildEvaluateRequest(task(), code, o).contains("tf32_bound"));
+  o.tf32Bound = true;
+  json r = buildEvaluateRequest(task(), code, o);
+  EXPECT_EQ(r["tf32_bound"], true);
+  EXPECT_FALSE(r["candidate"].contains("tf32_bound"));
+}
+
 // Slots run inside the package's CUDA graph: both sides are timed replayed
 // from one unless the evaluator is told otherwise; the candidate cannot choose.
 TEST(WorkerClient, TimingInACudaGraphComesFromTheEvaluator) {

@@ -218,6 +218,24 @@ TEST(WorkerProcess, TimingReferenceFieldIsChecked) {
   }
 }
 
+// tf32_bound (the strict fp32 policy's check, absent: false) must be a boolean.
+TEST(WorkerProcess, Tf32BoundFieldIsChecked) {
+  RawWorker w = rawWorker(tempDir());
+  json bad = evaluateReq();
+  bad["tf32_bound"] = "yes";
+  EXPECT_EQ(badRequestLog(w, bad, "string"), "bad request: tf32_bound must be a boolean");
+  bad["tf32_bound"] = 1;
+  EXPECT_EQ(badRequestLog(w, bad, "number"), "bad request: tf32_bound must be a boolean");
+  for (bool value : {true, false}) {
+    json good = evaluateReq();
+    good["id"] = value ? "true" : "false";
+    good["tf32_bound"] = value;
+    json r = w.call(good);
+    EXPECT_NE(r["status"], "rejected") << r.dump();
+    EXPECT_FALSE(r.contains("error")) << r.dump();
+  }
+}
+
 // The TEST-ONLY fake GPU (the CPU tests of the whole search) honours
 // timing.reference as the real worker does: false leaves timing.reference out.
 TEST(WorkerProcess, FakeGpuLeavesTheReferenceUntimedWhenAsked) {
