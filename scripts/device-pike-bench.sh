@@ -46,7 +46,8 @@
 # (0.05) each; the bf16 records go into the same database, keyed bf16), GUARD (1: the
 # CUDA-graph timing guard beside the export, see step 0), SEARCH_PASS_OPTS (more
 # pike-search pass options), TIME_JOBS (3), PIKE_COMMIT (the commit the run note names),
-# BIG_TASKS / BIG_SEARCH_S (a name regex whose tasks get their own search time, first).
+# BIG_TASKS / BIG_SEARCH_S (a name regex whose tasks get their own search time, first),
+# WARM_THREADS (2: inductor compile workers per background torch.compile warm-up).
 set -u
 cd "$(dirname "$0")/.."
 SEARCH_TASKS=${SEARCH_TASKS:-}
@@ -151,9 +152,14 @@ printf '%s\n' "${TASK_FILES[@]}" | xargs -P 8 -I{} sh -c \
   'n=$(basename {} .py); '"$PY"' kernelbench/export.py {} -o '"$WORK"'/export/$n --device '"$DEVICE"' --seed 0 >'"$WORK"'/export-$n.log 2>&1 || echo "export failed: $n"'
 
 # 2. torch.compile warm-up in the background (fills the inductor cache for phase 4).
+#    Niced, with WARM_THREADS inductor compile workers each (default 2): six warm-ups
+#    with inductor's default pool (one worker per core) starved the searches of CPU in
+#    run nhwc-20261207i (H200): an evaluation waited a median 4.4-6.5 s beyond its
+#    compile (1.3 s) and GPU phase (0.5 s), so a 90 s search reached 14-20 of a
+#    network's slots.
 if echo "$METHODS" | grep -q torch_compile; then
   for i in 0 1 2 3 4 5; do
-    timeout -k 5 $((SEARCH_S + 60)) $PY kernelbench/bench.py --device "$DEVICE" --levels "$LEVELS" ${TASKS:+--tasks "$TASKS"} \
+    TORCHINDUCTOR_COMPILE_THREADS=${WARM_THREADS:-2} timeout -k 5 $((SEARCH_S + 60)) nice -n 15 $PY kernelbench/bench.py --device "$DEVICE" --levels "$LEVELS" ${TASKS:+--tasks "$TASKS"} \
       ${TASK_RANGE:+--task-range "$TASK_RANGE"} --run-id "$RUN_ID" \
       --warm-compile-only --methods "$(echo "$METHODS" | tr ',' '\n' | grep '^torch_compile' | paste -sd,)" \
       --shard $i/6 --out-json "$WORK/warm-$i.json" >"$WORK/warm-$i.log" 2>&1 &

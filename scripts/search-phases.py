@@ -9,7 +9,8 @@ verify_ms, time_ms, ...) and `gpu_ms`. This prints, per candidate kind (mode and
 variant), how many evaluations there were and the median of each phase, and the
 totals over the run, so a slow search can be attributed (compiles, library
 start-up in the runner, verification, timing) before it is optimised.
-`reference:timed` / `reference:reused` count the evaluations that timed the
+`wall_ms` is the worker's time per request and `waiting_ms` what its compile and GPU
+phase do not explain (queue, GPU lock, a loaded CPU). `reference:timed` / `reference:reused` count the evaluations that timed the
 slot's reference and those that reused its kept time (time_reference_ms then
 has fewer values than the evaluations).
 """
@@ -61,6 +62,14 @@ def main():
             k["reference:" + ("reused" if ref.get("reused") else "timed")].append(1)
         values = {"compile_ms": result.get("compileMs"), "gpu_ms": details.get("gpu_ms")}
         values.update(details.get("phases") or {})
+        # The worker's wall time per request (received -> replied) and what neither
+        # the compile nor the GPU phase explains: waiting for this worker's earlier
+        # requests and the machine-wide GPU lock (phases gpu_queue_ms, lock_wait_ms
+        # split it where the worker reports them), and a CPU the request shares.
+        wall, comp, gpu = details.get("wall_ms"), details.get("compile_ms"), details.get("gpu_ms")
+        if all(isinstance(x, (int, float)) for x in (wall, comp, gpu)):
+            values["wall_ms"] = wall
+            values["waiting_ms"] = max(0.0, wall - comp - gpu)
         for name, v in values.items():
             if isinstance(v, (int, float)):
                 k[name].append(float(v))

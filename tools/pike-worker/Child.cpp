@@ -288,14 +288,19 @@ private:
       return reply;
     }
     std::lock_guard<std::mutex> lk(gmu_);
-    gpuQueue_.push_back([this, req, cand, co, id, t0] {
+    auto queued = Clock::now();
+    gpuQueue_.push_back([this, req, cand, co, id, t0, queued] {
       bool fatal = false;
       json reply;
+      // This worker's earlier requests' GPU phases, before this one's starts.
+      const double queueMs = std::chrono::duration<double, std::milli>(Clock::now() - queued).count();
       try {
         reply = gpu::evaluate(
             req, cand, co,
             [&](int deadlineMs) { send({{"_running", id}, {"deadline_ms", deadlineMs}}); }, fatal);
         addCompileInfo(reply, co, t0);
+        if (reply.contains("phases") && reply["phases"].is_object())
+          reply["phases"]["gpu_queue_ms"] = queueMs;
       } catch (const std::exception &e) {
         reply = internalError(req, e.what());
       }

@@ -1394,8 +1394,10 @@ json evaluate(const json &req, const CandidateSpec &cand, const CompileOutcome &
               const std::function<void(int)> &markRunning, bool &fatal) {
   Globals &g = G();
   json reply = json::object();
+  auto lockStart = Clock::now();
   std::lock_guard<std::mutex> lk(g.gpuMutex);
   FileLock crossProcess(g.lockPath, 0666); // other workers on this GPU wait: no overlapping timings
+  const double lockWaitMs = msSince(lockStart); // other workers' GPU phases (the reply's phases.lock_wait_ms)
   Session s;
   s.callIdKey = (static_cast<uint64_t>(std::random_device{}()) << 32) | std::random_device{}();
   s.deadlineMs = req.value("deadline_ms", 30000);
@@ -1410,6 +1412,7 @@ json evaluate(const json &req, const CandidateSpec &cand, const CompileOutcome &
     json phases = evaluateLocked(g, s, req, cand, compiled, reply);
     reply["status"] = "ok";
     reply["log"] = "";
+    phases["lock_wait_ms"] = lockWaitMs;
     reply["phases"] = phases;
   } catch (const Failure &f) {
     reply["status"] = f.status;
