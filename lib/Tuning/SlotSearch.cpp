@@ -128,9 +128,13 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   // Fail loudly before anything is written or spent: every worker must start,
   // answer and see a GPU. A search without one used to spend its whole budget on
   // "exec failed" / "no CUDA device" answers and package nothing but fallbacks.
-  StartedWorkers started = startWorkers(config.workers, config.workerPath, config.graphTiming,
-                                        config.timingBudgetMs, config.tolerance,
-                                        /*tf32Bound=*/config.precision == Precision::FP32);
+  EvaluationSettings settings;
+  settings.graphTiming = config.graphTiming;
+  settings.timingBudgetMs = config.timingBudgetMs;
+  settings.tolerance = config.tolerance;
+  settings.tf32Bound = config.precision == Precision::FP32;
+  settings.kernelProfile = config.kernelProfile;
+  StartedWorkers started = startWorkers(config.workers, config.workerPath, settings);
   if (!started.evaluator) // at the module's location, without an IR dump as a note
     return mlir::emitError(module.getLoc()) << "cannot start the search: " << started.error;
   for (const std::string &w : started.warnings)

@@ -84,9 +84,8 @@ std::optional<std::string> pike::findWorkerExecutable(const std::string &workerP
   return std::nullopt;
 }
 
-StartedWorkers pike::startWorkers(const std::string &workers, const std::string &workerPath, bool graphTiming,
-                                  double timingBudgetMs,
-                                  const Tolerance &tolerance, bool tf32Bound) {
+StartedWorkers pike::startWorkers(const std::string &workers, const std::string &workerPath,
+                                  const EvaluationSettings &settings) {
   StartedWorkers out;
   const std::string stopped = "; the search stopped before spending anything";
   std::shared_ptr<worker::WorkerPool> pool;
@@ -158,11 +157,12 @@ StartedWorkers pike::startWorkers(const std::string &workers, const std::string 
   }
   out.deviceArch = archs[0];
   worker::EvaluatorOptions options;
-  options.atol = tolerance.atol;
-  options.rtol = tolerance.rtol;
-  options.cudaGraph = graphTiming;
-  options.budgetMs = timingBudgetMs;
-  options.tf32Bound = tf32Bound;
+  options.atol = settings.tolerance.atol;
+  options.rtol = settings.tolerance.rtol;
+  options.cudaGraph = settings.graphTiming;
+  options.budgetMs = settings.timingBudgetMs;
+  options.tf32Bound = settings.tf32Bound;
+  options.profile = settings.kernelProfile;
   out.evaluator = std::make_unique<worker::WorkerEvaluator>(pool, options);
   return out;
 }

@@ -50,6 +50,9 @@ json evaluate(const json &req, const CandidateSpec &cand) {
   // the whole search can check what reached the worker.
   if (req.contains("timing"))
     reply["test_fake_timing_request"] = req["timing"];
+  // And what the check and the reply were asked for (the search's settings).
+  reply["test_fake_check_request"] = {{"profile", req.value("profile", true)},
+                                      {"tf32_bound", req.value("tf32_bound", false)}};
   if (cand.mode == "reference") {
     // PIKE_WORKER_FAKE_REFERENCE_MS=N: a reference-only request takes N ms, as
     // a slow profile on a busy GPU does (tests of the profile's budget).

@@ -218,6 +218,10 @@ class SlotSearchPassOptions<string budget, string islands, string eliteK,
     Option<"graphTiming", "graph-timing", "bool", /*default=*/"true",
            "Time candidates and references replayed from a CUDA graph, as the package "
            "runs its slots (false: plain launches, host cost included)">,
+    Option<"kernelProfile", "kernel-profile", "bool", /*default=*/"false",
+           "Ask the workers for each candidate's per-kernel device times (CUPTI) in its "
+           "reply: 35-55 ms more of the GPU phase that every search on the GPU waits on, "
+           "and nothing in the search reads them (a human reading the checkpoint may)">,
     Option<"timingBudgetMs", "timing-budget-ms", "double", /*default=*/"30",
            "Worker timing budget per side of an evaluation, in ms (candidate and, once per "
            "slot function, reference; at least 10 timed calls each; 0 < ms <= 60000)">,

@@ -31,6 +31,7 @@ protected:
     config.searchTime = this->searchTime;
     config.minSlotTime = this->minSlotTime;
     config.graphTiming = this->graphTiming;
+    config.kernelProfile = this->kernelProfile;
     config.timingBudgetMs = this->timingBudgetMs;
     config.profileShare = this->profileShare;
     mlir::ModuleOp module = this->getOperation();

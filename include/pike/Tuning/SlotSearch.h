@@ -45,6 +45,8 @@ struct SlotSearchConfig {
   std::string minSlotTime = "10s";
   /// Workers time both sides replayed from a CUDA graph (worker::EvaluatorOptions::cudaGraph).
   bool graphTiming = true;
+  /// Workers add each candidate's CUPTI kernel list (worker::EvaluatorOptions::profile).
+  bool kernelProfile = false;
   /// The workers' timing budget per side, ms (worker::EvaluatorOptions::budgetMs).
   /// Each timed call is checked, so the candidate's timing takes about 2x this + 20 ms
   /// of wall time; the reference is timed once per slot function.

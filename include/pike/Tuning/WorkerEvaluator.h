@@ -36,9 +36,17 @@ struct StartedWorkers {
 /// worker was looked for (or which address failed). Every evaluate request
 /// carries `tolerance` (the worker compares with it; a candidate cannot change it),
 /// `tf32_bound` when `tf32Bound` (the strict fp32 policy: WorkerEvaluator.h)
-/// and `timingBudgetMs` as its timing budget per side.
-StartedWorkers startWorkers(const std::string &workers, const std::string &workerPath, bool graphTiming,
-                            double timingBudgetMs, const Tolerance &tolerance = {}, bool tf32Bound = false);
+/// and `timingBudgetMs` as its timing budget per side (`settings`).
+/// What every evaluate request of the started workers carries (worker::EvaluatorOptions).
+struct EvaluationSettings {
+  bool graphTiming = true;
+  double timingBudgetMs = 30;
+  Tolerance tolerance;
+  bool tf32Bound = false;     // the strict fp32 policy
+  bool kernelProfile = false; // CUPTI kernel lists in the replies
+};
+StartedWorkers startWorkers(const std::string &workers, const std::string &workerPath,
+                            const EvaluationSettings &settings);
 
 } // namespace pike
 
