@@ -21,6 +21,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -105,11 +106,34 @@ std::optional<search::CandidateCode> generatorReproduction(KernelOp kernel, cons
   return std::nullopt;
 }
 
+/// Whether the slot computes a matrix product (GEMM, batched GEMM, einsum,
+/// attention): the ops a relaxed policy's package runs in TF32 in PyTorch.
+bool hasMatrixProduct(KernelOp kernel) {
+  static const llvm::StringSet<> ops = {"aten::linear",  "aten::matmul",  "aten::mm",
+                                        "aten::bmm",     "aten::addmm",   "aten::baddbmm",
+                                        "aten::addbmm",  "aten::einsum",  "aten::mv",
+                                        "aten::dot",     "aten::scaled_dot_product_attention"};
+  bool found = false;
+  kernel.walk([&](AtenOp op) {
+    if (ops.contains(op.getName()))
+      found = true;
+  });
+  return found;
+}
+
 /// Why a record the database offers for this run's policy must still not be
-/// used, or "": its knobs ask for more than the policy allows (a record keyed
+/// used, or "": an fp32 record on a matrix-product slot in a relaxed run, its knobs ask for more than the policy allows (a record keyed
 /// fp32 whose knobs want bf16 operands is forged or broken), or the worker
 /// checked it with a looser tolerance than this run's.
-std::string policyMismatch(const search::TuningRecord &r, const ApplyTuningDbOptions &options) {
+std::string policyMismatch(const search::TuningRecord &r, const ApplyTuningDbOptions &options,
+                           bool matrixProducts) {
+  // A relaxed policy's package runs PyTorch's matrix products in TF32: an fp32
+  // record's speed-up was measured against a reference without it, and says
+  // nothing against this run's (convolutions use TF32 under every policy).
+  if (matrixProducts && options.precision != Precision::FP32 && r.key.precision == "fp32")
+    return std::string("it was measured under the fp32 policy against matrix products without TF32, "
+                       "which PyTorch's run in TF32 under the ") +
+           precisionName(options.precision) + " policy";
   codegen::Knobs knobs = codegen::Knobs::fromJson(r.code.knobs);
   if (!codegen::policyAllows(options.precision, knobs))
     return std::string("its knobs ask for ") +
@@ -283,6 +307,8 @@ LogicalResult pike::applyTuningDb(ModuleOp module, const ApplyTuningDbOptions &o
   for (KernelOp kernel : module.getOps<KernelOp>()) {
     if (kernel.getImpl() != "reference")
       continue;
+    if (!options.onlySlots.empty() && !options.onlySlots.count(kernel.getSymName().str()))
+      continue;
     if (!options.references.empty() &&
         failed(writeReference(module, kernel, options.references)))
       return failure();
@@ -292,8 +318,9 @@ LogicalResult pike::applyTuningDb(ModuleOp module, const ApplyTuningDbOptions &o
     // no looser than this run's, its knobs within the policy.
     std::optional<search::TuningRecord> record;
     std::string policyRefusal;
+    const bool matrixProducts = hasMatrixProduct(kernel);
     for (search::TuningRecord &r : database->lookupAllowed(key)) {
-      std::string why = policyMismatch(r, options);
+      std::string why = policyMismatch(r, options, matrixProducts);
       if (why.empty()) {
         record = std::move(r);
         break;

@@ -9,6 +9,7 @@
 #include "pike/Search/SlotOrder.h"
 #include "pike/Search/TimeBudget.h"
 #include "pike/Search/TuningDb.h"
+#include "pike/Tuning/ApplyTuningDb.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/Support/FileSystem.h"
@@ -88,6 +89,63 @@ LogicalResult pike::checkSearchTime(ModuleOp module, const std::string &searchTi
     return module.emitError() << "search-time: " << err;
   if (!search::parseDuration(minSlotTime, &err))
     return module.emitError() << "min-slot-time: " << err;
+  return success();
+}
+
+
+/// The slots the search never reached (its wall clock or max-slots stopped it
+/// before their first candidate) take their tuning-database records, as
+/// -pike-apply-tuning-db would install them: the run's own policy's record or
+/// a stricter one's (not an fp32 record on a matrix-product slot under a
+/// relaxed policy), checked with a tolerance no looser than this run's. A slot
+/// the search evaluated keeps the search's verdict. Under bf16 a network's
+/// short second search otherwise left PyTorch's convolutions where the fp32
+/// search had verified faster kernels (run full-20261207j: GoogLeNet 23 slots
+/// with a kernel in fp32, 6 in bf16).
+static LogicalResult installRecordsForUnreachedSlots(ModuleOp module, const SlotSearchConfig &config,
+                                                     const std::string &arch,
+                                                     const std::vector<KernelOp> &searchable) {
+  if (config.db.empty() || !llvm::sys::fs::exists(config.db))
+    return success();
+  static const llvm::StringRef kUnreached = "not searched: the search stopped";
+  ApplyTuningDbOptions apply;
+  std::map<std::string, std::string> reasons; // slot -> its fallback reason before
+  for (KernelOp k : searchable) {
+    if (k.getImpl() != "reference")
+      continue;
+    auto reason = k->getAttrOfType<StringAttr>(pike::kFallbackReasonAttr);
+    if (reason && !reason.getValue().starts_with(kUnreached))
+      continue;
+    apply.onlySlots.insert(k.getSymName().str());
+    reasons[k.getSymName().str()] = reason ? reason.getValue().str() : "";
+  }
+  if (apply.onlySlots.empty())
+    return success();
+  apply.db = config.db;
+  apply.arch = arch;
+  apply.precision = config.precision;
+  apply.tolerance = config.tolerance;
+  apply.minSpeedup = config.minSpeedup;
+  if (failed(applyTuningDb(module, apply)))
+    return failure();
+  Builder b(module.getContext());
+  unsigned installed = 0;
+  for (KernelOp k : searchable) {
+    auto it = reasons.find(k.getSymName().str());
+    if (it == reasons.end())
+      continue;
+    if (k.getImpl() != "reference") {
+      ++installed;
+      continue;
+    }
+    // Still PyTorch's: why the search left it says more than the database's miss.
+    if (it->second.empty())
+      k->removeAttr(pike::kFallbackReasonAttr);
+    else
+      k->setAttr(pike::kFallbackReasonAttr, b.getStringAttr(it->second));
+  }
+  std::cerr << "pike: " << installed << " of " << reasons.size()
+            << " slot(s) the search did not reach took their tuning-database record (" << config.db << ")\n";
   return success();
 }
 
@@ -473,5 +531,5 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
       }
     }
   }
-  return success();
+  return installRecordsForUnreachedSlots(module, config, arch, all);
 }

@@ -8,6 +8,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
+#include <set>
 #include <string>
 
 namespace pike {
@@ -27,6 +28,9 @@ struct ApplyTuningDbOptions {
   /// The run's tolerance: a record the worker checked with a looser one is not
   /// used (records without one were checked with the worker's default, 1e-2/1e-2).
   Tolerance tolerance = defaultTolerance(Precision::FP32);
+  /// Only these slots (kernel names); empty: every reference slot. The searches
+  /// give the slots they did not reach their records this way.
+  std::set<std::string> onlySlots;
 };
 
 /// Installs the records on the module's reference slots; a refused record is a
