@@ -77,6 +77,10 @@ struct Variant {
   bool graph = false;
   /// How the graph API runs ("cudnn-graph-fused...": fused, "/bench", "/only").
   GraphConvMode graphMode;
+  /// "cudnn-graph/fma": no tensor-core engine even where the reference allows
+  /// TF32 (a shape whose reference runs exact fp32 refuses TF32 candidates under
+  /// the strict policy's tf32_bound).
+  bool fma = false;
 };
 
 bool parseVariant(const std::string &v, Variant &out, std::string &why) {
@@ -98,14 +102,18 @@ bool parseVariant(const std::string &v, Variant &out, std::string &why) {
       out.graphMode.fallback = false;
       return true;
     }
+    if (algo == "fma" && !out.graphMode.fused) {
+      out.fma = true;
+      return true;
+    }
     why = "unknown cuDNN graph mode '" + algo + "' (heuristic or bench" +
-          (out.graphMode.fused ? ", or only" : "") + ")";
+          (out.graphMode.fused ? ", or only" : ", or fma") + ")";
     return false;
   }
   if (base == "cudnn-fused")
     out.fused = true;
   else if (base != "cudnn") {
-    why = "unknown convolution variant '" + v + "' (expected cudnn[-fused][/ALGO], cudnn-graph[/bench] or cudnn-graph-fused[/bench|/only])";
+    why = "unknown convolution variant '" + v + "' (expected cudnn[-fused][/ALGO], cudnn-graph[/bench|/fma] or cudnn-graph-fused[/bench|/only])";
     return false;
   }
   if (algo.empty())
@@ -319,6 +327,13 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
       v.push_back(f.relu ? "cudnn-fused/find" : "cudnn-fused");
     v.push_back("cudnn-graph");
     v.push_back("cudnn-graph/bench");
+    // Where the reference allows TF32 but runs exact fp32 on this shape (its
+    // cuDNN picked no tensor-core engine: measured TF32 noise 0), the strict
+    // policy's tf32_bound refuses every TF32 candidate (EfficientNet-B0's stem,
+    // run full-20261207j); the plain graph on engines without tensor cores
+    // (+ the epilogue kernel) is the candidate that can pass there.
+    if (p.g.tf32)
+      v.push_back("cudnn-graph/fma");
   }
   // Find times every algorithm on the real shape once; the heuristic is the
   // cheap first-call fallback; the fused call saves the epilogue kernel's pass.
@@ -333,6 +348,8 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
   if (!nhwc) {
     v.push_back("cudnn-graph");
     v.push_back("cudnn-graph/bench");
+    if (p.g.tf32)
+      v.push_back("cudnn-graph/fma");
   }
   return v;
 }
@@ -394,7 +411,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   // The epilogue kernel: every variant but the legacy fused call and the
   // fused graph without fallback ("/only").
   const bool needEpi = !var.fused && !(var.graphMode.fused && !var.graphMode.fallback);
-  const bool tf32 = g.tf32 || knobs.allowTF32;
+  const bool tf32 = (g.tf32 || knobs.allowTF32) && !var.fma;
   // Identity activation: only IMPLICIT_PRECOMP_GEMM implements it in the fused call.
   std::string fixedAlgo = var.algo->cudnn;
   if (var.fused && !fe.relu)
@@ -458,7 +475,7 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
     } else {
       out.summary += std::string(plans) + ", + generated epilogue kernel";
     }
-    out.summary += tf32 ? ", TF32" : "";
+    out.summary += tf32 ? ", TF32" : var.fma ? ", no tensor cores" : "";
     return true;
   }
   os << "namespace {\n";
