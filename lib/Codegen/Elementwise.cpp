@@ -78,6 +78,17 @@ void emitHostEntry(pike::KernelOp kernel, const std::string &name, std::ostream 
   emitHostPointers(kernel, os);
 }
 
+void emitKernelHead(pike::KernelOp kernel, bool host, const std::string &name, int blockSize,
+                    const std::string &indexType, std::ostream &os) {
+  if (host) {
+    emitHostEntry(kernel, name, os);
+    return;
+  }
+  os << "extern \"C\" __global__ void __launch_bounds__(" << blockSize << ") " << name << "(" << paramList(kernel)
+     << ") {\n";
+  os << "  typedef " << indexType << " pike_idx;\n";
+}
+
 bool emitStores(ElemEmitter &e, pike::KernelOp kernel, const std::string &lin,
                 std::ostringstream &body, std::ostringstream &os, Unsupported &err) {
   auto yield = cast<pike::YieldOp>(kernel.getBody().front().getTerminator());

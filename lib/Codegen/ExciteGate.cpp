@@ -94,16 +94,12 @@ bool emitExciteGate(pike::KernelOp kernel, const Knobs &knobs, bool host, Genera
   std::string idx = indexType(std::max(threads, numel(p.out)));
   std::ostringstream os;
   os << prelude(host) << defs;
-  if (host) {
-    emitHostEntry(kernel, name, os); // (declares pike_idx)
+  emitKernelHead(kernel, host, name, knobs.blockSize, idx, os);
+  if (host)
     os << "  for (pike_idx t = 0; t < " << threads << "; ++t) {\n";
-  } else {
-    os << "extern \"C\" __global__ void __launch_bounds__(" << knobs.blockSize << ") " << name << "("
-       << paramList(kernel) << ") {\n";
-    os << "  typedef " << idx << " pike_idx;\n";
+  else
     os << "  for (pike_idx t = (pike_idx)blockIdx.x * blockDim.x + threadIdx.x; t < (pike_idx)" << threads
        << "; t += (pike_idx)gridDim.x * blockDim.x) {\n";
-  }
   os << "    const pike_idx pike_ch = t % " << C << ", pike_run = (t / " << C << ") % " << S << ", n = t / "
      << C * S << ";\n";
   os << "    float acc = 0.0f;\n";

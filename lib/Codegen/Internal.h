@@ -51,6 +51,12 @@ std::string indexType(int64_t extent);
 /// Opens a host reference's entry `name(pike_inputs, pike_outputs)` with
 /// 64-bit `pike_idx` and the slot's tensor pointers (emitHostPointers).
 void emitHostEntry(pike::KernelOp kernel, const std::string &name, std::ostream &os);
+/// A one-kernel generator's function head: the host reference's entry
+/// (emitHostEntry) or `extern "C" __global__` with `blockSize` launch bounds over
+/// the slot's parameters; both declare `pike_idx` (the device one as
+/// `indexType`). The body follows and closes the function.
+void emitKernelHead(pike::KernelOp kernel, bool host, const std::string &name, int blockSize,
+                    const std::string &indexType, std::ostream &os);
 /// The start of an nvcc-mode C ABI entry: the signature checks, then
 /// `const T* inN = (const T*)inputs[N].data;` for every input and the outputs.
 void emitEntryTensorPointers(std::ostream &os, llvm::ArrayRef<mlir::Type> inputs,

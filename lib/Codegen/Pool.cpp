@@ -329,16 +329,12 @@ bool emitPool(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKer
                         " to " + std::to_string(p.Ho) + "x" + std::to_string(p.Wo) + " on " +
                         std::to_string(p.planes) + " planes" +
                         (p.prologue.empty() ? "" : ", elementwise prologue fused");
-  if (host) {
-    emitHostEntry(kernel, name, os);
+  emitKernelHead(kernel, host, name, knobs.blockSize, idx, os);
+  if (host)
     os << "  for (pike_idx o = 0; o < " << total << "; ++o) {\n";
-  } else {
-    os << "extern \"C\" __global__ void __launch_bounds__(" << knobs.blockSize << ") " << name << "("
-       << paramList(kernel) << ") {\n";
-    os << "  typedef " << idx << " pike_idx;\n";
+  else
     os << "  for (pike_idx o = (pike_idx)blockIdx.x * blockDim.x + threadIdx.x; o < (pike_idx)" << total
        << "; o += (pike_idx)gridDim.x * blockDim.x) {\n";
-  }
   if (p.channelsLast)
     os << "    const pike_idx ch = o % " << p.C << ", ow = (o / " << p.C << ") % " << p.Wo << ", oh = (o / "
        << p.C * p.Wo << ") % " << p.Ho << ", n = o / " << p.C * p.Wo * p.Ho << ";\n"

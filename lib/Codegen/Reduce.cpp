@@ -279,13 +279,7 @@ bool emitReduce(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedK
   std::string name = "pike_" + sanitize(kernel.getSymName()) + "_reduce_" + reduceOpName(p.kind);
   std::ostringstream os;
   os << prelude(host) << defs;
-  if (host) {
-    emitHostEntry(kernel, name, os);
-  } else {
-    os << "extern \"C\" __global__ void __launch_bounds__(" << B << ") " << name << "("
-       << paramList(kernel) << ") {\n";
-    os << "  typedef " << indexType(numel(p.xshape)) << " pike_idx;\n";
-  }
+  emitKernelHead(kernel, host, name, B, indexType(numel(p.xshape)), os);
   os << "  const pike_idx O = " << p.outputs << ", RN = " << p.extent << ";\n";
   if (P > 1)
     os << "  __shared__ " << T << " pike_part[" << B << "];\n";

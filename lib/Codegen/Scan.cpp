@@ -132,13 +132,7 @@ bool emitScan(pike::KernelOp kernel, const Knobs &knobs, bool host, GeneratedKer
   B -= B % 32;
   std::ostringstream os;
   os << prelude(host) << defs;
-  if (host) {
-    emitHostEntry(kernel, name, os);
-  } else {
-    os << "extern \"C\" __global__ void __launch_bounds__(" << B << ") " << name << "("
-       << paramList(kernel) << ") {\n";
-    os << "  typedef " << idx << " pike_idx;\n";
-  }
+  emitKernelHead(kernel, host, name, B, idx, os);
   os << "  const pike_idx L = " << p.L << ", INNER = " << p.inner << ", LINES = " << lines << ";\n";
   if (host)
     os << "  for (pike_idx r = 0; r < LINES; ++r) {\n";
