@@ -298,6 +298,17 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
   // docs/results/h100-20261207d-nhwc-run; the graph API: 42 us, run e).
   // NCHW slots keep the order their H200 timings gave, the graph API last.
   const bool nhwc = isChannelsLastSlot(kernel);
+  // The plain graph: its first plan, its bench mode, and where the reference
+  // allows TF32 but runs exact fp32 on this shape (its cuDNN picked no
+  // tensor-core engine: measured TF32 noise 0), the strict policy's tf32_bound
+  // refuses every TF32 candidate (EfficientNet-B0's stem, run
+  // full-20261207j): "/fma", on engines without tensor cores, can pass there.
+  auto plainGraph = [&] {
+    v.push_back("cudnn-graph");
+    v.push_back("cudnn-graph/bench");
+    if (p.g.tf32)
+      v.push_back("cudnn-graph/fma");
+  };
   if (nhwc) {
     // With about one evaluation per slot in a whole network, the first
     // candidate decides. First the fused graph (conv + bias, residual and
@@ -325,15 +336,7 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
     }
     if (fusable)
       v.push_back(f.relu ? "cudnn-fused/find" : "cudnn-fused");
-    v.push_back("cudnn-graph");
-    v.push_back("cudnn-graph/bench");
-    // Where the reference allows TF32 but runs exact fp32 on this shape (its
-    // cuDNN picked no tensor-core engine: measured TF32 noise 0), the strict
-    // policy's tf32_bound refuses every TF32 candidate (EfficientNet-B0's stem,
-    // run full-20261207j); the plain graph on engines without tensor cores
-    // (+ the epilogue kernel) is the candidate that can pass there.
-    if (p.g.tf32)
-      v.push_back("cudnn-graph/fma");
+    plainGraph();
   }
   // Find times every algorithm on the real shape once; the heuristic is the
   // cheap first-call fallback; the fused call saves the epilogue kernel's pass.
@@ -345,12 +348,8 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
   if (p.g.KH == 3 && p.g.KW == 3 && p.g.SH == 1 && p.g.SW == 1 && p.g.groups == 1)
     v.push_back("cudnn/winograd-nonfused");
   v.push_back("cudnn/implicit-gemm");
-  if (!nhwc) {
-    v.push_back("cudnn-graph");
-    v.push_back("cudnn-graph/bench");
-    if (p.g.tf32)
-      v.push_back("cudnn-graph/fma");
-  }
+  if (!nhwc)
+    plainGraph();
   return v;
 }
 

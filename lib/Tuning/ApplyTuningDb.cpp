@@ -10,6 +10,7 @@
 // (<db>.checker-verdicts, authenticated per user; see CheckerVerdictCache.h).
 #include "pike/Tuning/ApplyTuningDb.h"
 #include "pike/Dialect/AttrNames.h"
+#include "pike/Dialect/OpRegistry.h"
 #include "pike/Codegen/Codegen.h"
 #include "pike/Search/CheckerVerdictCache.h"
 #include "pike/Search/TuningDb.h"
@@ -21,7 +22,6 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Diagnostics.h"
-#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -106,16 +106,14 @@ std::optional<search::CandidateCode> generatorReproduction(KernelOp kernel, cons
   return std::nullopt;
 }
 
-/// Whether the slot computes a matrix product (GEMM, batched GEMM, einsum,
-/// attention): the ops a relaxed policy's package runs in TF32 in PyTorch.
+/// Whether the slot computes a matrix product: a contraction of the op
+/// registry that is not a convolution (GEMM, batched GEMM, einsum, attention,
+/// matrix-vector), the ops a relaxed policy's package runs in TF32 in PyTorch.
 bool hasMatrixProduct(KernelOp kernel) {
-  static const llvm::StringSet<> ops = {"aten::linear",  "aten::matmul",  "aten::mm",
-                                        "aten::bmm",     "aten::addmm",   "aten::baddbmm",
-                                        "aten::addbmm",  "aten::einsum",  "aten::mv",
-                                        "aten::dot",     "aten::scaled_dot_product_attention"};
   bool found = false;
   kernel.walk([&](AtenOp op) {
-    if (ops.contains(op.getName()))
+    std::optional<OpInfo> info = lookupAtenOp(op.getName());
+    if (info && info->category == OpCategory::Contraction && !op.getName().contains("conv"))
       found = true;
   });
   return found;
