@@ -10,7 +10,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 PIKE_SETUP_ONLY=1 "$root/scripts/setup.sh" >/dev/null
-cmake -G Ninja -S . -B build-static -DCMAKE_BUILD_TYPE=Release -DPIKE_STATIC_LLVM=ON \
+# The checkout's virtual environment holds the pinned torch (setup.sh made it).
+python="${PIKE_VENV:-$root/.venv}/bin/python"
+cmake -G Ninja -S . -B build-static -DCMAKE_BUILD_TYPE=Release -DPIKE_STATIC_LLVM=ON -DPython3_EXECUTABLE="$python" \
   -DPIKE_BUILD_WORKER=OFF -DPIKE_BUILD_TESTS=OFF -DPIKE_ENABLE_LLM=ON -DPIKE_ENABLE_CHECKER=OFF >/dev/null
 cmake --build build-static --target pike-opt -j "${PIKE_JOBS:-$(nproc)}"
 mkdir -p build-static/bin

@@ -133,7 +133,10 @@ namespace {
 class ChildServer {
 public:
   explicit ChildServer(const ChildOptions &o)
-      : opts_(o), compiler_(o.cacheDir, o.nvcc, o.cudaInclude) {}
+      : opts_(o), compiler_(o.cacheDir, o.nvcc, o.cudaInclude) {
+    if (!opts_.fakeGpu) // before the first device(), which starts the first spare runner
+      gpu::setRunnerPreloads(compiler_.runnerPreloads());
+  }
 
   int run() {
     // Keep the protocol on a private fd; anything a library or a candidate's

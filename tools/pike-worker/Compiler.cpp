@@ -17,6 +17,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <fstream>
@@ -540,6 +541,43 @@ static std::string toolkitLibraryDir(const std::string &nvcc) {
       return realPath(dir);
   }
   return "";
+}
+
+std::vector<std::string> Compiler::runnerPreloads() {
+  std::vector<std::string> out;
+  if (const char *v = std::getenv("PIKE_WORKER_PRELOAD"); v && std::string(v) == "0")
+    return out;
+  auto addIfFile = [&](const std::string &path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+      out.push_back(realPath(path));
+  };
+  // cuBLASLt before cuBLAS (which needs it); the unversioned names are the
+  // links -lcublas resolves, so the file loaded is the one candidates link.
+  if (std::string dir = toolkitLibraryDir(nvcc_); !dir.empty())
+    for (const char *lib : {"libcublasLt.so", "libcublas.so"})
+      addIfFile(dir + "/" + lib);
+  // cuDNN 9 opens its sub-libraries (graph, heuristics, engines, ...) on first
+  // use, inside the candidate's first call; loaded here they are found by name.
+  if (const auto &loc = cudnn()) {
+    std::string main = loc->libDir + "/" + loc->library;
+    std::string suffix = loc->library.substr(std::string("libcudnn").size()); // ".so.9"
+    std::vector<std::string> subs;
+    if (DIR *d = ::opendir(loc->libDir.c_str())) {
+      while (dirent *e = ::readdir(d)) {
+        std::string n = e->d_name;
+        if (n.rfind("libcudnn_", 0) == 0 && n.size() > suffix.size() &&
+            n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0)
+          subs.push_back(loc->libDir + "/" + n);
+      }
+      ::closedir(d);
+    }
+    std::sort(subs.begin(), subs.end()); // a stable order: the same runner argv every start
+    for (const auto &p : subs)
+      addIfFile(p);
+    addIfFile(main);
+  }
+  return out;
 }
 
 CompileOutcome Compiler::compileNvcc(const CandidateSpec &c, const std::string &arch,

@@ -59,6 +59,12 @@ public:
 
   const std::string &nvrtcExecutable() const { return nvrtcExe_; }
 
+  /// The libraries nvcc candidates link (cuBLAS/cuBLASLt from the toolkit's
+  /// library directory, cuDNN and its sub-libraries from its resolved location),
+  /// as paths for pike-runner to load while it waits as the spare
+  /// (RunnerMain.cpp, --preload). Empty under PIKE_WORKER_PRELOAD=0.
+  std::vector<std::string> runnerPreloads();
+
 private:
   CompileOutcome compileNvrtc(const CandidateSpec &c, const std::string &arch,
                               const std::string &out, int timeoutMs);

@@ -116,6 +116,7 @@ struct Globals {
   std::mutex gpuMutex;                  // one GPU phase at a time in this process
   std::map<std::string, std::pair<std::string, Reference>> references;
   bool testStallMapOnce = false;        // TEST-ONLY, see spawnRunner
+  std::vector<std::string> preloads;    // --preload for every runner (setRunnerPreloads)
 };
 Globals &G() {
   static Globals g;
@@ -142,6 +143,8 @@ std::unique_ptr<RunnerProcess> spawnRunner(Globals &g, std::string &err) {
     args.push_back("--allow-unsandboxed");
   if (const char *v = std::getenv("PIKE_WORKER_NO_LANDLOCK"); v && std::string(v) == "1")
     args.push_back("--no-landlock");
+  for (const auto &p : g.preloads)
+    args.insert(args.end(), {"--preload", p});
   if (g.testStallMapOnce) { // the first runner only: the retry's runner maps normally
     args.push_back("--test-stall-map");
     g.testStallMapOnce = false;
@@ -582,6 +585,7 @@ struct Session {
   bool l2Flush = false;
   Clock::time_point deadline;
   int deadlineMs = 0;
+  json preload; // the runner's hello: libraries it loaded as the spare, and how long that took
 };
 
 // Waits for the runner's next message; throws Failure on timeout, death or garbage.
@@ -681,6 +685,8 @@ void startSession(Globals &g, Session &s) {
       throw Failure{"runtime_error", "setup", "cannot start pike-runner: " + err};
   }
   json hello = expectRunner(s, "hello", "runner start-up (CUDA initialisation)");
+  if (hello.contains("preload") && hello["preload"].is_object()) // sent before any candidate code
+    s.preload = hello["preload"];
   if (hello.value("cuda", "") != "ok")
     throw Failure{"runtime_error", "setup", "the runner cannot use the GPU: " + runner::clip(hello.value("cuda", "?"), 500)};
 }
@@ -1376,6 +1382,8 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
 
 } // namespace
 
+void setRunnerPreloads(std::vector<std::string> paths) { G().preloads = std::move(paths); }
+
 const DeviceState &device() {
   Globals &g = G();
   std::call_once(g.once, [&] {
@@ -1414,6 +1422,8 @@ json evaluate(const json &req, const CandidateSpec &cand, const CompileOutcome &
     reply["log"] = "";
     phases["lock_wait_ms"] = lockWaitMs;
     reply["phases"] = phases;
+    if (!s.preload.is_null())
+      reply["runner_preload"] = s.preload;
   } catch (const Failure &f) {
     reply["status"] = f.status;
     reply["phase"] = f.phase;

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace pike::worker::gpu {
 
@@ -19,6 +20,10 @@ struct DeviceState {
   std::string arch;       // "sm_90a"
   nlohmann::json info;    // device_info reply body
 };
+
+/// Libraries every pike-runner loads while it waits as the spare
+/// (Compiler::runnerPreloads); set before the first device().
+void setRunnerPreloads(std::vector<std::string> paths);
 
 /// Initialises CUDA once (thread-safe). Never throws.
 const DeviceState &device();

@@ -27,6 +27,8 @@
 #include <fcntl.h>
 #include <fstream>
 #include <map>
+#include <string>
+#include <vector>
 #include <sstream>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -127,8 +129,34 @@ public:
     debug("CUDA init " + cudaStatus_ + " in " + std::to_string(msBetween(t0, Clock::now())) + " ms");
   }
 
+  // The libraries nvcc candidates link (cuBLAS, cuDNN and its sub-libraries),
+  // loaded while this runner waits as the spare: a candidate's dlopen and its
+  // first cuDNN call then find them loaded instead of mapping and relocating
+  // them inside the GPU phase every worker waits for. The paths come from the
+  // verifier's own configuration (Compiler::runnerPreloads), never a client, and
+  // load before the sandbox and before any candidate code. A library that does
+  // not load is only reported: the candidate then loads it itself, as before.
+  void preload(const std::vector<std::string> &paths) {
+    if (paths.empty())
+      return;
+    auto t0 = Clock::now();
+    json loaded = json::array(), errors = json::array();
+    for (const auto &p : paths) {
+      if (::dlopen(p.c_str(), RTLD_NOW | RTLD_LOCAL))
+        loaded.push_back(p);
+      else
+        errors.push_back(clip(p + ": " + dlerror(), 300));
+    }
+    preload_ = {{"loaded", loaded}, {"errors", errors}, {"ms", msBetween(t0, Clock::now())}};
+    debug("preloaded " + std::to_string(loaded.size()) + " of " + std::to_string(paths.size()) + " libraries in " +
+          std::to_string(preload_["ms"].get<double>()) + " ms");
+  }
+
   void serve() {
-    send({{"msg", "hello"}, {"pid", static_cast<int>(::getpid())}, {"cuda", cudaStatus_}});
+    json hello = {{"msg", "hello"}, {"pid", static_cast<int>(::getpid())}, {"cuda", cudaStatus_}};
+    if (!preload_.is_null())
+      hello["preload"] = preload_;
+    send(hello);
     LineReader reader(kChannelFd, kMaxMessageBytes);
     std::string line;
     while (reader.next(line)) {
@@ -189,7 +217,8 @@ private:
           {"fds", fds},
           {"env", env},
           {"stdin", n > 0 ? std::string(target, static_cast<size_t>(n)) : ""},
-          {"cuda", cudaStatus_}});
+          {"cuda", cudaStatus_},
+          {"preload", preload_}});
   }
 
   void say(const json &m) {
@@ -456,6 +485,7 @@ private:
   Driver drv_;
   std::string cudaStatus_ = "not initialised";
   std::string sandbox_;
+  json preload_; // null without --preload
   cudaStream_t stream_ = nullptr;
   cudaEvent_t e0_ = nullptr, e1_ = nullptr;
   void *flush_ = nullptr;
@@ -474,6 +504,7 @@ private:
 int main(int argc, char **argv) {
   long parent = -1;
   bool allowUnsandboxed = false, landlock = true;
+  std::vector<std::string> preloads;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--parent" && i + 1 < argc)
@@ -484,6 +515,8 @@ int main(int argc, char **argv) {
       allowUnsandboxed = true;
     else if (a == "--no-landlock")
       landlock = false;
+    else if (a == "--preload" && i + 1 < argc)
+      preloads.push_back(argv[++i]);
     else if (a == "--test-stall-map") // TEST-ONLY (PIKE_WORKER_TEST_OPS): a stuck buffer mapping
       gTestStallMap = true;
     else {
@@ -507,5 +540,6 @@ int main(int argc, char **argv) {
   ignoreSigpipe(); // a verifier gone away shows up as a write error, then EOF
   Runner r(allowUnsandboxed, landlock);
   r.initCuda();
+  r.preload(preloads);
   r.serve();
 }

@@ -101,7 +101,7 @@ def short(reply):
     keep = {k: reply.get(k) for k in ("status", "phase", "log", "compile_ms", "cache_hit", "wall_ms",
                                       "gpu_ms", "max_abs_err", "max_rel_err", "verify", "timing",
                                       "kernels_error", "first_mismatch", "fatal", "error", "phases",
-                                      "checked_calls", "candidate_output", "sandbox")}
+                                      "checked_calls", "candidate_output", "sandbox", "runner_preload")}
     for k in ("log", "candidate_output"):
         if keep.get(k):
             keep[k] = excerpt(keep[k])

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <signal.h>
 #include <string>
@@ -95,6 +96,41 @@ TEST(RunnerProcess, RunnerSeesOnlyItsFdsAndAllowListedEnvironment) {
     EXPECT_TRUE(allowed.count(e.get<std::string>())) << "runner inherited " << e;
   EXPECT_EQ(pong.value("stdin", ""), "/dev/null");
   EXPECT_EQ(pong.value("pgid", 0), r->pid()); // its own process group
+}
+
+// --preload: the spare maps the libraries before its hello (before the sandbox
+// and any candidate code) and says which loaded; one that cannot load is
+// reported, not fatal.
+TEST(RunnerProcess, PreloadedLibrariesAreMappedBeforeHello) {
+  std::string err;
+  const std::string missing = "/nonexistent/libpike_missing.so";
+  auto r = RunnerProcess::spawn(PIKE_RUNNER_EXE,
+                                {"--parent", std::to_string(::getpid()), "--preload", PIKE_PRELOAD_PROBE_LIB,
+                                 "--preload", missing},
+                                err);
+  ASSERT_TRUE(r) << err;
+  json hello = expect(*r, "hello");
+  ASSERT_TRUE(hello.contains("preload")) << hello.dump();
+  const json &p = hello["preload"];
+  ASSERT_EQ(p["loaded"].size(), 1u) << p.dump();
+  EXPECT_EQ(p["loaded"][0].get<std::string>(), PIKE_PRELOAD_PROBE_LIB);
+  ASSERT_EQ(p["errors"].size(), 1u) << p.dump();
+  EXPECT_NE(p["errors"][0].get<std::string>().find(missing), std::string::npos) << p.dump();
+  EXPECT_GE(p.value("ms", -1.0), 0.0);
+  std::ifstream maps("/proc/" + std::to_string(r->pid()) + "/maps");
+  std::string all((std::istreambuf_iterator<char>(maps)), std::istreambuf_iterator<char>());
+  EXPECT_NE(all.find(PIKE_PRELOAD_PROBE_LIB), std::string::npos) << "the probe library is not mapped";
+  // The runner still answers (ping reports the same preload).
+  ASSERT_TRUE(r->send({{"op", "ping"}}));
+  json pong = expect(*r, "pong");
+  EXPECT_EQ(pong["preload"], p);
+}
+
+TEST(RunnerProcess, NoPreloadWithoutTheFlag) {
+  auto r = startRunner();
+  ASSERT_TRUE(r);
+  json hello = expect(*r, "hello");
+  EXPECT_FALSE(hello.contains("preload")) << hello.dump();
 }
 
 TEST(RunnerProcess, OutputIsCapturedAndCapped) {
