@@ -48,8 +48,9 @@
 # pike-search pass options), TIME_JOBS (3), PIKE_COMMIT (the commit the run note names),
 # BIG_TASKS / BIG_SEARCH_S (a name regex whose tasks get their own search time, first),
 # WARM_THREADS (2: inductor compile workers per background torch.compile warm-up),
-# TASK_OVERHEAD_S (a task's seconds beyond its searches in the phase plan: 25, or 15 without bf16),
-# BUILD_JOBS (2: package builds at once, beside the searches).
+# TASK_OVERHEAD_S (a task's seconds beyond its searches in the phase plan: 40, or 20 without bf16),
+# BUILD_JOBS (0: each task's packages are built in its own job, inside the search phase;
+# N > 0: a niced queue of N builds beside the searches, which the timing phase waits for).
 set -u
 cd "$(dirname "$0")/.."
 SEARCH_TASKS=${SEARCH_TASKS:-}
@@ -137,11 +138,11 @@ is_big_task() { [ -n "$BIG_TASKS" ] && echo "$1" | grep -Eq "$BIG_TASKS"; }
 task_search_s() { if is_big_task "$1"; then echo "$BIG_SEARCH_S"; else echo "$SEARCH_PER_TASK_S"; fi; }
 task_bf16_search_s() { if is_big_task "$1"; then echo $((BIG_SEARCH_S / 2)); else echo "$BF16_SEARCH_S"; fi; }
 # A task also costs what its searches do not count: imports, worker starts, packages,
-# about TASK_OVERHEAD_S (default 25; 15 s under BF16=0). Run full-20261207j (H100)
+# about TASK_OVERHEAD_S (default 40; 20 s under BF16=0). Run full-20261207j (H100)
 # searched its tasks on budget (a 20 s search took 21 s) yet left level-3 tasks 10-17
-# unsearched: 24 tasks took ~72 s each at 4 at once (package builds then inside the
-# task's job) against a plan of 32 s, so fair_share gave the last ones nothing.
-TASK_OVERHEAD_S=${TASK_OVERHEAD_S:-$([ "$BF16" = 1 ] && echo 25 || echo 15)}
+# unsearched: 24 tasks took ~72 s each at 4 at once (package builds inside the task's
+# job) against a plan of 32 s, so fair_share gave the last ones nothing.
+TASK_OVERHEAD_S=${TASK_OVERHEAD_S:-$([ "$BF16" = 1 ] && echo 40 || echo 20)}
 mkdir -p "$WORK/plan"   # each task's planned seconds, removed when it starts (fair_share)
 for f in "${TASK_FILES[@]}"; do
   t=$(task_search_s "$(basename "$f" .py)")
@@ -312,23 +313,33 @@ export -f is_big_task task_search_s task_bf16_search_s fair_share search_one sea
 export TASK_OVERHEAD_S PAR WORK PIKE_OPT WORKER SEARCH SEARCH_PASS_OPTS SEARCH_END SEARCH_PER_TASK_S BIG_TASKS BIG_SEARCH_S PRECISION APPLY_DB SEARCH_TASKS TF32 NHWC BF16 BF16_SEARCH_S
 for f in "$WORK"/plan/*; do [ -d "$WORK/export/$(basename "$f")" ] || rm -f "$f"; done   # not exported: never starts
 log "search: until $((SEARCH_END - T0))s, ${SEARCH_PER_TASK_S}s per task, $PAR tasks at once, options $SEARCH"
-# Package builds leave the search slots: a task's job hands its name to a builder queue
-# (BUILD_JOBS at once, niced) and the next task's search starts at once. Built inside
-# the job, two package builds per task held a search slot (run full-20261207j).
-mkfifo "$WORK/build.fifo"
-nice -n 5 xargs -P "${BUILD_JOBS:-2}" -I{} bash -c 'build_task_pkgs {}' <"$WORK/build.fifo" &
-BUILDER=$!
-exec 3>"$WORK/build.fifo"   # the queue stays open until every search is done
-{ for t in $(ls "$WORK/export"); do is_big_task "$t" && echo "$t"; done
-  for t in $(ls "$WORK/export"); do is_big_task "$t" || echo "$t"; done; } |
-  xargs -P "$PAR" -I{} bash -c 'search_one {}; echo {} >"$WORK/build.fifo"'
-exec 3>&-
-wait "$BUILDER"
+# Package builds: by default in the task's own job, so the phase plan (TASK_OVERHEAD_S)
+# and fair_share bound them and the timing phase starts on time. BUILD_JOBS > 0 hands
+# them to a niced builder queue instead, which the timing phase must wait for: in run
+# full-20261207k (H100) the queue (2 builds at once, 24 and 48 packages of 10-30 nvcc
+# compiles each) drained 100-125 s after the last search, the timing phase lost that
+# (three networks and four other tasks untimed), and its compiles beside the searches
+# slowed the candidates' own (nvcc 1.5 -> 2.5 s a cuBLASLt candidate).
+order_tasks() {
+  for t in $(ls "$WORK/export"); do is_big_task "$t" && echo "$t"; done
+  for t in $(ls "$WORK/export"); do is_big_task "$t" || echo "$t"; done
+}
+if [ "${BUILD_JOBS:-0}" -gt 0 ]; then
+  mkfifo "$WORK/build.fifo"
+  nice -n 5 xargs -P "$BUILD_JOBS" -I{} bash -c 'build_task_pkgs {}' <"$WORK/build.fifo" &
+  BUILDER=$!
+  exec 3>"$WORK/build.fifo"   # the queue stays open until every search is done
+  order_tasks | xargs -P "$PAR" -I{} bash -c 'search_one {}; echo {} >"$WORK/build.fifo"'
+  exec 3>&-
+  wait "$BUILDER"
+else
+  order_tasks | xargs -P "$PAR" -I{} bash -c 'search_one {}; build_task_pkgs {}'
+fi
 # The per-task databases merge into one (best per key).
 cat "$WORK"/tune-*.db 2>/dev/null > "$OUT/tune.db.jsonl"
 
-# 4. Packages were built by the builder queue as soon as their task's searches ended
-#    (overlapping the other tasks' searches); rebuild any that is missing a library.
+# 4. Packages were built in their task's job (or by the builder queue); rebuild any
+#    that is missing a library.
 for d in $(ls -d "$WORK"/pkgs/* "$WORK"/pkgs-tf32/* "$WORK"/pkgs-nhwc/* "$WORK"/pkgs-bf16/* 2>/dev/null); do
   [ -f "$d/lib/libpike_ops.so" ] || [ -f "$d/build.log" ] || build_pkg "$d" 8
 done
