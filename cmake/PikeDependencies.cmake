@@ -18,6 +18,9 @@ endif()
 # TorchConfig looks for CUDA itself; the compiler half only needs the CPU part.
 find_package(Torch REQUIRED)
 get_filename_component(PIKE_TORCH_LIB_DIR "${TORCH_LIBRARY}" DIRECTORY)
+# Installed binaries find LibTorch where it was linked from. CMAKE_INSTALL_RPATH_USE_LINK_PATH
+# skips directories inside the project, and setup.sh's torch lives in the checkout's .venv.
+list(APPEND CMAKE_INSTALL_RPATH "${PIKE_TORCH_LIB_DIR}")
 # "2.11.0" without a local suffix such as "+cu130": the key of tuning records.
 execute_process(
   COMMAND ${Python3_EXECUTABLE} -c "import torch; print(torch.__version__.split('+')[0])"
