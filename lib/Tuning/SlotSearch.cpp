@@ -191,6 +191,9 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   settings.timingBudgetMs = config.timingBudgetMs;
   settings.tolerance = config.tolerance;
   settings.tf32Bound = config.precision == Precision::FP32;
+  // The package of a relaxed policy runs PyTorch with TF32 on (its runtime's
+  // allow_tf32), so that is what a candidate must beat.
+  settings.referenceTf32 = allowsTF32(config.precision);
   settings.kernelProfile = config.kernelProfile;
   StartedWorkers started = startWorkers(config.workers, config.workerPath, settings);
   if (!started.evaluator) // at the module's location, without an IR dump as a note

@@ -162,6 +162,7 @@ StartedWorkers pike::startWorkers(const std::string &workers, const std::string 
   options.cudaGraph = settings.graphTiming;
   options.budgetMs = settings.timingBudgetMs;
   options.tf32Bound = settings.tf32Bound;
+  options.referenceTf32 = settings.referenceTf32;
   options.profile = settings.kernelProfile;
   out.evaluator = std::make_unique<worker::WorkerEvaluator>(pool, options);
   return out;

@@ -85,6 +85,8 @@ json buildEvaluateRequest(const search::TaskSpec &task, const search::CandidateC
           {"task", task.regionName}};
   if (opts.tf32Bound) // only when set: other requests keep their exact text
     req["tf32_bound"] = true;
+  if (opts.referenceTf32)
+    req["timing"]["reference_tf32"] = true;
   return req;
 }
 

@@ -82,6 +82,9 @@ std::optional<std::string> validateEvaluate(const json &req) {
   if (req.contains("timing") && !req["timing"].is_object())
     return std::string("'timing' must be an object");
   const json &c = req["candidate"];
+  if (req.contains("timing") && req["timing"].contains("reference_tf32") &&
+      !req["timing"]["reference_tf32"].is_boolean())
+    return std::string("timing.reference_tf32 must be a boolean");
   if (req.contains("timing") && req["timing"].contains("reference")) {
     // false: the client already has this reference's time (docs/worker-protocol.md).
     const json &timeReference = req["timing"]["reference"];

@@ -32,6 +32,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <sys/prctl.h>
@@ -1010,6 +1011,17 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   for (auto &p : pristine)
     refTimingIn.push_back(p.clone());
   json timingOut = json::object();
+  // timing.reference_tf32 (the client's relaxed precision policy): the reference
+  // is captured, timed and profiled with TF32 on for cuBLAS and cuDNN, as that
+  // policy's package runs the slots it keeps. A speed-up then compares the
+  // candidate with the package's own fallback, not with a strict-fp32 matmul a
+  // TF32 package never runs (a bf16 GEMM at 1.12x of strict fp32 was installed
+  // and lost to the package's TF32 fallback: run full-20261207k, vanilla RNN
+  // step). Verification still compares against the strict-fp32 yardstick above.
+  const bool referenceTf32 = timed && timing.value("reference_tf32", false);
+  std::optional<Tf32OnScope> tf32On;
+  if (referenceTf32)
+    tf32On.emplace();
   if (timeReference) {
     auto t0 = Clock::now();
     int warmup = std::clamp(timing.value("warmup", 3), 0, 1000);
@@ -1029,6 +1041,7 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
       timingOut["reference"]["cuda_graph_error"] = graphErr;
     refGraph.reset();
     phases["time_reference_ms"] = msSince(t0);
+    timingOut["reference"]["tf32"] = referenceTf32;
   }
   json kernels = json::object();
   std::string kernelsErr;
@@ -1039,6 +1052,7 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
       kernels["reference"] = k;
     phases["profile_reference_ms"] = msSince(t0);
   }
+  tf32On.reset(); // the candidate's calls and checks run under the process's own flags
 
   if (refOnly) {
     // Each seed's reference output is checked against the signature.

@@ -119,6 +119,16 @@ StrictFp32Scope::~StrictFp32Scope() {
   at::globalContext().setAllowTF32CuBLAS(saved_.cublas);
 }
 
+Tf32OnScope::Tf32OnScope() : saved_(currentGlobalTf32Flags()) {
+  at::globalContext().setAllowTF32CuDNN(true);
+  at::globalContext().setAllowTF32CuBLAS(true);
+}
+
+Tf32OnScope::~Tf32OnScope() {
+  at::globalContext().setAllowTF32CuDNN(saved_.cudnn);
+  at::globalContext().setAllowTF32CuBLAS(saved_.cublas);
+}
+
 double tf32Noise(const at::Tensor &tf32, const at::Tensor &strict) {
   if (!tf32.defined() || !strict.defined() || !tf32.is_floating_point() || !strict.is_floating_point() ||
       !tf32.sizes().equals(strict.sizes()) || tf32.numel() == 0)

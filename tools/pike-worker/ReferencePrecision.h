@@ -53,6 +53,20 @@ private:
   GlobalTf32Flags saved_;
 };
 
+/// Both TF32 switches on for the scope's lifetime, as a package under a relaxed
+/// precision policy runs PyTorch (its runtime's allow_tf32): the reference is
+/// timed so when the client says its package falls back to that.
+class Tf32OnScope {
+public:
+  Tf32OnScope();
+  ~Tf32OnScope();
+  Tf32OnScope(const Tf32OnScope &) = delete;
+  Tf32OnScope &operator=(const Tf32OnScope &) = delete;
+
+private:
+  GlobalTf32Flags saved_;
+};
+
 /// A candidate may differ from the strict reference by this multiple of the
 /// reference's own TF32 deviation (kernelbench/bench.py TF32_NOISE_FACTOR: a
 /// candidate as close to the strict answer as TF32 eager is, <= 2 noise, is

@@ -35,7 +35,8 @@ struct StartedWorkers {
 /// the result has no evaluator and an error that names the reason and where the
 /// worker was looked for (or which address failed). Every evaluate request
 /// carries `tolerance` (the worker compares with it; a candidate cannot change it),
-/// `tf32_bound` when `tf32Bound` (the strict fp32 policy: WorkerEvaluator.h)
+/// `tf32_bound` when `tf32Bound` (the strict fp32 policy: WorkerEvaluator.h),
+/// `timing.reference_tf32` when `referenceTf32` (a relaxed policy)
 /// and `timingBudgetMs` as its timing budget per side (`settings`).
 /// What every evaluate request of the started workers carries (worker::EvaluatorOptions).
 struct EvaluationSettings {
@@ -43,6 +44,7 @@ struct EvaluationSettings {
   double timingBudgetMs = 30;
   Tolerance tolerance;
   bool tf32Bound = false;     // the strict fp32 policy
+  bool referenceTf32 = false; // a relaxed policy: references timed with TF32 on
   bool kernelProfile = false; // CUPTI kernel lists in the replies
 };
 StartedWorkers startWorkers(const std::string &workers, const std::string &workerPath,

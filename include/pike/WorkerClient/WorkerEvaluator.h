@@ -39,6 +39,10 @@ struct EvaluatorOptions {
   // checks outputs against its atol alone (max(atol, 3x the reference's TF32
   // deviation)), with no rtol slack (request field tf32_bound).
   bool tf32Bound = false;
+  // A relaxed precision policy, whose package runs the slots it keeps with TF32
+  // on: the worker times the reference so too (request field
+  // timing.reference_tf32), and a speed-up compares with that fallback.
+  bool referenceTf32 = false;
 };
 
 /// A reference-only request (search::referenceOnlyCandidate, the eager profile

@@ -345,6 +345,8 @@ class Suite:
         self.record_client("client_absurd_shapes", lambda: clients.absurd_shapes(self.worker, refs, good), True)
         self.record_client("reference_only_timing", lambda: reference_only(self.worker, refs, good), True)
         self.record_client("reference_not_timed", lambda: reference_not_timed(self.worker, refs, good), True)
+        gemm = self.cases["ok_gemm_nvrtc"]
+        self.record_client("reference_tf32", lambda: reference_tf32(self.worker, refs, gemm), True)
         self.record_client("client_stdin_closed_at_start",
                            lambda: clients.stdin_closed_at_start(exe, env, work, log, self.args.stdin_runs), False)
         self.record_client("client_eof_mid_line", lambda: clients.eof_mid_line(exe, env, work, log, refs, good), False)
@@ -473,6 +475,38 @@ def reference_not_timed(worker, refs, good):
         return clients.result("reference_not_timed", "timing.reference=false", False, str(e))
     res = clients.result("reference_not_timed", "timing.reference=false: the candidate is timed, the reference "
                          "is not (plain and CUDA-graph timing); a non-boolean is refused", ok, " / ".join(got))
+    res["expected"] = "ok / ok / bad_request"
+    return res
+
+
+def reference_tf32(worker, refs, gemm):
+    """timing.reference_tf32 (pike-opt's searches under a relaxed policy): the
+    reference is timed with TF32 on, as that policy's package runs it, and says
+    so (timing.reference.tf32); the candidate is still verified against the
+    strict-fp32 reference (an honest fp32 GEMM passes both ways); a non-boolean
+    value is a bad_request."""
+    got = []
+    ok = True
+    try:
+        for value in (False, True):
+            req = evaluate_request(gemm, refs)
+            req["timing"]["reference_tf32"] = value
+            r = worker.call(req, timeout=corpus.DEFAULT_MAX_SECONDS)
+            ref = (r.get("timing") or {}).get("reference") or {}
+            fine = (r.get("status") == "ok" and ref.get("tf32") is value and (ref.get("median_ms") or 0) > 0)
+            ok = ok and fine
+            got.append("%s reference %.4f ms%s" % (r.get("status"), ref.get("median_ms") or 0,
+                                                     "" if fine else " (timing %s)" % json.dumps(r.get("timing"))[:200]))
+        bad = evaluate_request(gemm, refs)
+        bad["timing"]["reference_tf32"] = "yes"
+        rb = worker.call(bad, timeout=corpus.DEFAULT_MAX_SECONDS)
+        code = (rb.get("error") or {}).get("code")
+        ok = ok and code == "bad_request" and "reference_tf32" in (rb.get("log") or "")
+        got.append(str(code))
+    except (TimeoutError, WorkerDied) as e:
+        return clients.result("reference_tf32", "timing.reference_tf32", False, str(e))
+    res = clients.result("reference_tf32", "timing.reference_tf32: the reference timed with TF32 on and saying "
+                         "so, the candidate checked as always; a non-boolean is refused", ok, " / ".join(got))
     res["expected"] = "ok / ok / bad_request"
     return res
 

@@ -218,6 +218,25 @@ TEST(WorkerProcess, TimingReferenceFieldIsChecked) {
   }
 }
 
+// timing.reference_tf32 (a relaxed policy: the reference timed with TF32 on;
+// absent: false) must be a boolean.
+TEST(WorkerProcess, TimingReferenceTf32FieldIsChecked) {
+  RawWorker w = rawWorker(tempDir());
+  json bad = evaluateReq();
+  bad["timing"] = {{"reference_tf32", "yes"}};
+  EXPECT_EQ(badRequestLog(w, bad, "string"), "bad request: timing.reference_tf32 must be a boolean");
+  bad["timing"] = {{"reference_tf32", 1}};
+  EXPECT_EQ(badRequestLog(w, bad, "number"), "bad request: timing.reference_tf32 must be a boolean");
+  for (bool value : {true, false}) {
+    json good = evaluateReq();
+    good["id"] = value ? "true" : "false";
+    good["timing"] = {{"reference_tf32", value}};
+    json r = w.call(good);
+    EXPECT_NE(r["status"], "rejected") << r.dump();
+    EXPECT_FALSE(r.contains("error")) << r.dump();
+  }
+}
+
 // tf32_bound (the strict fp32 policy's check, absent: false) must be a boolean.
 TEST(WorkerProcess, Tf32BoundFieldIsChecked) {
   RawWorker w = rawWorker(tempDir());
