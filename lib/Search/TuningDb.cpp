@@ -521,12 +521,14 @@ std::vector<TuningRecord> TuningDb::records() const {
   return out;
 }
 
-std::vector<std::vector<SeedCode>> seedsFromTuningDb(const TuningDb &db, const std::vector<TaskSpec> &tasks,
-                                                     const TuningEnv &env) {
+std::vector<std::vector<SeedCode>>
+seedsFromTuningDb(const TuningDb &db, const std::vector<TaskSpec> &tasks, const TuningEnv &env,
+                  const std::function<bool(size_t, const TuningRecord &)> &keep) {
   std::vector<std::vector<SeedCode>> seeds(tasks.size());
   for (size_t i = 0; i < tasks.size(); ++i)
     for (const TuningRecord &rec : db.lookupAllowed(env.keyFor(tasks[i])))
-      seeds[i].push_back(SeedCode{rec.code, "tuning-db"});
+      if (!keep || keep(i, rec))
+        seeds[i].push_back(SeedCode{rec.code, "tuning-db"});
   return seeds;
 }
 

@@ -106,19 +106,6 @@ std::optional<search::CandidateCode> generatorReproduction(KernelOp kernel, cons
   return std::nullopt;
 }
 
-/// Whether the slot computes a matrix product: a contraction of the op
-/// registry that is not a convolution (GEMM, batched GEMM, einsum, attention,
-/// matrix-vector), the ops a relaxed policy's package runs in TF32 in PyTorch.
-bool hasMatrixProduct(KernelOp kernel) {
-  bool found = false;
-  kernel.walk([&](AtenOp op) {
-    std::optional<OpInfo> info = lookupAtenOp(op.getName());
-    if (info && info->category == OpCategory::Contraction && !op.getName().contains("conv"))
-      found = true;
-  });
-  return found;
-}
-
 /// Why a record the database offers for this run's policy must still not be
 /// used, or "": an fp32 record on a matrix-product slot in a relaxed run, its knobs ask for more than the policy allows (a record keyed
 /// fp32 whose knobs want bf16 operands is forged or broken), or the worker
@@ -316,7 +303,7 @@ LogicalResult pike::applyTuningDb(ModuleOp module, const ApplyTuningDbOptions &o
     // no looser than this run's, its knobs within the policy.
     std::optional<search::TuningRecord> record;
     std::string policyRefusal;
-    const bool matrixProducts = hasMatrixProduct(kernel);
+    const bool matrixProducts = computesMatrixProduct(kernel);
     for (search::TuningRecord &r : database->lookupAllowed(key)) {
       std::string why = policyMismatch(r, options, matrixProducts);
       if (why.empty()) {

@@ -370,6 +370,7 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   std::vector<size_t> chosen = search::orderSlots(groupProfile, order, config.maxSlots);
 
   std::vector<search::TaskSpec> tasks;
+  std::vector<KernelOp> taskKernels; // the slot each task stands for (its group's first)
   std::map<std::string, std::vector<KernelOp>> byFingerprint;
   size_t sharing = 0;
   Builder attrs(module.getContext());
@@ -387,6 +388,7 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
       sharing += groups[g].size();
     registerSlot(task.regionName, all[groups[g].front()]);
     tasks.push_back(task);
+    taskKernels.push_back(all[groups[g].front()]);
   }
   std::cerr << "pike: " << all.size() << " reference slot(s), " << groups.size()
             << " distinct function(s); searching " << tasks.size() << " ("
@@ -401,7 +403,14 @@ pike::runSlotSearch(ModuleOp module, const SlotSearchConfig &config, search::Pro
   std::vector<std::vector<search::SeedCode>> seeds;
   if (!config.db.empty()) {
     database.emplace(config.db);
-    seeds = search::seedsFromTuningDb(*database, tasks, env);
+    // Under a relaxed policy an fp32 record of a matrix-product slot would be
+    // re-evaluated against the package's TF32 fallback, which it was never
+    // measured against and rarely beats: it is not worth a first evaluation
+    // of the short relaxed search (apply-db refuses it the same way).
+    const bool relaxed = config.precision != Precision::FP32;
+    seeds = search::seedsFromTuningDb(*database, tasks, env, [&](size_t t, const search::TuningRecord &r) {
+      return !(relaxed && r.key.precision == "fp32" && computesMatrixProduct(taskKernels[t]));
+    });
   }
 
   // --search-time: what the profile and the references left of it is the

@@ -3,6 +3,7 @@
 #include "pike/Dialect/SlotLayout.h"
 #include "pike/Dialect/AttrNames.h"
 #include "pike/Dialect/DType.h"
+#include "pike/Dialect/OpRegistry.h"
 #include "pike/TorchScript/TorchScriptEmitter.h"
 
 #include "mlir/IR/Builders.h"
@@ -242,6 +243,16 @@ nlohmann::json pike::launchesFromAttr(ArrayAttr attr) {
     list.push_back(l);
   }
   return list;
+}
+
+bool pike::computesMatrixProduct(KernelOp kernel) {
+  bool found = false;
+  kernel.walk([&](AtenOp op) {
+    std::optional<OpInfo> info = lookupAtenOp(op.getName());
+    if (info && info->category == OpCategory::Contraction && !op.getName().contains("conv"))
+      found = true;
+  });
+  return found;
 }
 
 std::optional<std::string> pike::abiUnsupportedReason(KernelOp kernel) {

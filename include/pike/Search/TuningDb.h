@@ -15,6 +15,7 @@
 #include "pike/Search/Driver.h"
 #include "pike/Search/Interfaces.h"
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -147,10 +148,12 @@ struct TuningEnv {
 };
 
 /// Seeds for SearchDriver::run: each task's database records the policy allows
-/// (lookupAllowed; origin "tuning-db"). The kernels are re-evaluated under the
-/// search's tolerance, so a stale record cannot win.
-std::vector<std::vector<SeedCode>> seedsFromTuningDb(const TuningDb &db, const std::vector<TaskSpec> &tasks,
-                                                     const TuningEnv &env);
+/// (lookupAllowed; origin "tuning-db") and `keep` (when given) keeps, asked with
+/// the task's index. The kernels are re-evaluated under the search's tolerance,
+/// so a stale record cannot win.
+std::vector<std::vector<SeedCode>>
+seedsFromTuningDb(const TuningDb &db, const std::vector<TaskSpec> &tasks, const TuningEnv &env,
+                  const std::function<bool(size_t, const TuningRecord &)> &keep = nullptr);
 
 /// Inserts every task's best candidate (kept only where it beats the stored
 /// one); `provenance` is added to each record. Returns how many were kept.

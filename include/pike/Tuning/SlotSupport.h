@@ -38,6 +38,14 @@ std::string slotInputInit(KernelOp kernel, unsigned argIndex);
 /// with its reference instead of failing the whole search.
 std::optional<std::string> abiUnsupportedReason(KernelOp kernel);
 
+/// Whether the slot computes a matrix product: a contraction of the op registry
+/// that is not a convolution (GEMM, batched GEMM, einsum, attention,
+/// matrix-vector), the ops a relaxed policy's package runs in TF32 in PyTorch.
+/// An fp32 record of such a slot was measured against a reference without TF32
+/// and says nothing under a relaxed policy (apply-db refuses it; the search
+/// does not seed from it).
+bool computesMatrixProduct(KernelOp kernel);
+
 /// TaskSpec of a slot; writes its reference module to `referenceDir/<slot>.pt`.
 mlir::FailureOr<search::TaskSpec> makeTaskSpec(mlir::ModuleOp module, KernelOp kernel,
                                               const std::string &referenceDir);
