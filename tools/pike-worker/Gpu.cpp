@@ -1015,9 +1015,10 @@ json evaluateLocked(Globals &g, Session &s, const json &req, const CandidateSpec
   // is captured, timed and profiled with TF32 on for cuBLAS and cuDNN, as that
   // policy's package runs the slots it keeps. A speed-up then compares the
   // candidate with the package's own fallback, not with a strict-fp32 matmul a
-  // TF32 package never runs (a bf16 GEMM at 1.12x of strict fp32 was installed
-  // and lost to the package's TF32 fallback: run full-20261207k, vanilla RNN
-  // step). Verification still compares against the strict-fp32 yardstick above.
+  // TF32 package never runs (run full-20261207k, vanilla RNN step: a bf16 search
+  // installed an fp32 cuBLASLt GEMM at 1.12x of the strict reference, and the
+  // package lost to run j's, where the slot kept PyTorch's TF32 GEMM).
+  // Verification still compares against the strict-fp32 yardstick above.
   const bool referenceTf32 = timed && timing.value("reference_tf32", false);
   std::optional<Tf32OnScope> tf32On;
   if (referenceTf32)
