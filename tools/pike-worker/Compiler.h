@@ -62,7 +62,7 @@ public:
   /// The libraries nvcc candidates link (cuBLAS/cuBLASLt from the toolkit's
   /// library directory, cuDNN and its sub-libraries from its resolved location),
   /// as paths for pike-runner to load while it waits as the spare
-  /// (RunnerMain.cpp, --preload). Empty under PIKE_WORKER_PRELOAD=0.
+  /// (RunnerMain.cpp, --preload). Empty unless PIKE_WORKER_PRELOAD=1.
   std::vector<std::string> runnerPreloads();
 
 private:
