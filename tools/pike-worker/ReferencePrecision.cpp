@@ -109,22 +109,12 @@ int makeStrictFp32(torch::jit::Module &m) {
   return changed;
 }
 
-StrictFp32Scope::StrictFp32Scope() : saved_(currentGlobalTf32Flags()) {
-  at::globalContext().setAllowTF32CuDNN(false);
-  at::globalContext().setAllowTF32CuBLAS(false);
+Tf32FlagsScope::Tf32FlagsScope(bool allow) : saved_(currentGlobalTf32Flags()) {
+  at::globalContext().setAllowTF32CuDNN(allow);
+  at::globalContext().setAllowTF32CuBLAS(allow);
 }
 
-StrictFp32Scope::~StrictFp32Scope() {
-  at::globalContext().setAllowTF32CuDNN(saved_.cudnn);
-  at::globalContext().setAllowTF32CuBLAS(saved_.cublas);
-}
-
-Tf32OnScope::Tf32OnScope() : saved_(currentGlobalTf32Flags()) {
-  at::globalContext().setAllowTF32CuDNN(true);
-  at::globalContext().setAllowTF32CuBLAS(true);
-}
-
-Tf32OnScope::~Tf32OnScope() {
+Tf32FlagsScope::~Tf32FlagsScope() {
   at::globalContext().setAllowTF32CuDNN(saved_.cudnn);
   at::globalContext().setAllowTF32CuBLAS(saved_.cublas);
 }

@@ -41,30 +41,29 @@ Tf32Use findTf32Use(const torch::jit::Module &m, GlobalTf32Flags flags);
 /// Returns how many nodes changed.
 int makeStrictFp32(torch::jit::Module &m);
 
-/// Global flags strict (cuDNN and cuBLAS TF32 off) for its lifetime, restored after.
-class StrictFp32Scope {
+/// Both global TF32 switches (cuDNN, cuBLAS) set to `allow` for its lifetime,
+/// restored after.
+class Tf32FlagsScope {
 public:
-  StrictFp32Scope();
-  ~StrictFp32Scope();
-  StrictFp32Scope(const StrictFp32Scope &) = delete;
-  StrictFp32Scope &operator=(const StrictFp32Scope &) = delete;
+  explicit Tf32FlagsScope(bool allow);
+  ~Tf32FlagsScope();
+  Tf32FlagsScope(const Tf32FlagsScope &) = delete;
+  Tf32FlagsScope &operator=(const Tf32FlagsScope &) = delete;
 
 private:
   GlobalTf32Flags saved_;
 };
 
-/// Both TF32 switches on for the scope's lifetime, as a package under a relaxed
-/// precision policy runs PyTorch (its runtime's allow_tf32): the reference is
-/// timed so when the client says its package falls back to that.
-class Tf32OnScope {
-public:
-  Tf32OnScope();
-  ~Tf32OnScope();
-  Tf32OnScope(const Tf32OnScope &) = delete;
-  Tf32OnScope &operator=(const Tf32OnScope &) = delete;
+/// Strict: the reference's strict-fp32 twin runs under it.
+struct StrictFp32Scope : Tf32FlagsScope {
+  StrictFp32Scope() : Tf32FlagsScope(false) {}
+};
 
-private:
-  GlobalTf32Flags saved_;
+/// Both on, as a package under a relaxed precision policy runs PyTorch (its
+/// runtime's allow_tf32): the reference is timed so when the client says its
+/// package falls back to that (timing.reference_tf32).
+struct Tf32OnScope : Tf32FlagsScope {
+  Tf32OnScope() : Tf32FlagsScope(true) {}
 };
 
 /// A candidate may differ from the strict reference by this multiple of the

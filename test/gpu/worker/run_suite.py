@@ -444,6 +444,16 @@ def reference_only(worker, refs, good):
     return res
 
 
+def refused_timing_field(worker, refs, case, field, value):
+    """The error code of a request whose timing.<field> is `value` (not a boolean);
+    "bad_request" only when the log names the field."""
+    bad = evaluate_request(case, refs)
+    bad["timing"][field] = value
+    rb = worker.call(bad, timeout=corpus.DEFAULT_MAX_SECONDS)
+    code = (rb.get("error") or {}).get("code")
+    return code if "timing." + field in (rb.get("log") or "") else "%s (log without timing.%s)" % (code, field)
+
+
 def reference_not_timed(worker, refs, good):
     """timing.reference=false (pike-opt's search after a slot's first evaluation):
     the candidate is verified and timed as always, plainly and replayed from a CUDA
@@ -465,11 +475,8 @@ def reference_not_timed(worker, refs, good):
             ok = ok and fine
             got.append("%s%s" % (r.get("status"), "" if fine else " (timing %s, phases %s)" % (
                 json.dumps(timing)[:200], json.dumps(r.get("phases"))[:200])))
-        bad = evaluate_request(good, refs)
-        bad["timing"]["reference"] = "no"
-        rb = worker.call(bad, timeout=corpus.DEFAULT_MAX_SECONDS)
-        code = (rb.get("error") or {}).get("code")
-        ok = ok and code == "bad_request" and "timing.reference" in (rb.get("log") or "")
+        code = refused_timing_field(worker, refs, good, "reference", "no")
+        ok = ok and code == "bad_request"
         got.append(str(code))
     except (TimeoutError, WorkerDied) as e:
         return clients.result("reference_not_timed", "timing.reference=false", False, str(e))
@@ -497,11 +504,8 @@ def reference_tf32(worker, refs, gemm):
             ok = ok and fine
             got.append("%s reference %.4f ms%s" % (r.get("status"), ref.get("median_ms") or 0,
                                                      "" if fine else " (timing %s)" % json.dumps(r.get("timing"))[:200]))
-        bad = evaluate_request(gemm, refs)
-        bad["timing"]["reference_tf32"] = "yes"
-        rb = worker.call(bad, timeout=corpus.DEFAULT_MAX_SECONDS)
-        code = (rb.get("error") or {}).get("code")
-        ok = ok and code == "bad_request" and "reference_tf32" in (rb.get("log") or "")
+        code = refused_timing_field(worker, refs, gemm, "reference_tf32", "yes")
+        ok = ok and code == "bad_request"
         got.append(str(code))
     except (TimeoutError, WorkerDied) as e:
         return clients.result("reference_tf32", "timing.reference_tf32", False, str(e))

@@ -175,6 +175,27 @@ TEST(ReferencePrecision, StrictScopeTurnsTheGlobalFlagsOffAndRestoresThem) {
   ctx.setAllowTF32CuBLAS(before.cublas);
 }
 
+// timing.reference_tf32: the reference timed as a relaxed policy's package runs
+// it, both switches on (the matmul precision then allows TF32), restored after.
+TEST(ReferencePrecision, Tf32OnScopeTurnsTheGlobalFlagsOnAndRestoresThem) {
+  auto &ctx = at::globalContext();
+  GlobalTf32Flags before = currentGlobalTf32Flags();
+  ctx.setAllowTF32CuDNN(false);
+  ctx.setAllowTF32CuBLAS(false);
+  {
+    Tf32OnScope on;
+    EXPECT_TRUE(ctx.allowTF32CuDNN());
+    EXPECT_TRUE(ctx.allowTF32CuDNN(at::Float32Op::CONV));
+    EXPECT_TRUE(ctx.allowTF32CuBLAS());
+    EXPECT_NE(ctx.float32MatmulPrecision(), at::Float32MatmulPrecision::HIGHEST);
+  }
+  EXPECT_FALSE(ctx.allowTF32CuDNN());
+  EXPECT_FALSE(ctx.allowTF32CuBLAS());
+  EXPECT_EQ(ctx.float32MatmulPrecision(), at::Float32MatmulPrecision::HIGHEST);
+  ctx.setAllowTF32CuDNN(before.cudnn);
+  ctx.setAllowTF32CuBLAS(before.cublas);
+}
+
 TEST(ReferencePrecision, NoiseIsTheLargestFiniteDifference) {
   at::Tensor a = torch::tensor({1.0f, 2.0f, NAN, INFINITY, 5.0f});
   at::Tensor b = torch::tensor({1.0f, 2.5f, 3.0f, 4.0f, 4.75f});
