@@ -28,33 +28,28 @@ bool hasImageTensor(KernelOp k) {
   return llvm::any_of(ft.getInputs(), isImageTensor) || llvm::any_of(ft.getResults(), isImageTensor);
 }
 
-/// A 2-d convolution: an ATen convolution whose input has rank 4.
-bool hasConvolution2d(KernelOp k) {
-  bool found = false;
+/// The 2-d convolutions of a slot (ATen convolutions whose input has rank 4):
+/// whether it has one, and whether one reads a single input channel (a
+/// grayscale image). Such an input is the same memory in both layouts, and
+/// cuDNN's channels-last engines ran it 2x slower than the NCHW ones (LeNet-5's
+/// 1 -> 6 channel 5x5 at batch 4096 on the H100: 394 vs 195 us,
+/// test/gpu/codegen/nhwc-few-channel-shapes.mlir), so such a slot stays NCHW
+/// and, like a slot with code, stops the spread.
+struct Convolutions2d {
+  bool any = false;
+  bool singleChannel = false;
+};
+Convolutions2d convolutions2d(KernelOp k) {
+  Convolutions2d c;
   k.walk([&](AtenOp a) {
     llvm::StringRef n = a.getName();
-    if ((n.starts_with("aten::conv") || n == "aten::_convolution") && !a.getInputs().empty() &&
-        isImageTensor(a.getInputs().front().getType()))
-      found = true;
+    if (!(n.starts_with("aten::conv") || n == "aten::_convolution") || a.getInputs().empty() ||
+        !isImageTensor(a.getInputs().front().getType()))
+      return;
+    c.any = true;
+    c.singleChannel |= cast<RankedTensorType>(a.getInputs().front().getType()).getDimSize(1) == 1;
   });
-  return found;
-}
-
-/// A 2-d convolution reading a single input channel (a grayscale image): its
-/// input is the same memory in both layouts, and cuDNN's channels-last engines
-/// ran it 2x slower than the NCHW ones (LeNet-5's 1 -> 6 channel 5x5 at batch
-/// 4096 on the H100: 394 vs 195 us, test/gpu/codegen/nhwc-few-channel-shapes.mlir).
-/// Such a slot stays NCHW and, like a slot with code, stops the spread.
-bool hasSingleChannelConvolution(KernelOp k) {
-  bool found = false;
-  k.walk([&](AtenOp a) {
-    llvm::StringRef n = a.getName();
-    if ((n.starts_with("aten::conv") || n == "aten::_convolution") && !a.getInputs().empty() &&
-        isImageTensor(a.getInputs().front().getType()) &&
-        cast<RankedTensorType>(a.getInputs().front().getType()).getDimSize(1) == 1)
-      found = true;
-  });
-  return found;
+  return c;
 }
 
 /// Ops outside slots that the channels-last part spreads through: they keep
@@ -126,11 +121,20 @@ struct AssignLayoutPass : public pike::impl::PikeAssignLayoutBase<AssignLayoutPa
   llvm::DenseSet<Operation *> channelsLastPart(ModuleOp module, SymbolTable &symbols) {
     llvm::DenseSet<Operation *> out;
     llvm::SetVector<Value> part;
-    // Slots the part may hold: reference bodies (code keeps its layout) without
-    // a single-channel convolution.
+    // Slots the part may hold, each body walked once: reference bodies (code
+    // keeps its layout) without a single-channel convolution; those with a 2-d
+    // convolution seed the part.
+    llvm::DenseMap<Operation *, bool> eligible; // slot -> has a 2-d convolution
+    module.walk([&](KernelOp k) {
+      if (k.getImpl() != "reference")
+        return;
+      Convolutions2d c = convolutions2d(k);
+      if (!c.singleChannel)
+        eligible[k] = c.any;
+    });
     auto calleeOf = [&](CallOp c) {
       KernelOp k = symbols.lookup<KernelOp>(c.getCallee());
-      return k && k.getImpl() == "reference" && !hasSingleChannelConvolution(k) ? k : KernelOp();
+      return k && eligible.count(k) ? k : KernelOp();
     };
     auto addImageValues = [&](Operation *op) {
       for (Value v : op->getOperands())
@@ -141,8 +145,7 @@ struct AssignLayoutPass : public pike::impl::PikeAssignLayoutBase<AssignLayoutPa
           part.insert(v);
     };
     module.walk([&](CallOp c) {
-      KernelOp k = calleeOf(c);
-      if (k && hasConvolution2d(k))
+      if (KernelOp k = calleeOf(c); k && eligible.lookup(k))
         addImageValues(c);
     });
     // Grows `part` (a SetVector: values appended while iterating are visited too).

@@ -27,13 +27,13 @@
 #include <fcntl.h>
 #include <fstream>
 #include <map>
-#include <string>
-#include <vector>
 #include <sstream>
+#include <string>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <vector>
 
 extern char **environ;
 
