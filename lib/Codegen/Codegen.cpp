@@ -530,10 +530,17 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     Unsupported perr;
     bool depthwise = planConvRegion(kernel, p, perr) && p.g.depthwise();
     if (depthwise && isChannelsLastSlot(kernel)) {
-      // Channels-last depthwise: a thread per output first; four channels per
+      // Channels-last depthwise: the thread-per-output kernel; four channels per
       // thread (vector width 4) was slower on the H100 at MobileNetV2's
       // 144 x 56 x 56 (43 vs 32 us, docs/results/h100-20261207e-nhwc-run).
+      // The register-blocked strip kernel (Conv.cpp) first where it applies (one
+      // output channel per input channel): strips of 4 and 2 outputs.
+      const bool strip = p.g.Co == p.g.Ci;
+      if (strip)
+        add(mk(256, 4, 4, "strip"));
       add(mk(256, 1, 1));
+      if (strip)
+        add(mk(256, 4, 2, "strip"));
       add(mk(128, 1, 1));
       add(mk(256, 4, 1));
       add(mk(512, 1, 1));
