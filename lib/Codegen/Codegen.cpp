@@ -534,13 +534,18 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
       // thread (vector width 4) was slower on the H100 at MobileNetV2's
       // 144 x 56 x 56 (43 vs 32 us, docs/results/h100-20261207e-nhwc-run).
       // The register-blocked strip kernel (Conv.cpp) first where it applies (one
-      // output channel per input channel): strips of 4 and 2 outputs.
+      // output channel per input channel). H100, level-3 shapes
+      // (docs/results/h100-20261207l-networks-run/depthwise-check): 5x5 windows
+      // liked strips of 8 (EfficientNet's 256 x 56 x 56: 200 us, strips of 4 225,
+      // the thread-per-output kernel 600, PyTorch 331), 3x3 ones strips of 2
+      // (MobileNetV2's 192 x 56 x 56: 84 us, strips of 4 98, PyTorch 184).
       const bool strip = p.g.Co == p.g.Ci;
-      if (strip)
+      const bool wide = p.g.KW >= 5;
+      if (strip) {
+        add(mk(256, 4, wide ? 8 : 2, "strip"));
         add(mk(256, 4, 4, "strip"));
+      }
       add(mk(256, 1, 1));
-      if (strip)
-        add(mk(256, 4, 2, "strip"));
       add(mk(128, 1, 1));
       add(mk(256, 4, 1));
       add(mk(512, 1, 1));

@@ -1,7 +1,8 @@
 // Channels-last depthwise convolutions at the shapes of level 3's mobile networks,
 // for scripts/device-codegen-check.sh (CANDIDATES="0 1 2": the strip kernel with
-// strips of 4, the thread-per-output kernel, strips of 2). The same file without the
-// attribute is the NCHW twin:
+// strips of 8 for 5x5 windows and 2 for 3x3 ones, strips of 4, the thread-per-output
+// kernel; 6: cuDNN). Timed on an H100 in docs/results/h100-20261207l-networks-run/
+// depthwise-check. The same file without the attribute is the NCHW twin:
 //   sed 's/pike.layout = "nhwc", //' test/gpu/codegen/nhwc-depthwise-shapes.mlir > /tmp/nchw-dw.mlir
 module {
   // EfficientNet MBConv (level3/06): 5x5, 256 channels at 56x56, BN folded, silu.
