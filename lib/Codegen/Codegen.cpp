@@ -530,11 +530,8 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     Unsupported perr;
     bool depthwise = planConvRegion(kernel, p, perr) && p.g.depthwise();
     if (depthwise && isChannelsLastSlot(kernel)) {
-      // Channels-last depthwise: the thread-per-output kernel; four channels per
-      // thread (vector width 4) was slower on the H100 at MobileNetV2's
-      // 144 x 56 x 56 (43 vs 32 us, docs/results/h100-20261207e-nhwc-run).
-      // The register-blocked strip kernel (Conv.cpp) first where it applies (one
-      // output channel per input channel). H100, level-3 shapes
+      // Channels-last depthwise: the register-blocked strip kernel (Conv.cpp)
+      // first where it applies (one output channel per input channel). H100, level-3 shapes
       // (docs/results/h100-20261207l-networks-run/depthwise-check): 5x5 windows
       // liked strips of 8 (EfficientNet's 256 x 56 x 56: 200 us, strips of 4 225,
       // the thread-per-output kernel 600, PyTorch 331), 3x3 ones strips of 2
@@ -545,6 +542,9 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
         add(mk(256, 4, wide ? 8 : 2, "strip"));
         add(mk(256, 4, 4, "strip"));
       }
+      // Then the thread-per-output kernel; four channels per thread (vector
+      // width 4) was slower on the H100 at MobileNetV2's 144 x 56 x 56 (43 vs
+      // 32 us, docs/results/h100-20261207e-nhwc-run).
       add(mk(256, 1, 1));
       add(mk(128, 1, 1));
       add(mk(256, 4, 1));
