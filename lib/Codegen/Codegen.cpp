@@ -570,8 +570,12 @@ std::vector<Knobs> candidateKnobs(pike::KernelOp kernel) {
     }
     // cuDNN: algorithm choice and fused call; blockSize = the epilogue kernel's.
     for (const std::string &v : cudnnCandidateVariants(kernel))
-      if (!depthwise || v == "cudnn/find")
-        add(mk(256, 4, 1, v));
+      if (!depthwise || v == "cudnn/find") {
+        Knobs k = mk(256, 4, 1, v);
+        if (llvm::StringRef(v).ends_with("/half"))
+          k.halfOperands = "bf16"; // a relaxed policy's: the policy sets the type
+        add(k);
+      }
     break;
   }
   case Kind::Pool:

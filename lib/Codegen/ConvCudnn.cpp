@@ -21,8 +21,8 @@
 // cudnnConvolutionBiasActivationForward where the epilogue is bias, an optional
 // residual add of a slot input and an optional relu; the identity activation
 // is only implemented by IMPLICIT_PRECOMP_GEMM, so that algorithm is forced.
-// "cudnn-graph[/bench]" and "cudnn-graph-fused[/bench|/only]": the graph API
-// (ConvCudnnGraph.cpp).
+// "cudnn-graph[/bench]" and "cudnn-graph-fused[/bench|/only|/half]": the graph
+// API (ConvCudnnGraph.cpp; "/half": 16-bit operands under the bf16/fp16 policies).
 //
 // State (as for the cuBLAS variants): the handle, descriptors, algorithm and
 // workspace are created once per process at the first call (a function-local
@@ -102,18 +102,24 @@ bool parseVariant(const std::string &v, Variant &out, std::string &why) {
       out.graphMode.fallback = false;
       return true;
     }
+    if (algo == "half" && out.graphMode.fused) {
+      // The 16-bit type comes from the policy (knobs.halfOperands).
+      out.graphMode.fallback = false;
+      out.graphMode.half = "?";
+      return true;
+    }
     if (algo == "fma" && !out.graphMode.fused) {
       out.fma = true;
       return true;
     }
     why = "unknown cuDNN graph mode '" + algo + "' (heuristic or bench" +
-          (out.graphMode.fused ? ", or only" : ", or fma") + ")";
+          (out.graphMode.fused ? ", only or half" : ", or fma") + ")";
     return false;
   }
   if (base == "cudnn-fused")
     out.fused = true;
   else if (base != "cudnn") {
-    why = "unknown convolution variant '" + v + "' (expected cudnn[-fused][/ALGO], cudnn-graph[/bench|/fma] or cudnn-graph-fused[/bench|/only])";
+    why = "unknown convolution variant '" + v + "' (expected cudnn[-fused][/ALGO], cudnn-graph[/bench|/fma] or cudnn-graph-fused[/bench|/only|/half])";
     return false;
   }
   if (algo.empty())
@@ -298,6 +304,9 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
   // docs/results/h100-20261207d-nhwc-run; the graph API: 42 us, run e).
   // NCHW slots keep the order their H200 timings gave, the graph API last.
   const bool nhwc = isChannelsLastSlot(kernel);
+  ConvTail tail;
+  GraphEpilogue epi;
+  const bool graphFused = nhwc && matchGraphEpilogue(p, kernel, tail, epi, why);
   // The plain graph: its first plan, its bench mode, and where the reference
   // allows TF32 but runs exact fp32 on this shape (its cuDNN picked no
   // tensor-core engine: measured TF32 noise 0), the strict policy's tf32_bound
@@ -327,9 +336,6 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
     // (0.53x on ResNet's 3x3, 1.07-1.10x on the 7x7 stem and GoogLeNet's
     // 5x5, run h100-20261207f; 0.52x on DenseNet's bare 3x3 growth
     // convolutions, run h100-nhwc-20261207e), then the plain graph.
-    ConvTail tail;
-    GraphEpilogue epi;
-    const bool graphFused = matchGraphEpilogue(p, kernel, tail, epi, why);
     if (graphFused) {
       v.push_back("cudnn-graph-fused");
       v.push_back("cudnn-graph-fused/bench");
@@ -350,6 +356,12 @@ std::vector<std::string> cudnnCandidateVariants(pike::KernelOp kernel) {
   v.push_back("cudnn/implicit-gemm");
   if (!nhwc)
     plainGraph();
+  // Last in the list, first under the bf16/fp16 policies (candidateKnobs gives
+  // it halfOperands: the builtin proposer puts the policy's candidates first,
+  // and filters them out under fp32): the fused graph on 16-bit x and w, which
+  // the slot converts at each call.
+  if (graphFused && !p.g.depthwise())
+    v.push_back("cudnn-graph-fused/half");
   return v;
 }
 
@@ -363,6 +375,12 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   std::string why;
   if (!parseVariant(knobs.variant.empty() ? "cudnn" : knobs.variant, var, why))
     return err.fail(g.op, why);
+  if (!var.graphMode.half.empty()) {
+    if (knobs.halfOperands.empty())
+      return err.fail(g.op, "cudnn-graph-fused/half needs 16-bit operands (the bf16 or fp16 "
+                            "precision policy)");
+    var.graphMode.half = knobs.halfOperands;
+  }
   auto ins = kernel.getFunctionType().getInputs();
   auto outs = kernel.getFunctionType().getResults();
   if (!elementTypeOf(outs[0]).isF32())
@@ -474,7 +492,10 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
     } else {
       out.summary += std::string(plans) + ", + generated epilogue kernel";
     }
-    out.summary += tf32 ? ", TF32" : var.fma ? ", no tensor cores" : "";
+    if (!var.graphMode.half.empty())
+      out.summary += ", " + var.graphMode.half + " x and w (converted each call), fp32 accumulation";
+    else
+      out.summary += tf32 ? ", TF32" : var.fma ? ", no tensor cores" : "";
     return true;
   }
   os << "namespace {\n";

@@ -59,6 +59,11 @@ struct GraphConvMode {
   /// convolution graph and the epilogue kernel instead (false: "/only", the
   /// first call then fails with cudaErrorNotSupported).
   bool fallback = true;
+  /// "cudnn-graph-fused/half" (the bf16/fp16 policies): the convolution reads x
+  /// and w rounded to this 16-bit type ("bf16" or "fp16"; empty: fp32), which
+  /// the slot converts into a scratch buffer before the plan runs; accumulation,
+  /// the pointwise nodes and y stay fp32. No fallback.
+  std::string half;
 };
 
 /// Emits the graph API state, its first-call set-up and the C ABI entry after

@@ -235,6 +235,12 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
   // The fused graph's pointwise nodes, in order: bias, residual, activation.
   const bool biasNode = mode.fused && epi.bias, zNode = mode.fused && epi.z, actNode = mode.fused && epi.act;
   const int stages = int(biasNode) + int(zNode) + int(actNode);
+  // "/half": x and w converted to 16 bits in the state's scratch buffer (w at
+  // a 16-byte aligned offset), read by the plan from there.
+  const bool half = !mode.half.empty();
+  const int64_t xElems = g.N * g.Ci * g.H * g.W, wElems = g.Co * cg * g.KH * g.KW;
+  const int64_t wOffset = (xElems + 7) / 8 * 8;
+  const bool halfVector = xElems % 4 == 0 && wElems % 4 == 0;
 
   // The strides of a tensor whose dims are N, C, H, W (always that order in
   // the graph API; the strides say the layout).
@@ -246,6 +252,8 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
       s << c * h * w << ", " << h * w << ", " << w << ", 1";
     return s.str();
   };
+  if (half)
+    os << (mode.half == "bf16" ? "#include <cuda_bf16.h>\n" : "#include <cuda_fp16.h>\n");
   os << "namespace {\n";
   os << "// Workspace cap: a configuration asking for more is skipped.\n";
   os << "const int64_t kPikeGraphMaxWorkspace = int64_t(1) << 30;\n";
@@ -253,13 +261,13 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
         "  cudnnHandle_t handle = nullptr;\n"
         "  cudnnBackendDescriptor_t plan = nullptr;\n"
         "  void* workspace = nullptr;\n"
+        "  void* half = nullptr; // \"/half\": x and w as 16-bit values\n"
         "  bool fused = false; // the plan runs the whole epilogue: no epilogue kernel\n"
         "  int status = 0;     // a cudaError_t; non-zero: the slot cannot run\n"
         "};\n";
   os << "#define PIKE_OK(call) do { if ((call) != CUDNN_STATUS_SUCCESS) return false; } while (0)\n";
   os << "bool pike_tensor(cudnnBackendDescriptor_t* d, int64_t uid, const int64_t* dims, const int64_t* strides,\n"
-        "                 int64_t align, bool isVirtual) {\n"
-        "  cudnnDataType_t dt = CUDNN_DATA_FLOAT;\n"
+        "                 int64_t align, bool isVirtual, cudnnDataType_t dt = CUDNN_DATA_FLOAT) {\n"
         "  PIKE_OK(cudnnBackendCreateDescriptor(CUDNN_BACKEND_TENSOR_DESCRIPTOR, d));\n"
         "  PIKE_OK(cudnnBackendSetAttribute(*d, CUDNN_ATTR_TENSOR_DATA_TYPE, CUDNN_TYPE_DATA_TYPE, 1, &dt));\n"
         "  PIKE_OK(cudnnBackendSetAttribute(*d, CUDNN_ATTR_TENSOR_DIMENSIONS, CUDNN_TYPE_INT64, 4, dims));\n"
@@ -278,6 +286,42 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
         "  PIKE_OK(cudnnBackendFinalize(*vp));\n"
         "  return true;\n"
         "}\n";
+  if (half) {
+    const bool bf16 = mode.half == "bf16";
+    const std::string ht = bf16 ? "__nv_bfloat16" : "__half", h2 = bf16 ? "__nv_bfloat162" : "__half2";
+    const std::string cvt = bf16 ? "__float2bfloat16_rn" : "__float2half_rn";
+    const std::string cvt2 = bf16 ? "__floats2bfloat162_rn" : "__floats2half2_rn";
+    os << "typedef " << ht << " pike_half_t;\n";
+    os << "// x and w rounded to " << mode.half << " (round to nearest) for the plan; "
+       << (halfVector ? "float4 loads where both are 16-byte aligned" : "scalar (a size not a multiple of 4)")
+       << ".\n";
+    os << "__global__ void __launch_bounds__(256) pike_to_half(const float* __restrict__ x, const float* "
+          "__restrict__ w, pike_half_t* __restrict__ xh, pike_half_t* __restrict__ wh, bool vec) {\n"
+       << "  const int64_t nx = " << xElems << ", nw = " << wElems << ";\n"
+       << "  const int64_t step = (int64_t)gridDim.x * blockDim.x;\n"
+       << "  const int64_t first = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;\n";
+    if (halfVector)
+      os << "  if (vec) {\n"
+            "    for (int64_t q = first; q < (nx + nw) / 4; q += step) {\n"
+            "      const int64_t e = q * 4;\n"
+            "      const float4 v = e < nx ? *reinterpret_cast<const float4*>(x + e)\n"
+            "                              : *reinterpret_cast<const float4*>(w + (e - nx));\n"
+         << "      " << h2 << " lo = " << cvt2 << "(v.x, v.y), hi = " << cvt2 << "(v.z, v.w);\n"
+         << "      uint2 packed;\n"
+            "      packed.x = *reinterpret_cast<const unsigned*>(&lo);\n"
+            "      packed.y = *reinterpret_cast<const unsigned*>(&hi);\n"
+            "      *reinterpret_cast<uint2*>(e < nx ? xh + e : wh + (e - nx)) = packed;\n"
+            "    }\n"
+            "    return;\n"
+            "  }\n";
+    else
+      os << "  (void)vec;\n";
+    os << "  for (int64_t e = first; e < nx + nw; e += step) {\n"
+       << "    if (e < nx) xh[e] = " << cvt << "(x[e]);\n"
+       << "    else wh[e - nx] = " << cvt << "(w[e - nx]);\n"
+       << "  }\n"
+       << "}\n";
+  }
   // A configuration's engine uses tensor cores (TF32 for fp32 data)?
   os << "bool pike_uses_tensor_cores(cudnnBackendDescriptor_t cfg) {\n"
         "  cudnnBackendDescriptor_t engine;\n"
@@ -350,8 +394,15 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
   os << "  const int64_t yd[4] = {" << g.N << ", " << g.Co << ", " << g.Ho << ", " << g.Wo << "}, ys[4] = {"
      << strides(g.Co, g.Ho, g.Wo) << "};\n";
   os << "  cudnnBackendDescriptor_t xt, wt, yt, conv, graph;\n";
-  os << "  if (!pike_tensor(&xt, 'x', xd, xs, align, false) || !pike_tensor(&wt, 'w', wd, ws, align, false) ||\n"
-        "      !pike_tensor(&yt, 'y', yd, ys, align, false)) return false;\n";
+  if (half)
+    os << "  // x and w: the 16-bit copies in s.half (cudaMalloc'd, w at a 16-byte offset).\n"
+       << "  const cudnnDataType_t halfType = " << (mode.half == "bf16" ? "CUDNN_DATA_BFLOAT16" : "CUDNN_DATA_HALF")
+       << ";\n"
+       << "  if (!pike_tensor(&xt, 'x', xd, xs, 16, false, halfType) || !pike_tensor(&wt, 'w', wd, ws, 16, false, halfType) ||\n"
+          "      !pike_tensor(&yt, 'y', yd, ys, align, false)) return false;\n";
+  else
+    os << "  if (!pike_tensor(&xt, 'x', xd, xs, align, false) || !pike_tensor(&wt, 'w', wd, ws, align, false) ||\n"
+          "      !pike_tensor(&yt, 'y', yd, ys, align, false)) return false;\n";
   os << "  cudnnDataType_t comp = CUDNN_DATA_FLOAT;\n"
         "  cudnnConvolutionMode_t mode = CUDNN_CROSS_CORRELATION;\n"
         "  int64_t dims = 2;\n";
@@ -445,7 +496,7 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
         "  int64_t wsBytes[8];\n"
         "  int nplans = 0;\n"
         "  for (int64_t i = 0; i < got && nplans < kMaxTried; ++i) {\n";
-  if (!tf32)
+  if (!tf32 && !half)
     os << "    if (pike_uses_tensor_cores(cfgs[i])) continue;\n";
   os << "    cudnnBackendDescriptor_t plan;\n"
         "    if (cudnnBackendCreateDescriptor(CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR, &plan) != CUDNN_STATUS_SUCCESS) continue;\n"
@@ -464,7 +515,11 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
         "  if (nplans == 0) return false;\n";
   os << "  int64_t maxWs = 0;\n"
         "  for (int i = 0; i < nplans; ++i) maxWs = wsBytes[i] > maxWs ? wsBytes[i] : maxWs;\n"
-        "  if (maxWs && cudaMalloc(&s.workspace, (size_t)maxWs) != cudaSuccess) return false;\n"
+        "  if (maxWs && cudaMalloc(&s.workspace, (size_t)maxWs) != cudaSuccess) return false;\n";
+  if (half)
+    os << "  if (cudaMalloc(&s.half, sizeof(pike_half_t) * (size_t)" << wOffset + wElems
+       << ") != cudaSuccess) return false;\n";
+  os << ""
         "  const int64_t nptrs = fused ? kPikeFusedPointers : kPikePlainPointers;\n"
         "  (void)nptrs; (void)ptrs;\n"
         "  int best = 0;\n";
@@ -552,9 +607,25 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
         "  }\n"
         "  const PikeGraphConv& s = *sp;\n"
         "  if (s.status) return s.status;\n";
-  os << "  if (cudnnSetStream(s.handle, stream) != CUDNN_STATUS_SUCCESS) return (int)cudaErrorUnknown;\n"
-        "  cudnnBackendDescriptor_t vp;\n"
-        "  if (!pike_variant_pack(&vp, s.fused ? kPikeFusedPointers : kPikePlainPointers, kPikeUids, ptrs, s.workspace))\n"
+  os << "  if (cudnnSetStream(s.handle, stream) != CUDNN_STATUS_SUCCESS) return (int)cudaErrorUnknown;\n";
+  std::string packPtrs = "ptrs";
+  if (half) {
+    // Round x and w into the scratch buffer on the slot's stream, then point
+    // the plan's x and w there.
+    const int64_t items = halfVector ? (xElems + wElems + 3) / 4 : xElems + wElems;
+    const int64_t blocks = std::max<int64_t>(1, std::min<int64_t>((items + 255) / 256, 4096));
+    os << "  pike_half_t* const xh = (pike_half_t*)s.half;\n"
+       << "  pike_half_t* const wh = xh + " << wOffset << ";\n"
+       << "  const bool vec = (((uintptr_t)ptrs[0] | (uintptr_t)ptrs[1]) & 15) == 0;\n"
+       << "  pike_to_half<<<" << blocks << ", 256, 0, stream>>>((const float*)ptrs[0], (const float*)ptrs[1], xh, wh, vec);\n"
+       << "  void* halfPtrs[" << ptrs.size() << "];\n"
+       << "  for (int i = 0; i < " << ptrs.size() << "; ++i) halfPtrs[i] = ptrs[i];\n"
+       << "  halfPtrs[0] = xh;\n"
+       << "  halfPtrs[1] = wh;\n";
+    packPtrs = "halfPtrs";
+  }
+  os << "  cudnnBackendDescriptor_t vp;\n"
+        "  if (!pike_variant_pack(&vp, s.fused ? kPikeFusedPointers : kPikePlainPointers, kPikeUids, " << packPtrs << ", s.workspace))\n"
         "    return (int)cudaErrorUnknown;\n"
         "  const bool ran = cudnnBackendExecute(s.handle, s.plan, vp) == CUDNN_STATUS_SUCCESS;\n"
         "  cudnnBackendDestroyDescriptor(vp);\n"

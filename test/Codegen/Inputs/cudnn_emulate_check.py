@@ -21,7 +21,11 @@ with pointwise nodes (a runtime fusion engine) notes tensor cores, the others
 not; find returns one FMA algorithm. Prints the number of mismatches last and exits 1
 if any: a wrong result, a failed build, or a non-zero return code (printed:
 rc=801 is not supported) unless the bundle's name ends in "-only" (the "/only"
-variant, which must fail where the fused graph does not run: FAILS).
+variant, which must fail where the fused graph does not run: FAILS) or
+contains "-bf16" (the "/half" variant under the bf16 policy: no fallback
+either; the convolution reads x and w rounded to bf16, so its reference gets
+the slot's first two inputs rounded so; the trace names the conversion
+kernel and the bf16 tensors, e.g. "to_half bf16:x bf16:w graph[conv,add,relu]").
 """
 import ctypes
 import glob
@@ -56,6 +60,7 @@ static inline cudaError_t cudaEventRecord(cudaEvent_t, cudaStream_t) { return cu
 static inline cudaError_t cudaEventSynchronize(cudaEvent_t) { return cudaSuccess; }
 static inline cudaError_t cudaEventElapsedTime(float *ms, cudaEvent_t, cudaEvent_t) { *ms = 1.0f; return cudaSuccess; }
 static inline cudaError_t cudaEventDestroy(cudaEvent_t e) { delete e; return cudaSuccess; }
+struct uint2 { unsigned x, y; };
 """
 
 CUDNN_SHIM = r"""
@@ -68,7 +73,7 @@ CUDNN_SHIM = r"""
 #include <string>
 #include <vector>
 typedef enum { CUDNN_STATUS_SUCCESS = 0, CUDNN_STATUS_BAD_PARAM = 3, CUDNN_STATUS_NOT_SUPPORTED = 9 } cudnnStatus_t;
-typedef enum { CUDNN_DATA_FLOAT = 0 } cudnnDataType_t;
+typedef enum { CUDNN_DATA_FLOAT = 0, CUDNN_DATA_HALF = 2, CUDNN_DATA_BFLOAT16 = 9 } cudnnDataType_t;
 typedef enum { CUDNN_CONVOLUTION = 0, CUDNN_CROSS_CORRELATION = 1 } cudnnConvolutionMode_t;
 typedef enum { CUDNN_TENSOR_NCHW = 0, CUDNN_TENSOR_NHWC = 1 } cudnnTensorFormat_t;
 typedef enum { CUDNN_DEFAULT_MATH = 0, CUDNN_TENSOR_OP_MATH = 1, CUDNN_FMA_MATH = 3 } cudnnMathType_t;
@@ -259,7 +264,7 @@ static inline cudnnStatus_t cudnnBackendExecute(cudnnHandle_t, cudnnBackendDescr
   const int64_t *uids = pike_emu_get<int64_t>(vp, CUDNN_ATTR_VARIANT_PACK_UNIQUE_IDS, &nu);
   void *const *ptrs = pike_emu_get<void *>(vp, CUDNN_ATTR_VARIANT_PACK_DATA_POINTERS);
   const cudnnBackendDescriptor_t *ops = pike_emu_get<cudnnBackendDescriptor_t>(pike_emu_graph(plan), CUDNN_ATTR_OPERATIONGRAPH_OPS, &nops);
-  std::map<int64_t, std::vector<float>> virt;
+  std::map<int64_t, std::vector<float>> virt, widened;
   bool missing = false;
   auto data = [&](cudnnBackendDescriptor_t t) -> float * {
     int64_t uid = *pike_emu_get<int64_t>(t, CUDNN_ATTR_TENSOR_UNIQUE_ID);
@@ -269,7 +274,23 @@ static inline cudnnStatus_t cudnnBackendExecute(cudnnHandle_t, cudnnBackendDescr
       if (v.empty()) v.resize(s.d[0] * s.d[1] * s.d[2] * s.d[3]);
       return v.data();
     }
-    for (int64_t i = 0; i < nu; ++i) if (uids[i] == uid) return (float *)ptrs[i];
+    for (int64_t i = 0; i < nu; ++i) if (uids[i] == uid) {
+      // A bf16 tensor (an input here): its values widened to fp32, as the
+      // engines read them; the packed size (dense strides) is the element count.
+      if (*pike_emu_get<int>(t, CUDNN_ATTR_TENSOR_DATA_TYPE) == CUDNN_DATA_BFLOAT16) {
+        PikeEmu4d s = pike_emu_tensor(t);
+        std::vector<float> &v = widened[uid];
+        v.resize(s.d[0] * s.d[1] * s.d[2] * s.d[3]);
+        for (size_t e = 0; e < v.size(); ++e) {
+          uint32_t bits = (uint32_t)((const uint16_t *)ptrs[i])[e] << 16;
+          memcpy(&v[e], &bits, 4);
+        }
+        pike_emu_trace_s += "bf16:" + std::string(1, (char)uid) + " ";
+        return v.data();
+      }
+      if (*pike_emu_get<int>(t, CUDNN_ATTR_TENSOR_DATA_TYPE) != CUDNN_DATA_FLOAT) { missing = true; return nullptr; }
+      return (float *)ptrs[i];
+    }
     missing = true;
     return nullptr;
   };
@@ -323,12 +344,31 @@ static inline cudnnStatus_t cudnnBackendExecute(cudnnHandle_t, cudnnBackendDescr
 
 LAUNCH = re.compile(r"(\w+)<<<([^,]+), ([^,]+), [^>]*>>>\((.*)\);")
 
+# cuda_bf16.h on the CPU: the type and the round-to-nearest-even conversions
+# the "/half" launchers call.
+BF16_SHIM = r"""
+#pragma once
+#include <stdint.h>
+#include <string.h>
+struct __nv_bfloat16 { uint16_t x; };
+struct __nv_bfloat162 { __nv_bfloat16 x, y; };
+static inline __nv_bfloat16 __float2bfloat16_rn(float f) {
+  uint32_t u;
+  memcpy(&u, &f, 4);
+  if ((u & 0x7fffffffu) > 0x7f800000u) return {(uint16_t)((u >> 16) | 0x40)}; // NaN stays NaN
+  u += 0x7fffu + ((u >> 16) & 1u);
+  return {(uint16_t)(u >> 16)};
+}
+static inline __nv_bfloat162 __floats2bfloat162_rn(float a, float b) { return {__float2bfloat16_rn(a), __float2bfloat16_rn(b)}; }
+"""
+
 
 def emulated_source(src):
     """The launcher with its epilogue kernel launch run on the CPU (and traced)."""
     def repl(m):
-        return ('{ pike_emu_trace_s += "+kernel"; pike_emu_launch(dim3(%s), dim3(%s), [&] { %s(%s); }); }'
-                % (m.group(2), m.group(3), m.group(1), m.group(4)))
+        what = "to_half " if m.group(1) == "pike_to_half" else "+kernel"
+        return ('{ pike_emu_trace_s += "%s"; pike_emu_launch(dim3(%s), dim3(%s), [&] { %s(%s); }); }'
+                % (what, m.group(2), m.group(3), m.group(1), m.group(4)))
     return LAUNCH.sub(repl, src)
 
 
@@ -339,6 +379,8 @@ def main():
         f.write(CUDA_SHIM + CUDA_EXTRA)
     with open(os.path.join(shim_dir, "cudnn.h"), "w") as f:
         f.write(CUDNN_SHIM)
+    with open(os.path.join(shim_dir, "cuda_bf16.h"), "w") as f:
+        f.write(BF16_SHIM)
     gen = torch.Generator().manual_seed(0)
     for b in sys.argv[1:]:
         bundle = os.path.basename(os.path.normpath(b))
@@ -354,8 +396,14 @@ def main():
             sig = json.load(open(os.path.join(b, "host", slot + ".json")))["signature"]
             ins = [in_layout(make_input(s, gen), s) for s in sig["inputs"]]
             ref = torch.jit.load(os.path.join(b, "ref", slot + ".pt"))
+            if "-bf16" in bundle:
+                # "/half" bundles: the convolution reads x and w (the slot's
+                # first two inputs) rounded to bf16; the reference gets them so.
+                ins_ref = [t.to(torch.bfloat16).to(t.dtype) if i < 2 else t for i, t in enumerate(ins)]
+            else:
+                ins_ref = ins
             with torch.no_grad():
-                want = ref(*ins)
+                want = ref(*ins_ref)
             want = [want] if isinstance(want, torch.Tensor) else list(want)
             for mode in ("fusion", "nofusion"):
                 # A fresh copy per emulated cuDNN: the slot's state is a static.
@@ -377,7 +425,8 @@ def main():
                     trace = lib.pike_emu_trace().decode()
                     ok = rc == 0 and all(torch.allclose(g, w.to(g.dtype), rtol=1e-4, atol=1e-4, equal_nan=True)
                                          for g, w in zip(outs, want))
-                    expected_fail = rc != 0 and bundle.endswith("-only")
+                    # "/only" and "/half" (no fallback) fail where the fused graph does not run.
+                    expected_fail = rc != 0 and (bundle.endswith("-only") or "-bf16" in bundle)
                     print(("OK " if ok else "FAILS " if expected_fail else "MISMATCH ") + tag + " " + mode + " " +
                           path + " " + (trace if rc == 0 else "rc=%d" % rc))
                     bad += 0 if ok or expected_fail else 1
