@@ -48,8 +48,9 @@ std::string describePrecision(Precision p) {
   case Precision::BF16:
   case Precision::FP16: {
     std::string t = precisionName(p);
-    return t + ": generated GEMMs (cuBLAS) and tensor-core attention round their operands to " + t +
-           " and accumulate in fp32, convolutions and other tensor-core kernels use TF32; inputs, "
+    return t + ": generated GEMMs (cuBLAS), tensor-core attention and channels-last cuDNN "
+               "convolutions (cudnn-graph-fused/half) round their operands to " + t +
+           " and accumulate in fp32, other convolutions and tensor-core kernels use TF32; inputs, "
            "outputs and weights stay fp32; PyTorch ops: TF32 in cuBLAS/cuDNN (PyTorch has no " +
            t + " mode for fp32 tensors)";
   }

@@ -10,7 +10,12 @@
 // falls back silently where no engine runs the fused graph, so
 //   KNOBS='{"variant":"cudnn-graph-fused/only"}' CANDIDATES=0 scripts/device-codegen-check.sh test/gpu/codegen/conv-fused-graph-shapes.mlir
 // runs the fused graph without its fallback: RUN-FAIL rc=801 (not supported)
-// names the slots no cuDNN engine runs fused.
+// names the slots no cuDNN engine runs fused. The bf16/fp16 policies' variant
+// (x and w converted to bf16 at each call, the plan on bf16 engines), checked
+// against the fp32 reference with the bf16 search's tolerance and timed
+// beside candidate 0 (TF32):
+//   KNOBS='{"variant":"cudnn-graph-fused/half","halfOperands":"bf16"}' CANDIDATES=0 TOL=2e-2 scripts/device-codegen-check.sh test/gpu/codegen/conv-fused-graph-shapes.mlir
+// (not run on a GPU yet: every device start of session 14 was refused).
 module {
   // ResNet-18 layer1: 3x3, 64 channels at 56x56, BN-folded bias, relu.
   pike.kernel @r18_3x3_64_relu(%x: tensor<8x64x56x56xf32>, %w: tensor<64x64x3x3xf32>, %b: tensor<64xf32>) -> tensor<8x64x56x56xf32> attributes {entry = "pike_r18_3x3_64_relu", impl = "reference", pike.layout = "nhwc", pike.pattern = "conv_epilogue"} {
