@@ -282,6 +282,14 @@ nlohmann::json pointerArgs(size_t numInputs, size_t numOutputs) {
   return args;
 }
 
+const HalfCudaType &halfCudaType(const std::string &halfOperands) {
+  static const HalfCudaType bf16 = {"#include <cuda_bf16.h>\n", "__nv_bfloat16", "__nv_bfloat162",
+                                    "__float2bfloat16_rn", "__floats2bfloat162_rn"};
+  static const HalfCudaType fp16 = {"#include <cuda_fp16.h>\n", "__half", "__half2", "__float2half_rn",
+                                    "__floats2half2_rn"};
+  return halfOperands == "fp16" ? fp16 : bf16;
+}
+
 std::string pointerArgList(size_t numInputs, size_t numOutputs) {
   std::string list;
   for (const auto &arg : pointerArgs(numInputs, numOutputs))

@@ -83,7 +83,8 @@ struct Variant {
   bool fma = false;
 };
 
-bool parseVariant(const std::string &v, Variant &out, std::string &why) {
+/// `halfOperands`: the policy's 16-bit type, which "/half" takes.
+bool parseVariant(const std::string &v, const std::string &halfOperands, Variant &out, std::string &why) {
   std::string base = v, algo;
   if (size_t slash = v.find('/'); slash != std::string::npos) {
     base = v.substr(0, slash);
@@ -103,9 +104,12 @@ bool parseVariant(const std::string &v, Variant &out, std::string &why) {
       return true;
     }
     if (algo == "half" && out.graphMode.fused) {
-      // The 16-bit type comes from the policy (knobs.halfOperands).
+      if (halfOperands.empty()) {
+        why = "cudnn-graph-fused/half needs 16-bit operands (the bf16 or fp16 precision policy)";
+        return false;
+      }
       out.graphMode.fallback = false;
-      out.graphMode.half = "?";
+      out.graphMode.half = halfOperands;
       return true;
     }
     if (algo == "fma" && !out.graphMode.fused) {
@@ -373,14 +377,8 @@ bool emitCudnnConv(pike::KernelOp kernel, const Knobs &knobs, GeneratedKernel &o
   const ConvGeom &g = p.g;
   Variant var;
   std::string why;
-  if (!parseVariant(knobs.variant.empty() ? "cudnn" : knobs.variant, var, why))
+  if (!parseVariant(knobs.variant.empty() ? "cudnn" : knobs.variant, knobs.halfOperands, var, why))
     return err.fail(g.op, why);
-  if (!var.graphMode.half.empty()) {
-    if (knobs.halfOperands.empty())
-      return err.fail(g.op, "cudnn-graph-fused/half needs 16-bit operands (the bf16 or fp16 "
-                            "precision policy)");
-    var.graphMode.half = knobs.halfOperands;
-  }
   auto ins = kernel.getFunctionType().getInputs();
   auto outs = kernel.getFunctionType().getResults();
   if (!elementTypeOf(outs[0]).isF32())

@@ -252,8 +252,9 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
       s << c * h * w << ", " << h * w << ", " << w << ", 1";
     return s.str();
   };
+  const HalfCudaType &ht = halfCudaType(mode.half);
   if (half)
-    os << (mode.half == "bf16" ? "#include <cuda_bf16.h>\n" : "#include <cuda_fp16.h>\n");
+    os << ht.include;
   os << "namespace {\n";
   os << "// Workspace cap: a configuration asking for more is skipped.\n";
   os << "const int64_t kPikeGraphMaxWorkspace = int64_t(1) << 30;\n";
@@ -287,11 +288,7 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
         "  return true;\n"
         "}\n";
   if (half) {
-    const bool bf16 = mode.half == "bf16";
-    const std::string ht = bf16 ? "__nv_bfloat16" : "__half", h2 = bf16 ? "__nv_bfloat162" : "__half2";
-    const std::string cvt = bf16 ? "__float2bfloat16_rn" : "__float2half_rn";
-    const std::string cvt2 = bf16 ? "__floats2bfloat162_rn" : "__floats2half2_rn";
-    os << "typedef " << ht << " pike_half_t;\n";
+    os << "typedef " << ht.type << " pike_half_t;\n";
     os << "// x and w rounded to " << mode.half << " (round to nearest) for the plan; "
        << (halfVector ? "float4 loads where both are 16-byte aligned" : "scalar (a size not a multiple of 4)")
        << ".\n";
@@ -306,7 +303,8 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
             "      const int64_t e = q * 4;\n"
             "      const float4 v = e < nx ? *reinterpret_cast<const float4*>(x + e)\n"
             "                              : *reinterpret_cast<const float4*>(w + (e - nx));\n"
-         << "      " << h2 << " lo = " << cvt2 << "(v.x, v.y), hi = " << cvt2 << "(v.z, v.w);\n"
+         << "      " << ht.pairType << " lo = " << ht.roundPair << "(v.x, v.y), hi = " << ht.roundPair
+         << "(v.z, v.w);\n"
          << "      uint2 packed;\n"
             "      packed.x = *reinterpret_cast<const unsigned*>(&lo);\n"
             "      packed.y = *reinterpret_cast<const unsigned*>(&hi);\n"
@@ -317,8 +315,8 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
     else
       os << "  (void)vec;\n";
     os << "  for (int64_t e = first; e < nx + nw; e += step) {\n"
-       << "    if (e < nx) xh[e] = " << cvt << "(x[e]);\n"
-       << "    else wh[e - nx] = " << cvt << "(w[e - nx]);\n"
+       << "    if (e < nx) xh[e] = " << ht.round << "(x[e]);\n"
+       << "    else wh[e - nx] = " << ht.round << "(w[e - nx]);\n"
        << "  }\n"
        << "}\n";
   }
@@ -396,7 +394,7 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
   os << "  cudnnBackendDescriptor_t xt, wt, yt, conv, graph;\n";
   if (half)
     os << "  // x and w: the 16-bit copies in s.half (cudaMalloc'd, w at a 16-byte offset).\n"
-       << "  const cudnnDataType_t halfType = " << (mode.half == "bf16" ? "CUDNN_DATA_BFLOAT16" : "CUDNN_DATA_HALF")
+       << "  const cudnnDataType_t halfType = " << (mode.half == "fp16" ? "CUDNN_DATA_HALF" : "CUDNN_DATA_BFLOAT16")
        << ";\n"
        << "  if (!pike_tensor(&xt, 'x', xd, xs, 16, false, halfType) || !pike_tensor(&wt, 'w', wd, ws, 16, false, halfType) ||\n"
           "      !pike_tensor(&yt, 'y', yd, ys, align, false)) return false;\n";
@@ -519,8 +517,7 @@ bool emitGraphConv(const ConvGeom &g, bool nhwc, bool tf32, const GraphConvMode 
   if (half)
     os << "  if (cudaMalloc(&s.half, sizeof(pike_half_t) * (size_t)" << wOffset + wElems
        << ") != cudaSuccess) return false;\n";
-  os << ""
-        "  const int64_t nptrs = fused ? kPikeFusedPointers : kPikePlainPointers;\n"
+  os << "  const int64_t nptrs = fused ? kPikeFusedPointers : kPikePlainPointers;\n"
         "  (void)nptrs; (void)ptrs;\n"
         "  int best = 0;\n";
   if (mode.bench) {

@@ -447,10 +447,9 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   const int BK = knobs.itemsPerThread >= 2 ? 32 : 16;
   // 16-bit operands: element type, its rounding from float, and the k of one mma.
   const bool half = !knobs.halfOperands.empty();
-  const std::string elt = knobs.halfOperands == "fp16" ? "__half" : half ? "__nv_bfloat16" : "float";
-  const std::string cvt = knobs.halfOperands == "fp16" ? "__float2half_rn"
-                          : half                      ? "__float2bfloat16_rn"
-                                                      : "wmma::__float_to_tf32";
+  const HalfCudaType &ht = halfCudaType(knobs.halfOperands);
+  const std::string elt = half ? ht.type : "float";
+  const std::string cvt = half ? ht.round : "wmma::__float_to_tf32";
   std::string A, B;
   if (!operandPtr(p.A, tensors, A, err, p.op, "GEMM operand") ||
       !operandPtr(p.B, tensors, B, err, p.op, "GEMM operand"))
@@ -460,7 +459,7 @@ bool emitWmma(const GemmPlan &p, pike::KernelOp kernel, const Knobs &knobs, cons
   std::ostringstream os;
   os << "#include <mma.h>\n";
   if (half)
-    os << (knobs.halfOperands == "fp16" ? "#include <cuda_fp16.h>\n" : "#include <cuda_bf16.h>\n");
+    os << ht.include;
   os << prelude(false) << defs;
   os << "extern \"C\" __global__ void __launch_bounds__(" << nt << ") " << name << "("
      << paramList(kernel) << ") {\n";

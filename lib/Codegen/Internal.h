@@ -48,6 +48,14 @@ void emitSignatureChecks(std::ostream &os, llvm::ArrayRef<mlir::Type> inputs,
 /// C type of a generated kernel's `pike_idx` when indices (and products that
 /// form them) stay below `extent`: "int", or "long long" from 2^31 - 1 on.
 std::string indexType(int64_t extent);
+
+/// CUDA's names for a 16-bit operand type (knobs.halfOperands, "bf16" or
+/// "fp16"): its header, scalar and pair types, and their round-to-nearest
+/// conversions from float.
+struct HalfCudaType {
+  const char *include, *type, *pairType, *round, *roundPair;
+};
+const HalfCudaType &halfCudaType(const std::string &halfOperands);
 /// Opens a host reference's entry `name(pike_inputs, pike_outputs)` with
 /// 64-bit `pike_idx` and the slot's tensor pointers (emitHostPointers).
 void emitHostEntry(pike::KernelOp kernel, const std::string &name, std::ostream &os);
